@@ -1,0 +1,63 @@
+#!/bin/sh
+# cli/bootstrap.sh - the README's two commands.
+#
+#   sh cli/bootstrap.sh run    install what is missing, build, run the default
+#                              scenario; results and plots under results/
+#   sh cli/bootstrap.sh test   install what is missing, build, run the whole
+#                              test suite, then again under ASan+UBSan
+#
+# Debian 12 packages are installed with apt-get when missing (as root, or
+# through sudo). Set FL_NO_SANITIZE=1 to skip the sanitizer pass.
+set -eu
+mode=${1:-run}
+shift 2>/dev/null || true
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+
+build_pkgs="meson ninja-build pkg-config gcc libglib2.0-dev liblua5.4-dev libcmocka-dev libpcap-dev libjson-glib-dev gnuplot-nox"
+test_pkgs="tshark chromium valgrind"
+
+need=""
+pkgs=$build_pkgs
+[ "$mode" = test ] && pkgs="$build_pkgs $test_pkgs"
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need="$need $p"
+done
+if [ -n "$need" ]; then
+  echo "bootstrap: installing:$need" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq >&2
+  $sudo apt-get install -y -qq --no-install-recommends $need >&2
+fi
+
+setup () { # builddir [meson options]
+  dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "$@" >&2
+  fi
+  ninja -C "$dir" >&2
+}
+
+case $mode in
+  run)
+    setup build
+    exec ./build/cli/faultline run "$@"
+    ;;
+  test)
+    setup build
+    meson test -C build --print-errorlogs "$@"
+    if [ "${FL_NO_SANITIZE:-0}" != 1 ]; then
+      echo "bootstrap: the same suite under AddressSanitizer + UndefinedBehaviorSanitizer" >&2
+      setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+      ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        meson test -C build-asan --print-errorlogs --no-suite slow "$@"
+    fi
+    ;;
+  *)
+    echo "usage: sh cli/bootstrap.sh run|test [ARGS...]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,61 @@
+/* cli/cli.c - helpers shared by the subcommands: errors and GOption. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+void
+cli_error (const char *cmd, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  if (cmd != NULL)
+    fprintf (stderr, "faultline %s: %s\n", cmd, msg);
+  else
+    fprintf (stderr, "faultline: %s\n", msg);
+}
+
+GOptionContext *
+cli_context (const char *cmd, const char *args, const char *summary,
+             const char *description)
+{
+  g_autofree char *param = g_strdup_printf ("%s%s%s", cmd,
+                                            args && *args ? " " : "",
+                                            args ? args : "");
+  GOptionContext *ctx = g_option_context_new (param);
+  if (summary != NULL)
+    g_option_context_set_summary (ctx, summary);
+  if (description != NULL)
+    g_option_context_set_description (ctx, description);
+  g_option_context_set_help_enabled (ctx, TRUE);
+  return ctx;
+}
+
+bool
+cli_parse (GOptionContext *ctx, const char *cmd, int *argc, char ***argv)
+{
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (ctx, argc, argv, &error))
+    {
+      cli_error (cmd, "%s (see 'faultline %s --help')", error->message, cmd);
+      return false;
+    }
+  return true;
+}
+
+bool
+cli_parse_u64 (const char *cmd, const char *what, const char *s, guint64 *out)
+{
+  g_autoptr (GError) error = NULL;
+  if (s == NULL
+      || !g_ascii_string_to_unsigned (s, 10, 0, G_MAXUINT64, out, &error))
+    {
+      cli_error (cmd, "%s: '%s' is not a non-negative integer", what,
+                 s ? s : "");
+      return false;
+    }
+  return true;
+}

@@ -1,0 +1,47 @@
+/* cli/cli.h - what the subcommands of the `faultline` binary share:
+ * exit codes, error reporting, and option parsing with GOption. */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+
+/* Exit status of every subcommand (docs/cli.md). */
+enum
+{
+  FL_EXIT_OK = 0,         /* success */
+  FL_EXIT_REGRESSION = 1, /* a comparison found a regression */
+  FL_EXIT_USAGE = 2,      /* bad usage or bad input */
+  FL_EXIT_INTERNAL = 3,   /* internal error */
+};
+
+/* A subcommand: argv[0] is the subcommand name. Returns an exit status. */
+typedef int (*CliCommandFn) (int argc, char **argv);
+
+/* Prints "faultline CMD: message" on stderr. */
+void cli_error (const char *cmd, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+/* Parses argv with ctx. On error prints one line naming the bad option and
+ * a pointer to --help, and returns false (the caller exits FL_EXIT_USAGE).
+ * The summary and description of ctx should hold an example. */
+bool cli_parse (GOptionContext *ctx, const char *cmd, int *argc,
+                char ***argv);
+
+/* Creates a context for "faultline CMD ARGS" with a summary (first line of
+ * --help) and a description (shown after the options: put examples here). */
+GOptionContext *cli_context (const char *cmd, const char *args,
+                             const char *summary, const char *description);
+
+/* Parses a non-negative integer option value; on error prints the value and
+ * returns false. */
+bool cli_parse_u64 (const char *cmd, const char *what, const char *s,
+                    guint64 *out);
+
+/* Subcommands (cli/cmd_*.c). */
+int cmd_run (int argc, char **argv);
+int cmd_topo (int argc, char **argv);
+int cmd_compare (int argc, char **argv);
+int cmd_plot (int argc, char **argv);
+int cmd_report (int argc, char **argv);
+int cmd_bench (int argc, char **argv);
+int bench_phold_main (int argc, char **argv); /* cli/bench_phold.c */
+int bench_topo_main (int argc, char **argv);  /* cli/bench_topo.c */

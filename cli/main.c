@@ -1,0 +1,109 @@
+/* cli/main.c - the `faultline` binary: dispatches to one subcommand.
+ *
+ * A thin client of libfaultline (lib/faultline.h): every subcommand lives
+ * in cli/cmd_*.c and returns an exit status (cli.h). */
+#include "cli.h"
+#include "fl-config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct
+{
+  const char *name;
+  CliCommandFn fn;
+  const char *summary;
+} CliCommand;
+
+static int cmd_help (int argc, char **argv);
+
+static const CliCommand commands[] = {
+  { "run", cmd_run, "run a scenario and write its results" },
+  { "topo", cmd_topo, "build a topology and print its inventory" },
+  { "compare", cmd_compare, "compare two runs; exit 1 on a regression" },
+  { "plot", cmd_plot, "re-render the plots of a run folder" },
+  { "report", cmd_report, "write a self-contained HTML report of a run" },
+  { "bench", cmd_bench, "benchmarks: phold (event queue), topo (build)" },
+  { "help", cmd_help, "show help for faultline or a subcommand" },
+};
+
+static void
+usage (FILE *out)
+{
+  fprintf (out,
+           "Usage: faultline COMMAND [OPTIONS]...\n\n"
+           "faultline %s - a discrete-event simulator of GPU supercomputers:\n"
+           "failure scenarios in Lua, replayed against the real health and\n"
+           "scheduling policies.\n\nCommands:\n",
+           FL_VERSION);
+  for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out,
+           "\nRun 'faultline COMMAND --help' for the options of one command.\n"
+           "Example:\n  faultline run scenarios/llama3-16k.lua --seed 7\n\n"
+           "Exit status: 0 success, 1 a comparison found a regression,\n"
+           "2 bad usage or bad input, 3 internal error.\n");
+}
+
+static const CliCommand *
+find_command (const char *name)
+{
+  for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (commands[i].name, name) == 0)
+      return &commands[i];
+  return NULL;
+}
+
+/* faultline help [COMMAND] */
+static int
+cmd_help (int argc, char **argv)
+{
+  if (argc < 2)
+    {
+      usage (stdout);
+      return FL_EXIT_OK;
+    }
+  const CliCommand *c = find_command (argv[1]);
+  if (c == NULL || c->fn == cmd_help)
+    {
+      if (c == NULL)
+        {
+          cli_error ("help", "unknown command '%s'", argv[1]);
+          return FL_EXIT_USAGE;
+        }
+      usage (stdout);
+      return FL_EXIT_OK;
+    }
+  char *sub_argv[] = { (char *) c->name, (char *) "--help", NULL };
+  return c->fn (2, sub_argv);
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  if (argc < 2)
+    {
+      usage (stderr);
+      return FL_EXIT_USAGE;
+    }
+  const char *name = argv[1];
+  if (strcmp (name, "--version") == 0 || strcmp (name, "-V") == 0)
+    {
+      printf ("faultline %s\n", FL_VERSION);
+      return FL_EXIT_OK;
+    }
+  if (strcmp (name, "--help") == 0 || strcmp (name, "-h") == 0)
+    {
+      usage (stdout);
+      return FL_EXIT_OK;
+    }
+  const CliCommand *c = find_command (name);
+  if (c == NULL)
+    {
+      cli_error (NULL, "unknown command '%s' (see 'faultline --help')", name);
+      return FL_EXIT_USAGE;
+    }
+  return c->fn (argc - 1, argv + 1);
+}

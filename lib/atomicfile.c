@@ -1,0 +1,2 @@
+/* lib/atomicfile.c - (being written) */
+#include "faultline.h"

@@ -1,0 +1,2 @@
+/* lib/atomicfile.h - (being written) */
+#pragma once

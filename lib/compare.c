@@ -1,0 +1,2 @@
+/* lib/compare.c - (being written) */
+#include "faultline.h"

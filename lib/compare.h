@@ -1,0 +1,2 @@
+/* lib/compare.h - (being written) */
+#pragma once

@@ -1,0 +1,2 @@
+/* lib/faultline.c - (being written) */
+#include "faultline.h"

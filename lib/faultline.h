@@ -1,0 +1,2 @@
+/* lib/faultline.h - (being written) */
+#pragma once

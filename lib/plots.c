@@ -1,0 +1,2 @@
+/* lib/plots.c - (being written) */
+#include "faultline.h"

@@ -1,0 +1,2 @@
+/* lib/plots.h - (being written) */
+#pragma once

@@ -1,0 +1,2 @@
+/* lib/report.c - (being written) */
+#include "faultline.h"

@@ -1,0 +1,2 @@
+/* lib/report.h - (being written) */
+#pragma once

@@ -1,0 +1,2 @@
+/* lib/results.c - (being written) */
+#include "faultline.h"

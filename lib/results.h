@@ -1,0 +1,2 @@
+/* lib/results.h - (being written) */
+#pragma once

@@ -1,0 +1,2 @@
+/* lua/api.c - see api.h. (being written) */
+#include "api.h"

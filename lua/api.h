@@ -1,0 +1,2 @@
+/* lua/api.h - (being written) */
+#pragma once

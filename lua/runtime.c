@@ -1,0 +1,2 @@
+/* lua/runtime.c - see runtime.h. (being written) */
+#include "runtime.h"

@@ -1,0 +1,2 @@
+/* lua/runtime.h - (being written) */
+#pragma once

@@ -1,0 +1,2 @@
+/* lua/sandbox.c - see sandbox.h. (being written) */
+#include "sandbox.h"

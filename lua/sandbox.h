@@ -1,0 +1,2 @@
+/* lua/sandbox.h - (being written) */
+#pragma once

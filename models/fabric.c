@@ -1,0 +1,2 @@
+/* models/fabric.c - see fabric.h. (being written) */
+#include "fabric.h"

@@ -1,0 +1,2 @@
+/* models/fabric.h - (being written) */
+#pragma once

@@ -1,0 +1,2 @@
+/* models/failure.c - see failure.h. (being written) */
+#include "failure.h"

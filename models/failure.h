@@ -1,0 +1,2 @@
+/* models/failure.h - (being written) */
+#pragma once

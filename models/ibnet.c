@@ -1,0 +1,2 @@
+/* models/ibnet.c - see ibnet.h. (being written) */
+#include "ibnet.h"

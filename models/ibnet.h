@@ -1,0 +1,2 @@
+/* models/ibnet.h - (being written) */
+#pragma once

@@ -1,0 +1,2 @@
+/* models/ibpcap.c - see ibpcap.h. (being written) */
+#include "ibpcap.h"

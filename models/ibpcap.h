@@ -1,0 +1,2 @@
+/* models/ibpcap.h - (being written) */
+#pragma once

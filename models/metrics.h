@@ -1,0 +1,2 @@
+/* models/metrics.h - (being written) */
+#pragma once

@@ -1,0 +1,2 @@
+/* models/swf.c - see swf.h. (being written) */
+#include "swf.h"

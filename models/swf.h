@@ -1,0 +1,2 @@
+/* models/swf.h - (being written) */
+#pragma once

@@ -1,0 +1,2 @@
+/* models/topo.c - see topo.h. (being written) */
+#include "topo.h"

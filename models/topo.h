@@ -1,0 +1,2 @@
+/* models/topo.h - (being written) */
+#pragma once

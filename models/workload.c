@@ -1,0 +1,2 @@
+/* models/workload.c - see workload.h. (being written) */
+#include "workload.h"

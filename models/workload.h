@@ -1,0 +1,2 @@
+/* models/workload.h - (being written) */
+#pragma once

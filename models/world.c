@@ -1,0 +1,2 @@
+/* models/world.c - see world.h. (being written) */
+#include "world.h"

@@ -1,0 +1,2 @@
+/* models/world.h - (being written) */
+#pragma once

@@ -1,0 +1,2 @@
+/* policy/ckpt.c - see ckpt.h. (being written) */
+#include "ckpt.h"

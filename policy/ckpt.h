@@ -1,0 +1,2 @@
+/* policy/ckpt.h - (being written) */
+#pragma once

@@ -1,0 +1,2 @@
+/* policy/health.c - see health.h. (being written) */
+#include "health.h"

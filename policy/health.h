@@ -1,0 +1,2 @@
+/* policy/health.h - (being written) */
+#pragma once

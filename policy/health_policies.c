@@ -1,0 +1,2 @@
+/* policy/health_policies.c - the named policies. (being written) */
+#include "health.h"

@@ -1,0 +1,2 @@
+/* policy/plugin.c - see plugin.h. (being written) */
+#include "plugin.h"

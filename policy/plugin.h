@@ -1,0 +1,2 @@
+/* policy/plugin.h - (being written) */
+#pragma once

@@ -1,0 +1,2 @@
+/* policy/sched.c - see sched.h. (being written) */
+#include "sched.h"

@@ -1,0 +1,2 @@
+/* policy/sched.h - (being written) */
+#pragma once

@@ -1,0 +1,2 @@
+/* sim/dist.c - see dist.h. (being written) */
+#include "dist.h"

@@ -1,0 +1,2 @@
+/* sim/evq.c - see evq.h. (being written) */
+#include "evq.h"

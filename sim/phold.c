@@ -1,0 +1,2 @@
+/* sim/phold.c - see phold.h. (being written) */
+#include "phold.h"

@@ -1,0 +1,2 @@
+/* sim/rng.c - see rng.h. (being written) */
+#include "rng.h"

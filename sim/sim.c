@@ -1,0 +1,2 @@
+/* sim/sim.c - see sim.h. (being written) */
+#include "sim.h"

@@ -1,0 +1,2 @@
+/* sim/stats.c - see stats.h. (being written) */
+#include "stats.h"
