@@ -1,2 +1,221 @@
-/* models/world.h - (being written) */
+/* models/world.h - one simulated cluster over time: the hardware, its
+ * failures, the health and scheduling policies, the jobs, and the metrics.
+ *
+ * Two phases:
+ *  1. configuration: a WorldConfig is filled key by key (every key is
+ *     declared once, in models/config.c, with its type, unit, default and
+ *     help; the Lua API, --set and the docs all read that table), plus jobs,
+ *     failure-mode overrides and scripted-event registrations;
+ *  2. the run: world_new() builds the cluster, world_run() drives sim/.
+ * Script callbacks (at/every/on in Lua) are opaque integer ids here: the
+ * world calls WorldHooks with the id, the Lua layer keeps the function. */
 #pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "metrics.h"
+#include "simtime.h"
+
+#define WORLD_ERROR (world_error_quark ())
+GQuark world_error_quark (void);
+typedef enum
+{
+  WORLD_ERROR_INVALID,  /* bad key, value or name: exit status 2 */
+  WORLD_ERROR_SCRIPT,   /* a script callback failed: exit status 2 */
+  WORLD_ERROR_INTERNAL, /* exit status 3 */
+} WorldError;
+
+/* ---- configuration ---- */
+
+typedef enum
+{
+  WORLD_VAL_NUMBER, /* a double; durations are in seconds */
+  WORLD_VAL_STRING,
+  WORLD_VAL_BOOL,
+} WorldValType;
+
+typedef struct
+{
+  WorldValType type;
+  double num;
+  const char *str;
+  bool b;
+} WorldValue;
+
+typedef struct WorldConfig WorldConfig;
+
+WorldConfig *world_config_new (void); /* (transfer full), every default set */
+void world_config_free (WorldConfig *cfg);
+
+/* Sets "section.key" (e.g. "cluster.nodes", "policy.health",
+ * "failures.scale", "run.length"). Errors name the key, the expected type
+ * and unit, and for an unknown key suggest the closest one. */
+bool world_config_set (WorldConfig *cfg, const char *key, const WorldValue *v,
+                       GError **error);
+/* Parses a --set style string value for key ("64", "2h", "true", "name"). */
+bool world_config_set_string (WorldConfig *cfg, const char *key,
+                              const char *value, GError **error);
+/* Current value of a key formatted as JSON (for the params echo). Returns:
+ * (transfer full). NULL for an unknown key. */
+char *world_config_get_json (const WorldConfig *cfg, const char *key);
+
+/* Iterates over every declared key: name, type, unit ("s", "h", "" ...),
+ * default as text, help. For docs and `faultline help options`. */
+typedef void (*WorldKeyFn) (const char *key, WorldValType type,
+                            const char *unit, const char *def,
+                            const char *help, void *user_data);
+void world_config_foreach_key (WorldKeyFn fn, void *user_data);
+
+/* A failure-mode override: mode is a default mode name ("hbm3") or a new
+ * one; key is "mtbf" (s), "rate_scale", "dist" ("exponential", "weibull",
+ * "lognormal"), "shape", "sigma", "repair" (path name), "repair_time" (s),
+ * "class", "cause", "xid", "blast", "enabled", "detect_delay" (s). A new
+ * mode needs "class" set first. */
+bool world_config_failure_set (WorldConfig *cfg, const char *mode,
+                               const char *key, const WorldValue *v,
+                               GError **error);
+
+/* A job (training run or any fixed job). Durations in seconds. */
+typedef struct
+{
+  const char *name;      /* unique */
+  uint32_t nodes;
+  double work_s;         /* failure-free runtime; 0 = until the run ends */
+  double submit_s;       /* submit time */
+  double checkpoint_every_s; /* 0 = Young/Daly from the observed rate */
+  double checkpoint_cost_s;  /* blocking part of a checkpoint */
+  double restart_s;      /* re-init + checkpoint load after an interruption */
+  double comm_share;     /* fraction of step time in collectives, 0..1 */
+  int32_t priority;
+  bool preemptible;
+} WorldJobSpec;
+
+bool world_config_add_job (WorldConfig *cfg, const WorldJobSpec *job,
+                           GError **error);
+
+/* Scripted-event registrations made while the scenario is loaded. */
+void world_config_at (WorldConfig *cfg, SimTime when, uint64_t cb);
+void world_config_every (WorldConfig *cfg, SimTime first, SimTime period,
+                         uint64_t cb);
+/* Event names: see world_event_kind_name(); unknown name -> error listing
+ * the valid ones. */
+bool world_config_on (WorldConfig *cfg, const char *event, uint64_t cb,
+                      GError **error);
+
+/* The names of every event kind, NULL-terminated (for errors and docs). */
+const char *const *world_event_names (void);
+
+/* ---- events (callbacks, events.jsonl, trace, pcap) ---- */
+
+typedef enum
+{
+  WEV_COMPONENT_FAILED,   /* component, mode, cause, xid */
+  WEV_COMPONENT_REPAIRED, /* component */
+  WEV_NODE_FAILED,        /* node, mode, cause: a node went down */
+  WEV_NODE_STATE,         /* node, detail = new state name, old_state/new_state */
+  WEV_LINK_STATE,         /* component = link, port_state (1 down, 4 active) */
+  WEV_POLICY_ACTION,      /* component, detail = action, reason */
+  WEV_JOB_SUBMITTED,      /* job */
+  WEV_JOB_STARTED,        /* job, value = nodes */
+  WEV_JOB_INTERRUPTED,    /* job, component, cause, lost_gpu_hours */
+  WEV_JOB_PREEMPTED,      /* job */
+  WEV_JOB_COMPLETED,      /* job */
+  WEV_JOB_CHECKPOINT,     /* job (only delivered to listeners that ask) */
+  WEV_FABRIC_DEGRADED,    /* value = fraction of uplink bandwidth lost */
+  WEV_COUNT
+} WorldEventKind;
+
+typedef struct
+{
+  WorldEventKind kind;
+  SimTime time;
+  const char *component; /* operator name, or NULL */
+  const char *job;       /* job name, or NULL */
+  const char *mode;      /* failure mode, or NULL */
+  const char *cause;     /* field-data cause, or NULL */
+  const char *detail;    /* action or state name, or NULL */
+  const char *reason;    /* why (policy action), or NULL */
+  int32_t xid;           /* 0 when none */
+  int32_t node;          /* node index or -1 */
+  int32_t port;          /* rail / port or -1 */
+  int32_t old_state, new_state;
+  double lost_gpu_hours;
+  double value;
+} WorldEvent;
+
+const char *world_event_kind_name (WorldEventKind k); /* "node_failed", ... */
+
+/* ---- the run ---- */
+
+typedef struct World World;
+
+typedef struct
+{
+  /* A scripted timer or periodic callback fired. Returning false stops the
+   * run with *error set (WORLD_ERROR_SCRIPT). */
+  bool (*timer) (void *user_data, World *w, uint64_t cb, GError **error);
+  /* An event that a script registered for with world_config_on(). */
+  bool (*event) (void *user_data, World *w, uint64_t cb,
+                 const WorldEvent *ev, GError **error);
+  void *user_data;
+} WorldHooks;
+
+/* Every event, for writers (events.jsonl, trace, pcap). Not allowed to
+ * fail. */
+typedef void (*WorldListenerFn) (const WorldEvent *ev, void *user_data);
+
+/* Builds the cluster and schedules the first failures. The config is
+ * copied. Returns: (transfer full) or NULL with WORLD_ERROR_INVALID (an
+ * impossible topology, an unreadable ibnetdiscover file, an unknown policy,
+ * a job larger than the cluster). */
+World *world_new (const WorldConfig *cfg, uint64_t seed, GError **error);
+void world_free (World *w);
+
+void world_set_hooks (World *w, const WorldHooks *hooks);
+void world_add_listener (World *w, WorldListenerFn fn, void *user_data);
+/* Progress (stderr) every `period` of simulated time; NULL to disable. */
+typedef void (*WorldProgressFn) (World *w, SimTime now, SimTime end,
+                                 void *user_data);
+void world_set_progress (World *w, WorldProgressFn fn, void *user_data);
+
+/* Runs to the configured length. Returns false with *error when a script
+ * callback failed or the policy misbehaved. */
+bool world_run (World *w, GError **error);
+
+SimTime world_now (const World *w);
+SimTime world_length (const World *w);
+uint64_t world_events (const World *w);
+const Metrics *world_metrics (const World *w); /* valid after world_run */
+uint32_t world_nodes (const World *w);
+uint32_t world_gpus (const World *w);
+
+/* ---- actions a script may take while the run goes ---- */
+
+/* Fails every component matching name or glob, with the given mode name
+ * (NULL: the component's class default). Returns the number failed; 0 with
+ * *error when nothing matches or the mode is unknown for that class. */
+int world_fail (World *w, const char *pattern, const char *mode,
+                GError **error);
+/* Repairs (returns to service) every matching failed component. */
+int world_repair (World *w, const char *pattern, GError **error);
+/* Degrades matching links/switches to a bandwidth fraction in [0, 1]. */
+int world_degrade (World *w, const char *pattern, double fraction,
+                   GError **error);
+/* Planned maintenance of matching nodes: jobs checkpoint, then the nodes
+ * are out for `duration`. */
+int world_maintenance (World *w, const char *pattern, SimTime duration,
+                       GError **error);
+/* Schedules a timer/periodic callback during the run. */
+void world_at (World *w, SimTime when, uint64_t cb);
+void world_every (World *w, SimTime first, SimTime period, uint64_t cb);
+/* A line in the run's notes (notes.txt), prefixed with simulated time. */
+void world_note (World *w, const char *text);
+
+/* Read-only queries for scripts. */
+bool world_component_state (World *w, const char *name, const char **state,
+                            GError **error);
+uint32_t world_healthy_gpus (const World *w);
+uint32_t world_running_jobs (const World *w);
+double world_job_progress (const World *w, const char *job); /* 0..1, NaN */

@@ -1,0 +1,654 @@
+/* models/config.c - every configuration key of a run, declared once.
+ *
+ * The table below drives world_config_set (the Lua API and --set), the
+ * params echo in summary.json and `faultline help options`. Durations are
+ * seconds; a --set string accepts unit suffixes (90s, 30m, 2h, 54d, 1w).
+ * Keys "health.*" and "sched.*" are passed through to the policies' own
+ * parameter tables (policy/health.h, policy/sched.h) when the world is
+ * built. */
+#include "world-private.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+G_DEFINE_QUARK (faultline-world-error-quark, world_error)
+
+typedef struct
+{
+  const char *key;
+  WorldValType type;
+  const char *unit;
+  size_t offset;
+  const char *def; /* default, as text */
+  double min, max; /* numbers only */
+  const char *help;
+} ConfigKey;
+
+#define NUM(k, field, unit, def, lo, hi, help) \
+  { k, WORLD_VAL_NUMBER, unit, offsetof (WorldConfig, field), def, lo, hi, help }
+#define STR(k, field, def, help) \
+  { k, WORLD_VAL_STRING, "", offsetof (WorldConfig, field), def, 0, 0, help }
+#define BOOL(k, field, def, help) \
+  { k, WORLD_VAL_BOOL, "", offsetof (WorldConfig, field), def, 0, 0, help }
+
+static const ConfigKey config_keys[] = {
+  STR ("cluster.preset", cluster_preset, "h100-superpod",
+       "hardware preset: h100-superpod (DGX H100, 8 GPUs and 8 NDR rails per node)"),
+  NUM ("cluster.gpus", cluster_gpus, "", "0", 0, 1e8,
+       "GPUs in the cluster (rounded up to whole nodes); 0: use cluster.nodes"),
+  NUM ("cluster.nodes", cluster_nodes, "", "2048", 1, 1e7, "nodes (hosts)"),
+  NUM ("cluster.gpus_per_node", cluster_gpus_per_node, "", "8", 1, 64, "GPUs per node"),
+  NUM ("cluster.rails", cluster_rails, "", "8", 1, 64, "backend NICs (rails) per node"),
+  NUM ("cluster.su_size", cluster_su_size, "", "32", 1, 4096,
+       "nodes per scalable unit (one leaf per rail per SU)"),
+  NUM ("cluster.radix", cluster_radix, "", "64", 4, 1024, "switch ports"),
+  NUM ("cluster.oversubscription", cluster_oversubscription, "", "1", 1, 64,
+       "leaf down:up port ratio (1 = non-blocking)"),
+  NUM ("cluster.tiers", cluster_tiers, "", "0", 0, 3, "fabric tiers, 2 or 3; 0 = automatic"),
+  NUM ("cluster.nodes_per_rack", cluster_nodes_per_rack, "", "4", 1, 1024, "nodes per rack (power domain)"),
+  NUM ("cluster.racks_per_row", cluster_racks_per_row, "", "8", 1, 1024, "racks per row"),
+  STR ("cluster.ibnet", cluster_ibnet, "",
+       "read the fabric from this ibnetdiscover file instead of generating a fat tree"),
+  NUM ("cluster.spares", cluster_spares, "", "0", 0, 1e7, "hot spare nodes kept idle for restarts"),
+  NUM ("cluster.technicians", cluster_technicians, "", "8", 0, 1e6,
+       "technicians working hardware tickets in parallel (0 = unlimited)"),
+  NUM ("cluster.spare_parts", cluster_spare_parts, "", "0", 0, 1e7,
+       "replacement parts in stock for tickets (0 = unlimited); an empty stock waits for restock"),
+  NUM ("cluster.rma_lead_time", cluster_rma_lead_time, "s", "432000", 0, 1e9,
+       "vendor RMA turnaround (default 5 days; field-data.md §12.3)"),
+  NUM ("cluster.restock_time", cluster_restock_time, "s", "604800", 0, 1e9,
+       "time for a used spare part to be replaced in stock"),
+  NUM ("cluster.burnin_time", cluster_burnin_time, "s", "7200", 0, 1e8,
+       "burn-in before a repaired node returns to service"),
+  STR ("failures.source", failures_source, "llama3",
+       "default failure rates: llama3 (Llama 3 54-day table) or none"),
+  NUM ("failures.scale", failures_scale, "", "1", 0, 1e6, "multiplies every failure rate"),
+  NUM ("failures.lemon_fraction", failures_lemon_fraction, "", "0.012", 0, 1,
+       "fraction of nodes that are lemons (Kokolis et al.: 1.2%)"),
+  NUM ("failures.lemon_multiplier", failures_lemon_multiplier, "", "5", 1, 1e4,
+       "failure-rate multiplier of a lemon node"),
+  STR ("policy.health", policy_health, "standard", "health policy: reactive, standard, proactive"),
+  STR ("policy.sched", policy_sched, "topology",
+       "scheduling policy: fifo, first-fit, topology, priority"),
+  STR ("policy.health_plugin", policy_health_plugin, "",
+       "shared library with a health policy (replaces policy.health)"),
+  NUM ("workload.research_rate", workload_research_rate, "1/h", "0", 0, 1e6,
+       "research jobs submitted per hour (Poisson); 0 = none"),
+  NUM ("workload.research_max_nodes", workload_research_max_nodes, "", "64", 1, 1e7,
+       "largest research job, in nodes"),
+  STR ("workload.trace", workload_trace, "", "Standard Workload Format (.swf) trace to replay"),
+  BOOL ("workload.trace_lenient", workload_trace_lenient, "false",
+        "skip malformed trace lines (counted) instead of failing"),
+  NUM ("workload.trace_time_scale", workload_trace_time_scale, "", "1", 1e-6, 1e6,
+       "multiplies the trace's times"),
+  NUM ("run.length", run_length, "s", "4665600", 1, 1e11, "simulated time (default 54 days)"),
+  NUM ("run.sample_every", run_sample_every, "s", "3600", 1, 1e9,
+       "time-series resolution (timeseries.csv)"),
+  BOOL ("run.checkpoint_events", run_events, "false",
+        "deliver job_checkpoint events to scripts and events.jsonl"),
+};
+
+static const ConfigKey *
+find_key (const char *key)
+{
+  for (size_t i = 0; i < G_N_ELEMENTS (config_keys); i++)
+    if (strcmp (config_keys[i].key, key) == 0)
+      return &config_keys[i];
+  return NULL;
+}
+
+/* ---- suggestions ---- */
+
+static size_t
+edit_distance (const char *a, const char *b)
+{
+  size_t la = strlen (a), lb = strlen (b);
+  if (la > 64 || lb > 64)
+    return 99;
+  size_t row[65];
+  for (size_t j = 0; j <= lb; j++)
+    row[j] = j;
+  for (size_t i = 1; i <= la; i++)
+    {
+      size_t diag = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= lb; j++)
+        {
+          size_t up = row[j];
+          size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+          size_t best = MIN (row[j] + 1, row[j - 1] + 1);
+          row[j] = MIN (best, diag + cost);
+          diag = up;
+        }
+    }
+  return row[lb];
+}
+
+const char *
+world_suggest (const char *word, const char *const *candidates)
+{
+  const char *best = NULL;
+  size_t best_d = SIZE_MAX;
+  for (size_t i = 0; candidates[i] != NULL; i++)
+    {
+      size_t d = edit_distance (word, candidates[i]);
+      if (d < best_d)
+        {
+          best_d = d;
+          best = candidates[i];
+        }
+    }
+  size_t len = strlen (word);
+  size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
+  return best_d <= limit ? best : NULL;
+}
+
+/* ---- the config object ---- */
+
+static void
+set_default (WorldConfig *cfg, const ConfigKey *k)
+{
+  char *p = (char *) cfg + k->offset;
+  switch (k->type)
+    {
+    case WORLD_VAL_NUMBER:
+      *(double *) p = g_ascii_strtod (k->def, NULL);
+      break;
+    case WORLD_VAL_STRING:
+      g_free (*(char **) p);
+      *(char **) p = g_strdup (k->def);
+      break;
+    case WORLD_VAL_BOOL:
+      *(bool *) p = strcmp (k->def, "true") == 0;
+      break;
+    }
+}
+
+static void
+failure_override_clear (gpointer p)
+{
+  WorldFailureOverride *o = p;
+  g_free (o->mode);
+  g_free (o->key);
+  g_free ((char *) o->v.str);
+}
+
+static void
+kv_clear (gpointer p)
+{
+  WorldKV *kv = p;
+  g_free (kv->key);
+  g_free (kv->value);
+}
+
+static void
+job_clear (gpointer p)
+{
+  WorldJobSpec *j = p;
+  g_free ((char *) j->name);
+}
+
+WorldConfig *
+world_config_new (void)
+{
+  WorldConfig *cfg = g_new0 (WorldConfig, 1);
+  for (size_t i = 0; i < G_N_ELEMENTS (config_keys); i++)
+    set_default (cfg, &config_keys[i]);
+  cfg->failure_overrides = g_array_new (FALSE, TRUE, sizeof (WorldFailureOverride));
+  g_array_set_clear_func (cfg->failure_overrides, failure_override_clear);
+  cfg->health_kv = g_array_new (FALSE, TRUE, sizeof (WorldKV));
+  g_array_set_clear_func (cfg->health_kv, kv_clear);
+  cfg->sched_kv = g_array_new (FALSE, TRUE, sizeof (WorldKV));
+  g_array_set_clear_func (cfg->sched_kv, kv_clear);
+  cfg->jobs = g_array_new (FALSE, TRUE, sizeof (WorldJobSpec));
+  g_array_set_clear_func (cfg->jobs, job_clear);
+  cfg->timers = g_array_new (FALSE, TRUE, sizeof (WorldTimerReg));
+  cfg->ons = g_array_new (FALSE, TRUE, sizeof (WorldOnReg));
+  return cfg;
+}
+
+void
+world_config_free (WorldConfig *cfg)
+{
+  if (cfg == NULL)
+    return;
+  for (size_t i = 0; i < G_N_ELEMENTS (config_keys); i++)
+    if (config_keys[i].type == WORLD_VAL_STRING)
+      g_free (*(char **) ((char *) cfg + config_keys[i].offset));
+  g_array_unref (cfg->failure_overrides);
+  g_array_unref (cfg->health_kv);
+  g_array_unref (cfg->sched_kv);
+  g_array_unref (cfg->jobs);
+  g_array_unref (cfg->timers);
+  g_array_unref (cfg->ons);
+  g_free (cfg);
+}
+
+WorldConfig *
+world_config_copy (const WorldConfig *cfg)
+{
+  WorldConfig *c = g_new0 (WorldConfig, 1);
+  *c = *cfg;
+  for (size_t i = 0; i < G_N_ELEMENTS (config_keys); i++)
+    if (config_keys[i].type == WORLD_VAL_STRING)
+      {
+        char **p = (char **) ((char *) c + config_keys[i].offset);
+        *p = g_strdup (*p);
+      }
+  c->failure_overrides = g_array_new (FALSE, TRUE, sizeof (WorldFailureOverride));
+  g_array_set_clear_func (c->failure_overrides, failure_override_clear);
+  for (guint i = 0; i < cfg->failure_overrides->len; i++)
+    {
+      WorldFailureOverride o = g_array_index (cfg->failure_overrides, WorldFailureOverride, i);
+      o.mode = g_strdup (o.mode);
+      o.key = g_strdup (o.key);
+      o.v.str = g_strdup (o.v.str);
+      g_array_append_val (c->failure_overrides, o);
+    }
+  GArray *kvs[2] = { cfg->health_kv, cfg->sched_kv };
+  GArray **dst[2] = { &c->health_kv, &c->sched_kv };
+  for (int k = 0; k < 2; k++)
+    {
+      *dst[k] = g_array_new (FALSE, TRUE, sizeof (WorldKV));
+      g_array_set_clear_func (*dst[k], kv_clear);
+      for (guint i = 0; i < kvs[k]->len; i++)
+        {
+          WorldKV kv = g_array_index (kvs[k], WorldKV, i);
+          kv.key = g_strdup (kv.key);
+          kv.value = g_strdup (kv.value);
+          g_array_append_val (*dst[k], kv);
+        }
+    }
+  c->jobs = g_array_new (FALSE, TRUE, sizeof (WorldJobSpec));
+  g_array_set_clear_func (c->jobs, job_clear);
+  for (guint i = 0; i < cfg->jobs->len; i++)
+    {
+      WorldJobSpec j = g_array_index (cfg->jobs, WorldJobSpec, i);
+      j.name = g_strdup (j.name);
+      g_array_append_val (c->jobs, j);
+    }
+  c->timers = g_array_copy (cfg->timers);
+  c->ons = g_array_copy (cfg->ons);
+  return c;
+}
+
+static const char *
+type_name (WorldValType t)
+{
+  switch (t)
+    {
+    case WORLD_VAL_NUMBER: return "a number";
+    case WORLD_VAL_STRING: return "a string";
+    case WORLD_VAL_BOOL: return "a boolean";
+    }
+  return "?";
+}
+
+static void
+unknown_key_error (const char *key, GError **error)
+{
+  const char *names[G_N_ELEMENTS (config_keys) + 1];
+  for (size_t i = 0; i < G_N_ELEMENTS (config_keys); i++)
+    names[i] = config_keys[i].key;
+  names[G_N_ELEMENTS (config_keys)] = NULL;
+  const char *s = world_suggest (key, names);
+  if (s != NULL)
+    g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                 "unknown key '%s' (did you mean '%s'?)", key, s);
+  else
+    g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                 "unknown key '%s' (see 'faultline help options')", key);
+}
+
+static void
+kv_set (GArray *kvs, const char *key, const char *value)
+{
+  for (guint i = 0; i < kvs->len; i++)
+    {
+      WorldKV *kv = &g_array_index (kvs, WorldKV, i);
+      if (strcmp (kv->key, key) == 0)
+        {
+          g_free (kv->value);
+          kv->value = g_strdup (value);
+          return;
+        }
+    }
+  WorldKV kv = { g_strdup (key), g_strdup (value) };
+  g_array_append_val (kvs, kv);
+}
+
+static char *
+value_to_text (const WorldValue *v)
+{
+  switch (v->type)
+    {
+    case WORLD_VAL_NUMBER:
+      {
+        char buf[G_ASCII_DTOSTR_BUF_SIZE];
+        return g_strdup (g_ascii_dtostr (buf, sizeof buf, v->num));
+      }
+    case WORLD_VAL_STRING:
+      return g_strdup (v->str ? v->str : "");
+    case WORLD_VAL_BOOL:
+      return g_strdup (v->b ? "true" : "false");
+    }
+  return g_strdup ("");
+}
+
+bool
+world_config_set (WorldConfig *cfg, const char *key, const WorldValue *v,
+                  GError **error)
+{
+  g_return_val_if_fail (cfg != NULL && key != NULL && v != NULL, false);
+  if (g_str_has_prefix (key, "health.") || g_str_has_prefix (key, "sched."))
+    {
+      const char *sub = strchr (key, '.') + 1;
+      if (*sub == '\0')
+        {
+          unknown_key_error (key, error);
+          return false;
+        }
+      g_autofree char *text = value_to_text (v);
+      kv_set (key[0] == 'h' ? cfg->health_kv : cfg->sched_kv, sub, text);
+      return true;
+    }
+  const ConfigKey *k = find_key (key);
+  if (k == NULL)
+    {
+      unknown_key_error (key, error);
+      return false;
+    }
+  if (k->type != v->type)
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "%s must be %s%s%s, got %s", key, type_name (k->type),
+                   *k->unit ? " in " : "", k->unit, type_name (v->type));
+      return false;
+    }
+  char *p = (char *) cfg + k->offset;
+  switch (k->type)
+    {
+    case WORLD_VAL_NUMBER:
+      if (!isfinite (v->num) || v->num < k->min || v->num > k->max)
+        {
+          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                       "%s = %g is out of range [%g, %g]%s%s", key, v->num,
+                       k->min, k->max, *k->unit ? " " : "", k->unit);
+          return false;
+        }
+      *(double *) p = v->num;
+      break;
+    case WORLD_VAL_STRING:
+      g_free (*(char **) p);
+      *(char **) p = g_strdup (v->str ? v->str : "");
+      break;
+    case WORLD_VAL_BOOL:
+      *(bool *) p = v->b;
+      break;
+    }
+  return true;
+}
+
+/* Parses "90", "90s", "30m", "2h", "54d", "1w" into seconds. */
+static bool
+parse_duration (const char *s, double *out)
+{
+  char *end = NULL;
+  double x = g_ascii_strtod (s, &end);
+  if (end == s)
+    return false;
+  double mult = 1;
+  if (*end != '\0')
+    {
+      if (strcmp (end, "s") == 0) mult = 1;
+      else if (strcmp (end, "m") == 0 || strcmp (end, "min") == 0) mult = 60;
+      else if (strcmp (end, "h") == 0) mult = 3600;
+      else if (strcmp (end, "d") == 0) mult = 86400;
+      else if (strcmp (end, "w") == 0) mult = 604800;
+      else return false;
+    }
+  *out = x * mult;
+  return true;
+}
+
+bool
+world_config_set_string (WorldConfig *cfg, const char *key, const char *value,
+                         GError **error)
+{
+  g_return_val_if_fail (cfg != NULL && key != NULL && value != NULL, false);
+  WorldValue v = { 0 };
+  if (g_str_has_prefix (key, "health.") || g_str_has_prefix (key, "sched."))
+    {
+      v.type = WORLD_VAL_STRING;
+      v.str = value;
+      return world_config_set (cfg, key, &v, error);
+    }
+  const ConfigKey *k = find_key (key);
+  if (k == NULL)
+    {
+      unknown_key_error (key, error);
+      return false;
+    }
+  v.type = k->type;
+  switch (k->type)
+    {
+    case WORLD_VAL_NUMBER:
+      if (!parse_duration (value, &v.num)
+          || (strcmp (k->unit, "s") != 0 && !g_ascii_isdigit (value[strlen (value) - 1])))
+        {
+          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                       "%s: '%s' is not a number%s", key, value,
+                       strcmp (k->unit, "s") == 0 ? " or a duration like 90s, 30m, 2h, 54d" : "");
+          return false;
+        }
+      break;
+    case WORLD_VAL_STRING:
+      v.str = value;
+      break;
+    case WORLD_VAL_BOOL:
+      if (g_ascii_strcasecmp (value, "true") == 0 || strcmp (value, "1") == 0
+          || g_ascii_strcasecmp (value, "yes") == 0)
+        v.b = true;
+      else if (g_ascii_strcasecmp (value, "false") == 0 || strcmp (value, "0") == 0
+               || g_ascii_strcasecmp (value, "no") == 0)
+        v.b = false;
+      else
+        {
+          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                       "%s: '%s' is not a boolean (true or false)", key, value);
+          return false;
+        }
+      break;
+    }
+  return world_config_set (cfg, key, &v, error);
+}
+
+char *
+world_config_get_json (const WorldConfig *cfg, const char *key)
+{
+  const ConfigKey *k = find_key (key);
+  if (k == NULL)
+    return NULL;
+  const char *p = (const char *) cfg + k->offset;
+  switch (k->type)
+    {
+    case WORLD_VAL_NUMBER:
+      {
+        char buf[G_ASCII_DTOSTR_BUF_SIZE];
+        return g_strdup (g_ascii_dtostr (buf, sizeof buf, *(const double *) p));
+      }
+    case WORLD_VAL_STRING:
+      {
+        g_autofree char *esc = g_strescape (*(char *const *) p, NULL);
+        return g_strdup_printf ("\"%s\"", esc);
+      }
+    case WORLD_VAL_BOOL:
+      return g_strdup (*(const bool *) p ? "true" : "false");
+    }
+  return NULL;
+}
+
+void
+world_config_foreach_key (WorldKeyFn fn, void *user_data)
+{
+  for (size_t i = 0; i < G_N_ELEMENTS (config_keys); i++)
+    fn (config_keys[i].key, config_keys[i].type, config_keys[i].unit,
+        config_keys[i].def, config_keys[i].help, user_data);
+}
+
+/* ---- failure overrides, jobs, scripted events ---- */
+
+static const char *const failure_keys[] = {
+  "mtbf", "rate_scale", "dist", "shape", "sigma", "repair", "repair_time",
+  "class", "cause", "xid", "blast", "enabled", "detect_delay", NULL
+};
+
+bool
+world_config_failure_set (WorldConfig *cfg, const char *mode, const char *key,
+                          const WorldValue *v, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL && mode != NULL && key != NULL, false);
+  bool known = false;
+  for (size_t i = 0; failure_keys[i] != NULL; i++)
+    known |= strcmp (failure_keys[i], key) == 0;
+  if (!known)
+    {
+      const char *s = world_suggest (key, failure_keys);
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "failure mode '%s': unknown key '%s'%s%s%s", mode, key,
+                   s ? " (did you mean '" : " (keys: mtbf, rate_scale, dist, shape, sigma, repair, repair_time, class, cause, xid, blast, enabled, detect_delay)",
+                   s ? s : "", s ? "'?)" : "");
+      return false;
+    }
+  bool is_str = strcmp (key, "dist") == 0 || strcmp (key, "repair") == 0
+                || strcmp (key, "class") == 0 || strcmp (key, "cause") == 0
+                || strcmp (key, "blast") == 0;
+  bool is_bool = strcmp (key, "enabled") == 0;
+  WorldValType want = is_str ? WORLD_VAL_STRING : is_bool ? WORLD_VAL_BOOL : WORLD_VAL_NUMBER;
+  if (v->type != want)
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "failure mode '%s': %s must be %s, got %s", mode, key,
+                   type_name (want), type_name (v->type));
+      return false;
+    }
+  if (want == WORLD_VAL_NUMBER && (!isfinite (v->num) || v->num < 0))
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "failure mode '%s': %s = %g must be a non-negative number",
+                   mode, key, v->num);
+      return false;
+    }
+  WorldFailureOverride o = { g_strdup (mode), g_strdup (key), *v };
+  o.v.str = g_strdup (v->str);
+  g_array_append_val (cfg->failure_overrides, o);
+  return true;
+}
+
+bool
+world_config_add_job (WorldConfig *cfg, const WorldJobSpec *job, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL && job != NULL, false);
+  if (job->name == NULL || *job->name == '\0')
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID, "job: a name is required");
+      return false;
+    }
+  for (guint i = 0; i < cfg->jobs->len; i++)
+    if (strcmp (g_array_index (cfg->jobs, WorldJobSpec, i).name, job->name) == 0)
+      {
+        g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                     "job '%s' is defined twice", job->name);
+        return false;
+      }
+  if (job->nodes == 0)
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "job '%s': nodes must be at least 1", job->name);
+      return false;
+    }
+  if (job->work_s < 0 || job->submit_s < 0 || job->checkpoint_every_s < 0
+      || job->checkpoint_cost_s < 0 || job->restart_s < 0)
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "job '%s': durations must not be negative", job->name);
+      return false;
+    }
+  if (!(job->comm_share >= 0 && job->comm_share <= 1))
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "job '%s': comm_share = %g must be between 0 and 1",
+                   job->name, job->comm_share);
+      return false;
+    }
+  WorldJobSpec j = *job;
+  j.name = g_strdup (job->name);
+  g_array_append_val (cfg->jobs, j);
+  return true;
+}
+
+void
+world_config_at (WorldConfig *cfg, SimTime when, uint64_t cb)
+{
+  WorldTimerReg r = { cb, MAX (when, 0), 0 };
+  g_array_append_val (cfg->timers, r);
+}
+
+void
+world_config_every (WorldConfig *cfg, SimTime first, SimTime period, uint64_t cb)
+{
+  g_return_if_fail (period > 0);
+  WorldTimerReg r = { cb, MAX (first, 0), period };
+  g_array_append_val (cfg->timers, r);
+}
+
+static const char *const event_names[WEV_COUNT + 1] = {
+  [WEV_COMPONENT_FAILED] = "component_failed",
+  [WEV_COMPONENT_REPAIRED] = "component_repaired",
+  [WEV_NODE_FAILED] = "node_failed",
+  [WEV_NODE_STATE] = "node_state",
+  [WEV_LINK_STATE] = "link_state",
+  [WEV_POLICY_ACTION] = "policy_action",
+  [WEV_JOB_SUBMITTED] = "job_submitted",
+  [WEV_JOB_STARTED] = "job_started",
+  [WEV_JOB_INTERRUPTED] = "job_interrupted",
+  [WEV_JOB_PREEMPTED] = "job_preempted",
+  [WEV_JOB_COMPLETED] = "job_completed",
+  [WEV_JOB_CHECKPOINT] = "job_checkpoint",
+  [WEV_FABRIC_DEGRADED] = "fabric_degraded",
+  [WEV_COUNT] = NULL,
+};
+
+const char *const *
+world_event_names (void)
+{
+  return event_names;
+}
+
+const char *
+world_event_kind_name (WorldEventKind k)
+{
+  return k < WEV_COUNT ? event_names[k] : "?";
+}
+
+bool
+world_config_on (WorldConfig *cfg, const char *event, uint64_t cb, GError **error)
+{
+  for (int k = 0; k < WEV_COUNT; k++)
+    if (strcmp (event_names[k], event) == 0)
+      {
+        WorldOnReg r = { (WorldEventKind) k, cb };
+        g_array_append_val (cfg->ons, r);
+        if (k == WEV_JOB_CHECKPOINT)
+          cfg->run_events = true;
+        return true;
+      }
+  g_autofree char *all = g_strjoinv (", ", (char **) event_names);
+  const char *s = world_suggest (event, event_names);
+  g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+               "unknown event '%s'%s%s%s; events are: %s", event,
+               s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "", all);
+  return false;
+}
