@@ -1,9 +1,10 @@
 /* sim/dist.h - probability distributions, written here so a seed gives the
  * same draws on every libc and every library version.
  *
- * All samplers use inversion (or Box-Muller for the lognormal) over the
- * stream's uniform doubles. Parameters are in the caller's unit (faultline
- * uses hours for times-to-failure and repairs); samples are in that unit. */
+ * All samplers use inversion (the lognormal through the normal quantile of
+ * Wichura, AS 241) over one of the stream's uniform doubles per draw.
+ * Parameters are in the caller's unit (faultline uses hours for
+ * times-to-failure and repairs); samples are in that unit. */
 #pragma once
 
 #include <stdbool.h>
@@ -50,6 +51,13 @@ double dist_sample (const Dist *d, RngStream *s);
 double dist_mean (const Dist *d);
 double dist_variance (const Dist *d);
 double dist_cdf (const Dist *d, double x);
+/* The inverse CDF at p in [0, 1] (the smallest x with F(x) >= p); every
+ * sampler is dist_quantile (d, u) for one uniform u from the stream. */
+double dist_quantile (const Dist *d, double p);
+/* True when the parameters make a proper distribution (finite, positive
+ * scales, valid table); otherwise *why (if not NULL) names the problem
+ * (static string). For validating user input (scenarios, --set). */
+bool dist_is_valid (const Dist *d, const char **why);
 
 /* Multiplies the time scale by f (> 0): a rate scaled by 1/f. */
 void dist_scale (Dist *d, double f);
@@ -57,3 +65,5 @@ void dist_scale (Dist *d, double f);
 /* "exponential(mean=2)" style description into buf. Returns buf. */
 const char *dist_describe (const Dist *d, char *buf, size_t len);
 const char *dist_kind_name (DistKind k);
+/* "exponential" -> DIST_EXPONENTIAL; false for an unknown name. */
+bool dist_kind_from_name (const char *s, DistKind *out);

@@ -28,7 +28,9 @@ void stats_online_merge (StatsOnline *a, const StatsOnline *b);
 
 typedef struct StatsQuantile StatsQuantile;
 /* Returns: (transfer full) a sketch for non-negative values with relative
- * accuracy rel_err (e.g. 0.01); values <= min_value count in a zero bucket. */
+ * accuracy rel_err (e.g. 0.01); values <= 1e-9 (and negative values) count
+ * in a zero bucket reported as 0. Quantile p reports the sample of 0-based
+ * rank floor(p (n-1)) within relative error rel_err. */
 StatsQuantile *stats_quantile_new (double rel_err);
 void stats_quantile_free (StatsQuantile *q);
 void stats_quantile_add (StatsQuantile *q, double x);
