@@ -1,2 +1,890 @@
-/* policy/health_policies.c - the named policies. (being written) */
+/* policy/health_policies.c - the built-in health policies "reactive",
+ * "standard" and "proactive": one node/link state-machine engine whose
+ * behaviour is set by HealthParams and a flavour (which Xids count, whether
+ * job failures trigger a diag or a reboot). docs/policies.md describes each
+ * transition and the Xid table with its sources. Not here: the wrapper and
+ * params parsing (health.c), plugin loading (plugin.c). GLib only.
+ *
+ * Memory: O(nodes + links) small records; event-window rings (lemon, Xid
+ * 63/92, flaps) are allocated on a component's first event. Time-driven
+ * decisions (drain deadline, link down grace, flap quiet) sit in a binary
+ * heap with lazy deletion, so next_wakeup is O(log n) amortised. */
 #include "health.h"
+
+#include <string.h>
+
+typedef enum
+{
+  FLAVOR_REACTIVE,
+  FLAVOR_STANDARD,
+  FLAVOR_PROACTIVE,
+} Flavor;
+
+/* The remediation ladder; escalation moves one step down on failure. */
+typedef enum
+{
+  STEP_RESET,
+  STEP_REBOOT,
+  STEP_REIMAGE,
+  STEP_TICKET,
+} Step;
+
+typedef struct
+{
+  HealthTimeMs *t; /* k slots, allocated on first push */
+  uint32_t n;
+  uint32_t head;
+} Ring;
+
+typedef struct
+{
+  HealthNodeState state;
+  int32_t gpu;            /* GPU the remediation targets, or -1 */
+  Step step;              /* REMEDIATING: current; DRAINING: next */
+  bool burnin_failed;
+  HealthTimeMs deadline;  /* DRAINING: evict at; else NEVER */
+  const char *reason;
+  Ring failures;          /* lemon */
+  Ring ecc_xids;          /* Xid 63/92 precursors */
+  uint64_t ce_last;
+  HealthTimeMs ce_time;
+  bool ce_seen;
+} Node;
+
+typedef struct
+{
+  HealthLinkState state;
+  bool down;
+  HealthTimeMs down_since;
+  HealthTimeMs last_change;
+  HealthTimeMs timer;     /* NEVER if none */
+  Ring changes;           /* flaps */
+  uint64_t sym_last;
+  HealthTimeMs sym_time;
+  bool sym_seen;
+} Link;
+
+typedef struct
+{
+  HealthTimeMs time;
+  uint32_t id;   /* node index, or link index | LINK_BIT */
+} Timer;
+#define LINK_BIT 0x80000000u
+
+typedef struct
+{
+  Flavor flavor;
+  const HealthParams *p;
+  uint32_t n_nodes;
+  uint32_t n_links;
+  Node *nodes;
+  Link *links;
+  GArray *heap; /* Timer, min-heap on time */
+} Engine;
+
+/* ---- small helpers ---- */
+
+/* Records an event at now; TRUE when k events fell within window. */
+static bool
+ring_push_hits (Ring *r, uint32_t k, HealthTimeMs now, HealthTimeMs window)
+{
+  if (k == 0)
+    return false;
+  if (r->t == NULL)
+    r->t = g_new (HealthTimeMs, k);
+  r->t[r->head] = now;
+  r->head = (r->head + 1) % k;
+  if (r->n < k)
+    r->n++;
+  if (r->n < k)
+    return false;
+  /* head now points at the oldest of the last k events */
+  return now - r->t[r->head] <= window;
+}
+
+static void
+ring_clear (Ring *r)
+{
+  r->n = 0;
+  r->head = 0;
+}
+
+static void
+heap_push (Engine *e, HealthTimeMs time, uint32_t id)
+{
+  Timer t = { time, id };
+  Timer *h;
+  guint i;
+
+  g_array_append_val (e->heap, t);
+  h = (Timer *) (void *) e->heap->data;
+  i = e->heap->len - 1;
+  while (i > 0 && h[(i - 1) / 2].time > h[i].time)
+    {
+      Timer tmp = h[i];
+      h[i] = h[(i - 1) / 2];
+      h[(i - 1) / 2] = tmp;
+      i = (i - 1) / 2;
+    }
+}
+
+static void
+heap_pop (Engine *e)
+{
+  Timer *h = (Timer *) (void *) e->heap->data;
+  guint n = e->heap->len - 1, i = 0;
+
+  h[0] = h[n];
+  g_array_set_size (e->heap, n);
+  for (;;)
+    {
+      guint l = 2 * i + 1, r = l + 1, m = i;
+      if (l < n && h[l].time < h[m].time)
+        m = l;
+      if (r < n && h[r].time < h[m].time)
+        m = r;
+      if (m == i)
+        break;
+      Timer tmp = h[i];
+      h[i] = h[m];
+      h[m] = tmp;
+      i = m;
+    }
+}
+
+/* A heap entry is live while its owner still waits for exactly that time. */
+static bool
+timer_live (Engine *e, const Timer *t)
+{
+  if (t->id & LINK_BIT)
+    return e->links[t->id & ~LINK_BIT].timer == t->time;
+  return e->nodes[t->id].deadline == t->time;
+}
+
+static void
+emit (HealthActionSink *sink, HealthActionKind kind, HealthTimeMs now,
+      uint32_t node, int32_t gpu, uint32_t link, const char *reason)
+{
+  HealthAction a = { kind, now, node, gpu, link, reason };
+  health_emit (sink, &a);
+}
+
+static void
+emit_node (HealthActionSink *sink, HealthActionKind kind, HealthTimeMs now,
+           uint32_t node, int32_t gpu, const char *reason)
+{
+  emit (sink, kind, now, node, gpu, HEALTH_NO_LINK, reason);
+}
+
+static void
+emit_link (HealthActionSink *sink, HealthActionKind kind, HealthTimeMs now,
+           uint32_t link, const char *reason)
+{
+  emit (sink, kind, now, HEALTH_NO_NODE, HEALTH_NO_GPU, link, reason);
+}
+
+static bool
+in_service (HealthNodeState s)
+{
+  return s == HEALTH_NODE_HEALTHY || s == HEALTH_NODE_SUSPECT
+         || s == HEALTH_NODE_CORDONED || s == HEALTH_NODE_DRAINING;
+}
+
+/* ---- node transitions ---- */
+
+static void
+node_start_step (Engine *e, uint32_t id, HealthTimeMs now, Step step,
+                 HealthActionSink *sink)
+{
+  Node *n = &e->nodes[id];
+
+  if (step == STEP_RESET && n->gpu < 0)
+    step = STEP_REBOOT;
+  n->step = step;
+  n->deadline = HEALTH_TIME_NEVER;
+  switch (step)
+    {
+    case STEP_RESET:
+      n->state = HEALTH_NODE_REMEDIATING;
+      emit_node (sink, HEALTH_ACTION_RESET_GPU, now, id, n->gpu, n->reason);
+      break;
+    case STEP_REBOOT:
+      n->state = HEALTH_NODE_REMEDIATING;
+      emit_node (sink, HEALTH_ACTION_REBOOT, now, id, n->gpu, n->reason);
+      break;
+    case STEP_REIMAGE:
+      n->state = HEALTH_NODE_REMEDIATING;
+      emit_node (sink, HEALTH_ACTION_REIMAGE, now, id, n->gpu, n->reason);
+      break;
+    case STEP_TICKET:
+    default:
+      n->state = HEALTH_NODE_IN_REPAIR;
+      emit_node (sink, HEALTH_ACTION_OPEN_TICKET, now, id, n->gpu, n->reason);
+      break;
+    }
+}
+
+/* A fault that takes the node out of service now: counts toward lemon
+ * detection, evicts, starts the ladder at step. */
+static void
+node_fault (Engine *e, uint32_t id, HealthTimeMs now, int32_t gpu, Step step,
+            const char *reason, HealthActionSink *sink)
+{
+  Node *n = &e->nodes[id];
+
+  if (!in_service (n->state))
+    return; /* already being dealt with */
+  n->gpu = gpu;
+  n->reason = reason;
+  emit_node (sink, HEALTH_ACTION_EVICT, now, id, gpu, reason);
+  if (ring_push_hits (&n->failures, e->p->lemon_failures, now,
+                      e->p->lemon_window_ms))
+    {
+      n->state = HEALTH_NODE_QUARANTINED;
+      n->deadline = HEALTH_TIME_NEVER;
+      n->reason = "lemon: repeated failures within the lemon window";
+      emit_node (sink, HEALTH_ACTION_QUARANTINE, now, id, HEALTH_NO_GPU,
+                 n->reason);
+      emit_node (sink, HEALTH_ACTION_OPEN_TICKET, now, id, HEALTH_NO_GPU,
+                 n->reason);
+      return;
+    }
+  node_start_step (e, id, now, step, sink);
+}
+
+/* A non-urgent problem: let jobs finish, then remediate at step. */
+static void
+node_drain (Engine *e, uint32_t id, HealthTimeMs now, int32_t gpu, Step step,
+            const char *reason, HealthActionSink *sink)
+{
+  Node *n = &e->nodes[id];
+
+  if (n->state != HEALTH_NODE_HEALTHY && n->state != HEALTH_NODE_SUSPECT
+      && n->state != HEALTH_NODE_CORDONED)
+    return;
+  n->state = HEALTH_NODE_DRAINING;
+  n->gpu = gpu;
+  n->step = step;
+  n->reason = reason;
+  emit_node (sink, HEALTH_ACTION_DRAIN, now, id, gpu, reason);
+  if (e->p->drain_timeout_ms > 0)
+    {
+      n->deadline = now + e->p->drain_timeout_ms;
+      heap_push (e, n->deadline, id);
+    }
+  else
+    n->deadline = HEALTH_TIME_NEVER;
+}
+
+/* A soft signal: ask for an active diag. cordon = take it out of
+ * scheduling now (CORDONED) rather than at the next idle moment. */
+static void
+node_suspect (Engine *e, uint32_t id, HealthTimeMs now, int32_t gpu,
+              bool cordon, const char *reason, HealthActionSink *sink)
+{
+  Node *n = &e->nodes[id];
+
+  if (n->state == HEALTH_NODE_HEALTHY)
+    {
+      n->gpu = gpu;
+      n->reason = reason;
+      if (cordon)
+        {
+          n->state = HEALTH_NODE_CORDONED;
+          emit_node (sink, HEALTH_ACTION_CORDON, now, id, gpu, reason);
+        }
+      else
+        n->state = HEALTH_NODE_SUSPECT;
+      emit_node (sink, HEALTH_ACTION_RUN_DIAG, now, id, gpu, reason);
+    }
+  else if (n->state == HEALTH_NODE_SUSPECT)
+    {
+      /* a second signal before the diag answered: stop scheduling on it */
+      n->state = HEALTH_NODE_CORDONED;
+      emit_node (sink, HEALTH_ACTION_CORDON, now, id, gpu, reason);
+    }
+}
+
+/* ---- the Xid table (docs/policies.md, field-data §8.2/§8.3) ---- */
+
+typedef enum
+{
+  XID_IGNORE,   /* application-level or informational */
+  XID_MONITOR,  /* precursor (row remap pending, SBE rate) */
+  XID_RESET,    /* evict + reset GPU */
+  XID_REBOOT,   /* evict + reboot node */
+  XID_DRAIN_RESET, /* drain, then reset GPU */
+  XID_SUSPECT,  /* unknown: diag */
+} XidClass;
+
+static XidClass
+xid_class (Flavor flavor, int32_t xid, uint64_t recovery, const char **reason)
+{
+  switch (xid)
+    {
+    case 79:
+      *reason = "xid 79: GPU has fallen off the bus";
+      return XID_REBOOT;
+    case 48:
+      *reason = "xid 48: double-bit ECC error";
+      return XID_RESET;
+    case 64:
+      *reason = "xid 64: row-remapping failure";
+      return XID_RESET;
+    case 74:
+      *reason = "xid 74: NVLink error";
+      return XID_RESET;
+    case 95:
+      *reason = "xid 95: uncontained memory error";
+      return XID_RESET;
+    case 119:
+      *reason = "xid 119: GSP RPC timeout";
+      return XID_RESET;
+    case 120:
+      *reason = "xid 120: GSP error";
+      return XID_RESET;
+    default:
+      break;
+    }
+  if (flavor == FLAVOR_REACTIVE)
+    {
+      *reason = "xid not acted on by the reactive policy";
+      return XID_IGNORE;
+    }
+  switch (xid)
+    {
+    case 13: case 31: case 32: case 43: case 45: case 94:
+      *reason = "xid: application-level, restart the job";
+      return XID_IGNORE;
+    case 46:
+      *reason = "xid 46: GPU stopped processing";
+      return XID_DRAIN_RESET;
+    case 63:
+      *reason = "xid 63: row remapping pending";
+      return XID_MONITOR;
+    case 92:
+      *reason = "xid 92: high single-bit ECC rate";
+      return XID_MONITOR;
+    case 154:
+      switch (recovery)
+        {
+        case 0:
+        case 5:
+          *reason = "xid 154: no node action required";
+          return XID_IGNORE;
+        case 1:
+        case 6:
+          *reason = "xid 154: GPU reset required";
+          return XID_RESET;
+        case 3:
+        case 4:
+          *reason = "xid 154: drain and reset";
+          return XID_DRAIN_RESET;
+        case 2:
+        case 7:
+        default:
+          *reason = "xid 154: node reboot required";
+          return XID_REBOOT;
+        }
+    default:
+      *reason = "xid: unknown code, running a diag";
+      return XID_SUSPECT;
+    }
+}
+
+static void
+on_xid (Engine *e, const HealthObs *o, HealthActionSink *sink)
+{
+  const char *reason = NULL;
+  XidClass c = xid_class (e->flavor, o->xid, o->counter_value, &reason);
+  Node *n = &e->nodes[o->node];
+
+  switch (c)
+    {
+    case XID_RESET:
+      node_fault (e, o->node, o->time, o->gpu, STEP_RESET, reason, sink);
+      break;
+    case XID_REBOOT:
+      node_fault (e, o->node, o->time, o->gpu, STEP_REBOOT, reason, sink);
+      break;
+    case XID_DRAIN_RESET:
+      node_drain (e, o->node, o->time, o->gpu, STEP_RESET, reason, sink);
+      break;
+    case XID_SUSPECT:
+      node_suspect (e, o->node, o->time, o->gpu, false, reason, sink);
+      break;
+    case XID_MONITOR:
+      if (e->p->precursors
+          && ring_push_hits (&n->ecc_xids, e->p->ecc_xid_count, o->time,
+                             e->p->precursor_window_ms))
+        node_drain (e, o->node, o->time, o->gpu, STEP_RESET,
+                    "precursor: repeated xid 63/92 (ECC) within the window",
+                    sink);
+      break;
+    case XID_IGNORE:
+    default:
+      break;
+    }
+}
+
+static void
+on_action_done (Engine *e, const HealthObs *o, HealthActionSink *sink)
+{
+  Node *n = &e->nodes[o->node];
+  static const HealthActionKind step_action[] = {
+    HEALTH_ACTION_RESET_GPU, HEALTH_ACTION_REBOOT, HEALTH_ACTION_REIMAGE,
+    HEALTH_ACTION_OPEN_TICKET,
+  };
+
+  if (n->state == HEALTH_NODE_DRAINING && o->action == HEALTH_ACTION_DRAIN)
+    {
+      node_start_step (e, o->node, o->time, n->step, sink);
+      return;
+    }
+  if (n->state != HEALTH_NODE_REMEDIATING || o->action != step_action[n->step])
+    return;
+  if (o->ok)
+    {
+      n->state = HEALTH_NODE_HEALTHY;
+      n->gpu = HEALTH_NO_GPU;
+      ring_clear (&n->ecc_xids);
+      n->ce_seen = false;
+      emit_node (sink, HEALTH_ACTION_RETURN_TO_SERVICE, o->time, o->node,
+                 HEALTH_NO_GPU, "remediation fixed the node");
+      return;
+    }
+  n->reason = "remediation step did not fix the node";
+  if (e->p->escalation && n->step < STEP_TICKET)
+    node_start_step (e, o->node, o->time, n->step + 1, sink);
+  else
+    node_start_step (e, o->node, o->time, STEP_TICKET, sink);
+}
+
+static void
+on_node_obs (Engine *e, const HealthObs *o, HealthActionSink *sink)
+{
+  Node *n = &e->nodes[o->node];
+  const HealthParams *p = e->p;
+
+  switch (o->kind)
+    {
+    case HEALTH_OBS_XID:
+      on_xid (e, o, sink);
+      break;
+
+    case HEALTH_OBS_HEARTBEAT_MISSED:
+      node_fault (e, o->node, o->time, HEALTH_NO_GPU, STEP_REBOOT,
+                  "heartbeat lost: node unreachable", sink);
+      break;
+
+    case HEALTH_OBS_JOB_HANG:
+    case HEALTH_OBS_JOB_FAILED:
+      if (e->flavor == FLAVOR_REACTIVE)
+        node_fault (e, o->node, o->time, HEALTH_NO_GPU, STEP_REBOOT,
+                    "job failure blamed this node: reboot", sink);
+      else if (p->diag_after_job_failure)
+        node_suspect (e, o->node, o->time, o->gpu, true,
+                      "job failure blamed this node: diag", sink);
+      break;
+
+    case HEALTH_OBS_DCGM_PASSIVE:
+      if (p->check_period_ms == 0 && p->dcgm_watch_period_ms == 0)
+        break; /* this policy runs no background checks */
+      if (o->check == HEALTH_CHECK_ECC_CORRECTABLE)
+        {
+          if (n->ce_seen && o->counter_value >= n->ce_last
+              && o->time > n->ce_time && p->precursors && p->ecc_ce_per_h > 0)
+            {
+              double rate = (double) (o->counter_value - n->ce_last)
+                            * (double) HEALTH_MS_PER_H
+                            / (double) (o->time - n->ce_time);
+              if (rate >= p->ecc_ce_per_h)
+                node_drain (e, o->node, o->time, o->gpu, STEP_RESET,
+                            "precursor: corrected-ECC rate above threshold",
+                            sink);
+            }
+          n->ce_seen = true;
+          n->ce_last = o->counter_value;
+          n->ce_time = o->time;
+        }
+      else if (!o->passed)
+        {
+          bool severe = o->check == HEALTH_CHECK_GPU_MEMORY
+                        || o->check == HEALTH_CHECK_PCIE
+                        || o->check == HEALTH_CHECK_NVLINK;
+          node_suspect (e, o->node, o->time, o->gpu, severe,
+                        severe ? "health check failed (high severity)"
+                               : "health check failed", sink);
+        }
+      break;
+
+    case HEALTH_OBS_DCGM_ACTIVE:
+      if (n->state != HEALTH_NODE_SUSPECT && n->state != HEALTH_NODE_CORDONED)
+        break;
+      if (o->passed)
+        {
+          if (n->state == HEALTH_NODE_CORDONED)
+            emit_node (sink, HEALTH_ACTION_RETURN_TO_SERVICE, o->time,
+                       o->node, HEALTH_NO_GPU, "active diag passed");
+          n->state = HEALTH_NODE_HEALTHY;
+          n->gpu = HEALTH_NO_GPU;
+        }
+      else
+        {
+          int32_t gpu = o->gpu >= 0 ? o->gpu : n->gpu;
+          node_fault (e, o->node, o->time, gpu,
+                      gpu >= 0 ? STEP_RESET : STEP_REBOOT,
+                      "active diag failed", sink);
+        }
+      break;
+
+    case HEALTH_OBS_THERMAL:
+      if (p->precursors && p->thermal_limit_c > 0
+          && o->counter_value >= p->thermal_limit_c)
+        node_drain (e, o->node, o->time, o->gpu, STEP_TICKET,
+                    "precursor: GPU temperature at the limit (cooling)", sink);
+      break;
+
+    case HEALTH_OBS_BURNIN_RESULT:
+      if (n->state != HEALTH_NODE_BURN_IN)
+        break;
+      if (o->passed)
+        {
+          n->state = HEALTH_NODE_HEALTHY;
+          n->burnin_failed = false;
+          n->gpu = HEALTH_NO_GPU;
+          emit_node (sink, HEALTH_ACTION_RETURN_TO_SERVICE, o->time, o->node,
+                     HEALTH_NO_GPU, "burn-in passed");
+        }
+      else
+        {
+          n->state = HEALTH_NODE_IN_REPAIR;
+          n->burnin_failed = true;
+          n->reason = "burn-in failed after repair: vendor return";
+          emit_node (sink, HEALTH_ACTION_RMA, o->time, o->node, n->gpu,
+                     n->reason);
+        }
+      break;
+
+    case HEALTH_OBS_REPAIR_DONE:
+      if (n->state != HEALTH_NODE_IN_REPAIR
+          && n->state != HEALTH_NODE_QUARANTINED)
+        break;
+      n->state = HEALTH_NODE_BURN_IN;
+      ring_clear (&n->failures);
+      ring_clear (&n->ecc_xids);
+      n->ce_seen = false;
+      emit_node (sink, HEALTH_ACTION_BURNIN, o->time, o->node, n->gpu,
+                 "hardware repaired: burn-in before service");
+      break;
+
+    case HEALTH_OBS_ACTION_DONE:
+      on_action_done (e, o, sink);
+      break;
+
+    default:
+      break;
+    }
+}
+
+/* ---- links ---- */
+
+static void
+link_set_timer (Engine *e, uint32_t id, HealthTimeMs t)
+{
+  Link *l = &e->links[id];
+  l->timer = t;
+  if (t != HEALTH_TIME_NEVER)
+    heap_push (e, t, id | LINK_BIT);
+}
+
+static void
+link_disable (Engine *e, uint32_t id, HealthTimeMs now, const char *reason,
+              HealthActionSink *sink)
+{
+  Link *l = &e->links[id];
+
+  l->state = HEALTH_LINK_DISABLED;
+  l->timer = HEALTH_TIME_NEVER;
+  emit_link (sink, HEALTH_ACTION_DISABLE_PORT, now, id, reason);
+  emit_link (sink, HEALTH_ACTION_OPEN_TICKET, now, id, reason);
+}
+
+/* Re-arms the link's single timer: the earlier of "down too long" and
+ * "quiet for a flap window". */
+static void
+link_rearm (Engine *e, uint32_t id)
+{
+  Link *l = &e->links[id];
+  HealthTimeMs t = HEALTH_TIME_NEVER;
+
+  if (l->down && e->p->link_down_grace_ms > 0)
+    t = l->down_since + e->p->link_down_grace_ms;
+  else if (!l->down && l->state == HEALTH_LINK_FLAPPING)
+    t = l->last_change + e->p->flap_window_ms;
+  if (t != l->timer)
+    link_set_timer (e, id, t);
+}
+
+static void
+on_link_obs (Engine *e, const HealthObs *o, HealthActionSink *sink)
+{
+  Link *l = &e->links[o->link];
+  const HealthParams *p = e->p;
+
+  switch (o->kind)
+    {
+    case HEALTH_OBS_IB_PORT_STATE:
+      {
+        bool down = o->counter_value != HEALTH_IB_PORT_ACTIVE;
+        if (l->state == HEALTH_LINK_DISABLED
+            || l->state == HEALTH_LINK_IN_REPAIR || down == l->down)
+          break;
+        l->down = down;
+        l->last_change = o->time;
+        if (down)
+          l->down_since = o->time;
+        if (ring_push_hits (&l->changes, p->flap_count, o->time,
+                            p->flap_window_ms))
+          {
+            link_disable (e, o->link, o->time,
+                          "flap damping: too many port state changes", sink);
+            break;
+          }
+        if (p->flap_count > 0)
+          l->state = HEALTH_LINK_FLAPPING;
+        link_rearm (e, o->link);
+        break;
+      }
+    case HEALTH_OBS_IB_COUNTERS:
+      if (o->check != HEALTH_IB_SYMBOL_ERROR)
+        break;
+      if (l->sym_seen && o->counter_value >= l->sym_last
+          && o->time > l->sym_time && p->precursors
+          && p->symbol_errors_per_h > 0
+          && (l->state == HEALTH_LINK_ACTIVE
+              || l->state == HEALTH_LINK_FLAPPING))
+        {
+          double rate = (double) (o->counter_value - l->sym_last)
+                        * (double) HEALTH_MS_PER_H
+                        / (double) (o->time - l->sym_time);
+          if (rate >= p->symbol_errors_per_h)
+            link_disable (e, o->link, o->time,
+                          "precursor: SymbolErrorCounter rate above threshold",
+                          sink);
+        }
+      l->sym_seen = true;
+      l->sym_last = o->counter_value;
+      l->sym_time = o->time;
+      break;
+    case HEALTH_OBS_IB_TRAP:
+      /* 129 local link integrity, 130 excessive buffer overrun (§9.3) */
+      if (p->precursors && (o->counter_value == 129 || o->counter_value == 130)
+          && (l->state == HEALTH_LINK_ACTIVE
+              || l->state == HEALTH_LINK_FLAPPING))
+        link_disable (e, o->link, o->time,
+                      "precursor: link integrity / buffer overrun trap", sink);
+      break;
+    case HEALTH_OBS_REPAIR_DONE:
+      if (l->state == HEALTH_LINK_DISABLED)
+        emit_link (sink, HEALTH_ACTION_ENABLE_PORT, o->time, o->link,
+                   "link repaired");
+      if (l->state == HEALTH_LINK_DISABLED || l->state == HEALTH_LINK_IN_REPAIR)
+        {
+          l->state = HEALTH_LINK_ACTIVE;
+          l->down = false;
+          l->timer = HEALTH_TIME_NEVER;
+          l->sym_seen = false;
+          ring_clear (&l->changes);
+        }
+      break;
+    default:
+      break;
+    }
+}
+
+/* ---- the class methods ---- */
+
+static void *
+engine_create (Flavor flavor, const HealthParams *params, uint32_t n_nodes,
+               uint32_t n_links)
+{
+  Engine *e;
+
+  if (params == NULL || n_nodes >= LINK_BIT || n_links >= LINK_BIT)
+    return NULL;
+  e = g_new0 (Engine, 1);
+  e->flavor = flavor;
+  e->p = params;
+  e->n_nodes = n_nodes;
+  e->n_links = n_links;
+  e->nodes = g_new0 (Node, MAX (n_nodes, 1));
+  e->links = g_new0 (Link, MAX (n_links, 1));
+  for (uint32_t i = 0; i < n_nodes; i++)
+    {
+      e->nodes[i].gpu = HEALTH_NO_GPU;
+      e->nodes[i].deadline = HEALTH_TIME_NEVER;
+    }
+  for (uint32_t i = 0; i < n_links; i++)
+    e->links[i].timer = HEALTH_TIME_NEVER;
+  e->heap = g_array_new (FALSE, FALSE, sizeof (Timer));
+  return e;
+}
+
+static void *
+reactive_create (const HealthParams *p, uint32_t n, uint32_t l)
+{
+  return engine_create (FLAVOR_REACTIVE, p, n, l);
+}
+
+static void *
+standard_create (const HealthParams *p, uint32_t n, uint32_t l)
+{
+  return engine_create (FLAVOR_STANDARD, p, n, l);
+}
+
+static void *
+proactive_create (const HealthParams *p, uint32_t n, uint32_t l)
+{
+  return engine_create (FLAVOR_PROACTIVE, p, n, l);
+}
+
+static void
+engine_destroy (void *self)
+{
+  Engine *e = self;
+
+  if (e == NULL)
+    return;
+  for (uint32_t i = 0; i < e->n_nodes; i++)
+    {
+      g_free (e->nodes[i].failures.t);
+      g_free (e->nodes[i].ecc_xids.t);
+    }
+  for (uint32_t i = 0; i < e->n_links; i++)
+    g_free (e->links[i].changes.t);
+  g_free (e->nodes);
+  g_free (e->links);
+  g_array_free (e->heap, TRUE);
+  g_free (e);
+}
+
+static void
+engine_observe (void *self, const HealthObs *o, HealthActionSink *sink)
+{
+  Engine *e = self;
+
+  /* Link observations and link repairs go to the link machine; a repair
+   * with a node goes to the node. */
+  if (o->link != HEALTH_NO_LINK
+      && (o->kind == HEALTH_OBS_IB_PORT_STATE
+          || o->kind == HEALTH_OBS_IB_COUNTERS
+          || o->kind == HEALTH_OBS_IB_TRAP
+          || (o->kind == HEALTH_OBS_REPAIR_DONE && o->node == HEALTH_NO_NODE)))
+    {
+      g_return_if_fail (o->link < e->n_links);
+      on_link_obs (e, o, sink);
+      return;
+    }
+  if (o->node == HEALTH_NO_NODE)
+    return;
+  g_return_if_fail (o->node < e->n_nodes);
+  on_node_obs (e, o, sink);
+}
+
+static HealthNodeState
+engine_node_state (void *self, uint32_t node)
+{
+  Engine *e = self;
+  g_return_val_if_fail (node < e->n_nodes, HEALTH_NODE_HEALTHY);
+  return e->nodes[node].state;
+}
+
+static HealthLinkState
+engine_link_state (void *self, uint32_t link)
+{
+  Engine *e = self;
+  g_return_val_if_fail (link < e->n_links, HEALTH_LINK_ACTIVE);
+  return e->links[link].state;
+}
+
+static HealthTimeMs
+engine_next_wakeup (void *self)
+{
+  Engine *e = self;
+
+  while (e->heap->len > 0)
+    {
+      Timer *top = &g_array_index (e->heap, Timer, 0);
+      if (timer_live (e, top))
+        return top->time;
+      heap_pop (e);
+    }
+  return HEALTH_TIME_NEVER;
+}
+
+static void
+engine_wakeup (void *self, HealthTimeMs now, HealthActionSink *sink)
+{
+  Engine *e = self;
+
+  while (engine_next_wakeup (e) <= now)
+    {
+      Timer t = g_array_index (e->heap, Timer, 0);
+      heap_pop (e);
+      if (t.id & LINK_BIT)
+        {
+          uint32_t id = t.id & ~LINK_BIT;
+          Link *l = &e->links[id];
+          l->timer = HEALTH_TIME_NEVER;
+          if (l->down && e->p->link_down_grace_ms > 0
+              && t.time >= l->down_since + e->p->link_down_grace_ms)
+            {
+              l->state = HEALTH_LINK_IN_REPAIR;
+              emit_link (sink, HEALTH_ACTION_OPEN_TICKET, now, id,
+                         "link down longer than the grace period");
+            }
+          else if (!l->down && l->state == HEALTH_LINK_FLAPPING)
+            l->state = HEALTH_LINK_ACTIVE;
+          else
+            link_rearm (e, id);
+        }
+      else
+        {
+          Node *n = &e->nodes[t.id];
+          g_assert (n->state == HEALTH_NODE_DRAINING);
+          n->deadline = HEALTH_TIME_NEVER;
+          emit_node (sink, HEALTH_ACTION_EVICT, now, t.id, n->gpu,
+                     "drain timeout: evicting remaining jobs");
+          node_start_step (e, t.id, now, n->step, sink);
+        }
+    }
+}
+
+#define ENGINE_CLASS(cname, create_fn)                                      \
+  {                                                                         \
+    HEALTH_API_VERSION, cname, create_fn, engine_destroy, engine_observe,   \
+    engine_node_state, engine_link_state, engine_next_wakeup, engine_wakeup \
+  }
+
+static const HealthPolicyClass builtin_classes[] = {
+  ENGINE_CLASS ("reactive", reactive_create),
+  ENGINE_CLASS ("standard", standard_create),
+  ENGINE_CLASS ("proactive", proactive_create),
+};
+
+const HealthPolicyClass *
+health_policy_class_lookup (const char *name)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+  for (size_t i = 0; i < G_N_ELEMENTS (builtin_classes); i++)
+    if (strcmp (builtin_classes[i].name, name) == 0)
+      return &builtin_classes[i];
+  return NULL;
+}
+
+const char *
+health_policy_class_names (void)
+{
+  return "reactive, standard, proactive";
+}
