@@ -1,2 +1,1011 @@
-/* policy/sched.c - see sched.h. (being written) */
+/* policy/sched.c - gang scheduler with EASY backfill, priority preemption,
+ * first-fit / topology placement and a hot-spare pool; see sched.h.
+ *
+ * Free nodes are kept in two bitmaps (general pool, spare pool) plus free
+ * counts per group, so a placement costs O(n_nodes / 64 + groups) and a
+ * job that does not fit is rejected in O(1) by its count. The queue is a
+ * sorted array (binary-search insert); the running set is an unordered
+ * array that is sorted (by end time, then id) only when a reservation is
+ * computed. The id -> job hash table is used for lookup only, never
+ * iterated, so decisions never depend on hash order. Not thread-safe. */
 #include "sched.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+G_DEFINE_QUARK (faultline-sched-error-quark, sched_error)
+
+/* ---- configuration ---- */
+
+static const SchedConfigKey sched_keys[] = {
+  { "policy", "fifo|first-fit|topology|priority", "fifo",
+    "preset: sets queue, placement, backfill and preempt together" },
+  { "queue", "fifo|priority", "fifo",
+    "queue order: submit time, or priority (higher first) then submit time" },
+  { "placement", "first-fit|topology", "first-fit",
+    "first-fit: lowest free node indices; topology: fewest leaf groups, "
+    "best fit on group free counts" },
+  { "backfill", "true|false", "true",
+    "EASY backfill: later jobs may start if they do not delay the blocked "
+    "head job's reservation" },
+  { "preempt", "true|false", "false",
+    "with queue=priority: a blocked job preempts lower-priority "
+    "preemptible jobs (fewest node-hours lost)" },
+  { "spares", "integer >= 0", "0",
+    "hot-spare nodes kept idle for restarts of interrupted jobs" },
+  { "refill", "spares-first|general-first", "spares-first",
+    "where a repaired node goes: the spare pool while it is short, or the "
+    "general pool (the spare pool then refills from idle nodes)" },
+};
+
+const SchedConfigKey *
+sched_config_keys (size_t *n_keys)
+{
+  if (n_keys != NULL)
+    *n_keys = G_N_ELEMENTS (sched_keys);
+  return sched_keys;
+}
+
+void
+sched_config_init (SchedConfig *cfg)
+{
+  g_return_if_fail (cfg != NULL);
+  memset (cfg, 0, sizeof *cfg);
+  cfg->queue = SCHED_QUEUE_FIFO;
+  cfg->placement = SCHED_PLACE_FIRST_FIT;
+  cfg->backfill = true;
+  cfg->preempt = false;
+  cfg->spares = 0;
+  cfg->refill = SCHED_REFILL_SPARES_FIRST;
+}
+
+bool
+sched_config_named (SchedConfig *cfg, const char *name, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL, false);
+  g_return_val_if_fail (error == NULL || *error == NULL, false);
+  if (name != NULL
+      && (strcmp (name, "fifo") == 0 || strcmp (name, "first-fit") == 0))
+    {
+      cfg->queue = SCHED_QUEUE_FIFO;
+      cfg->placement = SCHED_PLACE_FIRST_FIT;
+      cfg->backfill = true;
+      cfg->preempt = false;
+    }
+  else if (name != NULL && strcmp (name, "topology") == 0)
+    {
+      cfg->queue = SCHED_QUEUE_FIFO;
+      cfg->placement = SCHED_PLACE_TOPOLOGY;
+      cfg->backfill = true;
+      cfg->preempt = false;
+    }
+  else if (name != NULL && strcmp (name, "priority") == 0)
+    {
+      cfg->queue = SCHED_QUEUE_PRIORITY;
+      cfg->placement = SCHED_PLACE_TOPOLOGY;
+      cfg->backfill = true;
+      cfg->preempt = true;
+    }
+  else
+    {
+      g_set_error (error, SCHED_ERROR, SCHED_ERROR_INVALID,
+                   "unknown scheduler policy '%s' (known: fifo, first-fit, "
+                   "topology, priority)", name ? name : "(null)");
+      return false;
+    }
+  return true;
+}
+
+/* Levenshtein distance, for "did you mean". Short strings only. */
+static size_t
+sched_edit_distance (const char *a, const char *b)
+{
+  size_t la = strlen (a), lb = strlen (b);
+  if (la > 64 || lb > 64)
+    return (size_t) -1;
+  size_t row[65];
+  for (size_t j = 0; j <= lb; j++)
+    row[j] = j;
+  for (size_t i = 1; i <= la; i++)
+    {
+      size_t diag = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= lb; j++)
+        {
+          size_t up = row[j];
+          size_t best = MIN (row[j] + 1, row[j - 1] + 1);
+          best = MIN (best, diag + (a[i - 1] != b[j - 1]));
+          row[j] = best;
+          diag = up;
+        }
+    }
+  return row[lb];
+}
+
+static bool
+sched_parse_bool (const char *key, const char *value, bool *out,
+                  GError **error)
+{
+  if (g_ascii_strcasecmp (value, "true") == 0
+      || g_ascii_strcasecmp (value, "yes") == 0
+      || g_ascii_strcasecmp (value, "on") == 0 || strcmp (value, "1") == 0)
+    *out = true;
+  else if (g_ascii_strcasecmp (value, "false") == 0
+           || g_ascii_strcasecmp (value, "no") == 0
+           || g_ascii_strcasecmp (value, "off") == 0
+           || strcmp (value, "0") == 0)
+    *out = false;
+  else
+    {
+      g_set_error (error, SCHED_ERROR, SCHED_ERROR_INVALID,
+                   "sched.%s: '%s' is not a boolean (use true or false)",
+                   key, value);
+      return false;
+    }
+  return true;
+}
+
+bool
+sched_config_set (SchedConfig *cfg, const char *key, const char *value,
+                  GError **error)
+{
+  g_return_val_if_fail (cfg != NULL && key != NULL, false);
+  g_return_val_if_fail (error == NULL || *error == NULL, false);
+  if (value == NULL)
+    value = "";
+  const char *k = g_str_has_prefix (key, "sched.") ? key + 6 : key;
+  SchedConfig c = *cfg;
+
+  if (strcmp (k, "policy") == 0)
+    {
+      if (!sched_config_named (&c, value, error))
+        return false;
+    }
+  else if (strcmp (k, "queue") == 0)
+    {
+      if (strcmp (value, "fifo") == 0)
+        c.queue = SCHED_QUEUE_FIFO;
+      else if (strcmp (value, "priority") == 0)
+        c.queue = SCHED_QUEUE_PRIORITY;
+      else
+        {
+          g_set_error (error, SCHED_ERROR, SCHED_ERROR_INVALID,
+                       "sched.queue: unknown value '%s' (use fifo or "
+                       "priority)", value);
+          return false;
+        }
+    }
+  else if (strcmp (k, "placement") == 0)
+    {
+      if (strcmp (value, "first-fit") == 0)
+        c.placement = SCHED_PLACE_FIRST_FIT;
+      else if (strcmp (value, "topology") == 0)
+        c.placement = SCHED_PLACE_TOPOLOGY;
+      else
+        {
+          g_set_error (error, SCHED_ERROR, SCHED_ERROR_INVALID,
+                       "sched.placement: unknown value '%s' (use first-fit "
+                       "or topology)", value);
+          return false;
+        }
+    }
+  else if (strcmp (k, "backfill") == 0)
+    {
+      if (!sched_parse_bool (k, value, &c.backfill, error))
+        return false;
+    }
+  else if (strcmp (k, "preempt") == 0)
+    {
+      if (!sched_parse_bool (k, value, &c.preempt, error))
+        return false;
+    }
+  else if (strcmp (k, "spares") == 0)
+    {
+      guint64 v;
+      if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT32, &v, NULL))
+        {
+          g_set_error (error, SCHED_ERROR, SCHED_ERROR_INVALID,
+                       "sched.spares: '%s' is not a node count (use an "
+                       "integer >= 0)", value);
+          return false;
+        }
+      c.spares = (uint32_t) v;
+    }
+  else if (strcmp (k, "refill") == 0)
+    {
+      if (strcmp (value, "spares-first") == 0)
+        c.refill = SCHED_REFILL_SPARES_FIRST;
+      else if (strcmp (value, "general-first") == 0)
+        c.refill = SCHED_REFILL_GENERAL_FIRST;
+      else
+        {
+          g_set_error (error, SCHED_ERROR, SCHED_ERROR_INVALID,
+                       "sched.refill: unknown value '%s' (use spares-first "
+                       "or general-first)", value);
+          return false;
+        }
+    }
+  else
+    {
+      const char *best = sched_keys[0].key;
+      size_t best_d = (size_t) -1;
+      for (size_t i = 0; i < G_N_ELEMENTS (sched_keys); i++)
+        {
+          size_t d = sched_edit_distance (k, sched_keys[i].key);
+          if (d < best_d)
+            {
+              best_d = d;
+              best = sched_keys[i].key;
+            }
+        }
+      g_set_error (error, SCHED_ERROR, SCHED_ERROR_INVALID,
+                   "unknown scheduler key 'sched.%s' (did you mean "
+                   "'sched.%s'?)", k, best);
+      return false;
+    }
+  *cfg = c;
+  return true;
+}
+
+char *
+sched_config_describe (const SchedConfig *cfg)
+{
+  g_return_val_if_fail (cfg != NULL, NULL);
+  return g_strdup_printf (
+      "queue=%s placement=%s backfill=%s preempt=%s spares=%u refill=%s",
+      cfg->queue == SCHED_QUEUE_FIFO ? "fifo" : "priority",
+      cfg->placement == SCHED_PLACE_FIRST_FIT ? "first-fit" : "topology",
+      cfg->backfill ? "true" : "false", cfg->preempt ? "true" : "false",
+      cfg->spares,
+      cfg->refill == SCHED_REFILL_SPARES_FIRST ? "spares-first"
+                                               : "general-first");
+}
+
+/* ---- state ---- */
+
+typedef struct SchedJobRec SchedJobRec;
+struct SchedJobRec
+{
+  SchedJob j;
+  SchedJobState state;
+  bool requeued;     /* interrupted or preempted: head of its class */
+  bool restart;      /* interrupted: its restart may use spares */
+  SchedTimeMs start; /* of the current run */
+  uint32_t n_alloc;  /* nodes held while running (0 when queued) */
+  uint32_t n_last;   /* size of `nodes` (kept after release) */
+  uint32_t *nodes;   /* ascending */
+  guint run_index;   /* index in Sched.running while running */
+  uint64_t skip_pass; /* preempted in this pass: not restarted in it */
+};
+
+typedef struct
+{
+  uint64_t *bits;  /* free node bitmap */
+  uint32_t *gfree; /* free nodes per group */
+  uint32_t total;
+} SchedPool;
+
+struct Sched
+{
+  SchedConfig cfg;
+  uint32_t n_nodes, n_groups, n_words;
+  uint32_t *group;    /* node -> dense group index */
+  uint32_t *gstart;   /* CSR: members of group g are gmembers[gstart[g] ..
+                         gstart[g + 1]), ascending */
+  uint32_t *gmembers;
+  SchedJobRec **owner; /* node -> running job, or NULL */
+  bool *up;
+  bool *spare;         /* in the spare pool (then idle and up) */
+  SchedPool gen, spr;
+  GHashTable *jobs;    /* id -> SchedJobRec (lookup only) */
+  GPtrArray *queue;    /* sorted by sched_queue_cmp */
+  GPtrArray *running;  /* unordered */
+  uint32_t *scratch;   /* n_nodes */
+  uint64_t pass;
+};
+
+static inline bool
+sched_bit (const uint64_t *bits, uint32_t i)
+{
+  return (bits[i >> 6] >> (i & 63)) & 1;
+}
+
+static void
+sched_pool_put (Sched *s, SchedPool *p, uint32_t node, bool in)
+{
+  bool was = sched_bit (p->bits, node);
+  if (was == in)
+    return;
+  uint64_t m = (uint64_t) 1 << (node & 63);
+  if (in)
+    {
+      p->bits[node >> 6] |= m;
+      p->gfree[s->group[node]]++;
+      p->total++;
+    }
+  else
+    {
+      p->bits[node >> 6] &= ~m;
+      p->gfree[s->group[node]]--;
+      p->total--;
+    }
+}
+
+/* Re-derives the pool membership of a node from (up, owner, spare). */
+static void
+sched_node_sync (Sched *s, uint32_t node)
+{
+  if (!s->up[node] || s->owner[node] != NULL)
+    s->spare[node] = false;
+  bool idle = s->up[node] && s->owner[node] == NULL;
+  sched_pool_put (s, &s->gen, node, idle && !s->spare[node]);
+  sched_pool_put (s, &s->spr, node, idle && s->spare[node]);
+}
+
+static int
+sched_u32_cmp (const void *a, const void *b)
+{
+  uint32_t x = *(const uint32_t *) a, y = *(const uint32_t *) b;
+  return (x > y) - (x < y);
+}
+
+/* Queue order: (priority desc, if priority queue), requeued first, submit
+ * asc, id asc. Total, since ids are unique. */
+static int
+sched_queue_cmp (const Sched *s, const SchedJobRec *a, const SchedJobRec *b)
+{
+  if (s->cfg.queue == SCHED_QUEUE_PRIORITY && a->j.priority != b->j.priority)
+    return a->j.priority > b->j.priority ? -1 : 1;
+  if (a->requeued != b->requeued)
+    return a->requeued ? -1 : 1;
+  if (a->j.submit != b->j.submit)
+    return a->j.submit < b->j.submit ? -1 : 1;
+  return (a->j.id > b->j.id) - (a->j.id < b->j.id);
+}
+
+/* Index of the first element >= r (lower bound). */
+static guint
+sched_queue_bound (const Sched *s, const SchedJobRec *r)
+{
+  guint lo = 0, hi = s->queue->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (sched_queue_cmp (s, g_ptr_array_index (s->queue, mid), r) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static void
+sched_queue_insert (Sched *s, SchedJobRec *r)
+{
+  r->state = SCHED_JOB_QUEUED;
+  g_ptr_array_insert (s->queue, (gint) sched_queue_bound (s, r), r);
+}
+
+static void
+sched_queue_remove (Sched *s, SchedJobRec *r)
+{
+  guint i = sched_queue_bound (s, r);
+  g_assert (i < s->queue->len && g_ptr_array_index (s->queue, i) == r);
+  g_ptr_array_remove_index (s->queue, i);
+}
+
+static void
+sched_job_rec_free (gpointer p)
+{
+  SchedJobRec *r = p;
+  if (r == NULL)
+    return;
+  g_free (r->nodes);
+  g_free (r);
+}
+
+/* ---- lifecycle ---- */
+
+Sched *
+sched_new (const SchedConfig *cfg, uint32_t n_nodes,
+           const uint32_t *node_group, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  if (n_nodes == 0)
+    {
+      g_set_error (error, SCHED_ERROR, SCHED_ERROR_INVALID,
+                   "scheduler: the cluster has 0 nodes");
+      return NULL;
+    }
+  if (cfg->spares >= n_nodes)
+    {
+      g_set_error (error, SCHED_ERROR, SCHED_ERROR_INVALID,
+                   "sched.spares=%u leaves no node for jobs on a cluster of "
+                   "%u nodes (use fewer spares)", cfg->spares, n_nodes);
+      return NULL;
+    }
+
+  Sched *s = g_new0 (Sched, 1);
+  s->cfg = *cfg;
+  s->n_nodes = n_nodes;
+  s->n_words = (n_nodes + 63) / 64;
+
+  /* Dense group indices, ordered as the caller's group ids. */
+  s->group = g_new0 (uint32_t, n_nodes);
+  if (node_group != NULL)
+    {
+      uint32_t *ids = g_memdup2 (node_group, sizeof (uint32_t) * n_nodes);
+      qsort (ids, n_nodes, sizeof *ids, sched_u32_cmp);
+      uint32_t n_ids = 0;
+      for (uint32_t i = 0; i < n_nodes; i++)
+        if (n_ids == 0 || ids[n_ids - 1] != ids[i])
+          ids[n_ids++] = ids[i];
+      for (uint32_t i = 0; i < n_nodes; i++)
+        {
+          const uint32_t *hit = bsearch (&node_group[i], ids, n_ids,
+                                         sizeof *ids, sched_u32_cmp);
+          g_assert (hit != NULL);
+          s->group[i] = (uint32_t) (hit - ids);
+        }
+      s->n_groups = n_ids;
+      g_free (ids);
+    }
+  else
+    s->n_groups = 1;
+
+  s->gstart = g_new0 (uint32_t, s->n_groups + 1);
+  for (uint32_t i = 0; i < n_nodes; i++)
+    s->gstart[s->group[i] + 1]++;
+  for (uint32_t g = 0; g < s->n_groups; g++)
+    s->gstart[g + 1] += s->gstart[g];
+  s->gmembers = g_new (uint32_t, n_nodes);
+  {
+    uint32_t *fill = g_memdup2 (s->gstart, sizeof (uint32_t) * s->n_groups);
+    for (uint32_t i = 0; i < n_nodes; i++)
+      s->gmembers[fill[s->group[i]]++] = i; /* ascending by construction */
+    g_free (fill);
+  }
+
+  s->owner = g_new0 (SchedJobRec *, n_nodes);
+  s->up = g_new (bool, n_nodes);
+  s->spare = g_new0 (bool, n_nodes);
+  s->gen.bits = g_new0 (uint64_t, s->n_words);
+  s->gen.gfree = g_new0 (uint32_t, s->n_groups);
+  s->spr.bits = g_new0 (uint64_t, s->n_words);
+  s->spr.gfree = g_new0 (uint32_t, s->n_groups);
+  s->scratch = g_new (uint32_t, n_nodes);
+  for (uint32_t i = 0; i < n_nodes; i++)
+    {
+      s->up[i] = true;
+      s->spare[i] = i >= n_nodes - cfg->spares;
+      sched_node_sync (s, i);
+    }
+  s->jobs = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                   sched_job_rec_free);
+  s->queue = g_ptr_array_new ();
+  s->running = g_ptr_array_new ();
+  return s;
+}
+
+void
+sched_free (Sched *s)
+{
+  if (s == NULL)
+    return;
+  g_hash_table_destroy (s->jobs);
+  g_ptr_array_free (s->queue, TRUE);
+  g_ptr_array_free (s->running, TRUE);
+  g_free (s->group);
+  g_free (s->gstart);
+  g_free (s->gmembers);
+  g_free (s->owner);
+  g_free (s->up);
+  g_free (s->spare);
+  g_free (s->gen.bits);
+  g_free (s->gen.gfree);
+  g_free (s->spr.bits);
+  g_free (s->spr.gfree);
+  g_free (s->scratch);
+  g_free (s);
+}
+
+static SchedJobRec *
+sched_lookup (Sched *s, uint32_t id)
+{
+  return g_hash_table_lookup (s->jobs, GUINT_TO_POINTER (id));
+}
+
+bool
+sched_submit (Sched *s, const SchedJob *j)
+{
+  g_return_val_if_fail (s != NULL && j != NULL, false);
+  g_return_val_if_fail (j->nodes > 0, false);
+  g_return_val_if_fail (sched_lookup (s, j->id) == NULL, false);
+  if (j->nodes > s->n_nodes - s->cfg.spares)
+    return false;
+  SchedJobRec *r = g_new0 (SchedJobRec, 1);
+  r->j = *j;
+  g_hash_table_insert (s->jobs, GUINT_TO_POINTER (j->id), r);
+  sched_queue_insert (s, r);
+  return true;
+}
+
+/* ---- node pools ---- */
+
+void
+sched_node_set_available (Sched *s, uint32_t node, bool up)
+{
+  g_return_if_fail (s != NULL && node < s->n_nodes);
+  if (s->up[node] == up)
+    return;
+  s->up[node] = up;
+  if (up && s->owner[node] == NULL
+      && s->cfg.refill == SCHED_REFILL_SPARES_FIRST
+      && s->spr.total < s->cfg.spares)
+    s->spare[node] = true;
+  sched_node_sync (s, node);
+}
+
+/* Moves idle general nodes (highest index first) into the spare pool until
+ * it reaches its target. */
+static void
+sched_spares_top_up (Sched *s)
+{
+  for (uint32_t w = s->n_words; w-- > 0 && s->spr.total < s->cfg.spares;)
+    while (s->gen.bits[w] != 0 && s->spr.total < s->cfg.spares)
+      {
+        uint32_t node = w * 64 + 63 - (uint32_t) __builtin_clzll (s->gen.bits[w]);
+        s->spare[node] = true;
+        sched_node_sync (s, node);
+      }
+}
+
+/* ---- placement ---- */
+
+/* Appends up to m free nodes of group g in pool p, ascending, to out. */
+static uint32_t
+sched_take_group (Sched *s, const SchedPool *p, uint32_t g, uint32_t m,
+                  uint32_t *out)
+{
+  uint32_t k = 0;
+  for (uint32_t i = s->gstart[g]; i < s->gstart[g + 1] && k < m; i++)
+    if (sched_bit (p->bits, s->gmembers[i]))
+      out[k++] = s->gmembers[i];
+  return k;
+}
+
+typedef struct
+{
+  uint32_t g, free;
+} SchedGroupFree;
+
+static int
+sched_group_free_desc (const void *a, const void *b)
+{
+  const SchedGroupFree *x = a, *y = b;
+  if (x->free != y->free)
+    return x->free > y->free ? -1 : 1;
+  return (x->g > y->g) - (x->g < y->g);
+}
+
+/* Chooses n free nodes of pool p into out (unsorted). The pool must hold
+ * at least n free nodes. */
+static void
+sched_place (Sched *s, const SchedPool *p, uint32_t n, uint32_t *out)
+{
+  g_assert (p->total >= n);
+  if (n == 0)
+    return;
+  if (s->cfg.placement == SCHED_PLACE_FIRST_FIT)
+    {
+      uint32_t k = 0;
+      for (uint32_t w = 0; w < s->n_words && k < n; w++)
+        for (uint64_t b = p->bits[w]; b != 0 && k < n; b &= b - 1)
+          out[k++] = w * 64 + (uint32_t) __builtin_ctzll (b);
+      g_assert (k == n);
+      return;
+    }
+
+  /* Topology: one group if any can hold the job (the best fit: fewest free
+   * nodes that suffice); else the fullest groups first, and the last part
+   * in the best-fitting remaining group. O(G log G). */
+  SchedGroupFree *gf = g_new (SchedGroupFree, s->n_groups);
+  uint32_t ng = 0;
+  for (uint32_t g = 0; g < s->n_groups; g++)
+    if (p->gfree[g] > 0)
+      gf[ng++] = (SchedGroupFree) { g, p->gfree[g] };
+  qsort (gf, ng, sizeof *gf, sched_group_free_desc);
+  uint32_t k = 0, first = 0;
+  while (k < n)
+    {
+      uint32_t need = n - k;
+      g_assert (first < ng);
+      if (gf[first].free >= need)
+        {
+          /* Best fit among gf[first..ng): the last (smallest) that holds
+           * `need`; among equal counts the lowest group id (first seen). */
+          uint32_t best = first;
+          for (uint32_t i = first + 1; i < ng && gf[i].free >= need; i++)
+            if (gf[i].free < gf[best].free)
+              best = i;
+          k += sched_take_group (s, p, gf[best].g, need, out + k);
+          break;
+        }
+      k += sched_take_group (s, p, gf[first].g, gf[first].free, out + k);
+      first++;
+    }
+  g_assert (k == n);
+  g_free (gf);
+}
+
+/* ---- running and releasing ---- */
+
+static void
+sched_release (Sched *s, SchedJobRec *r)
+{
+  g_assert (r->state == SCHED_JOB_RUNNING);
+  for (uint32_t i = 0; i < r->n_alloc; i++)
+    {
+      g_assert (s->owner[r->nodes[i]] == r);
+      s->owner[r->nodes[i]] = NULL;
+      sched_node_sync (s, r->nodes[i]);
+    }
+  r->n_alloc = 0;
+  guint idx = r->run_index;
+  g_assert (g_ptr_array_index (s->running, idx) == r);
+  g_ptr_array_remove_index_fast (s->running, idx);
+  if (idx < s->running->len)
+    ((SchedJobRec *) g_ptr_array_index (s->running, idx))->run_index = idx;
+  r->state = SCHED_JOB_UNKNOWN;
+}
+
+/* Free nodes this job may use now. */
+static uint32_t
+sched_avail_for (const Sched *s, const SchedJobRec *r)
+{
+  return s->gen.total + (r->restart ? s->spr.total : 0);
+}
+
+/* Starts r if enough nodes are free; the job must be in the queue. */
+static bool
+sched_try_start (Sched *s, SchedJobRec *r, SchedTimeMs now, GArray *out)
+{
+  uint32_t n = r->j.nodes;
+  if (sched_avail_for (s, r) < n)
+    return false;
+  uint32_t from_gen = MIN (n, s->gen.total);
+  uint32_t from_spr = n - from_gen;
+  sched_place (s, &s->gen, from_gen, s->scratch);
+  sched_place (s, &s->spr, from_spr, s->scratch + from_gen);
+  qsort (s->scratch, n, sizeof (uint32_t), sched_u32_cmp);
+
+  sched_queue_remove (s, r);
+  if (r->n_last != n)
+    r->nodes = g_renew (uint32_t, r->nodes, n);
+  memcpy (r->nodes, s->scratch, sizeof (uint32_t) * n);
+  r->n_alloc = r->n_last = n;
+  for (uint32_t i = 0; i < n; i++)
+    {
+      g_assert (s->owner[r->nodes[i]] == NULL && s->up[r->nodes[i]]);
+      s->owner[r->nodes[i]] = r;
+      sched_node_sync (s, r->nodes[i]);
+    }
+  r->state = SCHED_JOB_RUNNING;
+  r->start = now;
+  r->requeued = false;
+  r->restart = false;
+  r->run_index = s->running->len;
+  g_ptr_array_add (s->running, r);
+
+  SchedDecision d = { SCHED_DECISION_START, r->j.id, n, r->nodes, from_spr };
+  g_array_append_val (out, d);
+  return true;
+}
+
+static uint32_t
+sched_up_nodes (const Sched *s, const SchedJobRec *r)
+{
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < r->n_alloc; i++)
+    k += s->up[r->nodes[i]];
+  return k;
+}
+
+/* ---- preemption ---- */
+
+typedef struct
+{
+  SchedJobRec *r;
+  double lost;    /* node-ms lost if preempted now */
+  uint32_t gain;  /* nodes it frees (those that are up) */
+} SchedVictim;
+
+static int
+sched_victim_cmp (const void *a, const void *b)
+{
+  const SchedVictim *x = a, *y = b;
+  if (x->lost != y->lost)
+    return x->lost < y->lost ? -1 : 1;
+  if (x->r->j.priority != y->r->j.priority)
+    return x->r->j.priority < y->r->j.priority ? -1 : 1;
+  return (x->r->j.id > y->r->j.id) - (x->r->j.id < y->r->j.id);
+}
+
+/* Preempts the cheapest set of lower-priority preemptible running jobs that
+ * makes room for head h, then starts h. False (nothing changed) if even all
+ * of them would not make room. */
+static bool
+sched_try_preempt (Sched *s, SchedJobRec *h, SchedTimeMs now, GArray *out)
+{
+  uint32_t avail = sched_avail_for (s, h);
+  g_assert (avail < h->j.nodes);
+  uint32_t need = h->j.nodes - avail;
+  SchedVictim *v = g_new (SchedVictim, s->running->len + 1);
+  uint32_t nv = 0;
+  uint64_t total = 0;
+  for (guint i = 0; i < s->running->len; i++)
+    {
+      SchedJobRec *r = g_ptr_array_index (s->running, i);
+      if (!r->j.preemptible || r->j.priority >= h->j.priority)
+        continue;
+      uint32_t gain = sched_up_nodes (s, r);
+      if (gain == 0)
+        continue;
+      v[nv++] = (SchedVictim) { r, (double) r->n_alloc * (double) MAX (now - r->start, 0), gain };
+      total += gain;
+    }
+  if (total < need)
+    {
+      g_free (v);
+      return false;
+    }
+  qsort (v, nv, sizeof *v, sched_victim_cmp);
+  /* The cheapest prefix that covers the need, then drop the costliest
+   * members that turn out to be unnecessary. */
+  uint32_t take = 0;
+  uint64_t got = 0;
+  while (got < need)
+    got += v[take++].gain;
+  bool *keep = g_new (bool, take);
+  for (uint32_t i = 0; i < take; i++)
+    keep[i] = true;
+  for (uint32_t i = take; i-- > 0;)
+    if (got - v[i].gain >= need)
+      {
+        keep[i] = false;
+        got -= v[i].gain;
+      }
+  for (uint32_t i = 0; i < take; i++)
+    {
+      if (!keep[i])
+        continue;
+      SchedJobRec *r = v[i].r;
+      uint32_t held = r->n_alloc;
+      sched_release (s, r);
+      r->requeued = true;
+      r->restart = false;
+      r->skip_pass = s->pass;
+      sched_queue_insert (s, r);
+      SchedDecision d = { SCHED_DECISION_PREEMPT, r->j.id, held, r->nodes, 0 };
+      g_array_append_val (out, d);
+    }
+  g_free (keep);
+  g_free (v);
+  bool ok = sched_try_start (s, h, now, out);
+  g_assert (ok);
+  return ok;
+}
+
+/* ---- EASY reservation ---- */
+
+typedef struct
+{
+  SchedTimeMs end;
+  uint32_t id, gain;
+} SchedEnd;
+
+static int
+sched_end_cmp (const void *a, const void *b)
+{
+  const SchedEnd *x = a, *y = b;
+  if (x->end != y->end)
+    return x->end < y->end ? -1 : 1;
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+static SchedTimeMs
+sched_est_end (const SchedJobRec *r, SchedTimeMs now)
+{
+  if (r->j.est_runtime <= 0)
+    return SCHED_TIME_NEVER;
+  SchedTimeMs e = r->start + r->j.est_runtime;
+  return e < now ? now : e; /* overran its estimate: may end any moment */
+}
+
+/* The head job's reservation: the earliest (estimated) time enough nodes
+ * are free, and how many nodes beyond its need will be free then. */
+static void
+sched_reserve (Sched *s, const SchedJobRec *h, SchedTimeMs now,
+               SchedTimeMs *shadow, int64_t *extra)
+{
+  uint64_t avail = sched_avail_for (s, h);
+  SchedEnd *e = g_new (SchedEnd, s->running->len + 1);
+  guint ne = 0;
+  for (guint i = 0; i < s->running->len; i++)
+    {
+      SchedJobRec *r = g_ptr_array_index (s->running, i);
+      e[ne++] = (SchedEnd) { sched_est_end (r, now), r->j.id,
+                             sched_up_nodes (s, r) };
+    }
+  qsort (e, ne, sizeof *e, sched_end_cmp);
+  *shadow = SCHED_TIME_NEVER;
+  *extra = s->gen.total; /* never satisfiable until repairs: no guarantee
+                            to protect */
+  for (guint i = 0; i < ne; i++)
+    {
+      avail += e[i].gain;
+      if (avail >= h->j.nodes)
+        {
+          *shadow = e[i].end;
+          *extra = (int64_t) avail - h->j.nodes;
+          break;
+        }
+    }
+  g_free (e);
+}
+
+/* ---- the pass ---- */
+
+void
+sched_schedule (Sched *s, SchedTimeMs now, GArray *decisions_out)
+{
+  g_return_if_fail (s != NULL && decisions_out != NULL);
+  g_return_if_fail (g_array_get_element_size (decisions_out)
+                    == sizeof (SchedDecision));
+  s->pass++;
+  bool blocked = false;
+  SchedTimeMs shadow = SCHED_TIME_NEVER;
+  int64_t extra = 0;
+  guint i = 0;
+  while (i < s->queue->len)
+    {
+      SchedJobRec *r = g_ptr_array_index (s->queue, i);
+      if (r->skip_pass == s->pass)
+        {
+          i++;
+          continue;
+        }
+      if (!blocked)
+        {
+          if (sched_try_start (s, r, now, decisions_out))
+            continue; /* removed from index i */
+          if (s->cfg.queue == SCHED_QUEUE_PRIORITY && s->cfg.preempt
+              && sched_try_preempt (s, r, now, decisions_out))
+            continue; /* victims sort after r: r was at index i */
+          blocked = true;
+          if (!s->cfg.backfill)
+            break;
+          sched_reserve (s, r, now, &shadow, &extra);
+          i++;
+          continue;
+        }
+      /* Backfill behind the blocked head. */
+      if (sched_avail_for (s, r) < r->j.nodes)
+        {
+          i++;
+          continue;
+        }
+      SchedTimeMs end = r->j.est_runtime > 0 ? now + r->j.est_runtime
+                                             : SCHED_TIME_NEVER;
+      bool before = end != SCHED_TIME_NEVER && end <= shadow;
+      if (!before && (int64_t) r->j.nodes > extra)
+        {
+          i++;
+          continue;
+        }
+      if (sched_try_start (s, r, now, decisions_out))
+        {
+          if (!before)
+            extra -= r->j.nodes;
+          continue;
+        }
+      i++;
+    }
+  sched_spares_top_up (s);
+}
+
+/* ---- job events ---- */
+
+void
+sched_job_finished (Sched *s, uint32_t id)
+{
+  g_return_if_fail (s != NULL);
+  SchedJobRec *r = sched_lookup (s, id);
+  g_return_if_fail (r != NULL);
+  if (r->state == SCHED_JOB_RUNNING)
+    sched_release (s, r);
+  else
+    sched_queue_remove (s, r);
+  g_hash_table_remove (s->jobs, GUINT_TO_POINTER (id));
+}
+
+void
+sched_job_interrupted (Sched *s, uint32_t id)
+{
+  g_return_if_fail (s != NULL);
+  SchedJobRec *r = sched_lookup (s, id);
+  g_return_if_fail (r != NULL && r->state == SCHED_JOB_RUNNING);
+  sched_release (s, r);
+  r->requeued = true;
+  r->restart = true;
+  sched_queue_insert (s, r);
+}
+
+/* ---- queries ---- */
+
+const uint32_t *
+sched_job_nodes (Sched *s, uint32_t id, uint32_t *n)
+{
+  g_return_val_if_fail (s != NULL, NULL);
+  SchedJobRec *r = sched_lookup (s, id);
+  if (r == NULL || r->state != SCHED_JOB_RUNNING)
+    {
+      if (n != NULL)
+        *n = 0;
+      return NULL;
+    }
+  if (n != NULL)
+    *n = r->n_alloc;
+  return r->nodes;
+}
+
+SchedJobState
+sched_job_state (Sched *s, uint32_t id)
+{
+  g_return_val_if_fail (s != NULL, SCHED_JOB_UNKNOWN);
+  SchedJobRec *r = sched_lookup (s, id);
+  return r != NULL ? r->state : SCHED_JOB_UNKNOWN;
+}
+
+uint32_t
+sched_spares_free (Sched *s)
+{
+  g_return_val_if_fail (s != NULL, 0);
+  return s->spr.total;
+}
+
+uint32_t
+sched_queue_length (Sched *s)
+{
+  g_return_val_if_fail (s != NULL, 0);
+  return s->queue->len;
+}
+
+uint32_t
+sched_running_count (Sched *s)
+{
+  g_return_val_if_fail (s != NULL, 0);
+  return s->running->len;
+}
+
+uint32_t
+sched_free_nodes (Sched *s)
+{
+  g_return_val_if_fail (s != NULL, 0);
+  return s->gen.total;
+}
+
+uint32_t
+sched_node_count (Sched *s)
+{
+  g_return_val_if_fail (s != NULL, 0);
+  return s->n_nodes;
+}
+
+bool
+sched_node_is_spare (Sched *s, uint32_t node)
+{
+  g_return_val_if_fail (s != NULL && node < s->n_nodes, false);
+  return s->spare[node];
+}
