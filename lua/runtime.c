@@ -1,2 +1,433 @@
-/* lua/runtime.c - see runtime.h. (being written) */
+/* lua/runtime.c - a scenario run's lua_State, built the way lua.c builds
+ * its own: lua_newstate with a counting allocator (the memory cap, after
+ * ltests.c's Memcontrol), a LUA_MASKCOUNT hook (the instruction budget,
+ * counted in LB_INSTR_STEP steps as Redis's busy-script hook does), one
+ * protected call with a traceback message handler for every entry into Lua
+ * (lua.c's docall/msghandler), and the WorldHooks that run callbacks.
+ * Not here: which libraries are visible (sandbox.c) and the API (api.c). */
 #include "runtime.h"
+
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sandbox.h"
+#include "simtime.h"
+
+G_DEFINE_QUARK (faultline-lua-error-quark, lb_error)
+
+struct LbRun
+{
+  lua_State *L;
+  size_t mem_used;
+  size_t mem_limit;
+  bool mem_hit;           /* an allocation was refused in this call */
+  uint64_t instr;
+  uint64_t budget;
+  bool budget_exceeded;   /* sticky: the budget is for the whole run */
+  bool no_traceback;      /* the error being raised is a load error */
+  RngStream rng;
+  uint64_t seed;
+  char *path;
+  char *dir;
+  char *name;
+  char *src;              /* the scenario text, while loading */
+  gsize src_len;
+  GHashTable *overrides;  /* --set NAME -> VALUE */
+  GPtrArray *set_order;   /* --set names, first-seen order (not owned) */
+  uint64_t cur_cb;        /* callback being started (read at once) */
+  const WorldEvent *cur_ev;
+  ApiState api;
+};
+
+/* ---- limits ---- */
+
+static void *
+lb_alloc (void *ud, void *ptr, size_t osize, size_t nsize)
+{
+  LbRun *run = ud;
+  size_t old = ptr != NULL ? osize : 0;
+  if (nsize == 0)
+    {
+      free (ptr);
+      run->mem_used -= old;
+      return NULL;
+    }
+  if (nsize > old && run->mem_used - old + nsize > run->mem_limit)
+    {
+      run->mem_hit = true;
+      return NULL;
+    }
+  void *p = realloc (ptr, nsize);
+  if (p == NULL)
+    return NULL;
+  run->mem_used = run->mem_used - old + nsize;
+  return p;
+}
+
+static void
+lb_hook (lua_State *L, lua_Debug *ar)
+{
+  void *ud;
+  lua_getallocf (L, &ud);
+  LbRun *run = ud;
+  if (!run->budget_exceeded)
+    {
+      run->instr += LB_INSTR_STEP;
+      if (run->instr <= run->budget)
+        return;
+      run->budget_exceeded = true;
+      /* from now on every instruction raises, so a script that catches
+       * the error with pcall cannot keep going */
+      lua_sethook (L, lb_hook, LUA_MASKCOUNT, 1);
+    }
+  luaL_where (L, 0);
+  lua_pushfstring (L, "instruction budget of %I exceeded (an endless "
+                   "loop? raise it with --lua-budget)",
+                   (lua_Integer) run->budget);
+  lua_concat (L, 2);
+  lua_error (L);
+}
+
+/* ---- protected calls ---- */
+
+/* Message handler: appends a traceback (lua.c's msghandler). */
+static int
+lb_msgh (lua_State *L)
+{
+  void *ud;
+  lua_getallocf (L, &ud);
+  LbRun *run = ud;
+  const char *msg = lua_tostring (L, 1);
+  if (msg == NULL)
+    {
+      if (luaL_callmeta (L, 1, "__tostring") && lua_type (L, -1) == LUA_TSTRING)
+        msg = lua_tostring (L, -1);
+      else
+        msg = lua_pushfstring (L, "(error object is a %s value)",
+                               luaL_typename (L, 1));
+    }
+  if (run->no_traceback)
+    {
+      lua_pushstring (L, msg);
+      return 1;
+    }
+  luaL_traceback (L, L, msg, 1);
+  return 1;
+}
+
+/* Calls fn(ud) in protected mode. On error sets *error (domain, code)
+ * with "file:LINE: message", the simulated time when a world is attached,
+ * then the traceback. */
+static bool
+lb_pcall (LbRun *run, lua_CFunction fn, void *ud, GQuark domain, int code,
+          GError **error)
+{
+  lua_State *L = run->L;
+  int base = lua_gettop (L);
+  run->mem_hit = false;
+  run->no_traceback = false;
+  lua_pushcfunction (L, lb_msgh);
+  lua_pushcfunction (L, fn);
+  lua_pushlightuserdata (L, ud);
+  int status = lua_pcall (L, 1, 0, base + 1);
+  if (status == LUA_OK)
+    {
+      lua_settop (L, base);
+      return true;
+    }
+
+  const char *msg = lua_tostring (L, -1);
+  g_autofree char *text = NULL;
+  if (run->mem_hit && (status == LUA_ERRMEM
+                       || (msg != NULL && strstr (msg, "not enough memory"))))
+    text = g_strdup_printf ("%s: memory limit of %zu MiB exceeded (raise "
+                            "it with --lua-mem)", run->path,
+                            run->mem_limit >> 20);
+  else if (status == LUA_ERRMEM)
+    text = g_strdup_printf ("%s: out of memory", run->path);
+  else
+    text = g_strdup (msg != NULL ? msg : "(error object is not a string)");
+  lua_settop (L, base);
+
+  if (run->api.world != NULL)
+    {
+      char tbuf[64];
+      simtime_format (world_now (run->api.world), tbuf, sizeof tbuf);
+      const char *tb = strstr (text, "\nstack traceback:");
+      size_t head = tb != NULL ? (size_t) (tb - text) : strlen (text);
+      char *t = g_strdup_printf ("%.*s (at simulated time %s)%s", (int) head,
+                                 text, tbuf, text + head);
+      g_free (text);
+      text = t;
+    }
+  g_set_error_literal (error, domain, code, text);
+  return false;
+}
+
+/* [-0, +0, e] Loads and runs the scenario's top level. */
+static int
+lb_main (lua_State *L)
+{
+  LbRun *run = lua_touserdata (L, 1);
+  sandbox_open (L, &run->rng, run->seed, run->dir);
+  api_open (L, &run->api);
+  const char *chunkname = lua_pushfstring (L, "@%s", run->path);
+  if (sandbox_load_text (L, run->src, run->src_len, chunkname) != LUA_OK)
+    {
+      run->no_traceback = true;
+      if (g_str_has_prefix (lua_tostring (L, -1), "attempt to load"))
+        {
+          lua_pushfstring (L, "%s: %s", run->path, lua_tostring (L, -1));
+          lua_replace (L, -2);
+        }
+      return lua_error (L);
+    }
+  lua_call (L, 0, 0);
+  return 0;
+}
+
+/* [-0, +0, e] Runs the callback run->cur_cb (with run->cur_ev if set). */
+static int
+lb_callback_main (lua_State *L)
+{
+  LbRun *run = lua_touserdata (L, 1);
+  uint64_t cb = run->cur_cb;
+  const WorldEvent *ev = run->cur_ev;
+  int ref = API_CB_REF (cb);
+  ApiCbKind kind = API_CB_KIND (cb);
+
+  lua_rawgeti (L, LUA_REGISTRYINDEX, ref);
+  if (!lua_isfunction (L, -1))
+    return 0; /* an every() that returned false */
+  if (kind == API_CB_AT)
+    luaL_unref (L, LUA_REGISTRYINDEX, ref); /* fires once */
+  if (ev != NULL)
+    api_push_event (L, ev);
+  lua_call (L, ev != NULL ? 1 : 0, 1);
+  if (kind == API_CB_EVERY && lua_isboolean (L, -1) && !lua_toboolean (L, -1))
+    {
+      /* stopped: keep the ref taken (false), so it is never reused for a
+       * new callback while models/ still fires this id */
+      lua_pushboolean (L, 0);
+      lua_rawseti (L, LUA_REGISTRYINDEX, ref);
+    }
+  return 0;
+}
+
+static bool
+lb_hook_timer (void *user_data, World *w, uint64_t cb, GError **error)
+{
+  LbRun *run = user_data;
+  run->cur_cb = cb;
+  run->cur_ev = NULL;
+  return lb_pcall (run, lb_callback_main, run, WORLD_ERROR,
+                   WORLD_ERROR_SCRIPT, error);
+}
+
+static bool
+lb_hook_event (void *user_data, World *w, uint64_t cb, const WorldEvent *ev,
+               GError **error)
+{
+  LbRun *run = user_data;
+  run->cur_cb = cb;
+  run->cur_ev = ev;
+  return lb_pcall (run, lb_callback_main, run, WORLD_ERROR,
+                   WORLD_ERROR_SCRIPT, error);
+}
+
+/* ---- --set ---- */
+
+static bool
+lb_parse_sets (LbRun *run, const GPtrArray *sets, GError **error)
+{
+  for (guint i = 0; sets != NULL && i < sets->len; i++)
+    {
+      const char *s = g_ptr_array_index (sets, i);
+      const char *eq = s != NULL ? strchr (s, '=') : NULL;
+      if (eq == NULL || eq == s)
+        {
+          g_set_error (error, LB_ERROR, LB_ERROR_INVALID,
+                       "--set '%s': expected NAME=VALUE (e.g. --set "
+                       "spares=64 or --set policy.health=reactive)",
+                       s != NULL ? s : "");
+          return false;
+        }
+      char *name = g_strndup (s, (gsize) (eq - s));
+      if (!g_hash_table_contains (run->overrides, name))
+        g_ptr_array_add (run->set_order, name);
+      g_hash_table_insert (run->overrides, name, g_strdup (eq + 1));
+    }
+  return true;
+}
+
+/* Applies the --set names no param() consumed. */
+static bool
+lb_apply_sets (LbRun *run, GError **error)
+{
+  for (guint i = 0; i < run->set_order->len; i++)
+    {
+      const char *name = g_ptr_array_index (run->set_order, i);
+      const char *value = g_hash_table_lookup (run->overrides, name);
+      if (g_hash_table_contains (run->api.used, name))
+        continue;
+      if (strchr (name, '.') != NULL)
+        {
+          GError *err = NULL;
+          if (!world_config_set_string (run->api.cfg, name, value, &err))
+            {
+              g_set_error (error, LB_ERROR, LB_ERROR_INVALID, "--set %s=%s: %s",
+                           name, value, err->message);
+              g_error_free (err);
+              return false;
+            }
+          continue;
+        }
+      GPtrArray *params = run->api.params;
+      g_autoptr (GString) declared = g_string_new (NULL);
+      g_autofree const char **names = g_new0 (const char *, params->len + 1);
+      for (guint j = 0; j < params->len; j++)
+        {
+          LbParam *p = g_ptr_array_index (params, j);
+          names[j] = p->name;
+          g_string_append_printf (declared, "%s%s", j ? ", " : "", p->name);
+        }
+      const char *close = api_suggest (name, names, params->len);
+      g_autofree char *hint = close != NULL
+        ? g_strdup_printf (" (did you mean '%s'?)", close) : g_strdup ("");
+      g_set_error (error, LB_ERROR, LB_ERROR_INVALID,
+                   "unknown parameter '%s' for --set%s: the scenario "
+                   "declares %s; config keys such as policy.health are also "
+                   "accepted", name, hint,
+                   params->len ? declared->str : "no parameters");
+      return false;
+    }
+  return true;
+}
+
+/* ---- public API ---- */
+
+LbRun *
+lb_load (const char *path, const LbOptions *opt, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  static const LbOptions defaults = { 0 };
+  if (opt == NULL)
+    opt = &defaults;
+
+  LbRun *run = g_new0 (LbRun, 1);
+  GError *err = NULL;
+  if (!g_file_get_contents (path, &run->src, &run->src_len, &err))
+    {
+      g_set_error (error, LB_ERROR, LB_ERROR_INVALID,
+                   "cannot read scenario '%s': %s", path, err->message);
+      g_error_free (err);
+      g_free (run);
+      return NULL;
+    }
+  run->path = g_strdup (path);
+  run->dir = g_path_get_dirname (path);
+  char *base = g_path_get_basename (path);
+  if (g_str_has_suffix (base, ".lua"))
+    base[strlen (base) - 4] = '\0';
+  run->name = base;
+  run->seed = opt->seed;
+  run->mem_limit = opt->mem_limit ? opt->mem_limit : LB_MEM_LIMIT_DEFAULT;
+  run->budget = opt->instr_budget ? opt->instr_budget
+                                  : LB_INSTR_BUDGET_DEFAULT;
+  rng_stream_init (&run->rng, run->seed, "lua", "script");
+  run->overrides = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          g_free);
+  run->set_order = g_ptr_array_new ();
+  api_state_init (&run->api, run->overrides);
+
+  if (!lb_parse_sets (run, opt->sets, error))
+    goto fail;
+  run->L = lua_newstate (lb_alloc, run);
+  if (run->L == NULL)
+    {
+      g_set_error (error, LB_ERROR, LB_ERROR_INVALID,
+                   "%s: memory limit of %zu bytes is too small to start Lua",
+                   path, run->mem_limit);
+      goto fail;
+    }
+  lua_sethook (run->L, lb_hook, LUA_MASKCOUNT, LB_INSTR_STEP);
+  if (!lb_pcall (run, lb_main, run, LB_ERROR, LB_ERROR_INVALID, error))
+    goto fail;
+  g_clear_pointer (&run->src, g_free);
+  if (!lb_apply_sets (run, error))
+    goto fail;
+  return run;
+
+fail:
+  lb_free (run);
+  return NULL;
+}
+
+void
+lb_free (LbRun *run)
+{
+  if (run == NULL)
+    return;
+  run->api.world = NULL;
+  if (run->L != NULL)
+    lua_close (run->L);
+  api_state_clear (&run->api);
+  g_ptr_array_unref (run->set_order);
+  g_hash_table_unref (run->overrides);
+  g_free (run->src);
+  g_free (run->path);
+  g_free (run->dir);
+  g_free (run->name);
+  g_free (run);
+}
+
+WorldConfig *
+lb_config (LbRun *run)
+{
+  g_return_val_if_fail (run != NULL, NULL);
+  return run->api.cfg;
+}
+
+void
+lb_attach (LbRun *run, World *world)
+{
+  g_return_if_fail (run != NULL);
+  run->api.world = world;
+  if (world == NULL)
+    return;
+  WorldHooks hooks = { lb_hook_timer, lb_hook_event, run };
+  world_set_hooks (world, &hooks);
+  for (guint i = 0; i < run->api.notes->len; i++)
+    world_note (world, g_ptr_array_index (run->api.notes, i));
+  g_ptr_array_set_size (run->api.notes, 0);
+}
+
+const GPtrArray *
+lb_params (LbRun *run)
+{
+  g_return_val_if_fail (run != NULL, NULL);
+  return run->api.params;
+}
+
+const char *
+lb_scenario_name (LbRun *run)
+{
+  g_return_val_if_fail (run != NULL, NULL);
+  return run->name;
+}
+
+size_t
+lb_mem_used (LbRun *run)
+{
+  g_return_val_if_fail (run != NULL, 0);
+  return run->mem_used;
+}
+
+uint64_t
+lb_instructions (LbRun *run)
+{
+  g_return_val_if_fail (run != NULL, 0);
+  return run->instr;
+}

@@ -1,2 +1,370 @@
-/* lua/sandbox.c - see sandbox.h. (being written) */
+/* lua/sandbox.c - the libraries a scenario may use: our edited copy of
+ * linit.c's idea (an explicit list), plus the replacements that close the
+ * holes the stock libraries leave open.
+ *
+ * Opened: base, string, table, math, utf8, coroutine. Removed from base:
+ * dofile, loadfile (file access); load() is wrapped to force mode "t" (no
+ * bytecode: a crafted binary chunk can crash the VM). Replaced: print (to
+ * stderr, so stdout stays the CLI's), math.random/randomseed (a sim/rng.h
+ * stream, so a run is reproducible from its seed), require (text modules of
+ * the faultline library and the scenario's folder only). Not here: the
+ * memory cap and instruction budget (lua/runtime.c). */
 #include "sandbox.h"
+
+#include <glib.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fl-config.h"
+
+/* Registry key of the module cache (the sandbox's package.loaded). */
+static const char sandbox_loaded_key = 'L';
+
+/* ---- base library edits ---- */
+
+/* load(chunk [, chunkname [, mode [, env]]]) -> function | nil, message.
+ * Same as the stock load, except that mode is always "t". */
+static int
+l_load (lua_State *L)
+{
+  int n = lua_gettop (L);
+  if (n < 3)
+    lua_settop (L, 3);
+  lua_pushliteral (L, "t");
+  lua_replace (L, 3);
+  lua_pushvalue (L, lua_upvalueindex (1));
+  lua_insert (L, 1);
+  lua_call (L, n < 3 ? 3 : n, LUA_MULTRET);
+  return lua_gettop (L);
+}
+
+/* print(...) -> nil. Like the stock print, but to stderr. */
+static int
+l_print (lua_State *L)
+{
+  int n = lua_gettop (L);
+  for (int i = 1; i <= n; i++)
+    {
+      size_t len;
+      const char *s = luaL_tolstring (L, i, &len);
+      if (i > 1)
+        fputc ('\t', stderr);
+      fwrite (s, 1, len, stderr);
+      lua_pop (L, 1);
+    }
+  fputc ('\n', stderr);
+  fflush (stderr);
+  return 0;
+}
+
+/* ---- math.random on a sim/rng.h stream ---- */
+
+/* math.random([m [, n]]) -> number. Lua 5.4 semantics: no argument, a float
+ * in [0, 1); random(0), an integer with all bits random; random(m), an
+ * integer in [1, m]; random(m, n), an integer in [m, n]. Errors: "interval
+ * is empty", "wrong number of arguments". */
+static int
+l_random (lua_State *L)
+{
+  RngStream *rng = lua_touserdata (L, lua_upvalueindex (1));
+  lua_Integer low, up;
+  switch (lua_gettop (L))
+    {
+    case 0:
+      lua_pushnumber (L, (lua_Number) rng_uniform (rng));
+      return 1;
+    case 1:
+      low = 1;
+      up = luaL_checkinteger (L, 1);
+      if (up == 0)
+        {
+          lua_pushinteger (L, (lua_Integer) rng_next_u64 (rng));
+          return 1;
+        }
+      break;
+    case 2:
+      low = luaL_checkinteger (L, 1);
+      up = luaL_checkinteger (L, 2);
+      break;
+    default:
+      return luaL_error (L, "wrong number of arguments");
+    }
+  luaL_argcheck (L, low <= up, lua_gettop (L), "interval is empty");
+  uint64_t span = (uint64_t) up - (uint64_t) low;
+  uint64_t r = span == UINT64_MAX ? rng_next_u64 (rng)
+                                  : rng_below (rng, span + 1);
+  lua_pushinteger (L, (lua_Integer) ((uint64_t) low + r));
+  return 1;
+}
+
+/* math.randomseed([x]) -> nil. With x (a number), restarts the stream
+ * from (x, "lua", "script"): the same x gives the same draws whatever the
+ * run seed, as in stock Lua. Without x, restarts the run's own stream. */
+static int
+l_randomseed (lua_State *L)
+{
+  RngStream *rng = lua_touserdata (L, lua_upvalueindex (1));
+  uint64_t seed;
+  if (lua_isnoneornil (L, 1))
+    seed = (uint64_t) lua_tointeger (L, lua_upvalueindex (2));
+  else if (lua_isinteger (L, 1))
+    seed = (uint64_t) lua_tointeger (L, 1);
+  else
+    {
+      lua_Number x = luaL_checknumber (L, 1);
+      memcpy (&seed, &x, sizeof seed < sizeof x ? sizeof seed : sizeof x);
+    }
+  rng_stream_init (rng, seed, "lua", "script");
+  return 0;
+}
+
+/* ---- require ---- */
+
+static gboolean
+sandbox_valid_module_name (const char *name)
+{
+  gboolean start = TRUE;
+  if (*name == '\0')
+    return FALSE;
+  for (const char *p = name; *p; p++)
+    {
+      if (*p == '.')
+        {
+          if (start)
+            return FALSE;
+          start = TRUE;
+        }
+      else if (g_ascii_isalpha (*p) || *p == '_'
+               || (!start && g_ascii_isdigit (*p)))
+        start = FALSE;
+      else
+        return FALSE;
+    }
+  return !start;
+}
+
+/* [-0, +1, m] Pushes the Lua-visible list of library roots: $FL_LUA_PATH
+ * (colon-separated) if set, else FL_SOURCE_DIR/lua then FL_DATADIR/lua. */
+static void
+sandbox_push_roots (lua_State *L)
+{
+  const char *env = g_getenv ("FL_LUA_PATH");
+  int n = 0;
+  lua_newtable (L);
+  if (env != NULL && *env != '\0')
+    {
+      char **parts = g_strsplit (env, ":", -1);
+      for (char **p = parts; *p; p++)
+        if (**p != '\0')
+          {
+            lua_pushstring (L, *p); /* may raise: parts leaks only on OOM */
+            lua_rawseti (L, -2, ++n);
+          }
+      g_strfreev (parts);
+    }
+  else
+    {
+      lua_pushliteral (L, FL_SOURCE_DIR "/lua");
+      lua_rawseti (L, -2, ++n);
+      lua_pushliteral (L, FL_DATADIR "/lua");
+      lua_rawseti (L, -2, ++n);
+    }
+}
+
+/* require(name) -> value. name is a dotted module name: "faultline.x" is
+ * looked up as faultline/x.lua under the library roots, any other name as
+ * name-with-slashes.lua in the scenario's folder. Source only. Errors:
+ * invalid name (paths, ".."), module not found (lists what was searched),
+ * circular require, and whatever the module raises. */
+static int
+l_require (lua_State *L)
+{
+  const char *name = luaL_checkstring (L, 1);
+  lua_settop (L, 1);
+  lua_rawgetp (L, LUA_REGISTRYINDEX, &sandbox_loaded_key); /* 2: cache */
+  if (lua_getfield (L, 2, name) != LUA_TNIL)                /* 3 */
+    {
+      if (lua_islightuserdata (L, 3))
+        return luaL_error (L, "require: circular require of module '%s'",
+                           name);
+      return 1;
+    }
+  lua_pop (L, 1);
+  if (!sandbox_valid_module_name (name))
+    return luaL_error (L, "require: invalid module name '%s': use a dotted "
+                       "name such as 'faultline.presets' or 'mylib' "
+                       "(no paths, no '..')", name);
+
+  /* Candidate paths, in order, as a Lua table (no C memory held across
+   * a possible error). */
+  char *rel = g_strdup (name);
+  g_strdelimit (rel, ".", '/');
+  lua_pushfstring (L, "%s.lua", rel);
+  g_free (rel);                                              /* 3: rel */
+  lua_newtable (L);                                          /* 4: paths */
+  int n = 0;
+  if (g_str_has_prefix (name, "faultline."))
+    {
+      lua_pushvalue (L, lua_upvalueindex (2));               /* 5: roots */
+      lua_Integer nroots = luaL_len (L, 5);
+      for (lua_Integer i = 1; i <= nroots; i++)
+        {
+          lua_rawgeti (L, 5, i);
+          lua_pushfstring (L, "%s/%s", lua_tostring (L, -1),
+                           lua_tostring (L, 3));
+          lua_rawseti (L, 4, ++n);
+          lua_pop (L, 1);
+        }
+      lua_pop (L, 1);
+    }
+  else if (!lua_isnil (L, lua_upvalueindex (1)))
+    {
+      lua_pushfstring (L, "%s/%s", lua_tostring (L, lua_upvalueindex (1)),
+                       lua_tostring (L, 3));
+      lua_rawseti (L, 4, ++n);
+    }
+
+  const char *found = NULL;
+  for (int i = 1; i <= n && found == NULL; i++)
+    {
+      lua_rawgeti (L, 4, i);
+      if (g_file_test (lua_tostring (L, -1), G_FILE_TEST_IS_REGULAR))
+        found = lua_tostring (L, -1); /* stays on the stack: 5 */
+      else
+        lua_pop (L, 1);
+    }
+  if (found == NULL)
+    {
+      luaL_Buffer b;
+      luaL_buffinit (L, &b);
+      luaL_where (L, 1);
+      luaL_addvalue (&b);
+      lua_pushfstring (L, "require: module '%s' not found: the sandbox only "
+                       "loads faultline.* library modules and Lua files next "
+                       "to the scenario; searched:", name);
+      luaL_addvalue (&b);
+      for (int i = 1; i <= n; i++)
+        {
+          luaL_addstring (&b, " ");
+          lua_rawgeti (L, 4, i);
+          luaL_addvalue (&b);
+        }
+      if (n == 0)
+        luaL_addstring (&b, " nothing (no scenario folder)");
+      luaL_pushresult (&b);
+      return lua_error (L);
+    }
+
+  char *buf = NULL;
+  gsize len = 0;
+  GError *error = NULL;
+  if (!g_file_get_contents (found, &buf, &len, &error))
+    {
+      lua_pushfstring (L, "require: cannot read module '%s': ", name);
+      lua_pushstring (L, error->message);
+      g_error_free (error);
+      lua_concat (L, 2);
+      return lua_error (L);
+    }
+  lua_pushfstring (L, "@%s", found);                         /* 6 */
+  int status = sandbox_load_text (L, buf, len, lua_tostring (L, 6));
+  g_free (buf);                                              /* 7: fn */
+  if (status != LUA_OK)
+    return lua_error (L);
+
+  lua_pushlightuserdata (L, (void *) &sandbox_loaded_key);   /* sentinel */
+  lua_setfield (L, 2, name);
+  lua_pushvalue (L, 1);
+  lua_pushvalue (L, 5);
+  if (lua_pcall (L, 2, 1, 0) != LUA_OK)                      /* 7: result */
+    {
+      lua_pushnil (L);
+      lua_setfield (L, 2, name);
+      return lua_error (L);
+    }
+  if (lua_isnil (L, 7))
+    {
+      lua_pop (L, 1);
+      lua_pushboolean (L, 1);
+    }
+  lua_pushvalue (L, 7);
+  lua_setfield (L, 2, name);
+  return 1;
+}
+
+/* ---- public API ---- */
+
+int
+sandbox_load_text (lua_State *L, const char *buf, size_t len,
+                   const char *chunkname)
+{
+  g_return_val_if_fail (L != NULL && buf != NULL, LUA_ERRERR);
+  if (len > 0 && buf[0] == '#')
+    {
+      /* skip a "#!" line, keeping its newline so line numbers hold */
+      const char *nl = memchr (buf, '\n', len);
+      size_t skip = nl != NULL ? (size_t) (nl - buf) : len;
+      buf += skip;
+      len -= skip;
+    }
+  return luaL_loadbufferx (L, buf, len, chunkname, "t");
+}
+
+void
+sandbox_open (lua_State *L, RngStream *rng, uint64_t seed,
+              const char *scenario_dir)
+{
+  static const luaL_Reg libs[] = {
+    { LUA_GNAME, luaopen_base },
+    { LUA_COLIBNAME, luaopen_coroutine },
+    { LUA_TABLIBNAME, luaopen_table },
+    { LUA_STRLIBNAME, luaopen_string },
+    { LUA_MATHLIBNAME, luaopen_math },
+    { LUA_UTF8LIBNAME, luaopen_utf8 },
+    { NULL, NULL },
+  };
+  g_return_if_fail (L != NULL && rng != NULL);
+
+  for (const luaL_Reg *lib = libs; lib->func; lib++)
+    {
+      luaL_requiref (L, lib->name, lib->func, 1);
+      lua_pop (L, 1);
+    }
+  /* package.loaded now lists the libraries; nothing else refers to it
+   * and `package` itself was never opened. */
+
+  lua_pushglobaltable (L);
+  lua_pushnil (L);
+  lua_setfield (L, -2, "dofile");
+  lua_pushnil (L);
+  lua_setfield (L, -2, "loadfile");
+  lua_getfield (L, -1, "load");
+  lua_pushcclosure (L, l_load, 1);
+  lua_setfield (L, -2, "load");
+  lua_pushcfunction (L, l_print);
+  lua_setfield (L, -2, "print");
+
+  lua_getfield (L, -1, LUA_MATHLIBNAME);
+  lua_pushlightuserdata (L, rng);
+  lua_pushcclosure (L, l_random, 1);
+  lua_setfield (L, -2, "random");
+  lua_pushlightuserdata (L, rng);
+  lua_pushinteger (L, (lua_Integer) seed);
+  lua_pushcclosure (L, l_randomseed, 2);
+  lua_setfield (L, -2, "randomseed");
+  lua_pop (L, 1);
+
+  lua_newtable (L);
+  lua_rawsetp (L, LUA_REGISTRYINDEX, &sandbox_loaded_key);
+  if (scenario_dir != NULL)
+    lua_pushstring (L, scenario_dir);
+  else
+    lua_pushnil (L);
+  sandbox_push_roots (L);
+  lua_pushcclosure (L, l_require, 2);
+  lua_setfield (L, -2, "require");
+  lua_pop (L, 1);
+}

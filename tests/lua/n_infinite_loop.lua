@@ -1,0 +1,2 @@
+-- expect: instruction budget of
+while true do end

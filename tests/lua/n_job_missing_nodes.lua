@@ -1,0 +1,2 @@
+-- expect: job{}: key 'nodes' is required
+job { name = "pretrain" }

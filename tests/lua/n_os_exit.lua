@@ -1,0 +1,2 @@
+-- expect: attempt to index a nil value (global 'os')
+os.exit (0)

@@ -1,0 +1,2 @@
+-- expect: param(): name 'cluster.spares' must be an identifier
+param ("cluster.spares", 4)

@@ -1,0 +1,2 @@
+-- expect: module 'io' not found
+local io = require "io"

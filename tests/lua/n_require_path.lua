@@ -1,0 +1,2 @@
+-- expect: invalid module name '../../etc/passwd'
+require "../../etc/passwd"

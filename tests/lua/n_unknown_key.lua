@@ -1,0 +1,2 @@
+-- expect: unknown key 'nodse', did you mean 'nodes'?
+cluster { nodse = 10 }

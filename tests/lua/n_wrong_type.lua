@@ -1,0 +1,2 @@
+-- expect: key 'gpus' must be a number, got string
+cluster { gpus = "lots" }
