@@ -1,9 +1,172 @@
-/* cli/cmd_run.c - `faultline run`. (being written) */
+/* cli/cmd_run.c - `faultline run [SCENARIO] [-o DIR] [--seed N] [--set
+ * NAME=VALUE]... [-q]`: one replica of a scenario, written to a folder. */
 #include "cli.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "faultline.h"
+
+typedef struct
+{
+  gint64 start_us;
+} Progress;
+
+static void
+progress (double sim_s, double total_s, uint64_t events, void *user_data)
+{
+  Progress *p = user_data;
+  double wall = (g_get_monotonic_time () - p->start_us) / 1e6;
+  fprintf (stderr, "\r  %7.1f / %.1f simulated days  %3.0f%%  %'12llu events  %'10.0f events/s ",
+           sim_s / 86400, total_s / 86400, total_s > 0 ? 100 * sim_s / total_s : 100.0,
+           (unsigned long long) events, wall > 0 ? events / wall : 0.0);
+  fflush (stderr);
+}
+
+static void
+print_metric (const FlRun *run, const char *key, const char *label, int decimals)
+{
+  double v = fl_run_metric (run, key);
+  printf ("  %-34s ", label);
+  if (isnan (v))
+    printf ("-\n");
+  else
+    {
+      printf ("%.*f\n", decimals, v);
+    }
+}
 
 int
 cmd_run (int argc, char **argv)
 {
-  cli_error ("run", "not implemented yet");
-  return FL_EXIT_INTERNAL;
+  g_autofree char *out = NULL, *trace = NULL;
+  g_auto (GStrv) sets = NULL;
+  gint64 seed = 1, lua_mem_mib = 0, lua_budget = 0;
+  gboolean quiet = FALSE, events = FALSE, no_plots = FALSE, no_pcap = FALSE;
+  gboolean no_wall = FALSE;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out,
+      "output folder (default results/SCENARIO-seedN)", "DIR" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "run seed (default 1)", "N" },
+    { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
+      "override a param() of the scenario or a config key (repeatable)", "NAME=VALUE" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress, no summary", NULL },
+    { "events", 0, 0, G_OPTION_ARG_NONE, &events, "also write events.jsonl", NULL },
+    { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace,
+      "write a Perfetto/Chrome trace of node states and jobs", "FILE" },
+    { "no-plots", 0, 0, G_OPTION_ARG_NONE, &no_plots, "do not render plots", NULL },
+    { "no-pcap", 0, 0, G_OPTION_ARG_NONE, &no_pcap, "do not write fabric.pcap", NULL },
+    { "no-wall-seconds", 0, 0, G_OPTION_ARG_NONE, &no_wall,
+      "write wall_seconds as null, so summaries are byte-identical", NULL },
+    { "lua-mem", 0, 0, G_OPTION_ARG_INT64, &lua_mem_mib,
+      "memory cap of the scenario's Lua state (default 256)", "MIB" },
+    { "lua-budget", 0, 0, G_OPTION_ARG_INT64, &lua_budget,
+      "Lua VM instructions allowed over the run (default 2e9)", "N" },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = cli_context (
+    "run", "[SCENARIO]",
+    "Run one replica of a scenario and write its results (default scenario:\n"
+    "scenarios/llama3-16k.lua, 16,384 H100 GPUs for 54 days).",
+    "Examples:\n"
+    "  faultline run\n"
+    "  faultline run scenarios/spares.lua --set spares=128 --seed 7\n"
+    "  faultline run scenarios/llama3-16k.lua --set health=proactive -o results/pro\n\n"
+    "Writes summary.json, timeseries.csv, interruptions.csv, jobs.csv,\n"
+    "interruptions_by_cause.csv, fabric.pcap and plots/ (docs/results.md).\n"
+    "Exit status: 0 success, 2 bad scenario or option, 3 internal error.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!cli_parse (ctx, "run", &argc, &argv))
+    return FL_EXIT_USAGE;
+  if (argc > 2)
+    {
+      cli_error ("run", "one scenario at a time (got '%s' and '%s')", argv[1], argv[2]);
+      return FL_EXIT_USAGE;
+    }
+  if (seed < 0)
+    {
+      cli_error ("run", "--seed: %" G_GINT64_FORMAT " is negative", seed);
+      return FL_EXIT_USAGE;
+    }
+  if (lua_mem_mib < 0 || lua_budget < 0)
+    {
+      cli_error ("run", "--lua-mem and --lua-budget must not be negative");
+      return FL_EXIT_USAGE;
+    }
+  g_autofree char *scenario = argc == 2 ? g_strdup (argv[1]) : fl_default_scenario ();
+  if (!g_file_test (scenario, G_FILE_TEST_IS_REGULAR))
+    {
+      cli_error ("run", "%s: no such scenario file", scenario);
+      return FL_EXIT_USAGE;
+    }
+  for (size_t i = 0; sets != NULL && sets[i] != NULL; i++)
+    if (strchr (sets[i], '=') == NULL || sets[i][0] == '=')
+      {
+        cli_error ("run", "--set '%s': expected NAME=VALUE", sets[i]);
+        return FL_EXIT_USAGE;
+      }
+  if (out == NULL)
+    {
+      g_autofree char *base = g_path_get_basename (scenario);
+      char *dot = strrchr (base, '.');
+      if (dot != NULL)
+        *dot = '\0';
+      out = g_strdup_printf ("results/%s-seed%" G_GINT64_FORMAT, base, seed);
+    }
+
+  FlRunOptions o;
+  fl_run_options_init (&o);
+  o.scenario = scenario;
+  o.seed = (uint64_t) seed;
+  o.sets = (const char *const *) sets;
+  o.output_dir = out;
+  o.events = events;
+  o.trace_path = trace;
+  o.plots = !no_plots;
+  o.pcap = !no_pcap;
+  o.write_wall_seconds = !no_wall;
+  o.lua_mem_limit = (size_t) lua_mem_mib * 1024 * 1024;
+  o.lua_budget = (uint64_t) lua_budget;
+  Progress prog = { g_get_monotonic_time () };
+  bool tty = isatty (STDERR_FILENO);
+  if (!quiet && tty)
+    {
+      o.progress = progress;
+      o.progress_data = &prog;
+    }
+
+  g_autoptr (GError) error = NULL;
+  FlRun *run = fl_run_new (&o, &error);
+  if (run == NULL)
+    {
+      fprintf (stderr, "faultline run: %s\n", error->message);
+      return fl_error_exit_status (error);
+    }
+  bool ok = fl_run_execute (run, &error);
+  if (o.progress != NULL)
+    fputc ('\n', stderr);
+  if (!ok)
+    {
+      fprintf (stderr, "faultline run: %s\n", error->message);
+      int status = fl_error_exit_status (error);
+      fl_run_free (run);
+      return status;
+    }
+  if (!quiet)
+    {
+      printf ("faultline %s: %s, seed %" G_GINT64_FORMAT "\n", fl_version (),
+              fl_run_scenario_name (run), seed);
+      print_metric (run, "ettr", "ETTR (effective training time)", 4);
+      print_metric (run, "goodput", "goodput", 4);
+      print_metric (run, "gpu_availability", "GPU availability", 4);
+      print_metric (run, "interruptions", "job interruptions", 0);
+      print_metric (run, "mtti_hours", "mean time to interruption (h)", 2);
+      print_metric (run, "mttr_hours", "mean time to repair (h)", 2);
+      print_metric (run, "lost_gpu_hours", "lost GPU-hours", 0);
+      printf ("results: %s/ (summary.json; plots in %s/plots/)\n", out, out);
+    }
+  fl_run_free (run);
+  return FL_EXIT_OK;
 }

@@ -1,2 +1,392 @@
-/* lib/faultline.c - (being written) */
+/* lib/faultline.c - the public API: scenario -> world -> outputs.
+ *
+ * Glue only: lua/ loads the scenario into a WorldConfig, models/ runs the
+ * world, lib/results.c, plots.c and models/ibpcap.c write what it left.
+ * Errors from every layer become FL_ERROR_INPUT (exit 2) unless they are
+ * internal. */
 #include "faultline.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "atomicfile.h"
+#include "fl-config.h"
+#include "ibpcap.h"
+#include "plots.h"
+#include "results.h"
+#include "runtime.h"
+#include "api.h"
+#include "world.h"
+
+G_DEFINE_QUARK (faultline-error-quark, fl_error)
+
+struct FlRun
+{
+  FlRunOptions opt;
+  char *scenario;
+  char *output_dir;
+  char *trace_path;
+  LbRun *lb;
+  World *world;
+  char *summary;
+  bool done;
+};
+
+void
+fl_run_options_init (FlRunOptions *opt)
+{
+  memset (opt, 0, sizeof *opt);
+  opt->seed = 1;
+  opt->pcap = true;
+  opt->plots = true;
+  opt->write_wall_seconds = true;
+}
+
+const char *
+fl_version (void)
+{
+  return FL_VERSION;
+}
+
+int
+fl_error_exit_status (const GError *error)
+{
+  if (error != NULL && error->domain == FL_ERROR && error->code == FL_ERROR_INTERNAL)
+    return 3;
+  return 2;
+}
+
+char *
+fl_default_scenario (void)
+{
+  const char *env = g_getenv ("FAULTLINE_DATADIR");
+  const char *dirs[] = { env, FL_SOURCE_DIR, FL_DATADIR };
+  for (size_t i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      if (dirs[i] == NULL)
+        continue;
+      char *p = g_build_filename (dirs[i], "scenarios", "llama3-16k.lua", NULL);
+      if (g_file_test (p, G_FILE_TEST_IS_REGULAR))
+        return p;
+      g_free (p);
+    }
+  return g_build_filename (FL_DATADIR, "scenarios", "llama3-16k.lua", NULL);
+}
+
+/* Re-homes any GError as FL_ERROR, keeping the message. */
+static void
+as_fl_error (GError **error, GError *src, FlError code)
+{
+  if (src == NULL)
+    return;
+  g_set_error_literal (error, FL_ERROR, code, src->message);
+  g_error_free (src);
+}
+
+FlRun *
+fl_run_new (const FlRunOptions *opt, GError **error)
+{
+  g_return_val_if_fail (opt != NULL, NULL);
+  if (opt->scenario == NULL)
+    {
+      g_set_error (error, FL_ERROR, FL_ERROR_INPUT, "no scenario given");
+      return NULL;
+    }
+  FlRun *run = g_new0 (FlRun, 1);
+  run->opt = *opt;
+  run->scenario = g_strdup (opt->scenario);
+  run->output_dir = g_strdup (opt->output_dir);
+  run->trace_path = g_strdup (opt->trace_path);
+  run->opt.scenario = run->scenario;
+  run->opt.output_dir = run->output_dir;
+  run->opt.trace_path = run->trace_path;
+  run->opt.sets = NULL;
+
+  g_autoptr (GPtrArray) sets = g_ptr_array_new ();
+  for (size_t i = 0; opt->sets != NULL && opt->sets[i] != NULL; i++)
+    g_ptr_array_add (sets, (gpointer) opt->sets[i]);
+  LbOptions lo = { .seed = opt->seed, .mem_limit = opt->lua_mem_limit,
+                   .instr_budget = opt->lua_budget, .sets = sets };
+  GError *err = NULL;
+  run->lb = lb_load (opt->scenario, &lo, &err);
+  if (run->lb == NULL)
+    {
+      as_fl_error (error, err, FL_ERROR_INPUT);
+      fl_run_free (run);
+      return NULL;
+    }
+  run->world = world_new (lb_config (run->lb), opt->seed, &err);
+  if (run->world == NULL)
+    {
+      bool internal = err && err->domain == WORLD_ERROR && err->code == WORLD_ERROR_INTERNAL;
+      g_autofree char *msg = g_strdup_printf ("%s: %s", opt->scenario, err ? err->message : "?");
+      g_clear_error (&err);
+      g_set_error_literal (error, FL_ERROR, internal ? FL_ERROR_INTERNAL : FL_ERROR_INPUT, msg);
+      fl_run_free (run);
+      return NULL;
+    }
+  lb_attach (run->lb, run->world);
+  return run;
+}
+
+void
+fl_run_free (FlRun *run)
+{
+  if (run == NULL)
+    return;
+  if (run->lb != NULL)
+    lb_attach (run->lb, NULL);
+  world_free (run->world);
+  lb_free (run->lb);
+  g_free (run->scenario);
+  g_free (run->output_dir);
+  g_free (run->trace_path);
+  g_free (run->summary);
+  g_free (run);
+}
+
+/* ---- listeners ---- */
+
+typedef struct
+{
+  IbPcap *pc;
+  bool failed;
+} PcapSink;
+
+/* Link state changes become subnet-management trap 128 from the switch at
+ * the link's upper end (LID = switch index + 1), as an SM would see it. */
+static void
+pcap_listener (const WorldEvent *ev, void *user_data)
+{
+  PcapSink *s = user_data;
+  if (ev->kind != WEV_LINK_STATE || s->failed || s->pc == NULL)
+    return;
+  uint16_t lid = isfinite (ev->value) && ev->value >= 0 ? (uint16_t) (ev->value + 1) : 1;
+  uint8_t port = (uint8_t) MAX (ev->old_state, 0);
+  if (!ibpcap_write_trap (s->pc, simtime_to_s (ev->time), lid, 128, port,
+                          (uint8_t) ev->new_state))
+    s->failed = true;
+}
+
+typedef struct
+{
+  FlRun *run;
+} ProgressCtx;
+
+static void
+progress_cb (World *w, SimTime now, SimTime end, void *user_data)
+{
+  FlRun *run = user_data;
+  run->opt.progress (simtime_to_s (now), simtime_to_s (end), world_events (w),
+                     run->opt.progress_data);
+}
+
+static bool
+write_notes (const char *dir, const char *notes, GError **error)
+{
+  if (notes == NULL || *notes == '\0')
+    return true;
+  g_autofree char *path = g_build_filename (dir, "notes.txt", NULL);
+  return atomicfile_write (path, notes, strlen (notes), error);
+}
+
+bool
+fl_run_execute (FlRun *run, GError **error)
+{
+  g_return_val_if_fail (run != NULL && !run->done, false);
+  run->done = true;
+  GError *err = NULL;
+  AtomicDir *dir = NULL;
+  ResultsEvents *events = NULL;
+  ResultsTrace *trace = NULL;
+  PcapSink pcap = { 0 };
+  const char *staging = NULL;
+  g_autofree ResultsParam *params = NULL;
+
+  if (run->output_dir != NULL)
+    {
+      dir = atomicfile_dir_begin (run->output_dir, &err);
+      if (dir == NULL)
+        goto fail_input;
+      staging = atomicfile_dir_staging (dir);
+      if (run->opt.events)
+        {
+          events = results_events_open (staging, &err);
+          if (events == NULL)
+            goto fail_input;
+          world_add_listener (run->world, results_events_listener, events);
+        }
+      if (run->opt.pcap && ibpcap_available ())
+        {
+          g_autofree char *p = g_build_filename (staging, "fabric.pcap", NULL);
+          pcap.pc = ibpcap_open (p, &err);
+          if (pcap.pc == NULL)
+            goto fail_input;
+          world_add_listener (run->world, pcap_listener, &pcap);
+        }
+    }
+  if (run->trace_path != NULL)
+    {
+      trace = results_trace_open (run->trace_path, lb_scenario_name (run->lb), &err);
+      if (trace == NULL)
+        goto fail_input;
+      world_add_listener (run->world, results_trace_listener, trace);
+    }
+  if (run->opt.progress != NULL)
+    world_set_progress (run->world, progress_cb, run);
+
+  if (!world_run (run->world, &err))
+    goto fail_input;
+
+  /* The summary (kept in memory for fl_run_summary_json). */
+  const GPtrArray *lp = lb_params (run->lb);
+  params = g_new0 (ResultsParam, MAX (lp->len, 1));
+  for (guint i = 0; i < lp->len; i++)
+    {
+      const LbParam *p = g_ptr_array_index (lp, i);
+      params[i].name = p->name;
+      params[i].json = p->value_json;
+    }
+  ResultsRunInfo info = {
+    .faultline_version = FL_VERSION, .scenario = run->scenario,
+    .scenario_name = lb_scenario_name (run->lb), .seed = run->opt.seed,
+    .params = params, .n_params = lp->len,
+    .write_wall_seconds = run->opt.write_wall_seconds,
+  };
+  const Metrics *m = world_metrics (run->world);
+  run->summary = results_summary_json (&info, m, &err);
+  if (run->summary == NULL)
+    goto fail_internal;
+
+  if (trace != NULL)
+    {
+      ResultsTrace *t = trace;
+      trace = NULL;
+      if (!results_trace_close (t, world_length (run->world), &err))
+        goto fail_input;
+    }
+  if (dir != NULL)
+    {
+      if (!results_write (staging, &info, m, &err))
+        goto fail_input;
+      if (!write_notes (staging, world_notes (run->world), &err))
+        goto fail_input;
+      if (events != NULL)
+        {
+          ResultsEvents *e = events;
+          events = NULL;
+          if (!results_events_close (e, &err))
+            goto fail_input;
+        }
+      if (pcap.pc != NULL)
+        {
+          IbPcap *pc = pcap.pc;
+          pcap.pc = NULL;
+          if (!ibpcap_close (pc, &err))
+            goto fail_input;
+        }
+      if (run->opt.plots)
+        {
+          PlotsOptions po = { 0 };
+          GError *perr = NULL;
+          if (!plots_render (staging, &po, &perr))
+            {
+              g_printerr ("faultline: warning: plots not rendered: %s\n", perr->message);
+              g_clear_error (&perr);
+            }
+          else if (po.gnuplot_missing)
+            g_printerr ("faultline: gnuplot not found; wrote data files only\n");
+        }
+      AtomicDir *d = dir;
+      dir = NULL;
+      if (!atomicfile_dir_commit (d, &err))
+        goto fail_input;
+    }
+  return true;
+
+fail_internal:
+  results_events_abort (events);
+  results_trace_abort (trace);
+  ibpcap_abort (pcap.pc);
+  atomicfile_dir_abort (dir);
+  as_fl_error (error, err, FL_ERROR_INTERNAL);
+  return false;
+fail_input:
+  results_events_abort (events);
+  results_trace_abort (trace);
+  ibpcap_abort (pcap.pc);
+  atomicfile_dir_abort (dir);
+  if (err != NULL && err->domain == WORLD_ERROR && err->code == WORLD_ERROR_INTERNAL)
+    as_fl_error (error, err, FL_ERROR_INTERNAL);
+  else
+    as_fl_error (error, err, FL_ERROR_INPUT);
+  return false;
+}
+
+static double
+json_metric (const char *summary, const char *key)
+{
+  /* The metrics live in world's Metrics too, but reading summary.json keeps
+   * this in step with the documented keys. */
+  g_autoptr (GError) err = NULL;
+  JsonParser *p = json_parser_new ();
+  double v = NAN;
+  if (json_parser_load_from_data (p, summary, -1, &err))
+    {
+      JsonObject *root = json_node_get_object (json_parser_get_root (p));
+      JsonObject *metrics = json_object_get_object_member (root, "metrics");
+      if (metrics != NULL && json_object_has_member (metrics, key))
+        {
+          JsonNode *n = json_object_get_member (metrics, key);
+          if (JSON_NODE_HOLDS_VALUE (n))
+            v = json_node_get_double (n);
+        }
+    }
+  g_object_unref (p);
+  return v;
+}
+
+double
+fl_run_metric (const FlRun *run, const char *key)
+{
+  if (run == NULL || run->summary == NULL || key == NULL)
+    return NAN;
+  return json_metric (run->summary, key);
+}
+
+uint64_t
+fl_run_interruptions_by_cause (const FlRun *run, const char *cause)
+{
+  if (run == NULL || run->world == NULL || !run->done)
+    return 0;
+  const Metrics *m = world_metrics (run->world);
+  for (guint i = 0; i < m->interruptions_by_cause->len; i++)
+    {
+      MetricsCause *c = &g_array_index (m->interruptions_by_cause, MetricsCause, i);
+      if (strcmp (c->cause, cause) == 0)
+        return c->count;
+    }
+  return 0;
+}
+
+const char *
+fl_run_summary_json (FlRun *run)
+{
+  return run ? run->summary : NULL;
+}
+
+const char *
+fl_run_output_dir (const FlRun *run)
+{
+  return run && run->done ? run->output_dir : NULL;
+}
+
+const char *
+fl_run_scenario_name (const FlRun *run)
+{
+  return run && run->lb ? lb_scenario_name (run->lb) : NULL;
+}

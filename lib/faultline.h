@@ -1,2 +1,97 @@
-/* lib/faultline.h - (being written) */
+/* faultline.h - the public C API of libfaultline (pkg-config: faultline).
+ *
+ * Embeds the simulator in-process: load a scenario, set parameters and a
+ * seed, run it, read the metrics, write the usual output folder. The
+ * `faultline` binary is a client of exactly this API. docs/embedding.md has
+ * a complete example.
+ *
+ *   FlRunOptions o;
+ *   fl_run_options_init (&o);
+ *   o.scenario = "scenarios/llama3-16k.lua";
+ *   o.seed = 7;
+ *   FlRun *run = fl_run_new (&o, &error);
+ *   if (run && fl_run_execute (run, &error))
+ *     printf ("ettr %.3f\n", fl_run_metric (run, "ettr"));
+ *   fl_run_free (run);
+ *
+ * Errors are GErrors in the FL_ERROR domain; fl_error_exit_status() maps
+ * them to the exit statuses of the command line (2 bad input, 3 internal). */
 #pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+G_BEGIN_DECLS
+
+#define FAULTLINE_API_VERSION 1
+
+#define FL_ERROR (fl_error_quark ())
+GQuark fl_error_quark (void);
+typedef enum
+{
+  FL_ERROR_INPUT,    /* bad scenario, option, file: exit status 2 */
+  FL_ERROR_INTERNAL, /* exit status 3 */
+} FlError;
+
+/* Progress callback: simulated seconds done and total, events so far. */
+typedef void (*FlProgressFn) (double sim_s, double total_s, uint64_t events,
+                              void *user_data);
+
+typedef struct
+{
+  const char *scenario;        /* path of the scenario (.lua); required */
+  uint64_t seed;               /* default 1 */
+  const char *const *sets;     /* NULL-terminated "NAME=VALUE" overrides */
+  const char *output_dir;      /* NULL: write nothing (metrics in memory) */
+  bool events;                 /* write events.jsonl */
+  const char *trace_path;      /* write a Perfetto trace here (NULL: none) */
+  bool pcap;                   /* write fabric.pcap (default true) */
+  bool plots;                  /* render plots with gnuplot (default true) */
+  bool write_wall_seconds;     /* default true; false: byte-identical summaries */
+  size_t lua_mem_limit;        /* bytes; 0 = default (256 MiB) */
+  uint64_t lua_budget;         /* Lua VM instructions; 0 = default */
+  FlProgressFn progress;       /* NULL: none */
+  void *progress_data;
+} FlRunOptions;
+
+void fl_run_options_init (FlRunOptions *opt);
+
+typedef struct FlRun FlRun;
+
+/* Loads the scenario and builds the cluster. Returns: (transfer full), or
+ * NULL with an FL_ERROR naming the file and line, the option or value. */
+FlRun *fl_run_new (const FlRunOptions *opt, GError **error);
+void fl_run_free (FlRun *run); /* NULL is a no-op */
+
+/* Runs to the scenario's end and writes the output folder, if any,
+ * atomically: on failure nothing is left behind. */
+bool fl_run_execute (FlRun *run, GError **error);
+
+/* A headline metric of summary.json's "metrics" by key ("ettr", "goodput",
+ * "interruptions", "mtti_hours", ...). NaN for an unknown key or before
+ * fl_run_execute. */
+double fl_run_metric (const FlRun *run, const char *key);
+/* The interruption count of one cause ("Faulty GPU"), 0 if none. */
+uint64_t fl_run_interruptions_by_cause (const FlRun *run, const char *cause);
+/* The text of summary.json (after fl_run_execute). Returns: (transfer
+ * none), valid until fl_run_free. */
+const char *fl_run_summary_json (FlRun *run);
+/* The output folder actually written (after fl_run_execute), or NULL. */
+const char *fl_run_output_dir (const FlRun *run);
+/* The scenario's short name (file stem). */
+const char *fl_run_scenario_name (const FlRun *run);
+
+/* Exit status for an error: 2 for FL_ERROR_INPUT, 3 otherwise. */
+int fl_error_exit_status (const GError *error);
+
+/* The library's version ("0.1.0"). */
+const char *fl_version (void);
+
+/* The default scenario (llama3-16k.lua) and the folder where scenarios and
+ * the Lua library are found (the source tree when run from a build, the
+ * installed data folder otherwise). Returns: (transfer full). */
+char *fl_default_scenario (void);
+
+G_END_DECLS

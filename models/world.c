@@ -1,2 +1,3108 @@
-/* models/world.c - see world.h. (being written) */
-#include "world.h"
+/* models/world.c - one simulated cluster over time.
+ *
+ * Ties the pieces together on the sim/ kernel: the topology and fabric
+ * (topo.h, fabric.h), failure modes (failure.h), the health policy and the
+ * scheduler (policy/health.h, policy/sched.h), the jobs and their
+ * checkpoints, technicians and spare parts, and the metrics (metrics.h).
+ *
+ * What it assumes (docs/models.md, "The world"):
+ *  - Failures of one mode with an exponential time to failure are drawn as
+ *    one superposed Poisson stream per (mode, lemon or not) that picks the
+ *    instance uniformly; other distributions draw per instance (renewal).
+ *    A failure that hits a component already down is dropped (a broken part
+ *    does not break again).
+ *  - GPU and host faults take the node down; a NIC, node cable or leaf
+ *    fault takes rails down and interrupts the jobs on those nodes; uplink,
+ *    spine and core faults only slow jobs down (fabric_job_bandwidth);
+ *    software faults interrupt the job running on the picked node.
+ *  - The health policy sees only observations, with the delays of the
+ *    mode (Xid at once, heartbeat loss after the missed heartbeats,
+ *    periodic checks at the next check that catches the fault), and its
+ *    actions take time: reset, reboot, reimage, technician tickets from a
+ *    pool with a parts stock, RMA with a lead time, burn-in.
+ *  - A job computes in intervals of its checkpoint period; a checkpoint
+ *    blocks for its cost; an interruption loses the work since the last
+ *    completed checkpoint; a restart pays the restart overhead.
+ * Periodic checks are never polled: the time a check will see a fault is
+ * computed when the fault happens. */
+#include "world-private.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ckpt.h"
+#include "dist.h"
+#include "fabric.h"
+#include "failure.h"
+#include "health.h"
+#include "ibnet.h"
+#include "plugin.h"
+#include "rng.h"
+#include "sched.h"
+#include "sim.h"
+#include "stats.h"
+#include "swf.h"
+#include "topo.h"
+#include "workload.h"
+
+#define NO_JOB UINT32_MAX
+#define NO_FAULT UINT32_MAX
+
+/* ---- state ---- */
+
+typedef enum
+{
+  JOB_PENDING, /* not yet submitted */
+  JOB_QUEUED,
+  JOB_RUNNING,
+  JOB_DONE,
+} JobState;
+
+typedef enum
+{
+  PHASE_RESTART,
+  PHASE_COMPUTE,
+  PHASE_CHECKPOINT,
+} JobPhase;
+
+typedef struct
+{
+  char *name;
+  uint32_t nodes;
+  double work_h;        /* INFINITY: until the run ends */
+  double submit_h;
+  double tau_h;         /* checkpoint interval (compute hours); 0 = Daly */
+  double delta_h;       /* checkpoint cost */
+  double restart_h;
+  double comm_share;
+  int32_t priority;
+  bool preemptible;
+  double est_runtime_h;
+  /* run state */
+  JobState state;
+  JobPhase phase;
+  SimTime phase_start;
+  double phase_work0;   /* compute work done in this interval at phase_start */
+  double interval_h;    /* work of the current compute interval */
+  double slowdown;      /* step-time multiplier, >= 1 */
+  double saved_h;       /* checkpointed work */
+  EvqHandle ev;         /* the pending phase-end event */
+  SimTime queued_since;
+  bool restarting;      /* next start is a restart */
+  uint32_t *nodes_held; /* copy of the allocation */
+  uint32_t n_held;
+  /* metrics */
+  MetricsJob m;
+  SimTime running_since;
+  double running_h;     /* wall time while allocated */
+} Job;
+
+typedef struct
+{
+  uint32_t fault_mode;  /* NO_FAULT when the hardware is fine */
+  int32_t fault_gpu;
+  uint32_t fault_group; /* domain instance for correlated faults, or NO_FAULT */
+  SimTime fault_time;
+  bool detected;        /* the policy acted on it */
+  uint32_t job;         /* running job, NO_JOB when idle */
+  bool busy_action;     /* a remediation/diag/burn-in in progress */
+  bool lemon;
+  bool blamed;          /* a job failure pointed at it: excluded until fixed */
+  bool avail;           /* schedulable, as last told to the scheduler */
+  bool in_service_ok;   /* counted in healthy GPUs */
+  uint8_t state;        /* MetricsNodeState index */
+  uint8_t rails_disabled;
+  SimTime down_since;   /* for MTTR */
+} NodeRt;
+
+/* A failure mode as the world runs it. */
+typedef struct
+{
+  FlFailureMode *fm;    /* in the world's catalogue */
+  TopoKind kind;        /* the kind of instance */
+  uint32_t instances;
+  bool aggregated;      /* exponential: one stream per population */
+  RngStream rng, pick;  /* aggregated draws */
+  RngStream lemon_rng, lemon_pick;
+  double rate_per_h;    /* per instance */
+  uint32_t idx;
+} ModeRt;
+
+/* Event kinds registered with sim/. */
+enum
+{
+  EV_FAIL_AGG,     /* target = mode, data = 0 normal / 1 lemon */
+  EV_FAIL_INST,    /* target = mode, data = instance << 20 | draw counter */
+  EV_OBSERVE,      /* target = slot in pending-observation slab */
+  EV_ACTION_DONE,  /* target = slot in action slab */
+  EV_WAKEUP,       /* policy wakeup */
+  EV_SCHED,        /* scheduling pass */
+  EV_JOB_PHASE,    /* target = job */
+  EV_ARRIVAL,      /* target = job */
+  EV_TIMER,        /* target = script timer slot */
+  EV_RESTOCK,      /* a spare part arrives */
+  EV_FALSE_POS,    /* false-positive check stream */
+  EV_N
+};
+
+typedef struct
+{
+  HealthObs obs;
+  uint32_t fault_check_node; /* deliver only if this node still has the fault; NO_FAULT: always */
+  SimTime fault_time;
+} PendingObs;
+
+typedef struct
+{
+  HealthAction act;
+  bool needs_part;
+  bool waiting_part;
+} PendingAction;
+
+typedef struct
+{
+  uint64_t cb;
+  SimTime period;
+} TimerRt;
+
+struct World
+{
+  WorldConfig *cfg;
+  uint64_t seed;
+  Sim *sim;
+  uint32_t kinds[EV_N];
+  Topo *topo;
+  FabricState *fabric;
+  FlFailureCatalog *cat;
+  ModeRt *modes;
+  uint32_t n_modes;
+  HealthPolicy *health;
+  const HealthParams *hp;
+  Sched *sched;
+  Workload *research;
+  GArray *trace_jobs;   /* WorkloadJob from an SWF trace */
+  GPtrArray *jobs;      /* Job* by id */
+  uint32_t main_job;    /* largest configured job or NO_JOB */
+  NodeRt *nodes;
+  uint32_t n_nodes, gpn, rails, n_lemons;
+  uint32_t n_cables, n_uplinks, n_corelinks;
+  uint8_t *link_down;   /* per health link index: 1 when failed (hardware) */
+  uint32_t *link_fault_mode;
+  /* slabs */
+  GArray *pobs;         /* PendingObs */
+  GArray *pobs_free;    /* guint */
+  GArray *pact;         /* PendingAction */
+  GArray *pact_free;
+  GArray *timers;       /* TimerRt */
+  /* technicians and parts */
+  uint32_t techs_busy;
+  GQueue tickets;       /* pending action slots (GUINT_TO_POINTER) */
+  GQueue parts_wait;
+  GHashTable *switch_tickets; /* switch key -> GArray of waiting action slots */
+  double parts_stock;   /* INFINITY when unlimited */
+  /* policy plumbing */
+  GArray *actions;      /* HealthAction scratch */
+  EvqHandle wakeup_ev;
+  SimTime wakeup_at;
+  bool sched_pending;
+  GArray *decisions;
+  RngStream rng_diag, rng_fp, rng_misc;
+  double fp_rate_per_h; /* cluster-wide false-positive check rate */
+  /* hooks */
+  WorldHooks hooks;
+  GArray *listeners;    /* Listener */
+  GArray *ons[WEV_COUNT];
+  GError *script_error;
+  WorldProgressFn progress;
+  void *progress_ud;
+  gint64 last_progress_us;
+  gint64 wall_start_us;
+  /* metrics */
+  Metrics *m;
+  StatsTimeAvg avail;
+  uint32_t healthy_gpus;
+  StatsQuantile *queue_wait, *detect_lat;
+  StatsOnline mttr;
+  uint32_t state_count[METRICS_NODE_STATES];
+  StatsTimeAvg spares_empty;
+  char *notes_text;
+  GString *notes;
+};
+
+typedef struct
+{
+  WorldListenerFn fn;
+  void *ud;
+} Listener;
+
+/* ---- small helpers ---- */
+
+static inline double
+now_h (const World *w)
+{
+  return simtime_to_h (sim_now (w->sim));
+}
+
+static inline HealthTimeMs
+to_ms (SimTime t)
+{
+  return t / 1000;
+}
+
+static inline SimTime
+h_to_sim (double h)
+{
+  return simtime_from_s (h * 3600.0);
+}
+
+static const char *
+comp_name (const World *w, TopoKind kind, uint32_t index, char *buf, size_t len)
+{
+  if (topo_name (w->topo, kind, index, buf, len) == 0)
+    snprintf (buf, len, "%s#%u", topo_kind_name (kind), index);
+  return buf;
+}
+
+static const char *
+node_name (const World *w, uint32_t node, char *buf, size_t len)
+{
+  return comp_name (w, TOPO_NODE, node, buf, len);
+}
+
+/* The health policy's link index of a topology link, and back. */
+static uint32_t
+health_link_of (const World *w, TopoKind kind, uint32_t index)
+{
+  switch (kind)
+    {
+    case TOPO_CABLE: return index;
+    case TOPO_UPLINK: return w->n_cables + index;
+    case TOPO_CORELINK: return w->n_cables + w->n_uplinks + index;
+    default: return HEALTH_NO_LINK;
+    }
+}
+
+static TopoKind
+topo_link_of (const World *w, uint32_t hlink, uint32_t *index)
+{
+  if (hlink < w->n_cables)
+    {
+      *index = hlink;
+      return TOPO_CABLE;
+    }
+  hlink -= w->n_cables;
+  if (hlink < w->n_uplinks)
+    {
+      *index = hlink;
+      return TOPO_UPLINK;
+    }
+  *index = hlink - w->n_uplinks;
+  return TOPO_CORELINK;
+}
+
+static void
+emit (World *w, WorldEvent *ev)
+{
+  ev->time = sim_now (w->sim);
+  for (guint i = 0; i < w->listeners->len; i++)
+    {
+      Listener *l = &g_array_index (w->listeners, Listener, i);
+      l->fn (ev, l->ud);
+    }
+  GArray *ons = w->ons[ev->kind];
+  if (ons == NULL || w->hooks.event == NULL || w->script_error != NULL)
+    return;
+  for (guint i = 0; i < ons->len; i++)
+    {
+      uint64_t cb = g_array_index (ons, uint64_t, i);
+      if (!w->hooks.event (w->hooks.user_data, w, cb, ev, &w->script_error))
+        {
+          if (w->script_error == NULL)
+            g_set_error (&w->script_error, WORLD_ERROR, WORLD_ERROR_SCRIPT,
+                         "a script callback failed");
+          sim_stop (w->sim);
+          return;
+        }
+    }
+}
+
+static void
+event_init (WorldEvent *ev, WorldEventKind kind)
+{
+  memset (ev, 0, sizeof *ev);
+  ev->kind = kind;
+  ev->node = -1;
+  ev->port = -1;
+  ev->lost_gpu_hours = NAN;
+  ev->value = NAN;
+}
+
+static void request_sched (World *w);
+static void observe_at (World *w, const HealthObs *obs, SimTime at,
+                        uint32_t check_node);
+static void health_feed (World *w, const HealthObs *obs);
+static void node_update_avail (World *w, uint32_t node);
+
+/* ---- the jobs: phases, checkpoints, interruptions ---- */
+
+static double
+job_gpus (const World *w, const Job *j)
+{
+  return (double) j->nodes * w->gpn;
+}
+
+/* Work done in the current compute interval at time t. */
+static double
+job_interval_work (const World *w, const Job *j, SimTime t)
+{
+  if (j->phase != PHASE_COMPUTE)
+    return j->phase == PHASE_CHECKPOINT ? j->interval_h : 0;
+  double el = simtime_to_h (t - j->phase_start);
+  double s = isfinite (j->slowdown) ? j->slowdown : INFINITY;
+  return j->phase_work0 + (isfinite (s) ? el / s : 0);
+}
+
+/* Checkpoint interval for the next compute interval, in hours of work. */
+static double
+job_tau (World *w, Job *j)
+{
+  if (j->tau_h > 0)
+    return j->tau_h;
+  /* Young/Daly from the failure rate: the catalogue's expectation for the
+   * job's nodes, replaced by the observed rate once there are three
+   * interruptions (docs/scheduling.md). */
+  double M;
+  if (j->m.interruptions >= 3 && j->running_h > 0)
+    M = j->running_h / j->m.interruptions;
+  else
+    {
+      double per_node = 0;
+      for (int c = 0; c < FL_CLASS_COUNT; c++)
+        {
+          double r = fl_failure_catalog_rate_per_hour (w->cat, (FlClass) c);
+          if (c == FL_CLASS_GPU)
+            per_node += r * w->gpn;
+          else if (c == FL_CLASS_NODE || c == FL_CLASS_JOB)
+            per_node += r;
+          else if (c == FL_CLASS_NIC || c == FL_CLASS_CABLE)
+            per_node += r * w->rails;
+        }
+      M = per_node > 0 ? 1.0 / (per_node * j->nodes) : INFINITY;
+    }
+  if (!isfinite (M))
+    return 24.0;
+  double tau = ckpt_daly (MAX (j->delta_h, 1e-6), M, j->restart_h);
+  return CLAMP (tau, 1.0 / 60, 24.0);
+}
+
+static void job_schedule_phase_end (World *w, Job *j);
+
+static void
+job_enter_compute (World *w, Job *j, SimTime t)
+{
+  j->phase = PHASE_COMPUTE;
+  j->phase_start = t;
+  j->phase_work0 = 0;
+  double remaining = j->work_h - j->saved_h;
+  j->interval_h = MIN (job_tau (w, j), remaining);
+  job_schedule_phase_end (w, j);
+}
+
+static void
+job_schedule_phase_end (World *w, Job *j)
+{
+  if (j->ev != EVQ_NONE)
+    sim_cancel (w->sim, j->ev);
+  j->ev = EVQ_NONE;
+  SimTime end;
+  switch (j->phase)
+    {
+    case PHASE_RESTART:
+      end = j->phase_start + h_to_sim (j->restart_h);
+      break;
+    case PHASE_CHECKPOINT:
+      end = j->phase_start + h_to_sim (j->delta_h);
+      break;
+    case PHASE_COMPUTE:
+    default:
+      if (!isfinite (j->slowdown) || !isfinite (j->interval_h))
+        return; /* stalled (cut off) or endless: no end event */
+      end = j->phase_start
+            + h_to_sim ((j->interval_h - j->phase_work0) * j->slowdown);
+      break;
+    }
+  if (end < sim_now (w->sim))
+    end = sim_now (w->sim);
+  if (end <= world_length (w))
+    j->ev = sim_at (w->sim, end, w->kinds[EV_JOB_PHASE],
+                    (uint32_t) j->m.id, 0);
+}
+
+/* Charges the time since phase_start to the job's accounts up to t. */
+static void
+job_account (World *w, Job *j, SimTime t)
+{
+  double el = simtime_to_h (t - j->phase_start);
+  if (j->phase == PHASE_RESTART)
+    j->m.restart_h += el;
+  else if (j->phase == PHASE_CHECKPOINT)
+    j->m.checkpoint_h += el;
+  else if (isfinite (j->slowdown))
+    j->m.slowdown_h += el - el / j->slowdown;
+}
+
+static void
+job_set_slowdown (World *w, Job *j, double s)
+{
+  if (j->state != JOB_RUNNING || s == j->slowdown)
+    return;
+  SimTime t = sim_now (w->sim);
+  if (j->phase == PHASE_COMPUTE)
+    {
+      double done = job_interval_work (w, j, t);
+      job_account (w, j, t);
+      j->phase_start = t;
+      j->phase_work0 = done;
+      j->slowdown = s;
+      job_schedule_phase_end (w, j);
+    }
+  else
+    j->slowdown = s;
+}
+
+static void
+job_update_bandwidth (World *w, Job *j)
+{
+  if (j->state != JOB_RUNNING || j->n_held == 0)
+    return;
+  double b = fabric_job_bandwidth (w->fabric, j->nodes_held, j->n_held);
+  double s = b >= 1.0 ? 1.0 : fabric_slowdown (b, j->comm_share);
+  job_set_slowdown (w, j, s < 1.0 ? 1.0 : s);
+}
+
+static void
+job_release_nodes (World *w, Job *j)
+{
+  for (uint32_t i = 0; i < j->n_held; i++)
+    {
+      uint32_t n = j->nodes_held[i];
+      if (w->nodes[n].job != j->m.id)
+        continue;
+      w->nodes[n].job = NO_JOB;
+      if (health_policy_node_state (w->health, n) == HEALTH_NODE_DRAINING)
+        {
+          HealthObs o;
+          health_obs_init (&o, HEALTH_OBS_ACTION_DONE, 0);
+          o.node = n;
+          o.action = HEALTH_ACTION_DRAIN;
+          o.ok = true;
+          observe_at (w, &o, sim_now (w->sim), NO_FAULT);
+        }
+    }
+  g_clear_pointer (&j->nodes_held, g_free);
+  j->n_held = 0;
+}
+
+/* A job stops running at now: interrupted by a failure (cause != NULL),
+ * preempted (preempt), or completed. Returns the work lost (hours). */
+static double
+job_stop (World *w, Job *j, bool completed)
+{
+  SimTime t = sim_now (w->sim);
+  double lost = 0;
+  if (j->ev != EVQ_NONE)
+    sim_cancel (w->sim, j->ev);
+  j->ev = EVQ_NONE;
+  job_account (w, j, t);
+  if (!completed)
+    {
+      if (j->phase == PHASE_COMPUTE)
+        lost = job_interval_work (w, j, t);
+      else if (j->phase == PHASE_CHECKPOINT)
+        lost = j->interval_h;
+      j->m.lost_h += lost;
+    }
+  j->running_h += simtime_to_h (t - j->running_since);
+  job_release_nodes (w, j);
+  return lost;
+}
+
+static void
+job_interrupt (World *w, Job *j, const char *component, const FlFailureMode *fm,
+               const char *cause_override)
+{
+  if (j->state != JOB_RUNNING)
+    return;
+  double lost = job_stop (w, j, false);
+  const char *cause = cause_override ? cause_override : fm ? fm->cause : "Unknown";
+  double lost_gpu_h = (lost + j->restart_h) * job_gpus (w, j);
+  j->m.interruptions++;
+  j->state = JOB_QUEUED;
+  j->restarting = true;
+  j->queued_since = sim_now (w->sim);
+  sched_job_interrupted (w->sched, j->m.id);
+  Metrics *m = w->m;
+  m->interruptions++;
+  metrics_cause_add (m->interruptions_by_cause, cause, 1);
+  m->lost_gpu_hours += lost_gpu_h;
+  MetricsInterruption row = {
+    .t_h = now_h (w), .job = g_strdup (j->name),
+    .component = g_strdup (component ? component : ""),
+    .cause = g_strdup (cause), .mode = g_strdup (fm ? fm->name : ""),
+    .lost_gpu_hours = lost_gpu_h, .detect_minutes = NAN,
+  };
+  g_array_append_val (m->interruption_rows, row);
+  WorldEvent ev;
+  event_init (&ev, WEV_JOB_INTERRUPTED);
+  ev.job = j->name;
+  ev.component = component;
+  ev.cause = cause;
+  ev.mode = fm ? fm->name : NULL;
+  ev.lost_gpu_hours = lost_gpu_h;
+  emit (w, &ev);
+  request_sched (w);
+}
+
+static void
+job_preempt (World *w, Job *j)
+{
+  if (j->state != JOB_RUNNING)
+    return;
+  double lost = job_stop (w, j, false);
+  w->m->lost_gpu_hours += lost * job_gpus (w, j);
+  j->m.preemptions++;
+  j->state = JOB_QUEUED;
+  j->restarting = true;
+  j->queued_since = sim_now (w->sim);
+  WorldEvent ev;
+  event_init (&ev, WEV_JOB_PREEMPTED);
+  ev.job = j->name;
+  emit (w, &ev);
+}
+
+static void
+job_complete (World *w, Job *j)
+{
+  job_stop (w, j, true);
+  j->state = JOB_DONE;
+  j->m.completed = true;
+  j->m.end_h = now_h (w);
+  j->m.productive_h = j->saved_h;
+  sched_job_finished (w->sched, j->m.id);
+  w->m->jobs_completed++;
+  WorldEvent ev;
+  event_init (&ev, WEV_JOB_COMPLETED);
+  ev.job = j->name;
+  emit (w, &ev);
+  request_sched (w);
+}
+
+/* The end of a job's phase. */
+static void
+on_job_phase (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  Job *j = g_ptr_array_index (w->jobs, e->target);
+  SimTime t = sim_now (sim);
+  j->ev = EVQ_NONE;
+  if (j->state != JOB_RUNNING)
+    return;
+  job_account (w, j, t);
+  switch (j->phase)
+    {
+    case PHASE_RESTART:
+      {
+        /* The job comes up: a node with an undetected fault crashes it. */
+        for (uint32_t i = 0; i < j->n_held; i++)
+          {
+            NodeRt *n = &w->nodes[j->nodes_held[i]];
+            if (n->fault_mode != NO_FAULT)
+              {
+                char nb[96];
+                uint32_t node = j->nodes_held[i];
+                FlFailureMode *fm = w->modes[n->fault_mode].fm;
+                node_name (w, node, nb, sizeof nb);
+                job_interrupt (w, j, nb, fm, NULL);
+                HealthObs o;
+                health_obs_init (&o, HEALTH_OBS_JOB_FAILED, to_ms (t));
+                o.node = node;
+                health_feed (w, &o);
+                return;
+              }
+          }
+        job_enter_compute (w, j, t);
+        break;
+      }
+    case PHASE_COMPUTE:
+      if (j->saved_h + j->interval_h >= j->work_h - 1e-12)
+        {
+          j->saved_h = j->work_h;
+          job_complete (w, j);
+          return;
+        }
+      j->phase = PHASE_CHECKPOINT;
+      j->phase_start = t;
+      job_schedule_phase_end (w, j);
+      break;
+    case PHASE_CHECKPOINT:
+      j->saved_h += j->interval_h;
+      j->m.productive_h = j->saved_h;
+      if (w->cfg->run_events)
+        {
+          WorldEvent ev;
+          event_init (&ev, WEV_JOB_CHECKPOINT);
+          ev.job = j->name;
+          ev.value = j->saved_h;
+          emit (w, &ev);
+        }
+      job_enter_compute (w, j, t);
+      break;
+    }
+}
+
+static void
+job_start (World *w, Job *j, const uint32_t *nodes, uint32_t n)
+{
+  SimTime t = sim_now (w->sim);
+  double wait_h = simtime_to_h (t - j->queued_since);
+  j->m.queue_h += wait_h;
+  stats_quantile_add (w->queue_wait, wait_h);
+  if (isnan (j->m.first_start_h))
+    j->m.first_start_h = now_h (w);
+  j->state = JOB_RUNNING;
+  j->running_since = t;
+  j->nodes_held = g_memdup2 (nodes, n * sizeof *nodes);
+  j->n_held = n;
+  for (uint32_t i = 0; i < n; i++)
+    w->nodes[nodes[i]].job = j->m.id;
+  j->slowdown = 1.0;
+  double b = fabric_job_bandwidth (w->fabric, nodes, n);
+  if (b < 1.0)
+    j->slowdown = MAX (1.0, fabric_slowdown (b, j->comm_share));
+  j->phase_start = t;
+  if (j->restarting && j->restart_h > 0)
+    {
+      j->phase = PHASE_RESTART;
+      job_schedule_phase_end (w, j);
+    }
+  else
+    {
+      /* A first start pays no restart overhead (docs/models.md), but a
+       * faulty node still crashes it as it comes up. */
+      j->phase = PHASE_RESTART;
+      j->ev = sim_at (w->sim, t, w->kinds[EV_JOB_PHASE], j->m.id, 0);
+    }
+  WorldEvent ev;
+  event_init (&ev, WEV_JOB_STARTED);
+  ev.job = j->name;
+  ev.value = n;
+  emit (w, &ev);
+}
+
+/* ---- scheduling ---- */
+
+static void
+request_sched (World *w)
+{
+  if (w->sched_pending)
+    return;
+  w->sched_pending = true;
+  sim_after (w->sim, 0, w->kinds[EV_SCHED], 0, 0);
+}
+
+static void
+spares_track (World *w)
+{
+  if (w->cfg->cluster_spares <= 0)
+    return;
+  stats_timeavg_set (&w->spares_empty, now_h (w),
+                     sched_spares_free (w->sched) == 0 ? 1.0 : 0.0);
+}
+
+static void
+on_sched (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  w->sched_pending = false;
+  g_array_set_size (w->decisions, 0);
+  sched_schedule (w->sched, to_ms (sim_now (sim)), w->decisions);
+  for (guint i = 0; i < w->decisions->len; i++)
+    {
+      SchedDecision *d = &g_array_index (w->decisions, SchedDecision, i);
+      Job *j = g_ptr_array_index (w->jobs, d->job);
+      if (d->kind == SCHED_DECISION_PREEMPT)
+        job_preempt (w, j);
+      else
+        job_start (w, j, d->nodes, d->n);
+    }
+  spares_track (w);
+}
+
+static void
+job_submit (World *w, Job *j)
+{
+  j->state = JOB_QUEUED;
+  j->queued_since = sim_now (w->sim);
+  SchedJob sj = {
+    .id = j->m.id, .nodes = j->nodes, .priority = j->priority,
+    .submit = to_ms (sim_now (w->sim)),
+    .est_runtime = isfinite (j->est_runtime_h) ? (SchedTimeMs) (j->est_runtime_h * 3.6e6) : 0,
+    .preemptible = j->preemptible,
+  };
+  w->m->jobs_submitted++;
+  if (!sched_submit (w->sched, &sj))
+    {
+      /* Larger than the general pool: it can never start. */
+      j->state = JOB_DONE;
+      g_warning ("job %s needs %u nodes, more than the cluster can give it",
+                 j->name, j->nodes);
+      return;
+    }
+  WorldEvent ev;
+  event_init (&ev, WEV_JOB_SUBMITTED);
+  ev.job = j->name;
+  ev.value = j->nodes;
+  emit (w, &ev);
+  request_sched (w);
+}
+
+static Job *
+job_new (World *w, const char *name, uint32_t nodes, double work_h,
+         double submit_h)
+{
+  Job *j = g_new0 (Job, 1);
+  j->name = g_strdup (name);
+  j->nodes = nodes;
+  j->work_h = work_h;
+  j->submit_h = submit_h;
+  j->slowdown = 1.0;
+  j->est_runtime_h = NAN;
+  j->m.id = w->jobs->len;
+  j->m.nodes = nodes;
+  j->m.gpus = nodes * w->gpn;
+  j->m.submit_h = submit_h;
+  j->m.first_start_h = NAN;
+  j->m.end_h = NAN;
+  j->m.work_h = work_h;
+  j->m.ettr = NAN;
+  g_ptr_array_add (w->jobs, j);
+  return j;
+}
+
+static void
+job_free (gpointer p)
+{
+  Job *j = p;
+  g_free (j->name);
+  g_free (j->nodes_held);
+  g_free (j);
+}
+
+static void schedule_next_research (World *w);
+
+static void
+on_arrival (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  Job *j = g_ptr_array_index (w->jobs, e->target);
+  job_submit (w, j);
+  if (e->data == 1)
+    schedule_next_research (w);
+}
+
+static Job *
+job_from_workload (World *w, const WorkloadJob *wj)
+{
+  Job *j = job_new (w, wj->name, wj->nodes, wj->work_h, wj->submit_s / 3600.0);
+  j->tau_h = wj->checkpoint_every_s / 3600.0;
+  if (j->tau_h <= 0)
+    j->tau_h = INFINITY; /* research jobs without checkpoints */
+  j->delta_h = wj->checkpoint_cost_s / 3600.0;
+  j->restart_h = wj->restart_s / 3600.0;
+  j->comm_share = wj->comm_share;
+  j->priority = wj->priority;
+  j->preemptible = wj->preemptible;
+  j->est_runtime_h = wj->est_runtime_s > 0 ? wj->est_runtime_s / 3600.0 : NAN;
+  return j;
+}
+
+static void
+schedule_next_research (World *w)
+{
+  WorkloadJob wj;
+  if (w->research == NULL || !workload_next (w->research, &wj))
+    return;
+  SimTime at = simtime_from_s (wj.submit_s);
+  if (at > world_length (w))
+    return;
+  if (wj.nodes > w->n_nodes)
+    wj.nodes = w->n_nodes;
+  Job *j = job_from_workload (w, &wj);
+  char name[64];
+  snprintf (name, sizeof name, "research-%06u", j->m.id);
+  g_free (j->name);
+  j->name = g_strdup (name);
+  sim_at (w->sim, MAX (at, sim_now (w->sim)), w->kinds[EV_ARRIVAL], j->m.id, 1);
+}
+
+/* ---- node availability and metrics ---- */
+
+static bool
+node_schedulable (World *w, uint32_t node)
+{
+  NodeRt *n = &w->nodes[node];
+  if (n->busy_action || n->rails_disabled > 0
+      || (n->blamed && n->fault_mode != NO_FAULT))
+    return false;
+  HealthNodeState s = health_policy_node_state (w->health, node);
+  return s == HEALTH_NODE_HEALTHY || s == HEALTH_NODE_SUSPECT;
+}
+
+static void
+node_update_avail (World *w, uint32_t node)
+{
+  NodeRt *n = &w->nodes[node];
+  bool avail = node_schedulable (w, node);
+  if (avail != n->avail)
+    {
+      n->avail = avail;
+      sched_node_set_available (w->sched, node, avail);
+      if (avail)
+        request_sched (w);
+    }
+  bool ok = avail && n->fault_mode == NO_FAULT;
+  if (ok != n->in_service_ok)
+    {
+      n->in_service_ok = ok;
+      if (ok)
+        w->healthy_gpus += w->gpn;
+      else
+        w->healthy_gpus -= w->gpn;
+      stats_timeavg_set (&w->avail, now_h (w),
+                         (double) w->healthy_gpus / (w->n_nodes * w->gpn));
+      if (ok && n->down_since >= 0)
+        {
+          stats_online_add (&w->mttr, simtime_to_h (sim_now (w->sim) - n->down_since));
+          n->down_since = -1;
+        }
+    }
+}
+
+/* ---- observations to the policy, with their delays ---- */
+
+static guint
+slab_take (GArray *slab, GArray *free_list, const void *item)
+{
+  guint i;
+  if (free_list->len > 0)
+    {
+      i = g_array_index (free_list, guint, free_list->len - 1);
+      g_array_set_size (free_list, free_list->len - 1);
+      memcpy (slab->data + (gsize) i * g_array_get_element_size (slab), item,
+              g_array_get_element_size (slab));
+    }
+  else
+    {
+      i = slab->len;
+      g_array_append_vals (slab, item, 1);
+    }
+  return i;
+}
+
+/* Delivers obs at time `at`; if check_node != NO_FAULT the observation is
+ * dropped when that node's fault (from fault_time) has been repaired. */
+static void
+observe_at (World *w, const HealthObs *obs, SimTime at, uint32_t check_node)
+{
+  PendingObs p = { *obs, check_node, check_node != NO_FAULT ? w->nodes[check_node].fault_time : 0 };
+  guint slot = slab_take (w->pobs, w->pobs_free, &p);
+  if (at < sim_now (w->sim))
+    at = sim_now (w->sim);
+  sim_at (w->sim, at, w->kinds[EV_OBSERVE], slot, 0);
+}
+
+static void enact (World *w, const HealthAction *a);
+
+static void
+reschedule_wakeup (World *w)
+{
+  HealthTimeMs next = health_policy_next_wakeup (w->health);
+  SimTime at = next == HEALTH_TIME_NEVER ? SIM_NEVER : (SimTime) next * 1000;
+  if (at == w->wakeup_at)
+    return;
+  if (w->wakeup_ev != EVQ_NONE)
+    sim_cancel (w->sim, w->wakeup_ev);
+  w->wakeup_ev = EVQ_NONE;
+  w->wakeup_at = at;
+  if (at != SIM_NEVER && at <= world_length (w))
+    w->wakeup_ev = sim_at (w->sim, MAX (at, sim_now (w->sim)),
+                           w->kinds[EV_WAKEUP], 0, 0);
+}
+
+static void
+run_actions (World *w)
+{
+  /* enact() may feed the policy again (immediate ACTION_DONE), which
+   * appends to w->actions: take a private copy first. */
+  guint n = w->actions->len;
+  if (n == 0)
+    return;
+  HealthAction *copy = g_memdup2 (w->actions->data, n * sizeof (HealthAction));
+  g_array_set_size (w->actions, 0);
+  for (guint i = 0; i < n; i++)
+    enact (w, &copy[i]);
+  g_free (copy);
+}
+
+static void
+health_feed (World *w, const HealthObs *obs)
+{
+  health_policy_observe (w->health, obs, w->actions);
+  run_actions (w);
+  if (obs->node != HEALTH_NO_NODE && obs->node < w->n_nodes)
+    node_update_avail (w, obs->node);
+  reschedule_wakeup (w);
+}
+
+static void
+on_observe (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  PendingObs p = g_array_index (w->pobs, PendingObs, e->target);
+  g_array_append_val (w->pobs_free, e->target);
+  if (p.fault_check_node != NO_FAULT)
+    {
+      NodeRt *n = &w->nodes[p.fault_check_node];
+      if (n->fault_mode == NO_FAULT || n->fault_time != p.fault_time)
+        return; /* repaired in the meantime */
+      if (p.obs.kind == HEALTH_OBS_JOB_FAILED && n->job != NO_JOB)
+        {
+          /* silent data corruption noticed by the job: it stops now. */
+          char nb[96];
+          job_interrupt (w, g_ptr_array_index (w->jobs, n->job),
+                         node_name (w, p.fault_check_node, nb, sizeof nb),
+                         w->modes[n->fault_mode].fm, NULL);
+        }
+    }
+  p.obs.time = to_ms (sim_now (sim));
+  health_feed (w, &p.obs);
+}
+
+static void
+on_wakeup (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  w->wakeup_ev = EVQ_NONE;
+  w->wakeup_at = SIM_NEVER;
+  health_policy_wakeup (w->health, to_ms (sim_now (sim)), w->actions);
+  run_actions (w);
+  reschedule_wakeup (w);
+}
+
+/* The first periodic check at or after t that catches a fault on node,
+ * given the check's false-negative probability. */
+static SimTime
+next_catching_check (World *w, uint32_t node, SimTime t)
+{
+  SimTime period = (SimTime) w->hp->check_period_ms * 1000;
+  if (period <= 0)
+    return SIM_NEVER;
+  SimTime phase = (SimTime) (rng_key_index (w->seed, 7, node, "check-phase") % (uint64_t) period);
+  SimTime k = ((t - phase) / period + 1) * period + phase;
+  RngStream s;
+  rng_stream_init_key (&s, rng_key_index (w->seed, 8, node, "check-miss") ^ (uint64_t) t);
+  for (int i = 0; i < 1000 && rng_uniform (&s) < w->hp->false_negative_prob; i++)
+    k += period;
+  return k;
+}
+
+static void
+on_false_positive (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  uint32_t node = (uint32_t) rng_below (&w->rng_fp, w->n_nodes);
+  NodeRt *n = &w->nodes[node];
+  if (n->fault_mode == NO_FAULT && !n->busy_action
+      && health_policy_node_state (w->health, node) == HEALTH_NODE_HEALTHY)
+    {
+      HealthObs o;
+      health_obs_init (&o, HEALTH_OBS_DCGM_PASSIVE, to_ms (sim_now (sim)));
+      o.node = node;
+      o.check = HEALTH_CHECK_DRIVER; /* a soft check: the node turns suspect */
+      o.passed = false;
+      health_feed (w, &o);
+    }
+  double dt_h = -log (rng_uniform_pos (&w->rng_fp)) / w->fp_rate_per_h;
+  SimTime at = sim_now (sim) + h_to_sim (dt_h);
+  if (at <= world_length (w))
+    sim_at (sim, at, w->kinds[EV_FALSE_POS], 0, 0);
+}
+
+/* ---- failures ---- */
+
+static void
+node_observations (World *w, uint32_t node, const FlFailureMode *fm, int gpu)
+{
+  SimTime t = sim_now (w->sim);
+  SimTime delay = simtime_from_s (fm->detect_delay_s);
+  HealthObs o;
+  switch (fm->obs)
+    {
+    case FL_OBS_XID:
+      health_obs_init (&o, HEALTH_OBS_XID, 0);
+      o.node = node;
+      o.gpu = gpu;
+      o.xid = fm->xid;
+      observe_at (w, &o, t + delay, node);
+      return; /* an Xid is logged at once; no need for checks */
+    case FL_OBS_HEARTBEAT_LOSS:
+      {
+        /* The mode's detection delay when it gives one, else the
+         * policy's missed heartbeats from a random phase. */
+        SimTime hb = (SimTime) w->hp->heartbeat_period_ms * 1000;
+        health_obs_init (&o, HEALTH_OBS_HEARTBEAT_MISSED, 0);
+        o.node = node;
+        if (delay > 0)
+          observe_at (w, &o, t + delay, node);
+        else if (hb > 0)
+          observe_at (w, &o, t + hb * MAX (1u, w->hp->heartbeat_misses)
+                               + (SimTime) rng_below (&w->rng_misc, (uint64_t) hb),
+                      node);
+        break;
+      }
+    case FL_OBS_SILENT:
+      health_obs_init (&o, HEALTH_OBS_JOB_FAILED, 0);
+      o.node = node;
+      if (fm->detect_delay_s > 0)
+        observe_at (w, &o, t + delay, node);
+      break;
+    case FL_OBS_JOB_CRASH:
+      health_obs_init (&o, HEALTH_OBS_JOB_FAILED, 0);
+      o.node = node;
+      observe_at (w, &o, t + delay, node);
+      break;
+    case FL_OBS_JOB_HANG:
+      health_obs_init (&o, HEALTH_OBS_JOB_HANG, 0);
+      o.node = node;
+      observe_at (w, &o, t + delay, node);
+      break;
+    case FL_OBS_THERMAL:
+      health_obs_init (&o, HEALTH_OBS_THERMAL, 0);
+      o.node = node;
+      o.gpu = gpu;
+      o.counter_value = 95;
+      observe_at (w, &o, t + delay, node);
+      break;
+    case FL_OBS_PCIE_AER:
+      health_obs_init (&o, HEALTH_OBS_DCGM_PASSIVE, 0);
+      o.node = node;
+      o.check = HEALTH_CHECK_PCIE;
+      o.passed = false;
+      observe_at (w, &o, t + delay, node);
+      break;
+    case FL_OBS_IB_LINK_DOWN:
+    case FL_OBS_IB_SYMBOL_ERRORS:
+    default:
+      break;
+    }
+  /* Periodic health checks catch what the signal above may not. */
+  SimTime k = next_catching_check (w, node, t);
+  if (k != SIM_NEVER && k <= world_length (w))
+    {
+      health_obs_init (&o, HEALTH_OBS_DCGM_PASSIVE, 0);
+      o.node = node;
+      o.gpu = gpu;
+      o.check = fm->cls == FL_CLASS_GPU ? HEALTH_CHECK_GPU_MEMORY : HEALTH_CHECK_DRIVER;
+      o.passed = false;
+      observe_at (w, &o, k, node);
+    }
+}
+
+/* A node-level fault (GPU, host, power domain). Returns false if dropped. */
+static bool
+fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
+           const char *component)
+{
+  NodeRt *n = &w->nodes[node];
+  if (n->fault_mode != NO_FAULT)
+    return false;
+  FlFailureMode *fm = w->modes[mode].fm;
+  n->fault_mode = mode;
+  n->fault_gpu = gpu;
+  n->fault_group = group;
+  n->fault_time = sim_now (w->sim);
+  n->detected = false;
+  n->blamed = false;
+  if (n->down_since < 0)
+    n->down_since = sim_now (w->sim);
+  node_update_avail (w, node);
+  char nb[96];
+  WorldEvent ev;
+  event_init (&ev, WEV_NODE_FAILED);
+  ev.component = node_name (w, node, nb, sizeof nb);
+  ev.mode = fm->name;
+  ev.cause = fm->cause;
+  ev.xid = fm->xid;
+  ev.node = (int32_t) node;
+  emit (w, &ev);
+  if (n->job != NO_JOB && fm->obs != FL_OBS_SILENT)
+    {
+      /* The job's launcher blames the node it lost and the scheduler
+       * excludes it from the restart (docs/models.md). */
+      n->blamed = true;
+      job_interrupt (w, g_ptr_array_index (w->jobs, n->job), component, fm, NULL);
+      node_update_avail (w, node);
+    }
+  node_observations (w, node, fm, gpu);
+  if (fm->repair == FL_REPAIR_NONE)
+    {
+      /* Transient: it clears by itself after the repair time. */
+      PendingAction pa = { .act = { .kind = HEALTH_ACTION_NONE, .node = node,
+                                    .gpu = gpu, .link = HEALTH_NO_LINK } };
+      guint slot = slab_take (w->pact, w->pact_free, &pa);
+      double h = dist_sample (&fm->repair_time, &w->rng_misc);
+      sim_after (w->sim, h_to_sim (h), w->kinds[EV_ACTION_DONE], slot, 0);
+    }
+  return true;
+}
+
+static void
+rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink, bool down)
+{
+  NodeRt *n = &w->nodes[node];
+  if (down)
+    n->rails_disabled++;
+  else if (n->rails_disabled > 0)
+    n->rails_disabled--;
+  node_update_avail (w, node);
+  char lb[128];
+  uint32_t idx;
+  TopoKind k = topo_link_of (w, hlink, &idx);
+  WorldEvent ev;
+  event_init (&ev, WEV_LINK_STATE);
+  ev.component = comp_name (w, k, idx, lb, sizeof lb);
+  ev.node = (int32_t) node;
+  ev.port = (int32_t) rail;
+  ev.new_state = down ? HEALTH_IB_PORT_DOWN : HEALTH_IB_PORT_ACTIVE;
+  {
+    const TopoLink *tl = topo_link (w->topo, TOPO_CABLE, idx);
+    ev.value = tl ? (double) tl->b : -1.0; /* the leaf: the trap's issuer */
+    ev.old_state = tl ? tl->b_port : 0;
+  }
+  emit (w, &ev);
+}
+
+static void
+link_observe_down (World *w, uint32_t hlink, int32_t node, int32_t port)
+{
+  HealthObs o;
+  health_obs_init (&o, HEALTH_OBS_IB_PORT_STATE, 0);
+  o.link = hlink;
+  o.node = node < 0 ? HEALTH_NO_NODE : (uint32_t) node;
+  o.port = port;
+  o.counter_value = HEALTH_IB_PORT_DOWN;
+  observe_at (w, &o, sim_now (w->sim), NO_FAULT);
+  health_obs_init (&o, HEALTH_OBS_IB_TRAP, 0);
+  o.link = hlink;
+  o.node = node < 0 ? HEALTH_NO_NODE : (uint32_t) node;
+  o.port = port;
+  o.counter_value = 128;
+  observe_at (w, &o, sim_now (w->sim), NO_FAULT);
+}
+
+static void
+update_all_bandwidth (World *w)
+{
+  for (guint i = 0; i < w->jobs->len; i++)
+    {
+      Job *j = g_ptr_array_index (w->jobs, i);
+      if (j->state == JOB_RUNNING)
+        job_update_bandwidth (w, j);
+    }
+  WorldEvent ev;
+  event_init (&ev, WEV_FABRIC_DEGRADED);
+  ev.value = fabric_bandwidth_lost_fraction (w->fabric);
+  emit (w, &ev);
+}
+
+/* A link (cable, uplink, corelink) fails; owner_mode is the failing mode. */
+static bool
+fail_link (World *w, TopoKind kind, uint32_t idx, uint32_t mode, bool by_switch)
+{
+  uint32_t h = health_link_of (w, kind, idx);
+  if (h == HEALTH_NO_LINK || w->link_down[h])
+    return false;
+  w->link_down[h] = 1;
+  w->link_fault_mode[h] = mode;
+  if (!by_switch)
+    fabric_fail_link (w->fabric, kind, idx);
+  char lb[128];
+  comp_name (w, kind, idx, lb, sizeof lb);
+  if (kind == TOPO_CABLE)
+    {
+      uint32_t node = idx / w->rails, rail = idx % w->rails;
+      rail_down (w, node, rail, h, true);
+      NodeRt *n = &w->nodes[node];
+      if (n->job != NO_JOB)
+        job_interrupt (w, g_ptr_array_index (w->jobs, n->job), lb,
+                       w->modes[mode].fm, NULL);
+      link_observe_down (w, h, (int32_t) node, (int32_t) rail);
+    }
+  else
+    {
+      WorldEvent ev;
+      event_init (&ev, WEV_LINK_STATE);
+      ev.component = lb;
+      ev.new_state = HEALTH_IB_PORT_DOWN;
+      const TopoLink *tl = topo_link (w->topo, kind, idx);
+      ev.value = tl ? (double) tl->a : -1.0;
+      ev.old_state = tl ? tl->a_port : 0;
+      emit (w, &ev);
+      link_observe_down (w, h, -1, -1);
+    }
+  return true;
+}
+
+static void
+restore_link (World *w, uint32_t h)
+{
+  if (!w->link_down[h])
+    return;
+  w->link_down[h] = 0;
+  w->link_fault_mode[h] = NO_FAULT;
+  uint32_t idx;
+  TopoKind kind = topo_link_of (w, h, &idx);
+  fabric_restore_link (w->fabric, kind, idx);
+  if (kind == TOPO_CABLE)
+    rail_down (w, idx / w->rails, idx % w->rails, h, false);
+  else
+    {
+      char lb[128];
+      WorldEvent ev;
+      event_init (&ev, WEV_LINK_STATE);
+      ev.component = comp_name (w, kind, idx, lb, sizeof lb);
+      ev.new_state = HEALTH_IB_PORT_ACTIVE;
+      const TopoLink *tl = topo_link (w->topo, kind, idx);
+      ev.value = tl ? (double) tl->a : -1.0;
+      ev.old_state = tl ? tl->a_port : 0;
+      emit (w, &ev);
+    }
+}
+
+static bool
+fail_switch (World *w, TopoKind kind, uint32_t sw, uint32_t mode)
+{
+  if (fabric_switch_failed (w->fabric, kind, sw))
+    return false;
+  fabric_fail_switch (w->fabric, kind, sw);
+  const TopoRef *refs;
+  uint32_t n;
+  topo_switch_links (w->topo, kind, sw, &refs, &n);
+  for (uint32_t i = 0; i < n; i++)
+    fail_link (w, refs[i].kind, refs[i].index, mode, true);
+  return true;
+}
+
+static void
+emit_component_failed (World *w, const char *name, const FlFailureMode *fm)
+{
+  WorldEvent ev;
+  event_init (&ev, WEV_COMPONENT_FAILED);
+  ev.component = name;
+  ev.mode = fm->name;
+  ev.cause = fm->cause;
+  ev.xid = fm->xid;
+  emit (w, &ev);
+}
+
+/* One failure of instance i of mode mi. Returns false when dropped. */
+static bool
+fail_instance (World *w, uint32_t mi, uint32_t i)
+{
+  ModeRt *mr = &w->modes[mi];
+  FlFailureMode *fm = mr->fm;
+  char name[128];
+  bool happened = false;
+  switch (fm->cls)
+    {
+    case FL_CLASS_GPU:
+      comp_name (w, TOPO_GPU, i, name, sizeof name);
+      if (w->nodes[i / w->gpn].fault_mode != NO_FAULT)
+        return false;
+      emit_component_failed (w, name, fm);
+      happened = fail_node (w, i / w->gpn, mi, (int) (i % w->gpn), NO_FAULT, name);
+      break;
+    case FL_CLASS_NODE:
+      comp_name (w, TOPO_NODE, i, name, sizeof name);
+      if (w->nodes[i].fault_mode != NO_FAULT)
+        return false;
+      emit_component_failed (w, name, fm);
+      happened = fail_node (w, i, mi, HEALTH_NO_GPU, NO_FAULT, name);
+      break;
+    case FL_CLASS_NIC:
+    case FL_CLASS_CABLE:
+      if (topo_node_link (w->topo, i / w->rails, i % w->rails) == TOPO_NONE
+          || w->link_down[i])
+        return false;
+      comp_name (w, fm->cls == FL_CLASS_NIC ? TOPO_NIC : TOPO_CABLE, i, name, sizeof name);
+      emit_component_failed (w, name, fm);
+      happened = fail_link (w, TOPO_CABLE, i, mi, false);
+      break;
+    case FL_CLASS_UPLINK:
+      {
+        TopoKind k = i < w->n_uplinks ? TOPO_UPLINK : TOPO_CORELINK;
+        uint32_t idx = i < w->n_uplinks ? i : i - w->n_uplinks;
+        if (w->link_down[health_link_of (w, k, idx)])
+          return false;
+        emit_component_failed (w, comp_name (w, k, idx, name, sizeof name), fm);
+        happened = fail_link (w, k, idx, mi, false);
+        if (happened)
+          update_all_bandwidth (w);
+        break;
+      }
+    case FL_CLASS_LEAF:
+    case FL_CLASS_SPINE:
+    case FL_CLASS_CORE:
+      {
+        TopoKind k = fm->cls == FL_CLASS_LEAF ? TOPO_LEAF
+                     : fm->cls == FL_CLASS_SPINE ? TOPO_SPINE : TOPO_CORE;
+        if (fabric_switch_failed (w->fabric, k, i))
+          return false;
+        emit_component_failed (w, comp_name (w, k, i, name, sizeof name), fm);
+        happened = fail_switch (w, k, i, mi);
+        if (happened)
+          update_all_bandwidth (w);
+        break;
+      }
+    case FL_CLASS_RACK:
+    case FL_CLASS_ROW:
+    case FL_CLASS_COOLING:
+      {
+        TopoKind k = fm->cls == FL_CLASS_RACK ? TOPO_RACK : TOPO_ROW;
+        emit_component_failed (w, comp_name (w, k, i, name, sizeof name), fm);
+        for (uint32_t node = 0; node < w->n_nodes; node++)
+          {
+            uint32_t d = k == TOPO_RACK ? topo_node_rack (w->topo, node)
+                                        : topo_node_row (w->topo, node);
+            if (d == i)
+              happened |= fail_node (w, node, mi, HEALTH_NO_GPU, i, name);
+          }
+        break;
+      }
+    case FL_CLASS_JOB:
+      {
+        NodeRt *n = &w->nodes[i];
+        if (n->job == NO_JOB)
+          return false;
+        Job *j = g_ptr_array_index (w->jobs, n->job);
+        if (j->state != JOB_RUNNING || j->phase == PHASE_RESTART)
+          return false;
+        comp_name (w, TOPO_NODE, i, name, sizeof name);
+        emit_component_failed (w, name, fm);
+        job_interrupt (w, j, name, fm, NULL);
+        if (fm->obs == FL_OBS_JOB_HANG || fm->obs == FL_OBS_JOB_CRASH)
+          {
+            HealthObs o;
+            health_obs_init (&o, fm->obs == FL_OBS_JOB_HANG ? HEALTH_OBS_JOB_HANG
+                                                            : HEALTH_OBS_JOB_FAILED, 0);
+            o.node = i;
+            observe_at (w, &o, sim_now (w->sim), NO_FAULT);
+          }
+        happened = true;
+        break;
+      }
+    default:
+      return false;
+    }
+  if (happened)
+    {
+      w->m->failures++;
+      metrics_cause_add (w->m->failures_by_cause, fm->cause, 1);
+    }
+  return happened;
+}
+
+/* ---- failure streams ---- */
+
+static uint32_t
+mode_instances (World *w, const FlFailureMode *fm, TopoKind *kind)
+{
+  switch (fm->cls)
+    {
+    case FL_CLASS_GPU: *kind = TOPO_GPU; return w->n_nodes * w->gpn;
+    case FL_CLASS_NODE: *kind = TOPO_NODE; return w->n_nodes;
+    case FL_CLASS_JOB: *kind = TOPO_NODE; return w->n_nodes;
+    case FL_CLASS_NIC: *kind = TOPO_NIC; return w->n_cables;
+    case FL_CLASS_CABLE: *kind = TOPO_CABLE; return w->n_cables;
+    case FL_CLASS_LEAF: *kind = TOPO_LEAF; return topo_count (w->topo, TOPO_LEAF);
+    case FL_CLASS_SPINE: *kind = TOPO_SPINE; return topo_count (w->topo, TOPO_SPINE);
+    case FL_CLASS_CORE: *kind = TOPO_CORE; return topo_count (w->topo, TOPO_CORE);
+    case FL_CLASS_UPLINK: *kind = TOPO_UPLINK; return w->n_uplinks + w->n_corelinks;
+    case FL_CLASS_RACK: *kind = TOPO_RACK; return topo_count (w->topo, TOPO_RACK);
+    case FL_CLASS_ROW:
+    case FL_CLASS_COOLING: *kind = TOPO_ROW; return topo_count (w->topo, TOPO_ROW);
+    default: *kind = TOPO_NODE; return 0;
+    }
+}
+
+/* Whether instance i of a mode belongs to a lemon node. */
+static bool
+instance_is_lemon (World *w, const ModeRt *mr, uint32_t i)
+{
+  switch (mr->fm->cls)
+    {
+    case FL_CLASS_GPU: return w->nodes[i / w->gpn].lemon;
+    case FL_CLASS_NODE: return w->nodes[i].lemon;
+    default: return false;
+    }
+}
+
+static uint32_t *lemon_nodes_of (World *w, uint32_t *n);
+
+/* Lemon nodes concentrate failures, they do not add them: the rates of a
+ * mode that lemons affect are scaled so that the cluster-wide rate stays
+ * the catalogue's (docs/models.md). */
+static double
+lemon_norm (World *w, const ModeRt *mr)
+{
+  if (mr->fm->cls != FL_CLASS_GPU && mr->fm->cls != FL_CLASS_NODE)
+    return 1.0;
+  double f = w->n_lemons / (double) w->n_nodes;
+  return 1.0 / (1.0 + f * (w->cfg->failures_lemon_multiplier - 1.0));
+}
+
+static void
+schedule_agg (World *w, uint32_t mi, bool lemon)
+{
+  ModeRt *mr = &w->modes[mi];
+  uint32_t n_lemon_nodes = w->n_lemons;
+  double per_node_inst = mr->fm->cls == FL_CLASS_GPU ? w->gpn : 1;
+  bool lemonable = mr->fm->cls == FL_CLASS_GPU || mr->fm->cls == FL_CLASS_NODE;
+  double lemon_inst = lemonable ? n_lemon_nodes * per_node_inst : 0;
+  double normal_inst = mr->instances - lemon_inst;
+  double norm = lemon_norm (w, mr);
+  double rate = lemon ? lemon_inst * mr->rate_per_h * w->cfg->failures_lemon_multiplier * norm
+                      : normal_inst * mr->rate_per_h * norm;
+  if (!(rate > 0))
+    return;
+  RngStream *s = lemon ? &mr->lemon_rng : &mr->rng;
+  double dt_h = -log (rng_uniform_pos (s)) / rate;
+  SimTime at = sim_now (w->sim) + h_to_sim (dt_h);
+  if (at <= world_length (w))
+    sim_at (w->sim, at, w->kinds[EV_FAIL_AGG], mi, lemon ? 1 : 0);
+}
+
+static void
+on_fail_agg (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  ModeRt *mr = &w->modes[e->target];
+  bool lemon = e->data == 1;
+  uint32_t i;
+  if (lemon)
+    {
+      uint32_t n;
+      uint32_t *ln = lemon_nodes_of (w, &n);
+      uint32_t per = mr->fm->cls == FL_CLASS_GPU ? w->gpn : 1;
+      uint64_t k = rng_below (&mr->lemon_pick, (uint64_t) n * per);
+      i = ln[k / per] * per + (uint32_t) (k % per);
+      g_free (ln);
+    }
+  else
+    {
+      /* Uniform over the non-lemon instances (rejection; lemons are few). */
+      do
+        i = (uint32_t) rng_below (&mr->pick, mr->instances);
+      while (instance_is_lemon (w, mr, i));
+    }
+  fail_instance (w, e->target, i);
+  schedule_agg (w, e->target, lemon);
+}
+
+/* Per-instance draws: the k-th time to failure of instance i comes from its
+ * own stream, so no state is kept per instance. */
+static void
+schedule_instance (World *w, uint32_t mi, uint32_t i, uint32_t k)
+{
+  ModeRt *mr = &w->modes[mi];
+  RngStream s;
+  rng_stream_init_key (&s, rng_key_index (w->seed, mi + 16, ((uint64_t) i << 20) | k,
+                                          mr->fm->name));
+  double h = dist_sample (&mr->fm->ttf, &s) / lemon_norm (w, mr);
+  if (instance_is_lemon (w, mr, i))
+    h /= w->cfg->failures_lemon_multiplier;
+  SimTime at = sim_now (w->sim) + h_to_sim (h);
+  if (at <= world_length (w))
+    sim_at (w->sim, at, w->kinds[EV_FAIL_INST], mi, ((uint64_t) i << 20) | (k & 0xfffff));
+}
+
+static void
+on_fail_inst (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  uint32_t i = (uint32_t) (e->data >> 20), k = (uint32_t) (e->data & 0xfffff);
+  fail_instance (w, e->target, i);
+  /* Renewal: the next failure is drawn from now (repair time is short
+   * against lifetimes; docs/models.md). */
+  schedule_instance (w, e->target, i, k + 1);
+}
+
+/* ---- carrying out the policy's actions ---- */
+
+/* How strong a remedy is; a fault is fixed by a remedy at least as strong
+ * as its repair path. */
+static int
+repair_strength (FlRepair r)
+{
+  switch (r)
+    {
+    case FL_REPAIR_NONE: return 0;
+    case FL_REPAIR_RESET_GPU: return 1;
+    case FL_REPAIR_REBOOT: return 2;
+    case FL_REPAIR_REIMAGE: return 3;
+    case FL_REPAIR_REPLACE: return 4;
+    case FL_REPAIR_RMA: return 5;
+    default: return 5;
+    }
+}
+
+static int
+action_strength (HealthActionKind k)
+{
+  switch (k)
+    {
+    case HEALTH_ACTION_RESET_GPU: return 1;
+    case HEALTH_ACTION_REBOOT: return 2;
+    case HEALTH_ACTION_REIMAGE: return 3;
+    case HEALTH_ACTION_OPEN_TICKET: return 5; /* a technician swaps the part */
+    case HEALTH_ACTION_RMA: return 5;
+    default: return -1;
+    }
+}
+
+/* Durations of remediation steps (docs/models.md; field-data.md §12.3:
+ * reboot ~10 minutes). */
+#define RESET_GPU_H (5.0 / 60)
+#define REBOOT_H (10.0 / 60)
+#define REIMAGE_H 1.0
+#define NO_FAULT_FOUND_H 1.0
+
+static void
+clear_node_fault (World *w, uint32_t node)
+{
+  NodeRt *n = &w->nodes[node];
+  if (n->fault_mode == NO_FAULT)
+    return;
+  uint32_t group = n->fault_group;
+  uint32_t mode = n->fault_mode;
+  n->fault_mode = NO_FAULT;
+  n->fault_group = NO_FAULT;
+  char nb[96];
+  WorldEvent ev;
+  event_init (&ev, WEV_COMPONENT_REPAIRED);
+  ev.component = node_name (w, node, nb, sizeof nb);
+  ev.node = (int32_t) node;
+  ev.mode = w->modes[mode].fm->name;
+  emit (w, &ev);
+  if (group != NO_FAULT)
+    for (uint32_t i = 0; i < w->n_nodes; i++)
+      if (w->nodes[i].fault_group == group && w->nodes[i].fault_mode == mode)
+        clear_node_fault (w, i);
+  node_update_avail (w, node);
+}
+
+/* Repairs whatever is wrong with a health link (its own fault or its
+ * switch's). */
+static void
+repair_link (World *w, uint32_t h)
+{
+  if (h >= w->n_cables + w->n_uplinks + w->n_corelinks || !w->link_down[h])
+    return;
+  uint32_t idx;
+  TopoKind kind = topo_link_of (w, h, &idx);
+  const TopoLink *tl = topo_link (w->topo, kind, idx);
+  TopoKind sk[2];
+  uint32_t si[2] = { tl ? tl->a : 0, tl ? tl->b : 0 };
+  if (kind == TOPO_CABLE) { sk[0] = TOPO_N_KINDS; sk[1] = TOPO_LEAF; }
+  else if (kind == TOPO_UPLINK) { sk[0] = TOPO_LEAF; sk[1] = TOPO_SPINE; }
+  else { sk[0] = TOPO_SPINE; sk[1] = TOPO_CORE; }
+  bool switch_fixed = false;
+  for (int e = 0; e < 2; e++)
+    if (sk[e] != TOPO_N_KINDS && tl && fabric_switch_failed (w->fabric, sk[e], si[e]))
+      {
+        fabric_restore_switch (w->fabric, sk[e], si[e]);
+        const TopoRef *refs;
+        uint32_t n;
+        topo_switch_links (w->topo, sk[e], si[e], &refs, &n);
+        for (uint32_t i = 0; i < n; i++)
+          restore_link (w, health_link_of (w, refs[i].kind, refs[i].index));
+        switch_fixed = true;
+      }
+  restore_link (w, h);
+  if (switch_fixed || kind != TOPO_CABLE)
+    update_all_bandwidth (w);
+}
+
+
+/* The failed switch that takes health link h down, as a hash key
+ * (kind << 28 | index) + 1, or 0 when the link's own part is at fault. */
+static guint
+link_failed_switch (World *w, uint32_t h)
+{
+  uint32_t idx;
+  TopoKind kind = topo_link_of (w, h, &idx);
+  const TopoLink *tl = topo_link (w->topo, kind, idx);
+  if (tl == NULL)
+    return 0;
+  TopoKind ka = kind == TOPO_UPLINK ? TOPO_LEAF : kind == TOPO_CORELINK ? TOPO_SPINE : TOPO_N_KINDS;
+  TopoKind kb = kind == TOPO_CABLE ? TOPO_LEAF : kind == TOPO_UPLINK ? TOPO_SPINE : TOPO_CORE;
+  if (ka != TOPO_N_KINDS && fabric_switch_failed (w->fabric, ka, tl->a))
+    return (((guint) ka << 28) | tl->a) + 1;
+  if (fabric_switch_failed (w->fabric, kb, tl->b))
+    return (((guint) kb << 28) | tl->b) + 1;
+  return 0;
+}
+
+/* Tickets for the other links of a switch that is already being repaired
+ * wait for that repair instead of taking a technician each. */
+static void
+switch_tickets_release (World *w, guint key)
+{
+  GArray *waiting = g_hash_table_lookup (w->switch_tickets, GUINT_TO_POINTER (key));
+  if (waiting == NULL)
+    return;
+  g_hash_table_steal (w->switch_tickets, GUINT_TO_POINTER (key));
+  for (guint i = 0; i < waiting->len; i++)
+    sim_after (w->sim, 0, w->kinds[EV_ACTION_DONE], g_array_index (waiting, guint, i), 2);
+  g_array_unref (waiting);
+}
+
+static void
+start_ticket (World *w, guint slot)
+{
+  PendingAction *pa = &g_array_index (w->pact, PendingAction, slot);
+  double hours = NO_FAULT_FOUND_H;
+  if (pa->act.node != HEALTH_NO_NODE && pa->act.node < w->n_nodes)
+    {
+      NodeRt *n = &w->nodes[pa->act.node];
+      if (n->fault_mode != NO_FAULT)
+        hours = dist_sample (&w->modes[n->fault_mode].fm->repair_time, &w->rng_misc);
+    }
+  else if (pa->act.link != HEALTH_NO_LINK
+           && pa->act.link < w->n_cables + w->n_uplinks + w->n_corelinks
+           && w->link_down[pa->act.link]
+           && w->link_fault_mode[pa->act.link] != NO_FAULT)
+    hours = dist_sample (&w->modes[w->link_fault_mode[pa->act.link]].fm->repair_time,
+                         &w->rng_misc);
+  else if (pa->act.link != HEALTH_NO_LINK
+           && pa->act.link < w->n_cables + w->n_uplinks + w->n_corelinks
+           && !w->link_down[pa->act.link])
+    hours = 0.25; /* already fixed: a technician checks and closes it */
+  w->techs_busy++;
+  sim_after (w->sim, h_to_sim (hours), w->kinds[EV_ACTION_DONE], slot, 0);
+}
+
+static bool
+ticket_needs_part (World *w, const HealthAction *a)
+{
+  if (a->node != HEALTH_NO_NODE && a->node < w->n_nodes)
+    {
+      NodeRt *n = &w->nodes[a->node];
+      return n->fault_mode != NO_FAULT
+             && repair_strength (w->modes[n->fault_mode].fm->repair) >= 4;
+    }
+  return a->link != HEALTH_NO_LINK && a->link < w->n_cables + w->n_uplinks + w->n_corelinks
+         && w->link_down[a->link];
+}
+
+static void
+dispatch_tickets (World *w)
+{
+  uint32_t cap = w->cfg->cluster_technicians > 0 ? (uint32_t) w->cfg->cluster_technicians
+                                                 : UINT32_MAX;
+  while (w->techs_busy < cap && !g_queue_is_empty (&w->tickets))
+    {
+      guint slot = GPOINTER_TO_UINT (g_queue_pop_head (&w->tickets));
+      PendingAction *pa = &g_array_index (w->pact, PendingAction, slot);
+      if (ticket_needs_part (w, &pa->act))
+        {
+          if (w->parts_stock < 1)
+            {
+              g_queue_push_tail (&w->parts_wait, GUINT_TO_POINTER (slot));
+              continue;
+            }
+          if (isfinite (w->parts_stock))
+            {
+              w->parts_stock -= 1;
+              sim_after (w->sim, simtime_from_s (w->cfg->cluster_restock_time),
+                         w->kinds[EV_RESTOCK], 0, 0);
+            }
+        }
+      start_ticket (w, slot);
+    }
+}
+
+static void
+on_restock (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  w->parts_stock += 1;
+  /* Waiting tickets go back to the front of the technicians' queue. */
+  while (!g_queue_is_empty (&w->parts_wait))
+    g_queue_push_head (&w->tickets, g_queue_pop_tail (&w->parts_wait));
+  dispatch_tickets (w);
+}
+
+static void
+node_kill_job (World *w, uint32_t node, const char *cause)
+{
+  NodeRt *n = &w->nodes[node];
+  if (n->job == NO_JOB)
+    return;
+  char nb[96];
+  node_name (w, node, nb, sizeof nb);
+  Job *j = g_ptr_array_index (w->jobs, n->job);
+  if (n->fault_mode != NO_FAULT)
+    job_interrupt (w, j, nb, w->modes[n->fault_mode].fm, NULL);
+  else
+    job_interrupt (w, j, nb, NULL, cause);
+}
+
+static void
+action_later (World *w, const HealthAction *a, double hours)
+{
+  PendingAction pa = { .act = *a };
+  guint slot = slab_take (w->pact, w->pact_free, &pa);
+  sim_after (w->sim, h_to_sim (hours), w->kinds[EV_ACTION_DONE], slot, 0);
+}
+
+static void
+enact (World *w, const HealthAction *a)
+{
+  uint32_t node = a->node;
+  bool has_node = node != HEALTH_NO_NODE && node < w->n_nodes;
+  bool has_link = a->link != HEALTH_NO_LINK
+                  && a->link < w->n_cables + w->n_uplinks + w->n_corelinks;
+  NodeRt *n = has_node ? &w->nodes[node] : NULL;
+  w->m->policy_actions++;
+  char name[128] = "";
+  if (has_node)
+    node_name (w, node, name, sizeof name);
+  else if (has_link)
+    {
+      uint32_t idx;
+      TopoKind k = topo_link_of (w, a->link, &idx);
+      comp_name (w, k, idx, name, sizeof name);
+    }
+  WorldEvent ev;
+  event_init (&ev, WEV_POLICY_ACTION);
+  ev.component = name;
+  ev.detail = health_action_name (a->kind);
+  ev.reason = a->reason;
+  ev.node = has_node ? (int32_t) node : -1;
+  emit (w, &ev);
+  if (n != NULL && n->fault_mode != NO_FAULT && !n->detected)
+    {
+      n->detected = true;
+      stats_quantile_add (w->detect_lat, simtime_to_min (sim_now (w->sim) - n->fault_time));
+    }
+  HealthObs o;
+  switch (a->kind)
+    {
+    case HEALTH_ACTION_NONE:
+      break;
+    case HEALTH_ACTION_CORDON:
+    case HEALTH_ACTION_RETURN_TO_SERVICE:
+    case HEALTH_ACTION_QUARANTINE:
+      break;
+    case HEALTH_ACTION_DRAIN:
+      if (n != NULL && n->job == NO_JOB)
+        {
+          health_obs_init (&o, HEALTH_OBS_ACTION_DONE, 0);
+          o.node = node;
+          o.action = HEALTH_ACTION_DRAIN;
+          o.ok = true;
+          observe_at (w, &o, sim_now (w->sim), NO_FAULT);
+        }
+      break;
+    case HEALTH_ACTION_EVICT:
+      if (n != NULL)
+        node_kill_job (w, node, "Policy eviction");
+      break;
+    case HEALTH_ACTION_RUN_DIAG:
+      if (n != NULL)
+        {
+          n->busy_action = true;
+          action_later (w, a, (double) w->hp->diag_duration_ms / 3.6e6);
+        }
+      break;
+    case HEALTH_ACTION_RESET_GPU:
+    case HEALTH_ACTION_REBOOT:
+    case HEALTH_ACTION_REIMAGE:
+      if (n != NULL)
+        {
+          node_kill_job (w, node, "Remediation");
+          n->busy_action = true;
+          action_later (w, a, a->kind == HEALTH_ACTION_RESET_GPU ? RESET_GPU_H
+                              : a->kind == HEALTH_ACTION_REBOOT ? REBOOT_H : REIMAGE_H);
+        }
+      break;
+    case HEALTH_ACTION_DISABLE_PORT:
+    case HEALTH_ACTION_ENABLE_PORT:
+      if (has_link && a->link < w->n_cables)
+        {
+          /* An administratively disabled node port keeps the node out of
+           * the scheduler's pool. */
+          uint32_t nd = a->link / w->rails, rail = a->link % w->rails;
+          if (!w->link_down[a->link])
+            rail_down (w, nd, rail, a->link, a->kind == HEALTH_ACTION_DISABLE_PORT);
+        }
+      break;
+    case HEALTH_ACTION_OPEN_TICKET:
+      if (n != NULL)
+        {
+          node_kill_job (w, node, "Remediation");
+          n->busy_action = true;
+        }
+      w->m->tickets++;
+      {
+        PendingAction pa = { .act = *a };
+        guint slot = slab_take (w->pact, w->pact_free, &pa);
+        guint key = n == NULL && has_link && w->link_down[a->link]
+                      ? link_failed_switch (w, a->link) : 0;
+        if (key != 0)
+          {
+            GArray *waiting = g_hash_table_lookup (w->switch_tickets, GUINT_TO_POINTER (key));
+            if (waiting != NULL)
+              {
+                g_array_append_val (waiting, slot);
+                break;
+              }
+            g_hash_table_insert (w->switch_tickets, GUINT_TO_POINTER (key),
+                                 g_array_new (FALSE, FALSE, sizeof (guint)));
+          }
+        g_queue_push_tail (&w->tickets, GUINT_TO_POINTER (slot));
+        dispatch_tickets (w);
+      }
+      break;
+    case HEALTH_ACTION_RMA:
+      if (n != NULL)
+        {
+          node_kill_job (w, node, "Remediation");
+          n->busy_action = true;
+        }
+      w->m->tickets++;
+      action_later (w, a, w->cfg->cluster_rma_lead_time / 3600.0);
+      break;
+    case HEALTH_ACTION_BURNIN:
+      if (n != NULL)
+        {
+          n->busy_action = true;
+          double hours = w->hp->burnin_duration_ms > 0 ? (double) w->hp->burnin_duration_ms / 3.6e6
+                                                       : w->cfg->cluster_burnin_time / 3600.0;
+          action_later (w, a, hours);
+        }
+      break;
+    default:
+      break;
+    }
+  if (has_node)
+    node_update_avail (w, node);
+}
+
+static void
+on_action_done (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  PendingAction pa = g_array_index (w->pact, PendingAction, e->target);
+  g_array_append_val (w->pact_free, e->target);
+  const HealthAction *a = &pa.act;
+  uint32_t node = a->node;
+  bool has_node = node != HEALTH_NO_NODE && node < w->n_nodes;
+  NodeRt *n = has_node ? &w->nodes[node] : NULL;
+  HealthObs o;
+  health_obs_init (&o, HEALTH_OBS_ACTION_DONE, to_ms (sim_now (sim)));
+  o.node = has_node ? node : HEALTH_NO_NODE;
+  o.link = a->link;
+  o.gpu = a->gpu;
+  o.action = a->kind;
+  switch (a->kind)
+    {
+    case HEALTH_ACTION_NONE: /* a transient fault clears by itself */
+      if (n != NULL)
+        clear_node_fault (w, node);
+      return;
+    case HEALTH_ACTION_RUN_DIAG:
+      n->busy_action = false;
+      o.kind = HEALTH_OBS_DCGM_ACTIVE;
+      o.check = HEALTH_CHECK_DIAG;
+      if (n->fault_mode != NO_FAULT)
+        o.passed = rng_uniform (&w->rng_diag) < w->hp->false_negative_prob;
+      else
+        o.passed = !(rng_uniform (&w->rng_diag) < w->hp->false_positive_prob);
+      break;
+    case HEALTH_ACTION_RESET_GPU:
+    case HEALTH_ACTION_REBOOT:
+    case HEALTH_ACTION_REIMAGE:
+      n->busy_action = false;
+      if (n->fault_mode != NO_FAULT
+          && action_strength (a->kind) >= repair_strength (w->modes[n->fault_mode].fm->repair))
+        clear_node_fault (w, node);
+      o.ok = n->fault_mode == NO_FAULT && n->rails_disabled == 0;
+      break;
+    case HEALTH_ACTION_OPEN_TICKET:
+    case HEALTH_ACTION_RMA:
+      guint sw_key = a->link != HEALTH_NO_LINK && a->link < w->n_cables + w->n_uplinks + w->n_corelinks
+                       && w->link_down[a->link] ? link_failed_switch (w, a->link) : 0;
+      if (a->kind == HEALTH_ACTION_OPEN_TICKET && e->data != 2)
+        {
+          w->techs_busy--;
+          dispatch_tickets (w);
+        }
+      o.kind = HEALTH_OBS_REPAIR_DONE;
+      if (n != NULL)
+        {
+          n->busy_action = false;
+          clear_node_fault (w, node);
+          /* The technician also reseats the node's cables. */
+          for (uint32_t r = 0; r < w->rails; r++)
+            if (w->link_down[node * w->rails + r])
+              repair_link (w, node * w->rails + r);
+        }
+      if (a->link != HEALTH_NO_LINK)
+        repair_link (w, a->link);
+      if (sw_key != 0)
+        switch_tickets_release (w, sw_key);
+      o.ok = true;
+      break;
+    case HEALTH_ACTION_BURNIN:
+      n->busy_action = false;
+      o.kind = HEALTH_OBS_BURNIN_RESULT;
+      o.passed = n->fault_mode == NO_FAULT;
+      break;
+    default:
+      return;
+    }
+  health_feed (w, &o);
+  if (has_node)
+    node_update_avail (w, node);
+}
+
+/* ---- scripted timers, sampling, progress ---- */
+
+static void
+on_timer (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  TimerRt t = g_array_index (w->timers, TimerRt, e->target);
+  if (t.period > 0)
+    {
+      SimTime next = sim_now (sim) + t.period;
+      if (next <= world_length (w))
+        sim_at (sim, next, w->kinds[EV_TIMER], e->target, 0);
+    }
+  if (w->hooks.timer == NULL || w->script_error != NULL)
+    return;
+  if (!w->hooks.timer (w->hooks.user_data, w, t.cb, &w->script_error))
+    {
+      if (w->script_error == NULL)
+        g_set_error (&w->script_error, WORLD_ERROR, WORLD_ERROR_SCRIPT,
+                     "a script callback failed");
+      sim_stop (sim);
+    }
+}
+
+static double
+job_ettr_at (const World *w, const Job *j, SimTime t)
+{
+  if (isnan (j->m.first_start_h))
+    return NAN;
+  double end = isnan (j->m.end_h) ? simtime_to_h (t) : j->m.end_h;
+  double wall = end - j->m.first_start_h;
+  if (wall <= 0)
+    return NAN;
+  return j->saved_h / wall;
+}
+
+static void
+sample (World *w, SimTime t)
+{
+  MetricsSample s = { .t_h = simtime_to_h (t) };
+  s.healthy_gpus = w->healthy_gpus;
+  for (uint32_t i = 0; i < w->n_nodes; i++)
+    {
+      HealthNodeState st = health_policy_node_state (w->health, i);
+      int k = (int) st;
+      if (w->nodes[i].fault_mode != NO_FAULT && st == HEALTH_NODE_HEALTHY)
+        k = METRICS_NODE_STATES - 1; /* down, not yet noticed */
+      if (k >= 0 && k < METRICS_NODE_STATES)
+        s.nodes[k]++;
+    }
+  s.running_jobs = sched_running_count (w->sched);
+  s.queued_jobs = sched_queue_length (w->sched);
+  s.spares_free = sched_spares_free (w->sched);
+  s.fabric_bw_lost = fabric_bandwidth_lost_fraction (w->fabric);
+  s.main_job_progress = NAN;
+  s.main_job_ettr = NAN;
+  if (w->main_job != NO_JOB)
+    {
+      Job *j = g_ptr_array_index (w->jobs, w->main_job);
+      if (isfinite (j->work_h) && j->work_h > 0)
+        s.main_job_progress = j->saved_h / j->work_h;
+      else
+        s.main_job_progress = j->saved_h;
+      s.main_job_ettr = job_ettr_at (w, j, t);
+    }
+  g_array_append_val (w->m->timeseries, s);
+}
+
+static bool
+on_tick (Sim *sim, SimTime now, void *ud)
+{
+  World *w = ud;
+  sample (w, now);
+  if (w->progress != NULL)
+    {
+      gint64 us = g_get_monotonic_time ();
+      if (us - w->last_progress_us >= 1000000)
+        {
+          w->last_progress_us = us;
+          w->progress (w, now, world_length (w), w->progress_ud);
+        }
+    }
+  return w->script_error == NULL;
+}
+
+/* ---- building the world ---- */
+
+static uint32_t *
+lemon_nodes_of (World *w, uint32_t *n)
+{
+  uint32_t count = 0;
+  for (uint32_t i = 0; i < w->n_nodes; i++)
+    count += w->nodes[i].lemon;
+  uint32_t *out = g_new (uint32_t, MAX (count, 1));
+  count = 0;
+  for (uint32_t i = 0; i < w->n_nodes; i++)
+    if (w->nodes[i].lemon)
+      out[count++] = i;
+  *n = count;
+  return out;
+}
+
+static bool
+apply_failure_overrides (World *w, GError **error)
+{
+  GArray *ov = w->cfg->failure_overrides;
+  for (guint i = 0; i < ov->len; i++)
+    {
+      WorldFailureOverride *o = &g_array_index (ov, WorldFailureOverride, i);
+      FlFailureMode *fm = fl_failure_catalog_find (w->cat, o->mode);
+      if (fm == NULL)
+        {
+          if (strcmp (o->key, "class") != 0)
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s' is not a default mode: set its class first "
+                           "(failure_mode(\"%s\", { class = \"gpu\", ... }))", o->mode, o->mode);
+              return false;
+            }
+          FlFailureMode nm = { 0 };
+          nm.name = o->mode;
+          nm.cause = o->mode;
+          if (!fl_class_from_name (o->v.str, &nm.cls))
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s': unknown class '%s'", o->mode, o->v.str);
+              return false;
+            }
+          nm.ttf = dist_exponential (1e9);
+          nm.repair_time = dist_exponential (2.0);
+          nm.repair = FL_REPAIR_REPLACE;
+          nm.obs = FL_OBS_HEARTBEAT_LOSS;
+          nm.blast = FL_BLAST_NODE;
+          nm.source = (char *) "scenario";
+          nm.enabled = true;
+          if (!fl_failure_catalog_add (w->cat, &nm, error))
+            return false;
+          continue;
+        }
+      const char *k = o->key;
+      const WorldValue *v = &o->v;
+      double mean = dist_mean (&fm->ttf);
+      if (strcmp (k, "mtbf") == 0)
+        {
+          if (v->num <= 0)
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s': mtbf must be positive", o->mode);
+              return false;
+            }
+          dist_scale (&fm->ttf, (v->num / 3600.0) / mean);
+        }
+      else if (strcmp (k, "rate_scale") == 0)
+        {
+          if (v->num <= 0)
+            fm->enabled = false;
+          else
+            dist_scale (&fm->ttf, 1.0 / v->num);
+        }
+      else if (strcmp (k, "dist") == 0)
+        {
+          if (strcmp (v->str, "exponential") == 0)
+            fm->ttf = dist_exponential (mean);
+          else if (strcmp (v->str, "weibull") == 0)
+            fm->ttf = dist_weibull (1.0, mean);
+          else if (strcmp (v->str, "lognormal") == 0)
+            fm->ttf = dist_lognormal_mean_sd (mean, mean);
+          else
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s': dist '%s' is not exponential, weibull or lognormal",
+                           o->mode, v->str);
+              return false;
+            }
+        }
+      else if (strcmp (k, "shape") == 0)
+        {
+          if (fm->ttf.kind != DIST_WEIBULL || v->num <= 0)
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s': shape needs dist = \"weibull\" (set dist first) and a positive value",
+                           o->mode);
+              return false;
+            }
+          /* keep the mean: lambda = mean / Gamma(1 + 1/k) */
+          fm->ttf = dist_weibull (v->num, mean / tgamma (1.0 + 1.0 / v->num));
+        }
+      else if (strcmp (k, "sigma") == 0)
+        {
+          if (fm->ttf.kind != DIST_LOGNORMAL || v->num <= 0)
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s': sigma needs dist = \"lognormal\" (set dist first) and a positive value",
+                           o->mode);
+              return false;
+            }
+          fm->ttf = dist_lognormal (log (mean) - v->num * v->num / 2, v->num);
+        }
+      else if (strcmp (k, "repair") == 0)
+        {
+          if (!fl_repair_from_name (v->str, &fm->repair))
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s': unknown repair path '%s' (none, reset_gpu, reboot, reimage, replace, rma)",
+                           o->mode, v->str);
+              return false;
+            }
+        }
+      else if (strcmp (k, "repair_time") == 0)
+        fm->repair_time = dist_exponential (MAX (v->num, 1.0) / 3600.0);
+      else if (strcmp (k, "class") == 0)
+        {
+          if (!fl_class_from_name (v->str, &fm->cls))
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s': unknown class '%s'", o->mode, v->str);
+              return false;
+            }
+        }
+      else if (strcmp (k, "cause") == 0)
+        {
+          g_free (fm->cause);
+          fm->cause = g_strdup (v->str);
+        }
+      else if (strcmp (k, "xid") == 0)
+        {
+          fm->xid = (int) v->num;
+          fm->obs = FL_OBS_XID;
+        }
+      else if (strcmp (k, "blast") == 0)
+        {
+          if (!fl_blast_from_name (v->str, &fm->blast))
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s': unknown blast radius '%s'", o->mode, v->str);
+              return false;
+            }
+        }
+      else if (strcmp (k, "enabled") == 0)
+        fm->enabled = v->b;
+      else if (strcmp (k, "detect_delay") == 0)
+        fm->detect_delay_s = v->num;
+    }
+  return true;
+}
+
+static Topo *
+build_topology (const WorldConfig *cfg, GError **error)
+{
+  if (cfg->cluster_ibnet != NULL && *cfg->cluster_ibnet)
+    return ibnet_read_file (cfg->cluster_ibnet, (uint32_t) cfg->cluster_gpus_per_node, error);
+  if (strcmp (cfg->cluster_preset, "h100-superpod") != 0
+      && strcmp (cfg->cluster_preset, "custom") != 0)
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "cluster.preset: unknown preset '%s' (h100-superpod or custom)",
+                   cfg->cluster_preset);
+      return NULL;
+    }
+  TopoParams p;
+  topo_params_init (&p);
+  p.gpus_per_node = (uint32_t) cfg->cluster_gpus_per_node;
+  p.nodes = cfg->cluster_gpus > 0
+              ? (uint32_t) ceil (cfg->cluster_gpus / p.gpus_per_node)
+              : (uint32_t) cfg->cluster_nodes;
+  p.rails = (uint32_t) cfg->cluster_rails;
+  p.su_size = (uint32_t) cfg->cluster_su_size;
+  p.radix = (uint32_t) cfg->cluster_radix;
+  p.oversubscription = cfg->cluster_oversubscription;
+  p.tiers = (uint32_t) cfg->cluster_tiers;
+  p.nodes_per_rack = (uint32_t) cfg->cluster_nodes_per_rack;
+  p.racks_per_row = (uint32_t) cfg->cluster_racks_per_row;
+  return topo_new_fattree (&p, error);
+}
+
+static bool
+build_policies (World *w, GError **error)
+{
+  const WorldConfig *cfg = w->cfg;
+  HealthParams hp;
+  const HealthPolicyClass *cls = NULL;
+  if (cfg->policy_health_plugin != NULL && *cfg->policy_health_plugin)
+    {
+      cls = health_plugin_load (cfg->policy_health_plugin, error);
+      if (cls == NULL)
+        return false;
+      health_params_default (&hp, "standard");
+    }
+  else
+    {
+      cls = health_policy_class_lookup (cfg->policy_health);
+      if (cls == NULL)
+        {
+          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                       "policy.health: unknown policy '%s' (%s)", cfg->policy_health,
+                       health_policy_class_names ());
+          return false;
+        }
+      health_params_default (&hp, cfg->policy_health);
+    }
+  for (guint i = 0; i < cfg->health_kv->len; i++)
+    {
+      WorldKV *kv = &g_array_index (cfg->health_kv, WorldKV, i);
+      if (!health_params_set (&hp, kv->key, kv->value, error))
+        return false;
+    }
+  uint32_t n_links = w->n_cables + w->n_uplinks + w->n_corelinks;
+  w->health = health_policy_new (cls, &hp, w->n_nodes, n_links, error);
+  if (w->health == NULL)
+    return false;
+  w->hp = health_policy_params (w->health);
+
+  SchedConfig sc;
+  sched_config_init (&sc);
+  if (!sched_config_named (&sc, cfg->policy_sched, error))
+    return false;
+  sc.spares = (uint32_t) cfg->cluster_spares;
+  for (guint i = 0; i < cfg->sched_kv->len; i++)
+    {
+      WorldKV *kv = &g_array_index (cfg->sched_kv, WorldKV, i);
+      if (!sched_config_set (&sc, kv->key, kv->value, error))
+        return false;
+    }
+  if (sc.spares >= w->n_nodes)
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "cluster.spares = %u leaves no node for jobs (the cluster has %u nodes)",
+                   sc.spares, w->n_nodes);
+      return false;
+    }
+  uint32_t *groups = g_new (uint32_t, w->n_nodes);
+  for (uint32_t i = 0; i < w->n_nodes; i++)
+    groups[i] = topo_node_su (w->topo, i);
+  w->sched = sched_new (&sc, w->n_nodes, groups, error);
+  g_free (groups);
+  return w->sched != NULL;
+}
+
+static bool
+build_jobs (World *w, GError **error)
+{
+  const WorldConfig *cfg = w->cfg;
+  uint32_t biggest = 0;
+  for (guint i = 0; i < cfg->jobs->len; i++)
+    {
+      const WorldJobSpec *s = &g_array_index (cfg->jobs, WorldJobSpec, i);
+      if (s->nodes + (uint32_t) cfg->cluster_spares > w->n_nodes)
+        {
+          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                       "job '%s' needs %u nodes but the cluster has %u (with %u hot spares held back)",
+                       s->name, s->nodes, w->n_nodes, (uint32_t) cfg->cluster_spares);
+          return false;
+        }
+      Job *j = job_new (w, s->name, s->nodes, s->work_s > 0 ? s->work_s / 3600.0 : INFINITY,
+                        s->submit_s / 3600.0);
+      j->tau_h = s->checkpoint_every_s / 3600.0;
+      j->delta_h = s->checkpoint_cost_s / 3600.0;
+      j->restart_h = s->restart_s / 3600.0;
+      j->comm_share = s->comm_share;
+      j->priority = s->priority;
+      j->preemptible = s->preemptible;
+      j->est_runtime_h = s->work_s > 0 ? s->work_s / 3600.0 : NAN;
+      if (s->nodes > biggest)
+        {
+          biggest = s->nodes;
+          w->main_job = j->m.id;
+        }
+      sim_at (w->sim, simtime_from_s (s->submit_s), w->kinds[EV_ARRIVAL], j->m.id, 0);
+    }
+  if (cfg->workload_trace != NULL && *cfg->workload_trace)
+    {
+      SwfOptions so;
+      swf_options_init (&so);
+      so.processors_per_node = w->gpn;
+      so.time_scale = cfg->workload_trace_time_scale;
+      so.lenient = cfg->workload_trace_lenient;
+      so.max_nodes = w->n_nodes - (uint32_t) cfg->cluster_spares;
+      GArray *tj = g_array_new (FALSE, FALSE, sizeof (WorkloadJob));
+      if (!swf_load (cfg->workload_trace, &so, tj, NULL, error))
+        {
+          g_array_unref (tj);
+          return false;
+        }
+      for (guint i = 0; i < tj->len; i++)
+        {
+          WorkloadJob *wj = &g_array_index (tj, WorkloadJob, i);
+          if (simtime_from_s (wj->submit_s) > world_length (w))
+            continue;
+          Job *j = job_from_workload (w, wj);
+          g_free (j->name);
+          j->name = g_strdup_printf ("swf-%u", wj->id);
+          sim_at (w->sim, simtime_from_s (wj->submit_s), w->kinds[EV_ARRIVAL], j->m.id, 0);
+        }
+      g_array_unref (tj);
+    }
+  if (cfg->workload_research_rate > 0)
+    {
+      WorkloadSpec spec;
+      workload_spec_init (&spec);
+      spec.research.rate_per_h = cfg->workload_research_rate;
+      spec.research.start_s = 0;
+      spec.research.horizon_s = simtime_to_s (world_length (w));
+      spec.research.max_nodes = MIN ((uint32_t) cfg->workload_research_max_nodes,
+                                     w->n_nodes - (uint32_t) cfg->cluster_spares);
+      w->research = workload_new (&spec, w->seed, error);
+      if (w->research == NULL)
+        return false;
+      schedule_next_research (w);
+    }
+  return true;
+}
+
+static void
+build_failures (World *w)
+{
+  const WorldConfig *cfg = w->cfg;
+  /* Lemon nodes: a fixed draw per node from its own stream. */
+  RngStream ls;
+  rng_stream_init (&ls, w->seed, "cluster", "lemons");
+  for (uint32_t i = 0; i < w->n_nodes; i++)
+    {
+      w->nodes[i].lemon = rng_uniform (&ls) < cfg->failures_lemon_fraction;
+      w->n_lemons += w->nodes[i].lemon;
+    }
+  size_t n = fl_failure_catalog_count (w->cat);
+  w->modes = g_new0 (ModeRt, MAX (n, 1));
+  w->n_modes = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      FlFailureMode *fm = fl_failure_catalog_get (w->cat, i);
+      ModeRt *mr = &w->modes[w->n_modes];
+      mr->fm = fm;
+      mr->idx = w->n_modes;
+      mr->instances = mode_instances (w, fm, &mr->kind);
+      double mean = dist_mean (&fm->ttf);
+      if (!fm->enabled || mr->instances == 0 || !(mean > 0) || !isfinite (mean))
+        {
+          w->n_modes++;
+          continue;
+        }
+      mr->rate_per_h = 1.0 / mean;
+      mr->aggregated = fm->ttf.kind == DIST_EXPONENTIAL;
+      rng_stream_init (&mr->rng, w->seed, fm->name, "ttf");
+      rng_stream_init (&mr->pick, w->seed, fm->name, "pick");
+      rng_stream_init (&mr->lemon_rng, w->seed, fm->name, "ttf-lemon");
+      rng_stream_init (&mr->lemon_pick, w->seed, fm->name, "pick-lemon");
+      w->n_modes++;
+    }
+  for (uint32_t mi = 0; mi < w->n_modes; mi++)
+    {
+      ModeRt *mr = &w->modes[mi];
+      if (mr->rate_per_h <= 0)
+        continue;
+      if (mr->aggregated)
+        {
+          schedule_agg (w, mi, false);
+          schedule_agg (w, mi, true);
+        }
+      else
+        for (uint32_t i = 0; i < mr->instances; i++)
+          schedule_instance (w, mi, i, 0);
+    }
+}
+
+World *
+world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
+{
+  g_return_val_if_fail (cfg_in != NULL, NULL);
+  World *w = g_new0 (World, 1);
+  w->cfg = world_config_copy (cfg_in);
+  w->seed = seed;
+  w->main_job = NO_JOB;
+  w->jobs = g_ptr_array_new_with_free_func (job_free);
+  w->listeners = g_array_new (FALSE, FALSE, sizeof (Listener));
+  w->actions = g_array_new (FALSE, FALSE, sizeof (HealthAction));
+  w->decisions = g_array_new (FALSE, FALSE, sizeof (SchedDecision));
+  w->pobs = g_array_new (FALSE, FALSE, sizeof (PendingObs));
+  w->pobs_free = g_array_new (FALSE, FALSE, sizeof (guint));
+  w->pact = g_array_new (FALSE, FALSE, sizeof (PendingAction));
+  w->pact_free = g_array_new (FALSE, FALSE, sizeof (guint));
+  w->timers = g_array_new (FALSE, FALSE, sizeof (TimerRt));
+  g_queue_init (&w->tickets);
+  g_queue_init (&w->parts_wait);
+  w->switch_tickets = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                             (GDestroyNotify) g_array_unref);
+  w->wakeup_at = SIM_NEVER;
+  w->m = metrics_new ();
+  w->queue_wait = stats_quantile_new (0.01);
+  w->detect_lat = stats_quantile_new (0.01);
+  stats_online_init (&w->mttr);
+  stats_timeavg_init (&w->avail);
+  stats_timeavg_init (&w->spares_empty);
+  w->notes = g_string_new (NULL);
+
+  w->topo = build_topology (w->cfg, error);
+  if (w->topo == NULL)
+    goto fail;
+  w->fabric = fabric_new (w->topo);
+  w->n_nodes = topo_count (w->topo, TOPO_NODE);
+  w->gpn = topo_gpus_per_node (w->topo);
+  w->rails = topo_rails (w->topo);
+  w->n_cables = topo_index_limit (w->topo, TOPO_CABLE);
+  w->n_uplinks = topo_index_limit (w->topo, TOPO_UPLINK);
+  w->n_corelinks = topo_index_limit (w->topo, TOPO_CORELINK);
+  uint32_t n_links = w->n_cables + w->n_uplinks + w->n_corelinks;
+  w->link_down = g_new0 (uint8_t, MAX (n_links, 1));
+  w->link_fault_mode = g_new (uint32_t, MAX (n_links, 1));
+  for (uint32_t i = 0; i < n_links; i++)
+    w->link_fault_mode[i] = NO_FAULT;
+  w->nodes = g_new0 (NodeRt, w->n_nodes);
+  for (uint32_t i = 0; i < w->n_nodes; i++)
+    {
+      w->nodes[i].fault_mode = NO_FAULT;
+      w->nodes[i].fault_group = NO_FAULT;
+      w->nodes[i].job = NO_JOB;
+      w->nodes[i].avail = true;
+      w->nodes[i].in_service_ok = true;
+      w->nodes[i].down_since = -1;
+    }
+  w->healthy_gpus = w->n_nodes * w->gpn;
+  w->m->nodes = w->n_nodes;
+  w->m->gpus = w->n_nodes * w->gpn;
+  w->m->switches = topo_n_switches (w->topo);
+  w->m->links = (uint32_t) topo_n_links (w->topo);
+
+  if (strcmp (w->cfg->failures_source, "llama3") == 0)
+    w->cat = fl_failure_catalog_new_default ();
+  else if (strcmp (w->cfg->failures_source, "none") == 0)
+    w->cat = fl_failure_catalog_new_empty ();
+  else
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "failures.source: unknown source '%s' (llama3 or none)",
+                   w->cfg->failures_source);
+      goto fail;
+    }
+  if (w->cfg->failures_scale <= 0)
+    for (size_t i = 0; i < fl_failure_catalog_count (w->cat); i++)
+      fl_failure_catalog_get (w->cat, i)->enabled = false;
+  else if (w->cfg->failures_scale != 1.0)
+    fl_failure_catalog_scale (w->cat, w->cfg->failures_scale);
+  if (!apply_failure_overrides (w, error))
+    goto fail;
+  if (!build_policies (w, error))
+    goto fail;
+
+  w->sim = sim_new (seed);
+  static const char *const kind_names[EV_N] = {
+    "fail", "fail-instance", "observe", "action-done", "policy-wakeup",
+    "schedule", "job-phase", "arrival", "timer", "restock", "false-positive",
+  };
+  static const SimHandlerFn fns[EV_N] = {
+    on_fail_agg, on_fail_inst, on_observe, on_action_done, on_wakeup,
+    on_sched, on_job_phase, on_arrival, on_timer, on_restock, on_false_positive,
+  };
+  for (int k = 0; k < EV_N; k++)
+    w->kinds[k] = sim_register (w->sim, kind_names[k], fns[k], w);
+  sim_set_tick (w->sim, simtime_from_s (w->cfg->run_sample_every), on_tick, w);
+
+  rng_stream_init (&w->rng_diag, seed, "health", "diag");
+  rng_stream_init (&w->rng_fp, seed, "health", "false-positive");
+  rng_stream_init (&w->rng_misc, seed, "world", "misc");
+  w->parts_stock = w->cfg->cluster_spare_parts > 0 ? w->cfg->cluster_spare_parts : INFINITY;
+
+  if (!build_jobs (w, error))
+    goto fail;
+  build_failures (w);
+  if (w->hp->check_period_ms > 0 && w->hp->false_positive_prob > 0)
+    {
+      w->fp_rate_per_h = w->n_nodes * w->hp->false_positive_prob
+                         / ((double) w->hp->check_period_ms / 3.6e6);
+      double dt_h = -log (rng_uniform_pos (&w->rng_fp)) / w->fp_rate_per_h;
+      if (h_to_sim (dt_h) <= world_length (w))
+        sim_at (w->sim, h_to_sim (dt_h), w->kinds[EV_FALSE_POS], 0, 0);
+    }
+  for (guint i = 0; i < w->cfg->timers->len; i++)
+    {
+      WorldTimerReg *r = &g_array_index (w->cfg->timers, WorldTimerReg, i);
+      world_every (w, r->first, r->period, r->cb);
+    }
+  for (guint i = 0; i < w->cfg->ons->len; i++)
+    {
+      WorldOnReg *r = &g_array_index (w->cfg->ons, WorldOnReg, i);
+      if (w->ons[r->kind] == NULL)
+        w->ons[r->kind] = g_array_new (FALSE, FALSE, sizeof (uint64_t));
+      g_array_append_val (w->ons[r->kind], r->cb);
+    }
+  stats_timeavg_set (&w->avail, 0, 1.0);
+  stats_timeavg_set (&w->spares_empty, 0, 0.0);
+  return w;
+
+fail:
+  world_free (w);
+  return NULL;
+}
+
+void
+world_free (World *w)
+{
+  if (w == NULL)
+    return;
+  sim_free (w->sim);
+  health_policy_free (w->health);
+  sched_free (w->sched);
+  workload_free (w->research);
+  fl_failure_catalog_free (w->cat);
+  fabric_free (w->fabric);
+  topo_free (w->topo);
+  g_free (w->modes);
+  g_free (w->nodes);
+  g_free (w->link_down);
+  g_free (w->link_fault_mode);
+  g_ptr_array_unref (w->jobs);
+  g_array_unref (w->listeners);
+  g_array_unref (w->actions);
+  g_array_unref (w->decisions);
+  g_array_unref (w->pobs);
+  g_array_unref (w->pobs_free);
+  g_array_unref (w->pact);
+  g_array_unref (w->pact_free);
+  g_array_unref (w->timers);
+  g_queue_clear (&w->tickets);
+  g_queue_clear (&w->parts_wait);
+  g_hash_table_unref (w->switch_tickets);
+  for (int k = 0; k < WEV_COUNT; k++)
+    if (w->ons[k])
+      g_array_unref (w->ons[k]);
+  metrics_free (w->m);
+  stats_quantile_free (w->queue_wait);
+  stats_quantile_free (w->detect_lat);
+  g_clear_error (&w->script_error);
+  g_string_free (w->notes, TRUE);
+  world_config_free (w->cfg);
+  g_free (w);
+}
+
+/* ---- running ---- */
+
+void
+world_set_hooks (World *w, const WorldHooks *hooks)
+{
+  w->hooks = *hooks;
+}
+
+void
+world_add_listener (World *w, WorldListenerFn fn, void *user_data)
+{
+  Listener l = { fn, user_data };
+  g_array_append_val (w->listeners, l);
+}
+
+void
+world_set_progress (World *w, WorldProgressFn fn, void *user_data)
+{
+  w->progress = fn;
+  w->progress_ud = user_data;
+}
+
+SimTime
+world_now (const World *w)
+{
+  return sim_now (w->sim);
+}
+
+SimTime
+world_length (const World *w)
+{
+  return simtime_from_s (w->cfg->run_length);
+}
+
+uint64_t
+world_events (const World *w)
+{
+  return sim_events_handled (w->sim);
+}
+
+const Metrics *
+world_metrics (const World *w)
+{
+  return w->m;
+}
+
+uint32_t
+world_nodes (const World *w)
+{
+  return w->n_nodes;
+}
+
+uint32_t
+world_gpus (const World *w)
+{
+  return w->n_nodes * w->gpn;
+}
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static void
+finalize (World *w)
+{
+  Metrics *m = w->m;
+  SimTime end = sim_now (w->sim);
+  double end_h = simtime_to_h (end);
+  m->sim_hours = end_h;
+  m->events = sim_events_handled (w->sim);
+  double ettr_num = 0, ettr_den = 0, productive_gpu_h = 0;
+  for (guint i = 0; i < w->jobs->len; i++)
+    {
+      Job *j = g_ptr_array_index (w->jobs, i);
+      if (j->state == JOB_RUNNING)
+        {
+          job_account (w, j, end);
+          j->phase_start = end;
+          j->running_h += simtime_to_h (end - j->running_since);
+          j->running_since = end;
+        }
+      else if (j->state == JOB_QUEUED)
+        {
+          j->m.queue_h += simtime_to_h (end - j->queued_since);
+          if (isnan (j->m.first_start_h))
+            stats_quantile_add (w->queue_wait, simtime_to_h (end - j->queued_since));
+        }
+      if (j->state == JOB_PENDING)
+        continue;
+      j->m.productive_h = j->saved_h;
+      j->m.ettr = job_ettr_at (w, j, end);
+      productive_gpu_h += j->saved_h * job_gpus (w, j);
+      if (!isnan (j->m.ettr))
+        {
+          ettr_num += j->m.ettr * job_gpus (w, j);
+          ettr_den += job_gpus (w, j);
+        }
+      MetricsJob row = j->m;
+      row.name = g_strdup (j->name);
+      g_array_append_val (m->job_rows, row);
+      m->fabric_slowdown_gpu_hours += j->m.slowdown_h * job_gpus (w, j);
+    }
+  m->ettr = ettr_den > 0 ? ettr_num / ettr_den : NAN;
+  m->goodput = end_h > 0 ? productive_gpu_h / (world_gpus (w) * end_h) : NAN;
+  m->gpu_availability = stats_timeavg_get (&w->avail, end_h);
+  if (w->main_job != NO_JOB)
+    {
+      Job *j = g_ptr_array_index (w->jobs, w->main_job);
+      m->mtti_hours = j->m.interruptions > 0 ? j->running_h / j->m.interruptions : NAN;
+    }
+  else
+    m->mtti_hours = m->interruptions > 0 ? end_h / m->interruptions : NAN;
+  m->mttr_hours = stats_online_mean (&w->mttr);
+  m->queue_wait_hours_p50 = stats_quantile_get (w->queue_wait, 0.5);
+  m->queue_wait_hours_p99 = stats_quantile_get (w->queue_wait, 0.99);
+  m->detection_latency_minutes_p50 = stats_quantile_get (w->detect_lat, 0.5);
+  m->spares_exhausted_hours = w->cfg->cluster_spares > 0
+                                ? stats_timeavg_get (&w->spares_empty, end_h) * end_h : 0;
+  (void) cmp_double;
+  /* The final sample at the end of the run, unless a tick just took it. */
+  GArray *ts = m->timeseries;
+  if (ts->len == 0 || g_array_index (ts, MetricsSample, ts->len - 1).t_h < end_h)
+    sample (w, end);
+}
+
+bool
+world_run (World *w, GError **error)
+{
+  w->wall_start_us = g_get_monotonic_time ();
+  w->last_progress_us = w->wall_start_us;
+  sample (w, 0);
+  sim_run (w->sim, world_length (w));
+  if (w->script_error != NULL)
+    {
+      g_propagate_error (error, w->script_error);
+      w->script_error = NULL;
+      return false;
+    }
+  finalize (w);
+  w->m->wall_seconds = (g_get_monotonic_time () - w->wall_start_us) / 1e6;
+  if (w->progress != NULL)
+    w->progress (w, world_now (w), world_length (w), w->progress_ud);
+  return true;
+}
+
+/* ---- actions a script may take ---- */
+
+static guint
+glob_or_error (World *w, const char *pattern, GArray *refs, GError **error)
+{
+  guint n = topo_glob (w->topo, pattern, refs);
+  if (n == 0)
+    g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                 "no component matches '%s' (names look like node0412, node0412/gpu5, "
+                 "leaf-su03-r5, spine-07, rack-051; 'faultline topo --inventory' lists them)",
+                 pattern);
+  return n;
+}
+
+/* The mode to use for a component of this class: the named one, or the
+ * first enabled mode of the class. */
+static bool
+find_mode_for (World *w, FlClass cls, const char *mode, uint32_t *out, GError **error)
+{
+  for (uint32_t mi = 0; mi < w->n_modes; mi++)
+    {
+      FlFailureMode *fm = w->modes[mi].fm;
+      if (mode != NULL ? strcmp (fm->name, mode) == 0 : fm->cls == cls)
+        {
+          if (mode != NULL && fm->cls != cls)
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s' is a %s mode, not a %s one", mode,
+                           fl_class_name (fm->cls), fl_class_name (cls));
+              return false;
+            }
+          *out = mi;
+          return true;
+        }
+    }
+  g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+               mode ? "unknown failure mode '%s'" : "no failure mode for class %s",
+               mode ? mode : fl_class_name (cls));
+  return false;
+}
+
+static bool
+class_of_kind (TopoKind k, FlClass *cls)
+{
+  switch (k)
+    {
+    case TOPO_NODE: *cls = FL_CLASS_NODE; return true;
+    case TOPO_GPU: *cls = FL_CLASS_GPU; return true;
+    case TOPO_NIC: *cls = FL_CLASS_NIC; return true;
+    case TOPO_CABLE: *cls = FL_CLASS_CABLE; return true;
+    case TOPO_LEAF: *cls = FL_CLASS_LEAF; return true;
+    case TOPO_SPINE: *cls = FL_CLASS_SPINE; return true;
+    case TOPO_CORE: *cls = FL_CLASS_CORE; return true;
+    case TOPO_UPLINK: case TOPO_CORELINK: *cls = FL_CLASS_UPLINK; return true;
+    case TOPO_RACK: *cls = FL_CLASS_RACK; return true;
+    case TOPO_ROW: *cls = FL_CLASS_ROW; return true;
+    default: return false;
+    }
+}
+
+int
+world_fail (World *w, const char *pattern, const char *mode, GError **error)
+{
+  g_autoptr (GArray) refs = g_array_new (FALSE, FALSE, sizeof (TopoRef));
+  if (glob_or_error (w, pattern, refs, error) == 0)
+    return 0;
+  int count = 0;
+  for (guint i = 0; i < refs->len; i++)
+    {
+      TopoRef r = g_array_index (refs, TopoRef, i);
+      FlClass cls;
+      uint32_t mi;
+      if (!class_of_kind (r.kind, &cls) || !find_mode_for (w, cls, mode, &mi, error))
+        return count;
+      uint32_t inst = r.index;
+      if (r.kind == TOPO_CORELINK)
+        inst += w->n_uplinks;
+      count += fail_instance (w, mi, inst);
+    }
+  return count;
+}
+
+int
+world_repair (World *w, const char *pattern, GError **error)
+{
+  g_autoptr (GArray) refs = g_array_new (FALSE, FALSE, sizeof (TopoRef));
+  if (glob_or_error (w, pattern, refs, error) == 0)
+    return 0;
+  int count = 0;
+  for (guint i = 0; i < refs->len; i++)
+    {
+      TopoRef r = g_array_index (refs, TopoRef, i);
+      switch (r.kind)
+        {
+        case TOPO_NODE:
+        case TOPO_GPU:
+          {
+            uint32_t node = r.kind == TOPO_GPU ? r.index / w->gpn : r.index;
+            if (w->nodes[node].fault_mode != NO_FAULT)
+              {
+                clear_node_fault (w, node);
+                count++;
+              }
+            break;
+          }
+        case TOPO_NIC:
+        case TOPO_CABLE:
+        case TOPO_UPLINK:
+        case TOPO_CORELINK:
+          {
+            uint32_t h = health_link_of (w, r.kind == TOPO_NIC ? TOPO_CABLE : r.kind, r.index);
+            if (h != HEALTH_NO_LINK && w->link_down[h])
+              {
+                repair_link (w, h);
+                count++;
+              }
+            break;
+          }
+        case TOPO_LEAF:
+        case TOPO_SPINE:
+        case TOPO_CORE:
+          if (fabric_switch_failed (w->fabric, r.kind, r.index))
+            {
+              fabric_restore_switch (w->fabric, r.kind, r.index);
+              const TopoRef *lr;
+              uint32_t n;
+              topo_switch_links (w->topo, r.kind, r.index, &lr, &n);
+              for (uint32_t k = 0; k < n; k++)
+                restore_link (w, health_link_of (w, lr[k].kind, lr[k].index));
+              update_all_bandwidth (w);
+              count++;
+            }
+          break;
+        default:
+          break;
+        }
+    }
+  return count;
+}
+
+int
+world_degrade (World *w, const char *pattern, double fraction, GError **error)
+{
+  if (!(fraction >= 0 && fraction <= 1))
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "degrade: fraction %g must be between 0 and 1", fraction);
+      return 0;
+    }
+  g_autoptr (GArray) refs = g_array_new (FALSE, FALSE, sizeof (TopoRef));
+  if (glob_or_error (w, pattern, refs, error) == 0)
+    return 0;
+  /* Flow-level: a degraded group of links keeps `fraction` of them alive
+   * (the first ceil(n * fraction) stay up). */
+  GArray *links = g_array_new (FALSE, FALSE, sizeof (TopoRef));
+  for (guint i = 0; i < refs->len; i++)
+    {
+      TopoRef r = g_array_index (refs, TopoRef, i);
+      if (r.kind == TOPO_UPLINK || r.kind == TOPO_CORELINK || r.kind == TOPO_CABLE)
+        g_array_append_val (links, r);
+      else if (r.kind == TOPO_LEAF || r.kind == TOPO_SPINE || r.kind == TOPO_CORE)
+        {
+          const TopoRef *lr;
+          uint32_t n;
+          topo_switch_links (w->topo, r.kind, r.index, &lr, &n);
+          for (uint32_t k = 0; k < n; k++)
+            if (lr[k].kind != TOPO_CABLE)
+              g_array_append_val (links, lr[k]);
+        }
+    }
+  guint keep = (guint) ceil (links->len * fraction);
+  int count = 0;
+  for (guint i = keep; i < links->len; i++)
+    {
+      TopoRef r = g_array_index (links, TopoRef, i);
+      uint32_t h = health_link_of (w, r.kind, r.index);
+      if (h == HEALTH_NO_LINK || w->link_down[h])
+        continue;
+      w->link_down[h] = 1;
+      fabric_fail_link (w->fabric, r.kind, r.index);
+      if (r.kind == TOPO_CABLE)
+        rail_down (w, r.index / w->rails, r.index % w->rails, h, true);
+      count++;
+    }
+  g_array_unref (links);
+  if (count == 0 && error != NULL && *error == NULL && keep == refs->len)
+    return 0;
+  update_all_bandwidth (w);
+  return count;
+}
+
+int
+world_maintenance (World *w, const char *pattern, SimTime duration, GError **error)
+{
+  g_autoptr (GArray) refs = g_array_new (FALSE, FALSE, sizeof (TopoRef));
+  if (glob_or_error (w, pattern, refs, error) == 0)
+    return 0;
+  int count = 0;
+  for (guint i = 0; i < refs->len; i++)
+    {
+      TopoRef r = g_array_index (refs, TopoRef, i);
+      if (r.kind != TOPO_NODE)
+        continue;
+      NodeRt *n = &w->nodes[r.index];
+      if (n->busy_action)
+        continue;
+      if (n->job != NO_JOB)
+        {
+          /* Planned: the job checkpoints first, so nothing is lost. */
+          Job *j = g_ptr_array_index (w->jobs, n->job);
+          if (j->state == JOB_RUNNING && j->phase == PHASE_COMPUTE)
+            {
+              j->saved_h += job_interval_work (w, j, sim_now (w->sim));
+              j->phase_work0 = 0;
+              j->phase_start = sim_now (w->sim);
+              j->interval_h = 0;
+            }
+          job_preempt (w, j);
+          sched_job_interrupted (w->sched, j->m.id);
+          request_sched (w);
+        }
+      n->busy_action = true;
+      node_update_avail (w, r.index);
+      HealthAction a = { .kind = HEALTH_ACTION_RETURN_TO_SERVICE, .node = r.index,
+                         .gpu = HEALTH_NO_GPU, .link = HEALTH_NO_LINK,
+                         .reason = "planned maintenance" };
+      PendingAction pa = { .act = a };
+      guint slot = slab_take (w->pact, w->pact_free, &pa);
+      sim_after (w->sim, duration, w->kinds[EV_ACTION_DONE], slot, 1);
+      count++;
+    }
+  if (count == 0)
+    g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                 "maintenance: '%s' matches no idle node", pattern);
+  return count;
+}
+
+void
+world_at (World *w, SimTime when, uint64_t cb)
+{
+  world_every (w, when, 0, cb);
+}
+
+void
+world_every (World *w, SimTime first, SimTime period, uint64_t cb)
+{
+  TimerRt t = { cb, period };
+  g_array_append_val (w->timers, t);
+  SimTime at = MAX (first, sim_now (w->sim));
+  if (at <= world_length (w))
+    sim_at (w->sim, at, w->kinds[EV_TIMER], w->timers->len - 1, 0);
+}
+
+void
+world_note (World *w, const char *text)
+{
+  char tb[48];
+  g_string_append_printf (w->notes, "[%14s] %s\n",
+                          simtime_format (sim_now (w->sim), tb, sizeof tb), text);
+}
+
+const char *
+world_notes (const World *w)
+{
+  return w->notes->str;
+}
+
+bool
+world_component_state (World *w, const char *name, const char **state, GError **error)
+{
+  TopoKind k;
+  uint32_t idx;
+  if (!topo_lookup (w->topo, name, &k, &idx))
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID, "no component named '%s'", name);
+      return false;
+    }
+  switch (k)
+    {
+    case TOPO_NODE:
+    case TOPO_GPU:
+      {
+        uint32_t node = k == TOPO_GPU ? idx / w->gpn : idx;
+        HealthNodeState s = health_policy_node_state (w->health, node);
+        if (w->nodes[node].fault_mode != NO_FAULT && s == HEALTH_NODE_HEALTHY)
+          *state = "down";
+        else
+          *state = health_node_state_name (s);
+        return true;
+      }
+    case TOPO_NIC:
+    case TOPO_CABLE:
+    case TOPO_UPLINK:
+    case TOPO_CORELINK:
+      {
+        uint32_t h = health_link_of (w, k == TOPO_NIC ? TOPO_CABLE : k, idx);
+        *state = h != HEALTH_NO_LINK && w->link_down[h] ? "down" : "active";
+        return true;
+      }
+    case TOPO_LEAF:
+    case TOPO_SPINE:
+    case TOPO_CORE:
+      *state = fabric_switch_failed (w->fabric, k, idx) ? "down" : "active";
+      return true;
+    default:
+      *state = "active";
+      return true;
+    }
+}
+
+uint32_t
+world_healthy_gpus (const World *w)
+{
+  return w->healthy_gpus;
+}
+
+uint32_t
+world_running_jobs (const World *w)
+{
+  return sched_running_count (w->sched);
+}
+
+double
+world_job_progress (const World *w, const char *job)
+{
+  for (guint i = 0; i < w->jobs->len; i++)
+    {
+      Job *j = g_ptr_array_index (w->jobs, i);
+      if (strcmp (j->name, job) == 0)
+        return isfinite (j->work_h) && j->work_h > 0 ? j->saved_h / j->work_h : NAN;
+    }
+  return NAN;
+}

@@ -212,6 +212,8 @@ void world_at (World *w, SimTime when, uint64_t cb);
 void world_every (World *w, SimTime first, SimTime period, uint64_t cb);
 /* A line in the run's notes (notes.txt), prefixed with simulated time. */
 void world_note (World *w, const char *text);
+/* Everything noted so far (notes.txt). */
+const char *world_notes (const World *w);
 
 /* Read-only queries for scripts. */
 bool world_component_state (World *w, const char *name, const char **state,
