@@ -1,9 +1,65 @@
-/* cli/cmd_compare.c - `faultline compare`. (being written) */
+/* cli/cmd_compare.c - `faultline compare BASELINE CANDIDATE`: prints the
+ * metric table (or JSON) of lib/compare.h and exits 0 (no regression),
+ * 1 (a regression beyond tolerance) or 2 (bad input). No logic of its own. */
 #include "cli.h"
+
+#include <stdio.h>
+
+#include "compare.h"
 
 int
 cmd_compare (int argc, char **argv)
 {
-  cli_error ("compare", "not implemented yet");
-  return FL_EXIT_INTERNAL;
+  g_auto (GStrv) tolerances = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "tolerance", 't', 0, G_OPTION_ARG_STRING_ARRAY, &tolerances,
+      "allowed worsening of METRIC, in % of the baseline (repeatable)",
+      "METRIC=PCT" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      "print the comparison as JSON instead of a table", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr (GOptionContext) ctx = cli_context (
+    "compare", "BASELINE CANDIDATE",
+    "Compares two runs (summary.json files or run folders) metric by metric.",
+    "Exit status: 0 no regression beyond tolerance, 1 a regression,\n"
+    "2 bad input. Default tolerances and the replica (Welch) rule:\n"
+    "docs/ci.md.\n\n"
+    "Example:\n"
+    "  faultline compare results/main results/pr --tolerance ettr=0.5\n");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!cli_parse (ctx, "compare", &argc, &argv))
+    return FL_EXIT_USAGE;
+  if (argc != 3)
+    {
+      cli_error ("compare", "expected BASELINE and CANDIDATE, got %d "
+                 "argument%s (see 'faultline compare --help')", argc - 1,
+                 argc - 1 == 1 ? "" : "s");
+      return FL_EXIT_USAGE;
+    }
+  g_autoptr (GError) error = NULL;
+  CompareOptions *opt = compare_options_new ();
+  for (size_t i = 0; tolerances != NULL && tolerances[i] != NULL; i++)
+    if (!compare_options_set_tolerance (opt, tolerances[i], &error))
+      {
+        cli_error ("compare", "%s", error->message);
+        compare_options_free (opt);
+        return FL_EXIT_USAGE;
+      }
+  Comparison *cmp = compare_files (argv[1], argv[2], opt, &error);
+  compare_options_free (opt);
+  if (cmp == NULL)
+    {
+      cli_error ("compare", "%s", error->message);
+      return FL_EXIT_USAGE;
+    }
+  g_autofree char *text = json ? compare_format_json (cmp)
+                               : compare_format_table (cmp);
+  fputs (text, stdout);
+  int status = cmp->regression ? FL_EXIT_REGRESSION : FL_EXIT_OK;
+  compare_free (cmp);
+  if (fflush (stdout) != 0)
+    return FL_EXIT_INTERNAL;
+  return status;
 }

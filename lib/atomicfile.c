@@ -1,2 +1,370 @@
-/* lib/atomicfile.c - (being written) */
-#include "faultline.h"
+/* lib/atomicfile.c - temp file + fsync + rename, and staged run folders.
+ * See atomicfile.h for the exact guarantee. POSIX only (rename, fsync);
+ * not a lock: two runs writing the same folder each stay whole per file,
+ * and the last commit wins. */
+#include "atomicfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+G_DEFINE_QUARK (faultline-atomicfile-error-quark, atomicfile_error)
+
+struct AtomicFile
+{
+  char *path;
+  char *tmp;
+  FILE *fp;
+};
+
+struct AtomicDir
+{
+  char *dir;
+  char *staging;
+};
+
+static bool
+atomicfile_fail (GError **error, int err, const char *what, const char *path)
+{
+  g_set_error (error, ATOMICFILE_ERROR, ATOMICFILE_ERROR_IO,
+               "%s '%s': %s", what, path, g_strerror (err));
+  return false;
+}
+
+/* fsyncs a directory so a rename in it is durable. Errors are ignored:
+ * some file systems refuse fsync on directories. */
+static void
+atomicfile_sync_dir (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY);
+  if (fd >= 0)
+    {
+      (void) fsync (fd);
+      close (fd);
+    }
+}
+
+static void
+atomicfile_sync_parent (const char *path)
+{
+  g_autofree char *parent = g_path_get_dirname (path);
+  atomicfile_sync_dir (parent);
+}
+
+/* ---- single files ---- */
+
+AtomicFile *
+atomicfile_open (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_autofree char *tmp = g_strdup_printf ("%s.tmp.%ld", path,
+                                          (long) getpid ());
+  int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      atomicfile_fail (error, errno, "cannot create", tmp);
+      return NULL;
+    }
+  FILE *fp = fdopen (fd, "w");
+  if (fp == NULL)
+    {
+      int err = errno;
+      close (fd);
+      unlink (tmp);
+      atomicfile_fail (error, err, "cannot open", tmp);
+      return NULL;
+    }
+  AtomicFile *af = g_new0 (AtomicFile, 1);
+  af->path = g_strdup (path);
+  af->tmp = g_steal_pointer (&tmp);
+  af->fp = fp;
+  return af;
+}
+
+FILE *
+atomicfile_stream (AtomicFile *af)
+{
+  g_return_val_if_fail (af != NULL, NULL);
+  return af->fp;
+}
+
+const char *
+atomicfile_path (const AtomicFile *af)
+{
+  g_return_val_if_fail (af != NULL, NULL);
+  return af->path;
+}
+
+bool
+atomicfile_append (AtomicFile *af, const void *data, size_t len,
+                   GError **error)
+{
+  g_return_val_if_fail (af != NULL, false);
+  g_return_val_if_fail (data != NULL || len == 0, false);
+  if (len > 0 && fwrite (data, 1, len, af->fp) != len)
+    return atomicfile_fail (error, errno, "cannot write", af->tmp);
+  return true;
+}
+
+static void
+atomicfile_destroy (AtomicFile *af)
+{
+  g_free (af->path);
+  g_free (af->tmp);
+  g_free (af);
+}
+
+void
+atomicfile_abort (AtomicFile *af)
+{
+  if (af == NULL)
+    return;
+  if (af->fp != NULL)
+    fclose (af->fp);
+  unlink (af->tmp);
+  atomicfile_destroy (af);
+}
+
+bool
+atomicfile_commit (AtomicFile *af, GError **error)
+{
+  g_return_val_if_fail (af != NULL, false);
+  FILE *fp = g_steal_pointer (&af->fp);
+  int err = 0;
+  const char *what = NULL;
+  if (fflush (fp) != 0 || ferror (fp))
+    err = errno ? errno : EIO, what = "cannot write";
+  else if (fsync (fileno (fp)) != 0)
+    err = errno, what = "cannot fsync";
+  if (fclose (fp) != 0 && what == NULL)
+    err = errno, what = "cannot close";
+  if (what == NULL && rename (af->tmp, af->path) != 0)
+    err = errno, what = "cannot rename into place";
+  if (what != NULL)
+    {
+      atomicfile_fail (error, err, what, af->path);
+      unlink (af->tmp);
+      atomicfile_destroy (af);
+      return false;
+    }
+  atomicfile_sync_parent (af->path);
+  atomicfile_destroy (af);
+  return true;
+}
+
+bool
+atomicfile_write (const char *path, const void *data, size_t len,
+                  GError **error)
+{
+  g_return_val_if_fail (path != NULL, false);
+  AtomicFile *af = atomicfile_open (path, error);
+  if (af == NULL)
+    return false;
+  if (!atomicfile_append (af, data, len, error))
+    {
+      atomicfile_abort (af);
+      return false;
+    }
+  return atomicfile_commit (af, error);
+}
+
+/* ---- run folders ---- */
+
+/* Removes dir and everything under it. Best effort. */
+static void
+atomicfile_rm_rf (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  if (d != NULL)
+    {
+      const char *name;
+      while ((name = g_dir_read_name (d)) != NULL)
+        {
+          g_autofree char *p = g_build_filename (dir, name, NULL);
+          if (g_file_test (p, G_FILE_TEST_IS_DIR)
+              && !g_file_test (p, G_FILE_TEST_IS_SYMLINK))
+            atomicfile_rm_rf (p);
+          else
+            unlink (p);
+        }
+      g_dir_close (d);
+    }
+  rmdir (dir);
+}
+
+/* Removes "<dir>.partial-<pid>" folders left by killed runs. */
+static void
+atomicfile_remove_stale (const char *dir)
+{
+  g_autofree char *parent = g_path_get_dirname (dir);
+  g_autofree char *base = g_path_get_basename (dir);
+  g_autofree char *prefix = g_strconcat (base, ".partial-", NULL);
+  GDir *d = g_dir_open (parent, 0, NULL);
+  if (d == NULL)
+    return;
+  const char *name;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      if (!g_str_has_prefix (name, prefix))
+        continue;
+      const char *num = name + strlen (prefix);
+      guint64 pid;
+      if (!g_ascii_string_to_unsigned (num, 10, 1, G_MAXINT32, &pid, NULL))
+        continue;
+      if ((pid_t) pid == getpid ()
+          || kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
+        continue; /* ours, or a live process (or one we may not signal) */
+      g_autofree char *p = g_build_filename (parent, name, NULL);
+      atomicfile_rm_rf (p);
+    }
+  g_dir_close (d);
+}
+
+AtomicDir *
+atomicfile_dir_begin (const char *dir, GError **error)
+{
+  g_return_val_if_fail (dir != NULL && *dir != '\0', NULL);
+  g_autofree char *clean = g_strdup (dir);
+  /* "out/" and "out" are the same folder. */
+  size_t n = strlen (clean);
+  while (n > 1 && clean[n - 1] == '/')
+    clean[--n] = '\0';
+  if (g_file_test (clean, G_FILE_TEST_EXISTS)
+      && !g_file_test (clean, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, ATOMICFILE_ERROR, ATOMICFILE_ERROR_IO,
+                   "output folder '%s' exists and is not a directory: "
+                   "choose another -o", clean);
+      return NULL;
+    }
+  g_autofree char *parent = g_path_get_dirname (clean);
+  if (g_mkdir_with_parents (parent, 0755) != 0)
+    {
+      atomicfile_fail (error, errno, "cannot create folder", parent);
+      return NULL;
+    }
+  atomicfile_remove_stale (clean);
+  g_autofree char *staging = g_strdup_printf ("%s.partial-%ld", clean,
+                                              (long) getpid ());
+  atomicfile_rm_rf (staging); /* left by an earlier AtomicDir of ours */
+  if (mkdir (staging, 0755) != 0)
+    {
+      atomicfile_fail (error, errno, "cannot create folder", staging);
+      return NULL;
+    }
+  AtomicDir *d = g_new0 (AtomicDir, 1);
+  d->dir = g_steal_pointer (&clean);
+  d->staging = g_steal_pointer (&staging);
+  return d;
+}
+
+const char *
+atomicfile_dir_staging (const AtomicDir *d)
+{
+  g_return_val_if_fail (d != NULL, NULL);
+  return d->staging;
+}
+
+static void
+atomicfile_dir_destroy (AtomicDir *d)
+{
+  g_free (d->dir);
+  g_free (d->staging);
+  g_free (d);
+}
+
+void
+atomicfile_dir_abort (AtomicDir *d)
+{
+  if (d == NULL)
+    return;
+  atomicfile_rm_rf (d->staging);
+  atomicfile_dir_destroy (d);
+}
+
+static bool
+atomicfile_merge (const char *src, const char *dst, bool top,
+                  GError **error);
+
+/* Moves src/name over dst/name: a file by one rename, a folder by rename
+ * when dst has none, else by merging. */
+static bool
+atomicfile_move (const char *src, const char *dst, const char *name,
+                 GError **error)
+{
+  g_autofree char *from = g_build_filename (src, name, NULL);
+  g_autofree char *to = g_build_filename (dst, name, NULL);
+  if (g_file_test (from, G_FILE_TEST_IS_DIR)
+      && g_file_test (to, G_FILE_TEST_IS_DIR))
+    {
+      if (!atomicfile_merge (from, to, false, error))
+        return false;
+      rmdir (from);
+      return true;
+    }
+  if (rename (from, to) != 0)
+    return atomicfile_fail (error, errno, "cannot rename into place", to);
+  return true;
+}
+
+static bool
+atomicfile_merge (const char *src, const char *dst, bool top, GError **error)
+{
+  GError *local = NULL;
+  GDir *d = g_dir_open (src, 0, &local);
+  if (d == NULL)
+    {
+      g_propagate_error (error, local);
+      return false;
+    }
+  /* Collect first: renaming while reading a directory is unspecified. */
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_dir_close (d);
+  bool have_summary = false;
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *n = names->pdata[i];
+      if (top && strcmp (n, "summary.json") == 0)
+        {
+          have_summary = true;
+          continue;
+        }
+      if (!atomicfile_move (src, dst, n, error))
+        return false;
+    }
+  if (have_summary && !atomicfile_move (src, dst, "summary.json", error))
+    return false;
+  return true;
+}
+
+bool
+atomicfile_dir_commit (AtomicDir *d, GError **error)
+{
+  g_return_val_if_fail (d != NULL, false);
+  bool ok;
+  if (!g_file_test (d->dir, G_FILE_TEST_EXISTS))
+    {
+      ok = rename (d->staging, d->dir) == 0;
+      if (!ok)
+        atomicfile_fail (error, errno, "cannot rename into place", d->dir);
+    }
+  else
+    {
+      ok = atomicfile_merge (d->staging, d->dir, true, error);
+      if (ok)
+        atomicfile_sync_dir (d->dir);
+    }
+  if (ok)
+    atomicfile_sync_parent (d->dir);
+  atomicfile_rm_rf (d->staging); /* no-op after a whole rename */
+  atomicfile_dir_destroy (d);
+  return ok;
+}

@@ -1,2 +1,75 @@
-/* lib/atomicfile.h - (being written) */
+/* lib/atomicfile.h - files and run folders that appear whole or not at all.
+ *
+ * Every output of a run goes through here. A file is written to
+ * "<path>.tmp.<pid>", flushed, fsync'ed and renamed over <path>; rename(2)
+ * within one file system is atomic, so a reader (or a run killed with
+ * SIGKILL at any instant) sees either the previous complete file or the new
+ * complete file, never a prefix. The directory is fsync'ed after the rename
+ * so the new name survives a power loss too.
+ *
+ * A run folder is produced in a staging directory "<dir>.partial-<pid>" next
+ * to <dir> and moved into place by atomicfile_dir_commit():
+ *  - <dir> absent: the staging directory is renamed to <dir> (one atomic
+ *    step: the folder appears complete or not at all);
+ *  - <dir> present: each staged file is renamed over its namesake in <dir>,
+ *    summary.json last. Each file is replaced atomically; files of the
+ *    previous run that the new run did not write are left as they were. A
+ *    run killed during this loop leaves a mix of complete old and complete
+ *    new files (never a half file), and a summary.json that is still the old
+ *    one, so summary.json marks a finished run.
+ * A killed run leaves its "<dir>.partial-<pid>" behind; the next
+ * atomicfile_dir_begin() for the same <dir> removes stale ones whose process
+ * is gone. Not thread-safe per object; distinct objects are independent. */
 #pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#define ATOMICFILE_ERROR (atomicfile_error_quark ())
+GQuark atomicfile_error_quark (void);
+typedef enum
+{
+  ATOMICFILE_ERROR_IO, /* open/write/fsync/rename failed: message has errno */
+} AtomicFileError;
+
+/* Writes len bytes of data to path atomically. */
+bool atomicfile_write (const char *path, const void *data, size_t len,
+                       GError **error);
+
+/* ---- streaming: open, write, then commit or abort ---- */
+
+typedef struct AtomicFile AtomicFile;
+
+/* Creates "<path>.tmp.<pid>". Returns: (transfer full) or NULL with error. */
+AtomicFile *atomicfile_open (const char *path, GError **error);
+/* The stdio stream of the temporary file, for fprintf and friends.
+ * Returns: (transfer none). Write errors are reported by commit. */
+FILE *atomicfile_stream (AtomicFile *af);
+/* Appends len bytes; false with error on a write error. */
+bool atomicfile_append (AtomicFile *af, const void *data, size_t len,
+                        GError **error);
+/* Flushes, fsyncs and renames into place; frees af in every case. On
+ * failure the temporary file is removed and <path> is unchanged. */
+bool atomicfile_commit (AtomicFile *af, GError **error);
+/* Removes the temporary file and frees af; <path> is unchanged. NULL is a
+ * no-op. */
+void atomicfile_abort (AtomicFile *af);
+const char *atomicfile_path (const AtomicFile *af); /* the final path */
+
+/* ---- run folders ---- */
+
+typedef struct AtomicDir AtomicDir;
+
+/* Creates the staging directory "<dir>.partial-<pid>" (and the parents of
+ * <dir>). Fails when <dir> exists and is not a directory. Returns:
+ * (transfer full) or NULL with error. */
+AtomicDir *atomicfile_dir_begin (const char *dir, GError **error);
+/* The staging directory to write into. Returns: (transfer none). */
+const char *atomicfile_dir_staging (const AtomicDir *d);
+/* Moves the staged files into <dir> (see the top of this file) and frees d
+ * in every case. */
+bool atomicfile_dir_commit (AtomicDir *d, GError **error);
+/* Removes the staging directory and its files (not subdirectories of
+ * subdirectories) and frees d. <dir> is unchanged. NULL is a no-op. */
+void atomicfile_dir_abort (AtomicDir *d);

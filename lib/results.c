@@ -1,2 +1,881 @@
-/* lib/results.c - (being written) */
-#include "faultline.h"
+/* lib/results.c - summary.json, the CSV tables, events.jsonl and the
+ * Chrome/Perfetto trace of a run. See results.h and docs/results.md.
+ *
+ * Formatting only: no metric is computed here. Output is deterministic
+ * (fixed key order, fixed number format) except wall_seconds when asked. */
+#include "results.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include "atomicfile.h"
+
+G_DEFINE_QUARK (faultline-results-error-quark, results_error)
+
+/* ---- numbers and JSON text ---- */
+
+const char *
+results_format_double (double v, char *buf, size_t len)
+{
+  g_return_val_if_fail (buf != NULL && len >= 32, NULL);
+  if (!isfinite (v))
+    {
+      buf[0] = '\0';
+      return buf;
+    }
+  static const char *const fmts[] = { "%.15g", "%.16g", "%.17g" };
+  for (size_t i = 0; i < G_N_ELEMENTS (fmts); i++)
+    {
+      g_ascii_formatd (buf, (int) len, fmts[i], v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  return buf;
+}
+
+static void
+results_json_escape (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+    switch (*p)
+      {
+      case '"': g_string_append (out, "\\\""); break;
+      case '\\': g_string_append (out, "\\\\"); break;
+      case '\n': g_string_append (out, "\\n"); break;
+      case '\r': g_string_append (out, "\\r"); break;
+      case '\t': g_string_append (out, "\\t"); break;
+      default:
+        if (*p < 0x20)
+          g_string_append_printf (out, "\\u%04x", *p);
+        else
+          g_string_append_c (out, (char) *p);
+      }
+  g_string_append_c (out, '"');
+}
+
+static void
+results_json_number (GString *out, double v)
+{
+  char buf[40];
+  if (!isfinite (v))
+    g_string_append (out, "null");
+  else
+    g_string_append (out, results_format_double (v, buf, sizeof buf));
+}
+
+static void
+results_json_indent (GString *out, bool pretty, int depth)
+{
+  if (!pretty)
+    return;
+  g_string_append_c (out, '\n');
+  for (int i = 0; i < depth; i++)
+    g_string_append (out, "  ");
+}
+
+static void
+results_json_node (GString *out, JsonNode *node, bool pretty, int depth)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_NULL:
+      g_string_append (out, "null");
+      break;
+    case JSON_NODE_VALUE:
+      {
+        GType t = json_node_get_value_type (node);
+        if (t == G_TYPE_INT64)
+          g_string_append_printf (out, "%" G_GINT64_FORMAT,
+                                  json_node_get_int (node));
+        else if (t == G_TYPE_DOUBLE)
+          results_json_number (out, json_node_get_double (node));
+        else if (t == G_TYPE_BOOLEAN)
+          g_string_append (out, json_node_get_boolean (node) ? "true"
+                                                             : "false");
+        else
+          results_json_escape (out, json_node_get_string (node));
+        break;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *a = json_node_get_array (node);
+        guint n = json_array_get_length (a);
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < n; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            results_json_indent (out, pretty, depth + 1);
+            results_json_node (out, json_array_get_element (a, i), pretty,
+                               depth + 1);
+          }
+        if (n > 0)
+          results_json_indent (out, pretty, depth);
+        g_string_append_c (out, ']');
+        break;
+      }
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *o = json_node_get_object (node);
+        GList *names = json_object_get_members (o); /* insertion order */
+        g_string_append_c (out, '{');
+        for (GList *l = names; l != NULL; l = l->next)
+          {
+            if (l != names)
+              g_string_append_c (out, ',');
+            results_json_indent (out, pretty, depth + 1);
+            results_json_escape (out, l->data);
+            g_string_append (out, pretty ? ": " : ":");
+            results_json_node (out, json_object_get_member (o, l->data),
+                               pretty, depth + 1);
+          }
+        if (names != NULL)
+          results_json_indent (out, pretty, depth);
+        g_string_append_c (out, '}');
+        g_list_free (names);
+        break;
+      }
+    }
+}
+
+char *
+results_json_to_string (JsonNode *node, bool pretty)
+{
+  g_return_val_if_fail (node != NULL, NULL);
+  GString *out = g_string_new (NULL);
+  results_json_node (out, node, pretty, 0);
+  if (pretty)
+    g_string_append_c (out, '\n');
+  return g_string_free (out, FALSE);
+}
+
+/* ---- summary.json ---- */
+
+static void
+results_add_num (JsonBuilder *b, const char *name, double v)
+{
+  json_builder_set_member_name (b, name);
+  if (isfinite (v))
+    json_builder_add_double_value (b, v);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+results_add_int (JsonBuilder *b, const char *name, uint64_t v)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, (gint64) MIN (v, (uint64_t) G_MAXINT64));
+}
+
+static void
+results_add_causes (JsonBuilder *b, const char *name, const GArray *causes)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_object (b);
+  for (guint i = 0; causes != NULL && i < causes->len; i++)
+    {
+      const MetricsCause *c = &g_array_index (causes, MetricsCause, i);
+      results_add_int (b, c->cause, c->count);
+    }
+  json_builder_end_object (b);
+}
+
+char *
+results_summary_json (const ResultsRunInfo *info, const Metrics *m,
+                      GError **error)
+{
+  g_return_val_if_fail (info != NULL, NULL);
+  g_return_val_if_fail (m != NULL, NULL);
+  g_return_val_if_fail (info->n_params == 0 || info->params != NULL, NULL);
+  if (info->seed > (uint64_t) G_MAXINT64)
+    {
+      g_set_error (error, RESULTS_ERROR, RESULTS_ERROR_INVALID,
+                   "seed %" PRIu64 " is above %" G_GINT64_FORMAT
+                   " and cannot be written to summary.json: use a smaller "
+                   "--seed", info->seed, G_MAXINT64);
+      return NULL;
+    }
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "faultline_version");
+  json_builder_add_string_value (b, info->faultline_version
+                                    ? info->faultline_version : "");
+  json_builder_set_member_name (b, "scenario");
+  json_builder_add_string_value (b, info->scenario ? info->scenario : "");
+  results_add_int (b, "seed", info->seed);
+  json_builder_set_member_name (b, "params");
+  json_builder_begin_object (b);
+  for (size_t i = 0; i < info->n_params; i++)
+    {
+      const ResultsParam *p = &info->params[i];
+      GError *local = NULL;
+      JsonNode *v = p->json ? json_from_string (p->json, &local) : NULL;
+      if (v == NULL)
+        {
+          g_set_error (error, RESULTS_ERROR, RESULTS_ERROR_INVALID,
+                       "param '%s': value '%s' is not JSON text (%s)",
+                       p->name ? p->name : "", p->json ? p->json : "(null)",
+                       local ? local->message : "empty");
+          g_clear_error (&local);
+          return NULL;
+        }
+      json_builder_set_member_name (b, p->name ? p->name : "");
+      json_builder_add_value (b, v); /* takes v */
+    }
+  json_builder_end_object (b);
+  results_add_num (b, "sim_hours", m->sim_hours);
+  json_builder_set_member_name (b, "cluster");
+  json_builder_begin_object (b);
+  results_add_int (b, "nodes", m->nodes);
+  results_add_int (b, "gpus", m->gpus);
+  results_add_int (b, "switches", m->switches);
+  results_add_int (b, "links", m->links);
+  json_builder_end_object (b);
+  results_add_int (b, "events", m->events);
+  results_add_num (b, "wall_seconds",
+                   info->write_wall_seconds ? m->wall_seconds : NAN);
+  json_builder_set_member_name (b, "metrics");
+  json_builder_begin_object (b);
+  results_add_num (b, "ettr", m->ettr);
+  results_add_num (b, "goodput", m->goodput);
+  results_add_num (b, "gpu_availability", m->gpu_availability);
+  results_add_int (b, "interruptions", m->interruptions);
+  results_add_causes (b, "interruptions_by_cause", m->interruptions_by_cause);
+  results_add_num (b, "mtti_hours", m->mtti_hours);
+  results_add_num (b, "mttr_hours", m->mttr_hours);
+  results_add_num (b, "lost_gpu_hours", m->lost_gpu_hours);
+  results_add_int (b, "jobs_completed", m->jobs_completed);
+  results_add_num (b, "queue_wait_hours_p50", m->queue_wait_hours_p50);
+  results_add_num (b, "queue_wait_hours_p99", m->queue_wait_hours_p99);
+  results_add_num (b, "detection_latency_minutes_p50",
+                   m->detection_latency_minutes_p50);
+  results_add_int (b, "failures", m->failures);
+  results_add_causes (b, "failures_by_cause", m->failures_by_cause);
+  results_add_int (b, "jobs_submitted", m->jobs_submitted);
+  results_add_num (b, "spares_exhausted_hours", m->spares_exhausted_hours);
+  results_add_num (b, "fabric_slowdown_gpu_hours",
+                   m->fabric_slowdown_gpu_hours);
+  results_add_int (b, "policy_actions", m->policy_actions);
+  results_add_int (b, "tickets", m->tickets);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  return results_json_to_string (root, true);
+}
+
+/* ---- CSV tables (RFC 4180 quoting, LF line ends) ---- */
+
+static void
+results_csv_str (GString *out, const char *s)
+{
+  if (s == NULL)
+    s = "";
+  if (strpbrk (s, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, s);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = s; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+results_csv_num (GString *out, double v)
+{
+  char buf[40];
+  g_string_append (out, results_format_double (v, buf, sizeof buf));
+}
+
+static void
+results_csv_u (GString *out, uint64_t v)
+{
+  g_string_append_printf (out, "%" PRIu64, v);
+}
+
+static bool
+results_save (const char *dir, const char *name, GString *text,
+              GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  GError *local = NULL;
+  bool ok = atomicfile_write (path, text->str, text->len, &local);
+  if (!ok)
+    {
+      g_set_error (error, RESULTS_ERROR, RESULTS_ERROR_IO, "%s",
+                   local->message);
+      g_error_free (local);
+    }
+  g_string_free (text, TRUE);
+  return ok;
+}
+
+static GString *
+results_timeseries_csv (const Metrics *m)
+{
+  GString *o = g_string_new ("t_h,healthy_gpus");
+  for (int s = 0; s < METRICS_NODE_STATES; s++)
+    g_string_append_printf (o, ",%s", metrics_node_state_names[s]);
+  g_string_append (o, ",running_jobs,queued_jobs,spares_free,fabric_bw_lost,"
+                      "main_job_progress,main_job_ettr\n");
+  for (guint i = 0; m->timeseries != NULL && i < m->timeseries->len; i++)
+    {
+      const MetricsSample *r = &g_array_index (m->timeseries,
+                                               MetricsSample, i);
+      results_csv_num (o, r->t_h);
+      g_string_append_c (o, ',');
+      results_csv_u (o, r->healthy_gpus);
+      for (int s = 0; s < METRICS_NODE_STATES; s++)
+        {
+          g_string_append_c (o, ',');
+          results_csv_u (o, r->nodes[s]);
+        }
+      g_string_append_c (o, ',');
+      results_csv_u (o, r->running_jobs);
+      g_string_append_c (o, ',');
+      results_csv_u (o, r->queued_jobs);
+      g_string_append_c (o, ',');
+      results_csv_u (o, r->spares_free);
+      g_string_append_c (o, ',');
+      results_csv_num (o, r->fabric_bw_lost);
+      g_string_append_c (o, ',');
+      results_csv_num (o, r->main_job_progress);
+      g_string_append_c (o, ',');
+      results_csv_num (o, r->main_job_ettr);
+      g_string_append_c (o, '\n');
+    }
+  return o;
+}
+
+static GString *
+results_interruptions_csv (const Metrics *m)
+{
+  GString *o = g_string_new ("t_h,job,component,cause,mode,lost_gpu_hours,"
+                             "detect_minutes\n");
+  for (guint i = 0; m->interruption_rows != NULL
+                    && i < m->interruption_rows->len; i++)
+    {
+      const MetricsInterruption *r
+        = &g_array_index (m->interruption_rows, MetricsInterruption, i);
+      results_csv_num (o, r->t_h);
+      g_string_append_c (o, ',');
+      results_csv_str (o, r->job);
+      g_string_append_c (o, ',');
+      results_csv_str (o, r->component);
+      g_string_append_c (o, ',');
+      results_csv_str (o, r->cause);
+      g_string_append_c (o, ',');
+      results_csv_str (o, r->mode);
+      g_string_append_c (o, ',');
+      results_csv_num (o, r->lost_gpu_hours);
+      g_string_append_c (o, ',');
+      results_csv_num (o, r->detect_minutes);
+      g_string_append_c (o, '\n');
+    }
+  return o;
+}
+
+static GString *
+results_jobs_csv (const Metrics *m)
+{
+  GString *o = g_string_new ("name,id,nodes,gpus,submit_h,first_start_h,"
+                             "end_h,work_h,productive_h,lost_h,restart_h,"
+                             "checkpoint_h,queue_h,slowdown_h,interruptions,"
+                             "preemptions,completed,ettr\n");
+  for (guint i = 0; m->job_rows != NULL && i < m->job_rows->len; i++)
+    {
+      const MetricsJob *j = &g_array_index (m->job_rows, MetricsJob, i);
+      results_csv_str (o, j->name);
+      g_string_append_printf (o, ",%" PRIu32 ",%" PRIu32 ",%" PRIu32,
+                              j->id, j->nodes, j->gpus);
+      const double h[] = { j->submit_h, j->first_start_h, j->end_h,
+                           j->work_h, j->productive_h, j->lost_h,
+                           j->restart_h, j->checkpoint_h, j->queue_h,
+                           j->slowdown_h };
+      for (size_t k = 0; k < G_N_ELEMENTS (h); k++)
+        {
+          g_string_append_c (o, ',');
+          results_csv_num (o, h[k]);
+        }
+      g_string_append_printf (o, ",%" PRIu32 ",%" PRIu32 ",%d,",
+                              j->interruptions, j->preemptions,
+                              j->completed ? 1 : 0);
+      results_csv_num (o, j->ettr);
+      g_string_append_c (o, '\n');
+    }
+  return o;
+}
+
+static GString *
+results_causes_csv (const Metrics *m)
+{
+  GString *o = g_string_new ("cause,count\n");
+  for (guint i = 0; m->interruptions_by_cause != NULL
+                    && i < m->interruptions_by_cause->len; i++)
+    {
+      const MetricsCause *c = &g_array_index (m->interruptions_by_cause,
+                                              MetricsCause, i);
+      results_csv_str (o, c->cause);
+      g_string_append_c (o, ',');
+      results_csv_u (o, c->count);
+      g_string_append_c (o, '\n');
+    }
+  return o;
+}
+
+bool
+results_write (const char *dir, const ResultsRunInfo *info, const Metrics *m,
+               GError **error)
+{
+  g_return_val_if_fail (dir != NULL, false);
+  g_return_val_if_fail (info != NULL, false);
+  g_return_val_if_fail (m != NULL, false);
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      g_set_error (error, RESULTS_ERROR, RESULTS_ERROR_IO,
+                   "cannot create folder '%s': %s", dir, g_strerror (errno));
+      return false;
+    }
+  g_autofree char *summary = results_summary_json (info, m, error);
+  if (summary == NULL)
+    return false;
+  /* The tables first, summary.json last: its presence marks a whole run. */
+  return results_save (dir, "timeseries.csv", results_timeseries_csv (m),
+                       error)
+         && results_save (dir, "interruptions.csv",
+                          results_interruptions_csv (m), error)
+         && results_save (dir, "jobs.csv", results_jobs_csv (m), error)
+         && results_save (dir, "interruptions_by_cause.csv",
+                          results_causes_csv (m), error)
+         && results_save (dir, "summary.json", g_string_new (summary),
+                          error);
+}
+
+/* ---- events.jsonl ---- */
+
+/* The names of world_event_kind_name(), repeated here so this file does not
+ * depend on world.c being linked (a test links results.c alone). */
+static const char *const results_event_names[WEV_COUNT] = {
+  "component_failed", "component_repaired", "node_failed", "node_state",
+  "link_state", "policy_action", "job_submitted", "job_started",
+  "job_interrupted", "job_preempted", "job_completed", "job_checkpoint",
+  "fabric_degraded",
+};
+
+static const char *
+results_event_name (WorldEventKind k)
+{
+  return (unsigned) k < WEV_COUNT ? results_event_names[k] : "unknown";
+}
+
+struct ResultsEvents
+{
+  AtomicFile *file;
+  GString *line;
+};
+
+ResultsEvents *
+results_events_open (const char *dir, GError **error)
+{
+  g_return_val_if_fail (dir != NULL, NULL);
+  g_autofree char *path = g_build_filename (dir, "events.jsonl", NULL);
+  AtomicFile *af = atomicfile_open (path, error);
+  if (af == NULL)
+    return NULL;
+  ResultsEvents *e = g_new0 (ResultsEvents, 1);
+  e->file = af;
+  e->line = g_string_sized_new (256);
+  return e;
+}
+
+static void
+results_member_str (GString *o, const char *key, const char *v)
+{
+  if (v == NULL)
+    return;
+  g_string_append_printf (o, ",\"%s\":", key);
+  results_json_escape (o, v);
+}
+
+static void
+results_member_num (GString *o, const char *key, double v)
+{
+  g_string_append_printf (o, ",\"%s\":", key);
+  results_json_number (o, v);
+}
+
+void
+results_events_listener (const WorldEvent *ev, void *user_data)
+{
+  ResultsEvents *e = user_data;
+  g_return_if_fail (ev != NULL && e != NULL);
+  GString *o = e->line;
+  char t[64];
+  g_string_truncate (o, 0);
+  g_string_append (o, "{\"time_s\":");
+  results_json_number (o, simtime_to_s (ev->time));
+  results_member_str (o, "t", simtime_format (ev->time, t, sizeof t));
+  results_member_str (o, "event", results_event_name (ev->kind));
+  results_member_str (o, "component", ev->component);
+  results_member_str (o, "job", ev->job);
+  results_member_str (o, "mode", ev->mode);
+  results_member_str (o, "cause", ev->cause);
+  results_member_str (o, "detail", ev->detail);
+  results_member_str (o, "reason", ev->reason);
+  if (ev->xid != 0)
+    g_string_append_printf (o, ",\"xid\":%" PRId32, ev->xid);
+  if (ev->node >= 0)
+    g_string_append_printf (o, ",\"node\":%" PRId32, ev->node);
+  if (ev->port >= 0)
+    g_string_append_printf (o, ",\"port\":%" PRId32, ev->port);
+  if (ev->kind == WEV_NODE_STATE || ev->kind == WEV_LINK_STATE)
+    g_string_append_printf (o, ",\"old_state\":%" PRId32
+                            ",\"new_state\":%" PRId32,
+                            ev->old_state, ev->new_state);
+  if (ev->kind == WEV_JOB_INTERRUPTED || ev->lost_gpu_hours != 0)
+    results_member_num (o, "lost_gpu_hours", ev->lost_gpu_hours);
+  if (ev->kind == WEV_JOB_STARTED || ev->kind == WEV_FABRIC_DEGRADED
+      || ev->value != 0)
+    results_member_num (o, "value", ev->value);
+  g_string_append (o, "}\n");
+  /* A write error sets the stream's error flag; commit reports it. */
+  fwrite (o->str, 1, o->len, atomicfile_stream (e->file));
+}
+
+static void
+results_events_destroy (ResultsEvents *e)
+{
+  g_string_free (e->line, TRUE);
+  g_free (e);
+}
+
+bool
+results_events_close (ResultsEvents *e, GError **error)
+{
+  g_return_val_if_fail (e != NULL, false);
+  GError *local = NULL;
+  bool ok = atomicfile_commit (g_steal_pointer (&e->file), &local);
+  if (!ok)
+    {
+      g_set_error (error, RESULTS_ERROR, RESULTS_ERROR_IO, "%s",
+                   local->message);
+      g_error_free (local);
+    }
+  results_events_destroy (e);
+  return ok;
+}
+
+void
+results_events_abort (ResultsEvents *e)
+{
+  if (e == NULL)
+    return;
+  atomicfile_abort (g_steal_pointer (&e->file));
+  results_events_destroy (e);
+}
+
+/* ---- trace.json (Chrome trace-event format, read by Perfetto) ----
+ *
+ * pid 1 "nodes": one track per node; an "X" span per non-healthy state
+ *   (healthy is the absence of a span), instants for policy actions;
+ * pid 2 "jobs": one track per job; an "X" span from each start to the
+ *   interruption, preemption or completion that ended it;
+ * pid 3 "failures": an instant per component or node failure;
+ * pid 4 "fabric": a counter of the uplink bandwidth lost.
+ * Timestamps are microseconds of simulated time (the format's unit). */
+
+enum { TRACE_NODES = 1, TRACE_JOBS = 2, TRACE_FAILURES = 3, TRACE_FABRIC = 4 };
+
+typedef struct
+{
+  int tid;
+  char *open;     /* state (nodes) or "running" (jobs), NULL when closed */
+  SimTime since;
+} ResultsTrack;
+
+struct ResultsTrace
+{
+  AtomicFile *file;
+  GString *buf;
+  GHashTable *nodes; /* name -> ResultsTrack */
+  GHashTable *jobs;  /* name -> ResultsTrack */
+  int next_tid;
+  bool first;
+};
+
+static void
+results_track_free (gpointer p)
+{
+  ResultsTrack *t = p;
+  g_free (t->open);
+  g_free (t);
+}
+
+/* Writes one trace event from buf, comma-separated from the previous. */
+static void
+results_trace_emit (ResultsTrace *t)
+{
+  FILE *fp = atomicfile_stream (t->file);
+  if (!t->first)
+    fputs (",\n", fp);
+  t->first = false;
+  fwrite (t->buf->str, 1, t->buf->len, fp);
+  g_string_truncate (t->buf, 0);
+}
+
+static void
+results_trace_meta (ResultsTrace *t, const char *what, int pid, int tid,
+                    const char *name)
+{
+  g_string_append_printf (t->buf, "{\"name\":\"%s\",\"ph\":\"M\",\"pid\":%d,"
+                          "\"tid\":%d,\"args\":{\"name\":", what, pid, tid);
+  results_json_escape (t->buf, name);
+  g_string_append (t->buf, "}}");
+  results_trace_emit (t);
+}
+
+ResultsTrace *
+results_trace_open (const char *path, const char *title, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  AtomicFile *af = atomicfile_open (path, error);
+  if (af == NULL)
+    return NULL;
+  ResultsTrace *t = g_new0 (ResultsTrace, 1);
+  t->file = af;
+  t->buf = g_string_sized_new (256);
+  t->nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                    results_track_free);
+  t->jobs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                   results_track_free);
+  t->first = true;
+  g_string_append (t->buf, "{\"displayTimeUnit\":\"ms\",\"otherData\":"
+                           "{\"title\":");
+  results_json_escape (t->buf, title ? title : "faultline");
+  g_string_append (t->buf, "},\"traceEvents\":[\n");
+  fwrite (t->buf->str, 1, t->buf->len, atomicfile_stream (af));
+  g_string_truncate (t->buf, 0);
+  results_trace_meta (t, "process_name", TRACE_NODES, 0, "nodes");
+  results_trace_meta (t, "process_name", TRACE_JOBS, 0, "jobs");
+  results_trace_meta (t, "process_name", TRACE_FAILURES, 0, "failures");
+  results_trace_meta (t, "process_name", TRACE_FABRIC, 0, "fabric");
+  return t;
+}
+
+static ResultsTrack *
+results_trace_track (ResultsTrace *t, GHashTable *table, int pid,
+                     const char *name)
+{
+  ResultsTrack *tr = g_hash_table_lookup (table, name);
+  if (tr == NULL)
+    {
+      tr = g_new0 (ResultsTrack, 1);
+      tr->tid = ++t->next_tid;
+      g_hash_table_insert (table, g_strdup (name), tr);
+      results_trace_meta (t, "thread_name", pid, tr->tid, name);
+    }
+  return tr;
+}
+
+/* Ends the open span of tr at `end` with an "X" event. */
+static void
+results_trace_close_span (ResultsTrace *t, ResultsTrack *tr, int pid,
+                          SimTime end, const char *why, const char *cause)
+{
+  if (tr->open == NULL)
+    return;
+  g_string_append (t->buf, "{\"name\":");
+  results_json_escape (t->buf, tr->open);
+  g_string_append_printf (t->buf, ",\"ph\":\"X\",\"pid\":%d,\"tid\":%d,"
+                          "\"ts\":%" PRId64 ",\"dur\":%" PRId64,
+                          pid, tr->tid, tr->since,
+                          MAX (end - tr->since, (SimTime) 0));
+  if (why != NULL)
+    {
+      g_string_append (t->buf, ",\"args\":{\"end\":");
+      results_json_escape (t->buf, why);
+      if (cause != NULL)
+        {
+          g_string_append (t->buf, ",\"cause\":");
+          results_json_escape (t->buf, cause);
+        }
+      g_string_append_c (t->buf, '}');
+    }
+  g_string_append_c (t->buf, '}');
+  results_trace_emit (t);
+  g_clear_pointer (&tr->open, g_free);
+}
+
+static void
+results_trace_instant (ResultsTrace *t, const WorldEvent *ev, int pid,
+                       int tid, const char *scope, const char *name)
+{
+  g_string_append (t->buf, "{\"name\":");
+  results_json_escape (t->buf, name);
+  g_string_append_printf (t->buf, ",\"ph\":\"i\",\"s\":\"%s\",\"pid\":%d,"
+                          "\"tid\":%d,\"ts\":%" PRId64 ",\"args\":{"
+                          "\"event\":\"%s\"", scope, pid, tid, ev->time,
+                          results_event_name (ev->kind));
+  results_member_str (t->buf, "mode", ev->mode);
+  results_member_str (t->buf, "cause", ev->cause);
+  results_member_str (t->buf, "reason", ev->reason);
+  if (ev->xid != 0)
+    g_string_append_printf (t->buf, ",\"xid\":%" PRId32, ev->xid);
+  g_string_append (t->buf, "}}");
+  results_trace_emit (t);
+}
+
+void
+results_trace_listener (const WorldEvent *ev, void *user_data)
+{
+  ResultsTrace *t = user_data;
+  g_return_if_fail (ev != NULL && t != NULL);
+  char node_name[32];
+  const char *node = ev->component;
+  if (node == NULL)
+    {
+      g_snprintf (node_name, sizeof node_name, "node%" PRId32, ev->node);
+      node = node_name;
+    }
+  switch (ev->kind)
+    {
+    case WEV_NODE_STATE:
+      {
+        const char *state = ev->detail;
+        if (state == NULL && ev->new_state >= 0
+            && ev->new_state < METRICS_NODE_STATES)
+          state = metrics_node_state_names[ev->new_state];
+        ResultsTrack *tr = results_trace_track (t, t->nodes, TRACE_NODES,
+                                                node);
+        results_trace_close_span (t, tr, TRACE_NODES, ev->time, NULL, NULL);
+        if (state != NULL && strcmp (state, "healthy") != 0)
+          {
+            tr->open = g_strdup (state);
+            tr->since = ev->time;
+          }
+        break;
+      }
+    case WEV_POLICY_ACTION:
+      if (ev->component != NULL)
+        {
+          ResultsTrack *tr = results_trace_track (t, t->nodes, TRACE_NODES,
+                                                  ev->component);
+          results_trace_instant (t, ev, TRACE_NODES, tr->tid, "t",
+                                 ev->detail ? ev->detail : "action");
+        }
+      break;
+    case WEV_COMPONENT_FAILED:
+    case WEV_NODE_FAILED:
+      results_trace_instant (t, ev, TRACE_FAILURES, 0, "p", node);
+      break;
+    case WEV_JOB_STARTED:
+      if (ev->job != NULL)
+        {
+          ResultsTrack *tr = results_trace_track (t, t->jobs, TRACE_JOBS,
+                                                  ev->job);
+          results_trace_close_span (t, tr, TRACE_JOBS, ev->time, "restarted",
+                                    NULL);
+          tr->open = g_strdup (ev->job);
+          tr->since = ev->time;
+        }
+      break;
+    case WEV_JOB_INTERRUPTED:
+    case WEV_JOB_PREEMPTED:
+    case WEV_JOB_COMPLETED:
+      if (ev->job != NULL)
+        {
+          ResultsTrack *tr = results_trace_track (t, t->jobs, TRACE_JOBS,
+                                                  ev->job);
+          const char *why = ev->kind == WEV_JOB_COMPLETED ? "completed"
+                            : ev->kind == WEV_JOB_PREEMPTED ? "preempted"
+                                                            : "interrupted";
+          results_trace_close_span (t, tr, TRACE_JOBS, ev->time, why,
+                                    ev->cause);
+        }
+      break;
+    case WEV_FABRIC_DEGRADED:
+      g_string_append_printf (t->buf, "{\"name\":\"fabric_bw_lost\","
+                              "\"ph\":\"C\",\"pid\":%d,\"tid\":0,"
+                              "\"ts\":%" PRId64 ",\"args\":{\"lost\":",
+                              TRACE_FABRIC, ev->time);
+      results_json_number (t->buf, ev->value);
+      g_string_append (t->buf, "}}");
+      results_trace_emit (t);
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+results_trace_destroy (ResultsTrace *t)
+{
+  g_hash_table_destroy (t->nodes);
+  g_hash_table_destroy (t->jobs);
+  g_string_free (t->buf, TRUE);
+  g_free (t);
+}
+
+/* Closes open spans in a stable order (by track id). */
+static void
+results_trace_flush (ResultsTrace *t, GHashTable *table, int pid,
+                     SimTime end)
+{
+  g_autoptr (GPtrArray) open = g_ptr_array_new ();
+  GHashTableIter it;
+  gpointer v;
+  g_hash_table_iter_init (&it, table);
+  while (g_hash_table_iter_next (&it, NULL, &v))
+    if (((ResultsTrack *) v)->open != NULL)
+      g_ptr_array_add (open, v);
+  /* Insertion sort by tid: few open spans at the end of a run. */
+  for (guint i = 1; i < open->len; i++)
+    for (guint j = i; j > 0
+         && ((ResultsTrack *) open->pdata[j - 1])->tid
+              > ((ResultsTrack *) open->pdata[j])->tid; j--)
+      {
+        gpointer tmp = open->pdata[j];
+        open->pdata[j] = open->pdata[j - 1];
+        open->pdata[j - 1] = tmp;
+      }
+  for (guint i = 0; i < open->len; i++)
+    results_trace_close_span (t, open->pdata[i], pid, end,
+                              pid == TRACE_JOBS ? "run_end" : NULL, NULL);
+}
+
+bool
+results_trace_close (ResultsTrace *t, SimTime end, GError **error)
+{
+  g_return_val_if_fail (t != NULL, false);
+  results_trace_flush (t, t->nodes, TRACE_NODES, end);
+  results_trace_flush (t, t->jobs, TRACE_JOBS, end);
+  fputs ("\n]}\n", atomicfile_stream (t->file));
+  GError *local = NULL;
+  bool ok = atomicfile_commit (g_steal_pointer (&t->file), &local);
+  if (!ok)
+    {
+      g_set_error (error, RESULTS_ERROR, RESULTS_ERROR_IO, "%s",
+                   local->message);
+      g_error_free (local);
+    }
+  results_trace_destroy (t);
+  return ok;
+}
+
+void
+results_trace_abort (ResultsTrace *t)
+{
+  if (t == NULL)
+    return;
+  atomicfile_abort (g_steal_pointer (&t->file));
+  results_trace_destroy (t);
+}

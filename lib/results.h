@@ -1,2 +1,102 @@
-/* lib/results.h - (being written) */
+/* lib/results.h - writes a run's results: summary.json, the CSV tables,
+ * events.jsonl and trace.json.
+ *
+ * The contract of every file (keys, columns, units) is docs/results.md; the
+ * schema of summary.json is docs/summary.schema.json. Every file is written
+ * atomically (lib/atomicfile.h). This module formats; it computes no metric
+ * (the world fills Metrics) and it does not choose the output folder (the
+ * caller passes the staging folder of an AtomicDir). */
 #pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "metrics.h"
+#include "simtime.h"
+#include "world.h"
+
+#define RESULTS_ERROR (results_error_quark ())
+GQuark results_error_quark (void);
+typedef enum
+{
+  RESULTS_ERROR_INVALID, /* a bad ResultsRunInfo field (names it) */
+  RESULTS_ERROR_IO,      /* a file could not be written */
+} ResultsError;
+
+/* One --set / param() value of the run, echoed in summary.json "params". */
+typedef struct
+{
+  const char *name;  /* e.g. "spares" or "cluster.nodes" */
+  const char *json;  /* the value as JSON text: "64", "\"topology\"", "true" */
+} ResultsParam;
+
+typedef struct
+{
+  const char *faultline_version; /* FL_VERSION */
+  const char *scenario;          /* path of the scenario as given */
+  const char *scenario_name;     /* short name (trace title); NULL: basename */
+  uint64_t seed;                 /* <= INT64_MAX (JSON integers are int64) */
+  const ResultsParam *params;    /* n_params entries, in the order to write */
+  size_t n_params;
+  /* wall_seconds is the one field that differs between two identical runs:
+   * false writes "wall_seconds": null so the file is byte-identical across
+   * runs (golden files); `faultline compare` ignores it either way. */
+  bool write_wall_seconds;
+} ResultsRunInfo;
+
+/* Writes summary.json, timeseries.csv, interruptions.csv, jobs.csv and
+ * interruptions_by_cause.csv into dir (created if needed), each atomically.
+ * Same info + Metrics -> byte-identical files. */
+bool results_write (const char *dir, const ResultsRunInfo *info,
+                    const Metrics *m, GError **error);
+
+/* The text of summary.json. Returns: (transfer full) or NULL with
+ * RESULTS_ERROR_INVALID (a param that is not JSON, a seed above
+ * INT64_MAX). */
+char *results_summary_json (const ResultsRunInfo *info, const Metrics *m,
+                            GError **error);
+
+/* Serialises a JSON tree with fixed formatting: members in insertion order,
+ * two-space indentation when pretty (one line otherwise), doubles in the
+ * shortest form that reads back to the same double ("%.15g", else "%.16g",
+ * else "%.17g"), non-finite doubles as null. json-glib 1.6's own generator
+ * prints 1e-300 as "1e-300.0" (not JSON), hence this. Returns: (transfer
+ * full), with a final newline when pretty. */
+char *results_json_to_string (JsonNode *node, bool pretty);
+
+/* Formats a double as results_json_to_string does, into buf (>= 32 bytes);
+ * non-finite values give "" (the CSV convention: empty = not measured). */
+const char *results_format_double (double v, char *buf, size_t len);
+
+/* ---- events.jsonl: one JSON object per world event ---- */
+
+typedef struct ResultsEvents ResultsEvents;
+
+/* Starts dir/events.jsonl (written to a temporary name). Returns: (transfer
+ * full) or NULL with error. */
+ResultsEvents *results_events_open (const char *dir, GError **error);
+/* A WorldListenerFn; user_data is the ResultsEvents. A write error is kept
+ * and reported by results_events_close(). */
+void results_events_listener (const WorldEvent *ev, void *user_data);
+/* Commits the file into place and frees e (in every case). */
+bool results_events_close (ResultsEvents *e, GError **error);
+/* Discards the file and frees e. NULL is a no-op. */
+void results_events_abort (ResultsEvents *e);
+
+/* ---- trace.json: Chrome / Perfetto trace-event format ---- */
+
+typedef struct ResultsTrace ResultsTrace;
+
+/* Starts the trace at path; title names the run in the viewer (NULL:
+ * "faultline"). Returns: (transfer full) or NULL with error. */
+ResultsTrace *results_trace_open (const char *path, const char *title,
+                                  GError **error);
+/* A WorldListenerFn; user_data is the ResultsTrace. */
+void results_trace_listener (const WorldEvent *ev, void *user_data);
+/* Closes the spans still open at `end` (the run length), commits the file
+ * into place and frees t (in every case). */
+bool results_trace_close (ResultsTrace *t, SimTime end, GError **error);
+/* Discards the trace and frees t. NULL is a no-op. */
+void results_trace_abort (ResultsTrace *t);
