@@ -1,9 +1,92 @@
-/* cli/bench_topo.c - `faultline bench topo`. (being written) */
+/* cli/bench_topo.c - `faultline bench topo`: time building a fat tree and
+ * its FabricState, and count the memory they hold. Prints one key=value
+ * line; tests/bench/topo.sh runs the series recorded in
+ * docs/performance-topo.md. Wall-clock time is measured here and only here:
+ * no test asserts on it. */
 #include "cli.h"
+#include "fabric.h"
+#include "topo.h"
+
+#include <stdio.h>
+#include <sys/resource.h>
+
+#define CMD "bench topo"
 
 int
 bench_topo_main (int argc, char **argv)
 {
-  cli_error ("bench topo", "not implemented yet");
-  return FL_EXIT_INTERNAL;
+  g_autofree char *gpus = NULL, *radix = NULL, *gpn = NULL;
+  GOptionEntry entries[] = {
+    { "gpus", 0, 0, G_OPTION_ARG_STRING, &gpus, "GPUs to build (required)",
+      "N" },
+    { "radix", 0, 0, G_OPTION_ARG_STRING, &radix,
+      "switch radix (default 64; 3 tiers of radix 64 hold 65,536 GPUs)",
+      "N" },
+    { "gpus-per-node", 0, 0, G_OPTION_ARG_STRING, &gpn,
+      "GPUs per node (default 8)", "N" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr (GOptionContext) ctx = cli_context (
+    CMD, NULL, "Time building a rail-optimised fat tree and its fabric state.",
+    "Prints: name=topo gpus= nodes= switches= links= seconds= bytes=\n"
+    "bytes_per_gpu= maxrss_kb=\n\nExamples:\n"
+    "  faultline bench topo --gpus 16384\n"
+    "  faultline bench topo --gpus 1000000 --radix 256");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!cli_parse (ctx, CMD, &argc, &argv))
+    return FL_EXIT_USAGE;
+  TopoParams p;
+  topo_params_init (&p);
+  guint64 v;
+  if (gpus == NULL)
+    {
+      cli_error (CMD, "--gpus N is required");
+      return FL_EXIT_USAGE;
+    }
+  if (!cli_parse_u64 (CMD, "--gpus", gpus, &v))
+    return FL_EXIT_USAGE;
+  if (v == 0 || v > G_MAXUINT32)
+    {
+      cli_error (CMD, "--gpus: '%s' must be in 1..%u", gpus, G_MAXUINT32);
+      return FL_EXIT_USAGE;
+    }
+  guint64 n_gpus = v;
+  if (gpn != NULL)
+    {
+      if (!cli_parse_u64 (CMD, "--gpus-per-node", gpn, &v))
+        return FL_EXIT_USAGE;
+      if (v == 0 || v > 64)
+        {
+          cli_error (CMD, "--gpus-per-node: '%s' must be in 1..64", gpn);
+          return FL_EXIT_USAGE;
+        }
+      p.gpus_per_node = (uint32_t) v;
+    }
+  if (radix != NULL)
+    {
+      if (!cli_parse_u64 (CMD, "--radix", radix, &v))
+        return FL_EXIT_USAGE;
+      p.radix = (uint32_t) MIN (v, 65535);
+    }
+  p.nodes = (uint32_t) ((n_gpus + p.gpus_per_node - 1) / p.gpus_per_node);
+
+  g_autoptr (GError) error = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  g_autoptr (Topo) t = topo_new_fattree (&p, &error);
+  if (t == NULL)
+    {
+      cli_error (CMD, "%s", error->message);
+      return FL_EXIT_USAGE;
+    }
+  g_autoptr (FabricState) f = fabric_new (t);
+  gint64 t1 = g_get_monotonic_time ();
+  size_t bytes = topo_bytes (t) + fabric_bytes (f);
+  struct rusage ru;
+  long maxrss = getrusage (RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
+  uint32_t g = topo_count (t, TOPO_GPU);
+  printf ("name=topo gpus=%u nodes=%u switches=%u links=%" G_GUINT64_FORMAT
+          " seconds=%.6f bytes=%zu bytes_per_gpu=%.1f maxrss_kb=%ld\n", g,
+          topo_count (t, TOPO_NODE), topo_n_switches (t), topo_n_links (t),
+          (double) (t1 - t0) / 1e6, bytes, (double) bytes / g, maxrss);
+  return FL_EXIT_OK;
 }

@@ -22,6 +22,8 @@ GOptionContext *
 cli_context (const char *cmd, const char *args, const char *summary,
              const char *description)
 {
+  /* main() set the program name to "faultline"; the usage line reads
+   * "faultline CMD [OPTION...] ARGS". */
   g_autofree char *param = g_strdup_printf ("%s%s%s", cmd,
                                             args && *args ? " " : "",
                                             args ? args : "");

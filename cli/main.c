@@ -83,6 +83,7 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
+  g_set_prgname ("faultline");
   if (argc < 2)
     {
       usage (stderr);

@@ -1,2 +1,726 @@
-/* models/ibnet.c - see ibnet.h. (being written) */
+/* models/ibnet.c - ibnetdiscover text in and out. See ibnet.h. The reader
+ * is line-oriented and strict about the parts it uses (record headers, port
+ * lines), lenient about the rest (comments after '#', key=value lines). */
 #include "ibnet.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GUID_BASE_SWITCH 0x0002c90300000000ULL
+#define GUID_BASE_HCA 0x0002c90400000000ULL
+
+uint64_t
+ibnet_guid (TopoKind kind, uint32_t index)
+{
+  switch (kind)
+    {
+    case TOPO_LEAF: return GUID_BASE_SWITCH | (1ULL << 28) | index;
+    case TOPO_SPINE: return GUID_BASE_SWITCH | (2ULL << 28) | index;
+    case TOPO_CORE: return GUID_BASE_SWITCH | (3ULL << 28) | index;
+    case TOPO_NIC: return GUID_BASE_HCA + 2ULL * index;
+    default: break;
+    }
+  g_return_val_if_reached (0);
+}
+
+/* ---- reading ---- */
+
+typedef struct
+{
+  gboolean is_switch;
+  char *id;   /* "S-..." / "H-..." */
+  char *desc; /* may be NULL */
+  uint32_t nports;
+  int line;
+  /* classification */
+  gboolean has_hca, has_leaf;
+  int tier; /* 0 leaf, 1 spine, 2 core, -1 HCA */
+  uint32_t index; /* within tier, or node for an HCA */
+  uint32_t rail;
+} Rec;
+
+typedef struct
+{
+  uint32_t rec, port, peer, peer_port;
+  int line;
+} Conn;
+
+typedef struct
+{
+  const char *name;
+  GPtrArray *recs; /* Rec* */
+  GHashTable *ids; /* id -> rec + 1 */
+  GArray *conns;   /* Conn, from port lines (peer resolved later) */
+  GPtrArray *peer_ids; /* char*, parallel to conns */
+} Reader;
+
+static void
+rec_free (gpointer p)
+{
+  Rec *r = p;
+  g_free (r->id);
+  g_free (r->desc);
+  g_free (r);
+}
+
+static gboolean
+fail (GError **error, const Reader *rd, int line, const char *fmt, ...)
+  G_GNUC_PRINTF (4, 5);
+
+static gboolean
+fail (GError **error, const Reader *rd, int line, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error (error, TOPO_ERROR, TOPO_ERROR_PARSE, "%s:%d: %s", rd->name,
+               line, msg);
+  return FALSE;
+}
+
+static const char *
+skip_ws (const char *s)
+{
+  while (*s == ' ' || *s == '\t')
+    s++;
+  return s;
+}
+
+/* "..." -> (transfer full) contents; advances *s. */
+static char *
+parse_quoted (const char **s)
+{
+  const char *p = skip_ws (*s);
+  if (*p != '"')
+    return NULL;
+  const char *e = strchr (p + 1, '"');
+  if (e == NULL)
+    return NULL;
+  *s = e + 1;
+  return g_strndup (p + 1, (gsize) (e - p - 1));
+}
+
+static gboolean
+parse_uint (const char **s, uint32_t *out)
+{
+  const char *p = skip_ws (*s);
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  char *end;
+  errno = 0;
+  unsigned long v = strtoul (p, &end, 10);
+  if (errno != 0 || v > 65535)
+    return FALSE;
+  *out = (uint32_t) v;
+  *s = end;
+  return TRUE;
+}
+
+/* "[N]" -> N */
+static gboolean
+parse_port (const char **s, uint32_t *out)
+{
+  const char *p = skip_ws (*s);
+  if (*p != '[')
+    return FALSE;
+  p++;
+  if (!parse_uint (&p, out) || *p != ']' || *out == 0)
+    return FALSE;
+  *s = p + 1;
+  return TRUE;
+}
+
+/* optional "(hex)" */
+static gboolean
+skip_paren (const char **s)
+{
+  const char *p = *s;
+  if (*p != '(')
+    return TRUE;
+  const char *e = strchr (p, ')');
+  if (e == NULL)
+    return FALSE;
+  for (const char *q = p + 1; q < e; q++)
+    if (!g_ascii_isxdigit (*q))
+      return FALSE;
+  *s = e + 1;
+  return TRUE;
+}
+
+static gboolean
+parse_header (Reader *rd, const char *line, int lineno, gboolean is_switch,
+              GError **error)
+{
+  const char *s = line + (is_switch ? 6 : 2);
+  Rec *r = g_new0 (Rec, 1);
+  r->is_switch = is_switch;
+  r->line = lineno;
+  g_ptr_array_add (rd->recs, r);
+  if (!parse_uint (&s, &r->nports) || r->nports == 0)
+    return fail (error, rd, lineno, "expected a port count after '%s'",
+                 is_switch ? "Switch" : "Ca");
+  r->id = parse_quoted (&s);
+  if (r->id == NULL || r->id[0] == '\0')
+    return fail (error, rd, lineno, "expected a quoted node id such as "
+                 "\"%s-0002c90300000001\"", is_switch ? "S" : "H");
+  s = skip_ws (s);
+  if (*s == '#')
+    {
+      s++;
+      r->desc = parse_quoted (&s);
+    }
+  if (g_hash_table_contains (rd->ids, r->id))
+    return fail (error, rd, lineno, "node id \"%s\" defined twice (first "
+                 "at line %d)", r->id,
+                 ((Rec *) g_ptr_array_index (rd->recs, GPOINTER_TO_UINT (
+                     g_hash_table_lookup (rd->ids, r->id)) - 1))->line);
+  g_hash_table_insert (rd->ids, r->id, GUINT_TO_POINTER (rd->recs->len));
+  return TRUE;
+}
+
+/* "[p](guid)? [ext n]? "peer"[q](guid)? # ..." (switch or Ca ports). */
+static gboolean
+parse_port_line (Reader *rd, const char *line, int lineno, GError **error)
+{
+  if (rd->recs->len == 0)
+    return fail (error, rd, lineno, "expected a Switch or Ca record before "
+                 "a port line");
+  const char *s = line;
+  Conn c = { 0 };
+  c.rec = rd->recs->len - 1;
+  c.line = lineno;
+  Rec *r = g_ptr_array_index (rd->recs, c.rec);
+  if (!parse_port (&s, &c.port) || !skip_paren (&s))
+    return fail (error, rd, lineno, "expected a port line like "
+                 "'[1]\t\"S-0002c90300000001\"[2]'");
+  if (c.port > r->nports)
+    return fail (error, rd, lineno, "port %u exceeds the %u ports of "
+                 "\"%s\"", c.port, r->nports, r->id);
+  s = skip_ws (s);
+  if (g_str_has_prefix (s, "[ext"))
+    {
+      const char *e = strchr (s, ']');
+      if (e == NULL)
+        return fail (error, rd, lineno, "expected ']' after '[ext'");
+      s = e + 1;
+    }
+  char *peer = parse_quoted (&s);
+  if (peer == NULL || peer[0] == '\0')
+    {
+      g_free (peer);
+      return fail (error, rd, lineno, "expected a quoted peer id after "
+                   "port [%u]", c.port);
+    }
+  if (!parse_port (&s, &c.peer_port) || !skip_paren (&s))
+    {
+      g_free (peer);
+      return fail (error, rd, lineno, "expected the peer port '[N]' after "
+                   "the peer id");
+    }
+  g_array_append_val (rd->conns, c);
+  g_ptr_array_add (rd->peer_ids, peer);
+  return TRUE;
+}
+
+static int
+cmp_link (const void *a, const void *b)
+{
+  const TopoLink *x = a, *y = b;
+  if (x->a != y->a)
+    return x->a < y->a ? -1 : 1;
+  return (int) x->a_port - (int) y->a_port;
+}
+
+typedef struct
+{
+  uint32_t leaf, su, rail, order;
+} LeafKey;
+
+static int
+cmp_leafkey (const void *a, const void *b)
+{
+  const LeafKey *x = a, *y = b;
+  if (x->su != y->su)
+    return x->su < y->su ? -1 : 1;
+  if (x->rail != y->rail)
+    return x->rail < y->rail ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Parses the rail of "HCA-N" (N - 1) or "mlx5_N" (N); TOPO_NONE if none. */
+static uint32_t
+desc_rail (const char *word)
+{
+  const char *num = NULL;
+  uint32_t off = 0;
+  if (g_str_has_prefix (word, "HCA-"))
+    {
+      num = word + 4;
+      off = 1;
+    }
+  else if (g_str_has_prefix (word, "mlx5_"))
+    num = word + 5;
+  if (num == NULL)
+    return TOPO_NONE;
+  guint64 v;
+  if (!g_ascii_string_to_unsigned (num, 10, off, 4096, &v, NULL))
+    return TOPO_NONE;
+  return (uint32_t) v - off;
+}
+
+static Topo *
+build (Reader *rd, uint32_t gpus_per_node, GError **error)
+{
+  GPtrArray *recs = rd->recs;
+  uint32_t nrec = recs->len;
+  /* resolve peers; every (rec, port) has at most one peer */
+  g_autoptr (GHashTable) ends = g_hash_table_new (g_int64_hash,
+                                                  g_int64_equal);
+  g_autofree gint64 *keys = g_new (gint64, 2 * rd->conns->len + 1);
+  guint nk = 0;
+  for (guint i = 0; i < rd->conns->len; i++)
+    {
+      Conn *c = &g_array_index (rd->conns, Conn, i);
+      const char *pid = g_ptr_array_index (rd->peer_ids, i);
+      gpointer v = g_hash_table_lookup (rd->ids, pid);
+      if (v == NULL)
+        {
+          fail (error, rd, c->line, "peer \"%s\" has no Switch or Ca record "
+                "in the file", pid);
+          return NULL;
+        }
+      c->peer = GPOINTER_TO_UINT (v) - 1;
+      /* check both ends agree */
+      gint64 *k1 = &keys[nk++], *k2 = &keys[nk++];
+      *k1 = ((gint64) c->rec << 20) | c->port;
+      *k2 = ((gint64) c->peer << 20) | c->peer_port;
+      gint64 want2 = *k2, want1 = *k1;
+      gpointer o1 = g_hash_table_lookup (ends, k1);
+      gpointer o2 = g_hash_table_lookup (ends, k2);
+      if ((o1 != NULL && *(gint64 *) o1 != want2)
+          || (o2 != NULL && *(gint64 *) o2 != want1))
+        {
+          Rec *r = g_ptr_array_index (recs, c->rec);
+          fail (error, rd, c->line, "port [%u] of \"%s\" is connected to two "
+                "different peers; expected each port linked once", c->port,
+                r->id);
+          return NULL;
+        }
+      if (o1 == NULL)
+        g_hash_table_insert (ends, k1, k2);
+      if (o2 == NULL)
+        g_hash_table_insert (ends, k2, k1);
+    }
+  /* classify */
+  for (guint i = 0; i < rd->conns->len; i++)
+    {
+      Conn *c = &g_array_index (rd->conns, Conn, i);
+      Rec *a = g_ptr_array_index (recs, c->rec);
+      Rec *b = g_ptr_array_index (recs, c->peer);
+      if (!a->is_switch && !b->is_switch)
+        {
+          fail (error, rd, c->line, "\"%s\" and \"%s\" are both HCAs; "
+                "expected an HCA to link to a switch", a->id, b->id);
+          return NULL;
+        }
+      if (a->is_switch && !b->is_switch)
+        a->has_hca = TRUE;
+      if (b->is_switch && !a->is_switch)
+        b->has_hca = TRUE;
+    }
+  for (guint i = 0; i < rd->conns->len; i++)
+    {
+      Conn *c = &g_array_index (rd->conns, Conn, i);
+      Rec *a = g_ptr_array_index (recs, c->rec);
+      Rec *b = g_ptr_array_index (recs, c->peer);
+      if (b->has_hca && a->is_switch)
+        a->has_leaf = TRUE;
+      if (a->has_hca && b->is_switch)
+        b->has_leaf = TRUE;
+    }
+  /* nodes from CA descriptions */
+  g_autoptr (GHashTable) node_ix = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) node_names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) node_nics = g_array_new (FALSE, TRUE, sizeof (uint32_t));
+  uint32_t rails = 1, n_sw[3] = { 0, 0, 0 }, radix = 0;
+  for (uint32_t i = 0; i < nrec; i++)
+    {
+      Rec *r = g_ptr_array_index (recs, i);
+      if (r->is_switch)
+        {
+          r->tier = r->has_hca ? 0 : r->has_leaf ? 1 : 2;
+          r->index = n_sw[r->tier]++;
+          radix = MAX (radix, r->nports);
+          continue;
+        }
+      r->tier = -1;
+      if (r->desc == NULL || r->desc[0] == '\0' || r->desc[0] == ' ')
+        {
+          fail (error, rd, r->line, "expected a node description such as "
+                "# \"node0412 HCA-5\" after Ca \"%s\"", r->id);
+          return NULL;
+        }
+      g_auto (GStrv) words = g_strsplit (r->desc, " ", 3);
+      gpointer v = g_hash_table_lookup (node_ix, words[0]);
+      uint32_t node;
+      if (v == NULL)
+        {
+          char *nm = g_strdup (words[0]);
+          g_ptr_array_add (node_names, nm);
+          node = node_names->len - 1;
+          g_hash_table_insert (node_ix, nm, GUINT_TO_POINTER (node + 1));
+          uint32_t zero = 0;
+          g_array_append_val (node_nics, zero);
+        }
+      else
+        node = GPOINTER_TO_UINT (v) - 1;
+      uint32_t *cnt = &g_array_index (node_nics, uint32_t, node);
+      uint32_t rail = words[1] ? desc_rail (words[1]) : TOPO_NONE;
+      if (rail == TOPO_NONE)
+        rail = *cnt;
+      (*cnt)++;
+      r->index = node;
+      r->rail = rail;
+      rails = MAX (rails, rail + 1);
+    }
+  if (n_sw[0] == 0 || node_names->len == 0)
+    {
+      fail (error, rd, 1, "expected at least one Ca record linked to a "
+            "Switch (found %u HCA nodes, %u leaf switches)", node_names->len,
+            n_sw[0]);
+      return NULL;
+    }
+  uint32_t n_nodes = node_names->len;
+  TopoExplicit x = { 0 };
+  x.n_nodes = n_nodes;
+  x.gpus_per_node = gpus_per_node ? gpus_per_node : 8;
+  x.rails = rails;
+  x.radix = radix;
+  x.cables = g_new (TopoLink, (uint64_t) n_nodes * rails);
+  for (uint64_t i = 0; i < (uint64_t) n_nodes * rails; i++)
+    x.cables[i] = (TopoLink) { (uint32_t) i, TOPO_NONE, 1, 0 };
+  GArray *ups = g_array_new (FALSE, FALSE, sizeof (TopoLink));
+  GArray *cores = g_array_new (FALSE, FALSE, sizeof (TopoLink));
+  gboolean ok = TRUE;
+  for (guint i = 0; i < rd->conns->len && ok; i++)
+    {
+      Conn *c = &g_array_index (rd->conns, Conn, i);
+      Rec *a = g_ptr_array_index (recs, c->rec);
+      Rec *b = g_ptr_array_index (recs, c->peer);
+      uint32_t ap = c->port, bp = c->peer_port;
+      /* a link may be listed from both ends: orient it lower tier first
+       * (HCA, leaf, spine, core) and drop duplicates below */
+      int ta = a->tier, tb = b->tier;
+      if (ta > tb)
+        {
+          Rec *tr = a;
+          a = b;
+          b = tr;
+          uint32_t tp = ap;
+          ap = bp;
+          bp = tp;
+          int tt = ta;
+          ta = tb;
+          tb = tt;
+        }
+      if (ta == tb)
+        {
+          fail (error, rd, c->line, "\"%s\" and \"%s\" are both %s; "
+                "expected a fat tree (HCA-leaf-spine-core)", a->id, b->id,
+                ta == 0 ? "leaves" : ta == 1 ? "spines" : "cores");
+          ok = FALSE;
+          break;
+        }
+      if (ta == -1)
+        {
+          if (tb != 0)
+            {
+              ok = fail (error, rd, c->line, "HCA \"%s\" links to a "
+                         "non-leaf switch", a->id);
+              break;
+            }
+          TopoLink *cl = &x.cables[(uint64_t) a->index * rails + a->rail];
+          if (cl->b != TOPO_NONE)
+            continue; /* second HCA port or duplicate rail: keep first */
+          cl->b = b->index; /* renumbered below */
+          cl->a_port = (uint16_t) ap;
+          cl->b_port = (uint16_t) bp;
+        }
+      else if (ta == 0 && tb == 1)
+        {
+          TopoLink l = { a->index, b->index, (uint16_t) ap, (uint16_t) bp };
+          g_array_append_val (ups, l);
+        }
+      else if (ta == 1 && tb == 2)
+        {
+          TopoLink l = { a->index, b->index, (uint16_t) ap, (uint16_t) bp };
+          g_array_append_val (cores, l);
+        }
+      else
+        {
+          ok = fail (error, rd, c->line, "\"%s\" links a leaf to a core "
+                     "switch \"%s\"; expected leaf-spine-core", a->id, b->id);
+          break;
+        }
+    }
+  if (!ok)
+    {
+      g_array_free (ups, TRUE);
+      g_array_free (cores, TRUE);
+      g_free (x.cables);
+      return NULL;
+    }
+  /* dedupe (each link seen from both ends) */
+  g_array_sort (ups, cmp_link);
+  g_array_sort (cores, cmp_link);
+  GArray *arrs[2] = { ups, cores };
+  for (int k = 0; k < 2; k++)
+    {
+      GArray *a = arrs[k];
+      guint w = 0;
+      for (guint i = 0; i < a->len; i++)
+        if (w == 0 || cmp_link (&g_array_index (a, TopoLink, w - 1),
+                                &g_array_index (a, TopoLink, i)) != 0)
+          g_array_index (a, TopoLink, w++) = g_array_index (a, TopoLink, i);
+      g_array_set_size (a, w);
+    }
+  /* SUs: a node's SU is that of the leaf of its lowest cabled rail */
+  x.node_su = g_new (uint32_t, n_nodes + 1);
+  g_autofree uint32_t *su_of_leaf0 = g_new (uint32_t, n_sw[0] + 1);
+  for (uint32_t l = 0; l < n_sw[0]; l++)
+    su_of_leaf0[l] = TOPO_NONE;
+  uint32_t n_sus = 0;
+  for (uint32_t n = 0; n < n_nodes; n++)
+    {
+      uint32_t leaf = TOPO_NONE;
+      for (uint32_t r = 0; r < rails && leaf == TOPO_NONE; r++)
+        leaf = x.cables[(uint64_t) n * rails + r].b;
+      if (leaf == TOPO_NONE)
+        {
+          g_array_free (ups, TRUE);
+          g_array_free (cores, TRUE);
+          g_free (x.cables);
+          g_free (x.node_su);
+          fail (error, rd, 1, "node \"%s\" has no HCA linked to a switch",
+                (char *) g_ptr_array_index (node_names, n));
+          return NULL;
+        }
+      if (su_of_leaf0[leaf] == TOPO_NONE)
+        su_of_leaf0[leaf] = n_sus++;
+      x.node_su[n] = su_of_leaf0[leaf];
+    }
+  /* leaves: SU and rail of their first node; renumber by (su, rail) */
+  g_autofree LeafKey *lk = g_new (LeafKey, n_sw[0] + 1);
+  for (uint32_t l = 0; l < n_sw[0]; l++)
+    lk[l] = (LeafKey) { l, TOPO_NONE, TOPO_NONE, l };
+  for (uint32_t n = 0; n < n_nodes; n++)
+    for (uint32_t r = 0; r < rails; r++)
+      {
+        uint32_t leaf = x.cables[(uint64_t) n * rails + r].b;
+        if (leaf != TOPO_NONE && lk[leaf].su == TOPO_NONE)
+          {
+            lk[leaf].su = x.node_su[n];
+            lk[leaf].rail = r;
+          }
+      }
+  qsort (lk, n_sw[0], sizeof *lk, cmp_leafkey);
+  g_autofree uint32_t *renum = g_new (uint32_t, n_sw[0] + 1);
+  x.n_leaves = n_sw[0];
+  x.leaf_su = g_new (uint32_t, n_sw[0] + 1);
+  x.leaf_rail = g_new (uint32_t, n_sw[0] + 1);
+  for (uint32_t i = 0; i < n_sw[0]; i++)
+    {
+      renum[lk[i].leaf] = i;
+      x.leaf_su[i] = lk[i].su;
+      x.leaf_rail[i] = lk[i].rail;
+    }
+  for (uint64_t i = 0; i < (uint64_t) n_nodes * rails; i++)
+    if (x.cables[i].b != TOPO_NONE)
+      x.cables[i].b = renum[x.cables[i].b];
+  for (guint i = 0; i < ups->len; i++)
+    g_array_index (ups, TopoLink, i).a
+      = renum[g_array_index (ups, TopoLink, i).a];
+  g_array_sort (ups, cmp_link);
+  x.n_spines = n_sw[1];
+  x.n_cores = n_sw[2];
+  x.n_uplinks = ups->len;
+  x.uplinks = (TopoLink *) g_array_free (ups, FALSE);
+  x.n_corelinks = cores->len;
+  x.corelinks = (TopoLink *) g_array_free (cores, FALSE);
+  g_ptr_array_add (node_names, NULL);
+  x.node_names = (char **) g_ptr_array_steal (node_names, NULL);
+  return topo_new_explicit (&x);
+}
+
+Topo *
+ibnet_read_data (const char *data, size_t len, const char *name,
+                 uint32_t gpus_per_node, GError **error)
+{
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  Reader rd = { 0 };
+  rd.name = name ? name : "<ibnetdiscover>";
+  rd.recs = g_ptr_array_new_with_free_func (rec_free);
+  rd.ids = g_hash_table_new (g_str_hash, g_str_equal);
+  rd.conns = g_array_new (FALSE, FALSE, sizeof (Conn));
+  rd.peer_ids = g_ptr_array_new_with_free_func (g_free);
+  Topo *t = NULL;
+  gboolean ok = TRUE;
+  g_autofree char *copy = g_strndup (data ? data : "", len);
+  if (strlen (copy) != len)
+    ok = fail (error, &rd, 1, "expected text, found a NUL byte");
+  char *save = copy;
+  int lineno = 0;
+  while (ok && save != NULL)
+    {
+      char *line = save;
+      char *nl = strchr (save, '\n');
+      if (nl != NULL)
+        {
+          *nl = '\0';
+          save = nl + 1;
+        }
+      else
+        save = NULL;
+      lineno++;
+      g_strchomp (line);
+      const char *s = skip_ws (line);
+      if (*s == '\0' || *s == '#')
+        continue;
+      if (g_str_has_prefix (s, "Switch") && (s[6] == ' ' || s[6] == '\t'))
+        ok = parse_header (&rd, s, lineno, TRUE, error);
+      else if (g_str_has_prefix (s, "Ca") && (s[2] == ' ' || s[2] == '\t'))
+        ok = parse_header (&rd, s, lineno, FALSE, error);
+      else if (*s == '[')
+        ok = parse_port_line (&rd, s, lineno, error);
+      else if (g_ascii_isalpha (*s) && strchr (s, '=') != NULL
+               && strspn (s, "abcdefghijklmnopqrstuvwxyz") == (size_t) (strchr (s, '=') - s))
+        continue; /* vendid=, devid=, sysimgguid=, switchguid=, caguid= */
+      else
+        ok = fail (error, &rd, lineno, "expected 'Switch', 'Ca', a port "
+                   "line '[N] \"id\"[M]' or 'key=value', found '%.40s'", s);
+    }
+  if (ok)
+    t = build (&rd, gpus_per_node, error);
+  g_ptr_array_unref (rd.recs);
+  g_hash_table_unref (rd.ids);
+  g_array_unref (rd.conns);
+  g_ptr_array_unref (rd.peer_ids);
+  return t;
+}
+
+Topo *
+ibnet_read_file (const char *path, uint32_t gpus_per_node, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  g_autoptr (GError) e = NULL;
+  if (!g_file_get_contents (path, &data, &len, &e))
+    {
+      g_set_error (error, TOPO_ERROR, TOPO_ERROR_IO, "%s: cannot read: %s",
+                   path, e->message);
+      return NULL;
+    }
+  return ibnet_read_data (data, len, path, gpus_per_node, error);
+}
+
+/* ---- writing ---- */
+
+static uint32_t
+lid_of (const Topo *t, TopoKind kind, uint32_t i)
+{
+  uint32_t nl = topo_count (t, TOPO_LEAF), ns = topo_count (t, TOPO_SPINE);
+  switch (kind)
+    {
+    case TOPO_LEAF: return 1 + i;
+    case TOPO_SPINE: return 1 + nl + i;
+    case TOPO_CORE: return 1 + nl + ns + i;
+    default: return 1 + topo_n_switches (t) + i;
+    }
+}
+
+static void
+write_hca_desc (const Topo *t, uint32_t nic, char *buf, size_t len)
+{
+  char node[128];
+  topo_name (t, TOPO_NODE, nic / topo_rails (t), node, sizeof node);
+  g_snprintf (buf, len, "%s HCA-%u", node, nic % topo_rails (t) + 1);
+}
+
+gboolean
+ibnet_write (const Topo *topo, FILE *out, GError **error)
+{
+  g_return_val_if_fail (topo != NULL && out != NULL, FALSE);
+  static const TopoKind sk[3] = { TOPO_LEAF, TOPO_SPINE, TOPO_CORE };
+  char name[128], peer[128];
+  fprintf (out, "#\n# Topology file: generated by faultline (synthetic "
+           "GUIDs)\n# %u nodes, %u switches, %" G_GUINT64_FORMAT " links\n#\n",
+           topo_count (topo, TOPO_NODE), topo_n_switches (topo),
+           topo_n_links (topo));
+  for (int tier = 0; tier < 3; tier++)
+    for (uint32_t s = 0; s < topo_count (topo, sk[tier]); s++)
+      {
+        uint64_t g = ibnet_guid (sk[tier], s);
+        topo_name (topo, sk[tier], s, name, sizeof name);
+        fprintf (out, "\nvendid=0x2c9\ndevid=0xd2f0\nsysimgguid=0x%" PRIx64
+                 "\nswitchguid=0x%" PRIx64 "(%" PRIx64 ")\n", g, g, g);
+        fprintf (out, "Switch\t%u \"S-%016" PRIx64 "\"\t\t# \"%s\" enhanced "
+                 "port 0 lid %u lmc 0\n", topo_radix (topo), g, name,
+                 lid_of (topo, sk[tier], s));
+        const TopoRef *refs;
+        uint32_t n;
+        topo_switch_links (topo, sk[tier], s, &refs, &n);
+        for (uint32_t i = 0; i < n; i++)
+          {
+            const TopoLink *l = topo_link (topo, refs[i].kind, refs[i].index);
+            if (refs[i].kind == TOPO_CABLE)
+              {
+                uint64_t hg = ibnet_guid (TOPO_NIC, l->a);
+                write_hca_desc (topo, l->a, peer, sizeof peer);
+                fprintf (out, "[%u]\t\"H-%016" PRIx64 "\"[%u](%" PRIx64
+                         ") \t\t# \"%s\" lid %u 4xNDR\n", l->b_port, hg,
+                         l->a_port, hg + 1, peer,
+                         lid_of (topo, TOPO_NIC, l->a));
+                continue;
+              }
+            gboolean up = (refs[i].kind == TOPO_UPLINK && tier == 0)
+                          || (refs[i].kind == TOPO_CORELINK && tier == 1);
+            TopoKind pk = up ? sk[tier + 1] : sk[tier - 1];
+            uint32_t pi = up ? l->b : l->a;
+            uint64_t pg = ibnet_guid (pk, pi);
+            topo_name (topo, pk, pi, peer, sizeof peer);
+            fprintf (out, "[%u]\t\"S-%016" PRIx64 "\"[%u]\t\t# \"%s\" lid %u "
+                     "4xNDR\n", up ? l->a_port : l->b_port, pg,
+                     up ? l->b_port : l->a_port, peer, lid_of (topo, pk, pi));
+          }
+      }
+  uint32_t nics = topo_index_limit (topo, TOPO_CABLE);
+  for (uint32_t c = 0; c < nics; c++)
+    {
+      const TopoLink *l = topo_link (topo, TOPO_CABLE, c);
+      if (l == NULL)
+        continue;
+      uint64_t hg = ibnet_guid (TOPO_NIC, c), lg = ibnet_guid (TOPO_LEAF, l->b);
+      write_hca_desc (topo, c, peer, sizeof peer);
+      topo_name (topo, TOPO_LEAF, l->b, name, sizeof name);
+      fprintf (out, "\nvendid=0x2c9\ndevid=0x1021\nsysimgguid=0x%" PRIx64
+               "\ncaguid=0x%" PRIx64 "\n", hg, hg);
+      fprintf (out, "Ca\t1 \"H-%016" PRIx64 "\"\t\t# \"%s\"\n", hg, peer);
+      fprintf (out, "[%u](%" PRIx64 ") \t\"S-%016" PRIx64 "\"[%u]\t\t# lid %u "
+               "lmc 0 \"%s\" lid %u 4xNDR\n", l->a_port, hg + 1, lg, l->b_port,
+               lid_of (topo, TOPO_NIC, c), name,
+               lid_of (topo, TOPO_LEAF, l->b));
+    }
+  if (fflush (out) != 0 || ferror (out))
+    {
+      g_set_error (error, TOPO_ERROR, TOPO_ERROR_IO,
+                   "writing ibnetdiscover output failed: %s",
+                   g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}

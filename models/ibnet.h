@@ -1,2 +1,33 @@
-/* models/ibnet.h - (being written) */
+/* models/ibnet.h - the ibnetdiscover topology text format, read into a Topo
+ * and written from one.
+ *
+ * Reading: "Switch N \"S-guid\" # \"desc\" ..." and "Ca N \"H-guid\" #
+ * \"desc\"" records with their "[port] \"peer\"[port] ..." lines (and the
+ * vendid=/devid=/...guid= lines, which are skipped). Tiers are inferred:
+ * a leaf is a switch with HCA links, a spine a switch linked to leaves, a
+ * core any other. Nodes are the HCAs grouped by the first word of their
+ * description ("node0412 HCA-5" -> node "node0412", rail 4; "mlx5_N" -> rail
+ * N; else order of appearance). Writing uses deterministic GUIDs derived
+ * from indices, so a written fabric reads back with the same counts and
+ * links. Not here: the fat-tree generator (topo.c), OpenSM or routing. */
 #pragma once
+
+#include "topo.h"
+
+#include <stdio.h>
+
+/* Parses ibnetdiscover text. name is used in messages ("file:LINE:
+ * expected ..."). gpus_per_node is not in the format (0 means 8).
+ * Returns: (transfer full) a Topo, or NULL with error (TOPO_ERROR_PARSE). */
+Topo *ibnet_read_data (const char *data, size_t len, const char *name,
+                       uint32_t gpus_per_node, GError **error);
+/* Same for a file (TOPO_ERROR_IO when it cannot be read). */
+Topo *ibnet_read_file (const char *path, uint32_t gpus_per_node,
+                       GError **error);
+/* Writes topo in ibnetdiscover format: switches (leaves, spines, cores in
+ * index order) then CAs (one per NIC with a cable, node order).
+ * Returns FALSE with error (TOPO_ERROR_IO) on a write error. */
+gboolean ibnet_write (const Topo *topo, FILE *out, GError **error);
+/* The GUID faultline gives a switch (kind LEAF, SPINE, CORE) or an HCA
+ * (kind NIC). */
+uint64_t ibnet_guid (TopoKind kind, uint32_t index);

@@ -1,0 +1,77 @@
+#!/bin/sh
+# tests/cli/test_topo.sh - `faultline topo` end to end (TAP): NVIDIA's
+# 16,384-GPU counts (field-data.md 9.5), JSON that parses, an
+# ibnetdiscover round trip through the CLI, and exit 2 with a message on
+# bad values and files.
+: "${FAULTLINE:?set FAULTLINE to the faultline binary}"
+: "${FL_SOURCE_DIR:?set FL_SOURCE_DIR to the source tree}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+failed=0
+ok () { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok () { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
+check () { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
+
+echo "1..17"
+
+# 1-3: 16,384 GPUs = 64 SUs: 512 leaf, 512 spine, 256 core (B200 RA table)
+"$FAULTLINE" topo --gpus 16384 > "$tmp/t.txt"; rc=$?
+check $rc "topo --gpus 16384 exits 0"
+count () { awk -v k="$1" '$1 == k { print $2 }' "$tmp/t.txt"; }
+[ "$(count leaves)" = 512 ] && [ "$(count spines)" = 512 ] && [ "$(count cores)" = 256 ]
+check $? "16384 GPUs: 512 leaves, 512 spines, 256 cores"
+[ "$(count node_leaf_links)" = 16384 ] && [ "$(count leaf_spine_links)" = 16384 ] \
+  && [ "$(count spine_core_links)" = 16384 ]
+check $? "16384 GPUs: 16384 links per layer"
+
+# 4-5: JSON parses; --gpus rounds nodes up
+"$FAULTLINE" topo --gpus 100000 --radix 128 --format json > "$tmp/j.json"
+check $? "topo --gpus 100000 --radix 128 --format json exits 0"
+python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["counts"]["nodes"] == 12500 and d["counts"]["gpus"] == 100000 else 1)' < "$tmp/j.json"
+check $? "JSON parses and has 12500 nodes / 100000 GPUs"
+
+# 6: inventory in JSON lists every node by name
+"$FAULTLINE" topo --gpus 2000 --format json --inventory \
+  | python3 -c 'import json,sys; d=json.load(sys.stdin); n=d["inventory"]["nodes"]; sys.exit(0 if len(n) == 250 and n[0] == "node0000" and n[-1] == "node0249" and "spine-07" in d["inventory"]["spines"] else 1)'
+check $? "--inventory lists node0000..node0249 and spine-07"
+
+# 7-8: ibnetdiscover round trip through the CLI
+"$FAULTLINE" topo --nodes 300 --format ibnetdiscover > "$tmp/a.ibnet" \
+  && "$FAULTLINE" topo --ibnet "$tmp/a.ibnet" --format ibnetdiscover > "$tmp/b.ibnet"
+check $? "write then read ibnetdiscover exits 0"
+"$FAULTLINE" topo --nodes 300 --format json | grep -v '"source"' > "$tmp/a.json"
+"$FAULTLINE" topo --ibnet "$tmp/a.ibnet" --format json | grep -v '"source"' > "$tmp/b.json"
+cmp -s "$tmp/a.ibnet" "$tmp/b.ibnet" && cmp -s "$tmp/a.json" "$tmp/b.json"
+check $? "re-read fabric writes the same ibnetdiscover text and counts"
+
+# 9: a hand-written file in the real layout
+"$FAULTLINE" topo --ibnet "$FL_SOURCE_DIR/tests/data/small-2tier.ibnet" --inventory > "$tmp/s.txt" \
+  && grep -q 'gpu-a02/nic1<->leaf-su00-r1:p2' "$tmp/s.txt"
+check $? "reads tests/data/small-2tier.ibnet with its node names"
+
+# 10: dot
+"$FAULTLINE" topo --nodes 40 --format dot > "$tmp/f.dot" && head -2 "$tmp/f.dot" | grep -q '^graph fabric' \
+  && grep -q '"leaf-su01-r7" -- "spine-' "$tmp/f.dot"
+check $? "--format dot writes a graph with leaf-spine edges"
+
+# 11-16: bad input -> exit 2 and a message naming the value
+bad () { # expected-substring args...
+  want=$1; shift
+  "$FAULTLINE" topo "$@" > /dev/null 2> "$tmp/err"; rc=$?
+  [ $rc -eq 2 ] && grep -q -- "$want" "$tmp/err" && [ "$(wc -l < "$tmp/err")" -eq 1 ]
+}
+bad "radix = 7" --gpus 512 --radix 7; check $? "--radix 7 -> exit 2 naming the radix"
+bad "'0' must be at least 1" --gpus 0; check $? "--gpus 0 -> exit 2"
+bad "'abc' is not a non-negative integer" --gpus abc; check $? "--gpus abc -> exit 2"
+bad "/nonexistent/f.ibnet" --ibnet /nonexistent/f.ibnet; check $? "missing --ibnet file -> exit 2"
+bad "bad-truncated-port.ibnet:21: expected" --ibnet "$FL_SOURCE_DIR/tests/data/bad-truncated-port.ibnet"
+check $? "malformed file -> exit 2 with file:line"
+
+bad "bad-unknown-peer.ibnet:14: peer \"S-00000000deadbeef\" has no" --ibnet "$FL_SOURCE_DIR/tests/data/bad-unknown-peer.ibnet"
+check $? "file naming an unknown peer -> exit 2 with file:line"
+
+# 17: --help
+"$FAULTLINE" topo --help > "$tmp/h" && grep -q 'faultline topo --gpus 16384' "$tmp/h"
+check $? "--help exits 0 with an example"
+exit $failed

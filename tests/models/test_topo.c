@@ -1,0 +1,306 @@
+/* tests/models/test_topo.c - names, lookup, glob, structure and parameter
+ * errors of models/topo.c. Asserts that every name round-trips through
+ * topo_lookup(), that structure is consistent from both ends of every link,
+ * and the operator names given in the issue for a 2,048-node cluster. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "topo.h"
+
+static Topo *
+make_r (uint32_t nodes, uint32_t su, uint32_t radix, uint32_t tiers,
+        uint32_t rails)
+{
+  TopoParams p;
+  topo_params_init (&p);
+  p.rails = rails;
+  p.nodes = nodes;
+  p.su_size = su;
+  p.radix = radix;
+  p.tiers = tiers;
+  GError *error = NULL;
+  Topo *t = topo_new_fattree (&p, &error);
+  assert_null (error);
+  assert_non_null (t);
+  return t;
+}
+
+static Topo *
+make (uint32_t nodes, uint32_t su, uint32_t radix, uint32_t tiers)
+{
+  return make_r (nodes, su, radix, tiers, 8);
+}
+
+static void
+test_names (void **state)
+{
+  (void) state;
+  g_autoptr (Topo) t = make (2048, 32, 64, 0);
+  char buf[96];
+  topo_name (t, TOPO_NODE, 412, buf, sizeof buf);
+  assert_string_equal (buf, "node0412");
+  topo_name (t, TOPO_GPU, 412 * 8 + 5, buf, sizeof buf);
+  assert_string_equal (buf, "node0412/gpu5");
+  topo_name (t, TOPO_NIC, 412 * 8 + 5, buf, sizeof buf);
+  assert_string_equal (buf, "node0412/nic5");
+  /* node 412 is in SU 12 (412 / 32) at position 28 -> leaf port 29 */
+  topo_name (t, TOPO_CABLE, topo_node_link (t, 412, 5), buf, sizeof buf);
+  assert_string_equal (buf, "node0412/nic5<->leaf-su12-r5:p29");
+  topo_name (t, TOPO_LEAF, topo_node_leaf (t, 412, 5), buf, sizeof buf);
+  assert_string_equal (buf, "leaf-su12-r5");
+  topo_name (t, TOPO_SPINE, 7, buf, sizeof buf);
+  assert_string_equal (buf, "spine-007"); /* 512 spines: 3 digits */
+  topo_name (t, TOPO_CORE, 2, buf, sizeof buf);
+  assert_string_equal (buf, "core-002");
+  topo_name (t, TOPO_RACK, 51, buf, sizeof buf);
+  assert_string_equal (buf, "rack-051");
+  topo_name (t, TOPO_ROW, 3, buf, sizeof buf);
+  assert_string_equal (buf, "row-03");
+  assert_int_equal (topo_node_rack (t, 412), 412 / 4);
+  assert_int_equal (topo_node_row (t, 412), 412 / 32);
+  /* first uplink of a leaf leaves from port su_size + 1 */
+  uint32_t first, n;
+  topo_leaf_uplinks (t, 0, &first, &n);
+  assert_int_equal (n, 32);
+  assert_int_equal (topo_link (t, TOPO_UPLINK, first)->a_port, 33);
+  /* small cluster: widths at their minimum */
+  g_autoptr (Topo) s = make (64, 32, 64, 0);
+  topo_name (s, TOPO_SPINE, 7, buf, sizeof buf);
+  assert_string_equal (buf, "spine-07");
+  topo_name (s, TOPO_LEAF, 13, buf, sizeof buf);
+  assert_string_equal (buf, "leaf-su01-r5");
+  /* out of range */
+  assert_int_equal (topo_name (s, TOPO_NODE, 64, buf, sizeof buf), 0);
+  assert_string_equal (buf, "");
+}
+
+static void
+check_all_names (const Topo *t)
+{
+  char buf[128];
+  for (int k = 0; k < TOPO_N_KINDS; k++)
+    for (uint32_t i = 0; i < topo_index_limit (t, (TopoKind) k); i++)
+      {
+        if (topo_name (t, (TopoKind) k, i, buf, sizeof buf) == 0)
+          continue;
+        TopoKind kk;
+        uint32_t ii;
+        if (!topo_lookup (t, buf, &kk, &ii))
+          fail_msg ("lookup of '%s' failed", buf);
+        assert_int_equal (kk, k);
+        assert_int_equal (ii, i);
+      }
+}
+
+static void
+test_lookup_roundtrip (void **state)
+{
+  (void) state;
+  g_autoptr (Topo) t2 = make (95, 32, 64, 0);
+  check_all_names (t2);
+  g_autoptr (Topo) t3 = make (40, 4, 16, 3);
+  assert_int_equal (topo_tiers (t3), 3);
+  check_all_names (t3);
+  TopoKind k;
+  uint32_t i;
+  assert_false (topo_lookup (t2, "node95", &k, &i));
+  assert_false (topo_lookup (t2, "node0095", &k, &i)); /* 95 nodes: 0..94 */
+  assert_false (topo_lookup (t2, "node412", &k, &i));  /* not canonical */
+  assert_false (topo_lookup (t2, "node0001/gpu8", &k, &i));
+  assert_false (topo_lookup (t2, "spine-7", &k, &i));
+  assert_false (topo_lookup (t2, "leaf-su09-r0", &k, &i));
+  assert_false (topo_lookup (t2, "node0001/nic1<->leaf-su00-r1:p3", &k, &i));
+  assert_false (topo_lookup (t2, "", &k, &i));
+  assert_false (topo_lookup (t2, "bogus<->", &k, &i));
+  assert_true (topo_lookup (t2, "node0001/nic1<->leaf-su00-r1:p2", &k, &i));
+  assert_int_equal (k, TOPO_CABLE);
+  assert_int_equal (i, 1 * 8 + 1);
+}
+
+static void
+test_glob (void **state)
+{
+  (void) state;
+  g_autoptr (Topo) t = make (2048, 32, 64, 0);
+  g_autoptr (GArray) out = g_array_new (FALSE, FALSE, sizeof (TopoRef));
+  /* leaves of SU 3: 8 rails; "leaf-su03-*" also matches their uplinks */
+  guint n = topo_glob (t, "leaf-su03-r?", out);
+  assert_int_equal (n, 8);
+  for (guint i = 0; i < n; i++)
+    {
+      TopoRef r = g_array_index (out, TopoRef, i);
+      assert_int_equal (r.kind, TOPO_LEAF);
+      assert_int_equal (topo_leaf_su (t, r.index), 3);
+      assert_int_equal (topo_leaf_rail (t, r.index), i);
+    }
+  g_array_set_size (out, 0);
+  n = topo_glob (t, "leaf-su03-*", out);
+  assert_int_equal (n, 8 + 8 * 32);
+  /* node04*: nodes 0400..0499 and their GPUs, NICs and cables */
+  g_array_set_size (out, 0);
+  n = topo_glob (t, "node04*", out);
+  assert_int_equal (n, 100 * (1 + 8 + 8 + 8));
+  g_array_set_size (out, 0);
+  n = topo_glob (t, "node04??", out);
+  assert_int_equal (n, 100);
+  g_array_set_size (out, 0);
+  assert_int_equal (topo_glob (t, "spine-07", out), 0); /* 3-digit names */
+  assert_int_equal (topo_glob (t, "spine-007", out), 1);
+  assert_int_equal (topo_glob (t, "*", out) - 0, 0 + topo_count (t, TOPO_NODE)
+                    + topo_count (t, TOPO_GPU) + topo_count (t, TOPO_NIC)
+                    + topo_count (t, TOPO_CABLE) + topo_count (t, TOPO_LEAF)
+                    + topo_count (t, TOPO_SPINE) + topo_count (t, TOPO_CORE)
+                    + topo_count (t, TOPO_UPLINK)
+                    + topo_count (t, TOPO_CORELINK)
+                    + topo_count (t, TOPO_RACK) + topo_count (t, TOPO_ROW));
+}
+
+/* Every link appears in the port-sorted list of each switch it touches. */
+static void
+check_structure (const Topo *t)
+{
+  static const TopoKind sk[3] = { TOPO_LEAF, TOPO_SPINE, TOPO_CORE };
+  uint64_t seen = 0;
+  for (int k = 0; k < 3; k++)
+    for (uint32_t s = 0; s < topo_count (t, sk[k]); s++)
+      {
+        const TopoRef *refs;
+        uint32_t n, last = 0;
+        topo_switch_links (t, sk[k], s, &refs, &n);
+        assert_true (n <= topo_radix (t));
+        for (uint32_t i = 0; i < n; i++)
+          {
+            const TopoLink *l = topo_link (t, refs[i].kind, refs[i].index);
+            assert_non_null (l);
+            gboolean lower = (k == 0 && refs[i].kind == TOPO_UPLINK)
+                             || (k == 1 && refs[i].kind == TOPO_CORELINK);
+            uint32_t me = lower ? l->a : l->b;
+            uint32_t port = lower ? l->a_port : l->b_port;
+            assert_int_equal (me, s);
+            assert_true (port > last && port <= topo_radix (t));
+            last = port;
+            seen++;
+          }
+      }
+  assert_int_equal (seen, topo_count (t, TOPO_CABLE)
+                    + 2 * (uint64_t) topo_count (t, TOPO_UPLINK)
+                    + 2 * (uint64_t) topo_count (t, TOPO_CORELINK));
+  /* each leaf reaches every spine of its pod the same number of times */
+  for (uint32_t l = 0; l < topo_count (t, TOPO_LEAF); l++)
+    {
+      uint32_t first, n;
+      topo_leaf_uplinks (t, l, &first, &n);
+      for (uint32_t i = first; i < first + n; i++)
+        assert_int_equal (topo_spine_pod (t, topo_link (t, TOPO_UPLINK, i)->b),
+                          topo_leaf_pod (t, l));
+    }
+  for (uint32_t n = 0; n < topo_count (t, TOPO_NODE); n++)
+    for (uint32_t r = 0; r < topo_rails (t); r++)
+      {
+        uint32_t leaf = topo_node_leaf (t, n, r);
+        assert_int_equal (topo_leaf_su (t, leaf), topo_node_su (t, n));
+        assert_int_equal (topo_leaf_rail (t, leaf), r);
+        assert_int_equal (topo_su_leaf (t, topo_node_su (t, n), r), leaf);
+      }
+}
+
+static void
+test_structure (void **state)
+{
+  (void) state;
+  g_autoptr (Topo) a = make (95, 32, 64, 0);
+  check_structure (a);
+  g_autoptr (Topo) b = make (2048, 32, 64, 0);
+  check_structure (b);
+  g_autoptr (Topo) c = make (30, 4, 16, 3);
+  check_structure (c);
+  g_autoptr (Topo) d = make_r (8, 4, 8, 0, 2); /* 2 SUs of 4, radix 8 */
+  assert_int_equal (topo_count (d, TOPO_LEAF), 4);
+  assert_int_equal (topo_count (d, TOPO_SPINE), 2); /* 16 uplinks / 8 */
+  check_structure (d);
+}
+
+static void
+expect_error (const TopoParams *p, const char *needle)
+{
+  GError *error = NULL;
+  Topo *t = topo_new_fattree (p, &error);
+  assert_null (t);
+  assert_non_null (error);
+  assert_true (g_error_matches (error, TOPO_ERROR, TOPO_ERROR_PARAM));
+  if (strstr (error->message, needle) == NULL)
+    fail_msg ("'%s' does not name '%s'", error->message, needle);
+  g_error_free (error);
+}
+
+static void
+test_bad_params (void **state)
+{
+  (void) state;
+  TopoParams p;
+  topo_params_init (&p);
+  p.nodes = 0;
+  expect_error (&p, "nodes = 0");
+  p.nodes = 64;
+  p.radix = 7;
+  expect_error (&p, "radix = 7");
+  p.radix = 2;
+  expect_error (&p, "radix = 2");
+  p.radix = 64;
+  p.rails = 65;
+  expect_error (&p, "rails = 65");
+  p.rails = 8;
+  p.su_size = 40; /* 40 down + 40 up > 64 */
+  expect_error (&p, "SU size = 40");
+  p.su_size = 32;
+  p.tiers = 4;
+  expect_error (&p, "tiers = 4");
+  p.tiers = 2;
+  p.nodes = 512;
+  expect_error (&p, "tiers = 2");
+  p.tiers = 0;
+  p.nodes = 8193; /* radix 64 x 4 SUs per pod x 32 nodes = 8192 */
+  expect_error (&p, "nodes = 8193");
+  p.nodes = 8192;
+  GError *error = NULL;
+  Topo *t = topo_new_fattree (&p, &error);
+  assert_non_null (t);
+  assert_int_equal (topo_count (t, TOPO_CORE), 1024);
+  topo_free (t);
+  topo_free (NULL);
+  p.oversubscription = 0.5;
+  expect_error (&p, "oversubscription = 0.5");
+}
+
+static void
+test_oversubscription (void **state)
+{
+  (void) state;
+  TopoParams p;
+  topo_params_init (&p);
+  p.nodes = 256;
+  p.oversubscription = 2.0;
+  g_autoptr (Topo) t = topo_new_fattree (&p, NULL);
+  assert_non_null (t);
+  /* 2:1 -> 16 uplinks per leaf instead of 32 */
+  assert_int_equal (topo_count (t, TOPO_UPLINK), 64 * 16);
+  check_structure (t);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_names),
+    cmocka_unit_test (test_lookup_roundtrip),
+    cmocka_unit_test (test_glob),
+    cmocka_unit_test (test_structure),
+    cmocka_unit_test (test_bad_params),
+    cmocka_unit_test (test_oversubscription),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
