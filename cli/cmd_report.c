@@ -1,9 +1,80 @@
-/* cli/cmd_report.c - `faultline report`. (being written) */
+/* cli/cmd_report.c - `faultline report DIR [-o FILE]`: renders the plots
+ * (lib/plots.h) then writes the self-contained HTML report (lib/report.h).
+ * A missing gnuplot is a warning (the report says which plots are
+ * missing); bad input is exit 2. */
 #include "cli.h"
+#include "plots.h"
+#include "report.h"
+
+#include <stdio.h>
 
 int
 cmd_report (int argc, char **argv)
 {
-  cli_error ("report", "not implemented yet");
-  return FL_EXIT_INTERNAL;
+  char *output = NULL;
+  gboolean no_plots = FALSE;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      "write the report to FILE (default DIR/report.html)", "FILE" },
+    { "no-plots", 0, 0, G_OPTION_ARG_NONE, &no_plots,
+      "do not re-render the plots; inline the PNGs already in DIR/plots",
+      NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) ctx = cli_context (
+    "report", "DIR",
+    "Writes one self-contained HTML file for run folder DIR: the summary\n"
+    "(summary.json), the plots (rendered first with gnuplot, inlined as\n"
+    "PNG), interruptions by cause, the first 500 interruptions and the\n"
+    "jobs. It loads nothing from the network: mail it, attach it to a\n"
+    "ticket, open it offline.",
+    "Examples:\n"
+    "  faultline report results/llama3-16k\n"
+    "  faultline report results/llama3-16k -o /tmp/llama3.html\n\n"
+    "Exit status 2: DIR has no summary.json or holds a malformed file;\n"
+    "3: gnuplot failed or the report could not be written.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!cli_parse (ctx, "report", &argc, &argv))
+    {
+      g_free (output);
+      return FL_EXIT_USAGE;
+    }
+  g_autofree char *out = output;
+  if (argc != 2)
+    {
+      cli_error ("report", "expected one run folder, got %d arguments (see "
+                 "'faultline report --help')", argc - 1);
+      return FL_EXIT_USAGE;
+    }
+  const char *dir = argv[1];
+  g_autofree char *summary = g_build_filename (dir, "summary.json", NULL);
+  if (!g_file_test (summary, G_FILE_TEST_IS_REGULAR))
+    {
+      cli_error ("report", "%s: not found (is %s a run folder written by "
+                 "`faultline run`?)", summary, dir);
+      return FL_EXIT_USAGE;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autofree char *ts = g_build_filename (dir, "timeseries.csv", NULL);
+  if (!no_plots && g_file_test (ts, G_FILE_TEST_EXISTS))
+    {
+      PlotsOptions opt = { 0 };
+      opt.no_svg = TRUE; /* the report inlines PNG */
+      if (!plots_render (dir, &opt, &error))
+        {
+          cli_error ("report", "%s", error->message);
+          return g_error_matches (error, PLOTS_ERROR, PLOTS_ERROR_INPUT)
+                 ? FL_EXIT_USAGE : FL_EXIT_INTERNAL;
+        }
+      if (opt.gnuplot_missing)
+        fprintf (stderr, "faultline: gnuplot not found; wrote data files "
+                 "only\n");
+    }
+  if (!report_write (dir, out, &error))
+    {
+      cli_error ("report", "%s", error->message);
+      return g_error_matches (error, REPORT_ERROR, REPORT_ERROR_INPUT)
+             ? FL_EXIT_USAGE : FL_EXIT_INTERNAL;
+    }
+  return FL_EXIT_OK;
 }

@@ -1,2 +1,84 @@
-/* lib/plots.h - (being written) */
+/* lib/plots.h - the plots of a run folder, rendered by gnuplot.
+ *
+ * plots_render() reads the CSV files of a run folder (docs/results.md),
+ * writes clean data files and one gnuplot script per plot into DIR/plots/
+ * (kept, so a user can edit a script and re-run `gnuplot NAME.gp` there),
+ * then runs gnuplot to make NAME.png and NAME.svg. gnuplot is looked up on
+ * PATH at run time; without it the data files and scripts are still
+ * written and opt->gnuplot_missing says so (a warning, not an error).
+ *
+ * Also the small RFC 4180 CSV reader the report shares (PlotsTable).
+ * Not a plotting library: the five plots are fixed (docs/plots-and-
+ * report.md); not a CSV library either (no streaming, whole file in RAM). */
 #pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PLOTS_ERROR (plots_error_quark ())
+GQuark plots_error_quark (void);
+typedef enum
+{
+  PLOTS_ERROR_INPUT,   /* a missing or malformed CSV (names file:line) */
+  PLOTS_ERROR_IO,      /* cannot write into DIR/plots */
+  PLOTS_ERROR_GNUPLOT, /* gnuplot failed (message holds its stderr) */
+} PlotsError;
+
+typedef struct
+{
+  /* in: gnuplot program (a path or a name looked up on PATH); NULL means
+   * $FAULTLINE_GNUPLOT if set, else "gnuplot". */
+  const char *gnuplot;
+  /* in: skip the PNG / SVG outputs (both are made by default). */
+  bool no_png;
+  bool no_svg;
+  /* out: gnuplot was not found; only data files and scripts were written.
+   * The caller prints "faultline: gnuplot not found; wrote data files
+   * only" and carries on (exit 0). */
+  bool gnuplot_missing;
+  /* out: the number of plots rendered (each as PNG and/or SVG). */
+  unsigned n_rendered;
+} PlotsOptions;
+
+/* The plot names, in report order (NAME.gp, NAME.png, NAME.svg). */
+extern const char *const plots_names[];
+extern const size_t plots_n_names;
+/* A one-line caption of plot NAME, or NULL for an unknown name. */
+const char *plots_caption (const char *name);
+
+/* Renders the plots of run folder DIR into DIR/plots/. DIR must hold
+ * timeseries.csv; interruptions.csv, interruptions_by_cause.csv and
+ * jobs.csv are used when present (a plot whose data is missing is
+ * skipped). OPT may be NULL (defaults; a missing gnuplot is then silent).
+ * Every file is written to a temporary name and renamed into place.
+ * Returns false with error set on bad input, an I/O error or a gnuplot
+ * failure; true otherwise, including when gnuplot is missing. */
+bool plots_render (const char *dir, PlotsOptions *opt, GError **error);
+
+/* ---- CSV tables (RFC 4180: quoted fields, "" escapes, CRLF or LF) ---- */
+
+typedef struct
+{
+  char *path;          /* the file, for messages */
+  char **header;       /* column names (NULL-terminated) */
+  size_t n_cols;
+  GPtrArray *rows;     /* of char ** (NULL-terminated, n_cols fields) */
+  GArray *lines;       /* of guint: the file line where each row starts */
+} PlotsTable;
+
+/* Reads PATH. A row with a field count different from the header's, or an
+ * unterminated quote, is an error naming PATH:LINE. Returns: (transfer
+ * full) or NULL with PLOTS_ERROR_INPUT set. */
+PlotsTable *plots_table_read (const char *path, GError **error);
+/* NULL is a no-op. */
+void plots_table_free (PlotsTable *t);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlotsTable, plots_table_free)
+/* Index of column NAME, or -1. */
+int plots_table_column (const PlotsTable *t, const char *name);
+/* Field (row, col). Returns: (transfer none). */
+const char *plots_table_get (const PlotsTable *t, size_t row, size_t col);
+/* Field (row, col) as a number: an empty field is NaN; text that is not a
+ * number is an error naming PATH:LINE, the column and the value. */
+bool plots_table_number (const PlotsTable *t, size_t row, size_t col,
+                         double *out, GError **error);
