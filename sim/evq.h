@@ -37,6 +37,9 @@ typedef struct Evq Evq;
 Evq *evq_new (size_t cap_hint);
 void evq_free (Evq *q); /* NULL is a no-op */
 
+/* Makes room for n live events so the next pushes do not reallocate. */
+void evq_reserve (Evq *q, size_t n);
+
 /* Schedules an event; returns its handle. time must be >= the time of the
  * last popped event (the queue asserts it). */
 EvqHandle evq_push (Evq *q, SimTime time, uint32_t kind, uint32_t target,

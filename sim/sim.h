@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "evq.h"
@@ -23,6 +24,9 @@ typedef bool (*SimTickFn) (Sim *sim, SimTime now, void *user_data);
 /* Returns: (transfer full) an engine at time 0 with no handlers. */
 Sim *sim_new (uint64_t seed);
 void sim_free (Sim *sim); /* NULL is a no-op */
+
+/* Makes room for n pending events (optional; the queue grows by itself). */
+void sim_reserve (Sim *sim, size_t n);
 
 /* Registers a handler; returns its event kind. name is for diagnostics and
  * must outlive the engine (a string literal). */
