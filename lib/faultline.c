@@ -155,6 +155,7 @@ typedef struct
 {
   IbPcap *pc;
   bool failed;
+  double last_s;
 } PcapSink;
 
 /* Link state changes become subnet-management trap 128 from the switch at
@@ -167,8 +168,11 @@ pcap_listener (const WorldEvent *ev, void *user_data)
     return;
   uint16_t lid = isfinite (ev->value) && ev->value >= 0 ? (uint16_t) (ev->value + 1) : 1;
   uint8_t port = (uint8_t) MAX (ev->old_state, 0);
-  if (!ibpcap_write_trap (s->pc, simtime_to_s (ev->time), lid, 128, port,
-                          (uint8_t) ev->new_state))
+  /* Each trap is followed by its PortInfo 1 us later: keep records of
+   * simultaneous changes in order by spacing them 2 us apart. */
+  double t = MAX (simtime_to_s (ev->time), s->last_s + 2e-6);
+  s->last_s = t;
+  if (!ibpcap_write_trap (s->pc, t, lid, 128, port, (uint8_t) ev->new_state))
     s->failed = true;
 }
 
@@ -204,6 +208,7 @@ fl_run_execute (FlRun *run, GError **error)
   ResultsEvents *events = NULL;
   ResultsTrace *trace = NULL;
   PcapSink pcap = { 0 };
+  pcap.last_s = -1;
   const char *staging = NULL;
   g_autofree ResultsParam *params = NULL;
 

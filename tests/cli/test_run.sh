@@ -1,0 +1,75 @@
+#!/bin/sh
+# tests/cli/test_run.sh - `faultline run` end to end (TAP): every scenario of
+# the shelf (scenarios/*.lua, except the year-long fleet-100k.lua) runs and
+# writes summary.json; the same seed gives a byte-identical summary and
+# another seed a different one; bad --set, a syntax error, a missing file
+# and an unknown option exit 2 and leave no output folder.
+# Not here: the numbers of the scenarios (tests/models, tests/lua).
+: "${FAULTLINE:?set FAULTLINE to the faultline binary}"
+: "${FL_SOURCE_DIR:?set FL_SOURCE_DIR to the source tree}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+ok () { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok () { n=$((n + 1)); echo "not ok $n - $1"; }
+check () { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
+
+scenarios=""
+for f in "$FL_SOURCE_DIR"/scenarios/*.lua; do
+  [ "$(basename "$f")" = fleet-100k.lua ] && continue
+  scenarios="$scenarios $f"
+done
+count=$(echo $scenarios | wc -w)
+echo "1..$((count + 9))"
+
+# one check per scenario: runs (10 days when it declares a days param)
+for f in $scenarios; do
+  name=$(basename "$f" .lua)
+  set -- -q --no-plots --no-pcap --no-wall-seconds -o "$tmp/$name"
+  if grep -q 'param *( *"days"' "$f"; then set -- "$@" --set days=10; fi
+  "$FAULTLINE" run "$f" "$@" 2> "$tmp/$name.err"
+  rc=$?
+  [ $rc -eq 0 ] && [ -s "$tmp/$name/summary.json" ]
+  check $? "$name.lua runs ($*) and writes summary.json (rc $rc)"
+  [ $rc -ne 0 ] && sed 's/^/# /' "$tmp/$name.err"
+done
+
+# same seed: byte-identical; another seed: different
+d="$FL_SOURCE_DIR/scenarios/llama3-16k.lua"
+common="-q --no-plots --no-pcap --no-wall-seconds --set days=10"
+"$FAULTLINE" run "$d" $common --seed 5 -o "$tmp/a" 2>/dev/null \
+  && "$FAULTLINE" run "$d" $common --seed 5 -o "$tmp/b" 2>/dev/null \
+  && cmp -s "$tmp/a/summary.json" "$tmp/b/summary.json"
+check $? "llama3-16k twice with seed 5: byte-identical summary.json"
+"$FAULTLINE" run "$d" $common --seed 6 -o "$tmp/c" 2>/dev/null \
+  && [ -s "$tmp/c/summary.json" ] && ! cmp -s "$tmp/a/summary.json" "$tmp/c/summary.json"
+check $? "llama3-16k with seed 6: a different summary.json"
+
+# bad --set: exit 2, message names it, no folder
+"$FAULTLINE" run "$d" -q --no-plots -o "$tmp/badset" --set spraes=3 2> "$tmp/badset.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -e "$tmp/badset" ]
+check $? "unknown --set name exits 2 (rc $rc) and leaves no output folder"
+grep -q "spraes" "$tmp/badset.err"
+check $? "unknown --set message names 'spraes'"
+
+# syntax error: exit 2, file:LINE on stderr, no folder
+printf 'cluster { nodes = 64 }\njob { name = "j", nodes = 8 }\nlocal x = = 3\n' > "$tmp/syntax.lua"
+"$FAULTLINE" run "$tmp/syntax.lua" -q --no-plots -o "$tmp/syn" 2> "$tmp/syn.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -e "$tmp/syn" ]
+check $? "syntax error exits 2 (rc $rc) and leaves no output folder"
+grep -q "syntax.lua:3:" "$tmp/syn.err"
+check $? "syntax error message has syntax.lua:3:"
+
+# missing scenario, unknown option
+"$FAULTLINE" run /nonexistent.lua -q --no-plots -o "$tmp/none" 2> "$tmp/none.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -e "$tmp/none" ]
+check $? "run /nonexistent.lua exits 2 (rc $rc), no output folder"
+grep -q "nonexistent.lua" "$tmp/none.err"
+check $? "missing-file message names the file"
+"$FAULTLINE" run --no-such-option "$d" -o "$tmp/opt" 2> /dev/null
+rc=$?
+[ $rc -eq 2 ] && [ ! -e "$tmp/opt" ]
+check $? "unknown option exits 2 (rc $rc)"
