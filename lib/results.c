@@ -259,6 +259,7 @@ results_summary_json (const ResultsRunInfo *info, const Metrics *m,
   results_add_num (b, "spares_exhausted_hours", m->spares_exhausted_hours);
   results_add_num (b, "fabric_slowdown_gpu_hours",
                    m->fabric_slowdown_gpu_hours);
+  results_add_int (b, "failures_averted", m->failures_averted);
   results_add_int (b, "policy_actions", m->policy_actions);
   results_add_int (b, "tickets", m->tickets);
   json_builder_end_object (b);

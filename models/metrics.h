@@ -95,6 +95,7 @@ typedef struct
   double detection_latency_minutes_p50;
   double spares_exhausted_hours; /* time with no hot spare left */
   double fabric_slowdown_gpu_hours; /* GPU-hours lost to slow steps */
+  uint64_t failures_averted;   /* degrading parts repaired before they failed */
   uint64_t policy_actions;
   uint64_t tickets;
   /* series and tables */

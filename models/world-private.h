@@ -45,6 +45,7 @@ struct WorldConfig
   /* failures */
   char *failures_source;
   double failures_scale, failures_lemon_fraction, failures_lemon_multiplier;
+  double failures_precursor_fraction, failures_precursor_lead;
   GArray *failure_overrides;      /* WorldFailureOverride */
   /* policy */
   char *policy_health, *policy_sched, *policy_health_plugin;

@@ -112,7 +112,9 @@ typedef struct
   bool avail;           /* schedulable, as last told to the scheduler */
   bool in_service_ok;   /* counted in healthy GPUs */
   uint8_t state;        /* MetricsNodeState index */
-  uint8_t rails_disabled;
+  uint8_t rails_disabled; /* ports disabled by the policy (not schedulable) */
+  EvqHandle pending_fail; /* a degrading part's hard failure (precursors) */
+  uint32_t pending_mode;
   SimTime down_since;   /* for MTTR */
 } NodeRt;
 
@@ -143,6 +145,7 @@ enum
   EV_TIMER,        /* target = script timer slot */
   EV_RESTOCK,      /* a spare part arrives */
   EV_FALSE_POS,    /* false-positive check stream */
+  EV_HARD_FAIL,    /* a degrading part fails: target = mode, data = instance */
   EV_N
 };
 
@@ -188,6 +191,8 @@ struct World
   uint32_t n_nodes, gpn, rails, n_lemons;
   uint32_t n_cables, n_uplinks, n_corelinks;
   uint8_t *link_down;   /* per health link index: 1 when failed (hardware) */
+  uint8_t *link_admin;  /* per node cable: 1 when the policy disabled it */
+  EvqHandle *link_pending; /* per node cable: a degrading cable's failure */
   uint32_t *link_fault_mode;
   /* slabs */
   GArray *pobs;         /* PendingObs */
@@ -207,7 +212,7 @@ struct World
   SimTime wakeup_at;
   bool sched_pending;
   GArray *decisions;
-  RngStream rng_diag, rng_fp, rng_misc;
+  RngStream rng_diag, rng_fp, rng_misc, rng_precursor;
   double fp_rate_per_h; /* cluster-wide false-positive check rate */
   /* hooks */
   WorldHooks hooks;
@@ -339,6 +344,7 @@ event_init (WorldEvent *ev, WorldEventKind kind)
 }
 
 static void request_sched (World *w);
+static void degrade_or_fail (World *w, uint32_t mi, uint32_t i);
 static void observe_at (World *w, const HealthObs *obs, SimTime at,
                         uint32_t check_node);
 static void health_feed (World *w, const HealthObs *obs);
@@ -853,7 +859,8 @@ node_schedulable (World *w, uint32_t node)
 {
   NodeRt *n = &w->nodes[node];
   if (n->busy_action || n->rails_disabled > 0
-      || (n->blamed && n->fault_mode != NO_FAULT))
+      || (n->blamed && n->fault_mode != NO_FAULT)
+      || fabric_node_rails_alive (w->fabric, node) == 0)
     return false;
   HealthNodeState s = health_policy_node_state (w->health, node);
   return s == HEALTH_NODE_HEALTHY || s == HEALTH_NODE_SUSPECT;
@@ -1167,13 +1174,18 @@ fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
   return true;
 }
 
+/* A node port goes down or up. A hardware failure leaves the node
+ * schedulable on its other rails (the job restarts at reduced bandwidth,
+ * fabric_job_bandwidth); a port the policy disabled (admin) keeps the node
+ * out of the scheduler's pool. */
 static void
-rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink, bool down)
+rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink, bool down,
+           bool admin)
 {
   NodeRt *n = &w->nodes[node];
-  if (down)
+  if (admin && down)
     n->rails_disabled++;
-  else if (n->rails_disabled > 0)
+  else if (admin && n->rails_disabled > 0)
     n->rails_disabled--;
   node_update_avail (w, node);
   char lb[128];
@@ -1242,7 +1254,7 @@ fail_link (World *w, TopoKind kind, uint32_t idx, uint32_t mode, bool by_switch)
   if (kind == TOPO_CABLE)
     {
       uint32_t node = idx / w->rails, rail = idx % w->rails;
-      rail_down (w, node, rail, h, true);
+      rail_down (w, node, rail, h, true, false);
       NodeRt *n = &w->nodes[node];
       if (n->job != NO_JOB)
         job_interrupt (w, g_ptr_array_index (w->jobs, n->job), lb,
@@ -1275,7 +1287,7 @@ restore_link (World *w, uint32_t h)
   TopoKind kind = topo_link_of (w, h, &idx);
   fabric_restore_link (w->fabric, kind, idx);
   if (kind == TOPO_CABLE)
-    rail_down (w, idx / w->rails, idx % w->rails, h, false);
+    rail_down (w, idx / w->rails, idx % w->rails, h, false, false);
   else
     {
       char lb[128];
@@ -1516,7 +1528,7 @@ on_fail_agg (Sim *sim, const SimEvent *e, void *ud)
         i = (uint32_t) rng_below (&mr->pick, mr->instances);
       while (instance_is_lemon (w, mr, i));
     }
-  fail_instance (w, e->target, i);
+  degrade_or_fail (w, e->target, i);
   schedule_agg (w, e->target, lemon);
 }
 
@@ -1542,7 +1554,7 @@ on_fail_inst (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
   uint32_t i = (uint32_t) (e->data >> 20), k = (uint32_t) (e->data & 0xfffff);
-  fail_instance (w, e->target, i);
+  degrade_or_fail (w, e->target, i);
   /* Renewal: the next failure is drawn from now (repair time is short
    * against lifetimes; docs/models.md). */
   schedule_instance (w, e->target, i, k + 1);
@@ -1587,6 +1599,138 @@ action_strength (HealthActionKind k)
 #define REBOOT_H (10.0 / 60)
 #define REIMAGE_H 1.0
 #define NO_FAULT_FOUND_H 1.0
+
+
+/* ---- precursors: parts that degrade before they fail ----
+ *
+ * Some failures announce themselves (docs/models.md, "Precursors"): HBM and
+ * SRAM faults with correctable-ECC / row-remap events (Xid 63), thermal
+ * faults with a rising temperature, cables and NICs with a climbing
+ * SymbolErrorCounter. A fraction failures.precursor_fraction of such
+ * failures start as a degradation: the precursor signals go out now and
+ * the hard failure follows after a lead time ~ Exp(failures.precursor_lead).
+ * Each failure is only delayed, so long-run rates are unchanged. A repair
+ * strong enough for the mode during the lead time averts the failure. The
+ * fraction and lead are assumptions: the field data gives no figure. */
+
+typedef enum { PRECURSOR_NONE, PRECURSOR_ECC, PRECURSOR_THERMAL, PRECURSOR_SYMBOL } Precursor;
+
+static Precursor
+mode_precursor (const FlFailureMode *fm)
+{
+  if (fm->cls == FL_CLASS_GPU
+      && (strcmp (fm->name, "hbm3") == 0 || strcmp (fm->name, "sram") == 0))
+    return PRECURSOR_ECC;
+  if (fm->cls == FL_CLASS_GPU && strcmp (fm->name, "thermal") == 0)
+    return PRECURSOR_THERMAL;
+  if (fm->cls == FL_CLASS_CABLE || fm->cls == FL_CLASS_NIC)
+    return PRECURSOR_SYMBOL;
+  return PRECURSOR_NONE;
+}
+
+static void
+on_hard_fail (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  uint32_t i = (uint32_t) e->data;
+  FlFailureMode *fm = w->modes[e->target].fm;
+  if (fm->cls == FL_CLASS_GPU)
+    {
+      NodeRt *n = &w->nodes[i / w->gpn];
+      n->pending_fail = EVQ_NONE;
+      n->pending_mode = NO_FAULT;
+    }
+  else if (i < w->n_cables)
+    w->link_pending[i] = EVQ_NONE;
+  fail_instance (w, e->target, i);
+}
+
+/* Either starts a degradation with precursor signals or fails at once. */
+static void
+degrade_or_fail (World *w, uint32_t mi, uint32_t i)
+{
+  FlFailureMode *fm = w->modes[mi].fm;
+  Precursor p = mode_precursor (fm);
+  if (p == PRECURSOR_NONE || w->cfg->failures_precursor_fraction <= 0
+      || !(rng_uniform (&w->rng_precursor) < w->cfg->failures_precursor_fraction))
+    {
+      fail_instance (w, mi, i);
+      return;
+    }
+  SimTime t = sim_now (w->sim);
+  double lead_s = -log (rng_uniform_pos (&w->rng_precursor)) * w->cfg->failures_precursor_lead;
+  SimTime at = t + simtime_from_s (lead_s);
+  HealthObs o;
+  if (p == PRECURSOR_SYMBOL)
+    {
+      if (i >= w->n_cables || w->link_down[i] || w->link_pending[i] != EVQ_NONE)
+        return;
+      if (at <= world_length (w))
+        w->link_pending[i] = sim_at (w->sim, at, w->kinds[EV_HARD_FAIL], mi, i);
+      for (int k = 0; k < 2; k++)
+        {
+          health_obs_init (&o, HEALTH_OBS_IB_COUNTERS, 0);
+          o.link = i;
+          o.node = i / w->rails;
+          o.port = (int32_t) (i % w->rails);
+          o.check = HEALTH_IB_SYMBOL_ERROR;
+          o.counter_value = k == 0 ? 0 : 5000; /* 5,000 symbol errors in an hour */
+          observe_at (w, &o, t + SIM_H (k), NO_FAULT);
+        }
+      return;
+    }
+  uint32_t node = i / w->gpn;
+  NodeRt *n = &w->nodes[node];
+  if (n->fault_mode != NO_FAULT || n->pending_fail != EVQ_NONE)
+    return;
+  if (at <= world_length (w))
+    {
+      n->pending_fail = sim_at (w->sim, at, w->kinds[EV_HARD_FAIL], mi, i);
+      n->pending_mode = mi;
+    }
+  for (int k = 0; k < 3; k++)
+    {
+      if (p == PRECURSOR_ECC)
+        {
+          health_obs_init (&o, HEALTH_OBS_XID, 0);
+          o.xid = 63; /* row remapping recorded (field-data §8.2) */
+        }
+      else
+        {
+          health_obs_init (&o, HEALTH_OBS_THERMAL, 0);
+          o.counter_value = 88 + k; /* above the 87 C drain threshold */
+        }
+      o.node = node;
+      o.gpu = (int32_t) (i % w->gpn);
+      observe_at (w, &o, t + SIM_MIN (10 * k), NO_FAULT);
+    }
+}
+
+/* A repair of strength `strength` on a node (or its cable h) averts a
+ * pending degradation failure it is strong enough for. */
+static void
+avert_pending (World *w, uint32_t node, int strength)
+{
+  NodeRt *n = &w->nodes[node];
+  if (n->pending_fail == EVQ_NONE)
+    return;
+  if (strength < repair_strength (w->modes[n->pending_mode].fm->repair))
+    return;
+  sim_cancel (w->sim, n->pending_fail);
+  n->pending_fail = EVQ_NONE;
+  n->pending_mode = NO_FAULT;
+  w->m->failures_averted++;
+}
+
+static void
+avert_pending_link (World *w, uint32_t h)
+{
+  if (h >= w->n_cables || w->link_pending[h] == EVQ_NONE)
+    return;
+  sim_cancel (w->sim, w->link_pending[h]);
+  w->link_pending[h] = EVQ_NONE;
+  w->m->failures_averted++;
+}
 
 static void
 clear_node_fault (World *w, uint32_t node)
@@ -1855,8 +1999,12 @@ enact (World *w, const HealthAction *a)
           /* An administratively disabled node port keeps the node out of
            * the scheduler's pool. */
           uint32_t nd = a->link / w->rails, rail = a->link % w->rails;
-          if (!w->link_down[a->link])
-            rail_down (w, nd, rail, a->link, a->kind == HEALTH_ACTION_DISABLE_PORT);
+          bool disable = a->kind == HEALTH_ACTION_DISABLE_PORT;
+          if (w->link_admin[a->link] != disable)
+            {
+              w->link_admin[a->link] = disable;
+              rail_down (w, nd, rail, a->link, disable, true);
+            }
         }
       break;
     case HEALTH_ACTION_OPEN_TICKET:
@@ -1949,6 +2097,7 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
       if (n->fault_mode != NO_FAULT
           && action_strength (a->kind) >= repair_strength (w->modes[n->fault_mode].fm->repair))
         clear_node_fault (w, node);
+      avert_pending (w, node, action_strength (a->kind));
       o.ok = n->fault_mode == NO_FAULT && n->rails_disabled == 0;
       break;
     case HEALTH_ACTION_OPEN_TICKET:
@@ -1965,13 +2114,20 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
         {
           n->busy_action = false;
           clear_node_fault (w, node);
+          avert_pending (w, node, action_strength (a->kind));
           /* The technician also reseats the node's cables. */
           for (uint32_t r = 0; r < w->rails; r++)
-            if (w->link_down[node * w->rails + r])
-              repair_link (w, node * w->rails + r);
+            {
+              if (w->link_down[node * w->rails + r])
+                repair_link (w, node * w->rails + r);
+              avert_pending_link (w, node * w->rails + r);
+            }
         }
       if (a->link != HEALTH_NO_LINK)
-        repair_link (w, a->link);
+        {
+          repair_link (w, a->link);
+          avert_pending_link (w, a->link);
+        }
       if (sw_key != 0)
         switch_tickets_release (w, sw_key);
       o.ok = true;
@@ -2495,6 +2651,8 @@ world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
   w->n_corelinks = topo_index_limit (w->topo, TOPO_CORELINK);
   uint32_t n_links = w->n_cables + w->n_uplinks + w->n_corelinks;
   w->link_down = g_new0 (uint8_t, MAX (n_links, 1));
+  w->link_admin = g_new0 (uint8_t, MAX (w->n_cables, 1));
+  w->link_pending = g_new0 (EvqHandle, MAX (w->n_cables, 1));
   w->link_fault_mode = g_new (uint32_t, MAX (n_links, 1));
   for (uint32_t i = 0; i < n_links; i++)
     w->link_fault_mode[i] = NO_FAULT;
@@ -2507,6 +2665,7 @@ world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
       w->nodes[i].avail = true;
       w->nodes[i].in_service_ok = true;
       w->nodes[i].down_since = -1;
+      w->nodes[i].pending_mode = NO_FAULT;
     }
   w->healthy_gpus = w->n_nodes * w->gpn;
   w->m->nodes = w->n_nodes;
@@ -2539,10 +2698,12 @@ world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
   static const char *const kind_names[EV_N] = {
     "fail", "fail-instance", "observe", "action-done", "policy-wakeup",
     "schedule", "job-phase", "arrival", "timer", "restock", "false-positive",
+    "hard-fail",
   };
   static const SimHandlerFn fns[EV_N] = {
     on_fail_agg, on_fail_inst, on_observe, on_action_done, on_wakeup,
     on_sched, on_job_phase, on_arrival, on_timer, on_restock, on_false_positive,
+    on_hard_fail,
   };
   for (int k = 0; k < EV_N; k++)
     w->kinds[k] = sim_register (w->sim, kind_names[k], fns[k], w);
@@ -2551,6 +2712,7 @@ world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
   rng_stream_init (&w->rng_diag, seed, "health", "diag");
   rng_stream_init (&w->rng_fp, seed, "health", "false-positive");
   rng_stream_init (&w->rng_misc, seed, "world", "misc");
+  rng_stream_init (&w->rng_precursor, seed, "world", "precursor");
   w->parts_stock = w->cfg->cluster_spare_parts > 0 ? w->cfg->cluster_spare_parts : INFINITY;
 
   if (!build_jobs (w, error))
@@ -2600,6 +2762,8 @@ world_free (World *w)
   g_free (w->modes);
   g_free (w->nodes);
   g_free (w->link_down);
+  g_free (w->link_admin);
+  g_free (w->link_pending);
   g_free (w->link_fault_mode);
   g_ptr_array_unref (w->jobs);
   g_array_unref (w->listeners);
@@ -2954,7 +3118,7 @@ world_degrade (World *w, const char *pattern, double fraction, GError **error)
       w->link_down[h] = 1;
       fabric_fail_link (w->fabric, r.kind, r.index);
       if (r.kind == TOPO_CABLE)
-        rail_down (w, r.index / w->rails, r.index % w->rails, h, true);
+        rail_down (w, r.index / w->rails, r.index % w->rails, h, true, false);
       count++;
     }
   g_array_unref (links);

@@ -686,7 +686,7 @@ on_link_obs (Engine *e, const HealthObs *o, HealthActionSink *sink)
                       "precursor: link integrity / buffer overrun trap", sink);
       break;
     case HEALTH_OBS_REPAIR_DONE:
-      if (l->state == HEALTH_LINK_DISABLED)
+      if (l->state == HEALTH_LINK_DISABLED || l->state == HEALTH_LINK_IN_REPAIR)
         emit_link (sink, HEALTH_ACTION_ENABLE_PORT, o->time, o->link,
                    "link repaired");
       if (l->state == HEALTH_LINK_DISABLED || l->state == HEALTH_LINK_IN_REPAIR)
@@ -840,7 +840,13 @@ engine_wakeup (void *self, HealthTimeMs now, HealthActionSink *sink)
           if (l->down && e->p->link_down_grace_ms > 0
               && t.time >= l->down_since + e->p->link_down_grace_ms)
             {
+              /* A port down this long is a hard error: take it out of
+               * service, which drains a node-side port's node from the
+               * scheduler (IB link errors are high severity, field-data
+               * §2.5), and call a technician. */
               l->state = HEALTH_LINK_IN_REPAIR;
+              emit_link (sink, HEALTH_ACTION_DISABLE_PORT, now, id,
+                         "link down longer than the grace period");
               emit_link (sink, HEALTH_ACTION_OPEN_TICKET, now, id,
                          "link down longer than the grace period");
             }

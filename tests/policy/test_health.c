@@ -205,11 +205,18 @@ test_link_down_grace (void **state)
   assert_int_equal (a->len, 0);
   g_array_free (a, TRUE);
   a = wake (p, 1000 + par->link_down_grace_ms);
-  assert_int_equal (a->len, 1);
-  assert_int_equal (g_array_index (a, HealthAction, 0).kind, HEALTH_ACTION_OPEN_TICKET);
-  assert_int_equal (g_array_index (a, HealthAction, 0).link, 0);
+  /* The port is taken out of service (drains a node-side port's node),
+   * then a technician is called. */
+  assert_int_equal (a->len, 2);
+  assert_int_equal (g_array_index (a, HealthAction, 0).kind, HEALTH_ACTION_DISABLE_PORT);
+  assert_int_equal (g_array_index (a, HealthAction, 1).kind, HEALTH_ACTION_OPEN_TICKET);
+  assert_int_equal (g_array_index (a, HealthAction, 1).link, 0);
   g_array_free (a, TRUE);
   assert_int_equal (health_policy_link_state (p, 0), HEALTH_LINK_IN_REPAIR);
+  /* The repair brings the port back. */
+  o = obs_link (HEALTH_OBS_REPAIR_DONE, 1000 + par->link_down_grace_ms + 3600000, 0);
+  expect_actions (p, &o, HEALTH_ACTION_ENABLE_PORT, HEALTH_ACTION_NONE);
+  assert_int_equal (health_policy_link_state (p, 0), HEALTH_LINK_ACTIVE);
   health_policy_free (p);
 }
 
