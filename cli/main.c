@@ -4,6 +4,9 @@
  * in cli/cmd_*.c and returns an exit status (cli.h). */
 #include "cli.h"
 #include "fl-config.h"
+#include "health.h"
+#include "sched.h"
+#include "world.h"
 
 #include <locale.h>
 #include <stdio.h>
@@ -40,7 +43,8 @@ usage (FILE *out)
   for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-9s %s\n", commands[i].name, commands[i].summary);
   fprintf (out,
-           "\nRun 'faultline COMMAND --help' for the options of one command.\n"
+           "\nRun 'faultline COMMAND --help' for the options of one command,\n"
+           "'faultline help options' for every configuration key.\n"
            "Example:\n  faultline run scenarios/llama3-16k.lua --seed 7\n\n"
            "Exit status: 0 success, 1 a comparison found a regression,\n"
            "2 bad usage or bad input, 3 internal error.\n");
@@ -55,13 +59,53 @@ find_command (const char *name)
   return NULL;
 }
 
-/* faultline help [COMMAND] */
+static void
+print_key (const char *key, WorldValType type, const char *unit,
+           const char *def, const char *help, void *user_data)
+{
+  const char *t = type == WORLD_VAL_NUMBER ? "number" : type == WORLD_VAL_STRING ? "string" : "bool";
+  printf ("  %-30s %-6s %-4s default %-14s %s\n", key, t, unit, *def ? def : "\"\"", help);
+}
+
+/* faultline help options: every key --set and the Lua tables accept. */
+static void
+help_options (void)
+{
+  printf ("Configuration keys (Lua: cluster{...}, failures{...}, policy{...},\n"
+          "workload{...}, run{...}; command line: --set KEY=VALUE; durations\n"
+          "in seconds, or with a unit suffix on the command line: 90s 30m 2h 54d 1w):\n\n");
+  world_config_foreach_key (print_key, NULL);
+  printf ("\nHealth policy parameters (--set health.KEY=VALUE, or\n"
+          "policy{ health_params = { KEY = VALUE } }):\n\n");
+  for (const HealthParamInfo *k = health_params_keys (); k->key != NULL; k++)
+    {
+      HealthParams hp;
+      health_params_default (&hp, "standard");
+      g_autofree char *def = health_params_get (&hp, k->key);
+      printf ("  health.%-23s %-6s default %-14s %s\n", k->key, k->unit, def ? def : "", k->help);
+    }
+  printf ("\nScheduler parameters (--set sched.KEY=VALUE, or\n"
+          "policy{ sched_params = { KEY = VALUE } }):\n\n");
+  size_t n;
+  const SchedConfigKey *sk = sched_config_keys (&n);
+  for (size_t i = 0; i < n; i++)
+    printf ("  sched.%-24s %-30s default %-14s %s\n", sk[i].key, sk[i].values, sk[i].def, sk[i].help);
+  printf ("\nA scenario's own param() names are listed in its file; 'faultline run\n"
+          "SCENARIO --set NAME=VALUE' overrides them.\n");
+}
+
+/* faultline help [COMMAND | options] */
 static int
 cmd_help (int argc, char **argv)
 {
   if (argc < 2)
     {
       usage (stdout);
+      return FL_EXIT_OK;
+    }
+  if (strcmp (argv[1], "options") == 0)
+    {
+      help_options ();
       return FL_EXIT_OK;
     }
   const CliCommand *c = find_command (argv[1]);

@@ -463,19 +463,12 @@ results_write (const char *dir, const ResultsRunInfo *info, const Metrics *m,
 
 /* ---- events.jsonl ---- */
 
-/* The names of world_event_kind_name(), repeated here so this file does not
- * depend on world.c being linked (a test links results.c alone). */
-static const char *const results_event_names[WEV_COUNT] = {
-  "component_failed", "component_repaired", "node_failed", "node_state",
-  "link_state", "policy_action", "job_submitted", "job_started",
-  "job_interrupted", "job_preempted", "job_completed", "job_checkpoint",
-  "fabric_degraded",
-};
-
+/* Event names are the world's (models/config.c), one table for scripts,
+ * docs and this file. */
 static const char *
 results_event_name (WorldEventKind k)
 {
-  return (unsigned) k < WEV_COUNT ? results_event_names[k] : "unknown";
+  return world_event_kind_name (k);
 }
 
 struct ResultsEvents

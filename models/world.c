@@ -2557,6 +2557,44 @@ build_jobs (World *w, GError **error)
   return true;
 }
 
+/* Every class gets at least one mode, so a script can fail() any
+ * component even with failures.source = "none": a disabled "scripted_<class>"
+ * mode that never fires by itself. */
+static void
+add_scripted_modes (World *w)
+{
+  for (int c = 0; c < FL_CLASS_COUNT; c++)
+    {
+      bool have = false;
+      for (size_t i = 0; i < fl_failure_catalog_count (w->cat) && !have; i++)
+        have = fl_failure_catalog_get (w->cat, i)->cls == (FlClass) c;
+      if (have)
+        continue;
+      FlFailureMode m = { 0 };
+      g_autofree char *name = g_strdup_printf ("scripted_%s", fl_class_name ((FlClass) c));
+      m.name = name;
+      m.cause = (char *) "Scripted";
+      m.cls = (FlClass) c;
+      m.ttf = dist_exponential (1e12);
+      m.repair = c == FL_CLASS_JOB ? FL_REPAIR_NONE : FL_REPAIR_REPLACE;
+      m.repair_time = c == FL_CLASS_JOB ? dist_constant (0) : fl_failure_repair_default (FL_REPAIR_REPLACE, NULL);
+      switch ((FlClass) c)
+        {
+        case FL_CLASS_GPU: m.obs = FL_OBS_XID; m.xid = 79; m.blast = FL_BLAST_NODE; break;
+        case FL_CLASS_NODE: m.obs = FL_OBS_HEARTBEAT_LOSS; m.blast = FL_BLAST_NODE; break;
+        case FL_CLASS_NIC: case FL_CLASS_CABLE: m.obs = FL_OBS_IB_LINK_DOWN; m.blast = FL_BLAST_RAIL; break;
+        case FL_CLASS_LEAF: m.obs = FL_OBS_IB_LINK_DOWN; m.blast = FL_BLAST_SU_RAIL; break;
+        case FL_CLASS_SPINE: case FL_CLASS_CORE: case FL_CLASS_UPLINK:
+          m.obs = FL_OBS_IB_LINK_DOWN; m.blast = FL_BLAST_BANDWIDTH; break;
+        case FL_CLASS_JOB: m.obs = FL_OBS_JOB_CRASH; m.blast = FL_BLAST_JOB; break;
+        default: m.obs = FL_OBS_HEARTBEAT_LOSS; m.blast = FL_BLAST_DOMAIN; break;
+        }
+      m.source = (char *) "scripted failures only (never drawn at random)";
+      m.enabled = false;
+      fl_failure_catalog_add (w->cat, &m, NULL);
+    }
+}
+
 static void
 build_failures (World *w)
 {
@@ -2691,6 +2729,7 @@ world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
     fl_failure_catalog_scale (w->cat, w->cfg->failures_scale);
   if (!apply_failure_overrides (w, error))
     goto fail;
+  add_scripted_modes (w);
   if (!build_policies (w, error))
     goto fail;
 
@@ -3241,6 +3280,24 @@ world_component_state (World *w, const char *name, const char **state, GError **
     case TOPO_CORE:
       *state = fabric_switch_failed (w->fabric, k, idx) ? "down" : "active";
       return true;
+    case TOPO_RACK:
+    case TOPO_ROW:
+      {
+        /* A power domain is down while its nodes carry its fault. */
+        for (uint32_t i = 0; i < w->n_nodes; i++)
+          {
+            uint32_t d = k == TOPO_RACK ? topo_node_rack (w->topo, i) : topo_node_row (w->topo, i);
+            if (d == idx && w->nodes[i].fault_group == idx && w->nodes[i].fault_mode != NO_FAULT
+                && w->modes[w->nodes[i].fault_mode].fm->cls != FL_CLASS_GPU
+                && w->modes[w->nodes[i].fault_mode].fm->cls != FL_CLASS_NODE)
+              {
+                *state = "down";
+                return true;
+              }
+          }
+        *state = "active";
+        return true;
+      }
     default:
       *state = "active";
       return true;
