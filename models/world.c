@@ -2420,6 +2420,13 @@ build_topology (const WorldConfig *cfg, GError **error)
   return topo_new_fattree (&p, error);
 }
 
+Topo *
+world_config_build_topology (const WorldConfig *cfg, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL, NULL);
+  return build_topology (cfg, error);
+}
+
 static bool
 build_policies (World *w, GError **error)
 {

@@ -107,6 +107,14 @@ bool world_config_on (WorldConfig *cfg, const char *event, uint64_t cb,
 /* The names of every event kind, NULL-terminated (for errors and docs). */
 const char *const *world_event_names (void);
 
+/* Builds the topology a configuration describes (a fat tree, or the
+ * ibnetdiscover file of cluster.ibnet), as world_new() would, for
+ * `faultline topo SCENARIO`. Returns: (transfer full) a Topo (models/topo.h)
+ * or NULL with error. */
+struct Topo;
+struct Topo *world_config_build_topology (const WorldConfig *cfg,
+                                          GError **error);
+
 /* ---- events (callbacks, events.jsonl, trace, pcap) ---- */
 
 typedef enum

@@ -16,16 +16,17 @@
 -- Measured on this 2-core machine (seed 1, 2026-11-29): the full year takes
 -- 7.5 s wall (1.29 M events, 174,695 jobs), so no reduction was needed;
 -- days and research_rate are params to shorten it further. Seen: GPU
--- availability 0.73, queue wait p99 302 h; healthy GPUs fall from 93k
--- (day 30) to 75k (day 150) with 8 technicians: the repair queue is the
--- bottleneck at this size (try --set technicians=32).
+-- with 8 technicians (the config default, sized for a 16k cluster) the
+-- repair queue is the bottleneck: GPU availability 0.70, queue wait p99
+-- 573 h. With 40 (one per ~300 nodes, an assumption; the field data gives
+-- no staffing figure) availability is 0.947 and research jobs do not wait.
 
 local presets = require "faultline.presets"
 
 local spares = param ("spares", 600, "hot spare nodes (~5% of 12,500)")
 
 cluster (presets.h100_superpod { gpus = 100000, radix = 128, spares = spares,
-  technicians = param ("technicians", 8, "concurrent hands-on repairs (8 = config default)") })
+  technicians = param ("technicians", 40, "concurrent hands-on repairs") })
 failures { source = "llama3", scale = param ("rate_scale", 1.0, "multiplies every failure rate") }
 policy { health = param ("health", "standard", "reactive, standard or proactive"),
          sched = param ("sched", "topology", "fifo, first-fit, topology or priority") }
@@ -40,6 +41,15 @@ job { name = "finetune", nodes = 512, work = days (20), submit = days (60),
       checkpoint_every = minutes (30), checkpoint_cost = seconds (30), restart = minutes (5) }
 workload { research_rate = param ("research_rate", 20, "small research jobs per hour"),
            research_max_nodes = param ("research_max_nodes", 64, "largest research job, nodes") }
+
+-- A Lua callback on every failure and interruption (off by default): used
+-- by tests/bench/lua-callbacks.sh to measure what scripting costs a run.
+if param ("callbacks", false, "run a Lua callback on every failure and interruption") then
+  local failed, lost = {}, 0
+  on ("component_failed", function (e) failed[e.cause] = (failed[e.cause] or 0) + 1 end)
+  on ("job_interrupted", function (e) lost = lost + e.lost_gpu_hours end)
+  every (days (91), function () note ("lost GPU-hours so far:", math.floor (lost)) end)
+end
 
 every (days (30), function ()
   note ("healthy GPUs:", healthy_gpus (), "; running jobs:", running_jobs (),
