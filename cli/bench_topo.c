@@ -1,7 +1,7 @@
 /* cli/bench_topo.c - `faultline bench topo`: time building a fat tree and
  * its FabricState, and count the memory they hold. Prints one key=value
  * line; tests/bench/topo.sh runs the series recorded in
- * docs/performance-topo.md. Wall-clock time is measured here and only here:
+ * docs/performance.md (## Topology build). Wall-clock time is measured here and only here:
  * no test asserts on it. */
 #include "cli.h"
 #include "fabric.h"
@@ -20,7 +20,8 @@ bench_topo_main (int argc, char **argv)
     { "gpus", 0, 0, G_OPTION_ARG_STRING, &gpus, "GPUs to build (required)",
       "N" },
     { "radix", 0, 0, G_OPTION_ARG_STRING, &radix,
-      "switch radix (default 64; 3 tiers of radix 64 hold 65,536 GPUs)",
+      "switch radix (default 64: one fabric holds 65,536 GPUs, 8 per-rail "
+      "planes 524,288)",
       "N" },
     { "gpus-per-node", 0, 0, G_OPTION_ARG_STRING, &gpn,
       "GPUs per node (default 8)", "N" },
@@ -31,7 +32,8 @@ bench_topo_main (int argc, char **argv)
     "Prints: name=topo gpus= nodes= switches= links= seconds= bytes=\n"
     "bytes_per_gpu= maxrss_kb=\n\nExamples:\n"
     "  faultline bench topo --gpus 16384\n"
-    "  faultline bench topo --gpus 1000000 --radix 256");
+    "  faultline bench topo --gpus 100000\n"
+    "  faultline bench topo --gpus 1000000 --radix 128");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!cli_parse (ctx, CMD, &argc, &argv))
     return FL_EXIT_USAGE;

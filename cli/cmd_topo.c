@@ -34,7 +34,12 @@ static void
 print_text (const Topo *t, const char *source, gboolean inventory)
 {
   const TopoParams *p = topo_params (t);
-  printf ("faultline topology: %s, %u tiers\n\n", source, topo_tiers (t));
+  if (topo_n_planes (t) > 1)
+    printf ("faultline topology: %s, %u rail planes of %u tiers\n\n",
+            source, topo_n_planes (t), topo_tiers (t));
+  else
+    printf ("faultline topology: %s, %u tiers\n\n", source,
+            topo_tiers (t));
   printf ("%-18s %10s  %s\n", "class", "count", "detail");
   for (size_t i = 0; i < G_N_ELEMENTS (all_kinds); i++)
     {
@@ -122,6 +127,8 @@ print_json (const Topo *t, const char *source, gboolean inventory)
   json_builder_add_int_value (b, topo_n_sus (t));
   json_builder_set_member_name (b, "pods");
   json_builder_add_int_value (b, topo_n_pods (t));
+  json_builder_set_member_name (b, "planes");
+  json_builder_add_int_value (b, topo_n_planes (t));
   json_builder_set_member_name (b, "switches");
   json_builder_add_int_value (b, topo_n_switches (t));
   json_builder_set_member_name (b, "links");
@@ -228,7 +235,7 @@ cmd_topo (int argc, char **argv)
 {
   g_autofree char *gpus = NULL, *nodes = NULL, *gpn = NULL, *rails = NULL;
   g_autofree char *su = NULL, *radix = NULL, *over = NULL, *tiers = NULL;
-  g_autofree char *format = NULL, *ibnet = NULL;
+  g_autofree char *format = NULL, *ibnet = NULL, *planes = NULL;
   gboolean inventory = FALSE;
   GOptionEntry entries[] = {
     { "gpus", 0, 0, G_OPTION_ARG_STRING, &gpus,
@@ -247,6 +254,9 @@ cmd_topo (int argc, char **argv)
       "leaf down:up ratio, >= 1 (default 1 = non-blocking)", "X" },
     { "tiers", 0, 0, G_OPTION_ARG_STRING, &tiers,
       "force 2 or 3 switch tiers (default: automatic)", "2|3" },
+    { "planes", 0, 0, G_OPTION_ARG_STRING, &planes,
+      "1 = one fabric, RAILS = one fat tree per rail (default: per-rail "
+      "only above one fabric's capacity)", "1|RAILS" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
       "text (default), json, dot or ibnetdiscover", "FORMAT" },
     { "inventory", 0, 0, G_OPTION_ARG_NONE, &inventory,
@@ -264,8 +274,10 @@ cmd_topo (int argc, char **argv)
     "  faultline topo --nodes 127 --format json --inventory\n"
     "  faultline topo --gpus 512 --format ibnetdiscover > fabric.ibnet\n"
     "  faultline topo --ibnet fabric.ibnet --format dot | dot -Tsvg > f.svg\n"
+    "  faultline topo --gpus 100000 --format json   (8 per-rail planes)\n"
     "\nNames: node0412, node0412/gpu5, node0412/nic5, leaf-su03-r5, "
-    "spine-07,\ncore-002, rack-051, row-03; see docs/models.md.");
+    "spine-07,\ncore-002, rack-051, row-03; with per-rail planes "
+    "spine-r5-007, core-r5-002;\nsee docs/models.md.");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!cli_parse (ctx, CMD, &argc, &argv))
     return FL_EXIT_USAGE;
@@ -300,7 +312,8 @@ cmd_topo (int argc, char **argv)
       || !parse_u32_opt ("--rails", rails, &p.rails, 65535)
       || !parse_u32_opt ("--su-size", su, &p.su_size, 65535)
       || !parse_u32_opt ("--radix", radix, &p.radix, 65535)
-      || !parse_u32_opt ("--tiers", tiers, &p.tiers, 65535))
+      || !parse_u32_opt ("--tiers", tiers, &p.tiers, 65535)
+      || !parse_u32_opt ("--planes", planes, &p.planes, 65535))
     return FL_EXIT_USAGE;
   if (over != NULL)
     {
@@ -311,6 +324,12 @@ cmd_topo (int argc, char **argv)
           cli_error (CMD, "--oversubscription: '%s' is not a number", over);
           return FL_EXIT_USAGE;
         }
+    }
+  if (planes != NULL && p.planes == 0)
+    {
+      cli_error (CMD, "--planes: '%s' is not 1 or the rail count (omit it "
+                 "for automatic)", planes);
+      return FL_EXIT_USAGE;
     }
   if (tiers != NULL && p.tiers != 2 && p.tiers != 3)
     {

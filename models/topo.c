@@ -36,6 +36,8 @@ struct Topo
   uint32_t *node_su; /* NULL: node / su_size */
   char **node_names; /* NULL: "nodeNNNN" */
   GHashTable *node_index; /* name -> index + 1, when node_names */
+  uint32_t n_planes; /* 1: one fabric; rails: one fat tree per rail */
+  uint32_t *plane_first[2]; /* spines, cores: plane r is [f[r], f[r+1]) */
   uint32_t *sw_off[N_TIERS]; /* CSR offsets, n_sw + 1 */
   TopoRef *sw_refs[N_TIERS];
   /* name widths */
@@ -72,11 +74,52 @@ ceil_div (uint64_t a, uint64_t b)
   return (uint32_t) ((a + b - 1) / b);
 }
 
+/* The rail plane of spine or core i (0 with one fabric): O(log planes). */
+static uint32_t
+switch_plane (const Topo *t, int tier, uint32_t i)
+{
+  const uint32_t *f = t->plane_first[tier - 1];
+  uint32_t lo = 0, hi = t->n_planes; /* f[lo] <= i < f[hi] */
+  while (hi - lo > 1)
+    {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (f[mid] <= i)
+        lo = mid;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
 static int
 kind_tier (TopoKind k)
 {
   return k == TOPO_LEAF ? TIER_LEAF : k == TOPO_SPINE ? TIER_SPINE
          : k == TOPO_CORE ? TIER_CORE : -1;
+}
+
+/* How the leaves of one fabric (all of them, or one rail plane's) fit
+ * under spines: fit2 with S2 spines; fit3 with P pods of lpp leaves
+ * (whole SUs of `unit` leaves each), u spines per pod and cp cores per
+ * spine position. */
+typedef struct
+{
+  gboolean fit2, fit3;
+  uint32_t S2, lpp, P, cp;
+} Plan;
+
+static void
+plan_fabric (uint64_t leaves, uint32_t unit, uint32_t u, uint32_t radix,
+             Plan *pl)
+{
+  uint32_t h = radix / 2;
+  pl->S2 = pow2ceil (ceil_div (leaves * u, radix));
+  pl->fit2 = pl->S2 <= u && leaves * ceil_div (u, pl->S2) <= radix;
+  pl->lpp = (h / unit) * unit;
+  pl->P = pl->lpp > 0 ? ceil_div (leaves, pl->lpp) : 0;
+  pl->cp = pl->P > 0 ? pow2ceil (ceil_div ((uint64_t) pl->P * h, radix)) : 0;
+  pl->fit3 = pl->lpp > 0 && u <= h && pl->cp <= h
+             && (uint64_t) pl->P * ceil_div (h, pl->cp) <= radix;
 }
 
 void
@@ -90,6 +133,7 @@ topo_params_init (TopoParams *p)
   p->radix = 64;
   p->oversubscription = 1.0;
   p->tiers = 0;
+  p->planes = 0;
   p->nodes_per_rack = 4;
   p->racks_per_row = 8;
 }
@@ -189,8 +233,14 @@ finish (Topo *t)
   t->w_nic = digits (p->rails, 1);
   t->w_su = digits (t->n_sus, 2);
   t->w_rail = digits (p->rails, 1);
-  t->w_spine = digits (t->n_sw[TIER_SPINE], 2);
-  t->w_core = digits (t->n_sw[TIER_CORE], 3);
+  uint32_t max_sp = 0, max_co = 0;
+  for (uint32_t r = 0; r < t->n_planes; r++)
+    {
+      max_sp = MAX (max_sp, t->plane_first[0][r + 1] - t->plane_first[0][r]);
+      max_co = MAX (max_co, t->plane_first[1][r + 1] - t->plane_first[1][r]);
+    }
+  t->w_spine = digits (max_sp, 2);
+  t->w_core = digits (max_co, 3);
   t->w_rack = digits (t->n_racks, 3);
   t->w_row = digits (t->n_rows, 2);
   t->up_first = g_new0 (uint32_t, t->n_sw[TIER_LEAF] + 1);
@@ -254,51 +304,72 @@ topo_new_fattree (const TopoParams *p, GError **error)
       || (uint64_t) p->nodes * p->gpus_per_node > UINT32_MAX / 2)
     BAD ("nodes = %u: too many components for 32-bit indices", p->nodes);
 
+  if (p->planes != 0 && p->planes != 1 && p->planes != p->rails)
+    BAD ("planes = %u: expected 0 (automatic), 1 (one fabric) or the rail "
+         "count %u (one fat tree per rail)", p->planes, p->rails);
+
   uint32_t n_sus = ceil_div (p->nodes, d);
   uint64_t L = (uint64_t) n_sus * p->rails;
-  /* 2 tiers: S spines, each leaf spreads its u uplinks round-robin. */
-  uint32_t S2 = pow2ceil (ceil_div (L * u, p->radix));
-  gboolean fit2 = S2 <= u && L * ceil_div (u, S2) <= p->radix;
-  /* 3 tiers: pods of whole SUs under h = radix/2 down ports per spine,
-   * u spines per pod (one link from each leaf), cp cores per plane. */
+  uint32_t R = p->rails;
   uint32_t h = p->radix / 2;
-  uint32_t sus_per_pod = h / p->rails;
-  uint32_t P = sus_per_pod > 0 ? ceil_div (n_sus, sus_per_pod) : 0;
-  uint32_t cp = P > 0 ? pow2ceil (ceil_div ((uint64_t) P * h, p->radix)) : 0;
-  gboolean fit3 = sus_per_pod > 0 && u <= h && cp <= h
-                  && (uint64_t) P * ceil_div (h, cp) <= p->radix;
+  /* One fabric spans all L leaves, its pods hold whole SUs (R leaves
+   * each); a rail plane spans the n_sus leaves of one rail. */
+  Plan one, rail;
+  plan_fabric (L, R, u, p->radix, &one);
+  plan_fabric (n_sus, 1, u, p->radix, &rail);
+  uint32_t n_planes = p->planes;
+  if (n_planes == 0)
+    n_planes = one.fit2 || one.fit3 || R == 1 ? 1 : R;
+  const Plan *pl = n_planes == 1 ? &one : &rail;
   uint32_t tiers = p->tiers;
   if (tiers == 0)
-    tiers = fit2 ? 2 : 3;
-  if (tiers == 2 && !fit2)
-    BAD ("tiers = 2: %u nodes need %" G_GUINT64_FORMAT " leaves, more than "
-         "one spine layer of radix %u can serve (max %u leaves); use 3 tiers",
-         p->nodes, L, p->radix, p->radix);
-  if (tiers == 3 && !fit3)
+    tiers = pl->fit2 ? 2 : 3;
+  if (tiers == 2 && !pl->fit2)
+    BAD ("tiers = 2: %u nodes need %" G_GUINT64_FORMAT " leaves%s, more "
+         "than one spine layer of radix %u can serve (max %u leaves); use "
+         "3 tiers", p->nodes, n_planes == 1 ? L : (uint64_t) n_sus,
+         n_planes == 1 ? "" : " per rail plane", p->radix, p->radix);
+  if (tiers == 3 && !pl->fit3)
     {
-      if (sus_per_pod == 0 || u > h)
+      if (pl->lpp == 0 || u > h)
         BAD ("rails = %u, SU size = %u: one SU does not fit a pod of radix "
              "%u spines; use fewer rails, a smaller SU or a larger radix",
              p->rails, d, p->radix);
-      BAD ("nodes = %u: %u SUs x %u rails need more than a 3-tier fat tree "
-           "of radix %u holds (max %u nodes); use a larger --radix or "
-           "fewer nodes", p->nodes, n_sus, p->rails, p->radix,
-           p->radix * sus_per_pod * d);
+      if (n_planes == 1 && p->planes == 1)
+        BAD ("nodes = %u: %u SUs x %u rails need more than a 3-tier fat "
+             "tree of radix %u holds (max %u nodes); use a larger --radix, "
+             "per-rail planes or fewer nodes", p->nodes, n_sus, p->rails,
+             p->radix, p->radix * (h / R) * d);
+      BAD ("nodes = %u: %u SUs need more than %u per-rail 3-tier fat trees "
+           "of radix %u hold (max %" G_GUINT64_FORMAT " nodes); use a larger "
+           "--radix or fewer nodes", p->nodes, n_sus, R, p->radix,
+           (uint64_t) p->radix * h * d);
     }
 #undef BAD
 
   Topo *t = g_new0 (Topo, 1);
   t->p = *p;
   t->p.tiers = tiers;
+  t->p.planes = n_planes;
   t->tiers = tiers;
+  t->n_planes = n_planes;
   t->n_nodes = p->nodes;
   t->n_sus = n_sus;
-  uint32_t R = p->rails;
   t->n_sw[TIER_LEAF] = (uint32_t) L;
-  t->n_pods = tiers == 2 ? 1 : P;
-  uint32_t Sp = tiers == 2 ? S2 : u; /* spines per pod */
-  t->n_sw[TIER_SPINE] = t->n_pods * Sp;
-  t->n_sw[TIER_CORE] = tiers == 2 ? 0 : Sp * cp;
+  t->n_pods = tiers == 2 ? 1 : pl->P;
+  uint32_t Sp = tiers == 2 ? pl->S2 : u; /* spines per pod (and plane) */
+  uint32_t cp = tiers == 2 ? 0 : pl->cp; /* cores per spine position */
+  uint32_t sp_plane = t->n_pods * Sp, co_plane = Sp * cp;
+  t->n_sw[TIER_SPINE] = n_planes * sp_plane;
+  t->n_sw[TIER_CORE] = n_planes * co_plane;
+  /* SUs per pod: every SU in 2 tiers, else whole SUs under h leaves */
+  uint32_t spp = tiers == 2 ? n_sus : pl->lpp / (n_planes == 1 ? R : 1);
+  for (int k = 0; k < 2; k++)
+    {
+      t->plane_first[k] = g_new (uint32_t, n_planes + 1);
+      for (uint32_t r = 0; r <= n_planes; r++)
+        t->plane_first[k][r] = r * (k == 0 ? sp_plane : co_plane);
+    }
 
   t->leaf_su = g_new (uint32_t, L);
   t->leaf_rail = g_new (uint32_t, L);
@@ -309,14 +380,14 @@ topo_new_fattree (const TopoParams *p, GError **error)
     {
       t->leaf_su[l] = l / R;
       t->leaf_rail[l] = l % R;
-      t->leaf_pod[l] = tiers == 2 ? 0 : (l / R) / sus_per_pod;
+      t->leaf_pod[l] = (l / R) / spp;
       t->su_leaf[l] = l;
     }
   for (uint32_t s = 0; s < n_sus; s++)
-    t->su_pod[s] = tiers == 2 ? 0 : s / sus_per_pod;
+    t->su_pod[s] = s / spp;
   t->spine_pod = g_new (uint32_t, t->n_sw[TIER_SPINE]);
   for (uint32_t s = 0; s < t->n_sw[TIER_SPINE]; s++)
-    t->spine_pod[s] = s / Sp;
+    t->spine_pod[s] = (s % sp_plane) / Sp;
 
   /* Node cables: NIC (node, r) -> leaf (su, r), port = position in SU. */
   uint64_t n_nics = (uint64_t) p->nodes * R;
@@ -331,26 +402,29 @@ topo_new_fattree (const TopoParams *p, GError **error)
         c->b_port = (uint16_t) (node % d + 1);
       }
 
-  /* Uplinks: leaf port d+1+k. */
+  /* Uplinks: leaf port d+1+k, to the spines of its pod in its plane; the
+   * leaf's position among the pod's leaves picks the spine ports. */
   t->n_uplinks = (uint32_t) (L * u);
   t->uplinks = g_new (TopoLink, t->n_uplinks);
   uint32_t per_pair = ceil_div (u, Sp); /* links from one leaf to a spine */
   for (uint32_t l = 0; l < L; l++)
     {
-      uint32_t pod = t->leaf_pod[l];
-      uint32_t l_in_pod = tiers == 2 ? l : l - pod * sus_per_pod * R;
+      uint32_t su = l / R, pod = t->leaf_pod[l];
+      uint32_t plane = n_planes == 1 ? 0 : l % R;
+      uint32_t l_in_pod = n_planes == 1 ? l - pod * spp * R : su - pod * spp;
+      uint32_t base = plane * sp_plane + pod * Sp;
       for (uint32_t k = 0; k < u; k++)
         {
           TopoLink *x = &t->uplinks[(uint64_t) l * u + k];
           x->a = l;
-          x->b = pod * Sp + k % Sp;
+          x->b = base + k % Sp;
           x->a_port = (uint16_t) (d + 1 + k);
           x->b_port = (uint16_t) (l_in_pod * per_pair + k / Sp + 1);
         }
     }
 
-  /* Core links (3 tiers): spine j of every pod is plane j, served by cores
-   * [j * cp, (j + 1) * cp); spine port h+1+k. */
+  /* Core links (3 tiers): spine j of every pod of a plane is served by
+   * that plane's cores [j * cp, (j + 1) * cp); spine port h+1+k. */
   if (tiers == 3)
     {
       t->n_corelinks = t->n_sw[TIER_SPINE] * h;
@@ -358,12 +432,12 @@ topo_new_fattree (const TopoParams *p, GError **error)
       uint32_t per_core = ceil_div (h, cp);
       for (uint32_t s = 0; s < t->n_sw[TIER_SPINE]; s++)
         {
-          uint32_t pod = s / Sp, j = s % Sp;
+          uint32_t plane = s / sp_plane, pod = t->spine_pod[s], j = s % Sp;
           for (uint32_t k = 0; k < h; k++)
             {
               TopoLink *x = &t->corelinks[(uint64_t) s * h + k];
               x->a = s;
-              x->b = j * cp + k % cp;
+              x->b = plane * co_plane + j * cp + k % cp;
               x->a_port = (uint16_t) (h + 1 + k);
               x->b_port = (uint16_t) (pod * per_core + k / cp + 1);
             }
@@ -384,6 +458,58 @@ uf_find (uint32_t *parent, uint32_t x)
       x = parent[x];
     }
   return x;
+}
+
+/* Rail planes in a fabric read from a file: every spine links leaves of
+ * one rail only, every core spines of one plane only, and spines and cores
+ * come in plane order. Fills plane_first and sets n_planes = rails, or
+ * returns FALSE (one fabric). */
+static gboolean
+explicit_planes (Topo *t)
+{
+  uint32_t R = t->p.rails, ns = t->n_sw[TIER_SPINE], nc = t->n_sw[TIER_CORE];
+  if (R < 2 || ns == 0)
+    return FALSE;
+  g_autofree uint32_t *sp = g_new (uint32_t, ns + 1);
+  g_autofree uint32_t *co = g_new (uint32_t, nc + 1);
+  for (uint32_t s = 0; s < ns; s++)
+    sp[s] = TOPO_NONE;
+  for (uint32_t c = 0; c < nc; c++)
+    co[c] = TOPO_NONE;
+  for (uint32_t i = 0; i < t->n_uplinks; i++)
+    {
+      uint32_t r = t->leaf_rail[t->uplinks[i].a], *o = &sp[t->uplinks[i].b];
+      if (r >= R || (*o != TOPO_NONE && *o != r))
+        return FALSE;
+      *o = r;
+    }
+  for (uint32_t i = 0; i < t->n_corelinks; i++)
+    {
+      uint32_t r = sp[t->corelinks[i].a], *o = &co[t->corelinks[i].b];
+      if (r == TOPO_NONE || (*o != TOPO_NONE && *o != r))
+        return FALSE;
+      *o = r;
+    }
+  for (int k = 0; k < 2; k++)
+    {
+      const uint32_t *pl = k == 0 ? sp : co;
+      uint32_t n = k == 0 ? ns : nc;
+      for (uint32_t s = 0; s < n; s++)
+        if (pl[s] == TOPO_NONE || (s > 0 && pl[s] < pl[s - 1]))
+          return FALSE;
+    }
+  for (int k = 0; k < 2; k++)
+    {
+      const uint32_t *pl = k == 0 ? sp : co;
+      uint32_t n = k == 0 ? ns : nc;
+      t->plane_first[k] = g_new0 (uint32_t, R + 1);
+      for (uint32_t s = 0; s < n; s++)
+        t->plane_first[k][pl[s] + 1]++;
+      for (uint32_t r = 0; r < R; r++)
+        t->plane_first[k][r + 1] += t->plane_first[k][r];
+    }
+  t->n_planes = R;
+  return TRUE;
 }
 
 Topo *
@@ -435,11 +561,43 @@ topo_new_explicit (TopoExplicit *x)
         && t->su_leaf[t->leaf_su[l] * x->rails + t->leaf_rail[l]] == TOPO_NONE)
       t->su_leaf[t->leaf_su[l] * x->rails + t->leaf_rail[l]] = l;
 
-  /* Pods: connected components of leaves and spines through uplinks. */
+  if (!explicit_planes (t))
+    {
+      t->n_planes = 1;
+      for (int k = 0; k < 2; k++)
+        {
+          t->plane_first[k] = g_new0 (uint32_t, 2);
+          t->plane_first[k][1] = t->n_sw[k == 0 ? TIER_SPINE : TIER_CORE];
+        }
+    }
+  t->p.planes = t->n_planes;
+
+  /* Pods: connected components of leaves and spines through uplinks; with
+   * rail planes, the leaves of one SU are one pod across the planes. */
   uint32_t nl = t->n_sw[TIER_LEAF], ns = t->n_sw[TIER_SPINE];
   g_autofree uint32_t *parent = g_new (uint32_t, nl + ns + 1);
   for (uint32_t i = 0; i < nl + ns; i++)
     parent[i] = i;
+  if (t->n_planes > 1)
+    {
+      g_autofree uint32_t *first = g_new (uint32_t, max_su + 1);
+      for (uint32_t s = 0; s < max_su; s++)
+        first[s] = TOPO_NONE;
+      for (uint32_t l = 0; l < nl; l++)
+        {
+          uint32_t su = t->leaf_su[l];
+          if (su >= max_su)
+            continue;
+          if (first[su] == TOPO_NONE)
+            first[su] = l;
+          else
+            {
+              uint32_t a = uf_find (parent, first[su]), b = uf_find (parent, l);
+              if (a != b)
+                parent[MAX (a, b)] = MIN (a, b);
+            }
+        }
+    }
   for (uint32_t i = 0; i < t->n_uplinks; i++)
     {
       uint32_t a = uf_find (parent, t->uplinks[i].a);
@@ -502,6 +660,8 @@ topo_free (Topo *topo)
   g_free (topo->spine_pod);
   g_free (topo->su_leaf);
   g_free (topo->su_pod);
+  g_free (topo->plane_first[0]);
+  g_free (topo->plane_first[1]);
   g_free (topo->node_su);
   g_strfreev (topo->node_names);
   if (topo->node_index != NULL)
@@ -557,6 +717,20 @@ uint32_t topo_su_size (const Topo *topo) { return topo ? topo->p.su_size : 0; }
 uint32_t topo_n_sus (const Topo *topo) { return topo ? topo->n_sus : 0; }
 uint32_t topo_radix (const Topo *topo) { return topo ? topo->p.radix : 0; }
 uint32_t topo_n_pods (const Topo *topo) { return topo ? topo->n_pods : 0; }
+uint32_t topo_n_planes (const Topo *topo) { return topo ? topo->n_planes : 0; }
+
+uint32_t
+topo_switch_plane (const Topo *topo, TopoKind kind, uint32_t sw)
+{
+  g_return_val_if_fail (topo != NULL, TOPO_NONE);
+  int tier = kind_tier (kind);
+  g_return_val_if_fail (tier >= 0 && sw < topo->n_sw[tier], TOPO_NONE);
+  if (topo->n_planes == 1)
+    return 0;
+  if (tier == TIER_LEAF)
+    return topo->leaf_rail[sw];
+  return switch_plane (topo, tier, sw);
+}
 
 const TopoParams *
 topo_params (const Topo *topo)
@@ -591,6 +765,7 @@ topo_bytes (const Topo *topo)
   b += sizeof (uint32_t) * ((nl + 1) + (ns + 1)); /* up/core_first */
   b += sizeof (uint32_t) * (4 * (size_t) nl + ns); /* leaf_*, su_leaf, spine_pod */
   b += sizeof (uint32_t) * topo->n_sus;
+  b += 2 * sizeof (uint32_t) * ((size_t) topo->n_planes + 1);
   if (topo->node_su != NULL)
     b += sizeof (uint32_t) * topo->n_nodes;
   if (topo->node_names != NULL)
@@ -768,9 +943,13 @@ switch_name (const Topo *t, int tier, uint32_t i, char *buf, size_t len)
   if (tier == TIER_LEAF)
     return snprintf (buf, len, "leaf-su%0*u-r%0*u", t->w_su, t->leaf_su[i],
                      t->w_rail, t->leaf_rail[i]);
-  if (tier == TIER_SPINE)
-    return snprintf (buf, len, "spine-%0*u", t->w_spine, i);
-  return snprintf (buf, len, "core-%0*u", t->w_core, i);
+  const char *what = tier == TIER_SPINE ? "spine" : "core";
+  int w = tier == TIER_SPINE ? t->w_spine : t->w_core;
+  if (t->n_planes == 1)
+    return snprintf (buf, len, "%s-%0*u", what, w, i);
+  uint32_t r = switch_plane (t, tier, i);
+  return snprintf (buf, len, "%s-r%0*u-%0*u", what, t->w_rail, r, w,
+                   i - t->plane_first[tier - 1][r]);
 }
 
 size_t
@@ -909,7 +1088,17 @@ lookup_simple (const Topo *t, const char *name, TopoKind *kind,
       k = name[0] == 's' ? TOPO_SPINE : name[0] == 'c' ? TOPO_CORE
           : name[1] == 'a' ? TOPO_RACK : TOPO_ROW;
       s = strchr (name, '-') + 1;
-      if (!parse_u32 (&s, &v) || *s != '\0')
+      if ((k == TOPO_SPINE || k == TOPO_CORE) && t->n_planes > 1)
+        {
+          /* spine-r5-007: the 8th spine of rail plane 5 */
+          const uint32_t *f = t->plane_first[k == TOPO_SPINE ? 0 : 1];
+          if (*s++ != 'r' || !parse_u32 (&s, &w) || *s++ != '-'
+              || w >= t->n_planes || !parse_u32 (&s, &v) || *s != '\0'
+              || v >= f[w + 1] - f[w])
+            return FALSE;
+          v += f[w];
+        }
+      else if (!parse_u32 (&s, &v) || *s != '\0')
         return FALSE;
     }
   else

@@ -9,8 +9,9 @@
  * Names are computed from indices ("node0412", "node0412/gpu5",
  * "leaf-su03-r5", "spine-07", "core-002", "rack-051", "row-03",
  * "node0412/nic5<->leaf-su03-r5:p17", "leaf-su03-r5:p33<->spine-07:p12",
- * "spine-07:p40<->core-002:p5"); only a fabric read from a file keeps its
- * node names. This file knows nothing of failures (models/fabric.h) or of
+ * "spine-07:p40<->core-002:p5"); with per-rail planes spines and cores
+ * carry their plane and their index within it ("spine-r5-007",
+ * "core-r5-002"). Only a fabric read from a file keeps its node names. This file knows nothing of failures (models/fabric.h) or of
  * time. See docs/models.md. */
 #pragma once
 
@@ -62,7 +63,10 @@ typedef struct
   uint32_t su_size;         /* nodes per scalable unit; default 32 */
   uint32_t radix;           /* switch ports, even, >= 4; default 64 */
   double oversubscription;  /* leaf down/up ratio, >= 1; default 1.0 */
-  uint32_t tiers;           /* 0 = automatic, or 2 or 3 */
+  uint32_t tiers;           /* 0 = automatic, or 2 or 3 (per plane) */
+  uint32_t planes;          /* 0 = automatic (per-rail planes only when
+                               one 3-tier fabric cannot hold the nodes),
+                               1 = one fabric, rails = one per rail */
   uint32_t nodes_per_rack;  /* default 4 */
   uint32_t racks_per_row;   /* default 8 */
 } TopoParams;
@@ -86,6 +90,11 @@ void topo_params_init (TopoParams *p);
  * spine layer can serve all leaves, else 3 tiers (pods of spines, cores per
  * spine plane), unless p->tiers forces it. Spines (and cores per plane)
  * round up to a power of two so uplinks spread evenly.
+ * With per-rail planes (p->planes, or automatically above one fabric's
+ * capacity) the leaves of rail r, their spines and cores form fat tree r
+ * on their own (2 or 3 tiers by the same rules, pods of whole SUs shared
+ * by all planes); spines are numbered plane by plane, then pod, and cores
+ * plane by plane.
  * Returns: (transfer full) a Topo, or NULL with error (TOPO_ERROR_PARAM)
  * naming the impossible value. O(links). */
 Topo *topo_new_fattree (const TopoParams *p, GError **error);
@@ -126,6 +135,11 @@ uint32_t topo_leaf_rail (const Topo *topo, uint32_t leaf);
 uint32_t topo_spine_pod (const Topo *topo, uint32_t spine);
 uint32_t topo_leaf_pod (const Topo *topo, uint32_t leaf);
 uint32_t topo_n_pods (const Topo *topo);
+/* 1 for one fabric, rails for per-rail planes. */
+uint32_t topo_n_planes (const Topo *topo);
+/* The rail plane of a switch (kind LEAF, SPINE or CORE): 0 with one
+ * fabric, else the rail whose leaves it serves. */
+uint32_t topo_switch_plane (const Topo *topo, TopoKind kind, uint32_t sw);
 /* The pod of an SU, and the leaf of (SU, rail) or TOPO_NONE. */
 uint32_t topo_su_pod (const Topo *topo, uint32_t su);
 uint32_t topo_su_leaf (const Topo *topo, uint32_t su, uint32_t rail);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/cli/test_topo.sh - `faultline topo` end to end (TAP): NVIDIA's
 # 16,384-GPU counts (field-data.md 9.5), JSON that parses, an
-# ibnetdiscover round trip through the CLI, and exit 2 with a message on
+# ibnetdiscover round trip through the CLI, per-rail planes above one
+# fabric's capacity (100k GPUs with defaults), and exit 2 with a message on
 # bad values and files.
 : "${FAULTLINE:?set FAULTLINE to the faultline binary}"
 : "${FL_SOURCE_DIR:?set FL_SOURCE_DIR to the source tree}"
@@ -13,7 +14,7 @@ ok () { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok () { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
 check () { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
 
-echo "1..17"
+echo "1..24"
 
 # 1-3: 16,384 GPUs = 64 SUs: 512 leaf, 512 spine, 256 core (B200 RA table)
 "$FAULTLINE" topo --gpus 16384 > "$tmp/t.txt"; rc=$?
@@ -74,4 +75,37 @@ check $? "file naming an unknown peer -> exit 2 with file:line"
 # 17: --help
 "$FAULTLINE" topo --help > "$tmp/h" && grep -q 'faultline topo --gpus 16384' "$tmp/h"
 check $? "--help exits 0 with an example"
+
+# 18-19: 100,000 GPUs with the defaults: 12,500 nodes = 391 SUs exceed one
+# radix-64 fabric (8,192 nodes), so 8 rail planes of 391 leaves each
+"$FAULTLINE" topo --gpus 100000 --format json > "$tmp/p.json"
+check $? "topo --gpus 100000 --format json exits 0 with the defaults"
+python3 -c 'import json,sys
+d = json.load(sys.stdin); c = d["counts"]
+sus = -(-12500 // 32)
+sys.exit(0 if c["nodes"] == 12500 and c["gpus"] == 100000 and c["planes"] == 8
+         and c["leaves"] == sus * 8 and c["leaf_spine_links"] == sus * 8 * 32
+         and d["params"]["radix"] == 64 else 1)' < "$tmp/p.json"
+check $? "100k JSON parses: 8 planes, 391 x 8 leaves, 32 uplinks each"
+
+# 20-21: 1M GPUs need radix 128 (8 planes of radix 64 hold 65,536 nodes)
+bad "larger --radix" --gpus 1000000
+check $? "--gpus 1000000 at radix 64 -> exit 2 naming the radix"
+"$FAULTLINE" topo --gpus 1000000 --radix 128 > "$tmp/m.txt" \
+  && grep -q '8 rail planes of 3 tiers' "$tmp/m.txt"
+check $? "--gpus 1000000 --radix 128 builds 8 rail planes"
+
+# 22: a forced planes fabric round-trips through ibnetdiscover
+small="--nodes 40 --su-size 4 --rails 4 --radix 16 --planes 4"
+# shellcheck disable=SC2086
+"$FAULTLINE" topo $small --format ibnetdiscover > "$tmp/pa.ibnet" \
+  && "$FAULTLINE" topo --ibnet "$tmp/pa.ibnet" --format ibnetdiscover > "$tmp/pb.ibnet" \
+  && cmp -s "$tmp/pa.ibnet" "$tmp/pb.ibnet" \
+  && "$FAULTLINE" topo --ibnet "$tmp/pa.ibnet" --inventory | grep -q '^spine  *spine-r3-00$' \
+  && grep -q '"spine-r3-0' "$tmp/pa.ibnet"
+check $? "--planes 4 fabric: ibnetdiscover write/read/write is identical, names spine-r3-0N"
+
+# 23-24: bad --planes
+bad "planes = 3" --nodes 64 --planes 3; check $? "--planes 3 with 8 rails -> exit 2"
+bad "--planes: '0'" --nodes 64 --planes 0; check $? "--planes 0 -> exit 2"
 exit $failed

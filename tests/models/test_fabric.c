@@ -1,7 +1,8 @@
 /* tests/models/test_fabric.c - fabric degradation on small fabrics checked
  * by hand: 2 SUs of 4 nodes with 2 rails and radix 8 (2 tiers: 4 leaves of
  * 4 node ports + 4 uplinks, 2 spines, each leaf with 2 links to each
- * spine), and a forced 3-tier fabric of 4 pods. Expected fractions are
+ * spine), a forced 3-tier fabric of 4 pods, and forced per-rail planes.
+ * Expected fractions are
  * worked out in the comments from the layout, not taken from the code. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -164,6 +165,68 @@ test_core (void **state)
 }
 
 static void
+test_planes (void **state)
+{
+  (void) state;
+  /* 4 rail planes of 3 tiers, radix 16: 10 SUs of 4 nodes, 4 rails, 4
+   * uplinks per leaf (u), 8 down ports per spine (h). A plane's pods hold
+   * h = 8 SUs (one leaf each): SUs 0-7 are pod 0, SUs 8-9 pod 1. Every
+   * SU has R * u = 16 uplinks, 4 in each plane; every pod has R * u * h
+   * = 128 core links, 32 in each plane. */
+  const uint32_t R = 4, u = 4, h = 8;
+  TopoParams p;
+  topo_params_init (&p);
+  p.nodes = 40;
+  p.su_size = 4;
+  p.rails = R;
+  p.radix = 16;
+  p.tiers = 3;
+  p.planes = R;
+  g_autoptr (Topo) t = topo_new_fattree (&p, NULL);
+  assert_non_null (t);
+  assert_int_equal (topo_n_planes (t), R);
+  assert_int_equal (topo_n_pods (t), 2);
+  g_autoptr (FabricState) f = fabric_new (t);
+  uint32_t one_su[] = { 0, 1 };     /* SU 0 */
+  uint32_t same_pod[] = { 0, 4 };   /* SU 0 and SU 1, pod 0 */
+  uint32_t two_pods[] = { 0, 32 };  /* SU 0 (pod 0), SU 8 (pod 1) */
+  assert_int_equal (topo_su_pod (t, topo_node_su (t, 32)), 1);
+  /* all of plane 0's spines down: every SU keeps 3 of its 4 planes'
+   * uplinks, every pod 3 of 4 planes' core links -> 3/4 across SUs */
+  uint32_t ns = topo_count (t, TOPO_SPINE);
+  for (uint32_t s = 0; s < ns; s++)
+    if (topo_switch_plane (t, TOPO_SPINE, s) == 0)
+      assert_true (fabric_fail_switch (f, TOPO_SPINE, s));
+  double want = (double) (R - 1) / R;
+  assert_float_equal (fabric_job_bandwidth (f, one_su, 2), 1.0, 1e-12);
+  assert_float_equal (fabric_job_bandwidth (f, same_pod, 2), want, 1e-12);
+  assert_float_equal (fabric_job_bandwidth (f, two_pods, 2), want, 1e-12);
+  for (uint32_t s = 0; s < ns; s++)
+    if (topo_switch_plane (t, TOPO_SPINE, s) == 0)
+      assert_true (fabric_restore_switch (f, TOPO_SPINE, s));
+  assert_float_equal (fabric_job_bandwidth (f, two_pods, 2), 1.0, 1e-12);
+  /* one core of plane 2 down: a plane has cp = cores / (R * u) cores per
+   * spine position; each takes h / cp links of each pod's spine at that
+   * position, so each pod loses h / cp of its R * u * h core links. */
+  uint32_t cp = topo_count (t, TOPO_CORE) / (R * u);
+  uint32_t core = TOPO_NONE;
+  for (uint32_t c = 0; c < topo_count (t, TOPO_CORE) && core == TOPO_NONE;
+       c++)
+    if (topo_switch_plane (t, TOPO_CORE, c) == 2)
+      core = c;
+  assert_true (core != TOPO_NONE);
+  assert_true (fabric_fail_switch (f, TOPO_CORE, core));
+  want = 1.0 - (double) (h / cp) / (R * u * h);
+  assert_float_equal (fabric_job_bandwidth (f, two_pods, 2), want, 1e-12);
+  assert_float_equal (fabric_job_bandwidth (f, same_pod, 2), 1.0, 1e-12);
+  /* a rail-1 leaf down cuts that rail of its SU's nodes only */
+  assert_true (fabric_fail_switch (f, TOPO_LEAF, topo_su_leaf (t, 1, 1)));
+  assert_float_equal (fabric_job_bandwidth (f, same_pod, 2),
+                      (double) (R - 1) / R, 1e-12);
+  assert_float_equal (fabric_job_bandwidth (f, one_su, 2), 1.0, 1e-12);
+}
+
+static void
 test_slowdown (void **state)
 {
   (void) state;
@@ -195,6 +258,7 @@ main (void)
     cmocka_unit_test (test_node_rail), cmocka_unit_test (test_leaf_down),
     cmocka_unit_test (test_uplinks),   cmocka_unit_test (test_core),
     cmocka_unit_test (test_slowdown),  cmocka_unit_test (test_cut_off),
+    cmocka_unit_test (test_planes),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -1,7 +1,10 @@
 /* tests/models/test_topo.c - names, lookup, glob, structure and parameter
  * errors of models/topo.c. Asserts that every name round-trips through
  * topo_lookup(), that structure is consistent from both ends of every link,
- * and the operator names given in the issue for a 2,048-node cluster. */
+ * and the operator names given in the issue for a 2,048-node cluster.
+ * Per-rail planes: counts of 100k and 1M GPUs worked out below from the
+ * layout rules of docs/models.md, names, and an ibnetdiscover round trip
+ * of a planes fabric. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "ibnet.h"
 #include "topo.h"
 
 static Topo *
@@ -26,6 +30,26 @@ make_r (uint32_t nodes, uint32_t su, uint32_t radix, uint32_t tiers,
   Topo *t = topo_new_fattree (&p, &error);
   assert_null (error);
   assert_non_null (t);
+  return t;
+}
+
+static Topo *
+make_planes (uint32_t nodes, uint32_t su, uint32_t radix, uint32_t tiers,
+             uint32_t rails)
+{
+  TopoParams p;
+  topo_params_init (&p);
+  p.rails = rails;
+  p.nodes = nodes;
+  p.su_size = su;
+  p.radix = radix;
+  p.tiers = tiers;
+  p.planes = rails;
+  GError *error = NULL;
+  Topo *t = topo_new_fattree (&p, &error);
+  assert_null (error);
+  assert_non_null (t);
+  assert_int_equal (topo_n_planes (t), rails);
   return t;
 }
 
@@ -189,6 +213,19 @@ check_structure (const Topo *t)
   assert_int_equal (seen, topo_count (t, TOPO_CABLE)
                     + 2 * (uint64_t) topo_count (t, TOPO_UPLINK)
                     + 2 * (uint64_t) topo_count (t, TOPO_CORELINK));
+  /* a link never leaves its rail plane (all in plane 0 with one fabric) */
+  for (uint32_t i = 0; i < topo_count (t, TOPO_UPLINK); i++)
+    {
+      const TopoLink *l = topo_link (t, TOPO_UPLINK, i);
+      assert_int_equal (topo_switch_plane (t, TOPO_LEAF, l->a),
+                        topo_switch_plane (t, TOPO_SPINE, l->b));
+    }
+  for (uint32_t i = 0; i < topo_count (t, TOPO_CORELINK); i++)
+    {
+      const TopoLink *l = topo_link (t, TOPO_CORELINK, i);
+      assert_int_equal (topo_switch_plane (t, TOPO_SPINE, l->a),
+                        topo_switch_plane (t, TOPO_CORE, l->b));
+    }
   /* each leaf reaches every spine of its pod the same number of times */
   for (uint32_t l = 0; l < topo_count (t, TOPO_LEAF); l++)
     {
@@ -263,14 +300,35 @@ test_bad_params (void **state)
   p.nodes = 512;
   expect_error (&p, "tiers = 2");
   p.tiers = 0;
+  p.planes = 1;
   p.nodes = 8193; /* radix 64 x 4 SUs per pod x 32 nodes = 8192 */
   expect_error (&p, "nodes = 8193");
+  p.planes = 3;
+  expect_error (&p, "planes = 3");
+  p.planes = 0;
   p.nodes = 8192;
   GError *error = NULL;
   Topo *t = topo_new_fattree (&p, &error);
   assert_non_null (t);
   assert_int_equal (topo_count (t, TOPO_CORE), 1024);
+  assert_int_equal (topo_n_planes (t), 1);
   topo_free (t);
+  /* automatic: one node more goes to 8 rail planes ... */
+  p.nodes = 8193;
+  t = topo_new_fattree (&p, &error);
+  assert_non_null (t);
+  assert_int_equal (topo_n_planes (t), 8);
+  topo_free (t);
+  /* ... which hold radix pods x radix/2 SUs x 32 nodes = 65,536 nodes */
+  p.nodes = 64 * 32 * 32;
+  t = topo_new_fattree (&p, &error);
+  assert_non_null (t);
+  topo_free (t);
+  p.nodes = 64 * 32 * 32 + 1;
+  expect_error (&p, "nodes = 65537");
+  p.nodes = 125000; /* 1M GPUs need radix 128 */
+  expect_error (&p, "larger --radix");
+  p.nodes = 64;
   topo_free (NULL);
   p.oversubscription = 0.5;
   expect_error (&p, "oversubscription = 0.5");
@@ -291,6 +349,202 @@ test_oversubscription (void **state)
   check_structure (t);
 }
 
+static uint32_t
+pow2_at_least (uint64_t v)
+{
+  uint32_t p = 1;
+  while (p < v)
+    p <<= 1;
+  return p;
+}
+
+/* Counts of an 8-rail cluster with SUs of 32 nodes, non-blocking, built as
+ * 3-tier rail planes, from the rules of docs/models.md: a plane has one
+ * leaf per SU; its pods hold radix/2 SUs (one leaf each) under u = 32
+ * spines; spine position j of the plane's pods is served by cp cores, the
+ * smallest power of two >= pods * (radix/2) / radix. */
+static void
+check_plane_counts (uint32_t gpus, uint32_t radix)
+{
+  TopoParams p;
+  topo_params_init (&p);
+  p.nodes = (gpus + 7) / 8;
+  p.radix = radix;
+  GError *error = NULL;
+  Topo *t = topo_new_fattree (&p, &error);
+  assert_null (error);
+  assert_non_null (t);
+  uint64_t sus = (p.nodes + 31) / 32, h = radix / 2, u = 32, rails = 8;
+  uint64_t pods = (sus + h - 1) / h;
+  uint64_t cp = pow2_at_least ((pods * h + radix - 1) / radix);
+  assert_int_equal (topo_n_planes (t), rails);
+  assert_int_equal (topo_tiers (t), 3);
+  assert_int_equal (topo_n_pods (t), pods);
+  assert_int_equal (topo_count (t, TOPO_GPU), (uint64_t) p.nodes * 8);
+  assert_int_equal (topo_count (t, TOPO_LEAF), sus * rails);
+  assert_int_equal (topo_count (t, TOPO_SPINE), rails * pods * u);
+  assert_int_equal (topo_count (t, TOPO_CORE), rails * u * cp);
+  assert_int_equal (topo_count (t, TOPO_CABLE), (uint64_t) p.nodes * rails);
+  assert_int_equal (topo_count (t, TOPO_UPLINK), sus * rails * u);
+  assert_int_equal (topo_count (t, TOPO_CORELINK), rails * pods * u * h);
+  /* one fabric of this radix cannot hold it */
+  p.planes = 1;
+  Topo *one = topo_new_fattree (&p, &error);
+  assert_null (one);
+  assert_non_null (error);
+  g_clear_error (&error);
+  /* no switch has more links than ports */
+  static const TopoKind sk[3] = { TOPO_LEAF, TOPO_SPINE, TOPO_CORE };
+  for (int k = 0; k < 3; k++)
+    for (uint32_t s = 0; s < topo_count (t, sk[k]); s++)
+      {
+        const TopoRef *refs;
+        uint32_t n;
+        topo_switch_links (t, sk[k], s, &refs, &n);
+        assert_true (n <= radix);
+      }
+  topo_free (t);
+}
+
+static void
+test_planes_100k (void **state)
+{
+  (void) state;
+  check_plane_counts (100000, 64); /* defaults */
+  TopoParams p;
+  topo_params_init (&p);
+  p.nodes = 12500;
+  g_autoptr (Topo) t = topo_new_fattree (&p, NULL);
+  check_structure (t);
+}
+
+static void
+test_planes_1m (void **state)
+{
+  (void) state;
+  check_plane_counts (1000000, 128);
+}
+
+static void
+test_planes_names (void **state)
+{
+  (void) state;
+  TopoParams p;
+  topo_params_init (&p);
+  p.nodes = 12500; /* 391 SUs, 13 pods, 416 spines and 256 cores a plane */
+  g_autoptr (Topo) t = topo_new_fattree (&p, NULL);
+  assert_non_null (t);
+  char buf[96];
+  uint32_t sp = topo_count (t, TOPO_SPINE) / 8;
+  uint32_t co = topo_count (t, TOPO_CORE) / 8;
+  assert_int_equal (sp, 416);
+  assert_int_equal (co, 256);
+  topo_name (t, TOPO_SPINE, 5 * sp + 7, buf, sizeof buf);
+  assert_string_equal (buf, "spine-r5-007");
+  topo_name (t, TOPO_CORE, 5 * co + 2, buf, sizeof buf);
+  assert_string_equal (buf, "core-r5-002");
+  assert_int_equal (topo_switch_plane (t, TOPO_SPINE, 5 * sp + 7), 5);
+  assert_int_equal (topo_switch_plane (t, TOPO_CORE, 5 * co + 2), 5);
+  assert_int_equal (topo_switch_plane (t, TOPO_LEAF,
+                                       topo_su_leaf (t, 3, 6)), 6);
+  /* leaf-su003-r5 uplink k goes to spine k of pod 0 in plane 5 */
+  uint32_t leaf = topo_su_leaf (t, 3, 5), first, n;
+  topo_leaf_uplinks (t, leaf, &first, &n);
+  assert_int_equal (n, 32);
+  topo_name (t, TOPO_UPLINK, first + 7, buf, sizeof buf);
+  assert_string_equal (buf, "leaf-su003-r5:p40<->spine-r5-007:p4");
+  TopoKind k;
+  uint32_t i;
+  assert_true (topo_lookup (t, "spine-r5-007", &k, &i));
+  assert_int_equal (k, TOPO_SPINE);
+  assert_int_equal (i, 5 * sp + 7);
+  assert_true (topo_lookup (t, buf, &k, &i));
+  assert_int_equal (k, TOPO_UPLINK);
+  assert_int_equal (i, first + 7);
+  assert_true (topo_lookup (t, "core-r7-255", &k, &i));
+  assert_int_equal (i, 8 * co - 1);
+  assert_false (topo_lookup (t, "spine-007", &k, &i)); /* plane missing */
+  assert_false (topo_lookup (t, "spine-r8-000", &k, &i)); /* 8 rails */
+  assert_false (topo_lookup (t, "spine-r5-416", &k, &i));
+  assert_false (topo_lookup (t, "spine-r5-7", &k, &i)); /* not canonical */
+  assert_false (topo_lookup (t, "spine-r05-007", &k, &i));
+  assert_false (topo_lookup (t, "core-r5-256", &k, &i));
+  assert_false (topo_lookup (t, "spine-r5", &k, &i));
+  g_autoptr (GArray) out = g_array_new (FALSE, FALSE, sizeof (TopoRef));
+  assert_int_equal (topo_glob (t, "spine-r5-???", out), sp);
+  for (guint j = 0; j < out->len; j++)
+    assert_int_equal (topo_switch_plane (t, TOPO_SPINE,
+                                         g_array_index (out, TopoRef, j).index),
+                      5);
+  g_array_set_size (out, 0);
+  assert_int_equal (topo_glob (t, "core-r?-000", out), 8);
+  /* every name round-trips on small forced planes, 2 and 3 tiers */
+  g_autoptr (Topo) a = make_planes (40, 4, 16, 0, 4);
+  assert_int_equal (topo_tiers (a), 2);
+  check_all_names (a);
+  check_structure (a);
+  g_autoptr (Topo) b = make_planes (40, 4, 16, 3, 4);
+  assert_int_equal (topo_tiers (b), 3);
+  check_all_names (b);
+  check_structure (b);
+}
+
+static char *
+ibnet_text (const Topo *t, size_t *len)
+{
+  char *buf = NULL;
+  FILE *f = open_memstream (&buf, len);
+  assert_non_null (f);
+  assert_true (ibnet_write (t, f, NULL));
+  fclose (f);
+  return buf;
+}
+
+/* Writing a planes fabric and reading it back gives the same planes,
+ * pods, links and names, and writes the same text again. */
+static void
+planes_roundtrip (uint32_t tiers)
+{
+  g_autoptr (Topo) t = make_planes (40, 4, 16, tiers, 4);
+  size_t len, len2;
+  g_autofree char *text = ibnet_text (t, &len);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Topo) r = ibnet_read_data (text, len, "mem", 8, &error);
+  if (r == NULL)
+    fail_msg ("%s", error->message);
+  assert_int_equal (topo_n_planes (r), 4);
+  assert_int_equal (topo_tiers (r), topo_tiers (t));
+  assert_int_equal (topo_n_pods (r), topo_n_pods (t));
+  for (int k = 0; k < TOPO_N_KINDS; k++)
+    assert_int_equal (topo_count (r, (TopoKind) k),
+                      topo_count (t, (TopoKind) k));
+  char na[128], nb[128];
+  for (int k = 0; k < TOPO_N_KINDS; k++)
+    for (uint32_t i = 0; i < topo_index_limit (t, (TopoKind) k); i++)
+      {
+        topo_name (t, (TopoKind) k, i, na, sizeof na);
+        topo_name (r, (TopoKind) k, i, nb, sizeof nb);
+        assert_string_equal (na, nb);
+      }
+  for (uint32_t s = 0; s < topo_count (t, TOPO_SPINE); s++)
+    assert_int_equal (topo_spine_pod (r, s), topo_spine_pod (t, s));
+  for (uint32_t s = 0; s < topo_n_sus (t); s++)
+    assert_int_equal (topo_su_pod (r, s), topo_su_pod (t, s));
+  check_all_names (r);
+  check_structure (r);
+  g_autofree char *text2 = ibnet_text (r, &len2);
+  assert_int_equal (len, len2);
+  assert_memory_equal (text, text2, len);
+}
+
+static void
+test_planes_ibnet (void **state)
+{
+  (void) state;
+  planes_roundtrip (2);
+  planes_roundtrip (3);
+}
+
 int
 main (void)
 {
@@ -301,6 +555,10 @@ main (void)
     cmocka_unit_test (test_structure),
     cmocka_unit_test (test_bad_params),
     cmocka_unit_test (test_oversubscription),
+    cmocka_unit_test (test_planes_100k),
+    cmocka_unit_test (test_planes_1m),
+    cmocka_unit_test (test_planes_names),
+    cmocka_unit_test (test_planes_ibnet),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
