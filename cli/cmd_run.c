@@ -141,7 +141,11 @@ cmd_run (int argc, char **argv)
   FlRun *run = fl_run_new (&o, &error);
   if (run == NULL)
     {
-      fprintf (stderr, "faultline run: %s\n", error->message);
+      /* A scenario that fails to load: one line (file:line: message); the
+       * Lua traceback of a load error only repeats it. Errors in callbacks
+       * during the run keep their traceback and simulated time. */
+      g_auto (GStrv) lines = g_strsplit (error->message, "\n", 2);
+      fprintf (stderr, "faultline run: %s\n", lines[0]);
       return fl_error_exit_status (error);
     }
   bool ok = fl_run_execute (run, &error);

@@ -5,7 +5,9 @@
  * formats. */
 #include "cli.h"
 #include "ibnet.h"
+#include "runtime.h"
 #include "topo.h"
+#include "world.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -287,12 +289,11 @@ cmd_topo (int argc, char **argv)
                  argv[2]);
       return FL_EXIT_USAGE;
     }
-  if (argc == 2)
+  const char *scenario = argc == 2 ? argv[1] : NULL;
+  if (scenario != NULL && (gpus != NULL || nodes != NULL || ibnet != NULL))
     {
-      /* TODO(lead): build the topology a scenario's cluster{} describes,
-       * through the Lua layer. */
-      cli_error (CMD, "scenario topologies: not wired yet (use --gpus or "
-                 "--nodes)");
+      cli_error (CMD, "a scenario describes its own cluster: drop --gpus, "
+                 "--nodes and --ibnet");
       return FL_EXIT_USAGE;
     }
   const char *fmt = format ? format : "text";
@@ -339,7 +340,28 @@ cmd_topo (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (Topo) t = NULL;
   g_autofree char *source = NULL;
-  if (ibnet != NULL)
+  if (scenario != NULL)
+    {
+      /* The cluster{} of the scenario, with its param() defaults. */
+      LbOptions lo = { .seed = 1 };
+      LbRun *lb = lb_load (scenario, &lo, &error);
+      if (lb == NULL)
+        {
+          /* One line: the file:line and the message, not the traceback. */
+          g_auto (GStrv) lines = g_strsplit (error->message, "\n", 2);
+          cli_error (CMD, "%s", lines[0]);
+          return FL_EXIT_USAGE;
+        }
+      t = world_config_build_topology (lb_config (lb), &error);
+      lb_free (lb);
+      if (t == NULL)
+        {
+          cli_error (CMD, "%s: %s", scenario, error->message);
+          return FL_EXIT_USAGE;
+        }
+      source = g_strdup_printf ("scenario %s", scenario);
+    }
+  else if (ibnet != NULL)
     {
       if (gpus != NULL || nodes != NULL)
         {

@@ -344,6 +344,8 @@ event_init (WorldEvent *ev, WorldEventKind kind)
 }
 
 static void request_sched (World *w);
+static void switch_tickets_release (World *w, guint key);
+static guint link_failed_switch (World *w, uint32_t h);
 static void degrade_or_fail (World *w, uint32_t mi, uint32_t i);
 static void observe_at (World *w, const HealthObs *obs, SimTime at,
                         uint32_t check_node);
@@ -629,7 +631,9 @@ on_job_phase (Sim *sim, const SimEvent *e, void *ud)
                 uint32_t node = j->nodes_held[i];
                 FlFailureMode *fm = w->modes[n->fault_mode].fm;
                 node_name (w, node, nb, sizeof nb);
+                n->blamed = true; /* the launcher saw this node fail to come up */
                 job_interrupt (w, j, nb, fm, NULL);
+                node_update_avail (w, node);
                 HealthObs o;
                 health_obs_init (&o, HEALTH_OBS_JOB_FAILED, to_ms (t));
                 o.node = node;
@@ -985,7 +989,9 @@ on_observe (Sim *sim, const SimEvent *e, void *ud)
         return; /* repaired in the meantime */
       if (p.obs.kind == HEALTH_OBS_JOB_FAILED && n->job != NO_JOB)
         {
-          /* silent data corruption noticed by the job: it stops now. */
+          /* silent data corruption noticed by the job: it stops now, and
+           * the node it points at is excluded from the restart. */
+          n->blamed = true;
           char nb[96];
           job_interrupt (w, g_ptr_array_index (w->jobs, n->job),
                          node_name (w, p.fault_check_node, nb, sizeof nb),
@@ -1776,6 +1782,8 @@ repair_link (World *w, uint32_t h)
     if (sk[e] != TOPO_N_KINDS && tl && fabric_switch_failed (w->fabric, sk[e], si[e]))
       {
         fabric_restore_switch (w->fabric, sk[e], si[e]);
+        /* The tickets parked on this switch are done too. */
+        switch_tickets_release (w, (((guint) sk[e] << 28) | si[e]) + 1);
         const TopoRef *refs;
         uint32_t n;
         topo_switch_links (w->topo, sk[e], si[e], &refs, &n);
@@ -2115,12 +2123,14 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
           n->busy_action = false;
           clear_node_fault (w, node);
           avert_pending (w, node, action_strength (a->kind));
-          /* The technician also reseats the node's cables. */
+          /* The technician also reseats the node's own cables (a failed
+           * leaf is the leaf's ticket, not this one). */
           for (uint32_t r = 0; r < w->rails; r++)
             {
-              if (w->link_down[node * w->rails + r])
-                repair_link (w, node * w->rails + r);
-              avert_pending_link (w, node * w->rails + r);
+              uint32_t h = node * w->rails + r;
+              if (w->link_down[h] && link_failed_switch (w, h) == 0)
+                repair_link (w, h);
+              avert_pending_link (w, h);
             }
         }
       if (a->link != HEALTH_NO_LINK)

@@ -14,7 +14,7 @@ ok () { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok () { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
 check () { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
 
-echo "1..24"
+echo "1..27"
 
 # 1-3: 16,384 GPUs = 64 SUs: 512 leaf, 512 spine, 256 core (B200 RA table)
 "$FAULTLINE" topo --gpus 16384 > "$tmp/t.txt"; rc=$?
@@ -108,4 +108,12 @@ check $? "--planes 4 fabric: ibnetdiscover write/read/write is identical, names 
 # 23-24: bad --planes
 bad "planes = 3" --nodes 64 --planes 3; check $? "--planes 3 with 8 rails -> exit 2"
 bad "--planes: '0'" --nodes 64 --planes 0; check $? "--planes 0 -> exit 2"
+
+# 25-27: the cluster a scenario describes (llama3-16k: 2,048 + 128 spare nodes)
+"$FAULTLINE" topo "$FL_SOURCE_DIR/scenarios/llama3-16k.lua" --format json > "$tmp/sc.json"
+check $? "topo SCENARIO exits 0"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["counts"]; sys.exit(0 if c["nodes"]==2176 and c["gpus"]==17408 else 1)' "$tmp/sc.json"
+check $? "topo scenarios/llama3-16k.lua: 2176 nodes, 17408 GPUs"
+printf 'cluster { nodse = 4 }\n' > "$tmp/badsc.lua"
+bad "nodse" "$tmp/badsc.lua"; check $? "topo with a broken scenario -> exit 2 naming the key"
 exit $failed

@@ -1,0 +1,32 @@
+#!/bin/sh
+# tests/cli/test_cli.sh - the binary's front door: help, version, exit
+# statuses of bad usage. Prints TAP.
+set -u
+n=0; failed=0
+ok () { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok () { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
+check () { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+echo "1..12"
+"$FAULTLINE" --version | grep -Eq '^faultline [0-9]+\.[0-9]+\.[0-9]+$'; check $? "--version prints the version"
+"$FAULTLINE" --help | grep -q 'Commands:'; check $? "--help lists the commands"
+"$FAULTLINE" help | grep -q 'compare'; check $? "help lists compare"
+"$FAULTLINE" >/dev/null 2>&1; [ $? -eq 2 ]; check $? "no command -> exit 2"
+"$FAULTLINE" frobnicate 2>"$tmp/e"; rc=$?
+[ $rc -eq 2 ] && grep -q "unknown command 'frobnicate'" "$tmp/e" && [ "$(wc -l <"$tmp/e")" -eq 1 ]
+check $? "unknown command -> exit 2, one line naming it"
+"$FAULTLINE" run --frobnicate 2>"$tmp/e"; rc=$?
+[ $rc -eq 2 ] && grep -q 'frobnicate' "$tmp/e"; check $? "unknown option -> exit 2 naming it"
+for c in run topo compare plot report bench; do
+  "$FAULTLINE" "$c" --help >"$tmp/h" 2>&1 && grep -q 'Example' "$tmp/h" || { echo "# $c --help has no example"; false; }
+done
+check $? "every subcommand's --help exits 0 and shows an example"
+"$FAULTLINE" help run | grep -q 'faultline run'; check $? "help run shows run's help"
+"$FAULTLINE" help nothing 2>/dev/null; [ $? -eq 2 ]; check $? "help of an unknown command -> exit 2"
+"$FAULTLINE" help options >"$tmp/o"
+grep -q 'cluster.nodes' "$tmp/o" && grep -q 'health.check_period' "$tmp/o" && grep -q 'sched.spares' "$tmp/o"
+check $? "help options lists config, health and scheduler keys"
+"$FAULTLINE" run --seed -3 2>/dev/null; [ $? -eq 2 ]; check $? "run --seed -3 -> exit 2"
+"$FAULTLINE" run --set nonsense 2>"$tmp/e"; rc=$?
+[ $rc -eq 2 ] && grep -q "expected NAME=VALUE" "$tmp/e"; check $? "run --set without '=' -> exit 2"
+exit $failed

@@ -1,0 +1,175 @@
+/* tests/models/test_world.c - the world's blast radius on a small fabric
+ * that can be checked by hand: 8 nodes of 2 GPUs, 2 rails, SUs of 4 nodes,
+ * radix 8 (4 leaves with 4 uplinks each, 2 spines). Random failures are off
+ * (failures.scale = 0); a scripted timer fails one component at 1 h, and
+ * the repair of that mode is made to take forever, so what is measured is
+ * the failure's effect alone. */
+#include <glib.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fabric.h"
+#include "world.h"
+
+typedef struct
+{
+  const char *target;
+  int failed;
+} Script;
+
+static bool
+timer_cb (void *user_data, World *w, uint64_t cb, GError **error)
+{
+  Script *s = user_data;
+  s->failed = world_fail (w, s->target, NULL, error);
+  return s->failed > 0;
+}
+
+static void
+setn (WorldConfig *cfg, const char *key, double v)
+{
+  WorldValue val = { .type = WORLD_VAL_NUMBER, .num = v };
+  g_autoptr (GError) e = NULL;
+  if (!world_config_set (cfg, key, &val, &e))
+    fail_msg ("%s: %s", key, e->message);
+}
+
+static void
+add_job (WorldConfig *cfg, const char *name, uint32_t nodes, double submit_s)
+{
+  WorldJobSpec j = { .name = name, .nodes = nodes, .submit_s = submit_s,
+                     .checkpoint_every_s = 3600, .checkpoint_cost_s = 0,
+                     .restart_s = 60, .comm_share = 0.2 };
+  assert_true (world_config_add_job (cfg, &j, NULL));
+}
+
+static WorldConfig *
+small_cluster (void)
+{
+  WorldConfig *cfg = world_config_new ();
+  setn (cfg, "cluster.nodes", 8);
+  setn (cfg, "cluster.gpus_per_node", 2);
+  setn (cfg, "cluster.rails", 2);
+  setn (cfg, "cluster.su_size", 4);
+  setn (cfg, "cluster.radix", 8);
+  setn (cfg, "failures.scale", 0);
+  setn (cfg, "failures.lemon_fraction", 0);
+  setn (cfg, "run.length", 10 * 3600);
+  /* Repairs of the scripted modes never finish within the run. */
+  const char *modes[] = { "faulty_gpu", "leaf", "spine" };
+  for (size_t i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      WorldValue v = { .type = WORLD_VAL_NUMBER, .num = 1e9 };
+      assert_true (world_config_failure_set (cfg, modes[i], "repair_time", &v, NULL));
+    }
+  world_config_at (cfg, SIM_H (1), 1);
+  return cfg;
+}
+
+static const MetricsJob *
+job_row (const Metrics *m, const char *name)
+{
+  for (guint i = 0; i < m->job_rows->len; i++)
+    {
+      const MetricsJob *j = &g_array_index (m->job_rows, MetricsJob, i);
+      if (strcmp (j->name, name) == 0)
+        return j;
+    }
+  fail_msg ("no job %s", name);
+  return NULL;
+}
+
+static const Metrics *
+run (WorldConfig *cfg, Script *s, World **out)
+{
+  g_autoptr (GError) error = NULL;
+  World *w = world_new (cfg, 7, &error);
+  if (w == NULL)
+    fail_msg ("world_new: %s", error->message);
+  WorldHooks hooks = { .timer = timer_cb, .user_data = s };
+  world_set_hooks (w, &hooks);
+  if (!world_run (w, &error))
+    fail_msg ("world_run: %s", error->message);
+  assert_true (s->failed > 0);
+  *out = w;
+  return world_metrics (w);
+}
+
+/* A GPU fault takes its node down: the job on it is interrupted, the job
+ * on the other SU is not. */
+static void
+test_gpu_fault_interrupts_its_node_only (void **state)
+{
+  WorldConfig *cfg = small_cluster ();
+  add_job (cfg, "a", 4, 0);
+  add_job (cfg, "b", 4, 0);
+  Script s = { "node0001/gpu1", 0 };
+  World *w;
+  const Metrics *m = run (cfg, &s, &w);
+  assert_int_equal (job_row (m, "a")->interruptions + job_row (m, "b")->interruptions, 1);
+  assert_int_equal (m->interruptions, 1);
+  world_free (w);
+  world_config_free (cfg);
+}
+
+/* A leaf is one rail of one SU: every job with a node in that SU is
+ * interrupted; a job in the other SU is not. */
+static void
+test_leaf_takes_one_rail_of_one_su (void **state)
+{
+  WorldConfig *cfg = small_cluster ();
+  setn (cfg, "cluster.spares", 0);
+  add_job (cfg, "su0", 4, 0);
+  add_job (cfg, "su1", 4, 0);
+  Script s = { "leaf-su00-r1", 0 };
+  World *w;
+  const Metrics *m = run (cfg, &s, &w);
+  const MetricsJob *a = job_row (m, "su0"), *b = job_row (m, "su1");
+  /* Topology placement puts each 4-node job in one SU: exactly one of
+   * them sits behind the failed leaf. */
+  assert_int_equal (MIN (a->interruptions, b->interruptions), 0);
+  assert_true (MAX (a->interruptions, b->interruptions) >= 1);
+  world_free (w);
+  world_config_free (cfg);
+}
+
+/* A spine carries half of every leaf's uplinks: a job spanning both SUs
+ * keeps b = 1/2 of its bandwidth and runs (1 - c) + c / b = 1.2x slower
+ * (c = 0.2) from 1 h to 10 h, without an interruption. */
+static void
+test_spine_slows_cross_su_job (void **state)
+{
+  WorldConfig *cfg = small_cluster ();
+  add_job (cfg, "wide", 8, 0);
+  Script s = { "spine-00", 0 };
+  World *w;
+  const Metrics *m = run (cfg, &s, &w);
+  const MetricsJob *j = job_row (m, "wide");
+  assert_int_equal (j->interruptions, 0);
+  double s_factor = fabric_slowdown (0.5, 0.2);
+  assert_true (fabs (s_factor - 1.2) < 1e-12);
+  /* Extra step time: 9 h of compute at 1.2x loses 9 (1 - 1/1.2) h of
+   * progress. Checkpoints cost nothing here. */
+  double want = 9.0 * (1.0 - 1.0 / s_factor);
+  assert_true (fabs (j->slowdown_h - want) < 1e-3);
+  assert_true (m->fabric_slowdown_gpu_hours > 0);
+  world_free (w);
+  world_config_free (cfg);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_gpu_fault_interrupts_its_node_only),
+    cmocka_unit_test (test_leaf_takes_one_rail_of_one_su),
+    cmocka_unit_test (test_spine_slows_cross_su_job),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
