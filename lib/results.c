@@ -25,6 +25,12 @@ results_format_double (double v, char *buf, size_t len)
       buf[0] = '\0';
       return buf;
     }
+  /* Whole numbers (counts, most of the CSV cells) need no search. */
+  if (v == floor (v) && fabs (v) < 1e15)
+    {
+      snprintf (buf, len, "%lld", (long long) v);
+      return buf;
+    }
   static const char *const fmts[] = { "%.15g", "%.16g", "%.17g" };
   for (size_t i = 0; i < G_N_ELEMENTS (fmts); i++)
     {

@@ -92,6 +92,8 @@ typedef struct
   bool restarting;      /* next start is a restart */
   uint32_t *nodes_held; /* copy of the allocation */
   uint32_t n_held;
+  bool multi_su;        /* spans scalable units: uplink faults slow it */
+  guint run_idx;        /* index in World.running while running */
   /* metrics */
   MetricsJob m;
   SimTime running_since;
@@ -186,6 +188,7 @@ struct World
   Workload *research;
   GArray *trace_jobs;   /* WorkloadJob from an SWF trace */
   GPtrArray *jobs;      /* Job* by id */
+  GPtrArray *running;   /* Job* running now (unordered; for fabric updates) */
   uint32_t main_job;    /* largest configured job or NO_JOB */
   NodeRt *nodes;
   uint32_t n_nodes, gpn, rails, n_lemons;
@@ -510,6 +513,13 @@ job_release_nodes (World *w, Job *j)
     }
   g_clear_pointer (&j->nodes_held, g_free);
   j->n_held = 0;
+  if (j->run_idx < w->running->len && g_ptr_array_index (w->running, j->run_idx) == j)
+    {
+      g_ptr_array_remove_index_fast (w->running, j->run_idx);
+      if (j->run_idx < w->running->len)
+        ((Job *) g_ptr_array_index (w->running, j->run_idx))->run_idx = j->run_idx;
+    }
+  j->run_idx = G_MAXUINT;
 }
 
 /* A job stops running at now: interrupted by a failure (cause != NULL),
@@ -682,10 +692,16 @@ job_start (World *w, Job *j, const uint32_t *nodes, uint32_t n)
     j->m.first_start_h = now_h (w);
   j->state = JOB_RUNNING;
   j->running_since = t;
+  j->run_idx = w->running->len;
+  g_ptr_array_add (w->running, j);
   j->nodes_held = g_memdup2 (nodes, n * sizeof *nodes);
   j->n_held = n;
+  j->multi_su = false;
   for (uint32_t i = 0; i < n; i++)
-    w->nodes[nodes[i]].job = j->m.id;
+    {
+      w->nodes[nodes[i]].job = j->m.id;
+      j->multi_su |= topo_node_su (w->topo, nodes[i]) != topo_node_su (w->topo, nodes[0]);
+    }
   j->slowdown = 1.0;
   double b = fabric_job_bandwidth (w->fabric, nodes, n);
   if (b < 1.0)
@@ -1194,6 +1210,9 @@ rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink, bool down,
   else if (admin && n->rails_disabled > 0)
     n->rails_disabled--;
   node_update_avail (w, node);
+  /* A job running on a degraded node speeds up when the rail comes back. */
+  if (!down && !admin && n->job != NO_JOB)
+    job_update_bandwidth (w, g_ptr_array_index (w->jobs, n->job));
   char lb[128];
   uint32_t idx;
   TopoKind k = topo_link_of (w, hlink, &idx);
@@ -1232,10 +1251,12 @@ link_observe_down (World *w, uint32_t hlink, int32_t node, int32_t port)
 static void
 update_all_bandwidth (World *w)
 {
-  for (guint i = 0; i < w->jobs->len; i++)
+  for (guint i = 0; i < w->running->len; i++)
     {
-      Job *j = g_ptr_array_index (w->jobs, i);
-      if (j->state == JOB_RUNNING)
+      Job *j = g_ptr_array_index (w->running, i);
+      /* Uplink, spine and core faults only touch jobs that cross SUs (a
+       * job inside one SU keeps its traffic on its leaves). */
+      if (j->state == JOB_RUNNING && (j->multi_su || j->slowdown > 1.0))
         job_update_bandwidth (w, j);
     }
   WorldEvent ev;
@@ -2673,6 +2694,7 @@ world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
   w->seed = seed;
   w->main_job = NO_JOB;
   w->jobs = g_ptr_array_new_with_free_func (job_free);
+  w->running = g_ptr_array_new ();
   w->listeners = g_array_new (FALSE, FALSE, sizeof (Listener));
   w->actions = g_array_new (FALSE, FALSE, sizeof (HealthAction));
   w->decisions = g_array_new (FALSE, FALSE, sizeof (SchedDecision));
@@ -2821,6 +2843,7 @@ world_free (World *w)
   g_free (w->link_admin);
   g_free (w->link_pending);
   g_free (w->link_fault_mode);
+  g_ptr_array_unref (w->running);
   g_ptr_array_unref (w->jobs);
   g_array_unref (w->listeners);
   g_array_unref (w->actions);

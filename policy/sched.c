@@ -610,6 +610,20 @@ sched_place (Sched *s, const SchedPool *p, uint32_t n, uint32_t *out)
   /* Topology: one group if any can hold the job (the best fit: fewest free
    * nodes that suffice); else the fullest groups first, and the last part
    * in the best-fitting remaining group. O(G log G). */
+  /* The common case, a job that fits in one group: a linear best-fit scan,
+   * no sort (same choice as the sorted path below). */
+  {
+    uint32_t best = UINT32_MAX;
+    for (uint32_t g = 0; g < s->n_groups; g++)
+      if (p->gfree[g] >= n && (best == UINT32_MAX || p->gfree[g] < p->gfree[best]))
+        best = g;
+    if (best != UINT32_MAX)
+      {
+        uint32_t got = sched_take_group (s, p, best, n, out);
+        g_assert (got == n);
+        return;
+      }
+  }
   SchedGroupFree *gf = g_new (SchedGroupFree, s->n_groups);
   uint32_t ng = 0;
   for (uint32_t g = 0; g < s->n_groups; g++)
