@@ -2238,7 +2238,12 @@ sample (World *w, SimTime t)
       if (isfinite (j->work_h) && j->work_h > 0)
         s.main_job_progress = j->saved_h / j->work_h;
       else
-        s.main_job_progress = j->saved_h;
+        {
+          /* A job that runs until the end: the work it could have done in
+           * the whole run without failures is its "total". */
+          double avail_h = simtime_to_h (world_length (w)) - j->submit_h;
+          s.main_job_progress = avail_h > 0 ? j->saved_h / avail_h : NAN;
+        }
       s.main_job_ettr = job_ettr_at (w, j, t);
     }
   g_array_append_val (w->m->timeseries, s);
