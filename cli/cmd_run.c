@@ -1,5 +1,6 @@
 /* cli/cmd_run.c - `faultline run [SCENARIO] [-o DIR] [--seed N] [--set
- * NAME=VALUE]... [-q]`: one replica of a scenario, written to a folder. */
+ * NAME=VALUE]... [--policy-plugin PATH.so] [-q]`: one replica of a
+ * scenario, written to a folder. */
 #include "cli.h"
 
 #include <math.h>
@@ -41,7 +42,7 @@ print_metric (const FlRun *run, const char *key, const char *label, int decimals
 int
 cmd_run (int argc, char **argv)
 {
-  g_autofree char *out = NULL, *trace = NULL;
+  g_autofree char *out = NULL, *trace = NULL, *plugin = NULL;
   g_auto (GStrv) sets = NULL;
   gint64 seed = 1, lua_mem_mib = 0, lua_budget = 0;
   gboolean quiet = FALSE, events = FALSE, no_plots = FALSE, no_pcap = FALSE;
@@ -52,6 +53,9 @@ cmd_run (int argc, char **argv)
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "run seed (default 1)", "N" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
       "override a param() of the scenario or a config key (repeatable)", "NAME=VALUE" },
+    { "policy-plugin", 0, 0, G_OPTION_ARG_FILENAME, &plugin,
+      "health policy from a shared library (sets policy.health_plugin)",
+      "PATH.so" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress, no summary", NULL },
     { "events", 0, 0, G_OPTION_ARG_NONE, &events, "also write events.jsonl", NULL },
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace,
@@ -73,7 +77,10 @@ cmd_run (int argc, char **argv)
     "Examples:\n"
     "  faultline run\n"
     "  faultline run scenarios/spares.lua --set spares=128 --seed 7\n"
-    "  faultline run scenarios/llama3-16k.lua --set health=proactive -o results/pro\n\n"
+    "  faultline run scenarios/llama3-16k.lua --set health=proactive -o results/pro\n"
+    "  faultline run scenarios/llama3-16k.lua --policy-plugin ./my_policy.so\n"
+    "    (a health policy built against policy/health.h, see docs/policies.md;\n"
+    "    a plugin of another health API version is refused with status 2)\n\n"
     "Writes summary.json, timeseries.csv, interruptions.csv, jobs.csv,\n"
     "interruptions_by_cause.csv, fabric.pcap and plots/ (docs/results.md).\n"
     "Exit status: 0 success, 2 bad scenario or option, 3 internal error.");
@@ -107,6 +114,20 @@ cmd_run (int argc, char **argv)
         cli_error ("run", "--set '%s': expected NAME=VALUE", sets[i]);
         return FL_EXIT_USAGE;
       }
+  if (plugin != NULL)
+    {
+      if (*plugin == '\0')
+        {
+          cli_error ("run", "--policy-plugin: empty path (give the .so, e.g. "
+                     "--policy-plugin ./my_policy.so)");
+          return FL_EXIT_USAGE;
+        }
+      /* the last word, after any --set policy.health_plugin=... */
+      guint n = sets != NULL ? g_strv_length (sets) : 0;
+      sets = g_renew (char *, sets, n + 2);
+      sets[n] = g_strconcat ("policy.health_plugin=", plugin, NULL);
+      sets[n + 1] = NULL;
+    }
   if (out == NULL)
     {
       g_autofree char *base = g_path_get_basename (scenario);

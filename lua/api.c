@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "luapolicy.h"
 #include "simtime.h"
 
 typedef struct
@@ -260,10 +261,34 @@ l_run (lua_State *L)
   return api_section (L, "run", NULL, 0);
 }
 
+/* Installs the lua_policy{} spec at idx as the health policy (replacing an
+ * earlier one). Raises before it changes anything. */
+static void
+api_install_lua_policy (lua_State *L, ApiState *st, int idx)
+{
+  LuaPolicySpec *spec = luapolicy_spec_new (L, idx);
+  luapolicy_spec_release (st->lua_policy, false);
+  st->lua_policy = spec;
+  world_config_set_health_factory (st->cfg, luapolicy_factory, spec);
+}
+
+/* Drops an installed Lua health policy (a later policy{health = "name"}). */
+static void
+api_drop_lua_policy (lua_State *L, ApiState *st)
+{
+  (void) L;
+  if (st->lua_policy == NULL)
+    return;
+  luapolicy_spec_release (st->lua_policy, false);
+  st->lua_policy = NULL;
+  world_config_set_health_factory (st->cfg, NULL, NULL);
+}
+
 /* policy { health=, sched=, plugin=, health_params={...},
  * sched_params={...} } -> nil. plugin is policy.health_plugin; the
  * *_params tables pass key = value to the policy's own parameters
- * (health.<key>, sched.<key>). */
+ * (health.<key>, sched.<key>). health is a policy name or a
+ * lua_policy{} table (a health policy written in Lua). */
 static int
 l_policy (lua_State *L)
 {
@@ -271,8 +296,36 @@ l_policy (lua_State *L)
                                         "sched_params" };
   ApiState *st = api_state (L);
   luaL_checktype (L, 1, LUA_TTABLE);
+  bool lua_health = lua_getfield (L, 1, "health") == LUA_TTABLE;
+  bool named_health = lua_type (L, -1) == LUA_TSTRING;
+  if (lua_health)
+    {
+      luapolicy_check (L, -1);
+      /* the rest of the table without health, for api_section */
+      lua_newtable (L);
+      lua_pushnil (L);
+      while (lua_next (L, 1) != 0)
+        {
+          if (lua_type (L, -2) == LUA_TSTRING
+              && strcmp (lua_tostring (L, -2), "health") == 0)
+            {
+              lua_pop (L, 1);
+              continue;
+            }
+          lua_pushvalue (L, -2);
+          lua_insert (L, -2);
+          lua_settable (L, -4);
+        }
+      lua_replace (L, 1); /* the copy; the lua_policy table stays at 2 */
+    }
+  else
+    lua_pop (L, 1);
   /* validate the whole table, including the sub-tables' types, first */
   api_section (L, "policy", extras, G_N_ELEMENTS (extras));
+  if (lua_health)
+    api_install_lua_policy (L, st, 2);
+  else if (named_health)
+    api_drop_lua_policy (L, st);
   if (lua_getfield (L, 1, "plugin") != LUA_TNIL)
     {
       ApiKey k = { (char *) "policy.health_plugin", WORLD_VAL_STRING, NULL };
@@ -291,6 +344,44 @@ l_policy (lua_State *L)
         api_set_passthrough (L, st, -1, prefixes[i], pnames[i]);
       lua_pop (L, 1);
     }
+  return 0;
+}
+
+/* lua_policy { name=, observe=, wakeup=, every= } -> the same table, checked
+ * (luapolicy_check): a value for policy { health = ... }. */
+static int
+l_lua_policy (lua_State *L)
+{
+  luapolicy_check (L, 1);
+  lua_settop (L, 1);
+  return 1;
+}
+
+/* health_policy (name, { observe=, wakeup=, every= }) -> nil: the same as
+ * policy { health = lua_policy { name = name, ... } }. */
+static int
+l_health_policy (lua_State *L)
+{
+  ApiState *st = api_state (L);
+  luaL_checkstring (L, 1);
+  luaL_checktype (L, 2, LUA_TTABLE);
+  lua_getfield (L, 2, "name");
+  if (!lua_isnil (L, -1))
+    luaL_error (L, "health_policy(): give the name as the first argument "
+                "only, not also as name = in the table");
+  lua_pop (L, 1);
+  /* a copy with name set */
+  lua_newtable (L);
+  lua_pushnil (L);
+  while (lua_next (L, 2) != 0)
+    {
+      lua_pushvalue (L, -2);
+      lua_insert (L, -2);
+      lua_settable (L, -4);
+    }
+  lua_pushvalue (L, 1);
+  lua_setfield (L, -2, "name");
+  api_install_lua_policy (L, st, -1);
   return 0;
 }
 
@@ -885,6 +976,8 @@ static const luaL_Reg api_funcs[] = {
   { "failures", l_failures },
   { "failure_mode", l_failure_mode },
   { "policy", l_policy },
+  { "lua_policy", l_lua_policy },
+  { "health_policy", l_health_policy },
   { "job", l_job },
   { "workload", l_workload },
   { "run", l_run },
@@ -950,6 +1043,9 @@ api_state_clear (ApiState *st)
 {
   if (st == NULL)
     return;
+  /* lb_free closes the Lua state first: nothing to unreference */
+  luapolicy_spec_release (st->lua_policy, true);
+  st->lua_policy = NULL;
   world_config_free (st->cfg);
   g_clear_pointer (&st->used, g_hash_table_unref);
   g_clear_pointer (&st->params, g_ptr_array_unref);

@@ -1,5 +1,6 @@
 /* lua/api.h - the scenario API: the globals a scenario calls (cluster{},
- * failures{}, failure_mode(), policy{}, job{}, workload{}, run{}, units,
+ * failures{}, failure_mode(), policy{}, lua_policy{}, health_policy(),
+ * job{}, workload{}, run{}, units,
  * param(), at/every/on, fail/repair/degrade/maintenance, note, queries).
  *
  * Tables are declarative and fill a WorldConfig while the scenario loads;
@@ -33,6 +34,8 @@ typedef struct
   GPtrArray *params;      /* LbParam *, declaration order */
   GPtrArray *notes;       /* note() texts made while loading (char *) */
   GPtrArray *keys;        /* every config key (private to api.c) */
+  void *lua_policy;       /* LuaPolicySpec * (luapolicy.h) installed as
+                           * the health policy, or NULL */
 } ApiState;
 
 /* Fills st: a new default WorldConfig, empty tables; overrides is

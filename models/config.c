@@ -278,6 +278,15 @@ world_config_copy (const WorldConfig *cfg)
   return c;
 }
 
+void
+world_config_set_health_factory (WorldConfig *cfg, WorldHealthFactoryFn fn,
+                                 void *data)
+{
+  g_return_if_fail (cfg != NULL);
+  cfg->health_factory = fn;
+  cfg->health_factory_data = fn != NULL ? data : NULL;
+}
+
 static const char *
 type_name (WorldValType t)
 {

@@ -50,6 +50,8 @@ struct WorldConfig
   /* policy */
   char *policy_health, *policy_sched, *policy_health_plugin;
   GArray *health_kv, *sched_kv;   /* WorldKV */
+  WorldHealthFactoryFn health_factory; /* NULL: by name or plugin */
+  void *health_factory_data;      /* borrowed */
   /* workload */
   double workload_research_rate, workload_research_max_nodes;
   char *workload_trace;

@@ -2463,13 +2463,39 @@ world_config_build_topology (const WorldConfig *cfg, GError **error)
   return build_topology (cfg, error);
 }
 
+void
+world_stop_with_error (World *w, GError *error)
+{
+  g_return_if_fail (w != NULL);
+  g_return_if_fail (error != NULL);
+  if (w->script_error != NULL)
+    {
+      g_error_free (error);
+      return;
+    }
+  w->script_error = error;
+  sim_stop (w->sim);
+}
+
 static bool
 build_policies (World *w, GError **error)
 {
   const WorldConfig *cfg = w->cfg;
   HealthParams hp;
   const HealthPolicyClass *cls = NULL;
-  if (cfg->policy_health_plugin != NULL && *cfg->policy_health_plugin)
+  bool has_plugin = cfg->policy_health_plugin != NULL
+                    && *cfg->policy_health_plugin;
+  if (cfg->health_factory != NULL && has_plugin)
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "policy.health_plugin = %s and a health policy written "
+                   "in Lua are both set; keep one of them",
+                   cfg->policy_health_plugin);
+      return false;
+    }
+  if (cfg->health_factory != NULL)
+    health_params_default (&hp, "standard");
+  else if (has_plugin)
     {
       cls = health_plugin_load (cfg->policy_health_plugin, error);
       if (cls == NULL)
@@ -2495,7 +2521,11 @@ build_policies (World *w, GError **error)
         return false;
     }
   uint32_t n_links = w->n_cables + w->n_uplinks + w->n_corelinks;
-  w->health = health_policy_new (cls, &hp, w->n_nodes, n_links, error);
+  if (cfg->health_factory != NULL)
+    w->health = cfg->health_factory (w, &hp, w->n_nodes, n_links,
+                                     cfg->health_factory_data, error);
+  else
+    w->health = health_policy_new (cls, &hp, w->n_nodes, n_links, error);
   if (w->health == NULL)
     return false;
   w->hp = health_policy_params (w->health);
@@ -3007,6 +3037,9 @@ world_run (World *w, GError **error)
   w->wall_start_us = g_get_monotonic_time ();
   w->last_progress_us = w->wall_start_us;
   sample (w, 0);
+  /* a policy may want its first wakeup before any observation (a Lua
+   * policy with every =); the built-in ones start with none */
+  reschedule_wakeup (w);
   sim_run (w->sim, world_length (w));
   if (w->script_error != NULL)
     {

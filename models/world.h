@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "health.h"
 #include "metrics.h"
 #include "simtime.h"
 
@@ -169,6 +170,30 @@ typedef struct
                  const WorldEvent *ev, GError **error);
   void *user_data;
 } WorldHooks;
+
+/* A health policy the caller builds itself instead of one named by
+ * policy.health or loaded from policy.health_plugin (the Lua layer's
+ * lua_policy{}). world_new() calls it once with the HealthParams it derived
+ * (the "standard" defaults plus the health.* keys) and the world being
+ * built, which the policy may keep for world_now()/world_stop_with_error()
+ * while it lives. Returns: (transfer full), or NULL with error. */
+typedef HealthPolicy *(*WorldHealthFactoryFn) (World *w,
+                                               const HealthParams *params,
+                                               uint32_t n_nodes,
+                                               uint32_t n_links, void *data,
+                                               GError **error);
+/* Installs (fn non-NULL) or removes (fn NULL) the factory. data is
+ * borrowed: it must outlive every world_new() with this configuration (and
+ * its copies). Setting both a factory and policy.health_plugin makes
+ * world_new() fail. */
+void world_config_set_health_factory (WorldConfig *cfg,
+                                      WorldHealthFactoryFn fn, void *data);
+
+/* For code the world calls that cannot return an error (a health policy
+ * written in a script): stops world_run() after the current event, which
+ * then fails with error (transfer full; should be WORLD_ERROR_SCRIPT).
+ * Only the first error stands; later ones are freed. */
+void world_stop_with_error (World *w, GError *error);
 
 /* Every event, for writers (events.jsonl, trace, pcap). Not allowed to
  * fail. */

@@ -488,6 +488,55 @@ health_policy_new (const HealthPolicyClass *cls, const HealthParams *params,
 }
 
 HealthPolicy *
+health_policy_new_with_state (const HealthPolicyClass *cls, void *self,
+                              const HealthParams *params, uint32_t n_nodes,
+                              uint32_t n_links, GError **error)
+{
+  HealthPolicy *policy;
+  const char *name;
+
+  g_return_val_if_fail (cls != NULL, NULL);
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  name = cls->name != NULL ? cls->name : "(unnamed)";
+  if (cls->api_version != HEALTH_API_VERSION)
+    {
+      g_set_error (error, HEALTH_ERROR, HEALTH_ERROR_VERSION,
+                   "policy %s implements health API version %" G_GUINT32_FORMAT
+                   ", faultline expects %d", name, cls->api_version,
+                   HEALTH_API_VERSION);
+      if (cls->destroy != NULL)
+        cls->destroy (self);
+      return NULL;
+    }
+  if (cls->name == NULL || cls->destroy == NULL || cls->observe == NULL
+      || cls->node_state == NULL || cls->next_wakeup == NULL
+      || cls->wakeup == NULL)
+    {
+      g_set_error (error, HEALTH_ERROR, HEALTH_ERROR_INVALID,
+                   "health policy %s: its class leaves a required method "
+                   "NULL (name, destroy, observe, node_state, next_wakeup, "
+                   "wakeup)", name);
+      if (cls->destroy != NULL)
+        cls->destroy (self);
+      return NULL;
+    }
+
+  policy = g_new0 (HealthPolicy, 1);
+  policy->cls = cls;
+  if (params != NULL)
+    policy->params = *params;
+  else
+    health_params_default (&policy->params, "standard");
+  policy->n_nodes = n_nodes;
+  policy->n_links = n_links;
+  policy->last_time = INT64_MIN;
+  policy->self = self;
+  return policy;
+}
+
+HealthPolicy *
 health_policy_new_named (const char *name, const HealthParams *params,
                          uint32_t n_nodes, uint32_t n_links, GError **error)
 {

@@ -297,6 +297,17 @@ HealthPolicy *health_policy_new_named (const char *name,
                                        const HealthParams *params,
                                        uint32_t n_nodes, uint32_t n_links,
                                        GError **error);
+/* Wraps a policy state the caller already created (for a class whose
+ * create() cannot take the caller's data, e.g. a policy written in Lua):
+ * the same checks as health_policy_new(), but cls->create is not called
+ * (it may be NULL) and self is adopted: cls->destroy (self) runs on
+ * health_policy_free() and also here when the class is refused. self must
+ * not be NULL. params NULL = standard defaults. Returns: (transfer full). */
+HealthPolicy *health_policy_new_with_state (const HealthPolicyClass *cls,
+                                            void *self,
+                                            const HealthParams *params,
+                                            uint32_t n_nodes, uint32_t n_links,
+                                            GError **error);
 void health_policy_free (HealthPolicy *policy);
 
 const char *health_policy_name (HealthPolicy *policy);

@@ -4,7 +4,10 @@
  * run with "file:LINE: message (at simulated time ...)" and a traceback.
  * Needs models/world.c (world_new/world_run). Observations leave the Lua
  * state through the error message of a deliberate final error(), so the
- * test reads what the script saw without any extra API. */
+ * test reads what the script saw without any extra API. Health policies
+ * written in Lua (lua_policy{}, health_policy()): tests/lua/y_lua_policy.lua
+ * runs and its actions reach the world; tests/lua/run/n_*.lua must fail
+ * during the run with their "-- expect: " substring. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -106,6 +109,213 @@ test_clean_run (void **state)
   assert_null (e);
 }
 
+static char *
+source_path (const char *rel)
+{
+  const char *src = g_getenv ("FL_SOURCE_DIR");
+  assert_non_null (src);
+  return g_build_filename (src, "tests", "lua", rel, NULL);
+}
+
+typedef struct
+{
+  GString *actions; /* "component action reason\n" per policy action */
+  uint64_t policy_actions;
+  char *notes;
+} RunOut;
+
+static void
+collect_actions (const WorldEvent *ev, void *user_data)
+{
+  RunOut *o = user_data;
+  if (ev->kind == WEV_POLICY_ACTION)
+    g_string_append_printf (o->actions, "%s %s %s\n",
+                            ev->component ? ev->component : "-",
+                            ev->detail ? ev->detail : "-",
+                            ev->reason ? ev->reason : "-");
+}
+
+/* Runs the scenario at path through world_run; fills *o when non-NULL.
+ * Returns the run's error (load and world_new must succeed). */
+static GError *
+run_file (const char *path, RunOut *o)
+{
+  GError *e = NULL;
+  LbOptions opt = { .seed = 5 };
+  LbRun *run = lb_load (path, &opt, &e);
+  if (run == NULL)
+    print_error ("load: %s\n", e->message);
+  assert_non_null (run);
+  World *w = world_new (lb_config (run), 5, &e);
+  if (w == NULL)
+    print_error ("world_new: %s\n", e->message);
+  assert_non_null (w);
+  lb_attach (run, w);
+  if (o != NULL)
+    world_add_listener (w, collect_actions, o);
+  bool ok = world_run (w, &e);
+  assert_true (ok == (e == NULL));
+  if (o != NULL && ok)
+    {
+      o->policy_actions = world_metrics (w)->policy_actions;
+      o->notes = g_strdup (world_notes (w));
+    }
+  world_free (w);
+  lb_free (run);
+  return e;
+}
+
+/* y_lua_policy.lua: a GPU failed by at() produces an Xid; the Lua policy
+ * reboots the node; a scripted GPU failure is hardware, so the reboot does
+ * not fix it and the policy opens a ticket; after the repair it returns
+ * the node to service. The world carries out each action with the reason
+ * the script gave, in that order, and the node ends healthy. */
+static void
+test_lua_policy_runs (void **state)
+{
+  g_autofree char *path = source_path ("y_lua_policy.lua");
+  RunOut o = { g_string_new (NULL), 0, NULL };
+  GError *e = run_file (path, &o);
+  if (e != NULL)
+    print_error ("%s\n", e->message);
+  assert_null (e);
+  print_message ("actions:\n%snotes:\n%s\n", o.actions->str, o.notes);
+  assert_int_equal (o.policy_actions, 3);
+  const char *reboot = strstr (o.actions->str, "node0003 reboot lua: xid 79\n");
+  const char *ticket = strstr (o.actions->str, "node0003 open_ticket lua: "
+                               "reboot did not fix it\n");
+  const char *back = strstr (o.actions->str,
+                             "node0003 return_to_service lua: repaired\n");
+  assert_non_null (reboot);
+  assert_non_null (ticket);
+  assert_non_null (back);
+  assert_true (reboot < ticket && ticket < back);
+  /* exactly one Xid reached the policy, and the node is back in service */
+  assert_non_null (strstr (o.notes, "xids seen: 1 node 3: healthy"));
+  g_string_free (o.actions, TRUE);
+  g_free (o.notes);
+}
+
+/* Every tests/lua/run/n_*.lua loads, then fails during the run with
+ * WORLD_ERROR_SCRIPT and its "-- expect: " text in the message. */
+static void
+test_lua_policy_errors (void **state)
+{
+  g_autofree char *dir = source_path ("run");
+  GDir *d = g_dir_open (dir, 0, NULL);
+  assert_non_null (d);
+  int n = 0;
+  const char *f;
+  while ((f = g_dir_read_name (d)) != NULL)
+    {
+      if (!g_str_has_prefix (f, "n_") || !g_str_has_suffix (f, ".lua"))
+        continue;
+      g_autofree char *path = g_build_filename (dir, f, NULL);
+      g_autofree char *text = NULL;
+      assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      assert_true (g_str_has_prefix (text, "-- expect: "));
+      char *nl = strchr (text, '\n');
+      assert_non_null (nl);
+      *nl = '\0';
+      const char *expect = text + strlen ("-- expect: ");
+      GError *e = run_file (path, NULL);
+      if (e == NULL)
+        print_error ("%s: ran without error\n", f);
+      assert_non_null (e);
+      if (strstr (e->message, expect) == NULL)
+        print_error ("%s: expected '%s' in:\n%s\n", f, expect, e->message);
+      assert_true (e->domain == WORLD_ERROR);
+      assert_int_equal (e->code, WORLD_ERROR_SCRIPT);
+      assert_non_null (strstr (e->message, expect));
+      assert_non_null (strstr (e->message, "(at simulated time "));
+      g_error_free (e);
+      n++;
+    }
+  g_dir_close (d);
+  assert_true (n >= 2);
+}
+
+/* Bad lua_policy{} tables are refused at load time, naming the problem;
+ * a Lua policy together with a plugin is refused by world_new. */
+static void
+test_lua_policy_bad_spec (void **state)
+{
+  static const struct { const char *text; const char *expect; } cases[] = {
+    { "policy { health = lua_policy { name = \"x\" } }",
+      ":1: lua_policy{}: observe must be a function" },
+    { "policy { health = { observe = function () end, wakup = 1 } }",
+      ":1: lua_policy{}: unknown key 'wakup' (did you mean 'wakeup'?)" },
+    { "health_policy (\"x\", { observe = print, wakeup = print })",
+      ":1: lua_policy{}: wakeup needs every" },
+    { "health_policy (\"x\", { observe = print, every = -1, wakeup = print })",
+      ":1: lua_policy{}: every must be a period" },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = NULL;
+      int fd = g_file_open_tmp ("fl-lp-XXXXXX.lua", &path, NULL);
+      assert_true (fd >= 0);
+      close (fd);
+      assert_true (g_file_set_contents (path, cases[i].text, -1, NULL));
+      GError *e = NULL;
+      LbRun *run = lb_load (path, NULL, &e);
+      assert_null (run);
+      assert_non_null (e);
+      if (strstr (e->message, cases[i].expect) == NULL)
+        print_error ("expected '%s' in:\n%s\n", cases[i].expect, e->message);
+      assert_non_null (strstr (e->message, cases[i].expect));
+      g_error_free (e);
+      g_unlink (path);
+    }
+
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp ("fl-lp-XXXXXX.lua", &path, NULL);
+  assert_true (fd >= 0);
+  close (fd);
+  assert_true (g_file_set_contents (path, SMALL
+    "policy { plugin = \"/nonexistent/p.so\", health = lua_policy { "
+    "observe = function () end } }\n", -1, NULL));
+  GError *e = NULL;
+  LbRun *run = lb_load (path, NULL, &e);
+  assert_non_null (run);
+  World *w = world_new (lb_config (run), 1, &e);
+  assert_null (w);
+  assert_non_null (e);
+  assert_non_null (strstr (e->message, "both set"));
+  g_error_free (e);
+  lb_free (run);
+  g_unlink (path);
+}
+
+/* wakeup/every: the function runs every period of simulated time, with
+ * the time in seconds; a later policy{health = "name"} removes the Lua
+ * policy again. */
+static void
+test_lua_policy_wakeup (void **state)
+{
+  GError *e = run_text (SMALL
+                        "local ts = {}\n"
+                        "health_policy (\"tick\", { observe = function () end,\n"
+                        "  every = hours (6), wakeup = function (t)\n"
+                        "    ts[#ts + 1] = t end })\n"
+                        "at (hours (23), function ()\n"
+                        "  error (\"ts=\" .. table.concat (ts, \",\")) end)\n");
+  assert_non_null (e);
+  /* 6 h, 12 h, 18 h before the error at 23 h */
+  if (strstr (e->message, "ts=21600.0,43200.0,64800.0 (at") == NULL)
+    print_error ("%s\n", e->message);
+  assert_non_null (strstr (e->message, "ts=21600.0,43200.0,64800.0 (at"));
+  g_error_free (e);
+
+  e = run_text (SMALL
+                "health_policy (\"gone\", { observe = function () error (\"called\") end })\n"
+                "policy { health = \"standard\" }\n"
+                "at (hours (1), function () fail (\"node0003/gpu2\") end)\n");
+  if (e != NULL)
+    print_error ("%s\n", e->message);
+  assert_null (e);
+}
+
 int
 main (void)
 {
@@ -113,6 +323,10 @@ main (void)
     cmocka_unit_test (test_callback_error),
     cmocka_unit_test (test_timers),
     cmocka_unit_test (test_clean_run),
+    cmocka_unit_test (test_lua_policy_runs),
+    cmocka_unit_test (test_lua_policy_errors),
+    cmocka_unit_test (test_lua_policy_bad_spec),
+    cmocka_unit_test (test_lua_policy_wakeup),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
