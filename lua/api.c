@@ -8,6 +8,7 @@
  * memory when it raises. Not here: the sandbox, limits, error formatting
  * (runtime.c). Reference for users: docs/scenario-api.md. */
 #include "api.h"
+#include "suggest.h"
 
 #include <lauxlib.h>
 #include <math.h>
@@ -1121,40 +1122,5 @@ const char *
 api_suggest (const char *word, const char *const *candidates, guint n)
 {
   g_return_val_if_fail (word != NULL, NULL);
-  size_t lw = strlen (word);
-  const char *best = NULL;
-  size_t best_d = (size_t) -1;
-  if (lw > 64)
-    return NULL;
-  for (guint c = 0; c < n; c++)
-    {
-      const char *s = candidates[c];
-      size_t ls = strlen (s);
-      if (ls > 64)
-        continue;
-      size_t d[66][66]; /* optimal string alignment distance */
-      for (size_t i = 0; i <= lw; i++)
-        d[i][0] = i;
-      for (size_t j = 0; j <= ls; j++)
-        d[0][j] = j;
-      for (size_t i = 1; i <= lw; i++)
-        for (size_t j = 1; j <= ls; j++)
-          {
-            size_t cost = g_ascii_tolower (word[i - 1])
-                          != g_ascii_tolower (s[j - 1]);
-            size_t v = MIN (d[i - 1][j] + 1, d[i][j - 1] + 1);
-            v = MIN (v, d[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && word[i - 1] == s[j - 2]
-                && word[i - 2] == s[j - 1])
-              v = MIN (v, d[i - 2][j - 2] + 1);
-            d[i][j] = v;
-          }
-      if (d[lw][ls] < best_d)
-        {
-          best_d = d[lw][ls];
-          best = s;
-        }
-    }
-  size_t limit = lw <= 3 ? 1 : lw <= 6 ? 2 : 3;
-  return best_d <= limit ? best : NULL;
+  return policy_suggest (word, candidates, n);
 }

@@ -7,6 +7,7 @@
  * parameter tables (policy/health.h, policy/sched.h) when the world is
  * built. */
 #include "world-private.h"
+#include "suggest.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -105,48 +106,10 @@ find_key (const char *key)
 
 /* ---- suggestions ---- */
 
-static size_t
-edit_distance (const char *a, const char *b)
-{
-  size_t la = strlen (a), lb = strlen (b);
-  if (la > 64 || lb > 64)
-    return 99;
-  size_t row[65];
-  for (size_t j = 0; j <= lb; j++)
-    row[j] = j;
-  for (size_t i = 1; i <= la; i++)
-    {
-      size_t diag = row[0];
-      row[0] = i;
-      for (size_t j = 1; j <= lb; j++)
-        {
-          size_t up = row[j];
-          size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-          size_t best = MIN (row[j] + 1, row[j - 1] + 1);
-          row[j] = MIN (best, diag + cost);
-          diag = up;
-        }
-    }
-  return row[lb];
-}
-
 const char *
 world_suggest (const char *word, const char *const *candidates)
 {
-  const char *best = NULL;
-  size_t best_d = SIZE_MAX;
-  for (size_t i = 0; candidates[i] != NULL; i++)
-    {
-      size_t d = edit_distance (word, candidates[i]);
-      if (d < best_d)
-        {
-          best_d = d;
-          best = candidates[i];
-        }
-    }
-  size_t len = strlen (word);
-  size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
-  return best_d <= limit ? best : NULL;
+  return policy_suggest (word, candidates, (size_t) -1);
 }
 
 /* ---- the config object ---- */

@@ -3,6 +3,7 @@
  * The state machines themselves live in health_policies.c; plugins in
  * plugin.c. GLib only. */
 #include "health.h"
+#include "suggest.h"
 
 #include <errno.h>
 #include <math.h>
@@ -220,33 +221,6 @@ param_find (const char *key)
   return NULL;
 }
 
-/* Levenshtein distance, for "did you mean". O(|a|*|b|), keys are short. */
-static size_t
-edit_distance (const char *a, const char *b)
-{
-  size_t la = strlen (a), lb = strlen (b);
-  size_t *row = g_new (size_t, lb + 1);
-  size_t result;
-
-  for (size_t j = 0; j <= lb; j++)
-    row[j] = j;
-  for (size_t i = 1; i <= la; i++)
-    {
-      size_t diag = row[0];
-      row[0] = i;
-      for (size_t j = 1; j <= lb; j++)
-        {
-          size_t up = row[j];
-          size_t best = MIN (row[j] + 1, row[j - 1] + 1);
-          best = MIN (best, diag + (a[i - 1] != b[j - 1]));
-          row[j] = best;
-          diag = up;
-        }
-    }
-  result = row[lb];
-  g_free (row);
-  return result;
-}
 
 static const char *
 param_closest (const char *key)
@@ -258,7 +232,7 @@ param_closest (const char *key)
     key += strlen ("health.");
   for (size_t i = 0; i < N_PARAMS; i++)
     {
-      size_t d = edit_distance (key, param_defs[i].info.key);
+      size_t d = policy_edit_distance (key, param_defs[i].info.key);
       if (d < best_d)
         {
           best_d = d;

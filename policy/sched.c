@@ -9,6 +9,7 @@
  * computed. The id -> job hash table is used for lookup only, never
  * iterated, so decisions never depend on hash order. Not thread-safe. */
 #include "sched.h"
+#include "suggest.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -96,31 +97,6 @@ sched_config_named (SchedConfig *cfg, const char *name, GError **error)
   return true;
 }
 
-/* Levenshtein distance, for "did you mean". Short strings only. */
-static size_t
-sched_edit_distance (const char *a, const char *b)
-{
-  size_t la = strlen (a), lb = strlen (b);
-  if (la > 64 || lb > 64)
-    return (size_t) -1;
-  size_t row[65];
-  for (size_t j = 0; j <= lb; j++)
-    row[j] = j;
-  for (size_t i = 1; i <= la; i++)
-    {
-      size_t diag = row[0];
-      row[0] = i;
-      for (size_t j = 1; j <= lb; j++)
-        {
-          size_t up = row[j];
-          size_t best = MIN (row[j] + 1, row[j - 1] + 1);
-          best = MIN (best, diag + (a[i - 1] != b[j - 1]));
-          row[j] = best;
-          diag = up;
-        }
-    }
-  return row[lb];
-}
 
 static bool
 sched_parse_bool (const char *key, const char *value, bool *out,
@@ -231,7 +207,7 @@ sched_config_set (SchedConfig *cfg, const char *key, const char *value,
       size_t best_d = (size_t) -1;
       for (size_t i = 0; i < G_N_ELEMENTS (sched_keys); i++)
         {
-          size_t d = sched_edit_distance (k, sched_keys[i].key);
+          size_t d = policy_edit_distance (k, sched_keys[i].key);
           if (d < best_d)
             {
               best_d = d;
