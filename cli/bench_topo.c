@@ -20,8 +20,8 @@ bench_topo_main (int argc, char **argv)
     { "gpus", 0, 0, G_OPTION_ARG_STRING, &gpus, "GPUs to build (required)",
       "N" },
     { "radix", 0, 0, G_OPTION_ARG_STRING, &radix,
-      "switch radix (default 64: one fabric holds 65,536 GPUs, 8 per-rail "
-      "planes 524,288)",
+      "switch radix (default: 64, or the smallest of 128 and 256 that "
+      "holds the cluster; 64 holds 524,288 GPUs in 8 per-rail planes)",
       "N" },
     { "gpus-per-node", 0, 0, G_OPTION_ARG_STRING, &gpn,
       "GPUs per node (default 8)", "N" },
@@ -29,11 +29,12 @@ bench_topo_main (int argc, char **argv)
   };
   g_autoptr (GOptionContext) ctx = cli_context (
     CMD, NULL, "Time building a rail-optimised fat tree and its fabric state.",
-    "Prints: name=topo gpus= nodes= switches= links= seconds= bytes=\n"
+    "Prints: name=topo gpus= nodes= radix= switches= links= seconds= bytes=\n"
     "bytes_per_gpu= maxrss_kb=\n\nExamples:\n"
     "  faultline bench topo --gpus 16384\n"
     "  faultline bench topo --gpus 100000\n"
-    "  faultline bench topo --gpus 1000000 --radix 128");
+    "  faultline bench topo --gpus 1000000          (picks radix 128)\n"
+    "  faultline bench topo --gpus 1000000 --radix 256");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!cli_parse (ctx, CMD, &argc, &argv))
     return FL_EXIT_USAGE;
@@ -75,6 +76,17 @@ bench_topo_main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   gint64 t0 = g_get_monotonic_time ();
   g_autoptr (Topo) t = topo_new_fattree (&p, &error);
+  /* Without --radix, a cluster too large for 64-port switches is built
+   * with the next switch generation's radix (only the successful build is
+   * timed). */
+  while (t == NULL && radix == NULL && p.radix < 256
+         && g_error_matches (error, TOPO_ERROR, TOPO_ERROR_PARAM))
+    {
+      g_clear_error (&error);
+      p.radix *= 2;
+      t0 = g_get_monotonic_time ();
+      t = topo_new_fattree (&p, &error);
+    }
   if (t == NULL)
     {
       cli_error (CMD, "%s", error->message);
@@ -86,9 +98,9 @@ bench_topo_main (int argc, char **argv)
   struct rusage ru;
   long maxrss = getrusage (RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
   uint32_t g = topo_count (t, TOPO_GPU);
-  printf ("name=topo gpus=%u nodes=%u switches=%u links=%" G_GUINT64_FORMAT
+  printf ("name=topo gpus=%u nodes=%u radix=%u switches=%u links=%" G_GUINT64_FORMAT
           " seconds=%.6f bytes=%zu bytes_per_gpu=%.1f maxrss_kb=%ld\n", g,
-          topo_count (t, TOPO_NODE), topo_n_switches (t), topo_n_links (t),
+          topo_count (t, TOPO_NODE), topo_radix (t), topo_n_switches (t), topo_n_links (t),
           (double) (t1 - t0) / 1e6, bytes, (double) bytes / g, maxrss);
   return FL_EXIT_OK;
 }

@@ -50,5 +50,13 @@ check "phold --help shows an example" sh -c 'printf "%s\n" "$1" | grep -q "fault
 
 # ---- (other benchmarks append here) ----
 
+# bench topo: the line's keys; the radix is chosen when not given.
+topo=$("$FAULTLINE" bench topo --gpus 16384)
+check "topo line format" sh -c 'printf "%s\n" "$1" | grep -Eq "^name=topo gpus=16384 nodes=2048 radix=64 switches=1280 links=49152 seconds=[0-9.]+ bytes=[0-9]+ bytes_per_gpu=[0-9.]+ maxrss_kb=[0-9]+$"' _ "$topo"
+big=$("$FAULTLINE" bench topo --gpus 600000)
+check "600k GPUs: radix 128 picked without --radix" sh -c 'printf "%s\n" "$1" | grep -q " radix=128 "' _ "$big"
+check "an explicit --radix 64 for 600k GPUs exits 2" sh -c '"$1" bench topo --gpus 600000 --radix 64 2>/dev/null; test $? -eq 2' _ "$FAULTLINE"
+check "bench topo without --gpus exits 2" sh -c '"$1" bench topo 2>/dev/null; test $? -eq 2' _ "$FAULTLINE"
+
 echo "1..$n"
 exit $fail
