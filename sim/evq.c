@@ -1,67 +1,153 @@
-/* sim/evq.c - the pending-event set: an implicit 4-ary min-heap of 32-byte
- * SimEvent entries keyed by (time, seq). Hot path of every run; knows
- * nothing of models.
+/* sim/evq.c - the pending-event set: an implicit 4-ary min-heap of 16-byte
+ * keys (time, tag) over a slab of 16-byte event bodies. Hot path of every
+ * run; knows nothing of models.
  *
- * Layout. The event itself is the heap entry (no pointer, no slab): logical
- * index k lives at heap[k], and heap = base + 3 with base 64-byte aligned,
- * so the four children 4k+1..4k+4 of any entry start on a 128-byte boundary
- * and a sift-down level reads exactly two cache lines. Sifts move a hole
- * instead of swapping. Storage doubles when full and is never shrunk, so
- * after warm-up there is no allocation per event.
+ * Layout. A heap entry is only the key: the time and a tag packing the
+ * push counter and a slab slot, tag = seq << slot_bits | slot. The body
+ * (kind, target, data) sits in body[slot] and never moves while the key
+ * sifts. Comparing tags compares seqs (seqs are unique), so (time, tag)
+ * order is exactly (time, seq) order. Logical index k lives at heap[k],
+ * heap = base + 3 with base 64-byte aligned, so the four children 4k+1..4k+4
+ * of any entry fill exactly one cache line: a sift-down level reads one
+ * line, where 32-byte inline events needed two. The comparison is one
+ * 128-bit unsigned compare, so picking the smallest child is branch-free
+ * (cmov, no mispredictions); sifts move a hole instead of swapping.
+ * Two prefetches hide most of the memory latency: each sift-down level
+ * prefetches the four grandchild lines (the next level's line, whichever
+ * child wins), and a pop prefetches the body of the event that will be
+ * popped next (the smallest child of the emptied root), so that line
+ * arrives while the handler runs.
+ * Arrays past 16 MiB ask for transparent huge pages (evq_array_new).
+ * Storage doubles when full and is never shrunk, so after warm-up there is
+ * no allocation per event; freed slots are reused last-in first-out, so the
+ * push that follows a pop writes the body line the pop just read.
+ *
+ * Limits. slot_bits = log2 (capacity), so the seq gets 64 - slot_bits bits:
+ * 2^40 (1.1e12) pushes at 16 million pending events, 2^42 at 4 million,
+ * i.e. more than a day of pushing at 10 million events/s. Running past
+ * that stops the program with a message (g_error), never a silent wrap.
  *
  * Cancel and reschedule. The handle is the seq. Finding an event by seq
- * needs a position index (seq -> heap index), which costs one hash update
- * per entry moved by a sift. The index is therefore built only on the
- * first evq_cancel()/evq_reschedule() call (O(n), once) and maintained from
- * then on; a queue that never cancels (PHOLD, most models) never pays for
- * it. Cancel removes the entry for real (no lazy tombstones), so cancelled
- * events never accumulate: memory is bounded by the peak number of live
- * events.
+ * needs a map seq -> slot (a hash) and slot -> heap position (an array
+ * updated for every key a sift moves). Both are built only on the first
+ * evq_cancel()/evq_reschedule() call (O(n), once) and maintained from then
+ * on; a queue that never cancels (PHOLD, most models) never pays for them.
+ * Cancel removes the entry for real (no lazy tombstones) and frees its
+ * slot, so cancelled events never accumulate: memory is bounded by the
+ * peak number of live events.
  *
  * Complexity: push, pop, cancel, reschedule O(log n) (cancel/reschedule
  * expected O(1) for the hash lookup; the first one O(n)); peek O(1).
- * Index: open addressing with linear probing, Fibonacci hashing of the
- * seq, backward-shift deletion (no tombstones), load factor <= 1/2. */
+ * Hash: open addressing with linear probing, Fibonacci hashing of the seq,
+ * backward-shift deletion (no tombstones), load factor <= 1/2. */
 #include "evq.h"
 
 #include <glib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
-#define EVQ_PAD 3       /* heap = base + EVQ_PAD: children on 128-byte lines */
+#define EVQ_PAD 3       /* heap = base + EVQ_PAD: children on one 64-byte line */
 #define EVQ_ALIGN 64
-#define EVQ_MIN_CAP 64
+#define EVQ_MIN_BITS 6  /* smallest capacity: 64 entries */
+#define EVQ_MAX_BITS 32 /* slots are uint32_t */
+#define EVQ_NIL UINT32_MAX
+#define EVQ_HUGE ((size_t) 2 << 20)    /* a transparent huge page */
+#define EVQ_HUGE_MIN ((size_t) 16 << 20) /* arrays past the TLB reach */
+
+typedef struct
+{
+  SimTime time;
+  uint64_t tag; /* seq << slot_bits | slot */
+} EvqKey;
+
+typedef struct
+{
+  uint32_t kind;
+  uint32_t target; /* next free slot while the slot is free */
+  uint64_t data;
+} EvqBody;
 
 typedef struct
 {
   uint64_t seq; /* 0 = empty slot (0 is never a handle) */
-  uint64_t pos;
+  uint64_t slot;
 } EvqSlot;
 
 struct Evq
 {
-  SimEvent *base;     /* aligned allocation of cap + EVQ_PAD entries */
-  SimEvent *heap;     /* base + EVQ_PAD */
+  EvqKey *base;       /* aligned allocation of cap + EVQ_PAD keys */
+  EvqKey *heap;       /* base + EVQ_PAD */
+  EvqBody *body;      /* cap bodies */
+  uint32_t *pos;      /* cap heap positions, only while indexed */
   size_t n;           /* live entries */
-  size_t cap;
+  size_t cap;         /* 1 << bits */
+  unsigned bits;      /* slot bits of a tag */
+  uint64_t slot_mask; /* cap - 1 */
   uint64_t next_seq;  /* next handle; starts at 1 */
+  uint64_t seq_limit; /* first seq that no longer fits in a tag */
+  uint32_t free_head; /* freed slots, a stack linked through body.target */
+  uint32_t fresh;     /* slots [fresh, cap) never used */
   SimTime last_pop;   /* time of the last popped event */
   bool hole;          /* root slot empty after a pop (see close_hole) */
-  bool indexed;       /* position index maintained? */
+  bool indexed;       /* seq -> slot hash and pos[] maintained? */
   EvqSlot *index;     /* index_cap slots, a power of two */
   size_t index_cap;
   size_t index_n;
   unsigned index_shift; /* 64 - log2 (index_cap) */
 };
 
-/* ---- internals: ordering and the position index ---- */
+/* ---- internals: ordering, tags and slots ---- */
 
-/* Time first, seq only on ties: on real workloads the times differ, so
- * the second test is almost never taken and the branch predicts well. */
-static inline bool
-key_lt (const SimEvent *a, const SimEvent *b)
+/* (time, tag) as one unsigned 128-bit number (time's sign bit flipped):
+ * the compiler emits cmp/sbb and the callers select with cmov. */
+static inline unsigned __int128
+key_u128 (const EvqKey *k)
 {
-  return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+  return (unsigned __int128) ((uint64_t) k->time ^ ((uint64_t) 1 << 63)) << 64
+         | k->tag;
 }
+
+static inline bool
+key_lt (const EvqKey *a, const EvqKey *b)
+{
+  return key_u128 (a) < key_u128 (b);
+}
+
+static inline uint32_t
+tag_slot (const Evq *q, uint64_t tag)
+{
+  return (uint32_t) (tag & q->slot_mask);
+}
+
+static inline uint64_t
+tag_seq (const Evq *q, uint64_t tag)
+{
+  return tag >> q->bits;
+}
+
+static inline uint32_t
+slot_alloc (Evq *q)
+{
+  uint32_t s = q->free_head;
+  if (s != EVQ_NIL)
+    {
+      q->free_head = q->body[s].target;
+      return s;
+    }
+  g_assert (q->fresh < q->cap);
+  return q->fresh++;
+}
+
+static inline void
+slot_free (Evq *q, uint32_t s)
+{
+  q->body[s].target = q->free_head;
+  q->free_head = s;
+}
+
+/* ---- internals: the seq -> slot hash ---- */
 
 static inline size_t
 index_home (const Evq *q, uint64_t seq)
@@ -69,7 +155,7 @@ index_home (const Evq *q, uint64_t seq)
   return (size_t) ((seq * 0x9e3779b97f4a7c15ULL) >> q->index_shift);
 }
 
-static void index_put (Evq *q, uint64_t seq, size_t pos);
+static void index_put (Evq *q, uint64_t seq, uint32_t slot);
 
 static void
 index_resize (Evq *q, size_t cap)
@@ -85,34 +171,25 @@ index_resize (Evq *q, size_t cap)
   q->index_n = 0;
   for (size_t i = 0; i < old_cap; i++)
     if (old[i].seq != 0)
-      index_put (q, old[i].seq, old[i].pos);
+      index_put (q, old[i].seq, (uint32_t) old[i].slot);
   g_free (old);
 }
 
-/* Inserts seq or updates its position. */
+/* Inserts seq (not present). */
 static void
-index_put (Evq *q, uint64_t seq, size_t pos)
+index_put (Evq *q, uint64_t seq, uint32_t slot)
 {
+  if (2 * (q->index_n + 1) > q->index_cap)
+    index_resize (q, 2 * q->index_cap);
   size_t mask = q->index_cap - 1;
   size_t i = index_home (q, seq);
-  for (;; i = (i + 1) & mask)
+  while (q->index[i].seq != 0)
     {
-      if (q->index[i].seq == seq)
-        {
-          q->index[i].pos = pos;
-          return;
-        }
-      if (q->index[i].seq == 0)
-        break;
-    }
-  if (2 * (q->index_n + 1) > q->index_cap)
-    {
-      index_resize (q, 2 * q->index_cap);
-      index_put (q, seq, pos);
-      return;
+      g_assert (q->index[i].seq != seq);
+      i = (i + 1) & mask;
     }
   q->index[i].seq = seq;
-  q->index[i].pos = pos;
+  q->index[i].slot = slot;
   q->index_n++;
 }
 
@@ -158,72 +235,129 @@ index_build (Evq *q)
   while (want < 2 * (q->n + 1))
     want *= 2;
   index_resize (q, want);
+  q->pos = g_new (uint32_t, q->cap);
   for (size_t i = 0; i < q->n; i++)
-    index_put (q, q->heap[i].seq, i);
+    {
+      uint32_t s = tag_slot (q, q->heap[i].tag);
+      index_put (q, tag_seq (q, q->heap[i].tag), s);
+      q->pos[s] = (uint32_t) i;
+    }
   q->indexed = true;
 }
 
 /* ---- internals: the heap ---- */
 
+/* Returns an aligned array of n elements. Arrays of 16 MiB or more (one
+ * million keys, twice the reach of a 2048-entry TLB of 4 KiB pages) are
+ * 2 MiB aligned and advised to use transparent huge pages: the deep sift
+ * levels and every body prefetch touch a random page, and with 4 KiB pages
+ * each is a TLB miss (measured: 0.92x the reference at 4 million events
+ * without the advice, 1.07x with it; docs/performance.md). Where the
+ * advice is unavailable or THP is off, the pages are simply 4 KiB. */
+static void *
+evq_array_new (size_t n, size_t size)
+{
+  size_t bytes = n * size;
+  if (bytes < EVQ_HUGE_MIN)
+    return g_aligned_alloc (n, size, EVQ_ALIGN);
+  void *p = g_aligned_alloc (n, size, EVQ_HUGE);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  (void) madvise (p, bytes & ~(EVQ_HUGE - 1), MADV_HUGEPAGE);
+#endif
+  return p;
+}
+
+/* Doubles the capacity until it holds want entries; repacks the tags when
+ * the slot field widens. */
 static void
 heap_grow (Evq *q, size_t want)
 {
-  size_t cap = q->cap ? q->cap : EVQ_MIN_CAP;
-  while (cap < want)
+  unsigned bits = q->cap ? q->bits : EVQ_MIN_BITS;
+  while (((size_t) 1 << bits) < want)
     {
-      if (cap > G_MAXSIZE / 2 / sizeof (SimEvent))
+      if (bits >= EVQ_MAX_BITS)
         g_error ("%s:%d: event queue cannot grow past %zu entries", __FILE__,
-                 __LINE__, cap);
-      cap *= 2;
+                 __LINE__, (size_t) 1 << bits);
+      bits++;
     }
-  SimEvent *base = g_aligned_alloc (cap + EVQ_PAD, sizeof (SimEvent),
-                                    EVQ_ALIGN);
-  if (q->n > 0)
-    memcpy (base + EVQ_PAD, q->heap, q->n * sizeof (SimEvent));
+  size_t cap = (size_t) 1 << bits;
+  if (cap == q->cap)
+    return;
+  uint64_t limit = (uint64_t) 1 << (64 - bits);
+  if (q->next_seq >= limit)
+    g_error ("%s:%d: event queue: %" G_GUINT64_FORMAT " events pushed, more "
+             "than a queue of %zu entries can number (2^%u)", __FILE__,
+             __LINE__, q->next_seq - 1, cap, 64 - bits);
+  EvqKey *base = evq_array_new (cap + EVQ_PAD, sizeof (EvqKey));
+  EvqKey *heap = base + EVQ_PAD;
+  size_t live = q->n + (q->hole ? 1 : 0);
+  if (live > 0)
+    memcpy (heap, q->heap, live * sizeof (EvqKey));
+  if (q->cap != 0 && bits != q->bits)
+    for (size_t i = q->hole ? 1 : 0; i < live; i++)
+      {
+        uint64_t t = heap[i].tag;
+        heap[i].tag = (t >> q->bits) << bits | (t & q->slot_mask);
+      }
   g_aligned_free (q->base);
   q->base = base;
-  q->heap = base + EVQ_PAD;
+  q->heap = heap;
+  EvqBody *body = evq_array_new (cap, sizeof (EvqBody));
+  if (q->fresh > 0)
+    memcpy (body, q->body, q->fresh * sizeof (EvqBody));
+  g_aligned_free (q->body);
+  q->body = body;
+  if (q->pos != NULL)
+    q->pos = g_renew (uint32_t, q->pos, cap);
   q->cap = cap;
+  q->bits = bits;
+  q->slot_mask = cap - 1;
+  q->seq_limit = limit;
 }
 
 /* The sifts are written once and instantiated twice, with and without
- * position-index updates, so the plain path carries no index test and the
+ * position updates, so the plain path carries no index test and the
  * compiler keeps q's fields in registers. */
 static inline G_ALWAYS_INLINE void
-sift_up_impl (Evq *q, size_t i, const SimEvent *ev, const bool indexed)
+put_at (Evq *q, size_t i, const EvqKey *k, const bool indexed)
 {
-  SimEvent *h = q->heap;
+  q->heap[i] = *k;
+  if (indexed)
+    q->pos[tag_slot (q, k->tag)] = (uint32_t) i;
+}
+
+static inline G_ALWAYS_INLINE void
+sift_up_impl (Evq *q, size_t i, const EvqKey *k, const bool indexed)
+{
+  EvqKey *h = q->heap;
   while (i > 0)
     {
       size_t p = (i - 1) >> 2;
-      if (!key_lt (ev, &h[p]))
+      if (!key_lt (k, &h[p]))
         break;
-      h[i] = h[p];
-      if (indexed)
-        index_put (q, h[i].seq, i);
+      put_at (q, i, &h[p], indexed);
       i = p;
     }
-  h[i] = *ev;
-  if (indexed)
-    index_put (q, ev->seq, i);
+  put_at (q, i, k, indexed);
 }
 
 /* Index of the smallest of the children of i, or (size_t) -1 if none. */
 static inline G_ALWAYS_INLINE size_t
-min_child (const SimEvent *h, size_t n, size_t i)
+min_child (const EvqKey *h, size_t n, size_t i)
 {
   size_t c = 4 * i + 1;
   if (G_LIKELY (c + 3 < n))
     {
-      /* Full family: a tournament of two pairs. Prefetching the
-       * grandchildren hides part of the next level's miss. */
-      for (int k = 0; k < 4; k++)
-        {
-          __builtin_prefetch (&h[4 * (c + k) + 1]);
-          __builtin_prefetch (&h[4 * (c + k) + 3]);
-        }
-      size_t a = key_lt (&h[c + 1], &h[c]) ? c + 1 : c;
-      size_t b = key_lt (&h[c + 3], &h[c + 2]) ? c + 3 : c + 2;
+      /* Full family, one cache line: a branch-free tournament of two
+       * pairs. Prefetching the four grandchild lines hides part of the
+       * next level's miss. */
+      const EvqKey *g = &h[4 * c + 1];
+      __builtin_prefetch (g);
+      __builtin_prefetch (g + 4);
+      __builtin_prefetch (g + 8);
+      __builtin_prefetch (g + 12);
+      size_t a = c + key_lt (&h[c + 1], &h[c]);
+      size_t b = c + 2 + key_lt (&h[c + 3], &h[c + 2]);
       return key_lt (&h[b], &h[a]) ? b : a;
     }
   if (c >= n)
@@ -235,76 +369,79 @@ min_child (const SimEvent *h, size_t n, size_t i)
   return m;
 }
 
-/* Moves the hole at i down until ev fits, then stores ev. */
+/* Moves the hole at i down until k fits, then stores k. */
 static inline G_ALWAYS_INLINE void
-sift_down_impl (Evq *q, size_t i, const SimEvent *ev, const bool indexed)
+sift_down_impl (Evq *q, size_t i, const EvqKey *k, const bool indexed)
 {
-  SimEvent *h = q->heap;
+  EvqKey *h = q->heap;
   size_t n = q->n;
   for (;;)
     {
       size_t m = min_child (h, n, i);
-      if (m == (size_t) -1 || !key_lt (&h[m], ev))
+      if (m == (size_t) -1 || !key_lt (&h[m], k))
         break;
-      h[i] = h[m];
-      if (indexed)
-        index_put (q, h[i].seq, i);
+      put_at (q, i, &h[m], indexed);
       i = m;
     }
-  h[i] = *ev;
-  if (indexed)
-    index_put (q, ev->seq, i);
+  put_at (q, i, k, indexed);
 }
 
 static void
-sift_up (Evq *q, size_t i, const SimEvent *ev)
+sift_up (Evq *q, size_t i, const EvqKey *k)
 {
   if (q->indexed)
-    sift_up_impl (q, i, ev, true);
+    sift_up_impl (q, i, k, true);
   else
-    sift_up_impl (q, i, ev, false);
+    sift_up_impl (q, i, k, false);
 }
 
 static void
-sift_down (Evq *q, size_t i, const SimEvent *ev)
+sift_down (Evq *q, size_t i, const EvqKey *k)
 {
   if (q->indexed)
-    sift_down_impl (q, i, ev, true);
+    sift_down_impl (q, i, k, true);
   else
-    sift_down_impl (q, i, ev, false);
+    sift_down_impl (q, i, k, false);
 }
 
-/* Fills the hole at the root with ev in a heap of `slots` slots (hole
+/* Fills the hole at the root with k in a heap of `slots` slots (hole
  * included): the hole goes down to a leaf along the smallest children
- * without comparing against ev (Floyd's bottom-up variant: 3 compares per
- * level instead of 4, no mispredicted exit), then ev sifts up from there.
+ * without comparing against k (Floyd's bottom-up variant: 3 compares per
+ * level instead of 4, no mispredicted exit), then k sifts up from there.
  * In a hold model the new event is distributed like the pending ones, so
  * it belongs near the leaves and the sift-up is short. */
 static inline G_ALWAYS_INLINE void
-fill_root_impl (Evq *q, size_t slots, const SimEvent *ev, const bool indexed)
+fill_root_impl (Evq *q, size_t slots, const EvqKey *k, const bool indexed)
 {
-  SimEvent *h = q->heap;
-  size_t i = 0;
+  EvqKey *h = q->heap;
+  size_t i = min_child (h, slots, 0);
+  if (i == (size_t) -1)
+    {
+      put_at (q, 0, k, indexed);
+      return;
+    }
+  put_at (q, 0, &h[i], indexed);
+  /* The new root is (almost always) the next event popped: start loading
+   * its body now, so the miss overlaps the rest of the sift. */
+  __builtin_prefetch (&q->body[tag_slot (q, h[0].tag)]);
   for (;;)
     {
       size_t m = min_child (h, slots, i);
       if (m == (size_t) -1)
         break;
-      h[i] = h[m];
-      if (indexed)
-        index_put (q, h[i].seq, i);
+      put_at (q, i, &h[m], indexed);
       i = m;
     }
-  sift_up_impl (q, i, ev, indexed);
+  sift_up_impl (q, i, k, indexed);
 }
 
 static void
-fill_root (Evq *q, size_t slots, const SimEvent *ev)
+fill_root (Evq *q, size_t slots, const EvqKey *k)
 {
   if (q->indexed)
-    fill_root_impl (q, slots, ev, true);
+    fill_root_impl (q, slots, k, true);
   else
-    fill_root_impl (q, slots, ev, false);
+    fill_root_impl (q, slots, k, false);
 }
 
 /* After a pop the root is left empty (q->hole) so that the push that
@@ -319,7 +456,7 @@ close_hole (Evq *q)
   q->hole = false;
   if (q->n > 0)
     {
-      SimEvent last = q->heap[q->n];
+      EvqKey last = q->heap[q->n];
       fill_root (q, q->n, &last);
     }
 }
@@ -332,7 +469,7 @@ heap_remove_at (Evq *q, size_t i)
   q->n--;
   if (i == q->n)
     return;
-  SimEvent last = q->heap[q->n];
+  EvqKey last = q->heap[q->n];
   if (i > 0 && key_lt (&last, &q->heap[(i - 1) >> 2]))
     sift_up (q, i, &last);
   else
@@ -347,7 +484,8 @@ evq_new (size_t cap_hint)
   Evq *q = g_new0 (Evq, 1);
   q->next_seq = 1;
   q->last_pop = INT64_MIN;
-  heap_grow (q, cap_hint > EVQ_MIN_CAP ? cap_hint : EVQ_MIN_CAP);
+  q->free_head = EVQ_NIL;
+  heap_grow (q, cap_hint);
   return q;
 }
 
@@ -357,6 +495,8 @@ evq_free (Evq *q)
   if (q == NULL)
     return;
   g_aligned_free (q->base);
+  g_aligned_free (q->body);
+  g_free (q->pos);
   g_free (q->index);
   g_free (q);
 }
@@ -377,20 +517,30 @@ evq_push (Evq *q, SimTime time, uint32_t kind, uint32_t target,
   g_return_val_if_fail (q != NULL, EVQ_NONE);
   /* Kept in release builds: an event in the past breaks causality. */
   g_assert (time >= q->last_pop);
-  SimEvent ev = { .time = time, .seq = q->next_seq++, .kind = kind,
-                  .target = target, .data = data };
+  if (G_UNLIKELY (q->n == q->cap))
+    {
+      close_hole (q);
+      heap_grow (q, q->n + 1);
+    }
+  uint64_t seq = q->next_seq++;
+  if (G_UNLIKELY (seq >= q->seq_limit))
+    g_error ("%s:%d: event queue: more than 2^%u events pushed into a queue "
+             "of %zu entries", __FILE__, __LINE__, 64 - q->bits, q->cap);
+  uint32_t s = slot_alloc (q);
+  q->body[s] = (EvqBody) { .kind = kind, .target = target, .data = data };
+  EvqKey k = { .time = time, .tag = seq << q->bits | s };
+  if (G_UNLIKELY (q->indexed))
+    index_put (q, seq, s);
   if (q->hole)
     {
       q->hole = false;
       q->n++;
-      fill_root (q, q->n, &ev);
-      return ev.seq;
+      fill_root (q, q->n, &k);
+      return seq;
     }
-  if (G_UNLIKELY (q->n == q->cap))
-    heap_grow (q, q->n + 1);
   size_t i = q->n++;
-  sift_up (q, i, &ev);
-  return ev.seq;
+  sift_up (q, i, &k);
+  return seq;
 }
 
 bool
@@ -400,12 +550,23 @@ evq_pop (Evq *q, SimEvent *out)
   close_hole (q);
   if (q->n == 0)
     return false;
-  *out = q->heap[0];
-  q->last_pop = out->time;
+  EvqKey k = q->heap[0];
+  uint32_t s = tag_slot (q, k.tag);
+  const EvqBody *b = &q->body[s];
+  *out = (SimEvent) { .time = k.time, .seq = tag_seq (q, k.tag),
+                      .kind = b->kind, .target = b->target, .data = b->data };
+  slot_free (q, s);
+  q->last_pop = k.time;
   if (G_UNLIKELY (q->indexed))
     index_remove (q, index_find (q, out->seq));
-  q->n--;
   q->hole = true;
+  /* Unless the next push is earlier, the next event popped is the
+   * smallest child of the empty root: start loading its body now, while
+   * the handler runs. */
+  size_t m = min_child (q->heap, q->n, 0);
+  if (m != (size_t) -1)
+    __builtin_prefetch (&q->body[tag_slot (q, q->heap[m].tag)]);
+  q->n--;
   return true;
 }
 
@@ -426,12 +587,13 @@ evq_cancel (Evq *q, EvqHandle h)
   close_hole (q);
   if (!q->indexed)
     index_build (q);
-  EvqSlot *s = index_find (q, h);
-  if (s == NULL)
+  EvqSlot *e = index_find (q, h);
+  if (e == NULL)
     return false;
-  size_t i = s->pos;
-  index_remove (q, s);
-  heap_remove_at (q, i);
+  uint32_t s = (uint32_t) e->slot;
+  index_remove (q, e);
+  heap_remove_at (q, q->pos[s]);
+  slot_free (q, s);
   return true;
 }
 
@@ -445,21 +607,27 @@ evq_reschedule (Evq *q, EvqHandle h, SimTime when)
   close_hole (q);
   if (!q->indexed)
     index_build (q);
-  EvqSlot *s = index_find (q, h);
-  if (s == NULL)
+  EvqSlot *e = index_find (q, h);
+  if (e == NULL)
     return EVQ_NONE;
-  size_t i = s->pos;
-  index_remove (q, s);
-  SimEvent ev = q->heap[i];
-  bool earlier = when < ev.time;
-  ev.time = when;
-  ev.seq = q->next_seq++;
+  uint32_t s = (uint32_t) e->slot;
+  index_remove (q, e);
+  uint64_t seq = q->next_seq++;
+  if (G_UNLIKELY (seq >= q->seq_limit))
+    g_error ("%s:%d: event queue: more than 2^%u events pushed into a queue "
+             "of %zu entries", __FILE__, __LINE__, 64 - q->bits, q->cap);
+  index_put (q, seq, s);
+  size_t i = q->pos[s];
+  EvqKey k = q->heap[i];
+  bool earlier = when < k.time;
+  k.time = when;
+  k.tag = seq << q->bits | s;
   /* The new key is (when, larger seq): it moves up only if when is earlier. */
   if (earlier)
-    sift_up (q, i, &ev);
+    sift_up (q, i, &k);
   else
-    sift_down (q, i, &ev);
-  return ev.seq;
+    sift_down (q, i, &k);
+  return seq;
 }
 
 size_t
@@ -473,6 +641,8 @@ size_t
 evq_bytes (const Evq *q)
 {
   g_return_val_if_fail (q != NULL, 0);
-  return sizeof (Evq) + (q->cap + EVQ_PAD) * sizeof (SimEvent)
+  return sizeof (Evq) + (q->cap + EVQ_PAD) * sizeof (EvqKey)
+         + q->cap * sizeof (EvqBody)
+         + (q->pos != NULL ? q->cap * sizeof (uint32_t) : 0)
          + q->index_cap * sizeof (EvqSlot);
 }
