@@ -567,15 +567,6 @@ compare_format_table (const Comparison *c)
   return g_string_free (o, FALSE);
 }
 
-static void
-compare_json_num (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
 
 char *
 compare_format_json (const Comparison *c)
@@ -599,18 +590,18 @@ compare_format_json (const Comparison *c)
       json_builder_add_string_value (b, r->metric);
       json_builder_set_member_name (b, "direction");
       json_builder_add_string_value (b, compare_direction_name (r->direction));
-      compare_json_num (b, "baseline", r->baseline);
-      compare_json_num (b, "candidate", r->candidate);
-      compare_json_num (b, "change", r->change);
-      compare_json_num (b, "change_pct", r->change_pct);
-      compare_json_num (b, "tolerance_pct", r->tolerance_pct);
-      compare_json_num (b, "tolerance_abs", r->tolerance_abs);
+      results_json_add_number (b, "baseline", r->baseline);
+      results_json_add_number (b, "candidate", r->candidate);
+      results_json_add_number (b, "change", r->change);
+      results_json_add_number (b, "change_pct", r->change_pct);
+      results_json_add_number (b, "tolerance_pct", r->tolerance_pct);
+      results_json_add_number (b, "tolerance_abs", r->tolerance_abs);
       json_builder_set_member_name (b, "n_baseline");
       json_builder_add_int_value (b, r->n_baseline);
       json_builder_set_member_name (b, "n_candidate");
       json_builder_add_int_value (b, r->n_candidate);
-      compare_json_num (b, "ci95_low", r->ci95_low);
-      compare_json_num (b, "ci95_high", r->ci95_high);
+      results_json_add_number (b, "ci95_low", r->ci95_low);
+      results_json_add_number (b, "ci95_high", r->ci95_high);
       json_builder_set_member_name (b, "verdict");
       json_builder_add_string_value (b, r->direction == COMPARE_INFORMATIONAL
                                           ? "info"

@@ -160,8 +160,8 @@ results_json_to_string (JsonNode *node, bool pretty)
 
 /* ---- summary.json ---- */
 
-static void
-results_add_num (JsonBuilder *b, const char *name, double v)
+void
+results_json_add_number (JsonBuilder *b, const char *name, double v)
 {
   json_builder_set_member_name (b, name);
   if (isfinite (v))
@@ -233,7 +233,7 @@ results_summary_json (const ResultsRunInfo *info, const Metrics *m,
       json_builder_add_value (b, v); /* takes v */
     }
   json_builder_end_object (b);
-  results_add_num (b, "sim_hours", m->sim_hours);
+  results_json_add_number (b, "sim_hours", m->sim_hours);
   json_builder_set_member_name (b, "cluster");
   json_builder_begin_object (b);
   results_add_int (b, "nodes", m->nodes);
@@ -242,28 +242,28 @@ results_summary_json (const ResultsRunInfo *info, const Metrics *m,
   results_add_int (b, "links", m->links);
   json_builder_end_object (b);
   results_add_int (b, "events", m->events);
-  results_add_num (b, "wall_seconds",
+  results_json_add_number (b, "wall_seconds",
                    info->write_wall_seconds ? m->wall_seconds : NAN);
   json_builder_set_member_name (b, "metrics");
   json_builder_begin_object (b);
-  results_add_num (b, "ettr", m->ettr);
-  results_add_num (b, "goodput", m->goodput);
-  results_add_num (b, "gpu_availability", m->gpu_availability);
+  results_json_add_number (b, "ettr", m->ettr);
+  results_json_add_number (b, "goodput", m->goodput);
+  results_json_add_number (b, "gpu_availability", m->gpu_availability);
   results_add_int (b, "interruptions", m->interruptions);
   results_add_causes (b, "interruptions_by_cause", m->interruptions_by_cause);
-  results_add_num (b, "mtti_hours", m->mtti_hours);
-  results_add_num (b, "mttr_hours", m->mttr_hours);
-  results_add_num (b, "lost_gpu_hours", m->lost_gpu_hours);
+  results_json_add_number (b, "mtti_hours", m->mtti_hours);
+  results_json_add_number (b, "mttr_hours", m->mttr_hours);
+  results_json_add_number (b, "lost_gpu_hours", m->lost_gpu_hours);
   results_add_int (b, "jobs_completed", m->jobs_completed);
-  results_add_num (b, "queue_wait_hours_p50", m->queue_wait_hours_p50);
-  results_add_num (b, "queue_wait_hours_p99", m->queue_wait_hours_p99);
-  results_add_num (b, "detection_latency_minutes_p50",
+  results_json_add_number (b, "queue_wait_hours_p50", m->queue_wait_hours_p50);
+  results_json_add_number (b, "queue_wait_hours_p99", m->queue_wait_hours_p99);
+  results_json_add_number (b, "detection_latency_minutes_p50",
                    m->detection_latency_minutes_p50);
   results_add_int (b, "failures", m->failures);
   results_add_causes (b, "failures_by_cause", m->failures_by_cause);
   results_add_int (b, "jobs_submitted", m->jobs_submitted);
-  results_add_num (b, "spares_exhausted_hours", m->spares_exhausted_hours);
-  results_add_num (b, "fabric_slowdown_gpu_hours",
+  results_json_add_number (b, "spares_exhausted_hours", m->spares_exhausted_hours);
+  results_json_add_number (b, "fabric_slowdown_gpu_hours",
                    m->fabric_slowdown_gpu_hours);
   results_add_int (b, "failures_averted", m->failures_averted);
   results_add_int (b, "policy_actions", m->policy_actions);
@@ -558,18 +558,26 @@ results_events_destroy (ResultsEvents *e)
   g_free (e);
 }
 
-bool
-results_events_close (ResultsEvents *e, GError **error)
+/* Commits af into place; an I/O error is re-homed in RESULTS_ERROR. */
+static bool
+results_commit (AtomicFile *af, GError **error)
 {
-  g_return_val_if_fail (e != NULL, false);
   GError *local = NULL;
-  bool ok = atomicfile_commit (g_steal_pointer (&e->file), &local);
+  bool ok = atomicfile_commit (af, &local);
   if (!ok)
     {
       g_set_error (error, RESULTS_ERROR, RESULTS_ERROR_IO, "%s",
                    local->message);
       g_error_free (local);
     }
+  return ok;
+}
+
+bool
+results_events_close (ResultsEvents *e, GError **error)
+{
+  g_return_val_if_fail (e != NULL, false);
+  bool ok = results_commit (g_steal_pointer (&e->file), error);
   results_events_destroy (e);
   return ok;
 }
@@ -859,14 +867,7 @@ results_trace_close (ResultsTrace *t, SimTime end, GError **error)
   results_trace_flush (t, t->nodes, TRACE_NODES, end);
   results_trace_flush (t, t->jobs, TRACE_JOBS, end);
   fputs ("\n]}\n", atomicfile_stream (t->file));
-  GError *local = NULL;
-  bool ok = atomicfile_commit (g_steal_pointer (&t->file), &local);
-  if (!ok)
-    {
-      g_set_error (error, RESULTS_ERROR, RESULTS_ERROR_IO, "%s",
-                   local->message);
-      g_error_free (local);
-    }
+  bool ok = results_commit (g_steal_pointer (&t->file), error);
   results_trace_destroy (t);
   return ok;
 }

@@ -65,6 +65,8 @@ char *results_summary_json (const ResultsRunInfo *info, const Metrics *m,
  * prints 1e-300 as "1e-300.0" (not JSON), hence this. Returns: (transfer
  * full), with a final newline when pretty. */
 char *results_json_to_string (JsonNode *node, bool pretty);
+/* Adds member `name` = v to the object being built; NaN/inf become null. */
+void results_json_add_number (JsonBuilder *b, const char *name, double v);
 
 /* Formats a double as results_json_to_string does, into buf (>= 32 bytes);
  * non-finite values give "" (the CSV convention: empty = not measured). */

@@ -192,6 +192,7 @@ struct World
   uint32_t main_job;    /* largest configured job or NO_JOB */
   NodeRt *nodes;
   uint32_t n_nodes, gpn, rails, n_lemons;
+  uint32_t *lemons;     /* the lemon nodes, ascending (n_lemons) */
   uint32_t n_cables, n_uplinks, n_corelinks;
   uint8_t *link_down;   /* per health link index: 1 when failed (hardware) */
   uint8_t *link_admin;  /* per node cable: 1 when the policy disabled it */
@@ -1497,7 +1498,6 @@ instance_is_lemon (World *w, const ModeRt *mr, uint32_t i)
     }
 }
 
-static uint32_t *lemon_nodes_of (World *w, uint32_t *n);
 
 /* Lemon nodes concentrate failures, they do not add them: the rates of a
  * mode that lemons affect are scaled so that the cluster-wide rate stays
@@ -1541,12 +1541,9 @@ on_fail_agg (Sim *sim, const SimEvent *e, void *ud)
   uint32_t i;
   if (lemon)
     {
-      uint32_t n;
-      uint32_t *ln = lemon_nodes_of (w, &n);
       uint32_t per = mr->fm->cls == FL_CLASS_GPU ? w->gpn : 1;
-      uint64_t k = rng_below (&mr->lemon_pick, (uint64_t) n * per);
-      i = ln[k / per] * per + (uint32_t) (k % per);
-      g_free (ln);
+      uint64_t k = rng_below (&mr->lemon_pick, (uint64_t) w->n_lemons * per);
+      i = w->lemons[k / per] * per + (uint32_t) (k % per);
     }
   else
     {
@@ -2268,21 +2265,6 @@ on_tick (Sim *sim, SimTime now, void *ud)
 
 /* ---- building the world ---- */
 
-static uint32_t *
-lemon_nodes_of (World *w, uint32_t *n)
-{
-  uint32_t count = 0;
-  for (uint32_t i = 0; i < w->n_nodes; i++)
-    count += w->nodes[i].lemon;
-  uint32_t *out = g_new (uint32_t, MAX (count, 1));
-  count = 0;
-  for (uint32_t i = 0; i < w->n_nodes; i++)
-    if (w->nodes[i].lemon)
-      out[count++] = i;
-  *n = count;
-  return out;
-}
-
 static bool
 apply_failure_overrides (World *w, GError **error)
 {
@@ -2680,6 +2662,10 @@ build_failures (World *w)
       w->nodes[i].lemon = rng_uniform (&ls) < cfg->failures_lemon_fraction;
       w->n_lemons += w->nodes[i].lemon;
     }
+  w->lemons = g_new (uint32_t, MAX (w->n_lemons, 1));
+  for (uint32_t i = 0, k = 0; i < w->n_nodes; i++)
+    if (w->nodes[i].lemon)
+      w->lemons[k++] = i;
   size_t n = fl_failure_catalog_count (w->cat);
   w->modes = g_new0 (ModeRt, MAX (n, 1));
   w->n_modes = 0;
@@ -2874,6 +2860,7 @@ world_free (World *w)
   topo_free (w->topo);
   g_free (w->modes);
   g_free (w->nodes);
+  g_free (w->lemons);
   g_free (w->link_down);
   g_free (w->link_admin);
   g_free (w->link_pending);
@@ -2961,13 +2948,6 @@ world_gpus (const World *w)
   return w->n_nodes * w->gpn;
 }
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 static void
 finalize (World *w)
 {
@@ -3024,7 +3004,6 @@ finalize (World *w)
   m->detection_latency_minutes_p50 = stats_quantile_get (w->detect_lat, 0.5);
   m->spares_exhausted_hours = w->cfg->cluster_spares > 0
                                 ? stats_timeavg_get (&w->spares_empty, end_h) * end_h : 0;
-  (void) cmp_double;
   /* The final sample at the end of the run, unless a tick just took it. */
   GArray *ts = m->timeseries;
   if (ts->len == 0 || g_array_index (ts, MetricsSample, ts->len - 1).t_h < end_h)
