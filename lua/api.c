@@ -447,8 +447,9 @@ l_failure_mode (lua_State *L)
 
 /* Job defaults (seconds): restart 5 min and blocking checkpoint cost 30 s
  * are the values of field-data.md section 12.3 (Kokolis et al. u0 5-20
- * min; async saves); checkpoint_every 0 asks for Young/Daly. comm_share
- * 0.2 is an assumption (no published source). */
+ * min); checkpoint_write 0 makes a checkpoint durable when its blocking
+ * part ends (a synchronous save); checkpoint_every 0 asks for Young/Daly.
+ * comm_share 0.2 is an assumption (no published source). */
 #define API_JOB_RESTART_S 300.0
 #define API_JOB_CKPT_COST_S 30.0
 #define API_JOB_COMM_SHARE 0.2
@@ -474,7 +475,8 @@ api_job_number (lua_State *L, const char *key, double def, double min,
 }
 
 /* job { name=, nodes=, work=, submit=, checkpoint_every=, checkpoint_cost=,
- * restart=, comm_share=, priority=, preemptible= } -> nil. name and nodes
+ * checkpoint_write=, restart=, comm_share=, priority=, preemptible= } ->
+ * nil. name and nodes
  * are required; durations in seconds. Errors: unknown key, wrong type,
  * out of range, duplicate name (models/). */
 static int
@@ -482,7 +484,8 @@ l_job (lua_State *L)
 {
   static const char *const names[] = {
     "name", "nodes", "work", "submit", "checkpoint_every",
-    "checkpoint_cost", "restart", "comm_share", "priority", "preemptible",
+    "checkpoint_cost", "checkpoint_write", "restart", "comm_share",
+    "priority", "preemptible",
   };
   ApiState *st = api_state (L);
   WorldJobSpec job = { 0 };
@@ -514,6 +517,8 @@ l_job (lua_State *L)
                                            HUGE_VAL);
   job.checkpoint_cost_s = api_job_number (L, "checkpoint_cost",
                                           API_JOB_CKPT_COST_S, 0, HUGE_VAL);
+  job.checkpoint_write_s = api_job_number (L, "checkpoint_write", 0, 0,
+                                           HUGE_VAL);
   job.restart_s = api_job_number (L, "restart", API_JOB_RESTART_S, 0,
                                   HUGE_VAL);
   job.comm_share = api_job_number (L, "comm_share", API_JOB_COMM_SHARE, 0, 1);

@@ -546,7 +546,8 @@ world_config_add_job (WorldConfig *cfg, const WorldJobSpec *job, GError **error)
       return false;
     }
   if (job->work_s < 0 || job->submit_s < 0 || job->checkpoint_every_s < 0
-      || job->checkpoint_cost_s < 0 || job->restart_s < 0)
+      || job->checkpoint_cost_s < 0 || job->checkpoint_write_s < 0
+      || job->restart_s < 0)
     {
       g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
                    "job '%s': durations must not be negative", job->name);

@@ -21,8 +21,10 @@
  *    actions take time: reset, reboot, reimage, technician tickets from a
  *    pool with a parts stock, RMA with a lead time, burn-in.
  *  - A job computes in intervals of its checkpoint period; a checkpoint
- *    blocks for its cost; an interruption loses the work since the last
- *    completed checkpoint; a restart pays the restart overhead.
+ *    blocks for its cost, then (asynchronous saves) is written in the
+ *    background for its write time while the job computes on, one write
+ *    in flight at a time; an interruption loses the work since the last
+ *    durable checkpoint; a restart pays the restart overhead.
  * Periodic checks are never polled: the time a check will see a fault is
  * computed when the fault happens. */
 #include "world-private.h"
@@ -73,7 +75,8 @@ typedef struct
   double work_h;        /* INFINITY: until the run ends */
   double submit_h;
   double tau_h;         /* checkpoint interval (compute hours); 0 = Daly */
-  double delta_h;       /* checkpoint cost */
+  double delta_h;       /* checkpoint cost: the blocking part */
+  double write_h;       /* background write after it; 0 = durable at once */
   double restart_h;
   double comm_share;
   int32_t priority;
@@ -86,10 +89,15 @@ typedef struct
   double phase_work0;   /* compute work done in this interval at phase_start */
   double interval_h;    /* work of the current compute interval */
   double slowdown;      /* step-time multiplier, >= 1 */
-  double saved_h;       /* checkpointed work */
+  double saved_h;       /* work in durable checkpoints */
+  bool writing;         /* a checkpoint is being written in the background */
+  double writing_h;     /* the work in it */
+  SimTime written_at;   /* when its write ends */
   EvqHandle ev;         /* the pending phase-end event */
+  EvqHandle ev_write;   /* the write-end event (EVQ_NONE past the run's end) */
   SimTime queued_since;
   bool restarting;      /* next start is a restart */
+  bool waiting_restart; /* interrupted by a failure, queued for nodes */
   uint32_t *nodes_held; /* copy of the allocation */
   uint32_t n_held;
   bool multi_su;        /* spans scalable units: uplink faults slow it */
@@ -143,6 +151,7 @@ enum
   EV_WAKEUP,       /* policy wakeup */
   EV_SCHED,        /* scheduling pass */
   EV_JOB_PHASE,    /* target = job */
+  EV_JOB_WRITTEN,  /* target = job: its background checkpoint write ends */
   EV_ARRIVAL,      /* target = job */
   EV_TIMER,        /* target = script timer slot */
   EV_RESTOCK,      /* a spare part arrives */
@@ -235,6 +244,7 @@ struct World
   StatsOnline mttr;
   uint32_t state_count[METRICS_NODE_STATES];
   StatsTimeAvg spares_empty;
+  uint32_t restarts_waiting; /* jobs with waiting_restart */
   char *notes_text;
   GString *notes;
 };
@@ -405,7 +415,8 @@ job_tau (World *w, Job *j)
   if (!isfinite (M))
     return 24.0;
   double tau = ckpt_daly (MAX (j->delta_h, 1e-6), M, j->restart_h);
-  return CLAMP (tau, 1.0 / 60, 24.0);
+  /* An interval shorter than the background write would stall on it. */
+  return CLAMP (MAX (tau, j->write_h), 1.0 / 60, 24.0);
 }
 
 static void job_schedule_phase_end (World *w, Job *j);
@@ -434,7 +445,11 @@ job_schedule_phase_end (World *w, Job *j)
       end = j->phase_start + h_to_sim (j->restart_h);
       break;
     case PHASE_CHECKPOINT:
-      end = j->phase_start + h_to_sim (j->delta_h);
+      /* One write in flight: a checkpoint due before the previous one is
+       * written waits for it, then blocks for its own cost. */
+      end = (j->writing ? MAX (j->phase_start, j->written_at)
+                        : j->phase_start)
+            + h_to_sim (j->delta_h);
       break;
     case PHASE_COMPUTE:
     default:
@@ -523,6 +538,33 @@ job_release_nodes (World *w, Job *j)
   j->run_idx = G_MAXUINT;
 }
 
+/* work_h more hours of work are in a durable checkpoint. */
+static void
+job_checkpoint_durable (World *w, Job *j, double work_h)
+{
+  j->saved_h += work_h;
+  j->m.productive_h = j->saved_h;
+  if (w->cfg->run_events)
+    {
+      WorldEvent ev;
+      event_init (&ev, WEV_JOB_CHECKPOINT);
+      ev.job = j->name;
+      ev.value = j->saved_h;
+      emit (w, &ev);
+    }
+}
+
+/* Drops the checkpoint being written, if any (the job stopped). */
+static void
+job_write_abandon (World *w, Job *j)
+{
+  if (j->ev_write != EVQ_NONE)
+    sim_cancel (w->sim, j->ev_write);
+  j->ev_write = EVQ_NONE;
+  j->writing = false;
+  j->writing_h = 0;
+}
+
 /* A job stops running at now: interrupted by a failure (cause != NULL),
  * preempted (preempt), or completed. Returns the work lost (hours). */
 static double
@@ -540,8 +582,10 @@ job_stop (World *w, Job *j, bool completed)
         lost = job_interval_work (w, j, t);
       else if (j->phase == PHASE_CHECKPOINT)
         lost = j->interval_h;
+      lost += j->writing_h; /* a checkpoint not yet written is no restart point */
       j->m.lost_h += lost;
     }
+  job_write_abandon (w, j);
   j->running_h += simtime_to_h (t - j->running_since);
   job_release_nodes (w, j);
   return lost;
@@ -559,6 +603,8 @@ job_interrupt (World *w, Job *j, const char *component, const FlFailureMode *fm,
   j->m.interruptions++;
   j->state = JOB_QUEUED;
   j->restarting = true;
+  j->waiting_restart = true;
+  w->restarts_waiting++;
   j->queued_since = sim_now (w->sim);
   sched_job_interrupted (w->sched, j->m.id);
   Metrics *m = w->m;
@@ -667,19 +713,38 @@ on_job_phase (Sim *sim, const SimEvent *e, void *ud)
       job_schedule_phase_end (w, j);
       break;
     case PHASE_CHECKPOINT:
-      j->saved_h += j->interval_h;
-      j->m.productive_h = j->saved_h;
-      if (w->cfg->run_events)
+      if (j->write_h > 0)
         {
-          WorldEvent ev;
-          event_init (&ev, WEV_JOB_CHECKPOINT);
-          ev.job = j->name;
-          ev.value = j->saved_h;
-          emit (w, &ev);
+          /* The snapshot is taken: written in the background from now. */
+          g_assert (!j->writing);
+          j->writing = true;
+          j->writing_h = j->interval_h;
+          j->written_at = t + h_to_sim (j->write_h);
+          if (j->written_at <= world_length (w))
+            j->ev_write = sim_at (w->sim, j->written_at,
+                                  w->kinds[EV_JOB_WRITTEN], (uint32_t) j->m.id, 0);
         }
+      else
+        job_checkpoint_durable (w, j, j->interval_h);
       job_enter_compute (w, j, t);
       break;
     }
+}
+
+/* The end of a checkpoint's background write: it becomes the restart
+ * point. A checkpoint stall waiting for it already ends after it. */
+static void
+on_job_written (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  Job *j = g_ptr_array_index (w->jobs, e->target);
+  (void) sim;
+  g_assert (j->state == JOB_RUNNING);
+  j->ev_write = EVQ_NONE;
+  double work = j->writing_h;
+  j->writing = false;
+  j->writing_h = 0;
+  job_checkpoint_durable (w, j, work);
 }
 
 static void
@@ -688,6 +753,11 @@ job_start (World *w, Job *j, const uint32_t *nodes, uint32_t n)
   SimTime t = sim_now (w->sim);
   double wait_h = simtime_to_h (t - j->queued_since);
   j->m.queue_h += wait_h;
+  if (j->waiting_restart)
+    {
+      j->waiting_restart = false;
+      w->restarts_waiting--;
+    }
   stats_quantile_add (w->queue_wait, wait_h);
   if (isnan (j->m.first_start_h))
     j->m.first_start_h = now_h (w);
@@ -743,8 +813,11 @@ spares_track (World *w)
 {
   if (w->cfg->cluster_spares <= 0)
     return;
-  stats_timeavg_set (&w->spares_empty, now_h (w),
-                     sched_spares_free (w->sched) == 0 ? 1.0 : 0.0);
+  /* Exhausted: no spare left, or an interrupted job waits for nodes (the
+   * pool refills from the idle nodes of the job that stopped, so it can
+   * look full while the restart cannot be covered). */
+  bool out = sched_spares_free (w->sched) == 0 || w->restarts_waiting > 0;
+  stats_timeavg_set (&w->spares_empty, now_h (w), out ? 1.0 : 0.0);
 }
 
 static void
@@ -1800,6 +1873,13 @@ repair_link (World *w, uint32_t h)
     if (sk[e] != TOPO_N_KINDS && tl && fabric_switch_failed (w->fabric, sk[e], si[e]))
       {
         fabric_restore_switch (w->fabric, sk[e], si[e]);
+        char sb[96];
+        WorldEvent ev;
+        event_init (&ev, WEV_COMPONENT_REPAIRED);
+        ev.component = comp_name (w, sk[e], si[e], sb, sizeof sb);
+        if (w->link_fault_mode[h] != NO_FAULT)
+          ev.mode = w->modes[w->link_fault_mode[h]].fm->name;
+        emit (w, &ev);
         /* The tickets parked on this switch are done too. */
         switch_tickets_release (w, (((guint) sk[e] << 28) | si[e]) + 1);
         const TopoRef *refs;
@@ -1809,6 +1889,15 @@ repair_link (World *w, uint32_t h)
           restore_link (w, health_link_of (w, refs[i].kind, refs[i].index));
         switch_fixed = true;
       }
+  if (!switch_fixed && w->link_down[h] && w->link_fault_mode[h] != NO_FAULT)
+    {
+      char lb[128];
+      WorldEvent ev;
+      event_init (&ev, WEV_COMPONENT_REPAIRED);
+      ev.component = comp_name (w, kind, idx, lb, sizeof lb);
+      ev.mode = w->modes[w->link_fault_mode[h]].fm->name;
+      emit (w, &ev);
+    }
   restore_link (w, h);
   if (switch_fixed || kind != TOPO_CABLE)
     update_all_bandwidth (w);
@@ -2557,6 +2646,7 @@ build_jobs (World *w, GError **error)
                         s->submit_s / 3600.0);
       j->tau_h = s->checkpoint_every_s / 3600.0;
       j->delta_h = s->checkpoint_cost_s / 3600.0;
+      j->write_h = s->checkpoint_write_s / 3600.0;
       j->restart_h = s->restart_s / 3600.0;
       j->comm_share = s->comm_share;
       j->priority = s->priority;
@@ -2796,13 +2886,13 @@ world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
   w->sim = sim_new (seed);
   static const char *const kind_names[EV_N] = {
     "fail", "fail-instance", "observe", "action-done", "policy-wakeup",
-    "schedule", "job-phase", "arrival", "timer", "restock", "false-positive",
-    "hard-fail",
+    "schedule", "job-phase", "job-written", "arrival", "timer", "restock",
+    "false-positive", "hard-fail",
   };
   static const SimHandlerFn fns[EV_N] = {
     on_fail_agg, on_fail_inst, on_observe, on_action_done, on_wakeup,
-    on_sched, on_job_phase, on_arrival, on_timer, on_restock, on_false_positive,
-    on_hard_fail,
+    on_sched, on_job_phase, on_job_written, on_arrival, on_timer, on_restock,
+    on_false_positive, on_hard_fail,
   };
   for (int k = 0; k < EV_N; k++)
     w->kinds[k] = sim_register (w->sim, kind_names[k], fns[k], w);
@@ -3241,13 +3331,19 @@ world_maintenance (World *w, const char *pattern, SimTime duration, GError **err
         continue;
       if (n->job != NO_JOB)
         {
-          /* Planned: the job checkpoints first, so nothing is lost. */
+          /* Planned: the job checkpoints first and lets the write in
+           * flight finish, so nothing is lost. */
           Job *j = g_ptr_array_index (w->jobs, n->job);
-          if (j->state == JOB_RUNNING && j->phase == PHASE_COMPUTE)
+          if (j->state == JOB_RUNNING
+              && (j->phase == PHASE_COMPUTE || j->phase == PHASE_CHECKPOINT))
             {
-              j->saved_h += job_interval_work (w, j, sim_now (w->sim));
+              SimTime now = sim_now (w->sim);
+              double keep = j->writing_h + job_interval_work (w, j, now);
+              job_account (w, j, now);
+              job_write_abandon (w, j);
+              job_checkpoint_durable (w, j, keep);
               j->phase_work0 = 0;
-              j->phase_start = sim_now (w->sim);
+              j->phase_start = now;
               j->interval_h = 0;
             }
           job_preempt (w, j);

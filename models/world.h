@@ -87,6 +87,8 @@ typedef struct
   double submit_s;       /* submit time */
   double checkpoint_every_s; /* 0 = Young/Daly from the observed rate */
   double checkpoint_cost_s;  /* blocking part of a checkpoint */
+  double checkpoint_write_s; /* background persist after the blocking part;
+                                0 = the checkpoint is durable at once */
   double restart_s;      /* re-init + checkpoint load after an interruption */
   double comm_share;     /* fraction of step time in collectives, 0..1 */
   int32_t priority;

@@ -31,6 +31,13 @@ ckpt_daly_efficiency (double tau, double delta, double R, double M)
   return tau / (M * exp (R / M) * expm1 ((tau + delta) / M));
 }
 
+double
+ckpt_async_efficiency (double tau, double delta, double W, double R, double M)
+{
+  g_return_val_if_fail (tau > 0 && W >= 0 && W <= tau, NAN);
+  return ckpt_daly_efficiency (tau, delta, R, M) * exp (-W / M);
+}
+
 /* f(tau) = e^((tau + delta)/M) (1 - tau/M) - 1: f(0) > 0, f(M) = -1, and
  * f'(tau) = -tau e^((tau + delta)/M) / M^2 < 0 on (0, M). */
 static double

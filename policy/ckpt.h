@@ -24,6 +24,19 @@ double ckpt_daly (double delta, double M, double R);
  * tau > 0, delta >= 0, R >= 0, M > 0. */
 double ckpt_daly_efficiency (double tau, double delta, double R, double M);
 
+/* Expected useful fraction with asynchronous checkpoints: the job blocks
+ * for delta, then the checkpoint is written in the background for W while
+ * the job computes on, and becomes a restart point only once written. A
+ * restart point thus needs the job to survive W past the end of its
+ * blocking part, and by renewal-reward (docs/validation.md)
+ *   E = tau e^(-W/M) / (M e^(R/M) (e^((tau + delta)/M) - 1)),
+ * Daly's efficiency times e^(-W/M). Exact for W <= tau (one write in
+ * flight never delays the next checkpoint); W = 0 is Daly's model. The
+ * optimum tau does not depend on W. tau > 0, delta >= 0, 0 <= W <= tau,
+ * R >= 0, M > 0. */
+double ckpt_async_efficiency (double tau, double delta, double W, double R,
+                              double M);
+
 /* The exact optimum of Daly's complete model: the root in (0, M) of
  *   e^((tau + delta)/M) (1 - tau/M) = 1,
  * found by bisection to relative precision 1e-12 (the left side minus one

@@ -95,6 +95,33 @@ test_young_minimises_first_order_waste (void **state)
   assert_true (ckpt_daly (10, 5, 1) == 5);
 }
 
+/* Asynchronous saves: a restart point needs the job to survive W past
+ * its snapshot. Summing the renewal series term by term -- P(at least k
+ * restart points before a failure) = e^(-(c + W)/M) e^(-(k-1) c/M), c =
+ * tau + delta -- gives the expected work per failure; over the expected
+ * time per failure including restarts (M e^(R/M)) it must equal the
+ * closed form, and W = 0 must be Daly's efficiency. */
+static void
+test_async_efficiency_series (void **state)
+{
+  const double tau = 8, delta = 0.2, R = 5, M = 185.6;
+  double c = tau + delta;
+  for (double W = 0; W <= tau; W += 2)
+    {
+      double points = 0;
+      for (int k = 1; k < 100000; k++)
+        points += exp (-(c + W) / M - (k - 1) * c / M);
+      double series = tau * points / (M * exp (R / M));
+      assert_true (fabs (ckpt_async_efficiency (tau, delta, W, R, M) - series)
+                   < 1e-9);
+    }
+  assert_true (ckpt_async_efficiency (tau, delta, 0, R, M)
+               == ckpt_daly_efficiency (tau, delta, R, M));
+  /* A longer write loses more. */
+  assert_true (ckpt_async_efficiency (tau, delta, 4, R, M)
+               < ckpt_async_efficiency (tau, delta, 1, R, M));
+}
+
 int
 main (void)
 {
@@ -103,6 +130,7 @@ main (void)
     cmocka_unit_test (test_exact_agrees_with_series),
     cmocka_unit_test (test_efficiency_reference),
     cmocka_unit_test (test_young_minimises_first_order_waste),
+    cmocka_unit_test (test_async_efficiency_series),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
