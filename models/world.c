@@ -629,6 +629,26 @@ job_interrupt (World *w, Job *j, const char *component, const FlFailureMode *fm,
   request_sched (w);
 }
 
+/* Fills the detection latency of the interruptions that the fault of
+ * node `node` (failed at fault_h) caused: rows since fault_h whose
+ * component is the node or one of its parts. Rows are in time order. */
+static void
+interruptions_set_detect (World *w, const char *node, double fault_h,
+                          double minutes)
+{
+  GArray *rows = w->m->interruption_rows;
+  size_t len = strlen (node);
+  for (guint i = rows->len; i-- > 0;)
+    {
+      MetricsInterruption *r = &g_array_index (rows, MetricsInterruption, i);
+      if (r->t_h < fault_h)
+        break;
+      if (isnan (r->detect_minutes) && strncmp (r->component, node, len) == 0
+          && (r->component[len] == '\0' || r->component[len] == '/'))
+        r->detect_minutes = minutes;
+    }
+}
+
 static void
 job_preempt (World *w, Job *j)
 {
@@ -960,10 +980,32 @@ node_schedulable (World *w, uint32_t node)
   return s == HEALTH_NODE_HEALTHY || s == HEALTH_NODE_SUSPECT;
 }
 
+/* Emits node_state when the policy's state of the node changed since the
+ * world last looked (after every observation and action on the node). */
+static void
+node_state_track (World *w, uint32_t node)
+{
+  NodeRt *n = &w->nodes[node];
+  HealthNodeState st = health_policy_node_state (w->health, node);
+  if ((uint8_t) st == n->state)
+    return;
+  char nb[96];
+  WorldEvent ev;
+  event_init (&ev, WEV_NODE_STATE);
+  ev.component = node_name (w, node, nb, sizeof nb);
+  ev.node = (int32_t) node;
+  ev.old_state = n->state;
+  ev.new_state = (int32_t) st;
+  ev.detail = health_node_state_name (st);
+  n->state = (uint8_t) st;
+  emit (w, &ev);
+}
+
 static void
 node_update_avail (World *w, uint32_t node)
 {
   NodeRt *n = &w->nodes[node];
+  node_state_track (w, node);
   bool avail = node_schedulable (w, node);
   if (avail != n->avail)
     {
@@ -2064,7 +2106,9 @@ enact (World *w, const HealthAction *a)
   if (n != NULL && n->fault_mode != NO_FAULT && !n->detected)
     {
       n->detected = true;
-      stats_quantile_add (w->detect_lat, simtime_to_min (sim_now (w->sim) - n->fault_time));
+      double lat = simtime_to_min (sim_now (w->sim) - n->fault_time);
+      stats_quantile_add (w->detect_lat, lat);
+      interruptions_set_detect (w, name, simtime_to_h (n->fault_time), lat);
     }
   HealthObs o;
   switch (a->kind)
@@ -2339,7 +2383,11 @@ static bool
 on_tick (Sim *sim, SimTime now, void *ud)
 {
   World *w = ud;
-  sample (w, now);
+  /* The tick at 0 finds the sample world_run took before the first event. */
+  GArray *ts = w->m->timeseries;
+  if (ts->len == 0
+      || g_array_index (ts, MetricsSample, ts->len - 1).t_h < simtime_to_h (now))
+    sample (w, now);
   if (w->progress != NULL)
     {
       gint64 us = g_get_monotonic_time ();
@@ -3059,9 +3107,10 @@ finalize (World *w)
         }
       else if (j->state == JOB_QUEUED)
         {
+          /* A wait still open counts, cut at the end (a job stuck after an
+           * interruption must show in the percentiles). */
           j->m.queue_h += simtime_to_h (end - j->queued_since);
-          if (isnan (j->m.first_start_h))
-            stats_quantile_add (w->queue_wait, simtime_to_h (end - j->queued_since));
+          stats_quantile_add (w->queue_wait, simtime_to_h (end - j->queued_since));
         }
       if (j->state == JOB_PENDING)
         continue;
@@ -3256,6 +3305,28 @@ world_repair (World *w, const char *pattern, GError **error)
               count++;
             }
           break;
+        case TOPO_RACK:
+        case TOPO_ROW:
+          {
+            /* A power domain: the fault it put on its nodes is cleared
+             * (clear_node_fault clears the whole group); a node's own
+             * fault stays. */
+            bool any = false;
+            for (uint32_t k = 0; k < w->n_nodes; k++)
+              {
+                NodeRt *n = &w->nodes[k];
+                uint32_t d = r.kind == TOPO_RACK ? topo_node_rack (w->topo, k)
+                                                 : topo_node_row (w->topo, k);
+                if (d == r.index && n->fault_mode != NO_FAULT
+                    && n->fault_group == r.index)
+                  {
+                    clear_node_fault (w, k);
+                    any = true;
+                  }
+              }
+            count += any;
+            break;
+          }
         default:
           break;
         }

@@ -109,6 +109,31 @@ test_clean_run (void **state)
   assert_null (e);
 }
 
+/* A rack taken down by fail() is back after repair(): both return 1 and
+ * state() follows, and the nodes' power fault is gone (node_state of a
+ * node of the rack is no longer down). */
+static void
+test_rack_fail_repair (void **state)
+{
+  GError *e = run_text (SMALL
+                        "local seen = {}\n"
+                        "at (hours(1), function ()\n"
+                        "  seen[#seen+1] = fail (\"rack-000\")\n"
+                        "  seen[#seen+1] = state (\"rack-000\")\n"
+                        "end)\n"
+                        "at (hours(2), function ()\n"
+                        "  seen[#seen+1] = repair (\"rack-000\")\n"
+                        "  seen[#seen+1] = state (\"rack-000\")\n"
+                        "  seen[#seen+1] = repair (\"rack-000\")\n"
+                        "  error (\"seen=\" .. table.concat (seen, \",\"))\n"
+                        "end)\n");
+  assert_non_null (e);
+  if (strstr (e->message, "seen=1,down,1,active,0") == NULL)
+    print_error ("%s\n", e->message);
+  assert_non_null (strstr (e->message, "seen=1,down,1,active,0"));
+  g_error_free (e);
+}
+
 static char *
 source_path (const char *rel)
 {
@@ -323,6 +348,7 @@ main (void)
     cmocka_unit_test (test_callback_error),
     cmocka_unit_test (test_timers),
     cmocka_unit_test (test_clean_run),
+    cmocka_unit_test (test_rack_fail_repair),
     cmocka_unit_test (test_lua_policy_runs),
     cmocka_unit_test (test_lua_policy_errors),
     cmocka_unit_test (test_lua_policy_bad_spec),
