@@ -43,5 +43,6 @@ int cmd_compare (int argc, char **argv);
 int cmd_plot (int argc, char **argv);
 int cmd_report (int argc, char **argv);
 int cmd_bench (int argc, char **argv);
+int cmd_sweep (int argc, char **argv);
 int bench_phold_main (int argc, char **argv); /* cli/bench_phold.c */
 int bench_topo_main (int argc, char **argv);  /* cli/bench_topo.c */
