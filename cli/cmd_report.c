@@ -46,6 +46,25 @@ cmd_report (int argc, char **argv)
                  "'faultline report --help')", argc - 1);
       return FL_EXIT_USAGE;
     }
+  if (out != NULL)
+    {
+      /* A bad -o is bad input (exit 2), found before any work. */
+      g_autofree char *odir = g_path_get_dirname (out);
+      const char *why = NULL;
+      if (*out == '\0')
+        why = "is empty";
+      else if (g_file_test (out, G_FILE_TEST_IS_DIR)
+               || g_str_has_suffix (out, "/"))
+        why = "is a folder";
+      else if (!g_file_test (odir, G_FILE_TEST_IS_DIR))
+        why = "is in a folder that does not exist";
+      if (why != NULL)
+        {
+          cli_error ("report", "-o '%s' %s: give a file name, e.g. -o "
+                     "/tmp/run.html", out, why);
+          return FL_EXIT_USAGE;
+        }
+    }
   const char *dir = argv[1];
   g_autofree char *summary = g_build_filename (dir, "summary.json", NULL);
   if (!g_file_test (summary, G_FILE_TEST_IS_REGULAR))

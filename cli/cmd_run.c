@@ -10,6 +10,10 @@
 
 #include "faultline.h"
 
+/* Largest --lua-mem: 1 TiB, far above any machine we run on, and small
+ * enough that MiB -> bytes cannot overflow size_t. */
+#define CMD_RUN_LUA_MEM_MAX_MIB (1024 * 1024)
+
 typedef struct
 {
   gint64 start_us;
@@ -102,7 +106,44 @@ cmd_run (int argc, char **argv)
       cli_error ("run", "--lua-mem and --lua-budget must not be negative");
       return FL_EXIT_USAGE;
     }
+  if (lua_mem_mib > CMD_RUN_LUA_MEM_MAX_MIB)
+    {
+      cli_error ("run", "--lua-mem: %" G_GINT64_FORMAT " MiB is more than "
+                 "the %d MiB (1 TiB) a scenario may ask for",
+                 lua_mem_mib, CMD_RUN_LUA_MEM_MAX_MIB);
+      return FL_EXIT_USAGE;
+    }
+  if (out != NULL && *out == '\0')
+    {
+      cli_error ("run", "-o/--output: empty folder name (give a folder, "
+                 "e.g. -o results/x)");
+      return FL_EXIT_USAGE;
+    }
+  if (trace != NULL && (*trace == '\0' || g_str_has_suffix (trace, "/")
+                        || g_file_test (trace, G_FILE_TEST_IS_DIR)))
+    {
+      cli_error ("run", "--trace: '%s' is %s; give a file name, e.g. "
+                 "--trace run.trace.json", trace,
+                 *trace == '\0' ? "empty" : "a folder");
+      return FL_EXIT_USAGE;
+    }
+  if (trace != NULL)
+    {
+      g_autofree char *tdir = g_path_get_dirname (trace);
+      if (!g_file_test (tdir, G_FILE_TEST_IS_DIR))
+        {
+          cli_error ("run", "--trace %s: folder '%s' does not exist", trace,
+                     tdir);
+          return FL_EXIT_USAGE;
+        }
+    }
   g_autofree char *scenario = argc == 2 ? g_strdup (argv[1]) : fl_default_scenario ();
+  if (g_file_test (scenario, G_FILE_TEST_IS_DIR))
+    {
+      cli_error ("run", "%s: is a folder, not a scenario file (give a .lua "
+                 "file, e.g. scenarios/spares.lua)", scenario);
+      return FL_EXIT_USAGE;
+    }
   if (!g_file_test (scenario, G_FILE_TEST_IS_REGULAR))
     {
       cli_error ("run", "%s: no such scenario file", scenario);

@@ -26,6 +26,7 @@ struct AtomicDir
 {
   char *dir;
   char *staging;
+  char *created_top; /* highest parent folder begin() created, or NULL */
 };
 
 static bool
@@ -62,6 +63,18 @@ AtomicFile *
 atomicfile_open (const char *path, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
+  if (*path == '\0')
+    {
+      g_set_error (error, ATOMICFILE_ERROR, ATOMICFILE_ERROR_IO,
+                   "empty file name: give the path of a file to write");
+      return NULL;
+    }
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, ATOMICFILE_ERROR, ATOMICFILE_ERROR_IO,
+                   "'%s' is a folder: give the path of a file to write", path);
+      return NULL;
+    }
   g_autofree char *tmp = g_strdup_printf ("%s.tmp.%ld", path,
                                           (long) getpid ());
   int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -175,25 +188,23 @@ atomicfile_write (const char *path, const void *data, size_t len,
 
 /* ---- run folders ---- */
 
-/* Removes dir and everything under it. Best effort. */
-static void
-atomicfile_rm_rf (const char *dir)
+void
+atomicfile_remove_tree (const char *dir)
 {
-  GDir *d = g_dir_open (dir, 0, NULL);
-  if (d != NULL)
+  GDir *d = g_file_test (dir, G_FILE_TEST_IS_SYMLINK) ? NULL
+                                                       : g_dir_open (dir, 0, NULL);
+  if (d == NULL)
     {
-      const char *name;
-      while ((name = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *p = g_build_filename (dir, name, NULL);
-          if (g_file_test (p, G_FILE_TEST_IS_DIR)
-              && !g_file_test (p, G_FILE_TEST_IS_SYMLINK))
-            atomicfile_rm_rf (p);
-          else
-            unlink (p);
-        }
-      g_dir_close (d);
+      unlink (dir); /* a file, a symlink, or nothing */
+      return;
     }
+  const char *name;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+      atomicfile_remove_tree (p);
+    }
+  g_dir_close (d);
   rmdir (dir);
 }
 
@@ -220,9 +231,32 @@ atomicfile_remove_stale (const char *dir)
           || kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
         continue; /* ours, or a live process (or one we may not signal) */
       g_autofree char *p = g_build_filename (parent, name, NULL);
-      atomicfile_rm_rf (p);
+      atomicfile_remove_tree (p);
     }
   g_dir_close (d);
+}
+
+/* Removes dir and its parents up to and including top, while they are
+ * empty; top NULL: nothing. Errors are ignored (a folder someone else
+ * filled in the meantime stays). */
+static void
+atomicfile_rmdir_up (const char *dir, const char *top)
+{
+  if (top == NULL)
+    return;
+  g_autofree char *p = g_strdup (dir);
+  size_t tl = strlen (top);
+  while (strlen (p) >= tl && strncmp (p, top, tl) == 0
+         && (p[tl] == '\0' || p[tl] == '/'))
+    {
+      if (rmdir (p) != 0)
+        return;
+      if (p[tl] == '\0')
+        return;
+      char *up = g_path_get_dirname (p);
+      g_free (p);
+      p = up;
+    }
 }
 
 AtomicDir *
@@ -243,23 +277,42 @@ atomicfile_dir_begin (const char *dir, GError **error)
       return NULL;
     }
   g_autofree char *parent = g_path_get_dirname (clean);
+  /* Remember the highest missing ancestor: an aborted run removes the
+   * folders it created, so a failed run leaves nothing behind. */
+  g_autofree char *created_top = NULL;
+  for (char *p = g_strdup (parent); p != NULL;)
+    {
+      if (g_file_test (p, G_FILE_TEST_EXISTS))
+        {
+          g_free (p);
+          break;
+        }
+      g_free (created_top);
+      created_top = p;
+      p = g_path_get_dirname (created_top);
+      if (strcmp (p, created_top) == 0)
+        g_clear_pointer (&p, g_free);
+    }
   if (g_mkdir_with_parents (parent, 0755) != 0)
     {
       atomicfile_fail (error, errno, "cannot create folder", parent);
+      atomicfile_rmdir_up (parent, created_top);
       return NULL;
     }
   atomicfile_remove_stale (clean);
   g_autofree char *staging = g_strdup_printf ("%s.partial-%ld", clean,
                                               (long) getpid ());
-  atomicfile_rm_rf (staging); /* left by an earlier AtomicDir of ours */
+  atomicfile_remove_tree (staging); /* left by an earlier AtomicDir of ours */
   if (mkdir (staging, 0755) != 0)
     {
       atomicfile_fail (error, errno, "cannot create folder", staging);
+      atomicfile_rmdir_up (parent, created_top);
       return NULL;
     }
   AtomicDir *d = g_new0 (AtomicDir, 1);
   d->dir = g_steal_pointer (&clean);
   d->staging = g_steal_pointer (&staging);
+  d->created_top = g_steal_pointer (&created_top);
   return d;
 }
 
@@ -275,6 +328,7 @@ atomicfile_dir_destroy (AtomicDir *d)
 {
   g_free (d->dir);
   g_free (d->staging);
+  g_free (d->created_top);
   g_free (d);
 }
 
@@ -283,7 +337,9 @@ atomicfile_dir_abort (AtomicDir *d)
 {
   if (d == NULL)
     return;
-  atomicfile_rm_rf (d->staging);
+  atomicfile_remove_tree (d->staging);
+  g_autofree char *parent = g_path_get_dirname (d->dir);
+  atomicfile_rmdir_up (parent, d->created_top);
   atomicfile_dir_destroy (d);
 }
 
@@ -364,7 +420,12 @@ atomicfile_dir_commit (AtomicDir *d, GError **error)
     }
   if (ok)
     atomicfile_sync_parent (d->dir);
-  atomicfile_rm_rf (d->staging); /* no-op after a whole rename */
+  atomicfile_remove_tree (d->staging); /* no-op after a whole rename */
+  if (!ok)
+    {
+      g_autofree char *parent = g_path_get_dirname (d->dir);
+      atomicfile_rmdir_up (parent, d->created_top);
+    }
   atomicfile_dir_destroy (d);
   return ok;
 }

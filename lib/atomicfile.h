@@ -41,7 +41,8 @@ bool atomicfile_write (const char *path, const void *data, size_t len,
 
 typedef struct AtomicFile AtomicFile;
 
-/* Creates "<path>.tmp.<pid>". Returns: (transfer full) or NULL with error. */
+/* Creates "<path>.tmp.<pid>". An empty path or a folder is an error.
+ * Returns: (transfer full) or NULL with error. */
 AtomicFile *atomicfile_open (const char *path, GError **error);
 /* The stdio stream of the temporary file, for fprintf and friends.
  * Returns: (transfer none). Write errors are reported by commit. */
@@ -71,5 +72,12 @@ const char *atomicfile_dir_staging (const AtomicDir *d);
  * in every case. */
 bool atomicfile_dir_commit (AtomicDir *d, GError **error);
 /* Removes the staging directory and its files (not subdirectories of
- * subdirectories) and frees d. <dir> is unchanged. NULL is a no-op. */
+ * subdirectories), and the parent folders of <dir> that begin() created
+ * (while empty), and frees d. <dir> is unchanged. NULL is a no-op. A failed
+ * commit removes those parents too. */
 void atomicfile_dir_abort (AtomicDir *d);
+
+/* Removes path and everything under it (symlinks are removed, not
+ * followed). Best effort: errors are ignored. For cleaning up what a
+ * failed step created. */
+void atomicfile_remove_tree (const char *path);

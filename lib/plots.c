@@ -767,6 +767,7 @@ plots_render (const char *dir, PlotsOptions *opt, GError **error)
       return false;
     }
   g_autofree char *out = g_build_filename (dir, "plots", NULL);
+  bool created = !g_file_test (out, G_FILE_TEST_EXISTS);
   if (g_mkdir_with_parents (out, 0755) != 0)
     {
       int e = errno;
@@ -802,6 +803,8 @@ plots_render (const char *dir, PlotsOptions *opt, GError **error)
   if (!ok)
     {
       g_free (pd.main_job);
+      if (created)
+        atomicfile_remove_tree (out);
       return false;
     }
 
@@ -824,5 +827,7 @@ plots_render (const char *dir, PlotsOptions *opt, GError **error)
         opt->n_rendered++;
     }
   g_free (pd.main_job);
+  if (!ok && created)
+    atomicfile_remove_tree (out);
   return ok;
 }

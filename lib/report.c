@@ -187,6 +187,15 @@ report_summary (GString *s, const char *dir, char **title, GError **error)
       return false;
     }
   JsonObject *o = json_node_get_object (root);
+  JsonNode *metrics = json_object_get_member (o, "metrics");
+  if (metrics == NULL || !JSON_NODE_HOLDS_OBJECT (metrics))
+    {
+      /* Every summary.json faultline writes has one (docs/results.md). */
+      g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT,
+                   "%s: no \"metrics\" object: is it a summary.json written "
+                   "by `faultline run`?", path);
+      return false;
+    }
   const char *name = NULL;
   if (json_object_has_member (o, "scenario_name"))
     name = json_object_get_string_member_with_default (o, "scenario_name",

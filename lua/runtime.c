@@ -104,8 +104,22 @@ lb_msgh (lua_State *L)
       if (luaL_callmeta (L, 1, "__tostring") && lua_type (L, -1) == LUA_TSTRING)
         msg = lua_tostring (L, -1);
       else
-        msg = lua_pushfstring (L, "(error object is a %s value)",
-                               luaL_typename (L, 1));
+        {
+          /* error ({}) or error (): name where it was raised, as a string
+           * error would (the first Lua function up the stack). */
+          lua_Debug ar;
+          const char *where = "";
+          for (int level = 1; lua_getstack (L, level, &ar); level++)
+            if (lua_getinfo (L, "Sl", &ar) && ar.currentline > 0)
+              {
+                where = lua_pushfstring (L, "%s:%d: ", ar.short_src,
+                                         ar.currentline);
+                break;
+              }
+          msg = lua_pushfstring (L, "%serror object is a %s value (raise "
+                                 "errors with a string: error (\"...\"))",
+                                 where, luaL_typename (L, 1));
+        }
     }
   if (run->no_traceback)
     {
@@ -327,6 +341,22 @@ lb_load (const char *path, const LbOptions *opt, GError **error)
       return NULL;
     }
   run->path = g_strdup (path);
+  bool blank = true;
+  for (gsize i = 0; i < run->src_len && blank; i++)
+    blank = g_ascii_isspace (run->src[i]);
+  if (blank)
+    {
+      /* A truncated download or a wrong path: running the defaults
+       * (a 16k-GPU, 54-day cluster) would be a silent surprise. */
+      g_set_error (error, LB_ERROR, LB_ERROR_INVALID,
+                   "%s: empty scenario file (describe at least the cluster: "
+                   "cluster { gpus = 1024 }; see docs/scenario-api.md)",
+                   path);
+      g_free (run->src);
+      g_free (run->path);
+      g_free (run);
+      return NULL;
+    }
   run->dir = g_path_get_dirname (path);
   char *base = g_path_get_basename (path);
   if (g_str_has_suffix (base, ".lua"))

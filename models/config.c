@@ -25,37 +25,41 @@ typedef struct
   const char *def; /* default, as text */
   double min, max; /* numbers only */
   const char *help;
+  bool whole;       /* a count: only whole numbers */
 } ConfigKey;
 
 #define NUM(k, field, unit, def, lo, hi, help) \
-  { k, WORLD_VAL_NUMBER, unit, offsetof (WorldConfig, field), def, lo, hi, help }
+  { k, WORLD_VAL_NUMBER, unit, offsetof (WorldConfig, field), def, lo, hi, help, false }
+/* A count (nodes, ports, people): a whole number in [lo, hi]. */
+#define INT(k, field, unit, def, lo, hi, help) \
+  { k, WORLD_VAL_NUMBER, unit, offsetof (WorldConfig, field), def, lo, hi, help, true }
 #define STR(k, field, def, help) \
-  { k, WORLD_VAL_STRING, "", offsetof (WorldConfig, field), def, 0, 0, help }
+  { k, WORLD_VAL_STRING, "", offsetof (WorldConfig, field), def, 0, 0, help, false }
 #define BOOL(k, field, def, help) \
-  { k, WORLD_VAL_BOOL, "", offsetof (WorldConfig, field), def, 0, 0, help }
+  { k, WORLD_VAL_BOOL, "", offsetof (WorldConfig, field), def, 0, 0, help, false }
 
 static const ConfigKey config_keys[] = {
   STR ("cluster.preset", cluster_preset, "h100-superpod",
        "hardware preset: h100-superpod (DGX H100, 8 GPUs and 8 NDR rails per node)"),
-  NUM ("cluster.gpus", cluster_gpus, "", "0", 0, 1e8,
+  INT ("cluster.gpus", cluster_gpus, "", "0", 0, 1e8,
        "GPUs in the cluster (rounded up to whole nodes); 0: use cluster.nodes"),
-  NUM ("cluster.nodes", cluster_nodes, "", "2048", 1, 1e7, "nodes (hosts)"),
-  NUM ("cluster.gpus_per_node", cluster_gpus_per_node, "", "8", 1, 64, "GPUs per node"),
-  NUM ("cluster.rails", cluster_rails, "", "8", 1, 64, "backend NICs (rails) per node"),
-  NUM ("cluster.su_size", cluster_su_size, "", "32", 1, 4096,
+  INT ("cluster.nodes", cluster_nodes, "", "2048", 1, 1e7, "nodes (hosts)"),
+  INT ("cluster.gpus_per_node", cluster_gpus_per_node, "", "8", 1, 64, "GPUs per node"),
+  INT ("cluster.rails", cluster_rails, "", "8", 1, 64, "backend NICs (rails) per node"),
+  INT ("cluster.su_size", cluster_su_size, "", "32", 1, 4096,
        "nodes per scalable unit (one leaf per rail per SU)"),
-  NUM ("cluster.radix", cluster_radix, "", "64", 4, 1024, "switch ports"),
+  INT ("cluster.radix", cluster_radix, "", "64", 4, 1024, "switch ports"),
   NUM ("cluster.oversubscription", cluster_oversubscription, "", "1", 1, 64,
        "leaf down:up port ratio (1 = non-blocking)"),
-  NUM ("cluster.tiers", cluster_tiers, "", "0", 0, 3, "fabric tiers, 2 or 3; 0 = automatic"),
-  NUM ("cluster.nodes_per_rack", cluster_nodes_per_rack, "", "4", 1, 1024, "nodes per rack (power domain)"),
-  NUM ("cluster.racks_per_row", cluster_racks_per_row, "", "8", 1, 1024, "racks per row"),
+  INT ("cluster.tiers", cluster_tiers, "", "0", 0, 3, "fabric tiers, 2 or 3; 0 = automatic"),
+  INT ("cluster.nodes_per_rack", cluster_nodes_per_rack, "", "4", 1, 1024, "nodes per rack (power domain)"),
+  INT ("cluster.racks_per_row", cluster_racks_per_row, "", "8", 1, 1024, "racks per row"),
   STR ("cluster.ibnet", cluster_ibnet, "",
        "read the fabric from this ibnetdiscover file instead of generating a fat tree"),
-  NUM ("cluster.spares", cluster_spares, "", "0", 0, 1e7, "hot spare nodes kept idle for restarts"),
-  NUM ("cluster.technicians", cluster_technicians, "", "8", 0, 1e6,
+  INT ("cluster.spares", cluster_spares, "", "0", 0, 1e7, "hot spare nodes kept idle for restarts"),
+  INT ("cluster.technicians", cluster_technicians, "", "8", 0, 1e6,
        "technicians working hardware tickets in parallel (0 = unlimited)"),
-  NUM ("cluster.spare_parts", cluster_spare_parts, "", "0", 0, 1e7,
+  INT ("cluster.spare_parts", cluster_spare_parts, "", "0", 0, 1e7,
        "replacement parts in stock for tickets (0 = unlimited); an empty stock waits for restock"),
   NUM ("cluster.rma_lead_time", cluster_rma_lead_time, "s", "432000", 0, 1e9,
        "vendor RMA turnaround (default 5 days; field-data.md §12.3)"),
@@ -81,7 +85,7 @@ static const ConfigKey config_keys[] = {
        "shared library with a health policy (replaces policy.health)"),
   NUM ("workload.research_rate", workload_research_rate, "1/h", "0", 0, 1e6,
        "research jobs submitted per hour (Poisson); 0 = none"),
-  NUM ("workload.research_max_nodes", workload_research_max_nodes, "", "64", 1, 1e7,
+  INT ("workload.research_max_nodes", workload_research_max_nodes, "", "64", 1, 1e7,
        "largest research job, in nodes"),
   STR ("workload.trace", workload_trace, "", "Standard Workload Format (.swf) trace to replay"),
   BOOL ("workload.trace_lenient", workload_trace_lenient, "false",
@@ -350,8 +354,16 @@ world_config_set (WorldConfig *cfg, const char *key, const WorldValue *v,
       if (!isfinite (v->num) || v->num < k->min || v->num > k->max)
         {
           g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                       "%s = %g is out of range [%g, %g]%s%s", key, v->num,
+                       "%s = %g is out of range [%g, %g]%s%s", key,
+                       isnan (v->num) ? NAN : v->num,
                        k->min, k->max, *k->unit ? " " : "", k->unit);
+          return false;
+        }
+      if (k->whole && v->num != floor (v->num))
+        {
+          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                       "%s = %g is not a whole number (a count: write e.g. "
+                       "%g)", key, v->num, floor (v->num + 0.5));
           return false;
         }
       *(double *) p = v->num;

@@ -241,7 +241,30 @@ swf_load (const char *path, const SwfOptions *opt, GArray *jobs_out,
       g_error_free (io);
       return false;
     }
-  bool ok = swf_load_data (data, len, path, opt, jobs_out, stats, error);
+  SwfStats st;
+  GArray *tmp = g_array_new (FALSE, FALSE, sizeof (WorkloadJob));
+  bool ok = swf_load_data (data, len, path, opt, tmp, &st, error);
   g_free (data);
+  if (ok && st.jobs == 0)
+    {
+      /* A trace that replays nothing is a wrong file, not a workload. */
+      uint32_t data_lines = st.skipped_malformed + st.skipped_cancelled
+                            + st.skipped_unusable;
+      if (data_lines == 0)
+        g_set_error (error, SWF_ERROR, SWF_ERROR_PARSE, "%s: no job lines "
+                     "(an empty or header-only SWF trace)", path);
+      else
+        g_set_error (error, SWF_ERROR, SWF_ERROR_PARSE, "%s: none of its %u "
+                     "job lines is usable (%u malformed, %u cancelled, %u "
+                     "without a run time or processors)", path, data_lines,
+                     st.skipped_malformed, st.skipped_cancelled,
+                     st.skipped_unusable);
+      ok = false;
+    }
+  if (ok)
+    g_array_append_vals (jobs_out, tmp->data, tmp->len);
+  g_array_unref (tmp);
+  if (stats != NULL)
+    *stats = st;
   return ok;
 }

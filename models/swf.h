@@ -64,7 +64,9 @@ typedef struct
  * est_runtime_s = requested time (or run time) * time_scale, nodes from the
  * allocated (or requested) processors. stats may be NULL. On error nothing
  * is appended and *error says "file:LINE: expected 18 fields, found 7" or
- * "file:LINE: field 4 (run time): 'abc' is not a number". */
+ * "file:LINE: field 4 (run time): 'abc' is not a number". A file without
+ * a single usable job (empty, header-only, all cancelled) is an error too;
+ * swf_load_data() accepts it. */
 bool swf_load (const char *path, const SwfOptions *opt, GArray *jobs_out,
                SwfStats *stats, GError **error);
 

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 #include <glib.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "swf.h"
 #include "workload.h"
@@ -163,6 +165,29 @@ test_malformed (void **state)
   /* Empty input: no jobs, no error. */
   assert_true (swf_load_data ("", 0, "empty", &opt, jobs, NULL, NULL));
   assert_int_equal (jobs->len, 0);
+
+  /* A trace file that replays nothing is refused, naming the file: empty,
+   * header-only, or every job cancelled. */
+  const char *texts[] = { "", "; MaxProcs: 64\n",
+                          "1 0 0 60 8 -1 -1 8 60 -1 5 1 1 1 1 1 -1 -1\n" };
+  const char *want_msg[] = { "no job lines", "no job lines",
+                             "none of its 1 job lines is usable" };
+  for (size_t i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      char *tmp = NULL;
+      int fd = g_file_open_tmp ("test-swf-XXXXXX.swf", &tmp, NULL);
+      assert_true (fd >= 0);
+      close (fd);
+      assert_true (g_file_set_contents (tmp, texts[i], -1, NULL));
+      assert_false (swf_load (tmp, &opt, jobs, NULL, &err));
+      assert_true (g_error_matches (err, SWF_ERROR, SWF_ERROR_PARSE));
+      assert_non_null (strstr (err->message, tmp));
+      assert_non_null (strstr (err->message, want_msg[i]));
+      g_clear_error (&err);
+      assert_int_equal (jobs->len, 0);
+      g_unlink (tmp);
+      g_free (tmp);
+    }
   g_array_unref (jobs);
 }
 

@@ -29,26 +29,6 @@ tmpdir (void)
   return d;
 }
 
-static void
-rm_rf (const char *dir)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  if (d != NULL)
-    {
-      const char *n;
-      while ((n = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *p = g_build_filename (dir, n, NULL);
-          if (g_file_test (p, G_FILE_TEST_IS_DIR))
-            rm_rf (p);
-          else
-            g_unlink (p);
-        }
-      g_dir_close (d);
-    }
-  g_rmdir (dir);
-}
-
 static guint
 count_entries (const char *dir)
 {
@@ -82,7 +62,7 @@ test_write_replaces (void **state)
   g_autofree char *s = slurp (p);
   assert_string_equal (s, "two!\n");
   assert_int_equal (count_entries (d), 1); /* no temporary left */
-  rm_rf (d);
+  atomicfile_remove_tree (d);
 }
 
 static void
@@ -106,7 +86,7 @@ test_stream_commit_abort (void **state)
   assert_string_equal (s2, "line 1\nline 2\n");
   assert_int_equal (count_entries (d), 1);
   atomicfile_abort (NULL);
-  rm_rf (d);
+  atomicfile_remove_tree (d);
 }
 
 static void
@@ -174,7 +154,7 @@ test_killed_writer_leaves_no_file (void **state)
   g_autofree char *p = g_build_filename (d, "big.bin", NULL);
   kill_writer_halfway (p);
   assert_false (g_file_test (p, G_FILE_TEST_EXISTS));
-  rm_rf (d);
+  atomicfile_remove_tree (d);
 }
 
 static void
@@ -187,7 +167,7 @@ test_killed_writer_keeps_old_content (void **state)
   kill_writer_halfway (p);
   g_autofree char *s = slurp (p);
   assert_string_equal (s, old);
-  rm_rf (d);
+  atomicfile_remove_tree (d);
 }
 
 /* Child: stages a run folder with a half-written big file, signals, waits. */
@@ -255,7 +235,7 @@ test_killed_run_folder (void **state)
       g_autofree char *s = slurp (sum);
       assert_string_equal (s, "{\"old\": true}\n");
     }
-  rm_rf (d);
+  atomicfile_remove_tree (d);
 }
 
 static void
@@ -291,7 +271,7 @@ test_dir_commit_over_existing (void **state)
   assert_true (g_file_test (fk, G_FILE_TEST_EXISTS)); /* documented */
   assert_int_equal (count_entries (run), 3);
   assert_int_equal (count_entries (d), 1); /* no staging folder left */
-  rm_rf (d);
+  atomicfile_remove_tree (d);
 }
 
 static void
@@ -314,7 +294,41 @@ test_dir_abort_and_errors (void **state)
   assert_non_null (error);
   assert_non_null (strstr (error->message, run));
   g_clear_error (&error);
-  rm_rf (d);
+  atomicfile_remove_tree (d);
+}
+
+/* An aborted run into a/b/c removes the parents a/ and a/b/ it created,
+ * but not a parent that was there before; opening an empty path or a
+ * folder as a file is refused. */
+static void
+test_dir_abort_removes_created_parents (void **state)
+{
+  g_autofree char *d = tmpdir ();
+  g_autofree char *deep = g_build_filename (d, "a", "b", "c", NULL);
+  GError *error = NULL;
+  AtomicDir *ad = atomicfile_dir_begin (deep, &error);
+  assert_non_null (ad);
+  g_autofree char *ab = g_build_filename (d, "a", "b", NULL);
+  assert_true (g_file_test (ab, G_FILE_TEST_IS_DIR));
+  atomicfile_dir_abort (ad);
+  assert_int_equal (count_entries (d), 0);
+
+  g_autofree char *a = g_build_filename (d, "a", NULL);
+  assert_int_equal (g_mkdir (a, 0755), 0);
+  ad = atomicfile_dir_begin (deep, &error);
+  assert_non_null (ad);
+  atomicfile_dir_abort (ad);
+  assert_true (g_file_test (a, G_FILE_TEST_IS_DIR)); /* not ours */
+  assert_false (g_file_test (ab, G_FILE_TEST_EXISTS));
+
+  assert_null (atomicfile_open ("", &error));
+  assert_non_null (strstr (error->message, "empty file name"));
+  g_clear_error (&error);
+  assert_null (atomicfile_open (a, &error));
+  assert_non_null (strstr (error->message, a));
+  g_clear_error (&error);
+  assert_int_equal (count_entries (a), 0); /* no a.tmp.<pid> inside */
+  atomicfile_remove_tree (d);
 }
 
 int
@@ -329,6 +343,7 @@ main (void)
     cmocka_unit_test (test_killed_run_folder),
     cmocka_unit_test (test_dir_commit_over_existing),
     cmocka_unit_test (test_dir_abort_and_errors),
+    cmocka_unit_test (test_dir_abort_removes_created_parents),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

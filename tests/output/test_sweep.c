@@ -16,6 +16,7 @@
 
 #include "faultline.h"
 #include "sweep.h"
+#include "atomicfile.h"
 
 static const char scenario_text[] =
   "local spares = param (\"spares\", 4, \"hot spares\")\n"
@@ -36,30 +37,11 @@ setup (void **state)
   return g_file_set_contents (scenario, scenario_text, -1, NULL) ? 0 : -1;
 }
 
-static void
-rm_rf (const char *path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  if (d != NULL)
-    {
-      const char *n;
-      while ((n = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *p = g_build_filename (path, n, NULL);
-          rm_rf (p);
-        }
-      g_dir_close (d);
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
 static int
 teardown (void **state)
 {
   (void) state;
-  rm_rf (tmpdir);
+  atomicfile_remove_tree (tmpdir);
   g_free (scenario);
   g_free (tmpdir);
   return 0;
