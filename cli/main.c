@@ -104,6 +104,12 @@ cmd_help (int argc, char **argv)
       usage (stdout);
       return FL_EXIT_OK;
     }
+  if (argc > 2)
+    {
+      cli_error ("help", "unexpected argument '%s' (use: faultline help "
+                 "[COMMAND | options])", argv[2]);
+      return FL_EXIT_USAGE;
+    }
   if (strcmp (argv[1], "options") == 0)
     {
       help_options ();

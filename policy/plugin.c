@@ -5,6 +5,7 @@
 #include "plugin.h"
 
 #include <gmodule.h>
+#include <string.h>
 
 const HealthPolicyClass *
 health_plugin_load (const char *path, GError **error)
@@ -17,6 +18,13 @@ health_plugin_load (const char *path, GError **error)
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, HEALTH_ERROR, HEALTH_ERROR_PLUGIN,
+                   "health plugin %s: is a folder (give the path of the "
+                   ".so, e.g. ./my_policy.so)", path);
+      return NULL;
+    }
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, HEALTH_ERROR, HEALTH_ERROR_PLUGIN,
@@ -24,7 +32,11 @@ health_plugin_load (const char *path, GError **error)
                    ".so, e.g. ./my_policy.so)", path);
       return NULL;
     }
-  module = g_module_open (path, G_MODULE_BIND_LOCAL);
+  /* A bare file name would make the dynamic loader search the library
+   * path instead of opening the file the user named. */
+  g_autofree char *local = strchr (path, '/') == NULL
+                             ? g_strconcat ("./", path, NULL) : NULL;
+  module = g_module_open (local != NULL ? local : path, G_MODULE_BIND_LOCAL);
   if (module == NULL)
     {
       g_set_error (error, HEALTH_ERROR, HEALTH_ERROR_PLUGIN,
