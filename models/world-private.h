@@ -54,6 +54,10 @@ struct WorldConfig
   void *health_factory_data;      /* borrowed */
   /* workload */
   double workload_research_rate, workload_research_max_nodes;
+  char *workload_research_sizes;      /* "NODES[:WEIGHT],..." or "" */
+  char *workload_research_duration;   /* distribution name */
+  double workload_research_mean;      /* s */
+  double workload_research_sd;        /* s, lognormal only */
   char *workload_trace;
   bool workload_trace_lenient;
   double workload_trace_time_scale;

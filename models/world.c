@@ -2675,6 +2675,71 @@ build_policies (World *w, GError **error)
   return w->sched != NULL;
 }
 
+
+/* workload.research_sizes "NODES[:WEIGHT],..." into sizes (uint32_t) and
+ * weights (double); "" leaves both empty (the default mix). */
+static bool
+research_sizes_parse (const char *spec, GArray *sizes, GArray *weights,
+                      GError **error)
+{
+  if (spec == NULL || *spec == '\0')
+    return true;
+  g_auto (GStrv) items = g_strsplit (spec, ",", -1);
+  for (char **it = items; *it != NULL; it++)
+    {
+      char *item = g_strstrip (*it);
+      char *colon = strchr (item, ':');
+      if (colon != NULL)
+        *colon = '\0';
+      guint64 nodes = 0;
+      double weight = 1.0;
+      bool ok = g_ascii_string_to_unsigned (g_strstrip (item), 10, 1, UINT32_MAX,
+                                            &nodes, NULL);
+      if (colon != NULL)
+        {
+          char *w = g_strstrip (colon + 1), *end = NULL;
+          weight = g_ascii_strtod (w, &end);
+          ok = ok && end != w && *end == '\0' && weight > 0 && isfinite (weight);
+          *colon = ':'; /* for the message */
+        }
+      if (!ok)
+        {
+          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                       "workload.research_sizes: '%s' is not NODES or NODES:WEIGHT "
+                       "(a whole number of nodes >= 1 and a weight > 0), in '%s'",
+                       item, spec);
+          return false;
+        }
+      uint32_t n32 = (uint32_t) nodes;
+      g_array_append_val (sizes, n32);
+      g_array_append_val (weights, weight);
+    }
+  return true;
+}
+
+/* The research jobs' runtime distribution (hours) from the config. */
+static bool
+research_duration (const WorldConfig *cfg, Dist *out, GError **error)
+{
+  const char *name = cfg->workload_research_duration;
+  double mean_h = cfg->workload_research_mean / 3600.0;
+  double sd_h = cfg->workload_research_sd / 3600.0;
+  if (strcmp (name, "lognormal") == 0)
+    *out = sd_h > 0 ? dist_lognormal_mean_sd (mean_h, sd_h) : dist_constant (mean_h);
+  else if (strcmp (name, "exponential") == 0)
+    *out = dist_exponential (mean_h);
+  else if (strcmp (name, "constant") == 0)
+    *out = dist_constant (mean_h);
+  else
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "workload.research_duration: unknown distribution '%s' "
+                   "(use lognormal, exponential or constant)", name);
+      return false;
+    }
+  return true;
+}
+
 static bool
 build_jobs (World *w, GError **error)
 {
@@ -2737,6 +2802,17 @@ build_jobs (World *w, GError **error)
     {
       WorkloadSpec spec;
       workload_spec_init (&spec);
+      g_autoptr (GArray) sizes = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+      g_autoptr (GArray) weights = g_array_new (FALSE, FALSE, sizeof (double));
+      if (!research_sizes_parse (cfg->workload_research_sizes, sizes, weights, error)
+          || !research_duration (cfg, &spec.research.duration_h, error))
+        return false;
+      if (sizes->len > 0)
+        {
+          spec.research.n_sizes = sizes->len;
+          spec.research.size_nodes = (const uint32_t *) sizes->data;
+          spec.research.size_weight = (const double *) weights->data;
+        }
       spec.research.rate_per_h = cfg->workload_research_rate;
       spec.research.start_s = 0;
       spec.research.horizon_s = simtime_to_s (world_length (w));

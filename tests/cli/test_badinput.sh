@@ -101,7 +101,7 @@ echo '[]' > "$IN/array.json"
 mkdir "$IN/nosummary"
 
 R="run --no-plots --no-pcap -q"
-echo "1..100"
+echo "1..103"
 
 # ---- run: options ----
 expect "run -o '' (empty folder name)" 'output' $F $R "$IN/tiny.lua" -o ''
@@ -179,6 +179,11 @@ expect "SWF trace binary garbage" "garbage.swf:1:" $F $R "$IN/swf_garbage.lua" -
 expect "SWF trace NaN field" "nan.swf:1: field 2" $F $R "$IN/swf_nan.lua" -o out
 expect "SWF trace without one usable job" "unusable.swf: none of its 1 job lines" $F $R "$IN/swf_unusable.lua" -o out
 
+# ---- run: synthetic workload ----
+expect "research_sizes with a bad weight" "research_sizes: '1:x'" $F $R "$IN/tiny.lua" -o out --set workload.research_rate=5 --set workload.research_sizes=1:x
+expect "research_sizes of 0 nodes" "research_sizes: '0'" $F $R "$IN/tiny.lua" -o out --set workload.research_rate=5 --set workload.research_sizes=0,4
+expect "research_duration unknown" "research_duration: unknown distribution 'gamma'" $F $R "$IN/tiny.lua" -o out --set workload.research_rate=5 --set workload.research_duration=gamma
+
 # ---- topo ----
 expect "topo --ibnet FOLDER" "$IN" $F topo --ibnet "$IN"
 expect "topo --ibnet empty file" "empty.ibnet" $F topo --ibnet "$IN/empty.ibnet"
@@ -234,5 +239,5 @@ expect "bench topo --radix 3" "radix = 3" $F bench topo --gpus 64 --radix 3
 expect "bench nope" "nope" $F bench nope
 expect "help ''" "unknown command ''" $F help ''
 
-[ "$n" -eq 100 ] || { echo "# ran $n cases, planned 100"; failed=1; }
+[ "$n" -eq 103 ] || { echo "# ran $n cases, planned 103"; failed=1; }
 exit $failed
