@@ -445,16 +445,20 @@ world_config_set_string (WorldConfig *cfg, const char *key, const char *value,
       v.str = value;
       break;
     case WORLD_VAL_BOOL:
+      /* The same words as a boolean param() of a scenario (lua/api.c). */
       if (g_ascii_strcasecmp (value, "true") == 0 || strcmp (value, "1") == 0
-          || g_ascii_strcasecmp (value, "yes") == 0)
+          || g_ascii_strcasecmp (value, "yes") == 0
+          || g_ascii_strcasecmp (value, "on") == 0)
         v.b = true;
       else if (g_ascii_strcasecmp (value, "false") == 0 || strcmp (value, "0") == 0
-               || g_ascii_strcasecmp (value, "no") == 0)
+               || g_ascii_strcasecmp (value, "no") == 0
+               || g_ascii_strcasecmp (value, "off") == 0)
         v.b = false;
       else
         {
           g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                       "%s: '%s' is not a boolean (true or false)", key, value);
+                       "%s: '%s' is not a boolean (true/false, yes/no, on/off, 1/0)",
+                       key, value);
           return false;
         }
       break;
