@@ -81,6 +81,10 @@ static const ConfigKey config_keys[] = {
   STR ("policy.health", policy_health, "standard", "health policy: reactive, standard, proactive"),
   STR ("policy.sched", policy_sched, "topology",
        "scheduling policy: fifo, first-fit, topology, priority"),
+  STR ("policy.degraded_nodes", policy_degraded_nodes, "drain",
+       "nodes whose ports the health policy disabled (a leaf, NIC or cable down): "
+       "drain (never scheduled), use (scheduled while a rail works, at the bandwidth "
+       "the working rails give), when-short (used only while a failed job waits for nodes)"),
   STR ("policy.health_plugin", policy_health_plugin, "",
        "shared library with a health policy (replaces policy.health)"),
   NUM ("workload.research_rate", workload_research_rate, "1/h", "0", 0, 1e6,

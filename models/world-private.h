@@ -49,6 +49,7 @@ struct WorldConfig
   GArray *failure_overrides;      /* WorldFailureOverride */
   /* policy */
   char *policy_health, *policy_sched, *policy_health_plugin;
+  char *policy_degraded_nodes;    /* drain, use, when-short */
   GArray *health_kv, *sched_kv;   /* WorldKV */
   WorldHealthFactoryFn health_factory; /* NULL: by name or plugin */
   void *health_factory_data;      /* borrowed */

@@ -68,6 +68,15 @@ typedef enum
   PHASE_CHECKPOINT,
 } JobPhase;
 
+/* policy.degraded_nodes: what happens to a node whose ports the health
+ * policy disabled while it still has working rails. */
+typedef enum
+{
+  DEGRADED_DRAIN,      /* never scheduled until repaired */
+  DEGRADED_USE,        /* scheduled: jobs run at the remaining rails' bandwidth */
+  DEGRADED_WHEN_SHORT, /* scheduled only while a failed job waits for nodes */
+} DegradedMode;
+
 typedef struct
 {
   char *name;
@@ -245,6 +254,8 @@ struct World
   uint32_t state_count[METRICS_NODE_STATES];
   StatsTimeAvg spares_empty;
   uint32_t restarts_waiting; /* jobs with waiting_restart */
+  DegradedMode degraded;     /* policy.degraded_nodes */
+  bool degraded_released;    /* when-short: degraded nodes are in the pool */
   char *notes_text;
   GString *notes;
 };
@@ -517,6 +528,8 @@ job_release_nodes (World *w, Job *j)
       if (w->nodes[n].job != j->m.id)
         continue;
       w->nodes[n].job = NO_JOB;
+      if (w->nodes[n].rails_disabled > 0)
+        node_update_avail (w, n); /* policy.degraded_nodes may withdraw it */
       if (health_policy_node_state (w->health, n) == HEALTH_NODE_DRAINING)
         {
           HealthObs o;
@@ -840,6 +853,22 @@ spares_track (World *w)
   stats_timeavg_set (&w->spares_empty, now_h (w), out ? 1.0 : 0.0);
 }
 
+/* policy.degraded_nodes = when-short: the idle nodes with disabled ports
+ * join the pool while a job interrupted by a failure waits for nodes, and
+ * leave it when none waits (the ones a job took stay with it until it
+ * stops). Schedules another pass when that changes what is free. */
+static void
+degraded_update (World *w)
+{
+  bool want = w->restarts_waiting > 0;
+  if (want == w->degraded_released)
+    return;
+  w->degraded_released = want;
+  for (uint32_t i = 0; i < w->n_nodes; i++)
+    if (w->nodes[i].rails_disabled > 0 && w->nodes[i].job == NO_JOB)
+      node_update_avail (w, i);
+}
+
 static void
 on_sched (Sim *sim, const SimEvent *e, void *ud)
 {
@@ -856,6 +885,8 @@ on_sched (Sim *sim, const SimEvent *e, void *ud)
       else
         job_start (w, j, d->nodes, d->n);
     }
+  if (w->degraded == DEGRADED_WHEN_SHORT)
+    degraded_update (w);
   spares_track (w);
 }
 
@@ -972,7 +1003,9 @@ static bool
 node_schedulable (World *w, uint32_t node)
 {
   NodeRt *n = &w->nodes[node];
-  if (n->busy_action || n->rails_disabled > 0
+  bool degraded_ok = w->degraded == DEGRADED_USE
+                     || (w->degraded == DEGRADED_WHEN_SHORT && w->degraded_released);
+  if (n->busy_action || (n->rails_disabled > 0 && !degraded_ok)
       || (n->blamed && n->fault_mode != NO_FAULT)
       || fabric_node_rails_alive (w->fabric, node) == 0)
     return false;
@@ -2648,6 +2681,21 @@ build_policies (World *w, GError **error)
   if (w->health == NULL)
     return false;
   w->hp = health_policy_params (w->health);
+
+  const char *dn = cfg->policy_degraded_nodes;
+  if (strcmp (dn, "drain") == 0)
+    w->degraded = DEGRADED_DRAIN;
+  else if (strcmp (dn, "use") == 0)
+    w->degraded = DEGRADED_USE;
+  else if (strcmp (dn, "when-short") == 0)
+    w->degraded = DEGRADED_WHEN_SHORT;
+  else
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "policy.degraded_nodes: unknown value '%s' (use drain, use "
+                   "or when-short)", dn);
+      return false;
+    }
 
   SchedConfig sc;
   sched_config_init (&sc);

@@ -163,6 +163,85 @@ test_spine_slows_cross_su_job (void **state)
   world_config_free (cfg);
 }
 
+/* policy.degraded_nodes. 8 nodes of 2 rails, one 8-node job, no spares.
+ * At 1 h leaf-su00-r1 fails for good: the job is interrupted and restarts
+ * at once on nodes 0-3 with one rail dead (their ports are not disabled
+ * yet), 1.2x slower. The policy disables those ports after its grace
+ * period. At 2 h a GPU of node0005 fails and is reset in minutes; the job
+ * needs all 8 nodes again. drain: nodes 0-3 are out until the leaf is
+ * replaced, so the job waits to the end (8 h); use and when-short: it
+ * restarts as soon as node0005 is back, on the degraded nodes. */
+static bool
+degraded_cb (void *user_data, World *w, uint64_t cb, GError **error)
+{
+  int *hits = user_data;
+  int n = cb == 1 ? world_fail (w, "leaf-su00-r1", NULL, error)
+                  : world_fail (w, "node0005/gpu0", "faulty_gpu", error);
+  *hits += n;
+  return n > 0;
+}
+
+static MetricsJob
+degraded_run (const char *mode)
+{
+  WorldConfig *cfg = world_config_new ();
+  setn (cfg, "cluster.nodes", 8);
+  setn (cfg, "cluster.gpus_per_node", 2);
+  setn (cfg, "cluster.rails", 2);
+  setn (cfg, "cluster.su_size", 4);
+  setn (cfg, "cluster.radix", 8);
+  setn (cfg, "cluster.spares", 0);
+  setn (cfg, "failures.scale", 0);
+  setn (cfg, "failures.lemon_fraction", 0);
+  setn (cfg, "run.length", 10 * 3600);
+  WorldValue v = { .type = WORLD_VAL_NUMBER, .num = 1e9 };
+  assert_true (world_config_failure_set (cfg, "leaf", "repair_time", &v, NULL));
+  WorldValue m = { .type = WORLD_VAL_STRING, .str = mode };
+  assert_true (world_config_set (cfg, "policy.degraded_nodes", &m, NULL));
+  add_job (cfg, "all", 8, 0);
+  world_config_at (cfg, SIM_H (1), 1);
+  world_config_at (cfg, SIM_H (2), 2);
+  g_autoptr (GError) error = NULL;
+  World *w = world_new (cfg, 7, &error);
+  if (w == NULL)
+    fail_msg ("world_new: %s", error->message);
+  int hits = 0;
+  WorldHooks hooks = { .timer = degraded_cb, .user_data = &hits };
+  world_set_hooks (w, &hooks);
+  if (!world_run (w, &error))
+    fail_msg ("world_run: %s", error->message);
+  assert_int_equal (hits, 2);
+  MetricsJob row = *job_row (world_metrics (w), "all");
+  world_free (w);
+  world_config_free (cfg);
+  return row;
+}
+
+static void
+test_degraded_nodes (void **state)
+{
+  (void) state;
+  MetricsJob drain = degraded_run ("drain");
+  MetricsJob use = degraded_run ("use");
+  MetricsJob short_ = degraded_run ("when-short");
+  assert_int_equal (drain.interruptions, 2);
+  /* drain: queued from 2 h to the end */
+  assert_true (fabs (drain.queue_h - 8.0) < 1e-6);
+  /* use, when-short: back within the GPU reset (well under an hour), then
+   * slowed by the dead rail */
+  assert_true (use.queue_h > 0 && use.queue_h < 1.0);
+  assert_true (fabs (short_.queue_h - use.queue_h) < 1e-9);
+  assert_true (use.slowdown_h > drain.slowdown_h + 1.0);
+  /* a bad value is refused when the world is built */
+  WorldConfig *cfg = world_config_new ();
+  WorldValue m = { .type = WORLD_VAL_STRING, .str = "sometimes" };
+  assert_true (world_config_set (cfg, "policy.degraded_nodes", &m, NULL));
+  g_autoptr (GError) error = NULL;
+  assert_null (world_new (cfg, 1, &error));
+  assert_non_null (strstr (error->message, "policy.degraded_nodes"));
+  world_config_free (cfg);
+}
+
 int
 main (void)
 {
@@ -170,6 +249,7 @@ main (void)
     cmocka_unit_test (test_gpu_fault_interrupts_its_node_only),
     cmocka_unit_test (test_leaf_takes_one_rail_of_one_su),
     cmocka_unit_test (test_spine_slows_cross_su_job),
+    cmocka_unit_test (test_degraded_nodes),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
