@@ -99,6 +99,8 @@ typedef struct
   double interval_h;    /* work of the current compute interval */
   double slowdown;      /* step-time multiplier, >= 1 */
   double saved_h;       /* work in durable checkpoints */
+  bool draining;        /* a graceful checkpoint before planned maintenance */
+  SimTime drain_end;    /* when it ends */
   bool writing;         /* a checkpoint is being written in the background */
   double writing_h;     /* the work in it */
   SimTime written_at;   /* when its write ends */
@@ -461,6 +463,8 @@ job_schedule_phase_end (World *w, Job *j)
       end = (j->writing ? MAX (j->phase_start, j->written_at)
                         : j->phase_start)
             + h_to_sim (j->delta_h);
+      if (j->draining)
+        end += h_to_sim (j->write_h); /* durable before the job stops */
       break;
     case PHASE_COMPUTE:
     default:
@@ -599,6 +603,7 @@ job_stop (World *w, Job *j, bool completed)
       j->m.lost_h += lost;
     }
   job_write_abandon (w, j);
+  j->draining = false;
   j->running_h += simtime_to_h (t - j->running_since);
   job_release_nodes (w, j);
   return lost;
@@ -746,6 +751,18 @@ on_job_phase (Sim *sim, const SimEvent *e, void *ud)
       job_schedule_phase_end (w, j);
       break;
     case PHASE_CHECKPOINT:
+      if (j->draining)
+        {
+          /* The graceful checkpoint is written: stop for the maintenance. */
+          g_assert (!j->writing);
+          job_checkpoint_durable (w, j, j->interval_h);
+          j->interval_h = 0;
+          j->phase_start = t; /* accounted up to now above */
+          job_preempt (w, j);
+          sched_job_interrupted (w->sched, j->m.id);
+          request_sched (w);
+          return;
+        }
       if (j->write_h > 0)
         {
           /* The snapshot is taken: written in the background from now. */
@@ -3509,6 +3526,45 @@ world_degrade (World *w, const char *pattern, double fraction, GError **error)
   return count;
 }
 
+/* Planned maintenance of a node of running job j: the job checkpoints
+ * gracefully first. It blocks for its checkpoint cost after the write in
+ * flight ends, and (asynchronous saves) until that checkpoint is written,
+ * then stops with nothing lost; a failure meanwhile interrupts it as
+ * usual. A job that is restarting stops at once (it has nothing new to
+ * save). Returns when the job has left its nodes. */
+static SimTime
+job_drain (World *w, Job *j)
+{
+  SimTime now = sim_now (w->sim);
+  if (j->state != JOB_RUNNING)
+    return now;
+  if (j->draining)
+    return j->drain_end;
+  if (j->phase == PHASE_RESTART)
+    {
+      job_preempt (w, j);
+      sched_job_interrupted (w->sched, j->m.id);
+      request_sched (w);
+      return now;
+    }
+  /* The snapshot is the work done so far; a checkpoint already blocking
+   * restarts its stall (a simplification of at most one stall). */
+  double work = job_interval_work (w, j, now);
+  job_account (w, j, now);
+  if (j->ev != EVQ_NONE)
+    sim_cancel (w->sim, j->ev);
+  j->ev = EVQ_NONE;
+  j->phase = PHASE_CHECKPOINT;
+  j->phase_start = now;
+  j->phase_work0 = 0;
+  j->interval_h = work;
+  j->draining = true;
+  job_schedule_phase_end (w, j);
+  j->drain_end = (j->writing ? MAX (now, j->written_at) : now)
+                 + h_to_sim (j->delta_h + j->write_h);
+  return j->drain_end;
+}
+
 int
 world_maintenance (World *w, const char *pattern, SimTime duration, GError **error)
 {
@@ -3524,27 +3580,9 @@ world_maintenance (World *w, const char *pattern, SimTime duration, GError **err
       NodeRt *n = &w->nodes[r.index];
       if (n->busy_action)
         continue;
+      SimTime starts = sim_now (w->sim); /* when the node is free */
       if (n->job != NO_JOB)
-        {
-          /* Planned: the job checkpoints first and lets the write in
-           * flight finish, so nothing is lost. */
-          Job *j = g_ptr_array_index (w->jobs, n->job);
-          if (j->state == JOB_RUNNING
-              && (j->phase == PHASE_COMPUTE || j->phase == PHASE_CHECKPOINT))
-            {
-              SimTime now = sim_now (w->sim);
-              double keep = j->writing_h + job_interval_work (w, j, now);
-              job_account (w, j, now);
-              job_write_abandon (w, j);
-              job_checkpoint_durable (w, j, keep);
-              j->phase_work0 = 0;
-              j->phase_start = now;
-              j->interval_h = 0;
-            }
-          job_preempt (w, j);
-          sched_job_interrupted (w->sched, j->m.id);
-          request_sched (w);
-        }
+        starts = job_drain (w, g_ptr_array_index (w->jobs, n->job));
       n->busy_action = true;
       node_update_avail (w, r.index);
       HealthAction a = { .kind = HEALTH_ACTION_RETURN_TO_SERVICE, .node = r.index,
@@ -3552,7 +3590,7 @@ world_maintenance (World *w, const char *pattern, SimTime duration, GError **err
                          .reason = "planned maintenance" };
       PendingAction pa = { .act = a };
       guint slot = slab_take (w->pact, w->pact_free, &pa);
-      sim_after (w->sim, duration, w->kinds[EV_ACTION_DONE], slot, 1);
+      sim_at (w->sim, starts + duration, w->kinds[EV_ACTION_DONE], slot, 1);
       count++;
     }
   if (count == 0)

@@ -2,7 +2,7 @@
  * timelines that can be worked out by hand: what an interruption loses
  * with a synchronous and with an asynchronous (background-written)
  * checkpoint, a checkpoint that must wait for the previous write, and a
- * planned maintenance that keeps everything. Random failures are off
+ * planned maintenance that drains gracefully and keeps everything. Random failures are off
  * (failures.scale = 0); a scripted timer fails a GPU of the job or
  * starts a maintenance at a chosen time. The statistical check of
  * asynchronous checkpoints against theory is in test_checkpoint_theory.c. */
@@ -150,16 +150,21 @@ test_async_checkpoint_waits_for_write (void **state)
 }
 
 /* A planned maintenance at 70 min, during the write of the 60-min
- * checkpoint: the job finishes the write and checkpoints, nothing is
- * lost, and the 70 min of work are kept. */
+ * checkpoint (written until 90): the job drains gracefully. It waits for
+ * that write, checkpoints its 70 min (delta = 0) and writes it for 30 min,
+ * so it stops at 120 min with nothing lost; the 50 min of draining are
+ * checkpoint time, the only checkpoint time of the run (delta = 0 and
+ * W < tau elsewhere). */
 static void
-test_maintenance_keeps_write_in_flight (void **state)
+test_maintenance_drains_gracefully (void **state)
 {
   (void) state;
   MetricsJob j = run (config (60, 0, 30, 70, 4), true, true);
   assert_true (fabs (j.lost_h) < 1e-12);
   assert_int_equal (j.preemptions, 1);
+  assert_int_equal (j.interruptions, 0);
   assert_true (j.productive_h >= 70 * MIN_H - 1e-9);
+  assert_true (fabs (j.checkpoint_h - 50 * MIN_H) < 1e-9);
 }
 
 int
@@ -170,7 +175,7 @@ main (void)
     cmocka_unit_test (test_async_loses_unwritten_checkpoint),
     cmocka_unit_test (test_async_keeps_written_checkpoint),
     cmocka_unit_test (test_async_checkpoint_waits_for_write),
-    cmocka_unit_test (test_maintenance_keeps_write_in_flight),
+    cmocka_unit_test (test_maintenance_drains_gracefully),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
