@@ -684,6 +684,20 @@ job_preempt (World *w, Job *j)
   emit (w, &ev);
 }
 
+/* A job leaves its nodes for planned maintenance: requeued to restart at
+ * once, on spares if it needs them; while it waits for nodes it counts as
+ * a failed job does (spares_exhausted_hours, policy.degraded_nodes). */
+static void
+job_stop_planned (World *w, Job *j)
+{
+  g_assert (j->state == JOB_RUNNING);
+  job_preempt (w, j);
+  j->waiting_restart = true;
+  w->restarts_waiting++;
+  sched_job_interrupted (w->sched, j->m.id);
+  request_sched (w);
+}
+
 static void
 job_complete (World *w, Job *j)
 {
@@ -758,9 +772,7 @@ on_job_phase (Sim *sim, const SimEvent *e, void *ud)
           job_checkpoint_durable (w, j, j->interval_h);
           j->interval_h = 0;
           j->phase_start = t; /* accounted up to now above */
-          job_preempt (w, j);
-          sched_job_interrupted (w->sched, j->m.id);
-          request_sched (w);
+          job_stop_planned (w, j);
           return;
         }
       if (j->write_h > 0)
@@ -2348,6 +2360,15 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
       o.kind = HEALTH_OBS_BURNIN_RESULT;
       o.passed = n->fault_mode == NO_FAULT;
       break;
+    case HEALTH_ACTION_RETURN_TO_SERVICE:
+      /* The end of a planned maintenance (world_maintenance): the node is
+       * back; the policy was never told it left. */
+      if (n != NULL)
+        {
+          n->busy_action = false;
+          node_update_avail (w, node);
+        }
+      return;
     default:
       return;
     }
@@ -3542,9 +3563,7 @@ job_drain (World *w, Job *j)
     return j->drain_end;
   if (j->phase == PHASE_RESTART)
     {
-      job_preempt (w, j);
-      sched_job_interrupted (w->sched, j->m.id);
-      request_sched (w);
+      job_stop_planned (w, j);
       return now;
     }
   /* The snapshot is the work done so far; a checkpoint already blocking

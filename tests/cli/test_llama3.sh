@@ -14,7 +14,8 @@
 #     closed forms (ckpt_async_efficiency - ckpt_daly_efficiency, computed
 #     here at the simulated interruption rate) within t(0.9995, 19) times
 #     its standard error plus 0.003 for what the closed forms leave out
-#     (the queueing and fabric slowdown differ slightly between variants).
+#     (queueing, fabric slowdown and the planned drains differ slightly
+#     between variants).
 # Not here: the closed forms themselves (tests/models/test_checkpoint_theory.c).
 : "${FAULTLINE:?set FAULTLINE to the faultline binary}"
 : "${FL_SOURCE_DIR:?set FL_SOURCE_DIR to the source tree}"

@@ -50,7 +50,8 @@ setn (WorldConfig *cfg, const char *key, double v)
 /* 4 nodes of 1 GPU, one 2-node job of interval tau, cost delta, write W,
  * restart 6 min (minutes); a scripted event at `at_min` when >= 0. */
 static WorldConfig *
-config (double tau, double delta, double W, double at_min, double hours)
+config_n (uint32_t job_nodes, double tau, double delta, double W,
+          double at_min, double hours)
 {
   WorldConfig *cfg = world_config_new ();
   setn (cfg, "cluster.nodes", 4);
@@ -61,7 +62,7 @@ config (double tau, double delta, double W, double at_min, double hours)
   setn (cfg, "failures.scale", 0);
   setn (cfg, "failures.lemon_fraction", 0);
   setn (cfg, "run.length", hours * 3600);
-  WorldJobSpec j = { .name = "train", .nodes = 2,
+  WorldJobSpec j = { .name = "train", .nodes = job_nodes,
                      .checkpoint_every_s = tau * 60,
                      .checkpoint_cost_s = delta * 60,
                      .checkpoint_write_s = W * 60, .restart_s = 6 * 60 };
@@ -69,6 +70,12 @@ config (double tau, double delta, double W, double at_min, double hours)
   if (at_min >= 0)
     world_config_at (cfg, SIM_MIN (at_min), 1);
   return cfg;
+}
+
+static WorldConfig *
+config (double tau, double delta, double W, double at_min, double hours)
+{
+  return config_n (2, tau, delta, W, at_min, hours);
 }
 
 /* Runs cfg (seed 1) and copies the job's row out. */
@@ -167,6 +174,18 @@ test_maintenance_drains_gracefully (void **state)
   assert_true (fabs (j.checkpoint_h - 50 * MIN_H) < 1e-9);
 }
 
+/* The node comes back after its maintenance: a job on all 4 nodes drains
+ * from 70 to 120 min as above, node0000 is in maintenance for 1 h from
+ * 120, and the job, which needs every node, waits exactly that hour. */
+static void
+test_maintenance_returns_node (void **state)
+{
+  (void) state;
+  MetricsJob j = run (config_n (4, 60, 0, 30, 70, 4), true, true);
+  assert_int_equal (j.preemptions, 1);
+  assert_true (fabs (j.queue_h - 1.0) < 1e-9);
+}
+
 int
 main (void)
 {
@@ -176,6 +195,7 @@ main (void)
     cmocka_unit_test (test_async_keeps_written_checkpoint),
     cmocka_unit_test (test_async_checkpoint_waits_for_write),
     cmocka_unit_test (test_maintenance_drains_gracefully),
+    cmocka_unit_test (test_maintenance_returns_node),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
