@@ -1,11 +1,13 @@
-/* lib/sweep.c - `faultline sweep`: replicas over a grid and seeds, run on a
- * GThreadPool, then aggregated in (point, seed) order. See sweep.h and
- * docs/sweep.md.
+/* lib/sweep.c - `faultline sweep`: replicas over a grid and seeds, run on
+ * plain worker threads, then aggregated in (point, seed) order. See
+ * sweep.h and docs/sweep.md.
  *
  * Each replica is fl_run_new + fl_run_execute with its own World and Lua
- * state; nothing here is shared between workers but the result slots
- * (written under a mutex). The aggregation reads the replicas' summary.json
- * texts, so it sees exactly the numbers `faultline run` writes. Not here:
+ * state; nothing here is shared between workers but read-only inputs, the
+ * atomic counters and one result slot per replica (see "running" for the
+ * hand-off, written so that ThreadSanitizer can check it). The aggregation
+ * reads the replicas' summary.json texts, so it sees exactly the numbers
+ * `faultline run` writes. Not here:
  * the metrics themselves (models/), command-line parsing (cli/). */
 #include "sweep.h"
 
@@ -17,10 +19,20 @@
 #include <json-glib/json-glib.h>
 
 #include "atomicfile.h"
+#include "failure.h"
 #include "faultline.h"
 #include "fl-config.h"
+#include "health.h"
+#include "ibpcap.h"
+#include "plots.h"
 #include "results.h"
+#include "runtime.h"
+#include "sched.h"
 #include "stats.h"
+#include "swf.h"
+#include "topo.h"
+#include "workload.h"
+#include "world.h"
 
 /* ---- statistics ---- */
 
@@ -284,6 +296,20 @@ sweep_points (const SweepOptions *opt)
 
 /* ---- running ---- */
 
+/* The hand-off between threads, all of it visible to ThreadSanitizer (no
+ * GThreadPool: its GAsyncQueue and GLib 2.74's futex-based GMutex/GCond
+ * live in uninstrumented libglib, so TSan sees neither their ordering nor
+ * their memory reuse):
+ *   - every input (opt, points, staging) is written before the workers
+ *     are created (g_thread_try_new = pthread_create: happens-before);
+ *   - a worker claims replica i with an atomic fetch-and-add on `next`,
+ *     so slot i of summaries/errors has exactly one writer;
+ *   - the main thread reads the slots only after g_thread_join of every
+ *     worker (pthread_join: happens-before);
+ *   - `done` and `failed` are only touched with g_atomic_*; lock/cond
+ *     wake the main thread up for the progress callback and guard no
+ *     data (a waiter re-reads `done` under the lock, the worker signals
+ *     under the lock, so no wake-up is lost). */
 typedef struct
 {
   const SweepOptions *opt;
@@ -292,10 +318,11 @@ typedef struct
   unsigned total;
   char **summaries; /* [total]: replica summary.json texts */
   GError **errors;  /* [total] */
-  GMutex lock;
-  GCond cond;
-  unsigned done;
+  gint next;        /* atomic: the next replica to claim */
+  gint done;        /* atomic: replicas finished or skipped */
   gint failed;      /* atomic: skip the replicas not yet started */
+  GMutex lock;      /* wake-ups only, see above */
+  GCond cond;
 } SweepCtx;
 
 static SweepPoint *
@@ -347,30 +374,69 @@ sweep_replica (const SweepCtx *c, unsigned i, GError **error)
   return summary;
 }
 
+/* Runs, before any worker exists, the lazy initialisations of the replica
+ * code path that are not thread-safe or not visible to ThreadSanitizer:
+ *   - G_DEFINE_QUARK caches its GQuark in a plain static int written on
+ *     first call, a C11 data race when two workers make the first call at
+ *     once (WORLD_ERROR is taken on every Lua timer, lua/runtime.c
+ *     lb_hook_timer); once set it is only read;
+ *   - health_params_keys() fills a static table under g_once, whose
+ *     release is inside uninstrumented libglib;
+ *   - GLib allocates the pthread lock behind a GRWLock on first use and
+ *     publishes it with an atomic inside libglib: the first two GErrors
+ *     made at once (error_domain_global in gerror.c) read a lock TSan
+ *     saw malloc'ed by the other thread with no ordering.
+ * A new lazily initialised static on the replica path belongs here. */
 static void
-sweep_worker (gpointer data, gpointer user_data)
+sweep_warm_up (void)
 {
-  SweepCtx *c = user_data;
-  unsigned i = GPOINTER_TO_UINT (data) - 1;
-  char *summary = NULL;
-  GError *err = NULL;
-  if (!g_atomic_int_get (&c->failed))
+  GQuark q[] = {
+    FL_ERROR, WORLD_ERROR, LB_ERROR, SCHED_ERROR, HEALTH_ERROR,
+    IBPCAP_ERROR, SWF_ERROR, TOPO_ERROR, WORKLOAD_ERROR, FL_FAILURE_ERROR,
+    RESULTS_ERROR, ATOMICFILE_ERROR, PLOTS_ERROR,
+  };
+  const HealthParamInfo *keys = health_params_keys ();
+  for (size_t k = 0; k < G_N_ELEMENTS (q); k++)
+    g_assert (q[k] != 0);
+  g_assert (keys != NULL);
+  (void) keys;
+  g_error_free (g_error_new_literal (FL_ERROR, FL_ERROR_INTERNAL, "-"));
+}
+
+/* A worker thread: claims replicas in index order until none is left. */
+static gpointer
+sweep_worker (gpointer data)
+{
+  SweepCtx *c = data;
+  for (;;)
     {
-      summary = sweep_replica (c, i, &err);
-      if (summary == NULL)
+      /* next never exceeds total + threads <= G_MAXINT (see sweep_run) */
+      unsigned i = (unsigned) g_atomic_int_add (&c->next, 1);
+      if (i >= c->total)
+        break;
+      char *summary = NULL;
+      GError *err = NULL;
+      if (!g_atomic_int_get (&c->failed))
         {
-          g_assert (err != NULL);
-          g_prefix_error (&err, "point '%s', seed %" G_GUINT64_FORMAT ": ",
-                          sweep_ctx_point (c, i)->name, sweep_ctx_seed (c, i));
-          g_atomic_int_set (&c->failed, 1);
+          summary = sweep_replica (c, i, &err);
+          if (summary == NULL)
+            {
+              g_assert (err != NULL);
+              g_prefix_error (&err, "point '%s', seed %" G_GUINT64_FORMAT
+                              ": ", sweep_ctx_point (c, i)->name,
+                              sweep_ctx_seed (c, i));
+              g_atomic_int_set (&c->failed, 1);
+            }
         }
+      /* slot i is this thread's alone; read after the join */
+      c->summaries[i] = summary;
+      c->errors[i] = err;
+      g_atomic_int_inc (&c->done);
+      g_mutex_lock (&c->lock);
+      g_cond_signal (&c->cond);
+      g_mutex_unlock (&c->lock);
     }
-  g_mutex_lock (&c->lock);
-  c->summaries[i] = summary;
-  c->errors[i] = err;
-  c->done++;
-  g_cond_signal (&c->cond);
-  g_mutex_unlock (&c->lock);
+  return NULL;
 }
 
 /* Runs every replica; false with the first error in (point, seed) order. */
@@ -378,36 +444,46 @@ static bool
 sweep_run_all (SweepCtx *c, GError **error)
 {
   const SweepOptions *opt = c->opt;
+  unsigned n = MIN (opt->threads, c->total);
+  sweep_warm_up ();
+  g_autofree GThread **threads = g_new0 (GThread *, n);
+  unsigned started = 0;
   GError *err = NULL;
-  GThreadPool *pool = g_thread_pool_new (sweep_worker, c,
-                                         (gint) MIN (opt->threads, c->total),
-                                         FALSE, &err);
-  if (pool == NULL)
+  for (; started < n; started++)
+    {
+      g_autofree char *name = g_strdup_printf ("sweep-%u", started);
+      threads[started] = g_thread_try_new (name, sweep_worker, c, &err);
+      if (threads[started] == NULL)
+        break;
+    }
+  if (started == 0)
     {
       g_set_error (error, FL_ERROR, FL_ERROR_INTERNAL,
-                   "cannot start %u threads: %s", opt->threads,
-                   err->message);
+                   "cannot start a thread: %s", err->message);
       g_error_free (err);
       return false;
     }
-  for (unsigned i = 0; i < c->total; i++)
-    g_thread_pool_push (pool, GUINT_TO_POINTER (i + 1), NULL);
-  g_mutex_lock (&c->lock);
-  unsigned reported = 0;
-  while (c->done < c->total)
+  /* Fewer threads than asked: the same results, only slower. */
+  g_clear_error (&err);
+  if (opt->progress != NULL)
     {
-      g_cond_wait (&c->cond, &c->lock);
-      unsigned d = c->done;
-      if (opt->progress != NULL && d != reported)
+      unsigned reported = 0;
+      g_mutex_lock (&c->lock);
+      for (;;)
         {
+          unsigned d;
+          while ((d = (unsigned) g_atomic_int_get (&c->done)) == reported)
+            g_cond_wait (&c->cond, &c->lock);
           g_mutex_unlock (&c->lock);
           opt->progress (d, c->total, opt->progress_data);
-          g_mutex_lock (&c->lock);
           reported = d;
+          if (d >= c->total)
+            break;
+          g_mutex_lock (&c->lock);
         }
     }
-  g_mutex_unlock (&c->lock);
-  g_thread_pool_free (pool, FALSE, TRUE);
+  for (unsigned k = 0; k < started; k++)
+    g_thread_join (threads[k]);
   for (unsigned i = 0; i < c->total; i++)
     if (c->errors[i] != NULL)
       {
@@ -1017,11 +1093,13 @@ sweep_run (const SweepOptions *opt, GError **error)
   if (!sweep_check_output (opt->output_dir, error))
     return false;
   g_autoptr (GPtrArray) points = sweep_points (opt);
-  if ((guint64) points->len * opt->n_seeds > G_MAXINT32)
+  /* at most G_MAXINT / 2: SweepCtx.next may run past total by the
+   * number of threads */
+  if ((guint64) points->len * opt->n_seeds > G_MAXINT / 2)
     {
       g_set_error (error, FL_ERROR, FL_ERROR_INPUT,
-                   "%u grid points x %zu seeds: too many replicas",
-                   points->len, opt->n_seeds);
+                   "%u grid points x %zu seeds: too many replicas (at most "
+                   "%d)", points->len, opt->n_seeds, G_MAXINT / 2);
       return false;
     }
   if (!sweep_validate (opt, points, error))
