@@ -15,7 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "failure.h"
+#include "health.h"
 #include "luapolicy.h"
+#include "sched.h"
 #include "simtime.h"
 
 typedef struct
@@ -46,6 +49,51 @@ api_raise (lua_State *L, const char *prefix, GError *err)
   g_error_free (err);
   lua_concat (L, 3);
   return lua_error (L);
+}
+
+/* Splits list (names separated by any of seps) in place in buf; fills
+ * names and returns their count. */
+static guint
+api_split_names (const char *list, const char *seps, char *buf, size_t len,
+                 const char **names, guint max)
+{
+  guint n = 0;
+  g_strlcpy (buf, list, len);
+  for (char *p = buf; *p != '\0' && n < max;)
+    {
+      p += strspn (p, seps);
+      if (*p == '\0')
+        break;
+      names[n++] = p;
+      p += strcspn (p, seps);
+      if (*p != '\0')
+        *p++ = '\0';
+    }
+  return n;
+}
+
+/* Raises "<prefix>unknown <what> 'word', did you mean 'x'? (valid: a, b)"
+ * at the caller's line; the suggestion only when one is close. */
+static int
+api_unknown_name (lua_State *L, const char *prefix, const char *what,
+                  const char *word, const char *const *names, guint n)
+{
+  const char *close = api_suggest (word, names, n);
+  luaL_Buffer b;
+  luaL_buffinit (L, &b);
+  for (guint i = 0; i < n; i++)
+    {
+      if (i)
+        luaL_addstring (&b, ", ");
+      luaL_addstring (&b, names[i]);
+    }
+  luaL_pushresult (&b);
+  if (close != NULL)
+    return luaL_error (L, "%sunknown %s '%s', did you mean '%s'? (valid: "
+                       "%s)", prefix, what, word, close,
+                       lua_tostring (L, -1));
+  return luaL_error (L, "%sunknown %s '%s' (valid: %s)", prefix, what, word,
+                     lua_tostring (L, -1));
 }
 
 static const char *
@@ -164,6 +212,99 @@ api_set_key (lua_State *L, ApiState *st, const ApiKey *k, int idx,
     }
 }
 
+/* Checks one health.<key> or sched.<key> value with the validator the
+ * world applies when it builds the policy (health_params_set,
+ * sched_config_set), on scratch parameters; the value goes as the text
+ * world_config_set stores (models/config.c value_to_text). */
+static void
+api_check_policy_param (lua_State *L, const char *prefix, const char *key,
+                        const WorldValue *v)
+{
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+  const char *text = v->type == WORLD_VAL_STRING ? v->str
+                      : v->type == WORLD_VAL_BOOL
+                        ? (v->b ? "true" : "false")
+                        : g_ascii_dtostr (num, sizeof num, v->num);
+  GError *err = NULL;
+  bool ok;
+  if (strcmp (prefix, "health") == 0)
+    {
+      HealthParams hp;
+      health_params_default (&hp, "standard");
+      ok = health_params_set (&hp, key, text, &err);
+    }
+  else
+    {
+      SchedConfig sc;
+      sched_config_init (&sc);
+      ok = sched_config_set (&sc, key, text, &err);
+    }
+  if (!ok)
+    {
+      lua_pushfstring (L, "policy{}: %s_params: ", prefix);
+      api_raise (L, lua_tostring (L, -1), err);
+    }
+}
+
+/* Checks policy{}'s health and sched names against the policies that
+ * exist (health_policy_class_lookup, sched_config_named), with a
+ * suggestion for a typo. */
+static void
+api_check_policy_names (lua_State *L, int idx)
+{
+  const char *names[16];
+  char buf[256];
+  if (lua_getfield (L, idx, "health") == LUA_TSTRING)
+    {
+      const char *h = lua_tostring (L, -1);
+      if (health_policy_class_lookup (h) == NULL)
+        {
+          guint n = api_split_names (health_policy_class_names (), ", ",
+                                     buf, sizeof buf, names,
+                                     G_N_ELEMENTS (names));
+          api_unknown_name (L, "policy{}: ", "health policy", h,
+                            names, n);
+        }
+    }
+  lua_pop (L, 1);
+  if (lua_getfield (L, idx, "sched") == LUA_TSTRING)
+    {
+      const char *name = lua_tostring (L, -1);
+      SchedConfig sc;
+      GError *err = NULL;
+      sched_config_init (&sc);
+      if (!sched_config_named (&sc, name, &err))
+        {
+          size_t nk = 0;
+          const SchedConfigKey *keys = sched_config_keys (&nk);
+          guint n = 0;
+          for (size_t i = 0; i < nk; i++)
+            if (strcmp (keys[i].key, "policy") == 0)
+              n = api_split_names (keys[i].values, "|", buf, sizeof buf,
+                                   names, G_N_ELEMENTS (names));
+          if (n == 0)
+            api_raise (L, "policy{}: ", err);
+          g_error_free (err);
+          api_unknown_name (L, "policy{}: ", "scheduling policy",
+                            name, names, n);
+        }
+    }
+  lua_pop (L, 1);
+  if (lua_getfield (L, idx, "degraded_nodes") == LUA_TSTRING)
+    {
+      /* The values models/world.c accepts (policy.degraded_nodes). */
+      static const char *const modes[] = { "drain", "use", "when-short" };
+      const char *m = lua_tostring (L, -1);
+      bool known = false;
+      for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+        known |= strcmp (m, modes[i]) == 0;
+      if (!known)
+        api_unknown_name (L, "policy{}: ", "degraded_nodes value", m,
+                          modes, G_N_ELEMENTS (modes));
+    }
+  lua_pop (L, 1);
+}
+
 /* Applies `prefix.key = value` pairs from the table at idx to
  * world_config_set, typed by the Lua value (health_params, sched_params). */
 static void
@@ -183,6 +324,7 @@ api_set_passthrough (lua_State *L, ApiState *st, int idx, const char *prefix,
       if (!api_any_value (L, -1, &v))
         luaL_error (L, "policy{}: %s.%s must be a number, string or "
                     "boolean, got %s", what, k, luaL_typename (L, -1));
+      api_check_policy_param (L, prefix, k, &v);
       const char *full = lua_pushfstring (L, "%s.%s", prefix, k);
       if (!world_config_set (st->cfg, full, &v, &err))
         api_raise (L, "policy{}: ", err);
@@ -229,6 +371,61 @@ api_section (lua_State *L, const char *section, const char *const *extras,
   return 0;
 }
 
+/* The value of a string config key (its JSON text unquoted), or NULL.
+ * Returns: (transfer full) */
+static char *
+api_cfg_string (ApiState *st, const char *key)
+{
+  const char *o = g_hash_table_lookup (st->overrides, key);
+  if (o != NULL)
+    return g_strdup (o);
+  g_autofree char *j = world_config_get_json (st->cfg, key);
+  if (j == NULL || j[0] != '"')
+    return NULL;
+  j[strlen (j) - 1] = '\0';
+  return g_strcompress (j + 1);
+}
+
+static double
+api_cfg_number (ApiState *st, const char *key)
+{
+  g_autofree char *j = world_config_get_json (st->cfg, key);
+  return j != NULL ? g_ascii_strtod (j, NULL) : NAN;
+}
+
+/* Raises when a job of `nodes` nodes cannot fit the cluster cluster{} has
+ * described (the check world_new() makes, with its message). Only when
+ * cluster{} was called and no --set cluster.* key is waiting to change the
+ * size; a fabric read from cluster.ibnet is counted when it is read. The
+ * node count is the one models/world.c gives the fat tree: ceil(gpus /
+ * gpus_per_node) when cluster.gpus > 0, else cluster.nodes. */
+static void
+api_check_job_fits (lua_State *L, ApiState *st, const char *fn,
+                    const char *job, uint32_t nodes)
+{
+  GHashTableIter it;
+  gpointer key;
+  if (!st->cluster_given || job == NULL)
+    return;
+  g_hash_table_iter_init (&it, st->overrides);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    if (g_str_has_prefix (key, "cluster."))
+      return;
+  char *ibnet = api_cfg_string (st, "cluster.ibnet");
+  bool file = ibnet == NULL || *ibnet != '\0';
+  g_free (ibnet);
+  if (file)
+    return;
+  double gpus = api_cfg_number (st, "cluster.gpus");
+  double gpn = api_cfg_number (st, "cluster.gpus_per_node");
+  double spares = api_cfg_number (st, "cluster.spares");
+  double n = gpus > 0 ? ceil (gpus / gpn) : api_cfg_number (st, "cluster.nodes");
+  if (!(nodes + spares <= n))
+    luaL_error (L, "%s: job '%s' needs %d nodes but the cluster has %d (with "
+                "%d hot spares held back): lower the job's nodes or enlarge "
+                "cluster{}", fn, job, (int) nodes, (int) n, (int) spares);
+}
+
 /* ---- declarative tables ---- */
 
 /* cluster { preset=, gpus=, nodes=, ... } -> nil. Keys: every cluster.*
@@ -237,7 +434,11 @@ api_section (lua_State *L, const char *section, const char *const *extras,
 static int
 l_cluster (lua_State *L)
 {
-  return api_section (L, "cluster", NULL, 0);
+  ApiState *st = api_state (L);
+  api_section (L, "cluster", NULL, 0);
+  st->cluster_given = true;
+  api_check_job_fits (L, st, "cluster{}", st->big_job, st->big_job_nodes);
+  return 0;
 }
 
 /* failures { source=, scale=, lemon_fraction=, lemon_multiplier= } -> nil */
@@ -323,6 +524,7 @@ l_policy (lua_State *L)
     lua_pop (L, 1);
   /* validate the whole table, including the sub-tables' types, first */
   api_section (L, "policy", extras, G_N_ELEMENTS (extras));
+  api_check_policy_names (L, 1);
   if (lua_health)
     api_install_lua_policy (L, st, 2);
   else if (named_health)
@@ -408,10 +610,87 @@ static const struct
   { "detect_delay", WORLD_VAL_NUMBER, "s" },
 };
 
+/* One failure_mode() setting, kept so that each call can be checked
+ * against all the settings before it. */
+typedef struct
+{
+  char *mode, *key;
+  WorldValue v; /* v.str owned */
+} ApiFailureSet;
+
+static void
+api_failure_set_clear (gpointer p)
+{
+  ApiFailureSet *f = p;
+  g_free (f->mode);
+  g_free (f->key);
+  g_free ((char *) f->v.str);
+}
+
+/* Checks the failure-mode settings made so far the way world_new() applies
+ * them (world_config_check_failure_modes), on the catalogue
+ * failures.source names now (a pending --set of it included). */
+static bool
+api_failure_probe (ApiState *st, GError **error)
+{
+  g_autoptr (GError) ignored = NULL;
+  WorldConfig *c = world_config_new ();
+  g_autofree char *source = api_cfg_string (st, "failures.source");
+  WorldValue v = { .type = WORLD_VAL_STRING, .str = source };
+  /* a bad source is the failures{} line's error, reported at build */
+  bool usable = source != NULL
+                && world_config_set (c, "failures.source", &v, &ignored);
+  bool ok = true;
+  for (guint i = 0; usable && ok && i < st->failure_sets->len; i++)
+    {
+      ApiFailureSet *f = &g_array_index (st->failure_sets, ApiFailureSet, i);
+      ok = world_config_failure_set (c, f->mode, f->key, &f->v, error);
+    }
+  if (usable && ok)
+    ok = world_config_check_failure_modes (c, error);
+  world_config_free (c);
+  return ok;
+}
+
+/* The names a failure_mode() string key accepts (class, blast, repair):
+ * fills names and returns the count, 0 for other keys. */
+static guint
+api_mode_names (const char *key, const char **names, guint max)
+{
+  guint n = 0;
+  if (strcmp (key, "class") == 0)
+    for (int i = 0; i < FL_CLASS_COUNT && n < max; i++)
+      names[n++] = fl_class_name ((FlClass) i);
+  else if (strcmp (key, "blast") == 0)
+    for (int i = 0; i < FL_BLAST_COUNT && n < max; i++)
+      names[n++] = fl_blast_name ((FlBlast) i);
+  else if (strcmp (key, "repair") == 0)
+    for (int i = 0; i < FL_REPAIR_COUNT && n < max; i++)
+      names[n++] = fl_repair_name ((FlRepair) i);
+  return n;
+}
+
+static bool
+api_mode_name_ok (const char *key, const char *value)
+{
+  FlClass c;
+  FlBlast b;
+  FlRepair r;
+  if (strcmp (key, "class") == 0)
+    return fl_class_from_name (value, &c);
+  if (strcmp (key, "blast") == 0)
+    return fl_blast_from_name (value, &b);
+  if (strcmp (key, "repair") == 0)
+    return fl_repair_from_name (value, &r);
+  return true;
+}
+
 /* failure_mode(name, { mtbf=, dist=, shape=, sigma=, rate_scale=, repair=,
  * repair_time=, class=, cause=, xid=, blast=, enabled=, detect_delay= })
  * -> nil. Overrides a default mode or declares a new one (class needed).
- * Errors: unknown key, wrong type, bad value (models/). */
+ * Errors, at the call's line: unknown key, wrong type, unknown class,
+ * blast or repair name (with a suggestion), and every error world_new()
+ * finds in the mode (dist name, mtbf 0, shape without weibull, ...). */
 static int
 l_failure_mode (lua_State *L)
 {
@@ -422,6 +701,8 @@ l_failure_mode (lua_State *L)
   for (guint i = 0; i < G_N_ELEMENTS (api_mode_keys); i++)
     names[i] = api_mode_keys[i].name;
   api_check_keys (L, 2, "failure_mode", names, G_N_ELEMENTS (names));
+  lua_pushfstring (L, "failure_mode('%s'): ", mode);
+  int prefix = lua_gettop (L);
   for (guint i = 0; i < G_N_ELEMENTS (api_mode_keys); i++)
     {
       WorldValue v;
@@ -434,14 +715,29 @@ l_failure_mode (lua_State *L)
                         api_type_desc (api_mode_keys[i].type,
                                        api_mode_keys[i].unit),
                         luaL_typename (L, -1));
-          if (!world_config_failure_set (st->cfg, mode, names[i], &v, &err))
+          if (v.type == WORLD_VAL_STRING && !api_mode_name_ok (names[i],
+                                                               v.str))
             {
-              lua_pushfstring (L, "failure_mode('%s'): ", mode);
-              api_raise (L, lua_tostring (L, -1), err);
+              const char *valid[32];
+              guint n = api_mode_names (names[i], valid, G_N_ELEMENTS (valid));
+              const char *what = strcmp (names[i], "class") == 0
+                                   ? "component class"
+                                 : strcmp (names[i], "blast") == 0
+                                   ? "blast radius" : "repair path";
+              api_unknown_name (L, lua_tostring (L, prefix), what, v.str,
+                                valid, n);
             }
+          if (!world_config_failure_set (st->cfg, mode, names[i], &v, &err))
+            api_raise (L, lua_tostring (L, prefix), err);
+          ApiFailureSet f = { g_strdup (mode), g_strdup (names[i]), v };
+          f.v.str = g_strdup (v.str);
+          g_array_append_val (st->failure_sets, f);
         }
       lua_pop (L, 1);
     }
+  GError *err = NULL;
+  if (!api_failure_probe (st, &err))
+    api_raise (L, "", err);
   return 0;
 }
 
@@ -530,8 +826,15 @@ l_job (lua_State *L)
                 luaL_typename (L, -1));
   job.preemptible = lua_toboolean (L, -1);
   lua_pop (L, 1);
+  api_check_job_fits (L, st, "job{}", job.name, job.nodes);
   if (!world_config_add_job (st->cfg, &job, &err))
     api_raise (L, "job{}: ", err);
+  if (job.nodes > st->big_job_nodes)
+    {
+      g_free (st->big_job);
+      st->big_job = g_strdup (job.name);
+      st->big_job_nodes = job.nodes;
+    }
   return 0;
 }
 
@@ -1042,6 +1345,8 @@ api_state_init (ApiState *st, GHashTable *overrides)
   st->notes = g_ptr_array_new_with_free_func (g_free);
   st->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) api_key_free);
   world_config_foreach_key (api_collect_key, st->keys);
+  st->failure_sets = g_array_new (FALSE, FALSE, sizeof (ApiFailureSet));
+  g_array_set_clear_func (st->failure_sets, api_failure_set_clear);
 }
 
 void
@@ -1057,6 +1362,8 @@ api_state_clear (ApiState *st)
   g_clear_pointer (&st->params, g_ptr_array_unref);
   g_clear_pointer (&st->notes, g_ptr_array_unref);
   g_clear_pointer (&st->keys, g_ptr_array_unref);
+  g_clear_pointer (&st->failure_sets, g_array_unref);
+  g_clear_pointer (&st->big_job, g_free);
   st->cfg = NULL;
   st->world = NULL;
 }

@@ -36,6 +36,11 @@ typedef struct
   GPtrArray *keys;        /* every config key (private to api.c) */
   void *lua_policy;       /* LuaPolicySpec * (luapolicy.h) installed as
                            * the health policy, or NULL */
+  GArray *failure_sets;   /* failure_mode() settings so far, replayed to
+                           * check each call (private to api.c) */
+  bool cluster_given;     /* cluster{} was called */
+  char *big_job;          /* name of the largest job{} so far, or NULL */
+  uint32_t big_job_nodes; /* its node count */
 } ApiState;
 
 /* Fills st: a new default WorldConfig, empty tables; overrides is

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 G_DEFINE_QUARK (faultline-topo-error-quark, topo_error)
 
@@ -262,16 +264,26 @@ finish (Topo *t)
 
 /* ---- generated fat trees ---- */
 
-Topo *
-topo_new_fattree (const TopoParams *p, GError **error)
+/* The shape of a fat tree, decided before anything is allocated. */
+typedef struct
 {
-  g_return_val_if_fail (p != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  uint32_t d, u, R, h;      /* SU size, uplinks per leaf, rails, radix/2 */
+  uint32_t n_sus, n_planes, tiers, n_pods;
+  uint64_t L;               /* leaves */
+  uint32_t Sp, cp;          /* spines per pod, cores per spine position */
+  uint32_t sp_plane, co_plane, spp;
+  uint32_t n_spines, n_cores, n_uplinks, n_corelinks;
+} FtShape;
 
+/* Checks p and plans the tree; FALSE with TOPO_ERROR_PARAM naming the
+ * impossible value. */
+static gboolean
+fattree_shape (const TopoParams *p, FtShape *s, GError **error)
+{
 #define BAD(...) \
   do { \
       g_set_error (error, TOPO_ERROR, TOPO_ERROR_PARAM, __VA_ARGS__); \
-      return NULL; \
+      return FALSE; \
     } while (0)
   if (p->nodes == 0)
     BAD ("nodes = 0: a cluster needs at least one node");
@@ -345,8 +357,151 @@ topo_new_fattree (const TopoParams *p, GError **error)
            "--radix or fewer nodes", p->nodes, n_sus, R, p->radix,
            (uint64_t) p->radix * h * d);
     }
+  s->d = d;
+  s->u = u;
+  s->R = R;
+  s->h = h;
+  s->n_sus = n_sus;
+  s->L = L;
+  s->n_planes = n_planes;
+  s->tiers = tiers;
+  s->n_pods = tiers == 2 ? 1 : pl->P;
+  s->Sp = tiers == 2 ? pl->S2 : u;
+  s->cp = tiers == 2 ? 0 : pl->cp;
+  s->sp_plane = s->n_pods * s->Sp;
+  s->co_plane = s->Sp * s->cp;
+  /* SUs per pod: every SU in 2 tiers, else whole SUs under h leaves */
+  s->spp = tiers == 2 ? n_sus : pl->lpp / (n_planes == 1 ? R : 1);
+  s->n_spines = n_planes * s->sp_plane;
+  s->n_cores = n_planes * s->co_plane;
+  s->n_uplinks = (uint32_t) (L * u);
+  s->n_corelinks = tiers == 3 ? s->n_spines * h : 0;
+  return TRUE;
 #undef BAD
+}
 
+/* The bytes a Topo with these counts holds: the one formula behind
+ * topo_bytes() and the estimate made before a fat tree is built.
+ * refs[tier]: the switch-to-link references of that tier. */
+static uint64_t
+counts_bytes (uint64_t n_nics, uint64_t n_uplinks, uint64_t n_corelinks,
+              const uint64_t n_sw[N_TIERS], uint64_t n_sus,
+              uint64_t n_planes, const uint64_t refs[N_TIERS])
+{
+  uint64_t nl = n_sw[TIER_LEAF], ns = n_sw[TIER_SPINE];
+  uint64_t b = sizeof (Topo);
+  b += sizeof (TopoLink) * (n_nics + n_uplinks + n_corelinks);
+  b += sizeof (uint32_t) * ((nl + 1) + (ns + 1)); /* up/core_first */
+  b += sizeof (uint32_t) * (4 * nl + ns); /* leaf_*, su_leaf, spine_pod */
+  b += sizeof (uint32_t) * n_sus;
+  b += 2 * sizeof (uint32_t) * (n_planes + 1);
+  for (int tier = 0; tier < N_TIERS; tier++)
+    b += sizeof (uint32_t) * (n_sw[tier] + 1)
+         + sizeof (TopoRef) * (refs[tier] + 1);
+  return b;
+}
+
+static uint64_t
+shape_bytes (const TopoParams *p, const FtShape *sh)
+{
+  uint64_t n_nics = (uint64_t) p->nodes * sh->R;
+  const uint64_t n_sw[N_TIERS] = { sh->L, sh->n_spines, sh->n_cores };
+  const uint64_t refs[N_TIERS] = {
+    n_nics + sh->n_uplinks, (uint64_t) sh->n_uplinks + sh->n_corelinks,
+    sh->n_corelinks,
+  };
+  return counts_bytes (n_nics, sh->n_uplinks, sh->n_corelinks, n_sw,
+                       sh->n_sus, sh->n_planes, refs);
+}
+
+uint64_t
+topo_fattree_estimate_bytes (const TopoParams *p, GError **error)
+{
+  FtShape sh;
+  g_return_val_if_fail (p != NULL, 0);
+  g_return_val_if_fail (error == NULL || *error == NULL, 0);
+  if (!fattree_shape (p, &sh, error))
+    return 0;
+  return shape_bytes (p, &sh);
+}
+
+uint64_t
+topo_memory_limit (const char **what)
+{
+  long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
+  uint64_t limit = pages > 0 && page > 0 ? (uint64_t) pages * (uint64_t) page
+                                         : 0;
+  const char *w = limit > 0 ? "physical memory" : "no limit known";
+  struct rlimit rl;
+  if (getrlimit (RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+      && (limit == 0 || (uint64_t) rl.rlim_cur < limit))
+    {
+      limit = (uint64_t) rl.rlim_cur;
+      w = "the address-space limit RLIMIT_AS (ulimit -v)";
+    }
+  if (what != NULL)
+    *what = w;
+  return limit;
+}
+
+/* "512 MiB", "28.6 GiB" into buf. */
+static const char *
+size_text (uint64_t b, char *buf, size_t len)
+{
+  if (b < ((uint64_t) 1 << 30))
+    g_snprintf (buf, len, "%.0f MiB", (double) b / (1 << 20));
+  else
+    g_snprintf (buf, len, "%.1f GiB", (double) b / (1 << 30));
+  return buf;
+}
+
+Topo *
+topo_new_fattree (const TopoParams *p, GError **error)
+{
+  g_return_val_if_fail (p != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  const char *what = NULL;
+  uint64_t limit = topo_memory_limit (&what);
+  return topo_new_fattree_limited (p, limit, what, error);
+}
+
+Topo *
+topo_new_fattree_limited (const TopoParams *p, uint64_t limit,
+                          const char *limit_what, GError **error)
+{
+  FtShape sh;
+  g_return_val_if_fail (p != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  if (!fattree_shape (p, &sh, error))
+    return NULL;
+  uint64_t topo_b = shape_bytes (p, &sh);
+  uint64_t run_b = topo_b * TOPO_RUN_BYTES_FACTOR;
+  if (limit > 0 && run_b > limit)
+    {
+      /* the largest node count that fits, at this size's cost per node */
+      uint64_t fit = (uint64_t) ((double) limit / (double) run_b * p->nodes);
+      char rb[32], tb[32], lb[32];
+      g_set_error (error, TOPO_ERROR, TOPO_ERROR_MEMORY,
+                   "nodes = %u (%" G_GUINT64_FORMAT " GPUs): a run would need "
+                   "about %s (%d x the topology's %s, for the fabric, world "
+                   "and policy state), more than the %s of %s; at most about "
+                   "%" G_GUINT64_FORMAT " nodes (%" G_GUINT64_FORMAT " GPUs) "
+                   "fit: lower cluster.nodes or cluster.gpus (e.g. --set "
+                   "cluster.nodes=%" G_GUINT64_FORMAT ")", p->nodes,
+                   (uint64_t) p->nodes * p->gpus_per_node,
+                   size_text (run_b, rb, sizeof rb), TOPO_RUN_BYTES_FACTOR,
+                   size_text (topo_b, tb, sizeof tb),
+                   size_text (limit, lb, sizeof lb),
+                   limit_what != NULL ? limit_what : "the limit given", fit,
+                   fit * p->gpus_per_node, fit);
+      return NULL;
+    }
+
+  uint32_t d = sh.d, u = sh.u, R = sh.R, h = sh.h, n_sus = sh.n_sus;
+  uint64_t L = sh.L;
+  uint32_t n_planes = sh.n_planes, tiers = sh.tiers;
+  uint32_t Sp = sh.Sp, cp = sh.cp; /* spines per pod, cores per position */
+  uint32_t sp_plane = sh.sp_plane, co_plane = sh.co_plane, spp = sh.spp;
   Topo *t = g_new0 (Topo, 1);
   t->p = *p;
   t->p.tiers = tiers;
@@ -356,14 +511,9 @@ topo_new_fattree (const TopoParams *p, GError **error)
   t->n_nodes = p->nodes;
   t->n_sus = n_sus;
   t->n_sw[TIER_LEAF] = (uint32_t) L;
-  t->n_pods = tiers == 2 ? 1 : pl->P;
-  uint32_t Sp = tiers == 2 ? pl->S2 : u; /* spines per pod (and plane) */
-  uint32_t cp = tiers == 2 ? 0 : pl->cp; /* cores per spine position */
-  uint32_t sp_plane = t->n_pods * Sp, co_plane = Sp * cp;
-  t->n_sw[TIER_SPINE] = n_planes * sp_plane;
-  t->n_sw[TIER_CORE] = n_planes * co_plane;
-  /* SUs per pod: every SU in 2 tiers, else whole SUs under h leaves */
-  uint32_t spp = tiers == 2 ? n_sus : pl->lpp / (n_planes == 1 ? R : 1);
+  t->n_pods = sh.n_pods;
+  t->n_sw[TIER_SPINE] = sh.n_spines;
+  t->n_sw[TIER_CORE] = sh.n_cores;
   for (int k = 0; k < 2; k++)
     {
       t->plane_first[k] = g_new (uint32_t, n_planes + 1);
@@ -404,7 +554,7 @@ topo_new_fattree (const TopoParams *p, GError **error)
 
   /* Uplinks: leaf port d+1+k, to the spines of its pod in its plane; the
    * leaf's position among the pod's leaves picks the spine ports. */
-  t->n_uplinks = (uint32_t) (L * u);
+  t->n_uplinks = sh.n_uplinks;
   t->uplinks = g_new (TopoLink, t->n_uplinks);
   uint32_t per_pair = ceil_div (u, Sp); /* links from one leaf to a spine */
   for (uint32_t l = 0; l < L; l++)
@@ -427,7 +577,7 @@ topo_new_fattree (const TopoParams *p, GError **error)
    * that plane's cores [j * cp, (j + 1) * cp); spine port h+1+k. */
   if (tiers == 3)
     {
-      t->n_corelinks = t->n_sw[TIER_SPINE] * h;
+      t->n_corelinks = sh.n_corelinks;
       t->corelinks = g_new (TopoLink, t->n_corelinks);
       uint32_t per_core = ceil_div (h, cp);
       for (uint32_t s = 0; s < t->n_sw[TIER_SPINE]; s++)
@@ -758,23 +908,21 @@ size_t
 topo_bytes (const Topo *topo)
 {
   g_return_val_if_fail (topo != NULL, 0);
-  size_t b = sizeof *topo;
-  uint32_t nl = topo->n_sw[TIER_LEAF], ns = topo->n_sw[TIER_SPINE];
-  b += sizeof (TopoLink) * ((size_t) topo->n_nodes * topo->p.rails
-                            + topo->n_uplinks + topo->n_corelinks);
-  b += sizeof (uint32_t) * ((nl + 1) + (ns + 1)); /* up/core_first */
-  b += sizeof (uint32_t) * (4 * (size_t) nl + ns); /* leaf_*, su_leaf, spine_pod */
-  b += sizeof (uint32_t) * topo->n_sus;
-  b += 2 * sizeof (uint32_t) * ((size_t) topo->n_planes + 1);
+  uint64_t n_sw[N_TIERS], refs[N_TIERS];
+  for (int tier = 0; tier < N_TIERS; tier++)
+    {
+      n_sw[tier] = topo->n_sw[tier];
+      refs[tier] = topo->sw_off[tier][topo->n_sw[tier]];
+    }
+  uint64_t b = counts_bytes ((uint64_t) topo->n_nodes * topo->p.rails,
+                             topo->n_uplinks, topo->n_corelinks, n_sw,
+                             topo->n_sus, topo->n_planes, refs);
   if (topo->node_su != NULL)
     b += sizeof (uint32_t) * topo->n_nodes;
   if (topo->node_names != NULL)
     for (uint32_t n = 0; n < topo->n_nodes; n++)
       b += sizeof (char *) + strlen (topo->node_names[n]) + 1 + 24;
-  for (int tier = 0; tier < N_TIERS; tier++)
-    b += sizeof (uint32_t) * (topo->n_sw[tier] + 1)
-         + sizeof (TopoRef) * (topo->sw_off[tier][topo->n_sw[tier]] + 1);
-  return b;
+  return (size_t) b;
 }
 
 /* ---- structure ---- */

@@ -27,6 +27,7 @@ typedef enum
   TOPO_ERROR_PARAM, /* impossible fat-tree parameters */
   TOPO_ERROR_PARSE, /* malformed topology file (models/ibnet.c) */
   TOPO_ERROR_IO,    /* a file could not be read or written */
+  TOPO_ERROR_MEMORY, /* the cluster would not fit in memory */
 } TopoError;
 
 /* The component classes; each has its own index space. */
@@ -98,6 +99,32 @@ void topo_params_init (TopoParams *p);
  * Returns: (transfer full) a Topo, or NULL with error (TOPO_ERROR_PARAM)
  * naming the impossible value. O(links). */
 Topo *topo_new_fattree (const TopoParams *p, GError **error);
+
+/* A whole run holds about this many times the topology's own bytes (fabric
+ * state, per-node and per-link world, health and scheduler tables, event
+ * queue). Measured as the peak RSS of `faultline run` (/usr/bin/time -f %M)
+ * over topo_bytes(): 1,000,000 GPUs (radix 128), 2 days with the default
+ * failures and a 100,000-node job: 324 MiB / 74 MiB = 4.4; 5 leaves room
+ * for the address space beyond the resident pages (RLIMIT_AS). */
+#define TOPO_RUN_BYTES_FACTOR 5
+
+/* The bytes topo_bytes() will report for topo_new_fattree (p), computed from
+ * the counts without allocating; 0 with error (TOPO_ERROR_PARAM) when p is
+ * impossible. */
+uint64_t topo_fattree_estimate_bytes (const TopoParams *p, GError **error);
+
+/* The memory this process may use: physical memory (sysconf), or
+ * RLIMIT_AS when set and lower; 0 when neither is known. *what (if not
+ * NULL) gets a static description of the limit that applies. */
+uint64_t topo_memory_limit (const char **what);
+
+/* topo_new_fattree() against an explicit limit (bytes, 0 = none):
+ * refuses (TOPO_ERROR_MEMORY) before allocating when
+ * TOPO_RUN_BYTES_FACTOR * the estimate exceeds limit, with a message giving
+ * the estimate, the limit (described by limit_what) and a node count that
+ * fits. topo_new_fattree() is this with topo_memory_limit(). */
+Topo *topo_new_fattree_limited (const TopoParams *p, uint64_t limit,
+                                const char *limit_what, GError **error);
 void topo_free (Topo *topo);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Topo, topo_free)
 

@@ -2474,13 +2474,14 @@ on_tick (Sim *sim, SimTime now, void *ud)
 /* ---- building the world ---- */
 
 static bool
-apply_failure_overrides (World *w, GError **error)
+apply_failure_overrides (FlFailureCatalog *cat, const WorldConfig *cfg,
+                         GError **error)
 {
-  GArray *ov = w->cfg->failure_overrides;
+  GArray *ov = cfg->failure_overrides;
   for (guint i = 0; i < ov->len; i++)
     {
       WorldFailureOverride *o = &g_array_index (ov, WorldFailureOverride, i);
-      FlFailureMode *fm = fl_failure_catalog_find (w->cat, o->mode);
+      FlFailureMode *fm = fl_failure_catalog_find (cat, o->mode);
       if (fm == NULL)
         {
           if (strcmp (o->key, "class") != 0)
@@ -2506,7 +2507,7 @@ apply_failure_overrides (World *w, GError **error)
           nm.blast = FL_BLAST_NODE;
           nm.source = (char *) "scenario";
           nm.enabled = true;
-          if (!fl_failure_catalog_add (w->cat, &nm, error))
+          if (!fl_failure_catalog_add (cat, &nm, error))
             return false;
           continue;
         }
@@ -2615,6 +2616,33 @@ apply_failure_overrides (World *w, GError **error)
         fm->detect_delay_s = v->num;
     }
   return true;
+}
+
+/* The failure catalogue of cfg: its source, scaled, with the scenario's
+ * failure_mode() settings applied. (transfer full), NULL on bad input. */
+static FlFailureCatalog *
+catalog_from_config (const WorldConfig *cfg, GError **error)
+{
+  FlFailureCatalog *cat;
+  if (strcmp (cfg->failures_source, "llama3") == 0)
+    cat = fl_failure_catalog_new_default ();
+  else if (strcmp (cfg->failures_source, "none") == 0)
+    cat = fl_failure_catalog_new_empty ();
+  else
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "failures.source: unknown source '%s' (llama3 or none)",
+                   cfg->failures_source);
+      return NULL;
+    }
+  if (cfg->failures_scale <= 0)
+    for (size_t i = 0; i < fl_failure_catalog_count (cat); i++)
+      fl_failure_catalog_get (cat, i)->enabled = false;
+  else if (cfg->failures_scale != 1.0)
+    fl_failure_catalog_scale (cat, cfg->failures_scale);
+  if (!apply_failure_overrides (cat, cfg, error))
+    g_clear_pointer (&cat, fl_failure_catalog_free);
+  return cat;
 }
 
 static Topo *
@@ -3071,23 +3099,8 @@ world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
   w->m->switches = topo_n_switches (w->topo);
   w->m->links = (uint32_t) topo_n_links (w->topo);
 
-  if (strcmp (w->cfg->failures_source, "llama3") == 0)
-    w->cat = fl_failure_catalog_new_default ();
-  else if (strcmp (w->cfg->failures_source, "none") == 0)
-    w->cat = fl_failure_catalog_new_empty ();
-  else
-    {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "failures.source: unknown source '%s' (llama3 or none)",
-                   w->cfg->failures_source);
-      goto fail;
-    }
-  if (w->cfg->failures_scale <= 0)
-    for (size_t i = 0; i < fl_failure_catalog_count (w->cat); i++)
-      fl_failure_catalog_get (w->cat, i)->enabled = false;
-  else if (w->cfg->failures_scale != 1.0)
-    fl_failure_catalog_scale (w->cat, w->cfg->failures_scale);
-  if (!apply_failure_overrides (w, error))
+  w->cat = catalog_from_config (w->cfg, error);
+  if (w->cat == NULL)
     goto fail;
   add_scripted_modes (w);
   if (!build_policies (w, error))
@@ -3582,6 +3595,15 @@ job_drain (World *w, Job *j)
   j->drain_end = (j->writing ? MAX (now, j->written_at) : now)
                  + h_to_sim (j->delta_h + j->write_h);
   return j->drain_end;
+}
+
+bool
+world_config_check_failure_modes (const WorldConfig *cfg, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL, false);
+  FlFailureCatalog *cat = catalog_from_config (cfg, error);
+  fl_failure_catalog_free (cat);
+  return cat != NULL;
 }
 
 int

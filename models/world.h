@@ -77,6 +77,11 @@ void world_config_foreach_key (WorldKeyFn fn, void *user_data);
 bool world_config_failure_set (WorldConfig *cfg, const char *mode,
                                const char *key, const WorldValue *v,
                                GError **error);
+/* Checks the failure modes cfg describes (failures.source and every
+ * world_config_failure_set so far) the way world_new will, without
+ * building a world: for reporting a bad failure_mode() where it is
+ * written. */
+bool world_config_check_failure_modes (const WorldConfig *cfg, GError **error);
 
 /* A job (training run or any fixed job). Durations in seconds. */
 typedef struct

@@ -164,7 +164,7 @@ expect "--set failures.source=bogus" "bogus" $F $R "$IN/tiny.lua" -o out --set f
 expect "cluster { nodes = 0/0 }" "nodes_nan.lua:1: .*nan" $F $R "$IN/nodes_nan.lua" -o out
 expect "cluster { nodes = 1.5 }" "nodes_frac.lua:1: .*whole number" $F $R "$IN/nodes_frac.lua" -o out
 expect "every node a hot spare" "spares_all.lua: .*spares = 64" $F $R "$IN/spares_all.lua" -o out
-expect "a job larger than the cluster" "job_big.lua: .*1000 nodes" $F $R "$IN/job_big.lua" -o out
+expect "a job larger than the cluster" "job_big.lua:1: .*1000 nodes" $F $R "$IN/job_big.lua" -o out
 expect "a job defined twice" "job_twice.lua:1: .*twice" $F $R "$IN/job_twice.lua" -o out
 expect "radix 3" "radix3.lua:1: .*radix" $F $R "$IN/radix3.lua" -o out
 expect "--set cluster.ibnet= a missing file" "/nonexistent.ibnet" $F $R "$IN/tiny.lua" -o out --set cluster.ibnet=/nonexistent.ibnet

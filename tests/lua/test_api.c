@@ -7,7 +7,11 @@
  * test reads what the script saw without any extra API. Health policies
  * written in Lua (lua_policy{}, health_policy()): tests/lua/y_lua_policy.lua
  * runs and its actions reach the world; tests/lua/run/n_*.lua must fail
- * during the run with their "-- expect: " substring. */
+ * during the run with their "-- expect: " substring. Checks made when a
+ * table function is called (policy names and params, failure modes, a job
+ * larger than the cluster): valid settings still load and build a world,
+ * and a --set that changes the cluster or the failure source defers the
+ * check to world_new(). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -341,6 +345,99 @@ test_lua_policy_wakeup (void **state)
   assert_null (e);
 }
 
+/* Loads text with --set sets (NULL-terminated); returns the run (NULL
+ * with *e on error). */
+static LbRun *
+load_text_sets (const char *text, const char *const *sets, char **path,
+                GError **e)
+{
+  int fd = g_file_open_tmp ("fl-api-XXXXXX.lua", path, NULL);
+  assert_true (fd >= 0);
+  close (fd);
+  assert_true (g_file_set_contents (*path, text, -1, NULL));
+  g_autoptr (GPtrArray) a = g_ptr_array_new ();
+  for (; sets != NULL && *sets != NULL; sets++)
+    g_ptr_array_add (a, (gpointer) *sets);
+  LbOptions opt = { .seed = 3, .sets = a };
+  return lb_load (*path, &opt, e);
+}
+
+/* Valid settings pass the call-time checks and the world builds; shape
+ * after dist = "weibull" in a later call is accepted (the calls are
+ * checked together, in order). */
+static void
+test_call_time_checks_accept (void **state)
+{
+  GError *e = run_text ("cluster { nodes = 64 }\n"
+                        "run { length = days(1) }\n"
+                        "policy { health = \"proactive\", sched = \"priority\",\n"
+                        "  health_params = { flap_count = 3 },\n"
+                        "  sched_params = { spares = 2 } }\n"
+                        "failure_mode (\"hbm3\", { dist = \"weibull\" })\n"
+                        "failure_mode (\"hbm3\", { shape = 1.5 })\n"
+                        "failure_mode (\"fan\", { class = \"node\", mtbf = "
+                        "hours (1000),\n"
+                        "  blast = \"node\", repair = \"reboot\" })\n"
+                        "job { name = \"fits\", nodes = 62 }\n");
+  if (e != NULL)
+    print_error ("%s\n", e->message);
+  assert_null (e);
+}
+
+/* A job larger than cluster{} is refused at its line, unless a --set of a
+ * cluster key may still change the size: then world_new() decides. The
+ * same for failures.source set by --set. */
+static void
+test_call_time_checks_defer (void **state)
+{
+  static const char *text = "cluster { nodes = 64 }\n"
+                            "job { name = \"big\", nodes = 100 }\n"
+                            "run { length = hours (1) }\n";
+  g_autofree char *p1 = NULL, *p2 = NULL, *p3 = NULL, *p4 = NULL;
+  GError *e = NULL;
+  LbRun *run = load_text_sets (text, NULL, &p1, &e);
+  assert_null (run);
+  assert_non_null (strstr (e->message, ".lua:2: job{}: job 'big' needs 100 "
+                           "nodes but the cluster has 64"));
+  g_clear_error (&e);
+
+  static const char *const bigger[] = { "cluster.nodes=128", NULL };
+  run = load_text_sets (text, bigger, &p2, &e);
+  assert_null (e);
+  assert_non_null (run);
+  World *w = world_new (lb_config (run), 3, &e);
+  assert_null (e);
+  world_free (w);
+  lb_free (run);
+
+  /* with --set cluster.gpus the size stays too small: world_new refuses */
+  static const char *const smaller[] = { "cluster.gpus=64", NULL };
+  run = load_text_sets (text, smaller, &p3, &e);
+  assert_non_null (run);
+  w = world_new (lb_config (run), 3, &e);
+  assert_null (w);
+  assert_non_null (strstr (e->message, "job 'big' needs 100 nodes"));
+  g_clear_error (&e);
+  lb_free (run);
+
+  /* "hbm3" is no mode of failures.source = "none", but --set brings the
+   * default catalogue back */
+  static const char *const source[] = { "failures.source=llama3", NULL };
+  run = load_text_sets ("cluster { nodes = 64 }\n"
+                        "failures { source = \"none\" }\n"
+                        "failure_mode (\"hbm3\", { mtbf = hours (100) })\n",
+                        source, &p4, &e);
+  if (e != NULL)
+    print_error ("%s\n", e->message);
+  assert_non_null (run);
+  lb_free (run);
+  g_unlink (p1);
+  g_unlink (p2);
+  g_unlink (p3);
+  g_unlink (p4);
+}
+
+
 int
 main (void)
 {
@@ -353,6 +450,8 @@ main (void)
     cmocka_unit_test (test_lua_policy_errors),
     cmocka_unit_test (test_lua_policy_bad_spec),
     cmocka_unit_test (test_lua_policy_wakeup),
+    cmocka_unit_test (test_call_time_checks_accept),
+    cmocka_unit_test (test_call_time_checks_defer),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

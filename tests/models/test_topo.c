@@ -4,13 +4,21 @@
  * and the operator names given in the issue for a 2,048-node cluster.
  * Per-rail planes: counts of 100k and 1M GPUs worked out below from the
  * layout rules of docs/models.md, names, and an ibnetdiscover round trip
- * of a planes fabric. */
+ * of a planes fabric. Memory: the estimate made before building equals
+ * topo_bytes() of the built tree; a limit below the run's estimate is
+ * refused before anything is allocated (injected limit, and RLIMIT_AS set
+ * in a child process, so nothing depends on this machine's RAM). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "ibnet.h"
 #include "topo.h"
@@ -545,6 +553,137 @@ test_planes_ibnet (void **state)
   planes_roundtrip (3);
 }
 
+static void
+params (TopoParams *p, uint32_t nodes, uint32_t radix, uint32_t planes)
+{
+  topo_params_init (p);
+  p->nodes = nodes;
+  p->radix = radix;
+  p->planes = planes;
+}
+
+/* The estimate is made from counts before building; it must be what the
+ * built tree reports, for every shape: 2 and 3 tiers, one fabric and
+ * per-rail planes, oversubscribed leaves, a partial last SU, 1M GPUs. */
+static void
+test_estimate_matches_bytes (void **state)
+{
+  (void) state;
+  struct { uint32_t nodes, radix, planes, su; double over; } cases[] = {
+    { 1, 64, 0, 32, 1.0 },       { 100, 64, 0, 32, 1.0 },
+    { 2048, 64, 0, 32, 1.0 },    { 2048, 64, 0, 32, 3.0 },
+    { 1000, 64, 8, 20, 1.0 },    { 12500, 64, 0, 32, 1.0 },
+    { 125000, 128, 0, 32, 1.0 },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      TopoParams p;
+      params (&p, cases[i].nodes, cases[i].radix, cases[i].planes);
+      p.su_size = cases[i].su;
+      p.oversubscription = cases[i].over;
+      GError *error = NULL;
+      uint64_t est = topo_fattree_estimate_bytes (&p, &error);
+      assert_null (error);
+      Topo *t = topo_new_fattree_limited (&p, 0, NULL, &error);
+      assert_null (error);
+      assert_non_null (t);
+      assert_int_equal (est, topo_bytes (t));
+      topo_free (t);
+    }
+  /* impossible parameters: 0 and the parameter error */
+  TopoParams p;
+  params (&p, 0, 64, 0);
+  GError *error = NULL;
+  assert_int_equal (topo_fattree_estimate_bytes (&p, &error), 0);
+  assert_true (g_error_matches (error, TOPO_ERROR, TOPO_ERROR_PARAM));
+  g_error_free (error);
+}
+
+/* An injected limit: just below the run estimate is refused with a
+ * message naming the size, the estimate, the limit and the fix; at the
+ * estimate, and with no limit, the tree is built. */
+static void
+test_memory_limit_injected (void **state)
+{
+  (void) state;
+  TopoParams p;
+  params (&p, 125000, 128, 0); /* 1M GPUs */
+  uint64_t est = topo_fattree_estimate_bytes (&p, NULL);
+  assert_true (est > 0);
+  uint64_t run = est * TOPO_RUN_BYTES_FACTOR;
+
+  GError *error = NULL;
+  Topo *t = topo_new_fattree_limited (&p, run - 1, "the test's limit",
+                                      &error);
+  assert_null (t);
+  assert_true (g_error_matches (error, TOPO_ERROR, TOPO_ERROR_MEMORY));
+  assert_non_null (strstr (error->message, "nodes = 125000 (1000000 GPUs)"));
+  assert_non_null (strstr (error->message, "of the test's limit"));
+  assert_non_null (strstr (error->message, "lower cluster.nodes"));
+  /* the estimate and the limit, in MiB (both below 1 GiB here) */
+  char want[64];
+  g_snprintf (want, sizeof want, "about %.0f MiB",
+              (double) run / (1 << 20));
+  assert_non_null (strstr (error->message, want));
+  g_snprintf (want, sizeof want, "than the %.0f MiB",
+              (double) (run - 1) / (1 << 20));
+  assert_non_null (strstr (error->message, want));
+  /* the node count offered as the fix is below the request */
+  const char *fix = strstr (error->message, "--set cluster.nodes=");
+  assert_non_null (fix);
+  long fit = strtol (fix + strlen ("--set cluster.nodes="), NULL, 10);
+  assert_true (fit > 0 && fit < 125000);
+  g_clear_error (&error);
+
+  t = topo_new_fattree_limited (&p, run, "the test's limit", &error);
+  assert_null (error);
+  assert_non_null (t);
+  topo_free (t);
+
+  /* the bomb of the issue: 10M nodes at radix 1024 (~6 GB of topology)
+   * against 16 GiB is refused without allocating it */
+  params (&p, 10000000, 1024, 0);
+  t = topo_new_fattree_limited (&p, (uint64_t) 16 << 30, "16 GiB", &error);
+  assert_null (t);
+  assert_true (g_error_matches (error, TOPO_ERROR, TOPO_ERROR_MEMORY));
+  assert_non_null (strstr (error->message, "GiB"));
+  g_clear_error (&error);
+}
+
+/* topo_memory_limit() honours RLIMIT_AS: set in a child (which allocates
+ * nothing afterwards), it must be the limit reported, named as such. */
+static void
+test_memory_limit_rlimit (void **state)
+{
+  (void) state;
+  const char *what = NULL;
+  uint64_t phys = topo_memory_limit (&what);
+  assert_true (phys > 0);
+  rlim_t want = (rlim_t) (phys / 2);
+  pid_t pid = fork ();
+  assert_true (pid >= 0);
+  if (pid == 0)
+    {
+      struct rlimit rl;
+      if (getrlimit (RLIMIT_AS, &rl) != 0)
+        _exit (3);
+      rl.rlim_cur = want;
+      if (setrlimit (RLIMIT_AS, &rl) != 0)
+        _exit (4);
+      const char *w = NULL;
+      uint64_t got = topo_memory_limit (&w);
+      if (got != (uint64_t) want)
+        _exit (5);
+      if (w == NULL || strstr (w, "RLIMIT_AS") == NULL)
+        _exit (6);
+      _exit (0);
+    }
+  int status = 0;
+  assert_int_equal (waitpid (pid, &status, 0), pid);
+  assert_true (WIFEXITED (status));
+  assert_int_equal (WEXITSTATUS (status), 0);
+}
+
 int
 main (void)
 {
@@ -559,6 +698,9 @@ main (void)
     cmocka_unit_test (test_planes_1m),
     cmocka_unit_test (test_planes_names),
     cmocka_unit_test (test_planes_ibnet),
+    cmocka_unit_test (test_estimate_matches_bytes),
+    cmocka_unit_test (test_memory_limit_injected),
+    cmocka_unit_test (test_memory_limit_rlimit),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -1,0 +1,3 @@
+-- expect: n_degraded_nodes.lua:3: policy{}: unknown degraded_nodes value 'sometimes'
+cluster { nodes = 64 }
+policy { degraded_nodes = "sometimes" }

@@ -1,0 +1,3 @@
+-- expect: n_mode_dist.lua:3: failure mode 'hbm3': dist 'gamma' is not exponential, weibull or lognormal
+cluster { gpus = 64 }
+failure_mode ("hbm3", { dist = "gamma" })

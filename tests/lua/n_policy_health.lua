@@ -1,0 +1,3 @@
+-- expect: n_policy_health.lua:3: policy{}: unknown health policy 'bogus' (valid: reactive, standard, proactive)
+cluster { gpus = 64 }
+policy { health = "bogus" }
