@@ -313,6 +313,108 @@ sandbox_load_text (lua_State *L, const char *buf, size_t len,
   return luaL_loadbufferx (L, buf, len, chunkname, "t");
 }
 
+/* ---- pairs() in a fixed order ----
+ *
+ * Lua 5.4 seeds its string hash from the time and from addresses, so the
+ * order next() visits string keys differs between processes, and a
+ * scenario that registers events or fails components in pairs() order
+ * would not be reproducible. The sandbox's pairs() visits keys in a fixed
+ * order instead: numbers ascending, then strings by their bytes, then
+ * false before true, then keys of other types in next() order (they have
+ * no fixed order to give). A __pairs metamethod is honoured as usual. */
+
+static int
+sandbox_key_rank (lua_State *L, int i)
+{
+  switch (lua_type (L, i))
+    {
+    case LUA_TNUMBER: return 0;
+    case LUA_TSTRING: return 1;
+    case LUA_TBOOLEAN: return 2;
+    default: return 3;
+    }
+}
+
+/* The sort order of two keys (table.sort comparator): a < b. */
+static int
+l_key_less (lua_State *L)
+{
+  int ra = sandbox_key_rank (L, 1), rb = sandbox_key_rank (L, 2);
+  bool less;
+  if (ra != rb)
+    less = ra < rb;
+  else if (ra == 0)
+    less = lua_compare (L, 1, 2, LUA_OPLT);
+  else if (ra == 1)
+    {
+      /* bytes, not strcoll(): the same order in every locale */
+      size_t la, lb;
+      const char *a = lua_tolstring (L, 1, &la), *b = lua_tolstring (L, 2, &lb);
+      int c = memcmp (a, b, MIN (la, lb));
+      less = c < 0 || (c == 0 && la < lb);
+    }
+  else if (ra == 2)
+    less = !lua_toboolean (L, 1) && lua_toboolean (L, 2);
+  else
+    less = false;
+  lua_pushboolean (L, less);
+  return 1;
+}
+
+/* The iterator: upvalues (table, sorted keys, position). */
+static int
+l_pairs_next (lua_State *L)
+{
+  lua_Integer i = lua_tointeger (L, lua_upvalueindex (3));
+  for (;;)
+    {
+      i++;
+      if (lua_rawgeti (L, lua_upvalueindex (2), i) == LUA_TNIL)
+        return 1; /* the end: nil */
+      lua_pushvalue (L, -1);
+      if (lua_rawget (L, lua_upvalueindex (1)) != LUA_TNIL)
+        break;
+      lua_pop (L, 2); /* removed during the traversal: skip it */
+    }
+  lua_pushinteger (L, i);
+  lua_replace (L, lua_upvalueindex (3));
+  return 2;
+}
+
+/* pairs (t): upvalue 1 is table.sort as the library defined it. */
+static int
+l_pairs (lua_State *L)
+{
+  luaL_checkany (L, 1);
+  if (luaL_getmetafield (L, 1, "__pairs") != LUA_TNIL)
+    {
+      lua_pushvalue (L, 1);
+      lua_call (L, 1, 3);
+      return 3;
+    }
+  luaL_checktype (L, 1, LUA_TTABLE);
+  lua_newtable (L); /* 2: the keys */
+  lua_Integer n = 0;
+  lua_pushnil (L);
+  while (lua_next (L, 1) != 0)
+    {
+      lua_pop (L, 1);
+      lua_pushvalue (L, -1);
+      lua_rawseti (L, 2, ++n);
+    }
+  lua_pushvalue (L, lua_upvalueindex (1));
+  lua_pushvalue (L, 2);
+  lua_pushcfunction (L, l_key_less);
+  lua_call (L, 2, 0);
+  lua_pushvalue (L, 1);
+  lua_pushvalue (L, 2);
+  lua_pushinteger (L, 0);
+  lua_pushcclosure (L, l_pairs_next, 3);
+  lua_pushvalue (L, 1);
+  lua_pushnil (L);
+  return 3;
+}
+
 void
 sandbox_open (lua_State *L, RngStream *rng, uint64_t seed,
               const char *scenario_dir)
@@ -346,6 +448,11 @@ sandbox_open (lua_State *L, RngStream *rng, uint64_t seed,
   lua_setfield (L, -2, "load");
   lua_pushcfunction (L, l_print);
   lua_setfield (L, -2, "print");
+  lua_getfield (L, -1, LUA_TABLIBNAME);
+  lua_getfield (L, -1, "sort");
+  lua_pushcclosure (L, l_pairs, 1);
+  lua_setfield (L, -3, "pairs");
+  lua_pop (L, 1);
 
   lua_getfield (L, -1, LUA_MATHLIBNAME);
   lua_pushlightuserdata (L, rng);

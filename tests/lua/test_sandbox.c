@@ -161,6 +161,51 @@ test_random_seeded (void **state)
     g_free (draws[i]);
 }
 
+static gint
+str_ptr_cmp (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* pairs() order is fixed: the same in separate Lua states (each with its
+ * own string hash seed) and equal to the documented order, checked here
+ * against a sort of the same keys done in C. */
+static void
+test_pairs_order (void **state)
+{
+  g_autofree char *dir = corpus_dir ();
+  g_autofree char *path = g_build_filename (dir, "y_pairs_order.lua", NULL);
+  char *orders[4];
+  for (int i = 0; i < 4; i++)
+    {
+      g_autoptr (GError) e = NULL;
+      LbRun *run = load (path, (uint64_t) i + 1, NULL, &e);
+      if (run == NULL)
+        fail_msg ("%s", e->message);
+      orders[i] = param_json (run, "order");
+      assert_non_null (orders[i]);
+      lb_free (run);
+    }
+  for (int i = 1; i < 4; i++)
+    assert_string_equal (orders[0], orders[i]);
+  /* The expected order: numbers, then strings by bytes (strcmp), then
+   * false, true. */
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  for (int i = 1; i <= 200; i++)
+    g_ptr_array_add (keys, g_strdup_printf ("k%d", i));
+  g_ptr_array_add (keys, g_strdup ("zeta"));
+  g_ptr_array_add (keys, g_strdup ("alpha"));
+  g_ptr_array_add (keys, g_strdup ("Beta"));
+  g_ptr_array_sort (keys, str_ptr_cmp);
+  g_autoptr (GString) want = g_string_new ("\"-7 1 2.5 3");
+  for (guint i = 0; i < keys->len; i++)
+    g_string_append_printf (want, " %s", (char *) g_ptr_array_index (keys, i));
+  g_string_append (want, " false true\"");
+  assert_string_equal (orders[0], want->str);
+  for (int i = 0; i < 4; i++)
+    g_free (orders[i]);
+}
+
 static LbRun *
 load_params_with (const char *set, GError **e)
 {
@@ -295,6 +340,7 @@ main (void)
     cmocka_unit_test (test_corpus),
     cmocka_unit_test (test_bytecode_file),
     cmocka_unit_test (test_random_seeded),
+    cmocka_unit_test (test_pairs_order),
     cmocka_unit_test (test_params_default),
     cmocka_unit_test (test_set_param),
     cmocka_unit_test (test_set_config_key),
