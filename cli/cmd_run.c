@@ -43,6 +43,30 @@ print_metric (const FlRun *run, const char *key, const char *label, int decimals
     }
 }
 
+/* --params: the scenario's param()s as a table on stdout. */
+static void
+cmd_run_print_params (const FlRun *run)
+{
+  const char *name, *value, *help;
+  int wn = 4, wv = 5;
+  for (size_t i = 0; fl_run_param (run, i, &name, &value, NULL); i++)
+    {
+      wn = MAX (wn, (int) strlen (name));
+      wv = MAX (wv, (int) strlen (value));
+    }
+  if (!fl_run_param (run, 0, NULL, NULL, NULL))
+    {
+      printf ("%s declares no param(); --set still reaches the configuration "
+              "keys ('faultline help options').\n", fl_run_scenario_name (run));
+      return;
+    }
+  printf ("Parameters of %s (change them with --set NAME=VALUE):\n",
+          fl_run_scenario_name (run));
+  printf ("  %-*s  %-*s  %s\n", wn, "name", wv, "value", "meaning");
+  for (size_t i = 0; fl_run_param (run, i, &name, &value, &help); i++)
+    printf ("  %-*s  %-*s  %s\n", wn, name, wv, value, help);
+}
+
 int
 cmd_run (int argc, char **argv)
 {
@@ -50,7 +74,7 @@ cmd_run (int argc, char **argv)
   g_auto (GStrv) sets = NULL;
   gint64 seed = 1, lua_mem_mib = 0, lua_budget = 0;
   gboolean quiet = FALSE, events = FALSE, no_plots = FALSE, no_pcap = FALSE;
-  gboolean no_wall = FALSE;
+  gboolean no_wall = FALSE, list_params = FALSE;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out,
       "output folder (default results/SCENARIO-seedN)", "DIR" },
@@ -72,6 +96,8 @@ cmd_run (int argc, char **argv)
       "memory cap of the scenario's Lua state (default 256)", "MIB" },
     { "lua-budget", 0, 0, G_OPTION_ARG_INT64, &lua_budget,
       "Lua VM instructions allowed over the run (default 2e9)", "N" },
+    { "params", 0, 0, G_OPTION_ARG_NONE, &list_params,
+      "list the scenario's param()s (name, value, help) and exit without running", NULL },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = cli_context (
@@ -82,6 +108,7 @@ cmd_run (int argc, char **argv)
     "  faultline run\n"
     "  faultline run scenarios/spares.lua --set spares=128 --seed 7\n"
     "  faultline run scenarios/llama3-16k.lua --set health=proactive -o results/pro\n"
+    "  faultline run scenarios/spares.lua --params     (what --set can change)\n"
     "  faultline run scenarios/llama3-16k.lua --policy-plugin ./my_policy.so\n"
     "    (a health policy built against policy/health.h, see docs/policies.md;\n"
     "    a plugin of another health API version is refused with status 2)\n\n"
@@ -183,7 +210,7 @@ cmd_run (int argc, char **argv)
   o.scenario = scenario;
   o.seed = (uint64_t) seed;
   o.sets = (const char *const *) sets;
-  o.output_dir = out;
+  o.output_dir = list_params ? NULL : out;
   o.events = events;
   o.trace_path = trace;
   o.plots = !no_plots;
@@ -209,6 +236,12 @@ cmd_run (int argc, char **argv)
       g_auto (GStrv) lines = g_strsplit (error->message, "\n", 2);
       fprintf (stderr, "faultline run: %s\n", lines[0]);
       return fl_error_exit_status (error);
+    }
+  if (list_params)
+    {
+      cmd_run_print_params (run);
+      fl_run_free (run);
+      return FL_EXIT_OK;
     }
   bool ok = fl_run_execute (run, &error);
   if (o.progress != NULL)

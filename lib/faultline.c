@@ -395,3 +395,21 @@ fl_run_scenario_name (const FlRun *run)
 {
   return run && run->lb ? lb_scenario_name (run->lb) : NULL;
 }
+
+bool
+fl_run_param (const FlRun *run, size_t i, const char **name,
+              const char **value_json, const char **help)
+{
+  g_return_val_if_fail (run != NULL && run->lb != NULL, false);
+  const GPtrArray *ps = lb_params (run->lb);
+  if (i >= ps->len)
+    return false;
+  const LbParam *p = g_ptr_array_index (ps, i);
+  if (name != NULL)
+    *name = p->name;
+  if (value_json != NULL)
+    *value_json = p->value_json;
+  if (help != NULL)
+    *help = p->help;
+  return true;
+}

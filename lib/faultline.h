@@ -82,6 +82,12 @@ const char *fl_run_summary_json (FlRun *run);
 const char *fl_run_output_dir (const FlRun *run);
 /* The scenario's short name (file stem). */
 const char *fl_run_scenario_name (const FlRun *run);
+/* The scenario's i-th param() in declaration order: its name, the value
+ * in effect as JSON text (after --set), its help text ("" when none).
+ * Returns false past the last one. All (transfer none), valid until
+ * fl_run_free. */
+bool fl_run_param (const FlRun *run, size_t i, const char **name,
+                   const char **value_json, const char **help);
 
 /* Exit status for an error: 2 for FL_ERROR_INPUT, 3 otherwise. */
 int fl_error_exit_status (const GError *error);

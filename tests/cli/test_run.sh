@@ -20,7 +20,7 @@ for f in "$FL_SOURCE_DIR"/scenarios/*.lua; do
   scenarios="$scenarios $f"
 done
 count=$(echo $scenarios | wc -w)
-echo "1..$((count + 9))"
+echo "1..$((count + 11))"
 
 # one check per scenario: runs (10 days when it declares a days param)
 for f in $scenarios; do
@@ -73,3 +73,12 @@ check $? "missing-file message names the file"
 rc=$?
 [ $rc -eq 2 ] && [ ! -e "$tmp/opt" ]
 check $? "unknown option exits 2 (rc $rc)"
+
+# --params: lists the param()s with the value in effect and their help,
+# exits 0 and writes nothing
+(cd "$tmp" && "$FAULTLINE" run "$d" --params --set spares=200 -o "$tmp/par" > "$tmp/par.out" 2> "$tmp/par.err")
+rc=$?
+[ $rc -eq 0 ] && [ ! -e "$tmp/par" ] && [ ! -e "$tmp/results" ]
+check $? "run --params exits 0 (rc $rc) and writes no output"
+grep -q "^  spares  *200  *hot spare nodes" "$tmp/par.out" && grep -q "^  days  *54 " "$tmp/par.out"
+check $? "run --params shows spares = 200 (from --set) and days = 54 with their help"
