@@ -14,12 +14,13 @@
 --    cap are assumptions (§13).
 --
 -- Measured on this 2-core machine (seed 1, 2026-11-29): the full year takes
--- 7.5 s wall (1.29 M events, 174,695 jobs), so no reduction was needed;
--- days and research_rate are params to shorten it further. Seen: GPU
--- with 8 technicians (the config default, sized for a 16k cluster) the
--- repair queue is the bottleneck: GPU availability 0.70, queue wait p99
--- 573 h. With 40 (one per ~300 nodes, an assumption; the field data gives
--- no staffing figure) availability is 0.947 and research jobs do not wait.
+-- 3.8 s wall (1.38 M events, 174,695 jobs), so no reduction was needed;
+-- days and research_rate are params to shorten it further. With 8
+-- technicians (the config default, sized for a 16k cluster; --set
+-- technicians=8) the repair queue is the bottleneck: GPU availability
+-- 0.703 and a queue-wait p99 of 478 h. With 40 (one per ~300 nodes, an
+-- assumption; the field data gives no staffing figure) availability is
+-- 0.993 and research jobs do not wait (p99 0 h).
 
 local presets = require "faultline.presets"
 

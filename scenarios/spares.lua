@@ -15,13 +15,15 @@
 --  * spare counts worth trying: ~5% over-provisioning in the NCSA Delta
 --    study (§7.1), 5-20% in its abstract: 128 nodes is 6.25%.
 --
--- By-hand sweep (54 days, seeds 1/2/3, ETTR; mean in brackets), 2026-11-29:
---    spares   0: 0.030 0.003 0.017 [0.017]  (the job cannot restart until
+-- By hand (54 days, seeds 1/2/3, ETTR; mean in brackets), re-measured
+-- 2026-11-29 (faultline run scenarios/spares.lua --seed S --set spares=N):
+--    spares   0: 0.025 0.016 0.042 [0.028]  (the job cannot restart until
 --                the failed node is repaired: it waits most of the run)
---    spares  16: 0.643 0.522 0.678 [0.614]
---    spares  64: 0.863 0.685 0.893 [0.814]  (seed 2 ran out of spares, 16 h)
---    spares 128: 0.904 0.850 0.895 [0.883]
---    spares 256: 0.905 0.899 0.898 [0.901]  (flat: §12.4 expects ~0.90)
+--    spares  16: 0.657 0.547 0.686 [0.630]
+--    spares  64: 0.864 0.714 0.852 [0.810]  (out of spares 53 h, 284 h and
+--                60 h: spares_exhausted_hours)
+--    spares 128: 0.902 0.856 0.892 [0.883]  (seed 2: 62 h, four leaves down)
+--    spares 256: 0.901 0.899 0.895 [0.898]  (flat: §12.4 expects ~0.90)
 -- ETTR rises steeply to 64 spares and flattens past 128 (~6% of the job).
 --
 -- Runs in well under a second: the full 54-day window is kept.

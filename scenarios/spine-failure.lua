@@ -16,10 +16,12 @@
 --
 -- The switch name comes from `faultline topo --gpus 16384 --inventory`
 -- (spines are spine-000 .. spine-511). Runs the full 54 days (< 1 s).
--- Seen by hand (seed 1): with the failure ETTR 0.905, 402 interruptions,
--- 28,164 GPU-h of fabric slowdown; with --set spine_day=0 ETTR 0.904, 403,
--- 33,283: one spine of 512 is lost in the noise of the background rate
--- (no interruption names it), as a non-blocking 3-tier fabric should be.
+-- Measured 2026-11-29 (seed 1): with the failure ETTR 0.9017, 402
+-- interruptions, 92,350 GPU-h of fabric slowdown; with --set spine_day=0
+-- ETTR 0.9015, 402, 84,216: one spine of 512 costs about 8,000 GPU-h of
+-- slower steps and no interruption names it, lost in the noise of the
+-- background spine/core/uplink failures, as a non-blocking 3-tier fabric
+-- should be.
 
 local presets = require "faultline.presets"
 
