@@ -196,6 +196,32 @@ api_check_keys (lua_State *L, int idx, const char *tname,
 }
 
 /* Sets one config key from the value at idx, type-checked. */
+/* Config keys that name a data file. */
+static bool
+api_is_path_key (const char *key)
+{
+  return strcmp (key, "workload.trace") == 0 || strcmp (key, "cluster.ibnet") == 0
+         || strcmp (key, "policy.health_plugin") == 0;
+}
+
+/* A relative data path written in a scenario is looked up beside the
+ * scenario file first, then in the current directory (as before), so a
+ * scenario can ship its trace next to it and still run from anywhere.
+ * Returns (transfer full) the path beside the scenario when that file
+ * exists, else NULL (keep the path as written). */
+static char *
+api_path_beside_scenario (const ApiState *st, const char *path)
+{
+  if (st->scenario_dir == NULL || path == NULL || *path == '\0'
+      || g_path_is_absolute (path))
+    return NULL;
+  char *p = g_build_filename (st->scenario_dir, path, NULL);
+  if (g_file_test (p, G_FILE_TEST_EXISTS))
+    return p;
+  g_free (p);
+  return NULL;
+}
+
 static void
 api_set_key (lua_State *L, ApiState *st, const ApiKey *k, int idx,
              const char *tname, const char *shortname)
@@ -205,6 +231,13 @@ api_set_key (lua_State *L, ApiState *st, const ApiKey *k, int idx,
   if (!api_to_value (L, idx, k->type, &v))
     luaL_error (L, "%s{}: key '%s' must be %s, got %s", tname, shortname,
                 api_type_desc (k->type, k->unit), luaL_typename (L, idx));
+  g_autofree char *beside = NULL;
+  if (v.type == WORLD_VAL_STRING && api_is_path_key (k->key))
+    {
+      beside = api_path_beside_scenario (st, v.str);
+      if (beside != NULL)
+        v.str = beside;
+    }
   if (!world_config_set (st->cfg, k->key, &v, &err))
     {
       lua_pushfstring (L, "%s{}: ", tname);

@@ -41,6 +41,8 @@ typedef struct
   bool cluster_given;     /* cluster{} was called */
   char *big_job;          /* name of the largest job{} so far, or NULL */
   uint32_t big_job_nodes; /* its node count */
+  const char *scenario_dir; /* folder of the scenario file (borrowed), or
+                             * NULL: relative data paths are tried there */
 } ApiState;
 
 /* Fills st: a new default WorldConfig, empty tables; overrides is

@@ -371,6 +371,7 @@ lb_load (const char *path, const LbOptions *opt, GError **error)
                                           g_free);
   run->set_order = g_ptr_array_new ();
   api_state_init (&run->api, run->overrides);
+  run->api.scenario_dir = run->dir;
 
   if (!lb_parse_sets (run, opt->sets, error))
     goto fail;

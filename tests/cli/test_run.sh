@@ -20,7 +20,7 @@ for f in "$FL_SOURCE_DIR"/scenarios/*.lua; do
   scenarios="$scenarios $f"
 done
 count=$(echo $scenarios | wc -w)
-echo "1..$((count + 11))"
+echo "1..$((count + 12))"
 
 # one check per scenario: runs (10 days when it declares a days param)
 for f in $scenarios; do
@@ -82,3 +82,13 @@ rc=$?
 check $? "run --params exits 0 (rc $rc) and writes no output"
 grep -q "^  spares  *200  *hot spare nodes" "$tmp/par.out" && grep -q "^  days  *54 " "$tmp/par.out"
 check $? "run --params shows spares = 200 (from --set) and days = 54 with their help"
+
+# a relative trace path in a scenario is found beside the scenario file,
+# whatever the current directory
+mkdir -p "$tmp/beside" "$tmp/elsewhere"
+cp "$FL_SOURCE_DIR/tests/data/sample.swf" "$tmp/beside/t.swf"
+printf 'cluster { nodes = 64 }\nfailures { source = "none" }\nworkload { trace = "t.swf", trace_lenient = true }\nrun { length = days (2) }\n' > "$tmp/beside/s.lua"
+(cd "$tmp/elsewhere" && "$FAULTLINE" run "$tmp/beside/s.lua" -q --no-plots --no-pcap -o "$tmp/beside-out" 2> "$tmp/beside.err")
+rc=$?
+[ $rc -eq 0 ] && grep -q '"jobs_submitted": *[1-9]' "$tmp/beside-out/summary.json"
+check $? "a scenario's relative trace path is found beside it (rc $rc)"
