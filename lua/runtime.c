@@ -22,6 +22,8 @@ struct LbRun
   size_t mem_used;
   size_t mem_limit;
   bool mem_hit;           /* an allocation was refused in this call */
+  bool mem_over;          /* over the limit, within the slack: the next
+                           * hook raises "file:LINE: memory limit ..." */
   uint64_t instr;
   uint64_t budget;
   bool budget_exceeded;   /* sticky: the budget is for the whole run */
@@ -42,6 +44,8 @@ struct LbRun
 
 /* ---- limits ---- */
 
+static void lb_hook (lua_State *L, lua_Debug *ar);
+
 static void *
 lb_alloc (void *ud, void *ptr, size_t osize, size_t nsize)
 {
@@ -55,8 +59,24 @@ lb_alloc (void *ud, void *ptr, size_t osize, size_t nsize)
     }
   if (nsize > old && run->mem_used - old + nsize > run->mem_limit)
     {
-      run->mem_hit = true;
-      return NULL;
+      /* Past the limit, a slack of 1/8 of it (at most 64 MiB) lets the
+       * script reach its next instruction, where lb_hook raises the error
+       * with the scenario's file and line; beyond the slack, or while the
+       * state is being created, the allocation fails (an error without a
+       * line). Arming the hook touches only the CallInfo list, which is
+       * safe in the middle of an allocation. */
+      size_t slack = MIN (run->mem_limit / 8, (size_t) 64 << 20);
+      if (run->L == NULL
+          || run->mem_used - old + nsize > run->mem_limit + slack)
+        {
+          run->mem_hit = true;
+          return NULL;
+        }
+      if (!run->mem_over)
+        {
+          run->mem_over = true;
+          lua_sethook (run->L, lb_hook, LUA_MASKCOUNT, 1);
+        }
     }
   void *p = realloc (ptr, nsize);
   if (p == NULL)
@@ -71,6 +91,22 @@ lb_hook (lua_State *L, lua_Debug *ar)
   void *ud;
   lua_getallocf (L, &ud);
   LbRun *run = ud;
+  if (run->mem_over)
+    {
+      if (run->mem_used > run->mem_limit)
+        {
+          luaL_where (L, 0);
+          lua_pushfstring (L, "memory limit of %d MiB exceeded (raise it "
+                           "with --lua-mem)", (int) (run->mem_limit >> 20));
+          lua_concat (L, 2);
+          lua_error (L);
+        }
+      /* back under the limit (the error was caught, memory freed) */
+      run->mem_over = false;
+      if (!run->budget_exceeded)
+        lua_sethook (L, lb_hook, LUA_MASKCOUNT, LB_INSTR_STEP);
+      return;
+    }
   if (!run->budget_exceeded)
     {
       run->instr += LB_INSTR_STEP;

@@ -135,7 +135,7 @@ expect "string.rep bomb at load" "strbomb.lua:1:" $F $R "$IN/strbomb.lua" -o out
 expect "error in a callback: file:line and time" "cb_error.lua:3: boom \(at simulated time 2h" $F $R "$IN/cb_error.lua" -o out
 expect "error ({...}) in a callback names file:line" "cb_table.lua:3: error object is a table" $F $R "$IN/cb_table.lua" -o out
 expect "endless loop in a callback stops at the budget" "cb_loop.lua:3: instruction budget of 1000000" $F $R "$IN/cb_loop.lua" -o out --lua-budget 1000000
-expect "memory bomb in a callback stops at --lua-mem" "cb_mem.lua: memory limit of 16 MiB" $F $R "$IN/cb_mem.lua" -o out --lua-mem 16
+expect "memory bomb in a callback stops at --lua-mem" "cb_mem.lua:3: memory limit of 16 MiB" $F $R "$IN/cb_mem.lua" -o out --lua-mem 16
 expect "endless recursion in a callback" "cb_deep.lua:3: stack overflow" $F $R "$IN/cb_deep.lua" -o out
 
 # ---- run: bad --set values ----
