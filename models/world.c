@@ -108,7 +108,8 @@ typedef struct
   EvqHandle ev_write;   /* the write-end event (EVQ_NONE past the run's end) */
   SimTime queued_since;
   bool restarting;      /* next start is a restart */
-  bool waiting_restart; /* interrupted by a failure, queued for nodes */
+  bool waiting_restart; /* stopped by a failure or planned maintenance,
+                         * queued for nodes */
   uint32_t *nodes_held; /* copy of the allocation */
   uint32_t n_held;
   bool multi_su;        /* spans scalable units: uplink faults slow it */
