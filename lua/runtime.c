@@ -24,6 +24,7 @@ struct LbRun
   bool mem_hit;           /* an allocation was refused in this call */
   bool mem_over;          /* over the limit, within the slack: the next
                            * hook raises "file:LINE: memory limit ..." */
+  SandboxCharge charge;   /* pairs() sorting, charged to the budget */
   uint64_t instr;
   uint64_t budget;
   bool budget_exceeded;   /* sticky: the budget is for the whole run */
@@ -85,6 +86,31 @@ lb_alloc (void *ud, void *ptr, size_t osize, size_t nsize)
   return p;
 }
 
+/* Raises "file:LINE: instruction budget ... exceeded" (level: the Lua
+ * function to name, 0 from a hook, 1 from a C function it called). */
+static void
+lb_budget_error (lua_State *L, LbRun *run, int level)
+{
+  if (!run->budget_exceeded)
+    {
+      run->budget_exceeded = true;
+      /* from now on every instruction raises, so a script that catches
+       * the error with pcall cannot keep going */
+      lua_sethook (L, lb_hook, LUA_MASKCOUNT, 1);
+    }
+  luaL_where (L, level);
+  lua_pushfstring (L, "instruction budget of %I exceeded (an endless "
+                   "loop? raise it with --lua-budget)",
+                   (lua_Integer) run->budget);
+  lua_concat (L, 2);
+  lua_error (L);
+}
+
+/* The count hook. Hooks are per thread: the allocator arms the main
+ * thread's at count 1 to raise a memory error at the next instruction, and
+ * a coroutine copies its creator's; so the budget is charged the hook's
+ * own count, and a thread's hook goes back to LB_INSTR_STEP when nothing
+ * needs it at 1. */
 static void
 lb_hook (lua_State *L, lua_Debug *ar)
 {
@@ -101,28 +127,26 @@ lb_hook (lua_State *L, lua_Debug *ar)
           lua_concat (L, 2);
           lua_error (L);
         }
-      /* back under the limit (the error was caught, memory freed) */
-      run->mem_over = false;
-      if (!run->budget_exceeded)
-        lua_sethook (L, lb_hook, LUA_MASKCOUNT, LB_INSTR_STEP);
-      return;
+      run->mem_over = false; /* back under the limit (a C peak passed) */
     }
-  if (!run->budget_exceeded)
-    {
-      run->instr += LB_INSTR_STEP;
-      if (run->instr <= run->budget)
-        return;
-      run->budget_exceeded = true;
-      /* from now on every instruction raises, so a script that catches
-       * the error with pcall cannot keep going */
-      lua_sethook (L, lb_hook, LUA_MASKCOUNT, 1);
-    }
-  luaL_where (L, 0);
-  lua_pushfstring (L, "instruction budget of %I exceeded (an endless "
-                   "loop? raise it with --lua-budget)",
-                   (lua_Integer) run->budget);
-  lua_concat (L, 2);
-  lua_error (L);
+  if (run->budget_exceeded)
+    lb_budget_error (L, run, 0);
+  int count = lua_gethookcount (L);
+  run->instr += (uint64_t) count;
+  if (run->instr > run->budget)
+    lb_budget_error (L, run, 0);
+  if (count != LB_INSTR_STEP)
+    lua_sethook (L, lb_hook, LUA_MASKCOUNT, LB_INSTR_STEP);
+}
+
+/* SandboxCharge: C-side work done for the script (pairs() sorting). */
+static void
+lb_charge (lua_State *L, void *user_data, uint64_t cost)
+{
+  LbRun *run = user_data;
+  run->instr += cost;
+  if (run->budget_exceeded || run->instr > run->budget)
+    lb_budget_error (L, run, 1);
 }
 
 /* ---- protected calls ---- */
@@ -220,7 +244,9 @@ static int
 lb_main (lua_State *L)
 {
   LbRun *run = lua_touserdata (L, 1);
-  sandbox_open (L, &run->rng, run->seed, run->dir);
+  run->charge.fn = lb_charge;
+  run->charge.user_data = run;
+  sandbox_open (L, &run->rng, run->seed, run->dir, &run->charge);
   api_open (L, &run->api);
   const char *chunkname = lua_pushfstring (L, "@%s", run->path);
   if (sandbox_load_text (L, run->src, run->src_len, chunkname) != LUA_OK)

@@ -320,8 +320,11 @@ sandbox_load_text (lua_State *L, const char *buf, size_t len,
  * scenario that registers events or fails components in pairs() order
  * would not be reproducible. The sandbox's pairs() visits keys in a fixed
  * order instead: numbers ascending, then strings by their bytes, then
- * false before true, then keys of other types in next() order (they have
- * no fixed order to give). A __pairs metamethod is honoured as usual. */
+ * false before true, then keys of other types (tables, functions) in an
+ * unspecified order (they have no fixed order to give). A __pairs
+ * metamethod is honoured as usual. The sort is charged to the instruction
+ * budget, n (1 + log2 n) for n keys, as the VM would have counted a sort
+ * written in Lua. */
 
 static int
 sandbox_key_rank (lua_State *L, int i)
@@ -361,11 +364,14 @@ l_key_less (lua_State *L)
   return 1;
 }
 
-/* The iterator: upvalues (table, sorted keys, position). */
+/* The iterator: upvalues (table, sorted keys, position). Called with a nil
+ * control value it starts over, so the triple pairs() returns can be used
+ * for more than one traversal, as with stock pairs(). */
 static int
 l_pairs_next (lua_State *L)
 {
-  lua_Integer i = lua_tointeger (L, lua_upvalueindex (3));
+  lua_Integer i = lua_isnoneornil (L, 2) ? 0
+                                          : lua_tointeger (L, lua_upvalueindex (3));
   for (;;)
     {
       i++;
@@ -381,7 +387,8 @@ l_pairs_next (lua_State *L)
   return 2;
 }
 
-/* pairs (t): upvalue 1 is table.sort as the library defined it. */
+/* pairs (t): upvalue 1 is table.sort as the library defined it, upvalue 2
+ * the SandboxCharge (light userdata, or nil). */
 static int
 l_pairs (lua_State *L)
 {
@@ -402,6 +409,10 @@ l_pairs (lua_State *L)
       lua_pushvalue (L, -1);
       lua_rawseti (L, 2, ++n);
     }
+  const SandboxCharge *charge = lua_touserdata (L, lua_upvalueindex (2));
+  if (charge != NULL && n > 1)
+    charge->fn (L, charge->user_data,
+                (uint64_t) n * (1 + (uint64_t) ceil (log2 ((double) n))));
   lua_pushvalue (L, lua_upvalueindex (1));
   lua_pushvalue (L, 2);
   lua_pushcfunction (L, l_key_less);
@@ -417,7 +428,7 @@ l_pairs (lua_State *L)
 
 void
 sandbox_open (lua_State *L, RngStream *rng, uint64_t seed,
-              const char *scenario_dir)
+              const char *scenario_dir, const SandboxCharge *charge)
 {
   static const luaL_Reg libs[] = {
     { LUA_GNAME, luaopen_base },
@@ -450,7 +461,11 @@ sandbox_open (lua_State *L, RngStream *rng, uint64_t seed,
   lua_setfield (L, -2, "print");
   lua_getfield (L, -1, LUA_TABLIBNAME);
   lua_getfield (L, -1, "sort");
-  lua_pushcclosure (L, l_pairs, 1);
+  if (charge != NULL)
+    lua_pushlightuserdata (L, (void *) charge);
+  else
+    lua_pushnil (L);
+  lua_pushcclosure (L, l_pairs, 2);
   lua_setfield (L, -3, "pairs");
   lua_pop (L, 1);
 

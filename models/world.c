@@ -129,6 +129,7 @@ typedef struct
   bool detected;        /* the policy acted on it */
   uint32_t job;         /* running job, NO_JOB when idle */
   bool busy_action;     /* a remediation/diag/burn-in in progress */
+  bool in_maintenance;  /* planned maintenance (world_maintenance) */
   bool lemon;
   bool blamed;          /* a job failure pointed at it: excluded until fixed */
   bool avail;           /* schedulable, as last told to the scheduler */
@@ -727,6 +728,7 @@ on_job_phase (Sim *sim, const SimEvent *e, void *ud)
   if (j->state != JOB_RUNNING)
     return;
   job_account (w, j, t);
+  j->phase_start = t; /* accounted up to now: a stop below adds nothing */
   switch (j->phase)
     {
     case PHASE_RESTART:
@@ -1035,7 +1037,8 @@ node_schedulable (World *w, uint32_t node)
   NodeRt *n = &w->nodes[node];
   bool degraded_ok = w->degraded == DEGRADED_USE
                      || (w->degraded == DEGRADED_WHEN_SHORT && w->degraded_released);
-  if (n->busy_action || (n->rails_disabled > 0 && !degraded_ok)
+  if (n->busy_action || n->in_maintenance
+      || (n->rails_disabled > 0 && !degraded_ok)
       || (n->blamed && n->fault_mode != NO_FAULT)
       || fabric_node_rails_alive (w->fabric, node) == 0)
     return false;
@@ -1231,7 +1234,7 @@ on_false_positive (Sim *sim, const SimEvent *e, void *ud)
   World *w = ud;
   uint32_t node = (uint32_t) rng_below (&w->rng_fp, w->n_nodes);
   NodeRt *n = &w->nodes[node];
-  if (n->fault_mode == NO_FAULT && !n->busy_action
+  if (n->fault_mode == NO_FAULT && !n->busy_action && !n->in_maintenance
       && health_policy_node_state (w->health, node) == HEALTH_NODE_HEALTHY)
     {
       HealthObs o;
@@ -2366,7 +2369,7 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
        * back; the policy was never told it left. */
       if (n != NULL)
         {
-          n->busy_action = false;
+          n->in_maintenance = false;
           node_update_avail (w, node);
         }
       return;
@@ -3493,8 +3496,13 @@ world_repair (World *w, const char *pattern, GError **error)
                 NodeRt *n = &w->nodes[k];
                 uint32_t d = r.kind == TOPO_RACK ? topo_node_rack (w->topo, k)
                                                  : topo_node_row (w->topo, k);
+                FlClass cls = n->fault_mode != NO_FAULT
+                                ? w->modes[n->fault_mode].fm->cls : FL_CLASS_GPU;
+                bool domain_fault = r.kind == TOPO_RACK
+                                      ? cls == FL_CLASS_RACK
+                                      : cls == FL_CLASS_ROW || cls == FL_CLASS_COOLING;
                 if (d == r.index && n->fault_mode != NO_FAULT
-                    && n->fault_group == r.index)
+                    && n->fault_group == r.index && domain_fault)
                   {
                     clear_node_fault (w, k);
                     any = true;
@@ -3620,12 +3628,12 @@ world_maintenance (World *w, const char *pattern, SimTime duration, GError **err
       if (r.kind != TOPO_NODE)
         continue;
       NodeRt *n = &w->nodes[r.index];
-      if (n->busy_action)
+      if (n->busy_action || n->in_maintenance)
         continue;
       SimTime starts = sim_now (w->sim); /* when the node is free */
       if (n->job != NO_JOB)
         starts = job_drain (w, g_ptr_array_index (w->jobs, n->job));
-      n->busy_action = true;
+      n->in_maintenance = true;
       node_update_avail (w, r.index);
       HealthAction a = { .kind = HEALTH_ACTION_RETURN_TO_SERVICE, .node = r.index,
                          .gpu = HEALTH_NO_GPU, .link = HEALTH_NO_LINK,

@@ -14,4 +14,9 @@ assert (table.concat (seen) == "ab")
 -- a __pairs metamethod is honoured
 local m = setmetatable ({}, { __pairs = function (x) return function (_, k) if not k then return 1, "one" end end, x, nil end })
 for k, v in pairs (m) do assert (k == 1 and v == "one") end
+-- the triple can be traversed twice, like stock pairs()'s
+local f, s, c = pairs ({ x = 1, y = 2 })
+local twice = {}
+for _ = 1, 2 do for k in f, s, c do twice[#twice + 1] = k end end
+assert (table.concat (twice) == "xyxy")
 param ("order", table.concat (out, " "))

@@ -186,6 +186,109 @@ test_maintenance_returns_node (void **state)
   assert_true (fabs (j.queue_h - 1.0) < 1e-9);
 }
 
+/* ---- scripted timelines with several events ---- */
+
+typedef struct
+{
+  const char *what[4]; /* "maint:NODE:SECONDS" or "fail:NODE:MODE" */
+  int hits;
+} Plan;
+
+static bool
+plan_cb (void *user_data, World *w, uint64_t cb, GError **error)
+{
+  Plan *p = user_data;
+  g_auto (GStrv) f = g_strsplit (p->what[cb], ":", 3);
+  int n = strcmp (f[0], "maint") == 0
+            ? world_maintenance (w, f[1], SIM_S (g_ascii_strtod (f[2], NULL)), error)
+            : world_fail (w, f[1], f[2], error);
+  p->hits += n > 0;
+  return n > 0;
+}
+
+/* 5 nodes of 1 GPU, failures only as scripted; a 4-node job, checkpoints
+ * every 10 min with no cost; modes "soft" (a node fault a reboot fixes)
+ * and "hard" (a node fault that waits 1e6 s for a technician) and
+ * "silent" (a node fault noticed only after 1 h). */
+static MetricsJob
+run_plan (Plan *p, const double *at_s, int n_at, double restart_s, double hours)
+{
+  WorldConfig *cfg = world_config_new ();
+  setn (cfg, "cluster.nodes", 5);
+  setn (cfg, "cluster.gpus_per_node", 1);
+  setn (cfg, "cluster.rails", 1);
+  setn (cfg, "cluster.su_size", 5);
+  setn (cfg, "cluster.radix", 16);
+  WorldValue none = { .type = WORLD_VAL_STRING, .str = "none" };
+  assert_true (world_config_set (cfg, "failures.source", &none, NULL));
+  setn (cfg, "failures.lemon_fraction", 0);
+  setn (cfg, "run.length", hours * 3600);
+  const char *modes[] = { "soft", "hard", "silent" };
+  const char *repair[] = { "reboot", "replace", "reboot" };
+  for (int i = 0; i < 3; i++)
+    {
+      WorldValue c = { .type = WORLD_VAL_STRING, .str = "node" };
+      WorldValue r = { .type = WORLD_VAL_STRING, .str = repair[i] };
+      WorldValue d = { .type = WORLD_VAL_NUMBER, .num = i == 2 ? 3600 : 10 };
+      assert_true (world_config_failure_set (cfg, modes[i], "class", &c, NULL));
+      assert_true (world_config_failure_set (cfg, modes[i], "repair", &r, NULL));
+      assert_true (world_config_failure_set (cfg, modes[i], "detect_delay", &d, NULL));
+    }
+  WorldValue rt = { .type = WORLD_VAL_NUMBER, .num = 1e6 };
+  assert_true (world_config_failure_set (cfg, "hard", "repair_time", &rt, NULL));
+  WorldJobSpec j = { .name = "train", .nodes = 4, .checkpoint_every_s = 600,
+                     .restart_s = restart_s };
+  assert_true (world_config_add_job (cfg, &j, NULL));
+  for (int i = 0; i < n_at; i++)
+    world_config_at (cfg, SIM_S (at_s[i]), (uint64_t) i);
+  g_autoptr (GError) error = NULL;
+  World *w = world_new (cfg, 1, &error);
+  if (w == NULL)
+    fail_msg ("world_new: %s", error->message);
+  WorldHooks hooks = { .timer = plan_cb, .user_data = p };
+  world_set_hooks (w, &hooks);
+  if (!world_run (w, &error))
+    fail_msg ("world_run: %s", error->message);
+  assert_int_equal (p->hits, n_at);
+  MetricsJob row = g_array_index (world_metrics (w)->job_rows, MetricsJob, 0);
+  world_free (w);
+  world_config_free (cfg);
+  return row;
+}
+
+/* A reboot of a node in maintenance does not end the maintenance. node0000
+ * goes into a 2-h maintenance at 1,000 s (the job drains at once: no
+ * checkpoint cost), a soft fault on it at 2,000 s is rebooted within
+ * minutes, and node0001 fails hard at 2,001 s. The job needs 4 of the 5
+ * nodes, so it must wait for the maintenance to end at 8,200 s. */
+static void
+test_maintenance_outlasts_actions (void **state)
+{
+  (void) state;
+  Plan p = { .what = { "maint:node0000:7200", "fail:node0000:soft", "fail:node0001:hard" } };
+  const double at[] = { 1000, 2000, 2001 };
+  MetricsJob j = run_plan (&p, at, 3, 60, 4);
+  assert_int_equal (j.interruptions, 1);
+  assert_true (fabs (j.queue_h - (8200.0 - 2001.0) / 3600) < 1e-9);
+}
+
+/* A restart that fails to launch pays its restart time once. node0004
+ * (idle) fails silently at 1,000 s; node0000 fails at 1,001 s; the job
+ * restarts at once on node0004 and its launch fails at the end of the
+ * 300-s restart (second interruption); it restarts again when node0000 is
+ * back from its reboot, and that restart completes: 2 x 300 s of restart
+ * in all (the failed launch used to be charged twice: 900 s). */
+static void
+test_failed_launch_charged_once (void **state)
+{
+  (void) state;
+  Plan p = { .what = { "fail:node0004:silent", "fail:node0000:soft" } };
+  const double at[] = { 1000, 1001 };
+  MetricsJob j = run_plan (&p, at, 2, 300, 1);
+  assert_int_equal (j.interruptions, 2);
+  assert_true (fabs (j.restart_h - 600.0 / 3600) < 1e-9);
+}
+
 int
 main (void)
 {
@@ -196,6 +299,8 @@ main (void)
     cmocka_unit_test (test_async_checkpoint_waits_for_write),
     cmocka_unit_test (test_maintenance_drains_gracefully),
     cmocka_unit_test (test_maintenance_returns_node),
+    cmocka_unit_test (test_maintenance_outlasts_actions),
+    cmocka_unit_test (test_failed_launch_charged_once),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
