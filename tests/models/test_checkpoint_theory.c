@@ -612,26 +612,42 @@ test_kokolis_scaling (void **state)
   assert_true (fabs (ratio - 8) <= tol);
 }
 
-/* Kokolis et al.'s hypothetical (field-data.md §2.4): all of RSC-1 (2,000
- * nodes) as one job, r_f = 6.5e-3 per node-day, u0 = 5 min, non-blocking
- * checkpoints, no queueing: E[ETTR] = 0.7 at a 60-min interval and 0.93 at
- * 5 min [S]. With delta = 0 the simulator is Daly's model, so each point
- * is held to ckpt_daly_efficiency statistically (t(0.9995, 15) x se over
- * 16 replicas, plus Daly's edge allowance) and to the published
- * figure within 0.03: it is printed to one or two digits and comes from a
- * first-order model (field-data.md's own check gets 0.684 / 0.932 from
- * it). */
+/* Kokolis et al.'s ETTR statements for RSC-1 (field-data.md §2.4; r_f =
+ * 6.5e-3 per node-day, non-blocking checkpoints) [S]:
+ *  - all of RSC-1 (2,000 nodes) as one job, u0 = 5 min, no queueing:
+ *    E[ETTR] = 0.7 at a 60-min interval, 0.93 at 5 min;
+ *  - an 8,000-GPU (1,000-node) job: ETTR 0.9 with a 30-min interval when
+ *    the queue time after a failure is 1 min (modelled as u0 + q = 6 min);
+ *  - 2,048-4,096-GPU jobs (up to 512 nodes): ETTR > 0.9 with 1-h
+ *    checkpointing (checked at 512 nodes, u0 = 5 min).
+ * With delta = 0 the simulator is Daly's model, so each point is held to
+ * ckpt_daly_efficiency statistically (t(0.9995, 15) x se over 16
+ * replicas, plus Daly's edge allowance) and to the published figure: within
+ * 0.03 (printed to one or two digits, from a first-order model;
+ * field-data.md's own check of that model gives 0.684 / 0.932), or above
+ * it for the "> 0.9" statement. */
 static void
 test_kokolis_ettr (void **state)
 {
   (void) state;
-  const uint32_t n = 2000;
-  const double taus_min[] = { 60, 5 }, published[] = { 0.70, 0.93 };
-  double M = 24.0 / (n * KOKOLIS_RF_PER_DAY); /* 110.8 min */
-  for (int k = 0; k < 2; k++)
+  static const struct
+  {
+    uint32_t nodes;
+    double tau_min, restart_min, published;
+    bool at_least; /* the statement is "> published" */
+  } pts[] = {
+    { 2000, 60, 5, 0.70, false },
+    { 2000, 5, 5, 0.93, false },
+    { 1000, 30, 6, 0.90, false },
+    { 512, 60, 5, 0.90, true },
+  };
+  for (size_t k = 0; k < G_N_ELEMENTS (pts); k++)
     {
-      double tau = taus_min[k] * MIN_H, days = 27, L = days * 24;
-      double E = ckpt_daly_efficiency (tau, 0, 5 * MIN_H, M);
+      uint32_t n = pts[k].nodes;
+      double M = 24.0 / (n * KOKOLIS_RF_PER_DAY);
+      double tau = pts[k].tau_min * MIN_H, R = pts[k].restart_min * MIN_H;
+      double days = 27, L = days * 24;
+      double E = ckpt_daly_efficiency (tau, 0, R, M);
       WorldConfig *cfg = world_config_new ();
       set_num (cfg, "cluster.nodes", n + 64);
       set_num (cfg, "cluster.spares", 32);
@@ -644,7 +660,7 @@ test_kokolis_ettr (void **state)
       mode_num (cfg, "node_fail", "mtbf", DAY_S / KOKOLIS_RF_PER_DAY);
       mode_num (cfg, "node_fail", "xid", 79);
       mode_str (cfg, "node_fail", "repair", "reboot");
-      add_job (cfg, n, tau, 0, 0, 5 * MIN_H);
+      add_job (cfg, n, tau, 0, 0, R);
       double ettr[16];
       for (int r = 0; r < 16; r++)
         {
@@ -655,12 +671,16 @@ test_kokolis_ettr (void **state)
       world_config_free (cfg);
       Sample smp = sample_of (ettr, 16);
       double se = smp.sd / 4;
-      double tol = t999 (15) * se + (5 * MIN_H + 2 * tau / E) / L;
-      print_message ("# Kokolis RSC-1 job, tau = %2.0f min: Daly %.4f, simulated "
-                     "%.4f +- %.4f, published %.2f\n", taus_min[k], E, smp.mean,
-                     tol, published[k]);
+      double tol = t999 (15) * se + (R + 2 * tau / E) / L;
+      print_message ("# Kokolis RSC-1, %4u nodes, tau = %2.0f min, u0 + q = %.0f min: "
+                     "Daly %.4f, simulated %.4f +- %.4f, published %s%.2f\n",
+                     n, pts[k].tau_min, pts[k].restart_min, E, smp.mean, tol,
+                     pts[k].at_least ? "> " : "", pts[k].published);
       assert_true (fabs (smp.mean - E) <= tol);
-      assert_true (fabs (smp.mean - published[k]) <= 0.03);
+      if (pts[k].at_least)
+        assert_true (smp.mean > pts[k].published);
+      else
+        assert_true (fabs (smp.mean - pts[k].published) <= 0.03);
     }
 }
 
