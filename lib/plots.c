@@ -295,8 +295,8 @@ plots_write_file (const char *dir, const char *name, const GString *s,
   return true;
 }
 
-static void
-plots_append_number (GString *s, double v)
+void
+plots_gp_number (GString *s, double v)
 {
   if (!isfinite (v))
     g_string_append (s, "NaN");
@@ -307,9 +307,8 @@ plots_append_number (GString *s, double v)
     }
 }
 
-/* A gnuplot string literal in double quotes: \ and " escaped. */
-static void
-plots_append_quoted (GString *s, const char *text)
+void
+plots_gp_quoted (GString *s, const char *text)
 {
   g_string_append_c (s, '"');
   for (const char *p = text; *p; p++)
@@ -363,7 +362,7 @@ plots_write_timeseries (const char *dir, const char *out, PlotsData *pd,
             return false;
           if (c > 0)
             g_string_append_c (s, ' ');
-          plots_append_number (s, v);
+          plots_gp_number (s, v);
           if (isfinite (v))
             {
               pd->have[c] = true;
@@ -453,9 +452,9 @@ plots_write_interruptions (const char *dir, const char *out, PlotsData *pd,
           if (pd->main_job != NULL
               && strcmp (plots_table_get (t, r, (size_t) cj), pd->main_job))
             continue;
-          plots_append_number (s, v);
+          plots_gp_number (s, v);
           g_string_append_c (s, ' ');
-          plots_append_quoted (s, plots_table_get (t, r, (size_t) cc));
+          plots_gp_quoted (s, plots_table_get (t, r, (size_t) cc));
           g_string_append_c (s, '\n');
           pd->n_marks++;
         }
@@ -511,26 +510,24 @@ plots_write_causes (const char *dir, const char *out, PlotsData *pd,
   for (guint i = 0; i < causes->len; i++)
     {
       PlotsCause *c = &g_array_index (causes, PlotsCause, i);
-      plots_append_quoted (s, c->cause);
+      plots_gp_quoted (s, c->cause);
       g_string_append_c (s, ' ');
-      plots_append_number (s, c->count);
+      plots_gp_number (s, c->count);
       g_string_append_c (s, '\n');
     }
   pd->n_causes = causes->len;
   return plots_write_file (out, "by_cause.dat", s, error);
 }
 
-/* The common head of every script: variables a caller may override with
- * -e, titles and the render loop's opening. */
-static GString *
-plots_script_begin (const char *name, const char *title, const char *xlabel,
-                    const char *ylabel)
+GString *
+plots_script_new (const char *name, const char *about, const char *writer,
+                  const char *title, const char *xlabel, const char *ylabel)
 {
   GString *s = g_string_new (NULL);
   g_string_append_printf (
       s,
       "# %s.gp - %s\n"
-      "# Written by `faultline plot` (docs/plots-and-report.md). Edit it and\n"
+      "# Written by %s. Edit it and\n"
       "# re-run `gnuplot %s.gp` in this folder to re-render %s.png and\n"
       "# %s.svg. Override with -e: pngterm (pngcairo or png), png_out,\n"
       "# svg_out, formats (\"png svg\").\n"
@@ -539,17 +536,27 @@ plots_script_begin (const char *name, const char *title, const char *xlabel,
       "if (!exists(\"svg_out\")) svg_out = \"%s.svg\"\n"
       "if (!exists(\"formats\")) formats = \"png svg\"\n"
       "set title ",
-      name, plots_caption (name), name, name, name, name, name);
-  plots_append_quoted (s, title);
+      name, about, writer, name, name, name, name, name);
+  plots_gp_quoted (s, title);
   g_string_append (s, " noenhanced\nset xlabel ");
-  plots_append_quoted (s, xlabel);
+  plots_gp_quoted (s, xlabel);
   g_string_append (s, " noenhanced\nset ylabel ");
-  plots_append_quoted (s, ylabel);
+  plots_gp_quoted (s, ylabel);
   g_string_append (s, " noenhanced\nset grid\nset key noenhanced\n");
   return s;
 }
 
-static void
+/* The head of one of the run folder's plots. */
+static GString *
+plots_script_begin (const char *name, const char *title, const char *xlabel,
+                    const char *ylabel)
+{
+  return plots_script_new (name, plots_caption (name),
+                           "`faultline plot` (docs/plots-and-report.md)",
+                           title, xlabel, ylabel);
+}
+
+void
 plots_script_end (GString *s, const char *plot_cmd)
 {
   g_string_append_printf (
@@ -747,6 +754,32 @@ plots_run_one (const char *gnuplot, const char *out, const char *name,
   return true;
 }
 
+/* The gnuplot program of opt (see PlotsOptions), found on PATH, or NULL.
+ * Returns: (transfer full). */
+static char *
+plots_find_gnuplot (const PlotsOptions *opt)
+{
+  const char *env = g_getenv ("FAULTLINE_GNUPLOT");
+  const char *prog = opt->gnuplot ? opt->gnuplot : env && *env ? env : "gnuplot";
+  return g_find_program_in_path (prog);
+}
+
+bool
+plots_run_script (const char *dir, const char *name, PlotsOptions *opt,
+                  GError **error)
+{
+  g_return_val_if_fail (dir != NULL && name != NULL && opt != NULL, false);
+  g_autofree char *gnuplot = plots_find_gnuplot (opt);
+  opt->gnuplot_missing = gnuplot == NULL;
+  if (gnuplot == NULL)
+    return true;
+  const char *pngterm = opt->no_png ? "png" : plots_png_terminal (gnuplot, dir);
+  if (!plots_run_one (gnuplot, dir, name, pngterm, opt, error))
+    return false;
+  opt->n_rendered++;
+  return true;
+}
+
 bool
 plots_render (const char *dir, PlotsOptions *opt, GError **error)
 {
@@ -808,9 +841,7 @@ plots_render (const char *dir, PlotsOptions *opt, GError **error)
       return false;
     }
 
-  const char *env = g_getenv ("FAULTLINE_GNUPLOT");
-  const char *prog = opt->gnuplot ? opt->gnuplot : env && *env ? env : "gnuplot";
-  g_autofree char *gnuplot = g_find_program_in_path (prog);
+  g_autofree char *gnuplot = plots_find_gnuplot (opt);
   if (gnuplot == NULL)
     {
       opt->gnuplot_missing = true;

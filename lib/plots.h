@@ -56,6 +56,32 @@ const char *plots_caption (const char *name);
  * failure; true otherwise, including when gnuplot is missing. */
 bool plots_render (const char *dir, PlotsOptions *opt, GError **error);
 
+/* ---- gnuplot scripts, for other writers of plots (lib/sweep.c) ----
+ * A script made of plots_script_new, the caller's own settings and plot
+ * command, and plots_script_end renders NAME.png and NAME.svg the way the
+ * run folder's plots do, and re-renders with a plain `gnuplot NAME.gp`. */
+
+/* Appends text as a gnuplot string literal: in double quotes, \ and "
+ * escaped, line breaks as spaces. */
+void plots_gp_quoted (GString *s, const char *text);
+/* Appends v as a gnuplot number (%.10g), NaN when not finite. */
+void plots_gp_number (GString *s, double v);
+/* The head of script NAME.gp: a comment saying what it shows (about) and
+ * who wrote it (writer, e.g. "`faultline sweep` (docs/sweep.md)"), the
+ * variables -e may override (pngterm, png_out, svg_out, formats), the
+ * title and axis labels, a grid and a key. Returns: (transfer full). */
+GString *plots_script_new (const char *name, const char *about,
+                           const char *writer, const char *title,
+                           const char *xlabel, const char *ylabel);
+/* Appends the render loop: plot_cmd once per format in `formats`. */
+void plots_script_end (GString *s, const char *plot_cmd);
+/* Runs gnuplot on DIR/NAME.gp, giving DIR/NAME.png and DIR/NAME.svg (each
+ * written to a temporary name and renamed into place). gnuplot, no_png and
+ * no_svg as in PlotsOptions; a missing gnuplot sets opt->gnuplot_missing
+ * and returns true; a failing one returns false with PLOTS_ERROR_GNUPLOT. */
+bool plots_run_script (const char *dir, const char *name, PlotsOptions *opt,
+                       GError **error);
+
 /* ---- CSV tables (RFC 4180: quoted fields, "" escapes, CRLF or LF) ---- */
 
 typedef struct

@@ -825,29 +825,6 @@ sweep_csv (const SweepCtx *c, const SweepData *d)
 
 /* ---- the plot: ETTR against the first grid key ---- */
 
-static void
-sweep_gp_quoted (GString *s, const char *text)
-{
-  g_string_append_c (s, '"');
-  for (const char *p = text; *p; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_c (s, '\\');
-      g_string_append_c (s, *p == '\n' || *p == '\r' ? ' ' : *p);
-    }
-  g_string_append_c (s, '"');
-}
-
-static void
-sweep_gp_number (GString *s, double v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  if (!isfinite (v))
-    g_string_append (s, "NaN");
-  else
-    g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.10g", v));
-}
-
 static bool
 sweep_is_number (const char *s)
 {
@@ -925,93 +902,50 @@ sweep_plot (const SweepCtx *c, const SweepData *d, const char *root,
           sweep_stats_of (c, d, p, metric, NULL, &st);
           bool ci = isfinite (st.ci95_low);
           if (numeric)
-            sweep_gp_number (dat, g_ascii_strtod (x->values[v], NULL));
+            plots_gp_number (dat, g_ascii_strtod (x->values[v], NULL));
           else
             g_string_append_printf (dat, "%zu", v);
           g_string_append_c (dat, ' ');
-          sweep_gp_number (dat, st.mean);
+          plots_gp_number (dat, st.mean);
           g_string_append_c (dat, ' ');
-          sweep_gp_number (dat, ci ? st.ci95_low : st.mean);
+          plots_gp_number (dat, ci ? st.ci95_low : st.mean);
           g_string_append_c (dat, ' ');
-          sweep_gp_number (dat, ci ? st.ci95_high : st.mean);
+          plots_gp_number (dat, ci ? st.ci95_high : st.mean);
           g_string_append_c (dat, ' ');
-          sweep_gp_quoted (dat, x->values[v]);
+          plots_gp_quoted (dat, x->values[v]);
           g_string_append_c (dat, '\n');
         }
       g_string_append_printf (plot, "%s'ettr.dat' index %zu using 1:2:3:4%s "
                               "with yerrorlines lw 2 pt 7 title ",
                               r ? ", " : "", r, numeric ? "" : ":xtic(5)");
-      sweep_gp_quoted (plot, title->str);
+      plots_gp_quoted (plot, title->str);
     }
 
-  g_autoptr (GString) gp = g_string_new (NULL);
-  g_string_append_printf (
-      gp,
-      "# ettr.gp - mean ETTR against %s, with the 95%% CI of the mean over\n"
-      "# %zu seeds as error bars. Written by `faultline sweep`\n"
-      "# (docs/sweep.md); edit and re-run `gnuplot ettr.gp` in this folder.\n"
-      "# Override with -e: pngterm (pngcairo or png), png_out, svg_out,\n"
-      "# formats (\"png svg\").\n"
-      "if (!exists(\"pngterm\")) pngterm = \"pngcairo\"\n"
-      "if (!exists(\"png_out\")) png_out = \"ettr.png\"\n"
-      "if (!exists(\"svg_out\")) svg_out = \"ettr.svg\"\n"
-      "if (!exists(\"formats\")) formats = \"png svg\"\n"
-      "set title ", x->key, opt->n_seeds);
-  g_autofree char *t = g_strdup_printf ("ETTR against %s (mean and 95%% CI "
-                                        "over %zu seeds)", x->key,
-                                        opt->n_seeds);
-  sweep_gp_quoted (gp, t);
-  g_string_append (gp, " noenhanced\nset xlabel ");
-  sweep_gp_quoted (gp, x->key);
-  g_string_append (gp, " noenhanced\nset ylabel \"ETTR (productive time / "
-                   "elapsed time)\" noenhanced\nset grid\nset key noenhanced "
-                   "bottom right\nset offsets graph 0.05, graph 0.05, 0, 0\n");
+  g_autofree char *about = g_strdup_printf (
+      "mean ETTR against %s, with the 95%% CI of the mean over\n# %zu seeds "
+      "as error bars", x->key, opt->n_seeds);
+  g_autofree char *title = g_strdup_printf (
+      "ETTR against %s (mean and 95%% CI over %zu seeds)", x->key,
+      opt->n_seeds);
+  g_autoptr (GString) gp = plots_script_new (
+      "ettr", about, "`faultline sweep` (docs/sweep.md)", title, x->key,
+      "ETTR (productive time / elapsed time)");
+  g_string_append (gp, "set key bottom right\n"
+                   "set offsets graph 0.05, graph 0.05, 0, 0\n");
   if (!numeric)
     g_string_append (gp, "set xtics noenhanced\n");
-  g_string_append_printf (
-      gp,
-      "do for [fmt in formats] {\n"
-      "  if (fmt eq \"png\") {\n"
-      "    eval \"set terminal \".pngterm.\" size 1100,600 noenhanced\"\n"
-      "    set output png_out\n"
-      "  } else {\n"
-      "    set terminal svg size 1100,600 dynamic noenhanced "
-      "background rgb \"white\"\n"
-      "    set output svg_out\n"
-      "  }\n"
-      "  %s\n"
-      "  unset output\n"
-      "}\n", plot->str);
+  plots_script_end (gp, plot->str);
   if (!sweep_write (dir, "ettr.dat", dat->str, dat->len, error)
       || !sweep_write (dir, "ettr.gp", gp->str, gp->len, error))
     return false;
 
-  const char *env = g_getenv ("FAULTLINE_GNUPLOT");
-  g_autofree char *gnuplot = g_find_program_in_path (env && *env ? env
-                                                                 : "gnuplot");
-  if (gnuplot == NULL)
-    {
-      g_printerr ("faultline: gnuplot not found; wrote plots/ettr.dat and "
-                  "ettr.gp only\n");
-      return true;
-    }
-  /* pngcairo, else the libgd png terminal */
-  const char *vars[] = { "pngterm='pngcairo'", "pngterm='png'" };
-  g_autofree char *err_text = NULL;
-  for (size_t k = 0; k < G_N_ELEMENTS (vars); k++)
-    {
-      char *argv[] = { gnuplot, (char *) "-e", (char *) vars[k],
-                       (char *) "ettr.gp", NULL };
-      int status = 0;
-      g_clear_pointer (&err_text, g_free);
-      if (g_spawn_sync (dir, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
-                        NULL, NULL, &err_text, &status, NULL)
-          && g_spawn_check_wait_status (status, NULL)
-          && (err_text == NULL || *err_text == '\0'))
-        return true;
-    }
-  g_printerr ("faultline: warning: plots/ettr.gp: gnuplot failed: %s\n",
-              err_text ? g_strstrip (err_text) : "?");
+  PlotsOptions po = { 0 };
+  g_autoptr (GError) err = NULL;
+  if (!plots_run_script (dir, "ettr", &po, &err))
+    g_printerr ("faultline: warning: %s\n", err->message);
+  else if (po.gnuplot_missing)
+    g_printerr ("faultline: gnuplot not found; wrote plots/ettr.dat and "
+                "ettr.gp only\n");
   return true;
 }
 
