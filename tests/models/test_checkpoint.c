@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "world.h"
+#include "world_test.h"
 
 #define MIN_H (1.0 / 60.0)
 
@@ -38,15 +39,6 @@ timer_cb (void *user_data, World *w, uint64_t cb, GError **error)
   return s->hits > 0;
 }
 
-static void
-setn (WorldConfig *cfg, const char *key, double v)
-{
-  WorldValue val = { .type = WORLD_VAL_NUMBER, .num = v };
-  g_autoptr (GError) e = NULL;
-  if (!world_config_set (cfg, key, &val, &e))
-    fail_msg ("%s: %s", key, e->message);
-}
-
 /* 4 nodes of 1 GPU, one 2-node job of interval tau, cost delta, write W,
  * restart 6 min (minutes); a scripted event at `at_min` when >= 0. */
 static WorldConfig *
@@ -54,14 +46,14 @@ config_n (uint32_t job_nodes, double tau, double delta, double W,
           double at_min, double hours)
 {
   WorldConfig *cfg = world_config_new ();
-  setn (cfg, "cluster.nodes", 4);
-  setn (cfg, "cluster.gpus_per_node", 1);
-  setn (cfg, "cluster.rails", 1);
-  setn (cfg, "cluster.su_size", 4);
-  setn (cfg, "cluster.radix", 8);
-  setn (cfg, "failures.scale", 0);
-  setn (cfg, "failures.lemon_fraction", 0);
-  setn (cfg, "run.length", hours * 3600);
+  wt_set_num (cfg, "cluster.nodes", 4);
+  wt_set_num (cfg, "cluster.gpus_per_node", 1);
+  wt_set_num (cfg, "cluster.rails", 1);
+  wt_set_num (cfg, "cluster.su_size", 4);
+  wt_set_num (cfg, "cluster.radix", 8);
+  wt_set_num (cfg, "failures.scale", 0);
+  wt_set_num (cfg, "failures.lemon_fraction", 0);
+  wt_set_num (cfg, "run.length", hours * 3600);
   WorldJobSpec j = { .name = "train", .nodes = job_nodes,
                      .checkpoint_every_s = tau * 60,
                      .checkpoint_cost_s = delta * 60,
@@ -214,15 +206,15 @@ static MetricsJob
 run_plan (Plan *p, const double *at_s, int n_at, double restart_s, double hours)
 {
   WorldConfig *cfg = world_config_new ();
-  setn (cfg, "cluster.nodes", 5);
-  setn (cfg, "cluster.gpus_per_node", 1);
-  setn (cfg, "cluster.rails", 1);
-  setn (cfg, "cluster.su_size", 5);
-  setn (cfg, "cluster.radix", 16);
+  wt_set_num (cfg, "cluster.nodes", 5);
+  wt_set_num (cfg, "cluster.gpus_per_node", 1);
+  wt_set_num (cfg, "cluster.rails", 1);
+  wt_set_num (cfg, "cluster.su_size", 5);
+  wt_set_num (cfg, "cluster.radix", 16);
   WorldValue none = { .type = WORLD_VAL_STRING, .str = "none" };
   assert_true (world_config_set (cfg, "failures.source", &none, NULL));
-  setn (cfg, "failures.lemon_fraction", 0);
-  setn (cfg, "run.length", hours * 3600);
+  wt_set_num (cfg, "failures.lemon_fraction", 0);
+  wt_set_num (cfg, "run.length", hours * 3600);
   const char *modes[] = { "soft", "hard", "silent" };
   const char *repair[] = { "reboot", "replace", "reboot" };
   for (int i = 0; i < 3; i++)

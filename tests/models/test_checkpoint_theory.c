@@ -31,47 +31,12 @@
 #include "dist.h"
 #include "failure.h"
 #include "world.h"
+#include "world_test.h"
 
 #define MIN_H (1.0 / 60.0)
 #define DAY_S 86400.0
 
 /* ---- small helpers ---- */
-
-static void
-set_num (WorldConfig *cfg, const char *key, double x)
-{
-  WorldValue v = { .type = WORLD_VAL_NUMBER, .num = x };
-  GError *e = NULL;
-  if (!world_config_set (cfg, key, &v, &e))
-    fail_msg ("%s: %s", key, e->message);
-}
-
-static void
-set_str (WorldConfig *cfg, const char *key, const char *s)
-{
-  WorldValue v = { .type = WORLD_VAL_STRING, .str = s };
-  GError *e = NULL;
-  if (!world_config_set (cfg, key, &v, &e))
-    fail_msg ("%s: %s", key, e->message);
-}
-
-static void
-mode_num (WorldConfig *cfg, const char *mode, const char *key, double x)
-{
-  WorldValue v = { .type = WORLD_VAL_NUMBER, .num = x };
-  GError *e = NULL;
-  if (!world_config_failure_set (cfg, mode, key, &v, &e))
-    fail_msg ("%s.%s: %s", mode, key, e->message);
-}
-
-static void
-mode_str (WorldConfig *cfg, const char *mode, const char *key, const char *s)
-{
-  WorldValue v = { .type = WORLD_VAL_STRING, .str = s };
-  GError *e = NULL;
-  if (!world_config_failure_set (cfg, mode, key, &v, &e))
-    fail_msg ("%s.%s: %s", mode, key, e->message);
-}
 
 static void
 add_job (WorldConfig *cfg, uint32_t nodes, double tau_h, double delta_h,
@@ -102,20 +67,6 @@ run_world (const WorldConfig *cfg, uint64_t seed, WorldListenerFn fn,
   if (!world_run (w, &e))
     fail_msg ("world_run: %s", e->message);
   return w;
-}
-
-static const MetricsJob *
-job_row (const World *w, const char *name)
-{
-  const Metrics *m = world_metrics (w);
-  for (guint i = 0; i < m->job_rows->len; i++)
-    {
-      const MetricsJob *j = &g_array_index (m->job_rows, MetricsJob, i);
-      if (strcmp (j->name, name) == 0)
-        return j;
-    }
-  fail_msg ("no job row '%s'", name);
-  return NULL;
 }
 
 static uint64_t
@@ -187,18 +138,18 @@ daly_config (double M_h, double tau_h, double delta_h, double write_h,
              double length_h)
 {
   WorldConfig *cfg = world_config_new ();
-  set_num (cfg, "cluster.nodes", 64);
-  set_num (cfg, "cluster.spares", 16);
-  set_str (cfg, "failures.source", "none");
-  set_num (cfg, "failures.lemon_fraction", 0);
-  set_str (cfg, "policy.health", "reactive");
-  set_str (cfg, "policy.sched", "first-fit");
-  set_num (cfg, "run.length", length_h * 3600);
-  set_num (cfg, "run.sample_every", length_h * 3600);
-  mode_str (cfg, "daly_node", "class", "node");
-  mode_num (cfg, "daly_node", "mtbf", DALY_NODES * M_h * 3600);
-  mode_num (cfg, "daly_node", "xid", 79);
-  mode_str (cfg, "daly_node", "repair", "reboot");
+  wt_set_num (cfg, "cluster.nodes", 64);
+  wt_set_num (cfg, "cluster.spares", 16);
+  wt_set_str (cfg, "failures.source", "none");
+  wt_set_num (cfg, "failures.lemon_fraction", 0);
+  wt_set_str (cfg, "policy.health", "reactive");
+  wt_set_str (cfg, "policy.sched", "first-fit");
+  wt_set_num (cfg, "run.length", length_h * 3600);
+  wt_set_num (cfg, "run.sample_every", length_h * 3600);
+  wt_mode_str (cfg, "daly_node", "class", "node");
+  wt_mode_num (cfg, "daly_node", "mtbf", DALY_NODES * M_h * 3600);
+  wt_mode_num (cfg, "daly_node", "xid", 79);
+  wt_mode_str (cfg, "daly_node", "repair", "reboot");
   add_job (cfg, DALY_NODES, tau_h, delta_h, write_h, DALY_R_H);
   return cfg;
 }
@@ -215,7 +166,7 @@ daly_ettr (double M_h, double tau_h, double delta_h, double write_h,
   for (int r = 0; r < DALY_REPLICAS; r++)
     {
       World *w = run_world (cfg, base + (uint64_t) r, NULL, NULL);
-      const MetricsJob *j = job_row (w, "train");
+      const MetricsJob *j = wt_job_row (world_metrics (w), "train");
       assert_false (isnan (j->ettr));
       ettr[r] = j->ettr;
       interruptions[r] = j->interruptions;
@@ -417,14 +368,14 @@ test_llama3_poisson (void **state)
 {
   (void) state;
   WorldConfig *cfg = world_config_new ();
-  set_num (cfg, "cluster.nodes", LLAMA_NODES);
-  set_num (cfg, "cluster.spares", LLAMA_SPARES);
+  wt_set_num (cfg, "cluster.nodes", LLAMA_NODES);
+  wt_set_num (cfg, "cluster.spares", LLAMA_SPARES);
   /* Lemons move failures between nodes (the cluster-wide rate is kept):
    * off, so that the job's own rate is the catalogue's whatever nodes it
    * holds. */
-  set_num (cfg, "failures.lemon_fraction", 0);
-  set_num (cfg, "run.length", LLAMA_HOURS * 3600);
-  set_num (cfg, "run.sample_every", LLAMA_HOURS * 3600);
+  wt_set_num (cfg, "failures.lemon_fraction", 0);
+  wt_set_num (cfg, "run.length", LLAMA_HOURS * 3600);
+  wt_set_num (cfg, "run.sample_every", LLAMA_HOURS * 3600);
   add_job (cfg, LLAMA_JOB_NODES, 15 * MIN_H, 0.5 * MIN_H, 0, 5 * MIN_H);
 
   FlFailureCatalog *cat = fl_failure_catalog_new_default ();
@@ -437,7 +388,7 @@ test_llama3_poisson (void **state)
     {
       World *w = run_world (cfg, 7000 + (uint64_t) r, count_failures, &mc);
       const Metrics *m = world_metrics (w);
-      const MetricsJob *j = job_row (w, "train");
+      const MetricsJob *j = wt_job_row (world_metrics (w), "train");
       assert_int_equal (world_nodes (w), LLAMA_NODES);
       /* Time the job held its nodes, and the part of it out of restarts
        * (software faults only strike a job that runs, world.c). */
@@ -544,31 +495,42 @@ test_llama3_poisson (void **state)
 
 #define KOKOLIS_RF_PER_DAY 6.5e-3 /* RSC-1, field-data.md §2.3 */
 
+/* A cluster for a job of n nodes (plus 64: 32 hot spares, 32 idle) under
+ * one node-level exponential mode of rate r_f (Xid 79, reboot), the
+ * reactive policy (no periodic checks), no lemons, for `days`. The caller
+ * adds the job. */
+static WorldConfig *
+kokolis_config (uint32_t n, double days)
+{
+  WorldConfig *cfg = world_config_new ();
+  wt_set_num (cfg, "cluster.nodes", n + 64);
+  wt_set_num (cfg, "cluster.spares", 32);
+  wt_set_str (cfg, "failures.source", "none");
+  wt_set_num (cfg, "failures.lemon_fraction", 0);
+  wt_set_str (cfg, "policy.health", "reactive");
+  wt_set_num (cfg, "run.length", days * DAY_S);
+  wt_set_num (cfg, "run.sample_every", days * DAY_S);
+  wt_mode_str (cfg, "node_fail", "class", "node");
+  wt_mode_num (cfg, "node_fail", "mtbf", DAY_S / KOKOLIS_RF_PER_DAY);
+  wt_mode_num (cfg, "node_fail", "xid", 79);
+  wt_mode_str (cfg, "node_fail", "repair", "reboot");
+  return cfg;
+}
+
 /* Interruptions and hours held of a job on n nodes (plus spares) under
  * one node-level exponential mode of rate r_f, summed over replicas. */
 static void
 kokolis_run (uint32_t n, double days, int replicas, uint64_t base,
              double *ints, double *hours)
 {
-  WorldConfig *cfg = world_config_new ();
-  set_num (cfg, "cluster.nodes", n + 64);
-  set_num (cfg, "cluster.spares", 32);
-  set_str (cfg, "failures.source", "none");
-  set_num (cfg, "failures.lemon_fraction", 0);
-  set_str (cfg, "policy.health", "reactive");
-  set_num (cfg, "run.length", days * DAY_S);
-  set_num (cfg, "run.sample_every", days * DAY_S);
-  mode_str (cfg, "node_fail", "class", "node");
-  mode_num (cfg, "node_fail", "mtbf", DAY_S / KOKOLIS_RF_PER_DAY);
-  mode_num (cfg, "node_fail", "xid", 79);
-  mode_str (cfg, "node_fail", "repair", "reboot");
+  WorldConfig *cfg = kokolis_config (n, days);
   add_job (cfg, n, 1.0, 1 * MIN_H, 0, 5 * MIN_H);
   *ints = *hours = 0;
   for (int r = 0; r < replicas; r++)
     {
       World *w = run_world (cfg, base + (uint64_t) r, NULL, NULL);
       const Metrics *m = world_metrics (w);
-      const MetricsJob *j = job_row (w, "train");
+      const MetricsJob *j = wt_job_row (world_metrics (w), "train");
       double held = m->sim_hours - j->first_start_h - j->queue_h;
       *ints += j->interruptions;
       *hours += held;
@@ -648,24 +610,13 @@ test_kokolis_ettr (void **state)
       double tau = pts[k].tau_min * MIN_H, R = pts[k].restart_min * MIN_H;
       double days = 27, L = days * 24;
       double E = ckpt_daly_efficiency (tau, 0, R, M);
-      WorldConfig *cfg = world_config_new ();
-      set_num (cfg, "cluster.nodes", n + 64);
-      set_num (cfg, "cluster.spares", 32);
-      set_str (cfg, "failures.source", "none");
-      set_num (cfg, "failures.lemon_fraction", 0);
-      set_str (cfg, "policy.health", "reactive");
-      set_num (cfg, "run.length", days * DAY_S);
-      set_num (cfg, "run.sample_every", days * DAY_S);
-      mode_str (cfg, "node_fail", "class", "node");
-      mode_num (cfg, "node_fail", "mtbf", DAY_S / KOKOLIS_RF_PER_DAY);
-      mode_num (cfg, "node_fail", "xid", 79);
-      mode_str (cfg, "node_fail", "repair", "reboot");
+      WorldConfig *cfg = kokolis_config (n, days);
       add_job (cfg, n, tau, 0, 0, R);
       double ettr[16];
       for (int r = 0; r < 16; r++)
         {
           World *w = run_world (cfg, 9500 + 100 * k + (uint64_t) r, NULL, NULL);
-          ettr[r] = job_row (w, "train")->ettr;
+          ettr[r] = wt_job_row (world_metrics (w), "train")->ettr;
           world_free (w);
         }
       world_config_free (cfg);

@@ -24,27 +24,10 @@
 #include <string.h>
 
 #include "world.h"
+#include "world_test.h"
 
 #define REPLICAS 8
 #define T999_7 5.408 /* t(0.9995, 7), NIST/SEMATECH e-Handbook 1.3.6.7.2 */
-
-static void
-set_num (WorldConfig *cfg, const char *key, double x)
-{
-  WorldValue v = { .type = WORLD_VAL_NUMBER, .num = x };
-  GError *e = NULL;
-  if (!world_config_set (cfg, key, &v, &e))
-    fail_msg ("%s: %s", key, e->message);
-}
-
-static void
-set_str (WorldConfig *cfg, const char *key, const char *s)
-{
-  WorldValue v = { .type = WORLD_VAL_STRING, .str = s };
-  GError *e = NULL;
-  if (!world_config_set (cfg, key, &v, &e))
-    fail_msg ("%s: %s", key, e->message);
-}
 
 /* Erlang's C formula: the probability that an arrival waits in an M/M/c
  * queue with offered load a = lambda / mu (a < c), by the stable
@@ -74,23 +57,23 @@ run_queue (uint32_t c, uint32_t size, double lambda, double mu, double L,
            double warm_h, uint64_t seed)
 {
   WorldConfig *cfg = world_config_new ();
-  set_num (cfg, "cluster.nodes", c);
-  set_num (cfg, "cluster.gpus_per_node", 1);
-  set_num (cfg, "cluster.rails", 1);
-  set_num (cfg, "cluster.su_size", c);
-  set_num (cfg, "cluster.radix", 2 * c < 4 ? 4 : 2 * c);
-  set_num (cfg, "cluster.spares", 0);
-  set_str (cfg, "failures.source", "none");
-  set_num (cfg, "failures.lemon_fraction", 0);
-  set_str (cfg, "policy.sched", "fifo");
-  set_num (cfg, "workload.research_rate", lambda);
+  wt_set_num (cfg, "cluster.nodes", c);
+  wt_set_num (cfg, "cluster.gpus_per_node", 1);
+  wt_set_num (cfg, "cluster.rails", 1);
+  wt_set_num (cfg, "cluster.su_size", c);
+  wt_set_num (cfg, "cluster.radix", 2 * c < 4 ? 4 : 2 * c);
+  wt_set_num (cfg, "cluster.spares", 0);
+  wt_set_str (cfg, "failures.source", "none");
+  wt_set_num (cfg, "failures.lemon_fraction", 0);
+  wt_set_str (cfg, "policy.sched", "fifo");
+  wt_set_num (cfg, "workload.research_rate", lambda);
   g_autofree char *sizes = g_strdup_printf ("%u", size);
-  set_str (cfg, "workload.research_sizes", sizes);
-  set_num (cfg, "workload.research_max_nodes", size);
-  set_str (cfg, "workload.research_duration", "exponential");
-  set_num (cfg, "workload.research_mean", 3600.0 / mu);
-  set_num (cfg, "run.length", L * 3600);
-  set_num (cfg, "run.sample_every", L * 3600);
+  wt_set_str (cfg, "workload.research_sizes", sizes);
+  wt_set_num (cfg, "workload.research_max_nodes", size);
+  wt_set_str (cfg, "workload.research_duration", "exponential");
+  wt_set_num (cfg, "workload.research_mean", 3600.0 / mu);
+  wt_set_num (cfg, "run.length", L * 3600);
+  wt_set_num (cfg, "run.sample_every", L * 3600);
 
   GError *e = NULL;
   World *w = world_new (cfg, seed, &e);

@@ -16,6 +16,7 @@
 
 #include "fabric.h"
 #include "world.h"
+#include "world_test.h"
 
 typedef struct
 {
@@ -32,15 +33,6 @@ timer_cb (void *user_data, World *w, uint64_t cb, GError **error)
 }
 
 static void
-setn (WorldConfig *cfg, const char *key, double v)
-{
-  WorldValue val = { .type = WORLD_VAL_NUMBER, .num = v };
-  g_autoptr (GError) e = NULL;
-  if (!world_config_set (cfg, key, &val, &e))
-    fail_msg ("%s: %s", key, e->message);
-}
-
-static void
 add_job (WorldConfig *cfg, const char *name, uint32_t nodes, double submit_s)
 {
   WorldJobSpec j = { .name = name, .nodes = nodes, .submit_s = submit_s,
@@ -49,18 +41,26 @@ add_job (WorldConfig *cfg, const char *name, uint32_t nodes, double submit_s)
   assert_true (world_config_add_job (cfg, &j, NULL));
 }
 
+/* The hand-checkable fabric, random failures off, 10 hours. */
+static WorldConfig *
+base_cluster (void)
+{
+  WorldConfig *cfg = world_config_new ();
+  wt_set_num (cfg, "cluster.nodes", 8);
+  wt_set_num (cfg, "cluster.gpus_per_node", 2);
+  wt_set_num (cfg, "cluster.rails", 2);
+  wt_set_num (cfg, "cluster.su_size", 4);
+  wt_set_num (cfg, "cluster.radix", 8);
+  wt_set_num (cfg, "failures.scale", 0);
+  wt_set_num (cfg, "failures.lemon_fraction", 0);
+  wt_set_num (cfg, "run.length", 10 * 3600);
+  return cfg;
+}
+
 static WorldConfig *
 small_cluster (void)
 {
-  WorldConfig *cfg = world_config_new ();
-  setn (cfg, "cluster.nodes", 8);
-  setn (cfg, "cluster.gpus_per_node", 2);
-  setn (cfg, "cluster.rails", 2);
-  setn (cfg, "cluster.su_size", 4);
-  setn (cfg, "cluster.radix", 8);
-  setn (cfg, "failures.scale", 0);
-  setn (cfg, "failures.lemon_fraction", 0);
-  setn (cfg, "run.length", 10 * 3600);
+  WorldConfig *cfg = base_cluster ();
   /* Repairs of the scripted modes never finish within the run. */
   const char *modes[] = { "faulty_gpu", "leaf", "spine" };
   for (size_t i = 0; i < G_N_ELEMENTS (modes); i++)
@@ -70,19 +70,6 @@ small_cluster (void)
     }
   world_config_at (cfg, SIM_H (1), 1);
   return cfg;
-}
-
-static const MetricsJob *
-job_row (const Metrics *m, const char *name)
-{
-  for (guint i = 0; i < m->job_rows->len; i++)
-    {
-      const MetricsJob *j = &g_array_index (m->job_rows, MetricsJob, i);
-      if (strcmp (j->name, name) == 0)
-        return j;
-    }
-  fail_msg ("no job %s", name);
-  return NULL;
 }
 
 static const Metrics *
@@ -112,7 +99,7 @@ test_gpu_fault_interrupts_its_node_only (void **state)
   Script s = { "node0001/gpu1", 0 };
   World *w;
   const Metrics *m = run (cfg, &s, &w);
-  assert_int_equal (job_row (m, "a")->interruptions + job_row (m, "b")->interruptions, 1);
+  assert_int_equal (wt_job_row (m, "a")->interruptions + wt_job_row (m, "b")->interruptions, 1);
   assert_int_equal (m->interruptions, 1);
   world_free (w);
   world_config_free (cfg);
@@ -124,13 +111,13 @@ static void
 test_leaf_takes_one_rail_of_one_su (void **state)
 {
   WorldConfig *cfg = small_cluster ();
-  setn (cfg, "cluster.spares", 0);
+  wt_set_num (cfg, "cluster.spares", 0);
   add_job (cfg, "su0", 4, 0);
   add_job (cfg, "su1", 4, 0);
   Script s = { "leaf-su00-r1", 0 };
   World *w;
   const Metrics *m = run (cfg, &s, &w);
-  const MetricsJob *a = job_row (m, "su0"), *b = job_row (m, "su1");
+  const MetricsJob *a = wt_job_row (m, "su0"), *b = wt_job_row (m, "su1");
   /* Topology placement puts each 4-node job in one SU: exactly one of
    * them sits behind the failed leaf. */
   assert_int_equal (MIN (a->interruptions, b->interruptions), 0);
@@ -150,7 +137,7 @@ test_spine_slows_cross_su_job (void **state)
   Script s = { "spine-00", 0 };
   World *w;
   const Metrics *m = run (cfg, &s, &w);
-  const MetricsJob *j = job_row (m, "wide");
+  const MetricsJob *j = wt_job_row (m, "wide");
   assert_int_equal (j->interruptions, 0);
   double s_factor = fabric_slowdown (0.5, 0.2);
   assert_true (fabs (s_factor - 1.2) < 1e-12);
@@ -184,16 +171,8 @@ degraded_cb (void *user_data, World *w, uint64_t cb, GError **error)
 static MetricsJob
 degraded_run (const char *mode)
 {
-  WorldConfig *cfg = world_config_new ();
-  setn (cfg, "cluster.nodes", 8);
-  setn (cfg, "cluster.gpus_per_node", 2);
-  setn (cfg, "cluster.rails", 2);
-  setn (cfg, "cluster.su_size", 4);
-  setn (cfg, "cluster.radix", 8);
-  setn (cfg, "cluster.spares", 0);
-  setn (cfg, "failures.scale", 0);
-  setn (cfg, "failures.lemon_fraction", 0);
-  setn (cfg, "run.length", 10 * 3600);
+  WorldConfig *cfg = base_cluster ();
+  wt_set_num (cfg, "cluster.spares", 0);
   WorldValue v = { .type = WORLD_VAL_NUMBER, .num = 1e9 };
   assert_true (world_config_failure_set (cfg, "leaf", "repair_time", &v, NULL));
   WorldValue m = { .type = WORLD_VAL_STRING, .str = mode };
@@ -211,7 +190,7 @@ degraded_run (const char *mode)
   if (!world_run (w, &error))
     fail_msg ("world_run: %s", error->message);
   assert_int_equal (hits, 2);
-  MetricsJob row = *job_row (world_metrics (w), "all");
+  MetricsJob row = *wt_job_row (world_metrics (w), "all");
   world_free (w);
   world_config_free (cfg);
   return row;
