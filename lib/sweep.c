@@ -615,16 +615,24 @@ sweep_add_point_params (JsonBuilder *b, const SweepOptions *opt,
   json_builder_end_object (b);
 }
 
-static char *
-sweep_json (const SweepCtx *c, const SweepData *d, double wall_s)
+/* A JSON object opened with the members every sweep file starts with. */
+static JsonBuilder *
+sweep_json_begin (const SweepOptions *opt)
 {
-  const SweepOptions *opt = c->opt;
-  g_autoptr (JsonBuilder) b = json_builder_new ();
+  JsonBuilder *b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "faultline_version");
   json_builder_add_string_value (b, FL_VERSION);
   json_builder_set_member_name (b, "scenario");
   json_builder_add_string_value (b, opt->scenario);
+  return b;
+}
+
+static char *
+sweep_json (const SweepCtx *c, const SweepData *d, double wall_s)
+{
+  const SweepOptions *opt = c->opt;
+  g_autoptr (JsonBuilder) b = sweep_json_begin (opt);
   json_builder_set_member_name (b, "sets");
   json_builder_begin_array (b);
   for (size_t i = 0; opt->sets != NULL && opt->sets[i] != NULL; i++)
@@ -690,12 +698,7 @@ sweep_point_summary (const SweepCtx *c, const SweepData *d, guint p)
 {
   const SweepOptions *opt = c->opt;
   size_t ns = opt->n_seeds;
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "faultline_version");
-  json_builder_add_string_value (b, FL_VERSION);
-  json_builder_set_member_name (b, "scenario");
-  json_builder_add_string_value (b, opt->scenario);
+  g_autoptr (JsonBuilder) b = sweep_json_begin (opt);
   sweep_add_seeds (b, opt);
   /* the params of the first seed's summary (the same for every seed) */
   JsonNode *root = json_parser_get_root (d->parsers->pdata[p * ns]);
