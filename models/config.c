@@ -6,7 +6,7 @@
  * Keys "health.*" and "sched.*" are passed through to the policies' own
  * parameter tables (policy/health.h, policy/sched.h) when the world is
  * built. */
-#include "world-private.h"
+#include "world-int.h"
 #include "suggest.h"
 
 #include <math.h>

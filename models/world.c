@@ -27,7 +27,7 @@
  *    durable checkpoint; a restart pays the restart overhead.
  * Periodic checks are never polled: the time a check will see a fault is
  * computed when the fault happens. */
-#include "world-private.h"
+#include "world-int.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -48,252 +48,10 @@
 #include "topo.h"
 #include "workload.h"
 
-#define NO_JOB UINT32_MAX
-#define NO_FAULT UINT32_MAX
-
-/* ---- state ---- */
-
-typedef enum
-{
-  JOB_PENDING, /* not yet submitted */
-  JOB_QUEUED,
-  JOB_RUNNING,
-  JOB_DONE,
-} JobState;
-
-typedef enum
-{
-  PHASE_RESTART,
-  PHASE_COMPUTE,
-  PHASE_CHECKPOINT,
-} JobPhase;
-
-/* policy.degraded_nodes: what happens to a node whose ports the health
- * policy disabled while it still has working rails. */
-typedef enum
-{
-  DEGRADED_DRAIN,      /* never scheduled until repaired */
-  DEGRADED_USE,        /* scheduled: jobs run at the remaining rails' bandwidth */
-  DEGRADED_WHEN_SHORT, /* scheduled only while a failed job waits for nodes */
-} DegradedMode;
-
-typedef struct
-{
-  char *name;
-  uint32_t nodes;
-  double work_h;        /* INFINITY: until the run ends */
-  double submit_h;
-  double tau_h;         /* checkpoint interval (compute hours); 0 = Daly */
-  double delta_h;       /* checkpoint cost: the blocking part */
-  double write_h;       /* background write after it; 0 = durable at once */
-  double restart_h;
-  double comm_share;
-  int32_t priority;
-  bool preemptible;
-  double est_runtime_h;
-  /* run state */
-  JobState state;
-  JobPhase phase;
-  SimTime phase_start;
-  double phase_work0;   /* compute work done in this interval at phase_start */
-  double interval_h;    /* work of the current compute interval */
-  double slowdown;      /* step-time multiplier, >= 1 */
-  double saved_h;       /* work in durable checkpoints */
-  bool draining;        /* a graceful checkpoint before planned maintenance */
-  SimTime drain_end;    /* when it ends */
-  bool writing;         /* a checkpoint is being written in the background */
-  double writing_h;     /* the work in it */
-  SimTime written_at;   /* when its write ends */
-  EvqHandle ev;         /* the pending phase-end event */
-  EvqHandle ev_write;   /* the write-end event (EVQ_NONE past the run's end) */
-  SimTime queued_since;
-  bool restarting;      /* next start is a restart */
-  bool waiting_restart; /* stopped by a failure or planned maintenance,
-                         * queued for nodes */
-  uint32_t *nodes_held; /* copy of the allocation */
-  uint32_t n_held;
-  bool multi_su;        /* spans scalable units: uplink faults slow it */
-  guint run_idx;        /* index in World.running while running */
-  /* metrics */
-  MetricsJob m;
-  SimTime running_since;
-  double running_h;     /* wall time while allocated */
-} Job;
-
-typedef struct
-{
-  uint32_t fault_mode;  /* NO_FAULT when the hardware is fine */
-  int32_t fault_gpu;
-  uint32_t fault_group; /* domain instance for correlated faults, or NO_FAULT */
-  SimTime fault_time;
-  bool detected;        /* the policy acted on it */
-  uint32_t job;         /* running job, NO_JOB when idle */
-  bool busy_action;     /* a remediation/diag/burn-in in progress */
-  bool in_maintenance;  /* planned maintenance (world_maintenance) */
-  bool lemon;
-  bool blamed;          /* a job failure pointed at it: excluded until fixed */
-  bool avail;           /* schedulable, as last told to the scheduler */
-  bool in_service_ok;   /* counted in healthy GPUs */
-  uint8_t state;        /* MetricsNodeState index */
-  uint8_t rails_disabled; /* ports disabled by the policy (not schedulable) */
-  EvqHandle pending_fail; /* a degrading part's hard failure (precursors) */
-  uint32_t pending_mode;
-  SimTime down_since;   /* for MTTR */
-} NodeRt;
-
-/* A failure mode as the world runs it. */
-typedef struct
-{
-  FlFailureMode *fm;    /* in the world's catalogue */
-  TopoKind kind;        /* the kind of instance */
-  uint32_t instances;
-  bool aggregated;      /* exponential: one stream per population */
-  RngStream rng, pick;  /* aggregated draws */
-  RngStream lemon_rng, lemon_pick;
-  double rate_per_h;    /* per instance */
-  uint32_t idx;
-} ModeRt;
-
-/* Event kinds registered with sim/. */
-enum
-{
-  EV_FAIL_AGG,     /* target = mode, data = 0 normal / 1 lemon */
-  EV_FAIL_INST,    /* target = mode, data = instance << 20 | draw counter */
-  EV_OBSERVE,      /* target = slot in pending-observation slab */
-  EV_ACTION_DONE,  /* target = slot in action slab */
-  EV_WAKEUP,       /* policy wakeup */
-  EV_SCHED,        /* scheduling pass */
-  EV_JOB_PHASE,    /* target = job */
-  EV_JOB_WRITTEN,  /* target = job: its background checkpoint write ends */
-  EV_ARRIVAL,      /* target = job */
-  EV_TIMER,        /* target = script timer slot */
-  EV_RESTOCK,      /* a spare part arrives */
-  EV_FALSE_POS,    /* false-positive check stream */
-  EV_HARD_FAIL,    /* a degrading part fails: target = mode, data = instance */
-  EV_N
-};
-
-typedef struct
-{
-  HealthObs obs;
-  uint32_t fault_check_node; /* deliver only if this node still has the fault; NO_FAULT: always */
-  SimTime fault_time;
-} PendingObs;
-
-typedef struct
-{
-  HealthAction act;
-  bool needs_part;
-  bool waiting_part;
-} PendingAction;
-
-typedef struct
-{
-  uint64_t cb;
-  SimTime period;
-} TimerRt;
-
-struct World
-{
-  WorldConfig *cfg;
-  uint64_t seed;
-  Sim *sim;
-  uint32_t kinds[EV_N];
-  Topo *topo;
-  FabricState *fabric;
-  FlFailureCatalog *cat;
-  ModeRt *modes;
-  uint32_t n_modes;
-  HealthPolicy *health;
-  const HealthParams *hp;
-  Sched *sched;
-  Workload *research;
-  GArray *trace_jobs;   /* WorkloadJob from an SWF trace */
-  GPtrArray *jobs;      /* Job* by id */
-  GPtrArray *running;   /* Job* running now (unordered; for fabric updates) */
-  uint32_t main_job;    /* largest configured job or NO_JOB */
-  NodeRt *nodes;
-  uint32_t n_nodes, gpn, rails, n_lemons;
-  uint32_t *lemons;     /* the lemon nodes, ascending (n_lemons) */
-  uint32_t n_cables, n_uplinks, n_corelinks;
-  uint8_t *link_down;   /* per health link index: 1 when failed (hardware) */
-  uint8_t *link_admin;  /* per node cable: 1 when the policy disabled it */
-  EvqHandle *link_pending; /* per node cable: a degrading cable's failure */
-  uint32_t *link_fault_mode;
-  /* slabs */
-  GArray *pobs;         /* PendingObs */
-  GArray *pobs_free;    /* guint */
-  GArray *pact;         /* PendingAction */
-  GArray *pact_free;
-  GArray *timers;       /* TimerRt */
-  /* technicians and parts */
-  uint32_t techs_busy;
-  GQueue tickets;       /* pending action slots (GUINT_TO_POINTER) */
-  GQueue parts_wait;
-  GHashTable *switch_tickets; /* switch key -> GArray of waiting action slots */
-  double parts_stock;   /* INFINITY when unlimited */
-  /* policy plumbing */
-  GArray *actions;      /* HealthAction scratch */
-  EvqHandle wakeup_ev;
-  SimTime wakeup_at;
-  bool sched_pending;
-  GArray *decisions;
-  RngStream rng_diag, rng_fp, rng_misc, rng_precursor;
-  double fp_rate_per_h; /* cluster-wide false-positive check rate */
-  /* hooks */
-  WorldHooks hooks;
-  GArray *listeners;    /* Listener */
-  GArray *ons[WEV_COUNT];
-  GError *script_error;
-  WorldProgressFn progress;
-  void *progress_ud;
-  gint64 last_progress_us;
-  gint64 wall_start_us;
-  /* metrics */
-  Metrics *m;
-  StatsTimeAvg avail;
-  uint32_t healthy_gpus;
-  StatsQuantile *queue_wait, *detect_lat;
-  StatsOnline mttr;
-  uint32_t state_count[METRICS_NODE_STATES];
-  StatsTimeAvg spares_empty;
-  uint32_t restarts_waiting; /* jobs with waiting_restart */
-  DegradedMode degraded;     /* policy.degraded_nodes */
-  bool degraded_released;    /* when-short: degraded nodes are in the pool */
-  char *notes_text;
-  GString *notes;
-};
-
-typedef struct
-{
-  WorldListenerFn fn;
-  void *ud;
-} Listener;
-
-/* ---- small helpers ---- */
-
-static inline double
-now_h (const World *w)
-{
-  return simtime_to_h (sim_now (w->sim));
-}
-
-static inline HealthTimeMs
-to_ms (SimTime t)
-{
-  return t / 1000;
-}
-
-static inline SimTime
-h_to_sim (double h)
-{
-  return simtime_from_s (h * 3600.0);
-}
-
 static const char *
 comp_name (const World *w, TopoKind kind, uint32_t index, char *buf, size_t len)
 {
-  if (topo_name (w->topo, kind, index, buf, len) == 0)
+  if (topo_name (w->hw.topo, kind, index, buf, len) == 0)
     snprintf (buf, len, "%s#%u", topo_kind_name (kind), index);
   return buf;
 }
@@ -311,8 +69,8 @@ health_link_of (const World *w, TopoKind kind, uint32_t index)
   switch (kind)
     {
     case TOPO_CABLE: return index;
-    case TOPO_UPLINK: return w->n_cables + index;
-    case TOPO_CORELINK: return w->n_cables + w->n_uplinks + index;
+    case TOPO_UPLINK: return w->hw.n_cables + index;
+    case TOPO_CORELINK: return w->hw.n_cables + w->hw.n_uplinks + index;
     default: return HEALTH_NO_LINK;
     }
 }
@@ -320,42 +78,42 @@ health_link_of (const World *w, TopoKind kind, uint32_t index)
 static TopoKind
 topo_link_of (const World *w, uint32_t hlink, uint32_t *index)
 {
-  if (hlink < w->n_cables)
+  if (hlink < w->hw.n_cables)
     {
       *index = hlink;
       return TOPO_CABLE;
     }
-  hlink -= w->n_cables;
-  if (hlink < w->n_uplinks)
+  hlink -= w->hw.n_cables;
+  if (hlink < w->hw.n_uplinks)
     {
       *index = hlink;
       return TOPO_UPLINK;
     }
-  *index = hlink - w->n_uplinks;
+  *index = hlink - w->hw.n_uplinks;
   return TOPO_CORELINK;
 }
 
 static void
 emit (World *w, WorldEvent *ev)
 {
-  ev->time = sim_now (w->sim);
-  for (guint i = 0; i < w->listeners->len; i++)
+  ev->time = sim_now (w->core.sim);
+  for (guint i = 0; i < w->bus.listeners->len; i++)
     {
-      Listener *l = &g_array_index (w->listeners, Listener, i);
+      Listener *l = &g_array_index (w->bus.listeners, Listener, i);
       l->fn (ev, l->ud);
     }
-  GArray *ons = w->ons[ev->kind];
-  if (ons == NULL || w->hooks.event == NULL || w->script_error != NULL)
+  GArray *ons = w->bus.ons[ev->kind];
+  if (ons == NULL || w->bus.hooks.event == NULL || w->bus.script_error != NULL)
     return;
   for (guint i = 0; i < ons->len; i++)
     {
       uint64_t cb = g_array_index (ons, uint64_t, i);
-      if (!w->hooks.event (w->hooks.user_data, w, cb, ev, &w->script_error))
+      if (!w->bus.hooks.event (w->bus.hooks.user_data, w, cb, ev, &w->bus.script_error))
         {
-          if (w->script_error == NULL)
-            g_set_error (&w->script_error, WORLD_ERROR, WORLD_ERROR_SCRIPT,
+          if (w->bus.script_error == NULL)
+            g_set_error (&w->bus.script_error, WORLD_ERROR, WORLD_ERROR_SCRIPT,
                          "a script callback failed");
-          sim_stop (w->sim);
+          sim_stop (w->core.sim);
           return;
         }
     }
@@ -386,7 +144,7 @@ static void node_update_avail (World *w, uint32_t node);
 static double
 job_gpus (const World *w, const Job *j)
 {
-  return (double) j->nodes * w->gpn;
+  return (double) j->nodes * w->hw.gpn;
 }
 
 /* Work done in the current compute interval at time t. */
@@ -417,13 +175,13 @@ job_tau (World *w, Job *j)
       double per_node = 0;
       for (int c = 0; c < FL_CLASS_COUNT; c++)
         {
-          double r = fl_failure_catalog_rate_per_hour (w->cat, (FlClass) c);
+          double r = fl_failure_catalog_rate_per_hour (w->faults.cat, (FlClass) c);
           if (c == FL_CLASS_GPU)
-            per_node += r * w->gpn;
+            per_node += r * w->hw.gpn;
           else if (c == FL_CLASS_NODE || c == FL_CLASS_JOB)
             per_node += r;
           else if (c == FL_CLASS_NIC || c == FL_CLASS_CABLE)
-            per_node += r * w->rails;
+            per_node += r * w->hw.rails;
         }
       M = per_node > 0 ? 1.0 / (per_node * j->nodes) : INFINITY;
     }
@@ -451,7 +209,7 @@ static void
 job_schedule_phase_end (World *w, Job *j)
 {
   if (j->ev != EVQ_NONE)
-    sim_cancel (w->sim, j->ev);
+    sim_cancel (w->core.sim, j->ev);
   j->ev = EVQ_NONE;
   SimTime end;
   switch (j->phase)
@@ -476,10 +234,10 @@ job_schedule_phase_end (World *w, Job *j)
             + h_to_sim ((j->interval_h - j->phase_work0) * j->slowdown);
       break;
     }
-  if (end < sim_now (w->sim))
-    end = sim_now (w->sim);
+  if (end < sim_now (w->core.sim))
+    end = sim_now (w->core.sim);
   if (end <= world_length (w))
-    j->ev = sim_at (w->sim, end, w->kinds[EV_JOB_PHASE],
+    j->ev = sim_at (w->core.sim, end, w->core.kinds[EV_JOB_PHASE],
                     (uint32_t) j->m.id, 0);
 }
 
@@ -501,7 +259,7 @@ job_set_slowdown (World *w, Job *j, double s)
 {
   if (j->state != JOB_RUNNING || s == j->slowdown)
     return;
-  SimTime t = sim_now (w->sim);
+  SimTime t = sim_now (w->core.sim);
   if (j->phase == PHASE_COMPUTE)
     {
       double done = job_interval_work (w, j, t);
@@ -520,7 +278,7 @@ job_update_bandwidth (World *w, Job *j)
 {
   if (j->state != JOB_RUNNING || j->n_held == 0)
     return;
-  double b = fabric_job_bandwidth (w->fabric, j->nodes_held, j->n_held);
+  double b = fabric_job_bandwidth (w->hw.fabric, j->nodes_held, j->n_held);
   double s = b >= 1.0 ? 1.0 : fabric_slowdown (b, j->comm_share);
   job_set_slowdown (w, j, s < 1.0 ? 1.0 : s);
 }
@@ -531,28 +289,28 @@ job_release_nodes (World *w, Job *j)
   for (uint32_t i = 0; i < j->n_held; i++)
     {
       uint32_t n = j->nodes_held[i];
-      if (w->nodes[n].job != j->m.id)
+      if (w->hw.nodes[n].job != j->m.id)
         continue;
-      w->nodes[n].job = NO_JOB;
-      if (w->nodes[n].rails_disabled > 0)
+      w->hw.nodes[n].job = NO_JOB;
+      if (w->hw.nodes[n].rails_disabled > 0)
         node_update_avail (w, n); /* policy.degraded_nodes may withdraw it */
-      if (health_policy_node_state (w->health, n) == HEALTH_NODE_DRAINING)
+      if (health_policy_node_state (w->care.health, n) == HEALTH_NODE_DRAINING)
         {
           HealthObs o;
           health_obs_init (&o, HEALTH_OBS_ACTION_DONE, 0);
           o.node = n;
           o.action = HEALTH_ACTION_DRAIN;
           o.ok = true;
-          observe_at (w, &o, sim_now (w->sim), NO_FAULT);
+          observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
         }
     }
   g_clear_pointer (&j->nodes_held, g_free);
   j->n_held = 0;
-  if (j->run_idx < w->running->len && g_ptr_array_index (w->running, j->run_idx) == j)
+  if (j->run_idx < w->jobs.running->len && g_ptr_array_index (w->jobs.running, j->run_idx) == j)
     {
-      g_ptr_array_remove_index_fast (w->running, j->run_idx);
-      if (j->run_idx < w->running->len)
-        ((Job *) g_ptr_array_index (w->running, j->run_idx))->run_idx = j->run_idx;
+      g_ptr_array_remove_index_fast (w->jobs.running, j->run_idx);
+      if (j->run_idx < w->jobs.running->len)
+        ((Job *) g_ptr_array_index (w->jobs.running, j->run_idx))->run_idx = j->run_idx;
     }
   j->run_idx = G_MAXUINT;
 }
@@ -563,7 +321,7 @@ job_checkpoint_durable (World *w, Job *j, double work_h)
 {
   j->saved_h += work_h;
   j->m.productive_h = j->saved_h;
-  if (w->cfg->run_events)
+  if (w->core.cfg->run_events)
     {
       WorldEvent ev;
       event_init (&ev, WEV_JOB_CHECKPOINT);
@@ -578,7 +336,7 @@ static void
 job_write_abandon (World *w, Job *j)
 {
   if (j->ev_write != EVQ_NONE)
-    sim_cancel (w->sim, j->ev_write);
+    sim_cancel (w->core.sim, j->ev_write);
   j->ev_write = EVQ_NONE;
   j->writing = false;
   j->writing_h = 0;
@@ -589,10 +347,10 @@ job_write_abandon (World *w, Job *j)
 static double
 job_stop (World *w, Job *j, bool completed)
 {
-  SimTime t = sim_now (w->sim);
+  SimTime t = sim_now (w->core.sim);
   double lost = 0;
   if (j->ev != EVQ_NONE)
-    sim_cancel (w->sim, j->ev);
+    sim_cancel (w->core.sim, j->ev);
   j->ev = EVQ_NONE;
   job_account (w, j, t);
   if (!completed)
@@ -624,10 +382,10 @@ job_interrupt (World *w, Job *j, const char *component, const FlFailureMode *fm,
   j->state = JOB_QUEUED;
   j->restarting = true;
   j->waiting_restart = true;
-  w->restarts_waiting++;
-  j->queued_since = sim_now (w->sim);
-  sched_job_interrupted (w->sched, j->m.id);
-  Metrics *m = w->m;
+  w->jobs.restarts_waiting++;
+  j->queued_since = sim_now (w->core.sim);
+  sched_job_interrupted (w->jobs.sched, j->m.id);
+  Metrics *m = w->meter.m;
   m->interruptions++;
   metrics_cause_add (m->interruptions_by_cause, cause, 1);
   m->lost_gpu_hours += lost_gpu_h;
@@ -656,7 +414,7 @@ static void
 interruptions_set_detect (World *w, const char *node, double fault_h,
                           double minutes)
 {
-  GArray *rows = w->m->interruption_rows;
+  GArray *rows = w->meter.m->interruption_rows;
   size_t len = strlen (node);
   for (guint i = rows->len; i-- > 0;)
     {
@@ -675,11 +433,11 @@ job_preempt (World *w, Job *j)
   if (j->state != JOB_RUNNING)
     return;
   double lost = job_stop (w, j, false);
-  w->m->lost_gpu_hours += lost * job_gpus (w, j);
+  w->meter.m->lost_gpu_hours += lost * job_gpus (w, j);
   j->m.preemptions++;
   j->state = JOB_QUEUED;
   j->restarting = true;
-  j->queued_since = sim_now (w->sim);
+  j->queued_since = sim_now (w->core.sim);
   WorldEvent ev;
   event_init (&ev, WEV_JOB_PREEMPTED);
   ev.job = j->name;
@@ -695,8 +453,8 @@ job_stop_planned (World *w, Job *j)
   g_assert (j->state == JOB_RUNNING);
   job_preempt (w, j);
   j->waiting_restart = true;
-  w->restarts_waiting++;
-  sched_job_interrupted (w->sched, j->m.id);
+  w->jobs.restarts_waiting++;
+  sched_job_interrupted (w->jobs.sched, j->m.id);
   request_sched (w);
 }
 
@@ -708,8 +466,8 @@ job_complete (World *w, Job *j)
   j->m.completed = true;
   j->m.end_h = now_h (w);
   j->m.productive_h = j->saved_h;
-  sched_job_finished (w->sched, j->m.id);
-  w->m->jobs_completed++;
+  sched_job_finished (w->jobs.sched, j->m.id);
+  w->meter.m->jobs_completed++;
   WorldEvent ev;
   event_init (&ev, WEV_JOB_COMPLETED);
   ev.job = j->name;
@@ -722,7 +480,7 @@ static void
 on_job_phase (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
-  Job *j = g_ptr_array_index (w->jobs, e->target);
+  Job *j = g_ptr_array_index (w->jobs.all, e->target);
   SimTime t = sim_now (sim);
   j->ev = EVQ_NONE;
   if (j->state != JOB_RUNNING)
@@ -736,12 +494,12 @@ on_job_phase (Sim *sim, const SimEvent *e, void *ud)
         /* The job comes up: a node with an undetected fault crashes it. */
         for (uint32_t i = 0; i < j->n_held; i++)
           {
-            NodeRt *n = &w->nodes[j->nodes_held[i]];
+            NodeRt *n = &w->hw.nodes[j->nodes_held[i]];
             if (n->fault_mode != NO_FAULT)
               {
                 char nb[96];
                 uint32_t node = j->nodes_held[i];
-                FlFailureMode *fm = w->modes[n->fault_mode].fm;
+                FlFailureMode *fm = w->faults.modes[n->fault_mode].fm;
                 node_name (w, node, nb, sizeof nb);
                 n->blamed = true; /* the launcher saw this node fail to come up */
                 job_interrupt (w, j, nb, fm, NULL);
@@ -786,8 +544,8 @@ on_job_phase (Sim *sim, const SimEvent *e, void *ud)
           j->writing_h = j->interval_h;
           j->written_at = t + h_to_sim (j->write_h);
           if (j->written_at <= world_length (w))
-            j->ev_write = sim_at (w->sim, j->written_at,
-                                  w->kinds[EV_JOB_WRITTEN], (uint32_t) j->m.id, 0);
+            j->ev_write = sim_at (w->core.sim, j->written_at,
+                                  w->core.kinds[EV_JOB_WRITTEN], (uint32_t) j->m.id, 0);
         }
       else
         job_checkpoint_durable (w, j, j->interval_h);
@@ -802,7 +560,7 @@ static void
 on_job_written (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
-  Job *j = g_ptr_array_index (w->jobs, e->target);
+  Job *j = g_ptr_array_index (w->jobs.all, e->target);
   (void) sim;
   g_assert (j->state == JOB_RUNNING);
   j->ev_write = EVQ_NONE;
@@ -815,31 +573,31 @@ on_job_written (Sim *sim, const SimEvent *e, void *ud)
 static void
 job_start (World *w, Job *j, const uint32_t *nodes, uint32_t n)
 {
-  SimTime t = sim_now (w->sim);
+  SimTime t = sim_now (w->core.sim);
   double wait_h = simtime_to_h (t - j->queued_since);
   j->m.queue_h += wait_h;
   if (j->waiting_restart)
     {
       j->waiting_restart = false;
-      w->restarts_waiting--;
+      w->jobs.restarts_waiting--;
     }
-  stats_quantile_add (w->queue_wait, wait_h);
+  stats_quantile_add (w->meter.queue_wait, wait_h);
   if (isnan (j->m.first_start_h))
     j->m.first_start_h = now_h (w);
   j->state = JOB_RUNNING;
   j->running_since = t;
-  j->run_idx = w->running->len;
-  g_ptr_array_add (w->running, j);
+  j->run_idx = w->jobs.running->len;
+  g_ptr_array_add (w->jobs.running, j);
   j->nodes_held = g_memdup2 (nodes, n * sizeof *nodes);
   j->n_held = n;
   j->multi_su = false;
   for (uint32_t i = 0; i < n; i++)
     {
-      w->nodes[nodes[i]].job = j->m.id;
-      j->multi_su |= topo_node_su (w->topo, nodes[i]) != topo_node_su (w->topo, nodes[0]);
+      w->hw.nodes[nodes[i]].job = j->m.id;
+      j->multi_su |= topo_node_su (w->hw.topo, nodes[i]) != topo_node_su (w->hw.topo, nodes[0]);
     }
   j->slowdown = 1.0;
-  double b = fabric_job_bandwidth (w->fabric, nodes, n);
+  double b = fabric_job_bandwidth (w->hw.fabric, nodes, n);
   if (b < 1.0)
     j->slowdown = MAX (1.0, fabric_slowdown (b, j->comm_share));
   j->phase_start = t;
@@ -853,7 +611,7 @@ job_start (World *w, Job *j, const uint32_t *nodes, uint32_t n)
       /* A first start pays no restart overhead (docs/models.md), but a
        * faulty node still crashes it as it comes up. */
       j->phase = PHASE_RESTART;
-      j->ev = sim_at (w->sim, t, w->kinds[EV_JOB_PHASE], j->m.id, 0);
+      j->ev = sim_at (w->core.sim, t, w->core.kinds[EV_JOB_PHASE], j->m.id, 0);
     }
   WorldEvent ev;
   event_init (&ev, WEV_JOB_STARTED);
@@ -867,22 +625,22 @@ job_start (World *w, Job *j, const uint32_t *nodes, uint32_t n)
 static void
 request_sched (World *w)
 {
-  if (w->sched_pending)
+  if (w->jobs.sched_pending)
     return;
-  w->sched_pending = true;
-  sim_after (w->sim, 0, w->kinds[EV_SCHED], 0, 0);
+  w->jobs.sched_pending = true;
+  sim_after (w->core.sim, 0, w->core.kinds[EV_SCHED], 0, 0);
 }
 
 static void
 spares_track (World *w)
 {
-  if (w->cfg->cluster_spares <= 0)
+  if (w->core.cfg->cluster_spares <= 0)
     return;
   /* Exhausted: no spare left, or an interrupted job waits for nodes (the
    * pool refills from the idle nodes of the job that stopped, so it can
    * look full while the restart cannot be covered). */
-  bool out = sched_spares_free (w->sched) == 0 || w->restarts_waiting > 0;
-  stats_timeavg_set (&w->spares_empty, now_h (w), out ? 1.0 : 0.0);
+  bool out = sched_spares_free (w->jobs.sched) == 0 || w->jobs.restarts_waiting > 0;
+  stats_timeavg_set (&w->meter.spares_empty, now_h (w), out ? 1.0 : 0.0);
 }
 
 /* policy.degraded_nodes = when-short: the idle nodes with disabled ports
@@ -892,12 +650,12 @@ spares_track (World *w)
 static void
 degraded_update (World *w)
 {
-  bool want = w->restarts_waiting > 0;
-  if (want == w->degraded_released)
+  bool want = w->jobs.restarts_waiting > 0;
+  if (want == w->pool.degraded_released)
     return;
-  w->degraded_released = want;
-  for (uint32_t i = 0; i < w->n_nodes; i++)
-    if (w->nodes[i].rails_disabled > 0 && w->nodes[i].job == NO_JOB)
+  w->pool.degraded_released = want;
+  for (uint32_t i = 0; i < w->hw.n_nodes; i++)
+    if (w->hw.nodes[i].rails_disabled > 0 && w->hw.nodes[i].job == NO_JOB)
       node_update_avail (w, i);
 }
 
@@ -905,19 +663,19 @@ static void
 on_sched (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
-  w->sched_pending = false;
-  g_array_set_size (w->decisions, 0);
-  sched_schedule (w->sched, to_ms (sim_now (sim)), w->decisions);
-  for (guint i = 0; i < w->decisions->len; i++)
+  w->jobs.sched_pending = false;
+  g_array_set_size (w->jobs.decisions, 0);
+  sched_schedule (w->jobs.sched, to_ms (sim_now (sim)), w->jobs.decisions);
+  for (guint i = 0; i < w->jobs.decisions->len; i++)
     {
-      SchedDecision *d = &g_array_index (w->decisions, SchedDecision, i);
-      Job *j = g_ptr_array_index (w->jobs, d->job);
+      SchedDecision *d = &g_array_index (w->jobs.decisions, SchedDecision, i);
+      Job *j = g_ptr_array_index (w->jobs.all, d->job);
       if (d->kind == SCHED_DECISION_PREEMPT)
         job_preempt (w, j);
       else
         job_start (w, j, d->nodes, d->n);
     }
-  if (w->degraded == DEGRADED_WHEN_SHORT)
+  if (w->pool.degraded == DEGRADED_WHEN_SHORT)
     degraded_update (w);
   spares_track (w);
 }
@@ -926,15 +684,15 @@ static void
 job_submit (World *w, Job *j)
 {
   j->state = JOB_QUEUED;
-  j->queued_since = sim_now (w->sim);
+  j->queued_since = sim_now (w->core.sim);
   SchedJob sj = {
     .id = j->m.id, .nodes = j->nodes, .priority = j->priority,
-    .submit = to_ms (sim_now (w->sim)),
+    .submit = to_ms (sim_now (w->core.sim)),
     .est_runtime = isfinite (j->est_runtime_h) ? (SchedTimeMs) (j->est_runtime_h * 3.6e6) : 0,
     .preemptible = j->preemptible,
   };
-  w->m->jobs_submitted++;
-  if (!sched_submit (w->sched, &sj))
+  w->meter.m->jobs_submitted++;
+  if (!sched_submit (w->jobs.sched, &sj))
     {
       /* Larger than the general pool: it can never start. */
       j->state = JOB_DONE;
@@ -961,15 +719,15 @@ job_new (World *w, const char *name, uint32_t nodes, double work_h,
   j->submit_h = submit_h;
   j->slowdown = 1.0;
   j->est_runtime_h = NAN;
-  j->m.id = w->jobs->len;
+  j->m.id = w->jobs.all->len;
   j->m.nodes = nodes;
-  j->m.gpus = nodes * w->gpn;
+  j->m.gpus = nodes * w->hw.gpn;
   j->m.submit_h = submit_h;
   j->m.first_start_h = NAN;
   j->m.end_h = NAN;
   j->m.work_h = work_h;
   j->m.ettr = NAN;
-  g_ptr_array_add (w->jobs, j);
+  g_ptr_array_add (w->jobs.all, j);
   return j;
 }
 
@@ -988,7 +746,7 @@ static void
 on_arrival (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
-  Job *j = g_ptr_array_index (w->jobs, e->target);
+  Job *j = g_ptr_array_index (w->jobs.all, e->target);
   job_submit (w, j);
   if (e->data == 1)
     schedule_next_research (w);
@@ -1014,19 +772,19 @@ static void
 schedule_next_research (World *w)
 {
   WorkloadJob wj;
-  if (w->research == NULL || !workload_next (w->research, &wj))
+  if (w->jobs.research == NULL || !workload_next (w->jobs.research, &wj))
     return;
   SimTime at = simtime_from_s (wj.submit_s);
   if (at > world_length (w))
     return;
-  if (wj.nodes > w->n_nodes)
-    wj.nodes = w->n_nodes;
+  if (wj.nodes > w->hw.n_nodes)
+    wj.nodes = w->hw.n_nodes;
   Job *j = job_from_workload (w, &wj);
   char name[64];
   snprintf (name, sizeof name, "research-%06u", j->m.id);
   g_free (j->name);
   j->name = g_strdup (name);
-  sim_at (w->sim, MAX (at, sim_now (w->sim)), w->kinds[EV_ARRIVAL], j->m.id, 1);
+  sim_at (w->core.sim, MAX (at, sim_now (w->core.sim)), w->core.kinds[EV_ARRIVAL], j->m.id, 1);
 }
 
 /* ---- node availability and metrics ---- */
@@ -1034,15 +792,15 @@ schedule_next_research (World *w)
 static bool
 node_schedulable (World *w, uint32_t node)
 {
-  NodeRt *n = &w->nodes[node];
-  bool degraded_ok = w->degraded == DEGRADED_USE
-                     || (w->degraded == DEGRADED_WHEN_SHORT && w->degraded_released);
+  NodeRt *n = &w->hw.nodes[node];
+  bool degraded_ok = w->pool.degraded == DEGRADED_USE
+                     || (w->pool.degraded == DEGRADED_WHEN_SHORT && w->pool.degraded_released);
   if (n->busy_action || n->in_maintenance
       || (n->rails_disabled > 0 && !degraded_ok)
       || (n->blamed && n->fault_mode != NO_FAULT)
-      || fabric_node_rails_alive (w->fabric, node) == 0)
+      || fabric_node_rails_alive (w->hw.fabric, node) == 0)
     return false;
-  HealthNodeState s = health_policy_node_state (w->health, node);
+  HealthNodeState s = health_policy_node_state (w->care.health, node);
   return s == HEALTH_NODE_HEALTHY || s == HEALTH_NODE_SUSPECT;
 }
 
@@ -1051,8 +809,8 @@ node_schedulable (World *w, uint32_t node)
 static void
 node_state_track (World *w, uint32_t node)
 {
-  NodeRt *n = &w->nodes[node];
-  HealthNodeState st = health_policy_node_state (w->health, node);
+  NodeRt *n = &w->hw.nodes[node];
+  HealthNodeState st = health_policy_node_state (w->care.health, node);
   if ((uint8_t) st == n->state)
     return;
   char nb[96];
@@ -1070,13 +828,13 @@ node_state_track (World *w, uint32_t node)
 static void
 node_update_avail (World *w, uint32_t node)
 {
-  NodeRt *n = &w->nodes[node];
+  NodeRt *n = &w->hw.nodes[node];
   node_state_track (w, node);
   bool avail = node_schedulable (w, node);
   if (avail != n->avail)
     {
       n->avail = avail;
-      sched_node_set_available (w->sched, node, avail);
+      sched_node_set_available (w->jobs.sched, node, avail);
       if (avail)
         request_sched (w);
     }
@@ -1085,14 +843,14 @@ node_update_avail (World *w, uint32_t node)
     {
       n->in_service_ok = ok;
       if (ok)
-        w->healthy_gpus += w->gpn;
+        w->meter.healthy_gpus += w->hw.gpn;
       else
-        w->healthy_gpus -= w->gpn;
-      stats_timeavg_set (&w->avail, now_h (w),
-                         (double) w->healthy_gpus / (w->n_nodes * w->gpn));
+        w->meter.healthy_gpus -= w->hw.gpn;
+      stats_timeavg_set (&w->meter.avail, now_h (w),
+                         (double) w->meter.healthy_gpus / (w->hw.n_nodes * w->hw.gpn));
       if (ok && n->down_since >= 0)
         {
-          stats_online_add (&w->mttr, simtime_to_h (sim_now (w->sim) - n->down_since));
+          stats_online_add (&w->meter.mttr, simtime_to_h (sim_now (w->core.sim) - n->down_since));
           n->down_since = -1;
         }
     }
@@ -1124,11 +882,11 @@ slab_take (GArray *slab, GArray *free_list, const void *item)
 static void
 observe_at (World *w, const HealthObs *obs, SimTime at, uint32_t check_node)
 {
-  PendingObs p = { *obs, check_node, check_node != NO_FAULT ? w->nodes[check_node].fault_time : 0 };
-  guint slot = slab_take (w->pobs, w->pobs_free, &p);
-  if (at < sim_now (w->sim))
-    at = sim_now (w->sim);
-  sim_at (w->sim, at, w->kinds[EV_OBSERVE], slot, 0);
+  PendingObs p = { *obs, check_node, check_node != NO_FAULT ? w->hw.nodes[check_node].fault_time : 0 };
+  guint slot = slab_take (w->care.pobs, w->care.pobs_free, &p);
+  if (at < sim_now (w->core.sim))
+    at = sim_now (w->core.sim);
+  sim_at (w->core.sim, at, w->core.kinds[EV_OBSERVE], slot, 0);
 }
 
 static void enact (World *w, const HealthAction *a);
@@ -1136,29 +894,29 @@ static void enact (World *w, const HealthAction *a);
 static void
 reschedule_wakeup (World *w)
 {
-  HealthTimeMs next = health_policy_next_wakeup (w->health);
+  HealthTimeMs next = health_policy_next_wakeup (w->care.health);
   SimTime at = next == HEALTH_TIME_NEVER ? SIM_NEVER : (SimTime) next * 1000;
-  if (at == w->wakeup_at)
+  if (at == w->care.wakeup_at)
     return;
-  if (w->wakeup_ev != EVQ_NONE)
-    sim_cancel (w->sim, w->wakeup_ev);
-  w->wakeup_ev = EVQ_NONE;
-  w->wakeup_at = at;
+  if (w->care.wakeup_ev != EVQ_NONE)
+    sim_cancel (w->core.sim, w->care.wakeup_ev);
+  w->care.wakeup_ev = EVQ_NONE;
+  w->care.wakeup_at = at;
   if (at != SIM_NEVER && at <= world_length (w))
-    w->wakeup_ev = sim_at (w->sim, MAX (at, sim_now (w->sim)),
-                           w->kinds[EV_WAKEUP], 0, 0);
+    w->care.wakeup_ev = sim_at (w->core.sim, MAX (at, sim_now (w->core.sim)),
+                           w->core.kinds[EV_WAKEUP], 0, 0);
 }
 
 static void
 run_actions (World *w)
 {
   /* enact() may feed the policy again (immediate ACTION_DONE), which
-   * appends to w->actions: take a private copy first. */
-  guint n = w->actions->len;
+   * appends to w->care.actions: take a private copy first. */
+  guint n = w->care.actions->len;
   if (n == 0)
     return;
-  HealthAction *copy = g_memdup2 (w->actions->data, n * sizeof (HealthAction));
-  g_array_set_size (w->actions, 0);
+  HealthAction *copy = g_memdup2 (w->care.actions->data, n * sizeof (HealthAction));
+  g_array_set_size (w->care.actions, 0);
   for (guint i = 0; i < n; i++)
     enact (w, &copy[i]);
   g_free (copy);
@@ -1167,9 +925,9 @@ run_actions (World *w)
 static void
 health_feed (World *w, const HealthObs *obs)
 {
-  health_policy_observe (w->health, obs, w->actions);
+  health_policy_observe (w->care.health, obs, w->care.actions);
   run_actions (w);
-  if (obs->node != HEALTH_NO_NODE && obs->node < w->n_nodes)
+  if (obs->node != HEALTH_NO_NODE && obs->node < w->hw.n_nodes)
     node_update_avail (w, obs->node);
   reschedule_wakeup (w);
 }
@@ -1178,11 +936,11 @@ static void
 on_observe (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
-  PendingObs p = g_array_index (w->pobs, PendingObs, e->target);
-  g_array_append_val (w->pobs_free, e->target);
+  PendingObs p = g_array_index (w->care.pobs, PendingObs, e->target);
+  g_array_append_val (w->care.pobs_free, e->target);
   if (p.fault_check_node != NO_FAULT)
     {
-      NodeRt *n = &w->nodes[p.fault_check_node];
+      NodeRt *n = &w->hw.nodes[p.fault_check_node];
       if (n->fault_mode == NO_FAULT || n->fault_time != p.fault_time)
         return; /* repaired in the meantime */
       if (p.obs.kind == HEALTH_OBS_JOB_FAILED && n->job != NO_JOB)
@@ -1191,9 +949,9 @@ on_observe (Sim *sim, const SimEvent *e, void *ud)
            * the node it points at is excluded from the restart. */
           n->blamed = true;
           char nb[96];
-          job_interrupt (w, g_ptr_array_index (w->jobs, n->job),
+          job_interrupt (w, g_ptr_array_index (w->jobs.all, n->job),
                          node_name (w, p.fault_check_node, nb, sizeof nb),
-                         w->modes[n->fault_mode].fm, NULL);
+                         w->faults.modes[n->fault_mode].fm, NULL);
         }
     }
   p.obs.time = to_ms (sim_now (sim));
@@ -1204,9 +962,9 @@ static void
 on_wakeup (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
-  w->wakeup_ev = EVQ_NONE;
-  w->wakeup_at = SIM_NEVER;
-  health_policy_wakeup (w->health, to_ms (sim_now (sim)), w->actions);
+  w->care.wakeup_ev = EVQ_NONE;
+  w->care.wakeup_at = SIM_NEVER;
+  health_policy_wakeup (w->care.health, to_ms (sim_now (sim)), w->care.actions);
   run_actions (w);
   reschedule_wakeup (w);
 }
@@ -1216,14 +974,14 @@ on_wakeup (Sim *sim, const SimEvent *e, void *ud)
 static SimTime
 next_catching_check (World *w, uint32_t node, SimTime t)
 {
-  SimTime period = (SimTime) w->hp->check_period_ms * 1000;
+  SimTime period = (SimTime) w->care.hp->check_period_ms * 1000;
   if (period <= 0)
     return SIM_NEVER;
-  SimTime phase = (SimTime) (rng_key_index (w->seed, 7, node, "check-phase") % (uint64_t) period);
+  SimTime phase = (SimTime) (rng_key_index (w->core.seed, 7, node, "check-phase") % (uint64_t) period);
   SimTime k = ((t - phase) / period + 1) * period + phase;
   RngStream s;
-  rng_stream_init_key (&s, rng_key_index (w->seed, 8, node, "check-miss") ^ (uint64_t) t);
-  for (int i = 0; i < 1000 && rng_uniform (&s) < w->hp->false_negative_prob; i++)
+  rng_stream_init_key (&s, rng_key_index (w->core.seed, 8, node, "check-miss") ^ (uint64_t) t);
+  for (int i = 0; i < 1000 && rng_uniform (&s) < w->care.hp->false_negative_prob; i++)
     k += period;
   return k;
 }
@@ -1232,10 +990,10 @@ static void
 on_false_positive (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
-  uint32_t node = (uint32_t) rng_below (&w->rng_fp, w->n_nodes);
-  NodeRt *n = &w->nodes[node];
+  uint32_t node = (uint32_t) rng_below (&w->care.rng_fp, w->hw.n_nodes);
+  NodeRt *n = &w->hw.nodes[node];
   if (n->fault_mode == NO_FAULT && !n->busy_action && !n->in_maintenance
-      && health_policy_node_state (w->health, node) == HEALTH_NODE_HEALTHY)
+      && health_policy_node_state (w->care.health, node) == HEALTH_NODE_HEALTHY)
     {
       HealthObs o;
       health_obs_init (&o, HEALTH_OBS_DCGM_PASSIVE, to_ms (sim_now (sim)));
@@ -1244,10 +1002,10 @@ on_false_positive (Sim *sim, const SimEvent *e, void *ud)
       o.passed = false;
       health_feed (w, &o);
     }
-  double dt_h = -log (rng_uniform_pos (&w->rng_fp)) / w->fp_rate_per_h;
+  double dt_h = -log (rng_uniform_pos (&w->care.rng_fp)) / w->care.fp_rate_per_h;
   SimTime at = sim_now (sim) + h_to_sim (dt_h);
   if (at <= world_length (w))
-    sim_at (sim, at, w->kinds[EV_FALSE_POS], 0, 0);
+    sim_at (sim, at, w->core.kinds[EV_FALSE_POS], 0, 0);
 }
 
 /* ---- failures ---- */
@@ -1255,7 +1013,7 @@ on_false_positive (Sim *sim, const SimEvent *e, void *ud)
 static void
 node_observations (World *w, uint32_t node, const FlFailureMode *fm, int gpu)
 {
-  SimTime t = sim_now (w->sim);
+  SimTime t = sim_now (w->core.sim);
   SimTime delay = simtime_from_s (fm->detect_delay_s);
   HealthObs o;
   switch (fm->obs)
@@ -1271,14 +1029,14 @@ node_observations (World *w, uint32_t node, const FlFailureMode *fm, int gpu)
       {
         /* The mode's detection delay when it gives one, else the
          * policy's missed heartbeats from a random phase. */
-        SimTime hb = (SimTime) w->hp->heartbeat_period_ms * 1000;
+        SimTime hb = (SimTime) w->care.hp->heartbeat_period_ms * 1000;
         health_obs_init (&o, HEALTH_OBS_HEARTBEAT_MISSED, 0);
         o.node = node;
         if (delay > 0)
           observe_at (w, &o, t + delay, node);
         else if (hb > 0)
-          observe_at (w, &o, t + hb * MAX (1u, w->hp->heartbeat_misses)
-                               + (SimTime) rng_below (&w->rng_misc, (uint64_t) hb),
+          observe_at (w, &o, t + hb * MAX (1u, w->care.hp->heartbeat_misses)
+                               + (SimTime) rng_below (&w->faults.rng_misc, (uint64_t) hb),
                       node);
         break;
       }
@@ -1335,18 +1093,18 @@ static bool
 fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
            const char *component)
 {
-  NodeRt *n = &w->nodes[node];
+  NodeRt *n = &w->hw.nodes[node];
   if (n->fault_mode != NO_FAULT)
     return false;
-  FlFailureMode *fm = w->modes[mode].fm;
+  FlFailureMode *fm = w->faults.modes[mode].fm;
   n->fault_mode = mode;
   n->fault_gpu = gpu;
   n->fault_group = group;
-  n->fault_time = sim_now (w->sim);
+  n->fault_time = sim_now (w->core.sim);
   n->detected = false;
   n->blamed = false;
   if (n->down_since < 0)
-    n->down_since = sim_now (w->sim);
+    n->down_since = sim_now (w->core.sim);
   node_update_avail (w, node);
   char nb[96];
   WorldEvent ev;
@@ -1362,7 +1120,7 @@ fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
       /* The job's launcher blames the node it lost and the scheduler
        * excludes it from the restart (docs/models.md). */
       n->blamed = true;
-      job_interrupt (w, g_ptr_array_index (w->jobs, n->job), component, fm, NULL);
+      job_interrupt (w, g_ptr_array_index (w->jobs.all, n->job), component, fm, NULL);
       node_update_avail (w, node);
     }
   node_observations (w, node, fm, gpu);
@@ -1371,9 +1129,9 @@ fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
       /* Transient: it clears by itself after the repair time. */
       PendingAction pa = { .act = { .kind = HEALTH_ACTION_NONE, .node = node,
                                     .gpu = gpu, .link = HEALTH_NO_LINK } };
-      guint slot = slab_take (w->pact, w->pact_free, &pa);
-      double h = dist_sample (&fm->repair_time, &w->rng_misc);
-      sim_after (w->sim, h_to_sim (h), w->kinds[EV_ACTION_DONE], slot, 0);
+      guint slot = slab_take (w->care.pact, w->care.pact_free, &pa);
+      double h = dist_sample (&fm->repair_time, &w->faults.rng_misc);
+      sim_after (w->core.sim, h_to_sim (h), w->core.kinds[EV_ACTION_DONE], slot, 0);
     }
   return true;
 }
@@ -1386,7 +1144,7 @@ static void
 rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink, bool down,
            bool admin)
 {
-  NodeRt *n = &w->nodes[node];
+  NodeRt *n = &w->hw.nodes[node];
   if (admin && down)
     n->rails_disabled++;
   else if (admin && n->rails_disabled > 0)
@@ -1394,7 +1152,7 @@ rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink, bool down,
   node_update_avail (w, node);
   /* A job running on a degraded node speeds up when the rail comes back. */
   if (!down && !admin && n->job != NO_JOB)
-    job_update_bandwidth (w, g_ptr_array_index (w->jobs, n->job));
+    job_update_bandwidth (w, g_ptr_array_index (w->jobs.all, n->job));
   char lb[128];
   uint32_t idx;
   TopoKind k = topo_link_of (w, hlink, &idx);
@@ -1405,7 +1163,7 @@ rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink, bool down,
   ev.port = (int32_t) rail;
   ev.new_state = down ? HEALTH_IB_PORT_DOWN : HEALTH_IB_PORT_ACTIVE;
   {
-    const TopoLink *tl = topo_link (w->topo, TOPO_CABLE, idx);
+    const TopoLink *tl = topo_link (w->hw.topo, TOPO_CABLE, idx);
     ev.value = tl ? (double) tl->b : -1.0; /* the leaf: the trap's issuer */
     ev.old_state = tl ? tl->b_port : 0;
   }
@@ -1421,21 +1179,21 @@ link_observe_down (World *w, uint32_t hlink, int32_t node, int32_t port)
   o.node = node < 0 ? HEALTH_NO_NODE : (uint32_t) node;
   o.port = port;
   o.counter_value = HEALTH_IB_PORT_DOWN;
-  observe_at (w, &o, sim_now (w->sim), NO_FAULT);
+  observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
   health_obs_init (&o, HEALTH_OBS_IB_TRAP, 0);
   o.link = hlink;
   o.node = node < 0 ? HEALTH_NO_NODE : (uint32_t) node;
   o.port = port;
   o.counter_value = 128;
-  observe_at (w, &o, sim_now (w->sim), NO_FAULT);
+  observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
 }
 
 static void
 update_all_bandwidth (World *w)
 {
-  for (guint i = 0; i < w->running->len; i++)
+  for (guint i = 0; i < w->jobs.running->len; i++)
     {
-      Job *j = g_ptr_array_index (w->running, i);
+      Job *j = g_ptr_array_index (w->jobs.running, i);
       /* Uplink, spine and core faults only touch jobs that cross SUs (a
        * job inside one SU keeps its traffic on its leaves). */
       if (j->state == JOB_RUNNING && (j->multi_su || j->slowdown > 1.0))
@@ -1443,7 +1201,7 @@ update_all_bandwidth (World *w)
     }
   WorldEvent ev;
   event_init (&ev, WEV_FABRIC_DEGRADED);
-  ev.value = fabric_bandwidth_lost_fraction (w->fabric);
+  ev.value = fabric_bandwidth_lost_fraction (w->hw.fabric);
   emit (w, &ev);
 }
 
@@ -1452,22 +1210,22 @@ static bool
 fail_link (World *w, TopoKind kind, uint32_t idx, uint32_t mode, bool by_switch)
 {
   uint32_t h = health_link_of (w, kind, idx);
-  if (h == HEALTH_NO_LINK || w->link_down[h])
+  if (h == HEALTH_NO_LINK || w->faults.link_down[h])
     return false;
-  w->link_down[h] = 1;
-  w->link_fault_mode[h] = mode;
+  w->faults.link_down[h] = 1;
+  w->faults.link_fault_mode[h] = mode;
   if (!by_switch)
-    fabric_fail_link (w->fabric, kind, idx);
+    fabric_fail_link (w->hw.fabric, kind, idx);
   char lb[128];
   comp_name (w, kind, idx, lb, sizeof lb);
   if (kind == TOPO_CABLE)
     {
-      uint32_t node = idx / w->rails, rail = idx % w->rails;
+      uint32_t node = idx / w->hw.rails, rail = idx % w->hw.rails;
       rail_down (w, node, rail, h, true, false);
-      NodeRt *n = &w->nodes[node];
+      NodeRt *n = &w->hw.nodes[node];
       if (n->job != NO_JOB)
-        job_interrupt (w, g_ptr_array_index (w->jobs, n->job), lb,
-                       w->modes[mode].fm, NULL);
+        job_interrupt (w, g_ptr_array_index (w->jobs.all, n->job), lb,
+                       w->faults.modes[mode].fm, NULL);
       link_observe_down (w, h, (int32_t) node, (int32_t) rail);
     }
   else
@@ -1476,7 +1234,7 @@ fail_link (World *w, TopoKind kind, uint32_t idx, uint32_t mode, bool by_switch)
       event_init (&ev, WEV_LINK_STATE);
       ev.component = lb;
       ev.new_state = HEALTH_IB_PORT_DOWN;
-      const TopoLink *tl = topo_link (w->topo, kind, idx);
+      const TopoLink *tl = topo_link (w->hw.topo, kind, idx);
       ev.value = tl ? (double) tl->a : -1.0;
       ev.old_state = tl ? tl->a_port : 0;
       emit (w, &ev);
@@ -1488,15 +1246,15 @@ fail_link (World *w, TopoKind kind, uint32_t idx, uint32_t mode, bool by_switch)
 static void
 restore_link (World *w, uint32_t h)
 {
-  if (!w->link_down[h])
+  if (!w->faults.link_down[h])
     return;
-  w->link_down[h] = 0;
-  w->link_fault_mode[h] = NO_FAULT;
+  w->faults.link_down[h] = 0;
+  w->faults.link_fault_mode[h] = NO_FAULT;
   uint32_t idx;
   TopoKind kind = topo_link_of (w, h, &idx);
-  fabric_restore_link (w->fabric, kind, idx);
+  fabric_restore_link (w->hw.fabric, kind, idx);
   if (kind == TOPO_CABLE)
-    rail_down (w, idx / w->rails, idx % w->rails, h, false, false);
+    rail_down (w, idx / w->hw.rails, idx % w->hw.rails, h, false, false);
   else
     {
       char lb[128];
@@ -1504,7 +1262,7 @@ restore_link (World *w, uint32_t h)
       event_init (&ev, WEV_LINK_STATE);
       ev.component = comp_name (w, kind, idx, lb, sizeof lb);
       ev.new_state = HEALTH_IB_PORT_ACTIVE;
-      const TopoLink *tl = topo_link (w->topo, kind, idx);
+      const TopoLink *tl = topo_link (w->hw.topo, kind, idx);
       ev.value = tl ? (double) tl->a : -1.0;
       ev.old_state = tl ? tl->a_port : 0;
       emit (w, &ev);
@@ -1514,12 +1272,12 @@ restore_link (World *w, uint32_t h)
 static bool
 fail_switch (World *w, TopoKind kind, uint32_t sw, uint32_t mode)
 {
-  if (fabric_switch_failed (w->fabric, kind, sw))
+  if (fabric_switch_failed (w->hw.fabric, kind, sw))
     return false;
-  fabric_fail_switch (w->fabric, kind, sw);
+  fabric_fail_switch (w->hw.fabric, kind, sw);
   const TopoRef *refs;
   uint32_t n;
-  topo_switch_links (w->topo, kind, sw, &refs, &n);
+  topo_switch_links (w->hw.topo, kind, sw, &refs, &n);
   for (uint32_t i = 0; i < n; i++)
     fail_link (w, refs[i].kind, refs[i].index, mode, true);
   return true;
@@ -1541,7 +1299,7 @@ emit_component_failed (World *w, const char *name, const FlFailureMode *fm)
 static bool
 fail_instance (World *w, uint32_t mi, uint32_t i)
 {
-  ModeRt *mr = &w->modes[mi];
+  ModeRt *mr = &w->faults.modes[mi];
   FlFailureMode *fm = mr->fm;
   char name[128];
   bool happened = false;
@@ -1549,22 +1307,22 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
     {
     case FL_CLASS_GPU:
       comp_name (w, TOPO_GPU, i, name, sizeof name);
-      if (w->nodes[i / w->gpn].fault_mode != NO_FAULT)
+      if (w->hw.nodes[i / w->hw.gpn].fault_mode != NO_FAULT)
         return false;
       emit_component_failed (w, name, fm);
-      happened = fail_node (w, i / w->gpn, mi, (int) (i % w->gpn), NO_FAULT, name);
+      happened = fail_node (w, i / w->hw.gpn, mi, (int) (i % w->hw.gpn), NO_FAULT, name);
       break;
     case FL_CLASS_NODE:
       comp_name (w, TOPO_NODE, i, name, sizeof name);
-      if (w->nodes[i].fault_mode != NO_FAULT)
+      if (w->hw.nodes[i].fault_mode != NO_FAULT)
         return false;
       emit_component_failed (w, name, fm);
       happened = fail_node (w, i, mi, HEALTH_NO_GPU, NO_FAULT, name);
       break;
     case FL_CLASS_NIC:
     case FL_CLASS_CABLE:
-      if (topo_node_link (w->topo, i / w->rails, i % w->rails) == TOPO_NONE
-          || w->link_down[i])
+      if (topo_node_link (w->hw.topo, i / w->hw.rails, i % w->hw.rails) == TOPO_NONE
+          || w->faults.link_down[i])
         return false;
       comp_name (w, fm->cls == FL_CLASS_NIC ? TOPO_NIC : TOPO_CABLE, i, name, sizeof name);
       emit_component_failed (w, name, fm);
@@ -1572,9 +1330,9 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
       break;
     case FL_CLASS_UPLINK:
       {
-        TopoKind k = i < w->n_uplinks ? TOPO_UPLINK : TOPO_CORELINK;
-        uint32_t idx = i < w->n_uplinks ? i : i - w->n_uplinks;
-        if (w->link_down[health_link_of (w, k, idx)])
+        TopoKind k = i < w->hw.n_uplinks ? TOPO_UPLINK : TOPO_CORELINK;
+        uint32_t idx = i < w->hw.n_uplinks ? i : i - w->hw.n_uplinks;
+        if (w->faults.link_down[health_link_of (w, k, idx)])
           return false;
         emit_component_failed (w, comp_name (w, k, idx, name, sizeof name), fm);
         happened = fail_link (w, k, idx, mi, false);
@@ -1588,7 +1346,7 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
       {
         TopoKind k = fm->cls == FL_CLASS_LEAF ? TOPO_LEAF
                      : fm->cls == FL_CLASS_SPINE ? TOPO_SPINE : TOPO_CORE;
-        if (fabric_switch_failed (w->fabric, k, i))
+        if (fabric_switch_failed (w->hw.fabric, k, i))
           return false;
         emit_component_failed (w, comp_name (w, k, i, name, sizeof name), fm);
         happened = fail_switch (w, k, i, mi);
@@ -1602,10 +1360,10 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
       {
         TopoKind k = fm->cls == FL_CLASS_RACK ? TOPO_RACK : TOPO_ROW;
         emit_component_failed (w, comp_name (w, k, i, name, sizeof name), fm);
-        for (uint32_t node = 0; node < w->n_nodes; node++)
+        for (uint32_t node = 0; node < w->hw.n_nodes; node++)
           {
-            uint32_t d = k == TOPO_RACK ? topo_node_rack (w->topo, node)
-                                        : topo_node_row (w->topo, node);
+            uint32_t d = k == TOPO_RACK ? topo_node_rack (w->hw.topo, node)
+                                        : topo_node_row (w->hw.topo, node);
             if (d == i)
               happened |= fail_node (w, node, mi, HEALTH_NO_GPU, i, name);
           }
@@ -1613,10 +1371,10 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
       }
     case FL_CLASS_JOB:
       {
-        NodeRt *n = &w->nodes[i];
+        NodeRt *n = &w->hw.nodes[i];
         if (n->job == NO_JOB)
           return false;
-        Job *j = g_ptr_array_index (w->jobs, n->job);
+        Job *j = g_ptr_array_index (w->jobs.all, n->job);
         if (j->state != JOB_RUNNING || j->phase == PHASE_RESTART)
           return false;
         comp_name (w, TOPO_NODE, i, name, sizeof name);
@@ -1628,7 +1386,7 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
             health_obs_init (&o, fm->obs == FL_OBS_JOB_HANG ? HEALTH_OBS_JOB_HANG
                                                             : HEALTH_OBS_JOB_FAILED, 0);
             o.node = i;
-            observe_at (w, &o, sim_now (w->sim), NO_FAULT);
+            observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
           }
         happened = true;
         break;
@@ -1638,8 +1396,8 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
     }
   if (happened)
     {
-      w->m->failures++;
-      metrics_cause_add (w->m->failures_by_cause, fm->cause, 1);
+      w->meter.m->failures++;
+      metrics_cause_add (w->meter.m->failures_by_cause, fm->cause, 1);
     }
   return happened;
 }
@@ -1651,18 +1409,18 @@ mode_instances (World *w, const FlFailureMode *fm, TopoKind *kind)
 {
   switch (fm->cls)
     {
-    case FL_CLASS_GPU: *kind = TOPO_GPU; return w->n_nodes * w->gpn;
-    case FL_CLASS_NODE: *kind = TOPO_NODE; return w->n_nodes;
-    case FL_CLASS_JOB: *kind = TOPO_NODE; return w->n_nodes;
-    case FL_CLASS_NIC: *kind = TOPO_NIC; return w->n_cables;
-    case FL_CLASS_CABLE: *kind = TOPO_CABLE; return w->n_cables;
-    case FL_CLASS_LEAF: *kind = TOPO_LEAF; return topo_count (w->topo, TOPO_LEAF);
-    case FL_CLASS_SPINE: *kind = TOPO_SPINE; return topo_count (w->topo, TOPO_SPINE);
-    case FL_CLASS_CORE: *kind = TOPO_CORE; return topo_count (w->topo, TOPO_CORE);
-    case FL_CLASS_UPLINK: *kind = TOPO_UPLINK; return w->n_uplinks + w->n_corelinks;
-    case FL_CLASS_RACK: *kind = TOPO_RACK; return topo_count (w->topo, TOPO_RACK);
+    case FL_CLASS_GPU: *kind = TOPO_GPU; return w->hw.n_nodes * w->hw.gpn;
+    case FL_CLASS_NODE: *kind = TOPO_NODE; return w->hw.n_nodes;
+    case FL_CLASS_JOB: *kind = TOPO_NODE; return w->hw.n_nodes;
+    case FL_CLASS_NIC: *kind = TOPO_NIC; return w->hw.n_cables;
+    case FL_CLASS_CABLE: *kind = TOPO_CABLE; return w->hw.n_cables;
+    case FL_CLASS_LEAF: *kind = TOPO_LEAF; return topo_count (w->hw.topo, TOPO_LEAF);
+    case FL_CLASS_SPINE: *kind = TOPO_SPINE; return topo_count (w->hw.topo, TOPO_SPINE);
+    case FL_CLASS_CORE: *kind = TOPO_CORE; return topo_count (w->hw.topo, TOPO_CORE);
+    case FL_CLASS_UPLINK: *kind = TOPO_UPLINK; return w->hw.n_uplinks + w->hw.n_corelinks;
+    case FL_CLASS_RACK: *kind = TOPO_RACK; return topo_count (w->hw.topo, TOPO_RACK);
     case FL_CLASS_ROW:
-    case FL_CLASS_COOLING: *kind = TOPO_ROW; return topo_count (w->topo, TOPO_ROW);
+    case FL_CLASS_COOLING: *kind = TOPO_ROW; return topo_count (w->hw.topo, TOPO_ROW);
     default: *kind = TOPO_NODE; return 0;
     }
 }
@@ -1673,8 +1431,8 @@ instance_is_lemon (World *w, const ModeRt *mr, uint32_t i)
 {
   switch (mr->fm->cls)
     {
-    case FL_CLASS_GPU: return w->nodes[i / w->gpn].lemon;
-    case FL_CLASS_NODE: return w->nodes[i].lemon;
+    case FL_CLASS_GPU: return w->hw.nodes[i / w->hw.gpn].lemon;
+    case FL_CLASS_NODE: return w->hw.nodes[i].lemon;
     default: return false;
     }
 }
@@ -1688,43 +1446,43 @@ lemon_norm (World *w, const ModeRt *mr)
 {
   if (mr->fm->cls != FL_CLASS_GPU && mr->fm->cls != FL_CLASS_NODE)
     return 1.0;
-  double f = w->n_lemons / (double) w->n_nodes;
-  return 1.0 / (1.0 + f * (w->cfg->failures_lemon_multiplier - 1.0));
+  double f = w->faults.n_lemons / (double) w->hw.n_nodes;
+  return 1.0 / (1.0 + f * (w->core.cfg->failures_lemon_multiplier - 1.0));
 }
 
 static void
 schedule_agg (World *w, uint32_t mi, bool lemon)
 {
-  ModeRt *mr = &w->modes[mi];
-  uint32_t n_lemon_nodes = w->n_lemons;
-  double per_node_inst = mr->fm->cls == FL_CLASS_GPU ? w->gpn : 1;
+  ModeRt *mr = &w->faults.modes[mi];
+  uint32_t n_lemon_nodes = w->faults.n_lemons;
+  double per_node_inst = mr->fm->cls == FL_CLASS_GPU ? w->hw.gpn : 1;
   bool lemonable = mr->fm->cls == FL_CLASS_GPU || mr->fm->cls == FL_CLASS_NODE;
   double lemon_inst = lemonable ? n_lemon_nodes * per_node_inst : 0;
   double normal_inst = mr->instances - lemon_inst;
   double norm = lemon_norm (w, mr);
-  double rate = lemon ? lemon_inst * mr->rate_per_h * w->cfg->failures_lemon_multiplier * norm
+  double rate = lemon ? lemon_inst * mr->rate_per_h * w->core.cfg->failures_lemon_multiplier * norm
                       : normal_inst * mr->rate_per_h * norm;
   if (!(rate > 0))
     return;
   RngStream *s = lemon ? &mr->lemon_rng : &mr->rng;
   double dt_h = -log (rng_uniform_pos (s)) / rate;
-  SimTime at = sim_now (w->sim) + h_to_sim (dt_h);
+  SimTime at = sim_now (w->core.sim) + h_to_sim (dt_h);
   if (at <= world_length (w))
-    sim_at (w->sim, at, w->kinds[EV_FAIL_AGG], mi, lemon ? 1 : 0);
+    sim_at (w->core.sim, at, w->core.kinds[EV_FAIL_AGG], mi, lemon ? 1 : 0);
 }
 
 static void
 on_fail_agg (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
-  ModeRt *mr = &w->modes[e->target];
+  ModeRt *mr = &w->faults.modes[e->target];
   bool lemon = e->data == 1;
   uint32_t i;
   if (lemon)
     {
-      uint32_t per = mr->fm->cls == FL_CLASS_GPU ? w->gpn : 1;
-      uint64_t k = rng_below (&mr->lemon_pick, (uint64_t) w->n_lemons * per);
-      i = w->lemons[k / per] * per + (uint32_t) (k % per);
+      uint32_t per = mr->fm->cls == FL_CLASS_GPU ? w->hw.gpn : 1;
+      uint64_t k = rng_below (&mr->lemon_pick, (uint64_t) w->faults.n_lemons * per);
+      i = w->faults.lemons[k / per] * per + (uint32_t) (k % per);
     }
   else
     {
@@ -1742,16 +1500,16 @@ on_fail_agg (Sim *sim, const SimEvent *e, void *ud)
 static void
 schedule_instance (World *w, uint32_t mi, uint32_t i, uint32_t k)
 {
-  ModeRt *mr = &w->modes[mi];
+  ModeRt *mr = &w->faults.modes[mi];
   RngStream s;
-  rng_stream_init_key (&s, rng_key_index (w->seed, mi + 16, ((uint64_t) i << 20) | k,
+  rng_stream_init_key (&s, rng_key_index (w->core.seed, mi + 16, ((uint64_t) i << 20) | k,
                                           mr->fm->name));
   double h = dist_sample (&mr->fm->ttf, &s) / lemon_norm (w, mr);
   if (instance_is_lemon (w, mr, i))
-    h /= w->cfg->failures_lemon_multiplier;
-  SimTime at = sim_now (w->sim) + h_to_sim (h);
+    h /= w->core.cfg->failures_lemon_multiplier;
+  SimTime at = sim_now (w->core.sim) + h_to_sim (h);
   if (at <= world_length (w))
-    sim_at (w->sim, at, w->kinds[EV_FAIL_INST], mi, ((uint64_t) i << 20) | (k & 0xfffff));
+    sim_at (w->core.sim, at, w->core.kinds[EV_FAIL_INST], mi, ((uint64_t) i << 20) | (k & 0xfffff));
 }
 
 static void
@@ -1838,15 +1596,15 @@ on_hard_fail (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
   uint32_t i = (uint32_t) e->data;
-  FlFailureMode *fm = w->modes[e->target].fm;
+  FlFailureMode *fm = w->faults.modes[e->target].fm;
   if (fm->cls == FL_CLASS_GPU)
     {
-      NodeRt *n = &w->nodes[i / w->gpn];
+      NodeRt *n = &w->hw.nodes[i / w->hw.gpn];
       n->pending_fail = EVQ_NONE;
       n->pending_mode = NO_FAULT;
     }
-  else if (i < w->n_cables)
-    w->link_pending[i] = EVQ_NONE;
+  else if (i < w->hw.n_cables)
+    w->faults.link_pending[i] = EVQ_NONE;
   fail_instance (w, e->target, i);
 }
 
@@ -1854,43 +1612,43 @@ on_hard_fail (Sim *sim, const SimEvent *e, void *ud)
 static void
 degrade_or_fail (World *w, uint32_t mi, uint32_t i)
 {
-  FlFailureMode *fm = w->modes[mi].fm;
+  FlFailureMode *fm = w->faults.modes[mi].fm;
   Precursor p = mode_precursor (fm);
-  if (p == PRECURSOR_NONE || w->cfg->failures_precursor_fraction <= 0
-      || !(rng_uniform (&w->rng_precursor) < w->cfg->failures_precursor_fraction))
+  if (p == PRECURSOR_NONE || w->core.cfg->failures_precursor_fraction <= 0
+      || !(rng_uniform (&w->faults.rng_precursor) < w->core.cfg->failures_precursor_fraction))
     {
       fail_instance (w, mi, i);
       return;
     }
-  SimTime t = sim_now (w->sim);
-  double lead_s = -log (rng_uniform_pos (&w->rng_precursor)) * w->cfg->failures_precursor_lead;
+  SimTime t = sim_now (w->core.sim);
+  double lead_s = -log (rng_uniform_pos (&w->faults.rng_precursor)) * w->core.cfg->failures_precursor_lead;
   SimTime at = t + simtime_from_s (lead_s);
   HealthObs o;
   if (p == PRECURSOR_SYMBOL)
     {
-      if (i >= w->n_cables || w->link_down[i] || w->link_pending[i] != EVQ_NONE)
+      if (i >= w->hw.n_cables || w->faults.link_down[i] || w->faults.link_pending[i] != EVQ_NONE)
         return;
       if (at <= world_length (w))
-        w->link_pending[i] = sim_at (w->sim, at, w->kinds[EV_HARD_FAIL], mi, i);
+        w->faults.link_pending[i] = sim_at (w->core.sim, at, w->core.kinds[EV_HARD_FAIL], mi, i);
       for (int k = 0; k < 2; k++)
         {
           health_obs_init (&o, HEALTH_OBS_IB_COUNTERS, 0);
           o.link = i;
-          o.node = i / w->rails;
-          o.port = (int32_t) (i % w->rails);
+          o.node = i / w->hw.rails;
+          o.port = (int32_t) (i % w->hw.rails);
           o.check = HEALTH_IB_SYMBOL_ERROR;
           o.counter_value = k == 0 ? 0 : 5000; /* 5,000 symbol errors in an hour */
           observe_at (w, &o, t + SIM_H (k), NO_FAULT);
         }
       return;
     }
-  uint32_t node = i / w->gpn;
-  NodeRt *n = &w->nodes[node];
+  uint32_t node = i / w->hw.gpn;
+  NodeRt *n = &w->hw.nodes[node];
   if (n->fault_mode != NO_FAULT || n->pending_fail != EVQ_NONE)
     return;
   if (at <= world_length (w))
     {
-      n->pending_fail = sim_at (w->sim, at, w->kinds[EV_HARD_FAIL], mi, i);
+      n->pending_fail = sim_at (w->core.sim, at, w->core.kinds[EV_HARD_FAIL], mi, i);
       n->pending_mode = mi;
     }
   for (int k = 0; k < 3; k++)
@@ -1906,7 +1664,7 @@ degrade_or_fail (World *w, uint32_t mi, uint32_t i)
           o.counter_value = 88 + k; /* above the 87 C drain threshold */
         }
       o.node = node;
-      o.gpu = (int32_t) (i % w->gpn);
+      o.gpu = (int32_t) (i % w->hw.gpn);
       observe_at (w, &o, t + SIM_MIN (10 * k), NO_FAULT);
     }
 }
@@ -1916,31 +1674,31 @@ degrade_or_fail (World *w, uint32_t mi, uint32_t i)
 static void
 avert_pending (World *w, uint32_t node, int strength)
 {
-  NodeRt *n = &w->nodes[node];
+  NodeRt *n = &w->hw.nodes[node];
   if (n->pending_fail == EVQ_NONE)
     return;
-  if (strength < repair_strength (w->modes[n->pending_mode].fm->repair))
+  if (strength < repair_strength (w->faults.modes[n->pending_mode].fm->repair))
     return;
-  sim_cancel (w->sim, n->pending_fail);
+  sim_cancel (w->core.sim, n->pending_fail);
   n->pending_fail = EVQ_NONE;
   n->pending_mode = NO_FAULT;
-  w->m->failures_averted++;
+  w->meter.m->failures_averted++;
 }
 
 static void
 avert_pending_link (World *w, uint32_t h)
 {
-  if (h >= w->n_cables || w->link_pending[h] == EVQ_NONE)
+  if (h >= w->hw.n_cables || w->faults.link_pending[h] == EVQ_NONE)
     return;
-  sim_cancel (w->sim, w->link_pending[h]);
-  w->link_pending[h] = EVQ_NONE;
-  w->m->failures_averted++;
+  sim_cancel (w->core.sim, w->faults.link_pending[h]);
+  w->faults.link_pending[h] = EVQ_NONE;
+  w->meter.m->failures_averted++;
 }
 
 static void
 clear_node_fault (World *w, uint32_t node)
 {
-  NodeRt *n = &w->nodes[node];
+  NodeRt *n = &w->hw.nodes[node];
   if (n->fault_mode == NO_FAULT)
     return;
   uint32_t group = n->fault_group;
@@ -1952,11 +1710,11 @@ clear_node_fault (World *w, uint32_t node)
   event_init (&ev, WEV_COMPONENT_REPAIRED);
   ev.component = node_name (w, node, nb, sizeof nb);
   ev.node = (int32_t) node;
-  ev.mode = w->modes[mode].fm->name;
+  ev.mode = w->faults.modes[mode].fm->name;
   emit (w, &ev);
   if (group != NO_FAULT)
-    for (uint32_t i = 0; i < w->n_nodes; i++)
-      if (w->nodes[i].fault_group == group && w->nodes[i].fault_mode == mode)
+    for (uint32_t i = 0; i < w->hw.n_nodes; i++)
+      if (w->hw.nodes[i].fault_group == group && w->hw.nodes[i].fault_mode == mode)
         clear_node_fault (w, i);
   node_update_avail (w, node);
 }
@@ -1966,11 +1724,11 @@ clear_node_fault (World *w, uint32_t node)
 static void
 repair_link (World *w, uint32_t h)
 {
-  if (h >= w->n_cables + w->n_uplinks + w->n_corelinks || !w->link_down[h])
+  if (h >= w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks || !w->faults.link_down[h])
     return;
   uint32_t idx;
   TopoKind kind = topo_link_of (w, h, &idx);
-  const TopoLink *tl = topo_link (w->topo, kind, idx);
+  const TopoLink *tl = topo_link (w->hw.topo, kind, idx);
   TopoKind sk[2];
   uint32_t si[2] = { tl ? tl->a : 0, tl ? tl->b : 0 };
   if (kind == TOPO_CABLE) { sk[0] = TOPO_N_KINDS; sk[1] = TOPO_LEAF; }
@@ -1978,32 +1736,32 @@ repair_link (World *w, uint32_t h)
   else { sk[0] = TOPO_SPINE; sk[1] = TOPO_CORE; }
   bool switch_fixed = false;
   for (int e = 0; e < 2; e++)
-    if (sk[e] != TOPO_N_KINDS && tl && fabric_switch_failed (w->fabric, sk[e], si[e]))
+    if (sk[e] != TOPO_N_KINDS && tl && fabric_switch_failed (w->hw.fabric, sk[e], si[e]))
       {
-        fabric_restore_switch (w->fabric, sk[e], si[e]);
+        fabric_restore_switch (w->hw.fabric, sk[e], si[e]);
         char sb[96];
         WorldEvent ev;
         event_init (&ev, WEV_COMPONENT_REPAIRED);
         ev.component = comp_name (w, sk[e], si[e], sb, sizeof sb);
-        if (w->link_fault_mode[h] != NO_FAULT)
-          ev.mode = w->modes[w->link_fault_mode[h]].fm->name;
+        if (w->faults.link_fault_mode[h] != NO_FAULT)
+          ev.mode = w->faults.modes[w->faults.link_fault_mode[h]].fm->name;
         emit (w, &ev);
         /* The tickets parked on this switch are done too. */
         switch_tickets_release (w, (((guint) sk[e] << 28) | si[e]) + 1);
         const TopoRef *refs;
         uint32_t n;
-        topo_switch_links (w->topo, sk[e], si[e], &refs, &n);
+        topo_switch_links (w->hw.topo, sk[e], si[e], &refs, &n);
         for (uint32_t i = 0; i < n; i++)
           restore_link (w, health_link_of (w, refs[i].kind, refs[i].index));
         switch_fixed = true;
       }
-  if (!switch_fixed && w->link_down[h] && w->link_fault_mode[h] != NO_FAULT)
+  if (!switch_fixed && w->faults.link_down[h] && w->faults.link_fault_mode[h] != NO_FAULT)
     {
       char lb[128];
       WorldEvent ev;
       event_init (&ev, WEV_COMPONENT_REPAIRED);
       ev.component = comp_name (w, kind, idx, lb, sizeof lb);
-      ev.mode = w->modes[w->link_fault_mode[h]].fm->name;
+      ev.mode = w->faults.modes[w->faults.link_fault_mode[h]].fm->name;
       emit (w, &ev);
     }
   restore_link (w, h);
@@ -2019,14 +1777,14 @@ link_failed_switch (World *w, uint32_t h)
 {
   uint32_t idx;
   TopoKind kind = topo_link_of (w, h, &idx);
-  const TopoLink *tl = topo_link (w->topo, kind, idx);
+  const TopoLink *tl = topo_link (w->hw.topo, kind, idx);
   if (tl == NULL)
     return 0;
   TopoKind ka = kind == TOPO_UPLINK ? TOPO_LEAF : kind == TOPO_CORELINK ? TOPO_SPINE : TOPO_N_KINDS;
   TopoKind kb = kind == TOPO_CABLE ? TOPO_LEAF : kind == TOPO_UPLINK ? TOPO_SPINE : TOPO_CORE;
-  if (ka != TOPO_N_KINDS && fabric_switch_failed (w->fabric, ka, tl->a))
+  if (ka != TOPO_N_KINDS && fabric_switch_failed (w->hw.fabric, ka, tl->a))
     return (((guint) ka << 28) | tl->a) + 1;
-  if (fabric_switch_failed (w->fabric, kb, tl->b))
+  if (fabric_switch_failed (w->hw.fabric, kb, tl->b))
     return (((guint) kb << 28) | tl->b) + 1;
   return 0;
 }
@@ -2036,74 +1794,74 @@ link_failed_switch (World *w, uint32_t h)
 static void
 switch_tickets_release (World *w, guint key)
 {
-  GArray *waiting = g_hash_table_lookup (w->switch_tickets, GUINT_TO_POINTER (key));
+  GArray *waiting = g_hash_table_lookup (w->care.switch_tickets, GUINT_TO_POINTER (key));
   if (waiting == NULL)
     return;
-  g_hash_table_steal (w->switch_tickets, GUINT_TO_POINTER (key));
+  g_hash_table_steal (w->care.switch_tickets, GUINT_TO_POINTER (key));
   for (guint i = 0; i < waiting->len; i++)
-    sim_after (w->sim, 0, w->kinds[EV_ACTION_DONE], g_array_index (waiting, guint, i), 2);
+    sim_after (w->core.sim, 0, w->core.kinds[EV_ACTION_DONE], g_array_index (waiting, guint, i), 2);
   g_array_unref (waiting);
 }
 
 static void
 start_ticket (World *w, guint slot)
 {
-  PendingAction *pa = &g_array_index (w->pact, PendingAction, slot);
+  PendingAction *pa = &g_array_index (w->care.pact, PendingAction, slot);
   double hours = NO_FAULT_FOUND_H;
-  if (pa->act.node != HEALTH_NO_NODE && pa->act.node < w->n_nodes)
+  if (pa->act.node != HEALTH_NO_NODE && pa->act.node < w->hw.n_nodes)
     {
-      NodeRt *n = &w->nodes[pa->act.node];
+      NodeRt *n = &w->hw.nodes[pa->act.node];
       if (n->fault_mode != NO_FAULT)
-        hours = dist_sample (&w->modes[n->fault_mode].fm->repair_time, &w->rng_misc);
+        hours = dist_sample (&w->faults.modes[n->fault_mode].fm->repair_time, &w->faults.rng_misc);
     }
   else if (pa->act.link != HEALTH_NO_LINK
-           && pa->act.link < w->n_cables + w->n_uplinks + w->n_corelinks
-           && w->link_down[pa->act.link]
-           && w->link_fault_mode[pa->act.link] != NO_FAULT)
-    hours = dist_sample (&w->modes[w->link_fault_mode[pa->act.link]].fm->repair_time,
-                         &w->rng_misc);
+           && pa->act.link < w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks
+           && w->faults.link_down[pa->act.link]
+           && w->faults.link_fault_mode[pa->act.link] != NO_FAULT)
+    hours = dist_sample (&w->faults.modes[w->faults.link_fault_mode[pa->act.link]].fm->repair_time,
+                         &w->faults.rng_misc);
   else if (pa->act.link != HEALTH_NO_LINK
-           && pa->act.link < w->n_cables + w->n_uplinks + w->n_corelinks
-           && !w->link_down[pa->act.link])
+           && pa->act.link < w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks
+           && !w->faults.link_down[pa->act.link])
     hours = 0.25; /* already fixed: a technician checks and closes it */
-  w->techs_busy++;
-  sim_after (w->sim, h_to_sim (hours), w->kinds[EV_ACTION_DONE], slot, 0);
+  w->care.techs_busy++;
+  sim_after (w->core.sim, h_to_sim (hours), w->core.kinds[EV_ACTION_DONE], slot, 0);
 }
 
 static bool
 ticket_needs_part (World *w, const HealthAction *a)
 {
-  if (a->node != HEALTH_NO_NODE && a->node < w->n_nodes)
+  if (a->node != HEALTH_NO_NODE && a->node < w->hw.n_nodes)
     {
-      NodeRt *n = &w->nodes[a->node];
+      NodeRt *n = &w->hw.nodes[a->node];
       return n->fault_mode != NO_FAULT
-             && repair_strength (w->modes[n->fault_mode].fm->repair) >= 4;
+             && repair_strength (w->faults.modes[n->fault_mode].fm->repair) >= 4;
     }
-  return a->link != HEALTH_NO_LINK && a->link < w->n_cables + w->n_uplinks + w->n_corelinks
-         && w->link_down[a->link];
+  return a->link != HEALTH_NO_LINK && a->link < w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks
+         && w->faults.link_down[a->link];
 }
 
 static void
 dispatch_tickets (World *w)
 {
-  uint32_t cap = w->cfg->cluster_technicians > 0 ? (uint32_t) w->cfg->cluster_technicians
+  uint32_t cap = w->core.cfg->cluster_technicians > 0 ? (uint32_t) w->core.cfg->cluster_technicians
                                                  : UINT32_MAX;
-  while (w->techs_busy < cap && !g_queue_is_empty (&w->tickets))
+  while (w->care.techs_busy < cap && !g_queue_is_empty (&w->care.tickets))
     {
-      guint slot = GPOINTER_TO_UINT (g_queue_pop_head (&w->tickets));
-      PendingAction *pa = &g_array_index (w->pact, PendingAction, slot);
+      guint slot = GPOINTER_TO_UINT (g_queue_pop_head (&w->care.tickets));
+      PendingAction *pa = &g_array_index (w->care.pact, PendingAction, slot);
       if (ticket_needs_part (w, &pa->act))
         {
-          if (w->parts_stock < 1)
+          if (w->care.parts_stock < 1)
             {
-              g_queue_push_tail (&w->parts_wait, GUINT_TO_POINTER (slot));
+              g_queue_push_tail (&w->care.parts_wait, GUINT_TO_POINTER (slot));
               continue;
             }
-          if (isfinite (w->parts_stock))
+          if (isfinite (w->care.parts_stock))
             {
-              w->parts_stock -= 1;
-              sim_after (w->sim, simtime_from_s (w->cfg->cluster_restock_time),
-                         w->kinds[EV_RESTOCK], 0, 0);
+              w->care.parts_stock -= 1;
+              sim_after (w->core.sim, simtime_from_s (w->core.cfg->cluster_restock_time),
+                         w->core.kinds[EV_RESTOCK], 0, 0);
             }
         }
       start_ticket (w, slot);
@@ -2114,24 +1872,24 @@ static void
 on_restock (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
-  w->parts_stock += 1;
+  w->care.parts_stock += 1;
   /* Waiting tickets go back to the front of the technicians' queue. */
-  while (!g_queue_is_empty (&w->parts_wait))
-    g_queue_push_head (&w->tickets, g_queue_pop_tail (&w->parts_wait));
+  while (!g_queue_is_empty (&w->care.parts_wait))
+    g_queue_push_head (&w->care.tickets, g_queue_pop_tail (&w->care.parts_wait));
   dispatch_tickets (w);
 }
 
 static void
 node_kill_job (World *w, uint32_t node, const char *cause)
 {
-  NodeRt *n = &w->nodes[node];
+  NodeRt *n = &w->hw.nodes[node];
   if (n->job == NO_JOB)
     return;
   char nb[96];
   node_name (w, node, nb, sizeof nb);
-  Job *j = g_ptr_array_index (w->jobs, n->job);
+  Job *j = g_ptr_array_index (w->jobs.all, n->job);
   if (n->fault_mode != NO_FAULT)
-    job_interrupt (w, j, nb, w->modes[n->fault_mode].fm, NULL);
+    job_interrupt (w, j, nb, w->faults.modes[n->fault_mode].fm, NULL);
   else
     job_interrupt (w, j, nb, NULL, cause);
 }
@@ -2140,19 +1898,19 @@ static void
 action_later (World *w, const HealthAction *a, double hours)
 {
   PendingAction pa = { .act = *a };
-  guint slot = slab_take (w->pact, w->pact_free, &pa);
-  sim_after (w->sim, h_to_sim (hours), w->kinds[EV_ACTION_DONE], slot, 0);
+  guint slot = slab_take (w->care.pact, w->care.pact_free, &pa);
+  sim_after (w->core.sim, h_to_sim (hours), w->core.kinds[EV_ACTION_DONE], slot, 0);
 }
 
 static void
 enact (World *w, const HealthAction *a)
 {
   uint32_t node = a->node;
-  bool has_node = node != HEALTH_NO_NODE && node < w->n_nodes;
+  bool has_node = node != HEALTH_NO_NODE && node < w->hw.n_nodes;
   bool has_link = a->link != HEALTH_NO_LINK
-                  && a->link < w->n_cables + w->n_uplinks + w->n_corelinks;
-  NodeRt *n = has_node ? &w->nodes[node] : NULL;
-  w->m->policy_actions++;
+                  && a->link < w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks;
+  NodeRt *n = has_node ? &w->hw.nodes[node] : NULL;
+  w->meter.m->policy_actions++;
   char name[128] = "";
   if (has_node)
     node_name (w, node, name, sizeof name);
@@ -2172,8 +1930,8 @@ enact (World *w, const HealthAction *a)
   if (n != NULL && n->fault_mode != NO_FAULT && !n->detected)
     {
       n->detected = true;
-      double lat = simtime_to_min (sim_now (w->sim) - n->fault_time);
-      stats_quantile_add (w->detect_lat, lat);
+      double lat = simtime_to_min (sim_now (w->core.sim) - n->fault_time);
+      stats_quantile_add (w->meter.detect_lat, lat);
       interruptions_set_detect (w, name, simtime_to_h (n->fault_time), lat);
     }
   HealthObs o;
@@ -2192,7 +1950,7 @@ enact (World *w, const HealthAction *a)
           o.node = node;
           o.action = HEALTH_ACTION_DRAIN;
           o.ok = true;
-          observe_at (w, &o, sim_now (w->sim), NO_FAULT);
+          observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
         }
       break;
     case HEALTH_ACTION_EVICT:
@@ -2203,7 +1961,7 @@ enact (World *w, const HealthAction *a)
       if (n != NULL)
         {
           n->busy_action = true;
-          action_later (w, a, (double) w->hp->diag_duration_ms / 3.6e6);
+          action_later (w, a, (double) w->care.hp->diag_duration_ms / 3.6e6);
         }
       break;
     case HEALTH_ACTION_RESET_GPU:
@@ -2219,15 +1977,15 @@ enact (World *w, const HealthAction *a)
       break;
     case HEALTH_ACTION_DISABLE_PORT:
     case HEALTH_ACTION_ENABLE_PORT:
-      if (has_link && a->link < w->n_cables)
+      if (has_link && a->link < w->hw.n_cables)
         {
           /* An administratively disabled node port keeps the node out of
            * the scheduler's pool. */
-          uint32_t nd = a->link / w->rails, rail = a->link % w->rails;
+          uint32_t nd = a->link / w->hw.rails, rail = a->link % w->hw.rails;
           bool disable = a->kind == HEALTH_ACTION_DISABLE_PORT;
-          if (w->link_admin[a->link] != disable)
+          if (w->hw.link_admin[a->link] != disable)
             {
-              w->link_admin[a->link] = disable;
+              w->hw.link_admin[a->link] = disable;
               rail_down (w, nd, rail, a->link, disable, true);
             }
         }
@@ -2238,24 +1996,24 @@ enact (World *w, const HealthAction *a)
           node_kill_job (w, node, "Remediation");
           n->busy_action = true;
         }
-      w->m->tickets++;
+      w->meter.m->tickets++;
       {
         PendingAction pa = { .act = *a };
-        guint slot = slab_take (w->pact, w->pact_free, &pa);
-        guint key = n == NULL && has_link && w->link_down[a->link]
+        guint slot = slab_take (w->care.pact, w->care.pact_free, &pa);
+        guint key = n == NULL && has_link && w->faults.link_down[a->link]
                       ? link_failed_switch (w, a->link) : 0;
         if (key != 0)
           {
-            GArray *waiting = g_hash_table_lookup (w->switch_tickets, GUINT_TO_POINTER (key));
+            GArray *waiting = g_hash_table_lookup (w->care.switch_tickets, GUINT_TO_POINTER (key));
             if (waiting != NULL)
               {
                 g_array_append_val (waiting, slot);
                 break;
               }
-            g_hash_table_insert (w->switch_tickets, GUINT_TO_POINTER (key),
+            g_hash_table_insert (w->care.switch_tickets, GUINT_TO_POINTER (key),
                                  g_array_new (FALSE, FALSE, sizeof (guint)));
           }
-        g_queue_push_tail (&w->tickets, GUINT_TO_POINTER (slot));
+        g_queue_push_tail (&w->care.tickets, GUINT_TO_POINTER (slot));
         dispatch_tickets (w);
       }
       break;
@@ -2265,15 +2023,15 @@ enact (World *w, const HealthAction *a)
           node_kill_job (w, node, "Remediation");
           n->busy_action = true;
         }
-      w->m->tickets++;
-      action_later (w, a, w->cfg->cluster_rma_lead_time / 3600.0);
+      w->meter.m->tickets++;
+      action_later (w, a, w->core.cfg->cluster_rma_lead_time / 3600.0);
       break;
     case HEALTH_ACTION_BURNIN:
       if (n != NULL)
         {
           n->busy_action = true;
-          double hours = w->hp->burnin_duration_ms > 0 ? (double) w->hp->burnin_duration_ms / 3.6e6
-                                                       : w->cfg->cluster_burnin_time / 3600.0;
+          double hours = w->care.hp->burnin_duration_ms > 0 ? (double) w->care.hp->burnin_duration_ms / 3.6e6
+                                                       : w->core.cfg->cluster_burnin_time / 3600.0;
           action_later (w, a, hours);
         }
       break;
@@ -2288,12 +2046,12 @@ static void
 on_action_done (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
-  PendingAction pa = g_array_index (w->pact, PendingAction, e->target);
-  g_array_append_val (w->pact_free, e->target);
+  PendingAction pa = g_array_index (w->care.pact, PendingAction, e->target);
+  g_array_append_val (w->care.pact_free, e->target);
   const HealthAction *a = &pa.act;
   uint32_t node = a->node;
-  bool has_node = node != HEALTH_NO_NODE && node < w->n_nodes;
-  NodeRt *n = has_node ? &w->nodes[node] : NULL;
+  bool has_node = node != HEALTH_NO_NODE && node < w->hw.n_nodes;
+  NodeRt *n = has_node ? &w->hw.nodes[node] : NULL;
   HealthObs o;
   health_obs_init (&o, HEALTH_OBS_ACTION_DONE, to_ms (sim_now (sim)));
   o.node = has_node ? node : HEALTH_NO_NODE;
@@ -2311,27 +2069,27 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
       o.kind = HEALTH_OBS_DCGM_ACTIVE;
       o.check = HEALTH_CHECK_DIAG;
       if (n->fault_mode != NO_FAULT)
-        o.passed = rng_uniform (&w->rng_diag) < w->hp->false_negative_prob;
+        o.passed = rng_uniform (&w->care.rng_diag) < w->care.hp->false_negative_prob;
       else
-        o.passed = !(rng_uniform (&w->rng_diag) < w->hp->false_positive_prob);
+        o.passed = !(rng_uniform (&w->care.rng_diag) < w->care.hp->false_positive_prob);
       break;
     case HEALTH_ACTION_RESET_GPU:
     case HEALTH_ACTION_REBOOT:
     case HEALTH_ACTION_REIMAGE:
       n->busy_action = false;
       if (n->fault_mode != NO_FAULT
-          && action_strength (a->kind) >= repair_strength (w->modes[n->fault_mode].fm->repair))
+          && action_strength (a->kind) >= repair_strength (w->faults.modes[n->fault_mode].fm->repair))
         clear_node_fault (w, node);
       avert_pending (w, node, action_strength (a->kind));
       o.ok = n->fault_mode == NO_FAULT && n->rails_disabled == 0;
       break;
     case HEALTH_ACTION_OPEN_TICKET:
     case HEALTH_ACTION_RMA:
-      guint sw_key = a->link != HEALTH_NO_LINK && a->link < w->n_cables + w->n_uplinks + w->n_corelinks
-                       && w->link_down[a->link] ? link_failed_switch (w, a->link) : 0;
+      guint sw_key = a->link != HEALTH_NO_LINK && a->link < w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks
+                       && w->faults.link_down[a->link] ? link_failed_switch (w, a->link) : 0;
       if (a->kind == HEALTH_ACTION_OPEN_TICKET && e->data != 2)
         {
-          w->techs_busy--;
+          w->care.techs_busy--;
           dispatch_tickets (w);
         }
       o.kind = HEALTH_OBS_REPAIR_DONE;
@@ -2342,10 +2100,10 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
           avert_pending (w, node, action_strength (a->kind));
           /* The technician also reseats the node's own cables (a failed
            * leaf is the leaf's ticket, not this one). */
-          for (uint32_t r = 0; r < w->rails; r++)
+          for (uint32_t r = 0; r < w->hw.rails; r++)
             {
-              uint32_t h = node * w->rails + r;
-              if (w->link_down[h] && link_failed_switch (w, h) == 0)
+              uint32_t h = node * w->hw.rails + r;
+              if (w->faults.link_down[h] && link_failed_switch (w, h) == 0)
                 repair_link (w, h);
               avert_pending_link (w, h);
             }
@@ -2387,19 +2145,19 @@ static void
 on_timer (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
-  TimerRt t = g_array_index (w->timers, TimerRt, e->target);
+  TimerRt t = g_array_index (w->script.timers, TimerRt, e->target);
   if (t.period > 0)
     {
       SimTime next = sim_now (sim) + t.period;
       if (next <= world_length (w))
-        sim_at (sim, next, w->kinds[EV_TIMER], e->target, 0);
+        sim_at (sim, next, w->core.kinds[EV_TIMER], e->target, 0);
     }
-  if (w->hooks.timer == NULL || w->script_error != NULL)
+  if (w->bus.hooks.timer == NULL || w->bus.script_error != NULL)
     return;
-  if (!w->hooks.timer (w->hooks.user_data, w, t.cb, &w->script_error))
+  if (!w->bus.hooks.timer (w->bus.hooks.user_data, w, t.cb, &w->bus.script_error))
     {
-      if (w->script_error == NULL)
-        g_set_error (&w->script_error, WORLD_ERROR, WORLD_ERROR_SCRIPT,
+      if (w->bus.script_error == NULL)
+        g_set_error (&w->bus.script_error, WORLD_ERROR, WORLD_ERROR_SCRIPT,
                      "a script callback failed");
       sim_stop (sim);
     }
@@ -2421,25 +2179,25 @@ static void
 sample (World *w, SimTime t)
 {
   MetricsSample s = { .t_h = simtime_to_h (t) };
-  s.healthy_gpus = w->healthy_gpus;
-  for (uint32_t i = 0; i < w->n_nodes; i++)
+  s.healthy_gpus = w->meter.healthy_gpus;
+  for (uint32_t i = 0; i < w->hw.n_nodes; i++)
     {
-      HealthNodeState st = health_policy_node_state (w->health, i);
+      HealthNodeState st = health_policy_node_state (w->care.health, i);
       int k = (int) st;
-      if (w->nodes[i].fault_mode != NO_FAULT && st == HEALTH_NODE_HEALTHY)
+      if (w->hw.nodes[i].fault_mode != NO_FAULT && st == HEALTH_NODE_HEALTHY)
         k = METRICS_NODE_STATES - 1; /* down, not yet noticed */
       if (k >= 0 && k < METRICS_NODE_STATES)
         s.nodes[k]++;
     }
-  s.running_jobs = sched_running_count (w->sched);
-  s.queued_jobs = sched_queue_length (w->sched);
-  s.spares_free = sched_spares_free (w->sched);
-  s.fabric_bw_lost = fabric_bandwidth_lost_fraction (w->fabric);
+  s.running_jobs = sched_running_count (w->jobs.sched);
+  s.queued_jobs = sched_queue_length (w->jobs.sched);
+  s.spares_free = sched_spares_free (w->jobs.sched);
+  s.fabric_bw_lost = fabric_bandwidth_lost_fraction (w->hw.fabric);
   s.main_job_progress = NAN;
   s.main_job_ettr = NAN;
-  if (w->main_job != NO_JOB)
+  if (w->jobs.main_job != NO_JOB)
     {
-      Job *j = g_ptr_array_index (w->jobs, w->main_job);
+      Job *j = g_ptr_array_index (w->jobs.all, w->jobs.main_job);
       if (isfinite (j->work_h) && j->work_h > 0)
         s.main_job_progress = j->saved_h / j->work_h;
       else
@@ -2451,7 +2209,7 @@ sample (World *w, SimTime t)
         }
       s.main_job_ettr = job_ettr_at (w, j, t);
     }
-  g_array_append_val (w->m->timeseries, s);
+  g_array_append_val (w->meter.m->timeseries, s);
 }
 
 static bool
@@ -2459,20 +2217,20 @@ on_tick (Sim *sim, SimTime now, void *ud)
 {
   World *w = ud;
   /* The tick at 0 finds the sample world_run took before the first event. */
-  GArray *ts = w->m->timeseries;
+  GArray *ts = w->meter.m->timeseries;
   if (ts->len == 0
       || g_array_index (ts, MetricsSample, ts->len - 1).t_h < simtime_to_h (now))
     sample (w, now);
-  if (w->progress != NULL)
+  if (w->meter.progress != NULL)
     {
       gint64 us = g_get_monotonic_time ();
-      if (us - w->last_progress_us >= 1000000)
+      if (us - w->meter.last_progress_us >= 1000000)
         {
-          w->last_progress_us = us;
-          w->progress (w, now, world_length (w), w->progress_ud);
+          w->meter.last_progress_us = us;
+          w->meter.progress (w, now, world_length (w), w->meter.progress_ud);
         }
     }
-  return w->script_error == NULL;
+  return w->bus.script_error == NULL;
 }
 
 /* ---- building the world ---- */
@@ -2690,19 +2448,19 @@ world_stop_with_error (World *w, GError *error)
 {
   g_return_if_fail (w != NULL);
   g_return_if_fail (error != NULL);
-  if (w->script_error != NULL)
+  if (w->bus.script_error != NULL)
     {
       g_error_free (error);
       return;
     }
-  w->script_error = error;
-  sim_stop (w->sim);
+  w->bus.script_error = error;
+  sim_stop (w->core.sim);
 }
 
 static bool
 build_policies (World *w, GError **error)
 {
-  const WorldConfig *cfg = w->cfg;
+  const WorldConfig *cfg = w->core.cfg;
   HealthParams hp;
   const HealthPolicyClass *cls = NULL;
   bool has_plugin = cfg->policy_health_plugin != NULL
@@ -2742,23 +2500,23 @@ build_policies (World *w, GError **error)
       if (!health_params_set (&hp, kv->key, kv->value, error))
         return false;
     }
-  uint32_t n_links = w->n_cables + w->n_uplinks + w->n_corelinks;
+  uint32_t n_links = w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks;
   if (cfg->health_factory != NULL)
-    w->health = cfg->health_factory (w, &hp, w->n_nodes, n_links,
+    w->care.health = cfg->health_factory (w, &hp, w->hw.n_nodes, n_links,
                                      cfg->health_factory_data, error);
   else
-    w->health = health_policy_new (cls, &hp, w->n_nodes, n_links, error);
-  if (w->health == NULL)
+    w->care.health = health_policy_new (cls, &hp, w->hw.n_nodes, n_links, error);
+  if (w->care.health == NULL)
     return false;
-  w->hp = health_policy_params (w->health);
+  w->care.hp = health_policy_params (w->care.health);
 
   const char *dn = cfg->policy_degraded_nodes;
   if (strcmp (dn, "drain") == 0)
-    w->degraded = DEGRADED_DRAIN;
+    w->pool.degraded = DEGRADED_DRAIN;
   else if (strcmp (dn, "use") == 0)
-    w->degraded = DEGRADED_USE;
+    w->pool.degraded = DEGRADED_USE;
   else if (strcmp (dn, "when-short") == 0)
-    w->degraded = DEGRADED_WHEN_SHORT;
+    w->pool.degraded = DEGRADED_WHEN_SHORT;
   else
     {
       g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
@@ -2778,19 +2536,19 @@ build_policies (World *w, GError **error)
       if (!sched_config_set (&sc, kv->key, kv->value, error))
         return false;
     }
-  if (sc.spares >= w->n_nodes)
+  if (sc.spares >= w->hw.n_nodes)
     {
       g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
                    "cluster.spares = %u leaves no node for jobs (the cluster has %u nodes)",
-                   sc.spares, w->n_nodes);
+                   sc.spares, w->hw.n_nodes);
       return false;
     }
-  uint32_t *groups = g_new (uint32_t, w->n_nodes);
-  for (uint32_t i = 0; i < w->n_nodes; i++)
-    groups[i] = topo_node_su (w->topo, i);
-  w->sched = sched_new (&sc, w->n_nodes, groups, error);
+  uint32_t *groups = g_new (uint32_t, w->hw.n_nodes);
+  for (uint32_t i = 0; i < w->hw.n_nodes; i++)
+    groups[i] = topo_node_su (w->hw.topo, i);
+  w->jobs.sched = sched_new (&sc, w->hw.n_nodes, groups, error);
   g_free (groups);
-  return w->sched != NULL;
+  return w->jobs.sched != NULL;
 }
 
 
@@ -2861,16 +2619,16 @@ research_duration (const WorldConfig *cfg, Dist *out, GError **error)
 static bool
 build_jobs (World *w, GError **error)
 {
-  const WorldConfig *cfg = w->cfg;
+  const WorldConfig *cfg = w->core.cfg;
   uint32_t biggest = 0;
   for (guint i = 0; i < cfg->jobs->len; i++)
     {
       const WorldJobSpec *s = &g_array_index (cfg->jobs, WorldJobSpec, i);
-      if (s->nodes + (uint32_t) cfg->cluster_spares > w->n_nodes)
+      if (s->nodes + (uint32_t) cfg->cluster_spares > w->hw.n_nodes)
         {
           g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
                        "job '%s' needs %u nodes but the cluster has %u (with %u hot spares held back)",
-                       s->name, s->nodes, w->n_nodes, (uint32_t) cfg->cluster_spares);
+                       s->name, s->nodes, w->hw.n_nodes, (uint32_t) cfg->cluster_spares);
           return false;
         }
       Job *j = job_new (w, s->name, s->nodes, s->work_s > 0 ? s->work_s / 3600.0 : INFINITY,
@@ -2886,18 +2644,18 @@ build_jobs (World *w, GError **error)
       if (s->nodes > biggest)
         {
           biggest = s->nodes;
-          w->main_job = j->m.id;
+          w->jobs.main_job = j->m.id;
         }
-      sim_at (w->sim, simtime_from_s (s->submit_s), w->kinds[EV_ARRIVAL], j->m.id, 0);
+      sim_at (w->core.sim, simtime_from_s (s->submit_s), w->core.kinds[EV_ARRIVAL], j->m.id, 0);
     }
   if (cfg->workload_trace != NULL && *cfg->workload_trace)
     {
       SwfOptions so;
       swf_options_init (&so);
-      so.processors_per_node = w->gpn;
+      so.processors_per_node = w->hw.gpn;
       so.time_scale = cfg->workload_trace_time_scale;
       so.lenient = cfg->workload_trace_lenient;
-      so.max_nodes = w->n_nodes - (uint32_t) cfg->cluster_spares;
+      so.max_nodes = w->hw.n_nodes - (uint32_t) cfg->cluster_spares;
       GArray *tj = g_array_new (FALSE, FALSE, sizeof (WorkloadJob));
       if (!swf_load (cfg->workload_trace, &so, tj, NULL, error))
         {
@@ -2912,7 +2670,7 @@ build_jobs (World *w, GError **error)
           Job *j = job_from_workload (w, wj);
           g_free (j->name);
           j->name = g_strdup_printf ("swf-%u", wj->id);
-          sim_at (w->sim, simtime_from_s (wj->submit_s), w->kinds[EV_ARRIVAL], j->m.id, 0);
+          sim_at (w->core.sim, simtime_from_s (wj->submit_s), w->core.kinds[EV_ARRIVAL], j->m.id, 0);
         }
       g_array_unref (tj);
     }
@@ -2935,9 +2693,9 @@ build_jobs (World *w, GError **error)
       spec.research.start_s = 0;
       spec.research.horizon_s = simtime_to_s (world_length (w));
       spec.research.max_nodes = MIN ((uint32_t) cfg->workload_research_max_nodes,
-                                     w->n_nodes - (uint32_t) cfg->cluster_spares);
-      w->research = workload_new (&spec, w->seed, error);
-      if (w->research == NULL)
+                                     w->hw.n_nodes - (uint32_t) cfg->cluster_spares);
+      w->jobs.research = workload_new (&spec, w->core.seed, error);
+      if (w->jobs.research == NULL)
         return false;
       schedule_next_research (w);
     }
@@ -2953,8 +2711,8 @@ add_scripted_modes (World *w)
   for (int c = 0; c < FL_CLASS_COUNT; c++)
     {
       bool have = false;
-      for (size_t i = 0; i < fl_failure_catalog_count (w->cat) && !have; i++)
-        have = fl_failure_catalog_get (w->cat, i)->cls == (FlClass) c;
+      for (size_t i = 0; i < fl_failure_catalog_count (w->faults.cat) && !have; i++)
+        have = fl_failure_catalog_get (w->faults.cat, i)->cls == (FlClass) c;
       if (have)
         continue;
       FlFailureMode m = { 0 };
@@ -2978,53 +2736,53 @@ add_scripted_modes (World *w)
         }
       m.source = (char *) "scripted failures only (never drawn at random)";
       m.enabled = false;
-      fl_failure_catalog_add (w->cat, &m, NULL);
+      fl_failure_catalog_add (w->faults.cat, &m, NULL);
     }
 }
 
 static void
 build_failures (World *w)
 {
-  const WorldConfig *cfg = w->cfg;
+  const WorldConfig *cfg = w->core.cfg;
   /* Lemon nodes: a fixed draw per node from its own stream. */
   RngStream ls;
-  rng_stream_init (&ls, w->seed, "cluster", "lemons");
-  for (uint32_t i = 0; i < w->n_nodes; i++)
+  rng_stream_init (&ls, w->core.seed, "cluster", "lemons");
+  for (uint32_t i = 0; i < w->hw.n_nodes; i++)
     {
-      w->nodes[i].lemon = rng_uniform (&ls) < cfg->failures_lemon_fraction;
-      w->n_lemons += w->nodes[i].lemon;
+      w->hw.nodes[i].lemon = rng_uniform (&ls) < cfg->failures_lemon_fraction;
+      w->faults.n_lemons += w->hw.nodes[i].lemon;
     }
-  w->lemons = g_new (uint32_t, MAX (w->n_lemons, 1));
-  for (uint32_t i = 0, k = 0; i < w->n_nodes; i++)
-    if (w->nodes[i].lemon)
-      w->lemons[k++] = i;
-  size_t n = fl_failure_catalog_count (w->cat);
-  w->modes = g_new0 (ModeRt, MAX (n, 1));
-  w->n_modes = 0;
+  w->faults.lemons = g_new (uint32_t, MAX (w->faults.n_lemons, 1));
+  for (uint32_t i = 0, k = 0; i < w->hw.n_nodes; i++)
+    if (w->hw.nodes[i].lemon)
+      w->faults.lemons[k++] = i;
+  size_t n = fl_failure_catalog_count (w->faults.cat);
+  w->faults.modes = g_new0 (ModeRt, MAX (n, 1));
+  w->faults.n_modes = 0;
   for (size_t i = 0; i < n; i++)
     {
-      FlFailureMode *fm = fl_failure_catalog_get (w->cat, i);
-      ModeRt *mr = &w->modes[w->n_modes];
+      FlFailureMode *fm = fl_failure_catalog_get (w->faults.cat, i);
+      ModeRt *mr = &w->faults.modes[w->faults.n_modes];
       mr->fm = fm;
-      mr->idx = w->n_modes;
+      mr->idx = w->faults.n_modes;
       mr->instances = mode_instances (w, fm, &mr->kind);
       double mean = dist_mean (&fm->ttf);
       if (!fm->enabled || mr->instances == 0 || !(mean > 0) || !isfinite (mean))
         {
-          w->n_modes++;
+          w->faults.n_modes++;
           continue;
         }
       mr->rate_per_h = 1.0 / mean;
       mr->aggregated = fm->ttf.kind == DIST_EXPONENTIAL;
-      rng_stream_init (&mr->rng, w->seed, fm->name, "ttf");
-      rng_stream_init (&mr->pick, w->seed, fm->name, "pick");
-      rng_stream_init (&mr->lemon_rng, w->seed, fm->name, "ttf-lemon");
-      rng_stream_init (&mr->lemon_pick, w->seed, fm->name, "pick-lemon");
-      w->n_modes++;
+      rng_stream_init (&mr->rng, w->core.seed, fm->name, "ttf");
+      rng_stream_init (&mr->pick, w->core.seed, fm->name, "pick");
+      rng_stream_init (&mr->lemon_rng, w->core.seed, fm->name, "ttf-lemon");
+      rng_stream_init (&mr->lemon_pick, w->core.seed, fm->name, "pick-lemon");
+      w->faults.n_modes++;
     }
-  for (uint32_t mi = 0; mi < w->n_modes; mi++)
+  for (uint32_t mi = 0; mi < w->faults.n_modes; mi++)
     {
-      ModeRt *mr = &w->modes[mi];
+      ModeRt *mr = &w->faults.modes[mi];
       if (mr->rate_per_h <= 0)
         continue;
       if (mr->aggregated)
@@ -3043,74 +2801,74 @@ world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
 {
   g_return_val_if_fail (cfg_in != NULL, NULL);
   World *w = g_new0 (World, 1);
-  w->cfg = world_config_copy (cfg_in);
-  w->seed = seed;
-  w->main_job = NO_JOB;
-  w->jobs = g_ptr_array_new_with_free_func (job_free);
-  w->running = g_ptr_array_new ();
-  w->listeners = g_array_new (FALSE, FALSE, sizeof (Listener));
-  w->actions = g_array_new (FALSE, FALSE, sizeof (HealthAction));
-  w->decisions = g_array_new (FALSE, FALSE, sizeof (SchedDecision));
-  w->pobs = g_array_new (FALSE, FALSE, sizeof (PendingObs));
-  w->pobs_free = g_array_new (FALSE, FALSE, sizeof (guint));
-  w->pact = g_array_new (FALSE, FALSE, sizeof (PendingAction));
-  w->pact_free = g_array_new (FALSE, FALSE, sizeof (guint));
-  w->timers = g_array_new (FALSE, FALSE, sizeof (TimerRt));
-  g_queue_init (&w->tickets);
-  g_queue_init (&w->parts_wait);
-  w->switch_tickets = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+  w->core.cfg = world_config_copy (cfg_in);
+  w->core.seed = seed;
+  w->jobs.main_job = NO_JOB;
+  w->jobs.all = g_ptr_array_new_with_free_func (job_free);
+  w->jobs.running = g_ptr_array_new ();
+  w->bus.listeners = g_array_new (FALSE, FALSE, sizeof (Listener));
+  w->care.actions = g_array_new (FALSE, FALSE, sizeof (HealthAction));
+  w->jobs.decisions = g_array_new (FALSE, FALSE, sizeof (SchedDecision));
+  w->care.pobs = g_array_new (FALSE, FALSE, sizeof (PendingObs));
+  w->care.pobs_free = g_array_new (FALSE, FALSE, sizeof (guint));
+  w->care.pact = g_array_new (FALSE, FALSE, sizeof (PendingAction));
+  w->care.pact_free = g_array_new (FALSE, FALSE, sizeof (guint));
+  w->script.timers = g_array_new (FALSE, FALSE, sizeof (TimerRt));
+  g_queue_init (&w->care.tickets);
+  g_queue_init (&w->care.parts_wait);
+  w->care.switch_tickets = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                              (GDestroyNotify) g_array_unref);
-  w->wakeup_at = SIM_NEVER;
-  w->m = metrics_new ();
-  w->queue_wait = stats_quantile_new (0.01);
-  w->detect_lat = stats_quantile_new (0.01);
-  stats_online_init (&w->mttr);
-  stats_timeavg_init (&w->avail);
-  stats_timeavg_init (&w->spares_empty);
-  w->notes = g_string_new (NULL);
+  w->care.wakeup_at = SIM_NEVER;
+  w->meter.m = metrics_new ();
+  w->meter.queue_wait = stats_quantile_new (0.01);
+  w->meter.detect_lat = stats_quantile_new (0.01);
+  stats_online_init (&w->meter.mttr);
+  stats_timeavg_init (&w->meter.avail);
+  stats_timeavg_init (&w->meter.spares_empty);
+  w->bus.notes = g_string_new (NULL);
 
-  w->topo = build_topology (w->cfg, error);
-  if (w->topo == NULL)
+  w->hw.topo = build_topology (w->core.cfg, error);
+  if (w->hw.topo == NULL)
     goto fail;
-  w->fabric = fabric_new (w->topo);
-  w->n_nodes = topo_count (w->topo, TOPO_NODE);
-  w->gpn = topo_gpus_per_node (w->topo);
-  w->rails = topo_rails (w->topo);
-  w->n_cables = topo_index_limit (w->topo, TOPO_CABLE);
-  w->n_uplinks = topo_index_limit (w->topo, TOPO_UPLINK);
-  w->n_corelinks = topo_index_limit (w->topo, TOPO_CORELINK);
-  uint32_t n_links = w->n_cables + w->n_uplinks + w->n_corelinks;
-  w->link_down = g_new0 (uint8_t, MAX (n_links, 1));
-  w->link_admin = g_new0 (uint8_t, MAX (w->n_cables, 1));
-  w->link_pending = g_new0 (EvqHandle, MAX (w->n_cables, 1));
-  w->link_fault_mode = g_new (uint32_t, MAX (n_links, 1));
+  w->hw.fabric = fabric_new (w->hw.topo);
+  w->hw.n_nodes = topo_count (w->hw.topo, TOPO_NODE);
+  w->hw.gpn = topo_gpus_per_node (w->hw.topo);
+  w->hw.rails = topo_rails (w->hw.topo);
+  w->hw.n_cables = topo_index_limit (w->hw.topo, TOPO_CABLE);
+  w->hw.n_uplinks = topo_index_limit (w->hw.topo, TOPO_UPLINK);
+  w->hw.n_corelinks = topo_index_limit (w->hw.topo, TOPO_CORELINK);
+  uint32_t n_links = w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks;
+  w->faults.link_down = g_new0 (uint8_t, MAX (n_links, 1));
+  w->hw.link_admin = g_new0 (uint8_t, MAX (w->hw.n_cables, 1));
+  w->faults.link_pending = g_new0 (EvqHandle, MAX (w->hw.n_cables, 1));
+  w->faults.link_fault_mode = g_new (uint32_t, MAX (n_links, 1));
   for (uint32_t i = 0; i < n_links; i++)
-    w->link_fault_mode[i] = NO_FAULT;
-  w->nodes = g_new0 (NodeRt, w->n_nodes);
-  for (uint32_t i = 0; i < w->n_nodes; i++)
+    w->faults.link_fault_mode[i] = NO_FAULT;
+  w->hw.nodes = g_new0 (NodeRt, w->hw.n_nodes);
+  for (uint32_t i = 0; i < w->hw.n_nodes; i++)
     {
-      w->nodes[i].fault_mode = NO_FAULT;
-      w->nodes[i].fault_group = NO_FAULT;
-      w->nodes[i].job = NO_JOB;
-      w->nodes[i].avail = true;
-      w->nodes[i].in_service_ok = true;
-      w->nodes[i].down_since = -1;
-      w->nodes[i].pending_mode = NO_FAULT;
+      w->hw.nodes[i].fault_mode = NO_FAULT;
+      w->hw.nodes[i].fault_group = NO_FAULT;
+      w->hw.nodes[i].job = NO_JOB;
+      w->hw.nodes[i].avail = true;
+      w->hw.nodes[i].in_service_ok = true;
+      w->hw.nodes[i].down_since = -1;
+      w->hw.nodes[i].pending_mode = NO_FAULT;
     }
-  w->healthy_gpus = w->n_nodes * w->gpn;
-  w->m->nodes = w->n_nodes;
-  w->m->gpus = w->n_nodes * w->gpn;
-  w->m->switches = topo_n_switches (w->topo);
-  w->m->links = (uint32_t) topo_n_links (w->topo);
+  w->meter.healthy_gpus = w->hw.n_nodes * w->hw.gpn;
+  w->meter.m->nodes = w->hw.n_nodes;
+  w->meter.m->gpus = w->hw.n_nodes * w->hw.gpn;
+  w->meter.m->switches = topo_n_switches (w->hw.topo);
+  w->meter.m->links = (uint32_t) topo_n_links (w->hw.topo);
 
-  w->cat = catalog_from_config (w->cfg, error);
-  if (w->cat == NULL)
+  w->faults.cat = catalog_from_config (w->core.cfg, error);
+  if (w->faults.cat == NULL)
     goto fail;
   add_scripted_modes (w);
   if (!build_policies (w, error))
     goto fail;
 
-  w->sim = sim_new (seed);
+  w->core.sim = sim_new (seed);
   static const char *const kind_names[EV_N] = {
     "fail", "fail-instance", "observe", "action-done", "policy-wakeup",
     "schedule", "job-phase", "job-written", "arrival", "timer", "restock",
@@ -3122,40 +2880,40 @@ world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
     on_false_positive, on_hard_fail,
   };
   for (int k = 0; k < EV_N; k++)
-    w->kinds[k] = sim_register (w->sim, kind_names[k], fns[k], w);
-  sim_set_tick (w->sim, simtime_from_s (w->cfg->run_sample_every), on_tick, w);
+    w->core.kinds[k] = sim_register (w->core.sim, kind_names[k], fns[k], w);
+  sim_set_tick (w->core.sim, simtime_from_s (w->core.cfg->run_sample_every), on_tick, w);
 
-  rng_stream_init (&w->rng_diag, seed, "health", "diag");
-  rng_stream_init (&w->rng_fp, seed, "health", "false-positive");
-  rng_stream_init (&w->rng_misc, seed, "world", "misc");
-  rng_stream_init (&w->rng_precursor, seed, "world", "precursor");
-  w->parts_stock = w->cfg->cluster_spare_parts > 0 ? w->cfg->cluster_spare_parts : INFINITY;
+  rng_stream_init (&w->care.rng_diag, seed, "health", "diag");
+  rng_stream_init (&w->care.rng_fp, seed, "health", "false-positive");
+  rng_stream_init (&w->faults.rng_misc, seed, "world", "misc");
+  rng_stream_init (&w->faults.rng_precursor, seed, "world", "precursor");
+  w->care.parts_stock = w->core.cfg->cluster_spare_parts > 0 ? w->core.cfg->cluster_spare_parts : INFINITY;
 
   if (!build_jobs (w, error))
     goto fail;
   build_failures (w);
-  if (w->hp->check_period_ms > 0 && w->hp->false_positive_prob > 0)
+  if (w->care.hp->check_period_ms > 0 && w->care.hp->false_positive_prob > 0)
     {
-      w->fp_rate_per_h = w->n_nodes * w->hp->false_positive_prob
-                         / ((double) w->hp->check_period_ms / 3.6e6);
-      double dt_h = -log (rng_uniform_pos (&w->rng_fp)) / w->fp_rate_per_h;
+      w->care.fp_rate_per_h = w->hw.n_nodes * w->care.hp->false_positive_prob
+                         / ((double) w->care.hp->check_period_ms / 3.6e6);
+      double dt_h = -log (rng_uniform_pos (&w->care.rng_fp)) / w->care.fp_rate_per_h;
       if (h_to_sim (dt_h) <= world_length (w))
-        sim_at (w->sim, h_to_sim (dt_h), w->kinds[EV_FALSE_POS], 0, 0);
+        sim_at (w->core.sim, h_to_sim (dt_h), w->core.kinds[EV_FALSE_POS], 0, 0);
     }
-  for (guint i = 0; i < w->cfg->timers->len; i++)
+  for (guint i = 0; i < w->core.cfg->timers->len; i++)
     {
-      WorldTimerReg *r = &g_array_index (w->cfg->timers, WorldTimerReg, i);
+      WorldTimerReg *r = &g_array_index (w->core.cfg->timers, WorldTimerReg, i);
       world_every (w, r->first, r->period, r->cb);
     }
-  for (guint i = 0; i < w->cfg->ons->len; i++)
+  for (guint i = 0; i < w->core.cfg->ons->len; i++)
     {
-      WorldOnReg *r = &g_array_index (w->cfg->ons, WorldOnReg, i);
-      if (w->ons[r->kind] == NULL)
-        w->ons[r->kind] = g_array_new (FALSE, FALSE, sizeof (uint64_t));
-      g_array_append_val (w->ons[r->kind], r->cb);
+      WorldOnReg *r = &g_array_index (w->core.cfg->ons, WorldOnReg, i);
+      if (w->bus.ons[r->kind] == NULL)
+        w->bus.ons[r->kind] = g_array_new (FALSE, FALSE, sizeof (uint64_t));
+      g_array_append_val (w->bus.ons[r->kind], r->cb);
     }
-  stats_timeavg_set (&w->avail, 0, 1.0);
-  stats_timeavg_set (&w->spares_empty, 0, 0.0);
+  stats_timeavg_set (&w->meter.avail, 0, 1.0);
+  stats_timeavg_set (&w->meter.spares_empty, 0, 0.0);
   return w;
 
 fail:
@@ -3168,42 +2926,42 @@ world_free (World *w)
 {
   if (w == NULL)
     return;
-  sim_free (w->sim);
-  health_policy_free (w->health);
-  sched_free (w->sched);
-  workload_free (w->research);
-  fl_failure_catalog_free (w->cat);
-  fabric_free (w->fabric);
-  topo_free (w->topo);
-  g_free (w->modes);
-  g_free (w->nodes);
-  g_free (w->lemons);
-  g_free (w->link_down);
-  g_free (w->link_admin);
-  g_free (w->link_pending);
-  g_free (w->link_fault_mode);
-  g_ptr_array_unref (w->running);
-  g_ptr_array_unref (w->jobs);
-  g_array_unref (w->listeners);
-  g_array_unref (w->actions);
-  g_array_unref (w->decisions);
-  g_array_unref (w->pobs);
-  g_array_unref (w->pobs_free);
-  g_array_unref (w->pact);
-  g_array_unref (w->pact_free);
-  g_array_unref (w->timers);
-  g_queue_clear (&w->tickets);
-  g_queue_clear (&w->parts_wait);
-  g_hash_table_unref (w->switch_tickets);
+  sim_free (w->core.sim);
+  health_policy_free (w->care.health);
+  sched_free (w->jobs.sched);
+  workload_free (w->jobs.research);
+  fl_failure_catalog_free (w->faults.cat);
+  fabric_free (w->hw.fabric);
+  topo_free (w->hw.topo);
+  g_free (w->faults.modes);
+  g_free (w->hw.nodes);
+  g_free (w->faults.lemons);
+  g_free (w->faults.link_down);
+  g_free (w->hw.link_admin);
+  g_free (w->faults.link_pending);
+  g_free (w->faults.link_fault_mode);
+  g_ptr_array_unref (w->jobs.running);
+  g_ptr_array_unref (w->jobs.all);
+  g_array_unref (w->bus.listeners);
+  g_array_unref (w->care.actions);
+  g_array_unref (w->jobs.decisions);
+  g_array_unref (w->care.pobs);
+  g_array_unref (w->care.pobs_free);
+  g_array_unref (w->care.pact);
+  g_array_unref (w->care.pact_free);
+  g_array_unref (w->script.timers);
+  g_queue_clear (&w->care.tickets);
+  g_queue_clear (&w->care.parts_wait);
+  g_hash_table_unref (w->care.switch_tickets);
   for (int k = 0; k < WEV_COUNT; k++)
-    if (w->ons[k])
-      g_array_unref (w->ons[k]);
-  metrics_free (w->m);
-  stats_quantile_free (w->queue_wait);
-  stats_quantile_free (w->detect_lat);
-  g_clear_error (&w->script_error);
-  g_string_free (w->notes, TRUE);
-  world_config_free (w->cfg);
+    if (w->bus.ons[k])
+      g_array_unref (w->bus.ons[k]);
+  metrics_free (w->meter.m);
+  stats_quantile_free (w->meter.queue_wait);
+  stats_quantile_free (w->meter.detect_lat);
+  g_clear_error (&w->bus.script_error);
+  g_string_free (w->bus.notes, TRUE);
+  world_config_free (w->core.cfg);
   g_free (w);
 }
 
@@ -3212,71 +2970,71 @@ world_free (World *w)
 void
 world_set_hooks (World *w, const WorldHooks *hooks)
 {
-  w->hooks = *hooks;
+  w->bus.hooks = *hooks;
 }
 
 void
 world_add_listener (World *w, WorldListenerFn fn, void *user_data)
 {
   Listener l = { fn, user_data };
-  g_array_append_val (w->listeners, l);
+  g_array_append_val (w->bus.listeners, l);
 }
 
 void
 world_set_progress (World *w, WorldProgressFn fn, void *user_data)
 {
-  w->progress = fn;
-  w->progress_ud = user_data;
+  w->meter.progress = fn;
+  w->meter.progress_ud = user_data;
 }
 
 SimTime
 world_now (const World *w)
 {
-  return sim_now (w->sim);
+  return sim_now (w->core.sim);
 }
 
 SimTime
 world_length (const World *w)
 {
-  return simtime_from_s (w->cfg->run_length);
+  return simtime_from_s (w->core.cfg->run_length);
 }
 
 uint64_t
 world_events (const World *w)
 {
-  return sim_events_handled (w->sim);
+  return sim_events_handled (w->core.sim);
 }
 
 const Metrics *
 world_metrics (const World *w)
 {
-  return w->m;
+  return w->meter.m;
 }
 
 uint32_t
 world_nodes (const World *w)
 {
-  return w->n_nodes;
+  return w->hw.n_nodes;
 }
 
 uint32_t
 world_gpus (const World *w)
 {
-  return w->n_nodes * w->gpn;
+  return w->hw.n_nodes * w->hw.gpn;
 }
 
 static void
 finalize (World *w)
 {
-  Metrics *m = w->m;
-  SimTime end = sim_now (w->sim);
+  Metrics *m = w->meter.m;
+  SimTime end = sim_now (w->core.sim);
   double end_h = simtime_to_h (end);
   m->sim_hours = end_h;
-  m->events = sim_events_handled (w->sim);
+  m->events = sim_events_handled (w->core.sim);
   double ettr_num = 0, ettr_den = 0, productive_gpu_h = 0;
-  for (guint i = 0; i < w->jobs->len; i++)
+  for (guint i = 0; i < w->jobs.all->len; i++)
     {
-      Job *j = g_ptr_array_index (w->jobs, i);
+      Job *j = g_ptr_array_index (w->jobs.all, i);
       if (j->state == JOB_RUNNING)
         {
           job_account (w, j, end);
@@ -3289,7 +3047,7 @@ finalize (World *w)
           /* A wait still open counts, cut at the end (a job stuck after an
            * interruption must show in the percentiles). */
           j->m.queue_h += simtime_to_h (end - j->queued_since);
-          stats_quantile_add (w->queue_wait, simtime_to_h (end - j->queued_since));
+          stats_quantile_add (w->meter.queue_wait, simtime_to_h (end - j->queued_since));
         }
       if (j->state == JOB_PENDING)
         continue;
@@ -3308,20 +3066,20 @@ finalize (World *w)
     }
   m->ettr = ettr_den > 0 ? ettr_num / ettr_den : NAN;
   m->goodput = end_h > 0 ? productive_gpu_h / (world_gpus (w) * end_h) : NAN;
-  m->gpu_availability = stats_timeavg_get (&w->avail, end_h);
-  if (w->main_job != NO_JOB)
+  m->gpu_availability = stats_timeavg_get (&w->meter.avail, end_h);
+  if (w->jobs.main_job != NO_JOB)
     {
-      Job *j = g_ptr_array_index (w->jobs, w->main_job);
+      Job *j = g_ptr_array_index (w->jobs.all, w->jobs.main_job);
       m->mtti_hours = j->m.interruptions > 0 ? j->running_h / j->m.interruptions : NAN;
     }
   else
     m->mtti_hours = m->interruptions > 0 ? end_h / m->interruptions : NAN;
-  m->mttr_hours = stats_online_mean (&w->mttr);
-  m->queue_wait_hours_p50 = stats_quantile_get (w->queue_wait, 0.5);
-  m->queue_wait_hours_p99 = stats_quantile_get (w->queue_wait, 0.99);
-  m->detection_latency_minutes_p50 = stats_quantile_get (w->detect_lat, 0.5);
-  m->spares_exhausted_hours = w->cfg->cluster_spares > 0
-                                ? stats_timeavg_get (&w->spares_empty, end_h) * end_h : 0;
+  m->mttr_hours = stats_online_mean (&w->meter.mttr);
+  m->queue_wait_hours_p50 = stats_quantile_get (w->meter.queue_wait, 0.5);
+  m->queue_wait_hours_p99 = stats_quantile_get (w->meter.queue_wait, 0.99);
+  m->detection_latency_minutes_p50 = stats_quantile_get (w->meter.detect_lat, 0.5);
+  m->spares_exhausted_hours = w->core.cfg->cluster_spares > 0
+                                ? stats_timeavg_get (&w->meter.spares_empty, end_h) * end_h : 0;
   /* The final sample at the end of the run, unless a tick just took it. */
   GArray *ts = m->timeseries;
   if (ts->len == 0 || g_array_index (ts, MetricsSample, ts->len - 1).t_h < end_h)
@@ -3331,23 +3089,23 @@ finalize (World *w)
 bool
 world_run (World *w, GError **error)
 {
-  w->wall_start_us = g_get_monotonic_time ();
-  w->last_progress_us = w->wall_start_us;
+  w->meter.wall_start_us = g_get_monotonic_time ();
+  w->meter.last_progress_us = w->meter.wall_start_us;
   sample (w, 0);
   /* a policy may want its first wakeup before any observation (a Lua
    * policy with every =); the built-in ones start with none */
   reschedule_wakeup (w);
-  sim_run (w->sim, world_length (w));
-  if (w->script_error != NULL)
+  sim_run (w->core.sim, world_length (w));
+  if (w->bus.script_error != NULL)
     {
-      g_propagate_error (error, w->script_error);
-      w->script_error = NULL;
+      g_propagate_error (error, w->bus.script_error);
+      w->bus.script_error = NULL;
       return false;
     }
   finalize (w);
-  w->m->wall_seconds = (g_get_monotonic_time () - w->wall_start_us) / 1e6;
-  if (w->progress != NULL)
-    w->progress (w, world_now (w), world_length (w), w->progress_ud);
+  w->meter.m->wall_seconds = (g_get_monotonic_time () - w->meter.wall_start_us) / 1e6;
+  if (w->meter.progress != NULL)
+    w->meter.progress (w, world_now (w), world_length (w), w->meter.progress_ud);
   return true;
 }
 
@@ -3356,7 +3114,7 @@ world_run (World *w, GError **error)
 static guint
 glob_or_error (World *w, const char *pattern, GArray *refs, GError **error)
 {
-  guint n = topo_glob (w->topo, pattern, refs);
+  guint n = topo_glob (w->hw.topo, pattern, refs);
   if (n == 0)
     g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
                  "no component matches '%s' (names look like node0412, node0412/gpu5, "
@@ -3370,9 +3128,9 @@ glob_or_error (World *w, const char *pattern, GArray *refs, GError **error)
 static bool
 find_mode_for (World *w, FlClass cls, const char *mode, uint32_t *out, GError **error)
 {
-  for (uint32_t mi = 0; mi < w->n_modes; mi++)
+  for (uint32_t mi = 0; mi < w->faults.n_modes; mi++)
     {
-      FlFailureMode *fm = w->modes[mi].fm;
+      FlFailureMode *fm = w->faults.modes[mi].fm;
       if (mode != NULL ? strcmp (fm->name, mode) == 0 : fm->cls == cls)
         {
           if (mode != NULL && fm->cls != cls)
@@ -3427,7 +3185,7 @@ world_fail (World *w, const char *pattern, const char *mode, GError **error)
         return count;
       uint32_t inst = r.index;
       if (r.kind == TOPO_CORELINK)
-        inst += w->n_uplinks;
+        inst += w->hw.n_uplinks;
       count += fail_instance (w, mi, inst);
     }
   return count;
@@ -3448,8 +3206,8 @@ world_repair (World *w, const char *pattern, GError **error)
         case TOPO_NODE:
         case TOPO_GPU:
           {
-            uint32_t node = r.kind == TOPO_GPU ? r.index / w->gpn : r.index;
-            if (w->nodes[node].fault_mode != NO_FAULT)
+            uint32_t node = r.kind == TOPO_GPU ? r.index / w->hw.gpn : r.index;
+            if (w->hw.nodes[node].fault_mode != NO_FAULT)
               {
                 clear_node_fault (w, node);
                 count++;
@@ -3462,7 +3220,7 @@ world_repair (World *w, const char *pattern, GError **error)
         case TOPO_CORELINK:
           {
             uint32_t h = health_link_of (w, r.kind == TOPO_NIC ? TOPO_CABLE : r.kind, r.index);
-            if (h != HEALTH_NO_LINK && w->link_down[h])
+            if (h != HEALTH_NO_LINK && w->faults.link_down[h])
               {
                 repair_link (w, h);
                 count++;
@@ -3472,12 +3230,12 @@ world_repair (World *w, const char *pattern, GError **error)
         case TOPO_LEAF:
         case TOPO_SPINE:
         case TOPO_CORE:
-          if (fabric_switch_failed (w->fabric, r.kind, r.index))
+          if (fabric_switch_failed (w->hw.fabric, r.kind, r.index))
             {
-              fabric_restore_switch (w->fabric, r.kind, r.index);
+              fabric_restore_switch (w->hw.fabric, r.kind, r.index);
               const TopoRef *lr;
               uint32_t n;
-              topo_switch_links (w->topo, r.kind, r.index, &lr, &n);
+              topo_switch_links (w->hw.topo, r.kind, r.index, &lr, &n);
               for (uint32_t k = 0; k < n; k++)
                 restore_link (w, health_link_of (w, lr[k].kind, lr[k].index));
               update_all_bandwidth (w);
@@ -3491,13 +3249,13 @@ world_repair (World *w, const char *pattern, GError **error)
              * (clear_node_fault clears the whole group); a node's own
              * fault stays. */
             bool any = false;
-            for (uint32_t k = 0; k < w->n_nodes; k++)
+            for (uint32_t k = 0; k < w->hw.n_nodes; k++)
               {
-                NodeRt *n = &w->nodes[k];
-                uint32_t d = r.kind == TOPO_RACK ? topo_node_rack (w->topo, k)
-                                                 : topo_node_row (w->topo, k);
+                NodeRt *n = &w->hw.nodes[k];
+                uint32_t d = r.kind == TOPO_RACK ? topo_node_rack (w->hw.topo, k)
+                                                 : topo_node_row (w->hw.topo, k);
                 FlClass cls = n->fault_mode != NO_FAULT
-                                ? w->modes[n->fault_mode].fm->cls : FL_CLASS_GPU;
+                                ? w->faults.modes[n->fault_mode].fm->cls : FL_CLASS_GPU;
                 bool domain_fault = r.kind == TOPO_RACK
                                       ? cls == FL_CLASS_RACK
                                       : cls == FL_CLASS_ROW || cls == FL_CLASS_COOLING;
@@ -3542,7 +3300,7 @@ world_degrade (World *w, const char *pattern, double fraction, GError **error)
         {
           const TopoRef *lr;
           uint32_t n;
-          topo_switch_links (w->topo, r.kind, r.index, &lr, &n);
+          topo_switch_links (w->hw.topo, r.kind, r.index, &lr, &n);
           for (uint32_t k = 0; k < n; k++)
             if (lr[k].kind != TOPO_CABLE)
               g_array_append_val (links, lr[k]);
@@ -3554,12 +3312,12 @@ world_degrade (World *w, const char *pattern, double fraction, GError **error)
     {
       TopoRef r = g_array_index (links, TopoRef, i);
       uint32_t h = health_link_of (w, r.kind, r.index);
-      if (h == HEALTH_NO_LINK || w->link_down[h])
+      if (h == HEALTH_NO_LINK || w->faults.link_down[h])
         continue;
-      w->link_down[h] = 1;
-      fabric_fail_link (w->fabric, r.kind, r.index);
+      w->faults.link_down[h] = 1;
+      fabric_fail_link (w->hw.fabric, r.kind, r.index);
       if (r.kind == TOPO_CABLE)
-        rail_down (w, r.index / w->rails, r.index % w->rails, h, true, false);
+        rail_down (w, r.index / w->hw.rails, r.index % w->hw.rails, h, true, false);
       count++;
     }
   g_array_unref (links);
@@ -3578,7 +3336,7 @@ world_degrade (World *w, const char *pattern, double fraction, GError **error)
 static SimTime
 job_drain (World *w, Job *j)
 {
-  SimTime now = sim_now (w->sim);
+  SimTime now = sim_now (w->core.sim);
   if (j->state != JOB_RUNNING)
     return now;
   if (j->draining)
@@ -3593,7 +3351,7 @@ job_drain (World *w, Job *j)
   double work = job_interval_work (w, j, now);
   job_account (w, j, now);
   if (j->ev != EVQ_NONE)
-    sim_cancel (w->sim, j->ev);
+    sim_cancel (w->core.sim, j->ev);
   j->ev = EVQ_NONE;
   j->phase = PHASE_CHECKPOINT;
   j->phase_start = now;
@@ -3627,20 +3385,20 @@ world_maintenance (World *w, const char *pattern, SimTime duration, GError **err
       TopoRef r = g_array_index (refs, TopoRef, i);
       if (r.kind != TOPO_NODE)
         continue;
-      NodeRt *n = &w->nodes[r.index];
+      NodeRt *n = &w->hw.nodes[r.index];
       if (n->busy_action || n->in_maintenance)
         continue;
-      SimTime starts = sim_now (w->sim); /* when the node is free */
+      SimTime starts = sim_now (w->core.sim); /* when the node is free */
       if (n->job != NO_JOB)
-        starts = job_drain (w, g_ptr_array_index (w->jobs, n->job));
+        starts = job_drain (w, g_ptr_array_index (w->jobs.all, n->job));
       n->in_maintenance = true;
       node_update_avail (w, r.index);
       HealthAction a = { .kind = HEALTH_ACTION_RETURN_TO_SERVICE, .node = r.index,
                          .gpu = HEALTH_NO_GPU, .link = HEALTH_NO_LINK,
                          .reason = "planned maintenance" };
       PendingAction pa = { .act = a };
-      guint slot = slab_take (w->pact, w->pact_free, &pa);
-      sim_at (w->sim, starts + duration, w->kinds[EV_ACTION_DONE], slot, 1);
+      guint slot = slab_take (w->care.pact, w->care.pact_free, &pa);
+      sim_at (w->core.sim, starts + duration, w->core.kinds[EV_ACTION_DONE], slot, 1);
       count++;
     }
   if (count == 0)
@@ -3659,24 +3417,24 @@ void
 world_every (World *w, SimTime first, SimTime period, uint64_t cb)
 {
   TimerRt t = { cb, period };
-  g_array_append_val (w->timers, t);
-  SimTime at = MAX (first, sim_now (w->sim));
+  g_array_append_val (w->script.timers, t);
+  SimTime at = MAX (first, sim_now (w->core.sim));
   if (at <= world_length (w))
-    sim_at (w->sim, at, w->kinds[EV_TIMER], w->timers->len - 1, 0);
+    sim_at (w->core.sim, at, w->core.kinds[EV_TIMER], w->script.timers->len - 1, 0);
 }
 
 void
 world_note (World *w, const char *text)
 {
   char tb[48];
-  g_string_append_printf (w->notes, "[%14s] %s\n",
-                          simtime_format (sim_now (w->sim), tb, sizeof tb), text);
+  g_string_append_printf (w->bus.notes, "[%14s] %s\n",
+                          simtime_format (sim_now (w->core.sim), tb, sizeof tb), text);
 }
 
 const char *
 world_notes (const World *w)
 {
-  return w->notes->str;
+  return w->bus.notes->str;
 }
 
 bool
@@ -3684,7 +3442,7 @@ world_component_state (World *w, const char *name, const char **state, GError **
 {
   TopoKind k;
   uint32_t idx;
-  if (!topo_lookup (w->topo, name, &k, &idx))
+  if (!topo_lookup (w->hw.topo, name, &k, &idx))
     {
       g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID, "no component named '%s'", name);
       return false;
@@ -3694,9 +3452,9 @@ world_component_state (World *w, const char *name, const char **state, GError **
     case TOPO_NODE:
     case TOPO_GPU:
       {
-        uint32_t node = k == TOPO_GPU ? idx / w->gpn : idx;
-        HealthNodeState s = health_policy_node_state (w->health, node);
-        if (w->nodes[node].fault_mode != NO_FAULT && s == HEALTH_NODE_HEALTHY)
+        uint32_t node = k == TOPO_GPU ? idx / w->hw.gpn : idx;
+        HealthNodeState s = health_policy_node_state (w->care.health, node);
+        if (w->hw.nodes[node].fault_mode != NO_FAULT && s == HEALTH_NODE_HEALTHY)
           *state = "down";
         else
           *state = health_node_state_name (s);
@@ -3708,24 +3466,24 @@ world_component_state (World *w, const char *name, const char **state, GError **
     case TOPO_CORELINK:
       {
         uint32_t h = health_link_of (w, k == TOPO_NIC ? TOPO_CABLE : k, idx);
-        *state = h != HEALTH_NO_LINK && w->link_down[h] ? "down" : "active";
+        *state = h != HEALTH_NO_LINK && w->faults.link_down[h] ? "down" : "active";
         return true;
       }
     case TOPO_LEAF:
     case TOPO_SPINE:
     case TOPO_CORE:
-      *state = fabric_switch_failed (w->fabric, k, idx) ? "down" : "active";
+      *state = fabric_switch_failed (w->hw.fabric, k, idx) ? "down" : "active";
       return true;
     case TOPO_RACK:
     case TOPO_ROW:
       {
         /* A power domain is down while its nodes carry its fault. */
-        for (uint32_t i = 0; i < w->n_nodes; i++)
+        for (uint32_t i = 0; i < w->hw.n_nodes; i++)
           {
-            uint32_t d = k == TOPO_RACK ? topo_node_rack (w->topo, i) : topo_node_row (w->topo, i);
-            if (d == idx && w->nodes[i].fault_group == idx && w->nodes[i].fault_mode != NO_FAULT
-                && w->modes[w->nodes[i].fault_mode].fm->cls != FL_CLASS_GPU
-                && w->modes[w->nodes[i].fault_mode].fm->cls != FL_CLASS_NODE)
+            uint32_t d = k == TOPO_RACK ? topo_node_rack (w->hw.topo, i) : topo_node_row (w->hw.topo, i);
+            if (d == idx && w->hw.nodes[i].fault_group == idx && w->hw.nodes[i].fault_mode != NO_FAULT
+                && w->faults.modes[w->hw.nodes[i].fault_mode].fm->cls != FL_CLASS_GPU
+                && w->faults.modes[w->hw.nodes[i].fault_mode].fm->cls != FL_CLASS_NODE)
               {
                 *state = "down";
                 return true;
@@ -3743,21 +3501,21 @@ world_component_state (World *w, const char *name, const char **state, GError **
 uint32_t
 world_healthy_gpus (const World *w)
 {
-  return w->healthy_gpus;
+  return w->meter.healthy_gpus;
 }
 
 uint32_t
 world_running_jobs (const World *w)
 {
-  return sched_running_count (w->sched);
+  return sched_running_count (w->jobs.sched);
 }
 
 double
 world_job_progress (const World *w, const char *job)
 {
-  for (guint i = 0; i < w->jobs->len; i++)
+  for (guint i = 0; i < w->jobs.all->len; i++)
     {
-      Job *j = g_ptr_array_index (w->jobs, i);
+      Job *j = g_ptr_array_index (w->jobs.all, i);
       if (strcmp (j->name, job) == 0)
         return isfinite (j->work_h) && j->work_h > 0 ? j->saved_h / j->work_h : NAN;
     }

@@ -1,0 +1,422 @@
+/* models/world-int.h - the world's private state, shared by its modules.
+ *
+ * Like Lua's lstate.h: one struct World made of one sub-struct per module,
+ * every field documented where it is defined, read and written by the
+ * modules world*.c (and tests) and by nobody else: everything outside
+ * models/world*.c goes through world.h. Each module owns its sub-struct
+ * (it initialises, changes and frees it); another module may read it, and
+ * changes it only through the owner's functions declared at the end.
+ *
+ *   core   world.c          new/free/run, the module table, the clock of the run
+ *   bus    world-bus.c      listeners, script hooks, notes: the event stream
+ *   faults world-faults.c   failure streams, lemons, precursors, effects on
+ *                           nodes/rails/links/switches/domains, hardware repair
+ *   sensor world-sensor.c   what a fault shows the policy (observations, checks)
+ *   care   world-care.c     the health policy: observations in, actions out,
+ *                           their durations, tickets, technicians, parts, RMA
+ *   jobs   world-jobs.c     the scheduler: jobs, phases, checkpoints,
+ *                           interruptions, maintenance drains, spares, workloads
+ *   nodes  world-nodes.c    node availability: hardware state + policy state
+ *                           -> the scheduler's pool
+ *   meter  world-meter.c    metrics, samples, the summary
+ *   script world-script.c   the scenario API: fail, repair, degrade, at, every...
+ *
+ * Units: SimTime is microseconds of simulated time; *_h fields are hours,
+ * *_s seconds, *_ms milliseconds (the policies' clock). docs/architecture.md
+ * draws who may call whom. */
+#pragma once
+
+#include "world.h"
+
+#include "fabric.h"
+#include "failure.h"
+#include "metrics.h"
+#include "rng.h"
+#include "sim.h"
+#include "stats.h"
+#include "topo.h"
+#include "workload.h"
+
+/* ==== the configuration (config.c fills it; world_new copies it) ==== */
+
+typedef struct
+{
+  uint64_t cb;
+  SimTime first;
+  SimTime period; /* 0 for at() */
+} WorldTimerReg;
+
+typedef struct
+{
+  WorldEventKind kind;
+  uint64_t cb;
+} WorldOnReg;
+
+typedef struct
+{
+  char *mode;
+  char *key;
+  WorldValue v; /* v.str owned */
+} WorldFailureOverride;
+
+typedef struct
+{
+  char *key;   /* "check_period_s" (without the "health." prefix) */
+  char *value; /* as text */
+} WorldKV;
+
+struct WorldConfig
+{
+  /* cluster */
+  char *cluster_preset;
+  double cluster_gpus, cluster_nodes, cluster_gpus_per_node, cluster_rails;
+  double cluster_su_size, cluster_radix, cluster_oversubscription;
+  double cluster_tiers, cluster_nodes_per_rack, cluster_racks_per_row;
+  char *cluster_ibnet;
+  double cluster_spares, cluster_technicians, cluster_spare_parts;
+  double cluster_rma_lead_time;   /* s */
+  double cluster_restock_time;    /* s */
+  double cluster_burnin_time;     /* s */
+  /* failures */
+  char *failures_source;
+  double failures_scale, failures_lemon_fraction, failures_lemon_multiplier;
+  double failures_precursor_fraction, failures_precursor_lead;
+  GArray *failure_overrides;      /* WorldFailureOverride */
+  /* policy */
+  char *policy_health, *policy_sched, *policy_health_plugin;
+  char *policy_degraded_nodes;    /* drain, use, when-short */
+  GArray *health_kv, *sched_kv;   /* WorldKV */
+  WorldHealthFactoryFn health_factory; /* NULL: by name or plugin */
+  void *health_factory_data;      /* borrowed */
+  /* workload */
+  double workload_research_rate, workload_research_max_nodes;
+  char *workload_research_sizes;      /* "NODES[:WEIGHT],..." or "" */
+  char *workload_research_duration;   /* distribution name */
+  double workload_research_mean;      /* s */
+  double workload_research_sd;        /* s, lognormal only */
+  char *workload_trace;
+  bool workload_trace_lenient;
+  double workload_trace_time_scale;
+  /* run */
+  double run_length, run_sample_every;
+  bool run_events; /* deliver checkpoint events */
+  /* jobs and scripted events */
+  GArray *jobs;                   /* WorldJobSpec, name owned */
+  GArray *timers;                 /* WorldTimerReg */
+  GArray *ons;                    /* WorldOnReg */
+};
+
+WorldConfig *world_config_copy (const WorldConfig *cfg);
+/* Suggests the closest of `candidates` (NULL-terminated) to `word`, or NULL
+ * when nothing is close. */
+const char *world_suggest (const char *word, const char *const *candidates);
+
+/* ==== the run's state ==== */
+
+#define NO_JOB UINT32_MAX   /* NodeRt.job of an idle node; WorldJobs.main_job when none */
+#define NO_FAULT UINT32_MAX /* "no mode / no group / always" in fault fields */
+
+typedef struct Sched Sched; /* policy/sched.h: only world-jobs.c calls it */
+
+/* Event kinds registered with sim/. Each module registers its own in its
+ * init (WorldModule.init) and stores the id in WorldCore.kinds. */
+enum
+{
+  EV_FAIL_AGG,     /* faults: target = mode, data = 0 normal / 1 lemon */
+  EV_FAIL_INST,    /* faults: target = mode, data = instance << 20 | draw counter */
+  EV_OBSERVE,      /* care: target = slot in pending-observation slab */
+  EV_ACTION_DONE,  /* care: target = slot in action slab */
+  EV_WAKEUP,       /* care: policy wakeup */
+  EV_SCHED,        /* jobs: scheduling pass */
+  EV_JOB_PHASE,    /* jobs: target = job */
+  EV_JOB_WRITTEN,  /* jobs: target = job: its background checkpoint write ends */
+  EV_ARRIVAL,      /* jobs: target = job */
+  EV_TIMER,        /* script: target = script timer slot */
+  EV_RESTOCK,      /* care: a spare part arrives */
+  EV_FALSE_POS,    /* sensor: false-positive check stream */
+  EV_HARD_FAIL,    /* faults: a degrading part fails: target = mode, data = instance */
+  EV_N
+};
+
+typedef enum
+{
+  JOB_PENDING, /* not yet submitted */
+  JOB_QUEUED,
+  JOB_RUNNING,
+  JOB_DONE,
+} JobState;
+
+typedef enum
+{
+  PHASE_RESTART,
+  PHASE_COMPUTE,
+  PHASE_CHECKPOINT,
+} JobPhase;
+
+/* policy.degraded_nodes: what happens to a node whose ports the health
+ * policy disabled while it still has working rails. */
+typedef enum
+{
+  DEGRADED_DRAIN,      /* never scheduled until repaired */
+  DEGRADED_USE,        /* scheduled: jobs run at the remaining rails' bandwidth */
+  DEGRADED_WHEN_SHORT, /* scheduled only while a failed job waits for nodes */
+} DegradedMode;
+
+/* A job as the world runs it (owned by the jobs module). */
+typedef struct
+{
+  char *name;
+  uint32_t nodes;
+  double work_h;        /* INFINITY: until the run ends */
+  double submit_h;
+  double tau_h;         /* checkpoint interval (compute hours); 0 = Daly */
+  double delta_h;       /* checkpoint cost: the blocking part */
+  double write_h;       /* background write after it; 0 = durable at once */
+  double restart_h;
+  double comm_share;
+  int32_t priority;
+  bool preemptible;
+  double est_runtime_h;
+  /* run state */
+  JobState state;
+  JobPhase phase;
+  SimTime phase_start;
+  double phase_work0;   /* compute work done in this interval at phase_start */
+  double interval_h;    /* work of the current compute interval */
+  double slowdown;      /* step-time multiplier, >= 1 */
+  double saved_h;       /* work in durable checkpoints */
+  bool draining;        /* a graceful checkpoint before planned maintenance */
+  SimTime drain_end;    /* when it ends */
+  bool writing;         /* a checkpoint is being written in the background */
+  double writing_h;     /* the work in it */
+  SimTime written_at;   /* when its write ends */
+  EvqHandle ev;         /* the pending phase-end event */
+  EvqHandle ev_write;   /* the write-end event (EVQ_NONE past the run's end) */
+  SimTime queued_since;
+  bool restarting;      /* next start is a restart */
+  bool waiting_restart; /* stopped by a failure or planned maintenance,
+                         * queued for nodes */
+  uint32_t *nodes_held; /* copy of the allocation */
+  uint32_t n_held;
+  bool multi_su;        /* spans scalable units: uplink faults slow it */
+  guint run_idx;        /* index in WorldJobs.running while running */
+  /* metrics */
+  MetricsJob m;
+  SimTime running_since;
+  double running_h;     /* wall time while allocated */
+} Job;
+
+/* One node: its hardware fault (faults), the remediation under way (care),
+ * its job (jobs) and its availability (nodes). */
+typedef struct
+{
+  uint32_t fault_mode;  /* index in WorldFaults.modes; NO_FAULT when the hardware is fine */
+  int32_t fault_gpu;    /* the GPU at fault, or HEALTH_NO_GPU */
+  uint32_t fault_group; /* domain instance for correlated faults, or NO_FAULT */
+  SimTime fault_time;   /* when the fault happened */
+  bool detected;        /* the policy acted on it */
+  uint32_t job;         /* running job, NO_JOB when idle */
+  bool busy_action;     /* a remediation/diag/burn-in in progress */
+  bool in_maintenance;  /* planned maintenance (world_maintenance) */
+  bool lemon;           /* drawn once at build: fails failures.lemon_multiplier times as often */
+  bool blamed;          /* a job failure pointed at it: excluded until fixed */
+  bool avail;           /* schedulable, as last told to the scheduler */
+  bool in_service_ok;   /* counted in healthy GPUs */
+  uint8_t state;        /* MetricsNodeState index: the policy's state last seen */
+  uint8_t rails_disabled; /* ports disabled by the policy (not schedulable) */
+  EvqHandle pending_fail; /* a degrading part's hard failure (precursors) */
+  uint32_t pending_mode;  /* its mode, or NO_FAULT */
+  SimTime down_since;   /* for MTTR; -1 while in service */
+} NodeRt;
+
+/* A failure mode as the world runs it. */
+typedef struct
+{
+  FlFailureMode *fm;    /* in the world's catalogue */
+  TopoKind kind;        /* the kind of instance */
+  uint32_t instances;   /* how many components the mode can hit */
+  bool aggregated;      /* exponential: one stream per population */
+  RngStream rng, pick;  /* aggregated draws: time to failure, which instance */
+  RngStream lemon_rng, lemon_pick; /* the same for the lemon population */
+  double rate_per_h;    /* per instance; 0 when disabled */
+  uint32_t idx;         /* its index in WorldFaults.modes */
+} ModeRt;
+
+/* An observation on its way to the policy (care's slab). */
+typedef struct
+{
+  HealthObs obs;
+  uint32_t fault_check_node; /* deliver only if this node still has the fault; NO_FAULT: always */
+  SimTime fault_time;        /* the fault it reports (NodeRt.fault_time then) */
+} PendingObs;
+
+/* An action taking its time (care's slab). */
+typedef struct
+{
+  HealthAction act;
+  bool needs_part;
+  bool waiting_part;
+} PendingAction;
+
+/* A scripted timer (at/every). */
+typedef struct
+{
+  uint64_t cb;          /* the script's callback id */
+  SimTime period;       /* 0 for at() */
+} TimerRt;
+
+typedef struct
+{
+  WorldListenerFn fn;
+  void *ud;
+} Listener;
+
+/* ---- the sub-structs, one per module ---- */
+
+/* core (world.c): what every module reads. */
+typedef struct
+{
+  WorldConfig *cfg;     /* a copy, owned; read-only after world_new */
+  uint64_t seed;        /* the run seed */
+  Sim *sim;             /* the kernel: the clock and the event queue */
+  uint32_t kinds[EV_N]; /* event kind ids, registered by each module's init */
+} WorldCore;
+
+/* The hardware as built (core builds it; faults and care change the
+ * per-node and per-link state through their functions). */
+typedef struct
+{
+  Topo *topo;           /* names, adjacency */
+  FabricState *fabric;  /* which links and switches are up; bandwidth */
+  NodeRt *nodes;        /* n_nodes */
+  uint32_t n_nodes;     /* nodes in the cluster */
+  uint32_t gpn;         /* GPUs per node */
+  uint32_t rails;       /* rails (NICs, node cables) per node */
+  uint32_t n_cables, n_uplinks, n_corelinks; /* index limits of the link kinds;
+                         * a "health link" index runs over all three in that order */
+  uint8_t *link_admin;  /* per node cable: 1 when the policy disabled it */
+} WorldHw;
+
+/* faults (world-faults.c): failure streams and the links' hardware state. */
+typedef struct
+{
+  FlFailureCatalog *cat;   /* the catalogue, scaled and overridden (owned) */
+  ModeRt *modes;           /* one per catalogue mode, same order */
+  uint32_t n_modes;
+  uint32_t n_lemons;       /* lemon nodes */
+  uint32_t *lemons;        /* the lemon nodes, ascending (n_lemons) */
+  uint8_t *link_down;      /* per health link index: 1 when failed (hardware) */
+  EvqHandle *link_pending; /* per node cable: a degrading cable's failure */
+  uint32_t *link_fault_mode; /* per health link: the mode that failed it, or NO_FAULT */
+  RngStream rng_misc;      /* heartbeat phases and repair times ("world", "misc");
+                            * care draws ticket durations from it too */
+  RngStream rng_precursor; /* which failures degrade first, and their lead */
+} WorldFaults;
+
+/* care (world-care.c): the health policy and the work it orders. */
+typedef struct
+{
+  HealthPolicy *health;    /* the policy (owned) */
+  const HealthParams *hp;  /* its parameters (owned by the policy) */
+  GArray *pobs;            /* PendingObs slab */
+  GArray *pobs_free;       /* free slots of pobs (guint) */
+  GArray *pact;            /* PendingAction slab */
+  GArray *pact_free;       /* free slots of pact (guint) */
+  uint32_t techs_busy;     /* technicians on a ticket now */
+  GQueue tickets;          /* tickets waiting for a technician (pact slots) */
+  GQueue parts_wait;       /* tickets waiting for a spare part (pact slots) */
+  GHashTable *switch_tickets; /* switch key -> GArray of waiting action slots */
+  double parts_stock;      /* spare parts in stock; INFINITY when unlimited */
+  GArray *actions;         /* HealthAction scratch for the policy's answers */
+  EvqHandle wakeup_ev;     /* the pending policy wakeup */
+  SimTime wakeup_at;       /* its time, SIM_NEVER when none */
+  RngStream rng_diag;      /* diagnostics' outcomes ("health", "diag") */
+  RngStream rng_fp;        /* false-positive checks ("health", "false-positive") */
+  double fp_rate_per_h;    /* cluster-wide false-positive check rate (per hour) */
+} WorldCare;
+
+/* jobs (world-jobs.c): the scheduler and the jobs. */
+typedef struct
+{
+  Sched *sched;            /* the scheduler (owned) */
+  Workload *research;      /* the research-job generator, or NULL */
+  GPtrArray *all;          /* Job* by id (owned) */
+  GPtrArray *running;      /* Job* running now (unordered; for fabric updates) */
+  uint32_t main_job;       /* largest configured job or NO_JOB */
+  bool sched_pending;      /* a scheduling pass is queued */
+  GArray *decisions;       /* SchedDecision scratch */
+  uint32_t restarts_waiting; /* jobs with waiting_restart */
+} WorldJobs;
+
+/* nodes (world-nodes.c): the pool the scheduler may use. */
+typedef struct
+{
+  DegradedMode degraded;   /* policy.degraded_nodes */
+  bool degraded_released;  /* when-short: degraded nodes are in the pool */
+} WorldPool;
+
+/* meter (world-meter.c): metrics as the run goes. */
+typedef struct
+{
+  Metrics *m;              /* the run's metrics (owned) */
+  StatsTimeAvg avail;      /* healthy GPU fraction over time (hours) */
+  uint32_t healthy_gpus;   /* GPUs on nodes in service without a fault */
+  StatsQuantile *queue_wait; /* queue waits (hours) */
+  StatsQuantile *detect_lat; /* fault-to-first-action latency (minutes) */
+  StatsOnline mttr;        /* node down times (hours) */
+  StatsTimeAvg spares_empty; /* 1 while the hot spares are exhausted (hours) */
+  WorldProgressFn progress; /* progress report, or NULL */
+  void *progress_ud;
+  gint64 last_progress_us; /* wall clock of the last report (monotonic us) */
+  gint64 wall_start_us;    /* wall clock at world_run (monotonic us) */
+} WorldMeter;
+
+/* script (world-script.c): scripted timers. */
+typedef struct
+{
+  GArray *timers;          /* TimerRt, indexed by EV_TIMER's target */
+} WorldScript;
+
+/* bus (world-bus.c): who hears the run's events. */
+typedef struct
+{
+  WorldHooks hooks;        /* the script's callbacks */
+  GArray *listeners;       /* Listener: writers of outputs */
+  GArray *ons[WEV_COUNT];  /* per event kind: script callback ids (uint64_t), or NULL */
+  GError *script_error;    /* the first script failure: stops the run */
+  GString *notes;          /* notes.txt */
+} WorldBus;
+
+struct World
+{
+  WorldCore core;
+  WorldHw hw;
+  WorldFaults faults;
+  WorldCare care;
+  WorldJobs jobs;
+  WorldPool pool;
+  WorldMeter meter;
+  WorldScript script;
+  WorldBus bus;
+};
+
+/* ---- small helpers every module uses ---- */
+
+static inline double
+now_h (const World *w)
+{
+  return simtime_to_h (sim_now (w->core.sim));
+}
+
+/* Simulated time in the policies' milliseconds. */
+static inline HealthTimeMs
+to_ms (SimTime t)
+{
+  return t / 1000;
+}
+
+static inline SimTime
+h_to_sim (double h)
+{
+  return simtime_from_s (h * 3600.0);
+}
