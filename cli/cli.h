@@ -36,6 +36,36 @@ GOptionContext *cli_context (const char *cmd, const char *args,
 bool cli_parse_u64 (const char *cmd, const char *what, const char *s,
                     guint64 *out);
 
+/* The options of `faultline sweep`, shared by slurm and k8s
+ * (cli/cmd_sweep.c). */
+typedef struct
+{
+  char *out, *seeds_spec, *shard_spec, *scenario;
+  char **sets, **grids;
+  gint threads;
+  bool threads_given;
+  gboolean quiet, plots, pcap, no_wall, fresh;
+  unsigned shard, shards;   /* 0/0: not sharded */
+  GArray *seeds;            /* guint64, after cli_sweep_check */
+  GArray *axes;             /* SweepAxis (lib/sweep.h) */
+} CliSweepArgs;
+
+/* Adds the sweep options to ctx (local: also --shard and --fresh, and
+ * the defaults of a local run). */
+void cli_sweep_add_entries (GOptionContext *ctx, CliSweepArgs *a,
+                            bool local);
+/* After parsing: checks and expands the options (argv[1] the scenario).
+ * Returns an exit status, with the message printed. */
+int cli_sweep_check (const char *cmd, CliSweepArgs *a, int argc, char **argv,
+                     bool local);
+/* Replicas of the whole sweep: seeds x grid points. */
+unsigned long cli_sweep_replicas (const CliSweepArgs *a);
+/* The sweep's own words (scenario, --seeds, --set, --grid, --plots, --pcap,
+ * --no-wall-seconds), for a command line. Returns: (transfer full). */
+GPtrArray *cli_sweep_argv (const CliSweepArgs *a);
+void cli_sweep_args_clear (CliSweepArgs *a);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliSweepArgs, cli_sweep_args_clear)
+
 /* Subcommands (cli/cmd_*.c). */
 int cmd_run (int argc, char **argv);
 int cmd_topo (int argc, char **argv);
@@ -44,5 +74,8 @@ int cmd_plot (int argc, char **argv);
 int cmd_report (int argc, char **argv);
 int cmd_bench (int argc, char **argv);
 int cmd_sweep (int argc, char **argv);
+int cmd_merge (int argc, char **argv);
+int cmd_slurm (int argc, char **argv);
+int cmd_k8s (int argc, char **argv);
 int bench_phold_main (int argc, char **argv); /* cli/bench_phold.c */
 int bench_topo_main (int argc, char **argv);  /* cli/bench_topo.c */

@@ -1,20 +1,27 @@
-/* lib/sweep.c - `faultline sweep`: replicas over a grid and seeds, run on
- * plain worker threads, then aggregated in (point, seed) order. See
+/* lib/sweep.c - `faultline sweep`: the statistics, the option parsers,
+ * and the run of one shard: the replicas not yet done, on plain worker
+ * threads, each recorded as it ends, then (unsharded) the aggregates. See
  * sweep.h and docs/sweep.md.
  *
  * Each replica is fl_run_new + fl_run_execute with its own World and Lua
  * state; nothing here is shared between workers but read-only inputs, the
- * atomic counters and one result slot per replica (see "running" for the
- * hand-off, written so that ThreadSanitizer can check it). The aggregation
- * reads the replicas' summary.json texts, so it sees exactly the numbers
- * `faultline run` writes. Not here:
- * the metrics themselves (models/), command-line parsing (cli/). */
-#include "sweep.h"
+ * atomic counters, the database (its own lock) and one error slot per
+ * replica (see "running" for the hand-off, written so that
+ * ThreadSanitizer can check it). Not here: the plan and shard record
+ * (sweep-plan.c), the aggregates (sweep-aggregate.c), merging
+ * (sweep-merge.c), the metrics themselves (models/), command-line parsing
+ * (cli/). */
+#include "sweep-int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include <json-glib/json-glib.h>
 
@@ -227,71 +234,32 @@ sweep_point_name (const SweepAxis *axes, size_t n_axes,
   return g_string_free (s, FALSE);
 }
 
-/* ---- the plan: points x seeds ---- */
-
-typedef struct
+bool
+sweep_parse_shard (const char *spec, unsigned *shard, unsigned *shards,
+                   GError **error)
 {
-  char *name;     /* folder name, unique */
-  char **values;  /* one per axis, NULL-terminated */
-  char **sets;    /* opt->sets then KEY=VALUE per axis, NULL-terminated */
-} SweepPoint;
-
-static void
-sweep_point_free (gpointer p)
-{
-  SweepPoint *pt = p;
-  g_free (pt->name);
-  g_strfreev (pt->values);
-  g_strfreev (pt->sets);
-  g_free (pt);
-}
-
-/* Points in row-major order: the first axis varies slowest. */
-static GPtrArray *
-sweep_points (const SweepOptions *opt)
-{
-  GPtrArray *points = g_ptr_array_new_with_free_func (sweep_point_free);
-  size_t n_points = 1;
-  for (size_t a = 0; a < opt->n_axes; a++)
-    n_points *= g_strv_length ((char **) opt->axes[a].values);
-  g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
-  for (size_t p = 0; p < n_points; p++)
+  g_return_val_if_fail (shard != NULL && shards != NULL, false);
+  const char *slash = spec != NULL ? strchr (spec, '/') : NULL;
+  guint64 k = 0, n = 0;
+  if (slash != NULL)
     {
-      SweepPoint *pt = g_new0 (SweepPoint, 1);
-      pt->values = g_new0 (char *, opt->n_axes + 1);
-      size_t rest = p;
-      for (size_t a = opt->n_axes; a-- > 0;)
-        {
-          size_t k = g_strv_length ((char **) opt->axes[a].values);
-          pt->values[a] = g_strdup (opt->axes[a].values[rest % k]);
-          rest /= k;
-        }
-      GPtrArray *sets = g_ptr_array_new ();
-      for (size_t i = 0; opt->sets != NULL && opt->sets[i] != NULL; i++)
-        g_ptr_array_add (sets, g_strdup (opt->sets[i]));
-      for (size_t a = 0; a < opt->n_axes; a++)
-        g_ptr_array_add (sets, g_strconcat (opt->axes[a].key, "=",
-                                            pt->values[a], NULL));
-      g_ptr_array_add (sets, NULL);
-      pt->sets = (char **) g_ptr_array_free (sets, FALSE);
-      pt->name = sweep_point_name (opt->axes, opt->n_axes,
-                                   (const char *const *) pt->values);
-      /* Two values that differ only in replaced bytes: keep names unique. */
-      for (int k = 2; g_hash_table_contains (names, pt->name); k++)
-        {
-          char *n = g_strdup_printf ("%s~%d", pt->name, k);
-          if (!g_hash_table_contains (names, n))
-            {
-              g_free (pt->name);
-              pt->name = n;
-              break;
-            }
-          g_free (n);
-        }
-      g_hash_table_add (names, pt->name);
-      g_ptr_array_add (points, pt);
+      g_autofree char *ks = g_strndup (spec, (gsize) (slash - spec));
+      if (!g_ascii_string_to_unsigned (ks, 10, 1, SWEEP_MAX_SHARDS, &k, NULL)
+          || !g_ascii_string_to_unsigned (slash + 1, 10, 1, SWEEP_MAX_SHARDS,
+                                          &n, NULL))
+        k = n = 0;
     }
-  return points;
+  if (k == 0 || n == 0 || k > n)
+    {
+      g_set_error (error, FL_ERROR, FL_ERROR_INPUT,
+                   "--shard '%s': expected K/N with 1 <= K <= N <= %d (shard "
+                   "K of N, e.g. --shard 3/8)", spec ? spec : "",
+                   SWEEP_MAX_SHARDS);
+      return false;
+    }
+  *shard = (unsigned) k;
+  *shards = (unsigned) n;
+  return true;
 }
 
 /* ---- running ---- */
@@ -300,78 +268,63 @@ sweep_points (const SweepOptions *opt)
  * GThreadPool: its GAsyncQueue and GLib 2.74's futex-based GMutex/GCond
  * live in uninstrumented libglib, so TSan sees neither their ordering nor
  * their memory reuse):
- *   - every input (opt, points, staging) is written before the workers
+ *   - every input (plan, todo, root, db) is written before the workers
  *     are created (g_thread_try_new = pthread_create: happens-before);
- *   - a worker claims replica i with an atomic fetch-and-add on `next`,
- *     so slot i of summaries/errors has exactly one writer;
+ *   - a worker claims todo[k] with an atomic fetch-and-add on `next`,
+ *     so slot k of errors has exactly one writer;
  *   - the main thread reads the slots only after g_thread_join of every
  *     worker (pthread_join: happens-before);
- *   - `done` and `failed` are only touched with g_atomic_*; lock/cond
- *     wake the main thread up for the progress callback and guard no
- *     data (a waiter re-reads `done` under the lock, the worker signals
- *     under the lock, so no wake-up is lost). */
+ *   - `done`, `failed`, `points_done`, `point_left[]` and `busy_us` are
+ *     only touched atomically; lock/cond wake the main thread up for the
+ *     progress callback and guard no data (a waiter re-reads `done` under
+ *     the lock, the worker signals under the lock, so no wake-up is lost);
+ *   - the database has its own lock (sweep-db.c). */
 typedef struct
 {
   const SweepOptions *opt;
-  GPtrArray *points;
-  const char *staging;
-  unsigned total;
-  char **summaries; /* [total]: replica summary.json texts */
-  GError **errors;  /* [total] */
-  gint next;        /* atomic: the next replica to claim */
-  gint done;        /* atomic: replicas finished or skipped */
-  gint failed;      /* atomic: skip the replicas not yet started */
-  GMutex lock;      /* wake-ups only, see above */
+  const SweepPlan *plan;
+  const char *root;     /* the output folder */
+  SweepDb *db;
+  unsigned *todo;       /* replicas of the shard not done, ascending */
+  unsigned n_todo;
+  GError **errors;      /* [n_todo] */
+  gint *point_left;     /* atomic, per point: replicas of the shard to do */
+  gint next;            /* atomic: the next slot of todo to claim */
+  gint done;            /* atomic: slots finished or skipped */
+  gint failed;          /* atomic: skip the replicas not yet started */
+  gint points_done;     /* atomic */
+  gint64 busy_us;       /* atomic (__atomic builtins) */
+  GMutex lock;          /* wake-ups only, see above */
   GCond cond;
 } SweepCtx;
 
-static SweepPoint *
-sweep_ctx_point (const SweepCtx *c, unsigned i)
-{
-  return g_ptr_array_index (c->points, i / c->opt->n_seeds);
-}
-
-static uint64_t
-sweep_ctx_seed (const SweepCtx *c, unsigned i)
-{
-  return c->opt->seeds[i % c->opt->n_seeds];
-}
-
-/* root/<point>/seed-N, or <point>/seed-N when root is NULL. */
-static char *
-sweep_replica_dir (const char *root, const SweepPoint *pt, uint64_t seed)
-{
-  g_autofree char *s = g_strdup_printf ("seed-%" G_GUINT64_FORMAT, seed);
-  return root != NULL ? g_build_filename (root, pt->name, s, NULL)
-                      : g_build_filename (pt->name, s, NULL);
-}
-
-/* One replica, exactly as `faultline run` does it. Returns: (transfer
- * full) the summary.json text, or NULL with error. */
-static char *
+/* One replica, exactly as `faultline run` does it, written to
+ * root/<point>/seed-N (appearing whole or not at all) and recorded in the
+ * database. */
+static bool
 sweep_replica (const SweepCtx *c, unsigned i, GError **error)
 {
-  const SweepOptions *opt = c->opt;
-  const SweepPoint *pt = sweep_ctx_point (c, i);
-  g_autofree char *dir = sweep_replica_dir (c->staging, pt,
-                                            sweep_ctx_seed (c, i));
+  const SweepPlan *plan = c->plan;
+  const SweepPoint *pt = sweep_plan_point (plan, i);
+  g_autofree char *dir = sweep_replica_dir (c->root, pt,
+                                            sweep_plan_seed (plan, i));
   FlRunOptions o;
   fl_run_options_init (&o);
-  o.scenario = opt->scenario;
-  o.seed = sweep_ctx_seed (c, i);
+  o.scenario = plan->scenario;
+  o.seed = sweep_plan_seed (plan, i);
   o.sets = (const char *const *) pt->sets;
   o.output_dir = dir;
-  o.plots = opt->plots;
-  o.pcap = opt->pcap;
-  o.write_wall_seconds = opt->write_wall_seconds;
+  o.plots = plan->plots;
+  o.pcap = plan->pcap;
+  o.write_wall_seconds = plan->write_wall_seconds;
   FlRun *run = fl_run_new (&o, error);
   if (run == NULL)
-    return NULL;
-  char *summary = NULL;
-  if (fl_run_execute (run, error))
-    summary = g_strdup (fl_run_summary_json (run));
+    return false;
+  bool ok = fl_run_execute (run, error)
+            && sweep_db_add_replica (c->db, plan, i,
+                                     fl_run_summary_json (run), error);
   fl_run_free (run);
-  return summary;
+  return ok;
 }
 
 /* Runs, before any worker exists, the lazy initialisations of the replica
@@ -410,27 +363,31 @@ sweep_worker (gpointer data)
   SweepCtx *c = data;
   for (;;)
     {
-      /* next never exceeds total + threads <= G_MAXINT (see sweep_run) */
-      unsigned i = (unsigned) g_atomic_int_add (&c->next, 1);
-      if (i >= c->total)
+      /* next never exceeds n_todo + threads <= G_MAXINT (sweep-plan.c) */
+      unsigned k = (unsigned) g_atomic_int_add (&c->next, 1);
+      if (k >= c->n_todo)
         break;
-      char *summary = NULL;
+      unsigned i = c->todo[k];
       GError *err = NULL;
       if (!g_atomic_int_get (&c->failed))
         {
-          summary = sweep_replica (c, i, &err);
-          if (summary == NULL)
+          gint64 t0 = g_get_monotonic_time ();
+          if (!sweep_replica (c, i, &err))
             {
               g_assert (err != NULL);
               g_prefix_error (&err, "point '%s', seed %" G_GUINT64_FORMAT
-                              ": ", sweep_ctx_point (c, i)->name,
-                              sweep_ctx_seed (c, i));
+                              ": ", sweep_plan_point (c->plan, i)->name,
+                              sweep_plan_seed (c->plan, i));
               g_atomic_int_set (&c->failed, 1);
             }
+          else if (g_atomic_int_dec_and_test (
+                       &c->point_left[i / c->plan->n_seeds]))
+            g_atomic_int_inc (&c->points_done);
+          __atomic_fetch_add (&c->busy_us, g_get_monotonic_time () - t0,
+                              __ATOMIC_RELAXED);
         }
-      /* slot i is this thread's alone; read after the join */
-      c->summaries[i] = summary;
-      c->errors[i] = err;
+      /* slot k is this thread's alone; read after the join */
+      c->errors[k] = err;
       g_atomic_int_inc (&c->done);
       g_mutex_lock (&c->lock);
       g_cond_signal (&c->cond);
@@ -439,12 +396,35 @@ sweep_worker (gpointer data)
   return NULL;
 }
 
-/* Runs every replica; false with the first error in (point, seed) order. */
+static void
+sweep_report (const SweepCtx *c, unsigned resumed, unsigned total,
+              unsigned points, unsigned threads, unsigned done)
+{
+  SweepProgressInfo info = {
+    .done = resumed + done,
+    .total = total,
+    .resumed = resumed,
+    .points_done = (unsigned) g_atomic_int_get ((gint *) &c->points_done),
+    .points = points,
+    .threads = threads,
+    .busy_seconds = (double) __atomic_load_n (&c->busy_us, __ATOMIC_RELAXED)
+                    / 1e6,
+  };
+  c->opt->progress (&info, c->opt->progress_data);
+}
+
+/* Runs the replicas of todo; false with the first error in (point, seed)
+ * order. */
 static bool
-sweep_run_all (SweepCtx *c, GError **error)
+sweep_run_all (SweepCtx *c, unsigned resumed, unsigned total,
+               unsigned points, GError **error)
 {
   const SweepOptions *opt = c->opt;
-  unsigned n = MIN (opt->threads, c->total);
+  unsigned n = MIN (opt->threads, c->n_todo);
+  if (opt->progress != NULL)
+    sweep_report (c, resumed, total, points, n, 0);
+  if (n == 0)
+    return true;
   sweep_warm_up ();
   g_autofree GThread **threads = g_new0 (GThread *, n);
   unsigned started = 0;
@@ -475,490 +455,87 @@ sweep_run_all (SweepCtx *c, GError **error)
           while ((d = (unsigned) g_atomic_int_get (&c->done)) == reported)
             g_cond_wait (&c->cond, &c->lock);
           g_mutex_unlock (&c->lock);
-          opt->progress (d, c->total, opt->progress_data);
+          sweep_report (c, resumed, total, points, started, d);
           reported = d;
-          if (d >= c->total)
+          if (d >= c->n_todo)
             break;
           g_mutex_lock (&c->lock);
         }
     }
   for (unsigned k = 0; k < started; k++)
     g_thread_join (threads[k]);
-  for (unsigned i = 0; i < c->total; i++)
-    if (c->errors[i] != NULL)
+  for (unsigned k = 0; k < c->n_todo; k++)
+    if (c->errors[k] != NULL)
       {
-        g_propagate_error (error, g_steal_pointer (&c->errors[i]));
+        g_propagate_error (error, g_steal_pointer (&c->errors[k]));
         return false;
       }
   return true;
 }
 
-/* ---- aggregation ---- */
+/* ---- the output folder ---- */
 
-/* The value of a metric node: NaN for null, absent or non-number. */
-static double
-sweep_node_number (JsonNode *n)
+static bool
+sweep_dir_is_empty (const char *dir)
 {
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
-    return NAN;
-  GType t = json_node_get_value_type (n);
-  if (t == G_TYPE_INT64 || t == G_TYPE_DOUBLE)
-    return json_node_get_double (n);
-  return NAN;
+  GDir *d = g_dir_open (dir, 0, NULL);
+  bool empty = d != NULL && g_dir_read_name (d) == NULL;
+  if (d != NULL)
+    g_dir_close (d);
+  return empty;
 }
 
-typedef struct
-{
-  GPtrArray *parsers;   /* JsonParser per replica */
-  GPtrArray *metrics;   /* JsonObject * per replica (transfer none) */
-  GPtrArray *numeric;   /* metric keys with a number or null, in order */
-  GPtrArray *objects;   /* metric keys holding an object (by cause) */
-} SweepData;
-
+/* Removes everything inside dir, not dir itself (its lock stays). */
 static void
-sweep_data_clear (SweepData *d)
+sweep_dir_clear (const char *dir)
 {
-  g_clear_pointer (&d->parsers, g_ptr_array_unref);
-  g_clear_pointer (&d->metrics, g_ptr_array_unref);
-  g_clear_pointer (&d->numeric, g_ptr_array_unref);
-  g_clear_pointer (&d->objects, g_ptr_array_unref);
+  GDir *d = g_dir_open (dir, 0, NULL);
+  if (d == NULL)
+    return;
+  const char *name;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, g_build_filename (dir, name, NULL));
+  g_dir_close (d);
+  for (guint k = 0; k < names->len; k++)
+    atomicfile_remove_tree (names->pdata[k]);
+}
+
+/* How the output folder relates to this sweep. */
+typedef enum
+{
+  SWEEP_OUT_NEW,    /* absent: this run creates it */
+  SWEEP_OUT_EMPTY,  /* present and empty */
+  SWEEP_OUT_RESUME, /* holds this sweep and shard: resume */
+  SWEEP_OUT_FRESH,  /* holds a sweep to remove (--fresh) */
+} SweepOut;
+
+/* Why a recorded plan differs from this one, or NULL. */
+static const char *
+sweep_plan_differs (const SweepPlan *old, const SweepPlan *plan)
+{
+  if (strcmp (old->id, plan->id) != 0)
+    return "another sweep (a different scenario, --set, --grid, --seeds or "
+           "faultline version)";
+  if (old->shard != plan->shard || old->shards != plan->shards)
+    return "another shard of this sweep";
+  if (old->plots != plan->plots || old->pcap != plan->pcap
+      || old->write_wall_seconds != plan->write_wall_seconds)
+    return "this sweep with other --plots, --pcap or --no-wall-seconds "
+           "options";
+  return NULL;
 }
 
 static bool
-sweep_data_load (const SweepCtx *c, SweepData *d, GError **error)
+sweep_check_output (const SweepPlan *plan, const char *out, bool fresh,
+                    SweepOut *how, double *wall_s, GError **error)
 {
-  d->parsers = g_ptr_array_new_with_free_func (g_object_unref);
-  d->metrics = g_ptr_array_new ();
-  d->numeric = g_ptr_array_new_with_free_func (g_free);
-  d->objects = g_ptr_array_new_with_free_func (g_free);
-  for (unsigned i = 0; i < c->total; i++)
-    {
-      JsonParser *p = json_parser_new ();
-      g_ptr_array_add (d->parsers, p);
-      GError *err = NULL;
-      JsonNode *root = NULL, *m = NULL;
-      if (json_parser_load_from_data (p, c->summaries[i], -1, &err))
-        root = json_parser_get_root (p);
-      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-        m = json_object_get_member (json_node_get_object (root), "metrics");
-      if (m == NULL || !JSON_NODE_HOLDS_OBJECT (m))
-        {
-          g_set_error (error, FL_ERROR, FL_ERROR_INTERNAL,
-                       "replica %u: summary.json has no metrics object%s%s",
-                       i, err ? ": " : "", err ? err->message : "");
-          g_clear_error (&err);
-          return false;
-        }
-      g_ptr_array_add (d->metrics, json_node_get_object (m));
-    }
-  GList *names = json_object_get_members (d->metrics->pdata[0]);
-  for (GList *l = names; l != NULL; l = l->next)
-    {
-      JsonNode *n = json_object_get_member (d->metrics->pdata[0], l->data);
-      if (JSON_NODE_HOLDS_OBJECT (n))
-        g_ptr_array_add (d->objects, g_strdup (l->data));
-      else if (JSON_NODE_HOLDS_NULL (n)
-               || (JSON_NODE_HOLDS_VALUE (n)
-                   && (json_node_get_value_type (n) == G_TYPE_INT64
-                       || json_node_get_value_type (n) == G_TYPE_DOUBLE)))
-        g_ptr_array_add (d->numeric, g_strdup (l->data));
-    }
-  g_list_free (names);
-  return true;
-}
-
-static void
-sweep_stats_of (const SweepCtx *c, const SweepData *d, guint point,
-                const char *key, const char *sub, SweepStats *st)
-{
-  size_t ns = c->opt->n_seeds;
-  g_autofree double *x = g_new (double, ns);
-  for (size_t s = 0; s < ns; s++)
-    {
-      JsonObject *o = d->metrics->pdata[point * ns + s];
-      JsonNode *n = json_object_get_member (o, key);
-      if (sub != NULL)
-        {
-          /* a count by cause: absent means none */
-          JsonObject *so = n && JSON_NODE_HOLDS_OBJECT (n)
-                           ? json_node_get_object (n) : NULL;
-          n = so ? json_object_get_member (so, sub) : NULL;
-          x[s] = n ? sweep_node_number (n) : 0.0;
-        }
-      else
-        x[s] = sweep_node_number (n);
-    }
-  sweep_stats (x, ns, st);
-}
-
-static void
-sweep_add_seeds (JsonBuilder *b, const SweepOptions *opt)
-{
-  json_builder_set_member_name (b, "seeds");
-  json_builder_begin_array (b);
-  for (size_t s = 0; s < opt->n_seeds; s++)
-    json_builder_add_int_value (b, (gint64) opt->seeds[s]);
-  json_builder_end_array (b);
-}
-
-static void
-sweep_add_point_params (JsonBuilder *b, const SweepOptions *opt,
-                        const SweepPoint *pt)
-{
-  json_builder_set_member_name (b, "params");
-  json_builder_begin_object (b);
-  for (size_t a = 0; a < opt->n_axes; a++)
-    {
-      json_builder_set_member_name (b, opt->axes[a].key);
-      json_builder_add_string_value (b, pt->values[a]);
-    }
-  json_builder_end_object (b);
-}
-
-/* A JSON object opened with the members every sweep file starts with. */
-static JsonBuilder *
-sweep_json_begin (const SweepOptions *opt)
-{
-  JsonBuilder *b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "faultline_version");
-  json_builder_add_string_value (b, FL_VERSION);
-  json_builder_set_member_name (b, "scenario");
-  json_builder_add_string_value (b, opt->scenario);
-  return b;
-}
-
-static char *
-sweep_json (const SweepCtx *c, const SweepData *d, double wall_s)
-{
-  const SweepOptions *opt = c->opt;
-  g_autoptr (JsonBuilder) b = sweep_json_begin (opt);
-  json_builder_set_member_name (b, "sets");
-  json_builder_begin_array (b);
-  for (size_t i = 0; opt->sets != NULL && opt->sets[i] != NULL; i++)
-    json_builder_add_string_value (b, opt->sets[i]);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "grid");
-  json_builder_begin_object (b);
-  for (size_t a = 0; a < opt->n_axes; a++)
-    {
-      json_builder_set_member_name (b, opt->axes[a].key);
-      json_builder_begin_array (b);
-      for (size_t v = 0; opt->axes[a].values[v] != NULL; v++)
-        json_builder_add_string_value (b, opt->axes[a].values[v]);
-      json_builder_end_array (b);
-    }
-  json_builder_end_object (b);
-  sweep_add_seeds (b, opt);
-  json_builder_set_member_name (b, "replicas");
-  json_builder_add_int_value (b, c->total);
-  results_json_add_number (b, "wall_seconds",
-                           opt->write_wall_seconds ? wall_s : NAN);
-  json_builder_set_member_name (b, "points");
-  json_builder_begin_array (b);
-  for (guint p = 0; p < c->points->len; p++)
-    {
-      const SweepPoint *pt = g_ptr_array_index (c->points, p);
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, pt->name);
-      sweep_add_point_params (b, opt, pt);
-      sweep_add_seeds (b, opt);
-      json_builder_set_member_name (b, "metrics");
-      json_builder_begin_object (b);
-      for (guint k = 0; k < d->numeric->len; k++)
-        {
-          SweepStats st;
-          sweep_stats_of (c, d, p, d->numeric->pdata[k], NULL, &st);
-          json_builder_set_member_name (b, d->numeric->pdata[k]);
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "n");
-          json_builder_add_int_value (b, (gint64) st.n);
-          results_json_add_number (b, "mean", st.mean);
-          results_json_add_number (b, "sd", st.sd);
-          results_json_add_number (b, "min", st.min);
-          results_json_add_number (b, "max", st.max);
-          results_json_add_number (b, "ci95_low", st.ci95_low);
-          results_json_add_number (b, "ci95_high", st.ci95_high);
-          json_builder_end_object (b);
-        }
-      json_builder_end_object (b);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  return results_json_to_string (root, true);
-}
-
-/* OUT/<point>/summary.json: a summary whose metrics are the means and whose
- * "replicas" are the metrics of each seed (docs/ci.md). */
-static char *
-sweep_point_summary (const SweepCtx *c, const SweepData *d, guint p)
-{
-  const SweepOptions *opt = c->opt;
-  size_t ns = opt->n_seeds;
-  g_autoptr (JsonBuilder) b = sweep_json_begin (opt);
-  sweep_add_seeds (b, opt);
-  /* the params of the first seed's summary (the same for every seed) */
-  JsonNode *root = json_parser_get_root (d->parsers->pdata[p * ns]);
-  JsonNode *params = json_object_get_member (json_node_get_object (root),
-                                             "params");
-  json_builder_set_member_name (b, "params");
-  if (params != NULL)
-    json_builder_add_value (b, json_node_copy (params));
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "metrics");
-  json_builder_begin_object (b);
-  JsonObject *first = d->metrics->pdata[p * ns];
-  GList *names = json_object_get_members (first);
-  for (GList *l = names; l != NULL; l = l->next)
-    {
-      const char *key = l->data;
-      SweepStats st;
-      if (g_ptr_array_find_with_equal_func (d->numeric, key, g_str_equal,
-                                            NULL))
-        {
-          sweep_stats_of (c, d, p, key, NULL, &st);
-          results_json_add_number (b, key, st.mean);
-          continue;
-        }
-      if (!g_ptr_array_find_with_equal_func (d->objects, key, g_str_equal,
-                                             NULL))
-        continue;
-      /* the union of the sub-keys, in order of first appearance */
-      g_autoptr (GPtrArray) subs = g_ptr_array_new ();
-      for (size_t s = 0; s < ns; s++)
-        {
-          JsonNode *n = json_object_get_member (d->metrics->pdata[p * ns + s],
-                                                key);
-          if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
-            continue;
-          GList *sn = json_object_get_members (json_node_get_object (n));
-          for (GList *q = sn; q != NULL; q = q->next)
-            if (!g_ptr_array_find_with_equal_func (subs, q->data,
-                                                   g_str_equal, NULL))
-              g_ptr_array_add (subs, q->data);
-          g_list_free (sn);
-        }
-      json_builder_set_member_name (b, key);
-      json_builder_begin_object (b);
-      for (guint q = 0; q < subs->len; q++)
-        {
-          sweep_stats_of (c, d, p, key, subs->pdata[q], &st);
-          results_json_add_number (b, subs->pdata[q], st.mean);
-        }
-      json_builder_end_object (b);
-    }
-  g_list_free (names);
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "replicas");
-  json_builder_begin_array (b);
-  for (size_t s = 0; s < ns; s++)
-    {
-      JsonNode *n = json_node_alloc ();
-      json_node_init_object (n, d->metrics->pdata[p * ns + s]);
-      json_builder_add_value (b, n);
-    }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  g_autoptr (JsonNode) out = json_builder_get_root (b);
-  return results_json_to_string (out, true);
-}
-
-static void
-sweep_csv_str (GString *o, const char *s)
-{
-  if (strpbrk (s, ",\"\r\n") == NULL)
-    {
-      g_string_append (o, s);
-      return;
-    }
-  g_string_append_c (o, '"');
-  for (const char *p = s; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (o, '"');
-      g_string_append_c (o, *p);
-    }
-  g_string_append_c (o, '"');
-}
-
-static GString *
-sweep_csv (const SweepCtx *c, const SweepData *d)
-{
-  const SweepOptions *opt = c->opt;
-  GString *o = g_string_new ("point");
-  for (size_t a = 0; a < opt->n_axes; a++)
-    {
-      g_string_append_c (o, ',');
-      sweep_csv_str (o, opt->axes[a].key);
-    }
-  g_string_append (o, ",seed,dir");
-  for (guint k = 0; k < d->numeric->len; k++)
-    g_string_append_printf (o, ",%s", (char *) d->numeric->pdata[k]);
-  g_string_append_c (o, '\n');
-  for (unsigned i = 0; i < c->total; i++)
-    {
-      const SweepPoint *pt = sweep_ctx_point (c, i);
-      uint64_t seed = sweep_ctx_seed (c, i);
-      sweep_csv_str (o, pt->name);
-      for (size_t a = 0; a < opt->n_axes; a++)
-        {
-          g_string_append_c (o, ',');
-          sweep_csv_str (o, pt->values[a]);
-        }
-      g_string_append_printf (o, ",%" G_GUINT64_FORMAT ",", seed);
-      g_autofree char *dir = sweep_replica_dir (NULL, pt, seed);
-      sweep_csv_str (o, dir);
-      for (guint k = 0; k < d->numeric->len; k++)
-        {
-          char buf[40];
-          JsonNode *n = json_object_get_member (d->metrics->pdata[i],
-                                                d->numeric->pdata[k]);
-          g_string_append_c (o, ',');
-          g_string_append (o, results_format_double (sweep_node_number (n),
-                                                     buf, sizeof buf));
-        }
-      g_string_append_c (o, '\n');
-    }
-  return o;
-}
-
-/* ---- the plot: ETTR against the first grid key ---- */
-
-static bool
-sweep_is_number (const char *s)
-{
-  char *end;
-  double v = g_ascii_strtod (s, &end);
-  return end != s && *end == '\0' && isfinite (v);
-}
-
-static bool
-sweep_write (const char *dir, const char *name, const char *text, size_t len,
-             GError **error)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  GError *err = NULL;
-  if (!atomicfile_write (path, text, len, &err))
-    {
-      g_set_error_literal (error, FL_ERROR, FL_ERROR_INPUT, err->message);
-      g_error_free (err);
-      return false;
-    }
-  return true;
-}
-
-/* Writes plots/ettr.dat and ettr.gp and runs gnuplot. A missing or failing
- * gnuplot is a warning (the run's numbers are in sweep.json). */
-static bool
-sweep_plot (const SweepCtx *c, const SweepData *d, const char *root,
-            GError **error)
-{
-  const SweepOptions *opt = c->opt;
-  const char *metric = "ettr";
-  if (opt->n_axes == 0
-      || !g_ptr_array_find_with_equal_func (d->numeric, metric, g_str_equal,
-                                            NULL))
-    return true;
-  g_autofree char *dir = g_build_filename (root, "plots", NULL);
-  if (g_mkdir_with_parents (dir, 0755) != 0)
-    {
-      g_set_error (error, FL_ERROR, FL_ERROR_INPUT, "%s: cannot create: %s",
-                   dir, g_strerror (errno));
-      return false;
-    }
-  const SweepAxis *x = &opt->axes[0];
-  size_t nx = g_strv_length ((char **) x->values);
-  size_t series = c->points->len / nx;
-  bool numeric = true;
-  for (size_t v = 0; v < nx; v++)
-    numeric = numeric && sweep_is_number (x->values[v]);
-
-  g_autoptr (GString) dat = g_string_new (NULL);
-  g_string_append_printf (dat, "# ettr.dat - written by faultline sweep: "
-                          "mean ETTR and its 95%% CI per value of %s\n"
-                          "# 1:x 2:mean 3:ci95_low 4:ci95_high 5:label\n",
-                          x->key);
-  g_autoptr (GString) plot = g_string_new ("plot ");
-  for (size_t r = 0; r < series; r++)
-    {
-      /* points r, r + series, ...: the first axis varies slowest */
-      const SweepPoint *p0 = g_ptr_array_index (c->points, r);
-      g_autoptr (GString) title = g_string_new (NULL);
-      for (size_t a = 1; a < opt->n_axes; a++)
-        g_string_append_printf (title, "%s%s=%s", a > 1 ? ", " : "",
-                                opt->axes[a].key, p0->values[a]);
-      if (title->len == 0)
-        g_string_append (title, "mean, 95% CI");
-      if (r > 0)
-        g_string_append (dat, "\n\n");
-      g_string_append (dat, "# ");
-      g_string_append (dat, title->str);
-      g_string_append_c (dat, '\n');
-      for (size_t v = 0; v < nx; v++)
-        {
-          guint p = (guint) (v * series + r);
-          SweepStats st;
-          sweep_stats_of (c, d, p, metric, NULL, &st);
-          bool ci = isfinite (st.ci95_low);
-          if (numeric)
-            plots_gp_number (dat, g_ascii_strtod (x->values[v], NULL));
-          else
-            g_string_append_printf (dat, "%zu", v);
-          g_string_append_c (dat, ' ');
-          plots_gp_number (dat, st.mean);
-          g_string_append_c (dat, ' ');
-          plots_gp_number (dat, ci ? st.ci95_low : st.mean);
-          g_string_append_c (dat, ' ');
-          plots_gp_number (dat, ci ? st.ci95_high : st.mean);
-          g_string_append_c (dat, ' ');
-          plots_gp_quoted (dat, x->values[v]);
-          g_string_append_c (dat, '\n');
-        }
-      g_string_append_printf (plot, "%s'ettr.dat' index %zu using 1:2:3:4%s "
-                              "with yerrorlines lw 2 pt 7 title ",
-                              r ? ", " : "", r, numeric ? "" : ":xtic(5)");
-      plots_gp_quoted (plot, title->str);
-    }
-
-  g_autofree char *about = g_strdup_printf (
-      "mean ETTR against %s, with the 95%% CI of the mean over\n# %zu seeds "
-      "as error bars", x->key, opt->n_seeds);
-  g_autofree char *title = g_strdup_printf (
-      "ETTR against %s (mean and 95%% CI over %zu seeds)", x->key,
-      opt->n_seeds);
-  g_autoptr (GString) gp = plots_script_new (
-      "ettr", about, "`faultline sweep` (docs/sweep.md)", title, x->key,
-      "ETTR (productive time / elapsed time)");
-  g_string_append (gp, "set key bottom right\n"
-                   "set offsets graph 0.05, graph 0.05, 0, 0\n");
-  if (!numeric)
-    g_string_append (gp, "set xtics noenhanced\n");
-  plots_script_end (gp, plot->str);
-  if (!sweep_write (dir, "ettr.dat", dat->str, dat->len, error)
-      || !sweep_write (dir, "ettr.gp", gp->str, gp->len, error))
-    return false;
-
-  PlotsOptions po = { 0 };
-  g_autoptr (GError) err = NULL;
-  if (!plots_run_script (dir, "ettr", &po, &err))
-    g_printerr ("faultline: warning: %s\n", err->message);
-  else if (po.gnuplot_missing)
-    g_printerr ("faultline: gnuplot not found; wrote plots/ettr.dat and "
-                "ettr.gp only\n");
-  return true;
-}
-
-/* ---- sweep_run ---- */
-
-static bool
-sweep_check_output (const char *out, GError **error)
-{
+  *wall_s = 0.0;
   if (!g_file_test (out, G_FILE_TEST_EXISTS))
-    return true;
+    {
+      *how = SWEEP_OUT_NEW;
+      return true;
+    }
   if (!g_file_test (out, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, FL_ERROR, FL_ERROR_INPUT,
@@ -966,32 +543,84 @@ sweep_check_output (const char *out, GError **error)
                    "another -o", out);
       return false;
     }
-  GDir *d = g_dir_open (out, 0, NULL);
-  bool empty = d != NULL && g_dir_read_name (d) == NULL;
-  if (d != NULL)
-    g_dir_close (d);
-  if (!empty)
+  if (sweep_dir_is_empty (out))
+    {
+      *how = SWEEP_OUT_EMPTY;
+      return true;
+    }
+  SweepShardState st;
+  bool absent = false;
+  g_autoptr (GError) err = NULL;
+  g_autoptr (SweepPlan) old = sweep_shard_read (out, &st, &absent, &err);
+  if (absent)
     {
       g_set_error (error, FL_ERROR, FL_ERROR_INPUT,
-                   "output folder '%s' exists and is not empty: choose "
-                   "another -o or remove it", out);
+                   "output folder '%s' exists, is not empty and holds no "
+                   "sweep (no %s): choose another -o or remove it", out,
+                   SWEEP_SHARD_FILE);
       return false;
     }
-  return true;
+  const char *why = old == NULL ? err->message
+                                : sweep_plan_differs (old, plan);
+  if (why == NULL && !fresh)
+    {
+      *how = SWEEP_OUT_RESUME;
+      *wall_s = st.wall_seconds;
+      return true;
+    }
+  if (fresh)
+    {
+      *how = SWEEP_OUT_FRESH;
+      return true;
+    }
+  g_set_error (error, FL_ERROR, FL_ERROR_INPUT,
+               "output folder '%s' holds %s: choose another -o, or add "
+               "--fresh to replace it", out, why);
+  return false;
 }
 
-/* Loads every grid point once (no run): an unknown key or a bad value
- * fails here, before any output exists. */
-static bool
-sweep_validate (const SweepOptions *opt, GPtrArray *points, GError **error)
+/* Takes an exclusive flock(2) on the folder itself; returns the fd to
+ * keep, or -1 with error when another sweep holds it. */
+static int
+sweep_lock (const char *out, GError **error)
 {
-  for (guint p = 0; p < points->len; p++)
+  int fd = open (out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
     {
-      const SweepPoint *pt = g_ptr_array_index (points, p);
+      g_set_error (error, FL_ERROR, FL_ERROR_INPUT, "%s: cannot open: %s",
+                   out, g_strerror (errno));
+      return -1;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int e = errno;
+      close (fd);
+      g_set_error (error, FL_ERROR, FL_ERROR_INPUT, "output folder '%s' %s",
+                   out, e == EWOULDBLOCK
+                   ? "is being written by another faultline sweep"
+                   : g_strerror (e));
+      return -1;
+    }
+  return fd;
+}
+
+/* Loads every grid point with a replica in the shard once (no run): an
+ * unknown key or a bad value fails here, before any output exists. */
+static bool
+sweep_validate (const SweepPlan *plan, GError **error)
+{
+  for (guint p = 0; p < plan->points->len; p++)
+    {
+      bool owned = false;
+      for (size_t s = 0; s < plan->n_seeds && !owned; s++)
+        owned = sweep_plan_owns (plan, (unsigned) (p * plan->n_seeds + s));
+      if (!owned)
+        continue;
+      const SweepPoint *pt = g_ptr_array_index (plan->points, p);
       FlRunOptions o;
       fl_run_options_init (&o);
-      o.scenario = opt->scenario;
-      o.seed = opt->seeds[0];
+      o.scenario = plan->scenario;
+      o.seed = plan->seeds[0];
       o.sets = (const char *const *) pt->sets;
       GError *err = NULL;
       FlRun *run = fl_run_new (&o, &err);
@@ -999,7 +628,7 @@ sweep_validate (const SweepOptions *opt, GPtrArray *points, GError **error)
         {
           /* one line: a load error's traceback only repeats it */
           g_auto (GStrv) lines = g_strsplit (err->message, "\n", 2);
-          if (opt->n_axes > 0)
+          if (plan->n_axes > 0)
             g_set_error (error, FL_ERROR, err->code, "grid point '%s': %s",
                          pt->name, lines[0]);
           else
@@ -1012,6 +641,54 @@ sweep_validate (const SweepOptions *opt, GPtrArray *points, GError **error)
   return true;
 }
 
+/* Lists the replicas of the shard still to run; records in the database
+ * the finished ones it lacks (a sweep killed between a replica's folder
+ * and its row). Returns the number of finished ones. */
+static bool
+sweep_scan (SweepCtx *c, unsigned *resumed, unsigned *total,
+            unsigned *points, GError **error)
+{
+  const SweepPlan *plan = c->plan;
+  GArray *todo = g_array_new (FALSE, FALSE, sizeof (unsigned));
+  g_autofree unsigned *owned = g_new0 (unsigned, plan->points->len);
+  *resumed = *total = *points = 0;
+  bool ok = true;
+  for (unsigned i = 0; ok && i < plan->total; i++)
+    {
+      if (!sweep_plan_owns (plan, i))
+        continue;
+      unsigned p = i / (unsigned) plan->n_seeds;
+      owned[p]++;
+      (*total)++;
+      g_autofree char *dir = sweep_replica_dir (c->root,
+                                                sweep_plan_point (plan, i),
+                                                sweep_plan_seed (plan, i));
+      g_autofree char *sum = g_build_filename (dir, "summary.json", NULL);
+      g_autofree char *text = NULL;
+      if (!g_file_get_contents (sum, &text, NULL, NULL))
+        {
+          c->point_left[p]++;
+          g_array_append_val (todo, i);
+          continue;
+        }
+      (*resumed)++;
+      if (!sweep_db_has_replica (c->db, plan, i))
+        ok = sweep_db_add_replica (c->db, plan, i, text, error);
+    }
+  for (guint p = 0; p < plan->points->len; p++)
+    if (owned[p] > 0)
+      {
+        (*points)++;
+        if (c->point_left[p] == 0)
+          c->points_done++;
+      }
+  c->n_todo = todo->len;
+  c->todo = (unsigned *) g_array_free (todo, FALSE);
+  return ok;
+}
+
+/* ---- sweep_run ---- */
+
 bool
 sweep_run (const SweepOptions *opt, GError **error)
 {
@@ -1021,84 +698,82 @@ sweep_run (const SweepOptions *opt, GError **error)
   g_return_val_if_fail (opt->seeds != NULL && opt->n_seeds > 0, false);
   g_return_val_if_fail (opt->n_axes == 0 || opt->axes != NULL, false);
   g_return_val_if_fail (opt->threads >= 1, false);
+  g_return_val_if_fail (opt->shards == 0
+                        || (opt->shard >= 1 && opt->shard <= opt->shards),
+                        false);
   gint64 t0 = g_get_monotonic_time ();
   for (size_t a = 0; a < opt->n_axes; a++)
     g_return_val_if_fail (opt->axes[a].key != NULL
                           && opt->axes[a].values != NULL
                           && opt->axes[a].values[0] != NULL, false);
 
-  if (!sweep_check_output (opt->output_dir, error))
+  const char *out = opt->output_dir;
+  g_autoptr (SweepPlan) plan = sweep_plan_new (opt, error);
+  SweepOut how;
+  double wall_before;
+  if (plan == NULL
+      || !sweep_check_output (plan, out, opt->fresh, &how, &wall_before,
+                              error)
+      || !sweep_validate (plan, error))
     return false;
-  g_autoptr (GPtrArray) points = sweep_points (opt);
-  /* at most G_MAXINT / 2: SweepCtx.next may run past total by the
-   * number of threads */
-  if ((guint64) points->len * opt->n_seeds > G_MAXINT / 2)
+  if (how == SWEEP_OUT_NEW && g_mkdir_with_parents (out, 0755) != 0)
     {
-      g_set_error (error, FL_ERROR, FL_ERROR_INPUT,
-                   "%u grid points x %zu seeds: too many replicas (at most "
-                   "%d)", points->len, opt->n_seeds, G_MAXINT / 2);
+      g_set_error (error, FL_ERROR, FL_ERROR_INPUT, "%s: cannot create: %s",
+                   out, g_strerror (errno));
       return false;
     }
-  if (!sweep_validate (opt, points, error))
-    return false;
+  int lock = sweep_lock (out, error);
+  if (lock < 0)
+    {
+      if (how == SWEEP_OUT_NEW)
+        g_rmdir (out);
+      return false;
+    }
+  if (how == SWEEP_OUT_FRESH)
+    sweep_dir_clear (out);
+  bool created = how != SWEEP_OUT_RESUME;
 
-  GError *err = NULL;
-  AtomicDir *dir = atomicfile_dir_begin (opt->output_dir, &err);
-  if (dir == NULL)
-    {
-      g_set_error_literal (error, FL_ERROR, FL_ERROR_INPUT, err->message);
-      g_error_free (err);
-      return false;
-    }
   SweepCtx c = { 0 };
   c.opt = opt;
-  c.points = points;
-  c.staging = atomicfile_dir_staging (dir);
-  c.total = points->len * (unsigned) opt->n_seeds;
-  c.summaries = g_new0 (char *, c.total);
-  c.errors = g_new0 (GError *, c.total);
+  c.plan = plan;
+  c.root = out;
+  c.point_left = g_new0 (gint, plan->points->len);
   g_mutex_init (&c.lock);
   g_cond_init (&c.cond);
-  SweepData d = { 0 };
-
-  bool ok = sweep_run_all (&c, error) && sweep_data_load (&c, &d, error);
+  SweepShardState st = { false, plan->write_wall_seconds ? wall_before
+                                                         : NAN };
+  unsigned resumed = 0, total = 0, points = 0;
+  bool ok = sweep_shard_write (out, plan, &st, error)
+            && (c.db = sweep_db_open (out, plan, error)) != NULL
+            && sweep_scan (&c, &resumed, &total, &points, error);
   if (ok)
     {
-      double wall_s = (double) (g_get_monotonic_time () - t0) / 1e6;
-      g_autofree char *json = sweep_json (&c, &d, wall_s);
-      g_autoptr (GString) csv = sweep_csv (&c, &d);
-      ok = sweep_write (c.staging, "sweep.csv", csv->str, csv->len, error);
-      for (guint p = 0; ok && p < points->len; p++)
-        {
-          const SweepPoint *pt = g_ptr_array_index (points, p);
-          g_autofree char *sum = sweep_point_summary (&c, &d, p);
-          g_autofree char *pdir = g_build_filename (c.staging, pt->name,
-                                                    NULL);
-          ok = sweep_write (pdir, "summary.json", sum, strlen (sum), error);
-        }
-      ok = ok && sweep_plot (&c, &d, c.staging, error)
-           && sweep_write (c.staging, "sweep.json", json, strlen (json),
-                           error);
+      c.errors = g_new0 (GError *, MAX (c.n_todo, 1));
+      ok = sweep_run_all (&c, resumed, total, points, error);
     }
   if (ok)
     {
-      AtomicDir *dd = g_steal_pointer (&dir);
-      if (!atomicfile_dir_commit (dd, &err))
-        {
-          g_set_error_literal (error, FL_ERROR, FL_ERROR_INPUT, err->message);
-          g_error_free (err);
-          ok = false;
-        }
+      st.complete = true;
+      st.wall_seconds = plan->write_wall_seconds
+        ? wall_before + (double) (g_get_monotonic_time () - t0) / 1e6 : NAN;
+      if (plan->shards == 1)
+        ok = sweep_aggregate (plan, out, c.db, st.wall_seconds, error);
+      ok = ok && sweep_shard_write (out, plan, &st, error);
     }
-  atomicfile_dir_abort (dir);
-  sweep_data_clear (&d);
-  for (unsigned i = 0; i < c.total; i++)
+  sweep_db_close (c.db);
+  if (!ok && created)
     {
-      g_free (c.summaries[i]);
-      g_clear_error (&c.errors[i]);
+      /* nothing of this run's is worth a resume: leave what was there */
+      sweep_dir_clear (out);
+      if (how == SWEEP_OUT_NEW)
+        g_rmdir (out);
     }
-  g_free (c.summaries);
+  close (lock);
+  for (unsigned k = 0; c.errors != NULL && k < c.n_todo; k++)
+    g_clear_error (&c.errors[k]);
   g_free (c.errors);
+  g_free (c.todo);
+  g_free (c.point_left);
   g_mutex_clear (&c.lock);
   g_cond_clear (&c.cond);
   return ok;

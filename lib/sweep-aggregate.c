@@ -1,0 +1,511 @@
+/* lib/sweep-aggregate.c - a finished sweep's aggregates from its replicas'
+ * summary.json files: sweep.json, sweep.csv, <point>/summary.json, the
+ * ETTR plot and the point rows of results.sqlite. Used by sweep_run (an
+ * unsharded sweep) and sweep_merge, so both write the same bytes.
+ *
+ * Everything is computed in (point, seed) order from the files as
+ * `faultline run` wrote them, never in completion order. Not here: running
+ * replicas (sweep.c), the database itself (sweep-db.c). */
+#include "sweep-int.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "faultline.h"
+#include "plots.h"
+#include "results.h"
+
+/* ---- aggregation ---- */
+
+/* The value of a metric node: NaN for null, absent or non-number. */
+static double
+sweep_node_number (JsonNode *n)
+{
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
+    return NAN;
+  GType t = json_node_get_value_type (n);
+  if (t == G_TYPE_INT64 || t == G_TYPE_DOUBLE)
+    return json_node_get_double (n);
+  return NAN;
+}
+
+typedef struct
+{
+  GPtrArray *parsers;   /* JsonParser per replica */
+  GPtrArray *metrics;   /* JsonObject * per replica (transfer none) */
+  GPtrArray *numeric;   /* metric keys with a number or null, in order */
+  GPtrArray *objects;   /* metric keys holding an object (by cause) */
+} SweepData;
+
+static void
+sweep_data_clear (SweepData *d)
+{
+  g_clear_pointer (&d->parsers, g_ptr_array_unref);
+  g_clear_pointer (&d->metrics, g_ptr_array_unref);
+  g_clear_pointer (&d->numeric, g_ptr_array_unref);
+  g_clear_pointer (&d->objects, g_ptr_array_unref);
+}
+
+/* Parses root/<point>/seed-N/summary.json of every replica. */
+static bool
+sweep_data_load (const SweepPlan *plan, const char *root, SweepData *d,
+                 GError **error)
+{
+  d->parsers = g_ptr_array_new_with_free_func (g_object_unref);
+  d->metrics = g_ptr_array_new ();
+  d->numeric = g_ptr_array_new_with_free_func (g_free);
+  d->objects = g_ptr_array_new_with_free_func (g_free);
+  for (unsigned i = 0; i < plan->total; i++)
+    {
+      JsonParser *p = json_parser_new ();
+      g_ptr_array_add (d->parsers, p);
+      g_autofree char *dir = sweep_replica_dir (root,
+                                                sweep_plan_point (plan, i),
+                                                sweep_plan_seed (plan, i));
+      g_autofree char *path = g_build_filename (dir, "summary.json", NULL);
+      GError *err = NULL;
+      JsonNode *r = NULL, *m = NULL;
+      if (json_parser_load_from_file (p, path, &err))
+        r = json_parser_get_root (p);
+      if (r != NULL && JSON_NODE_HOLDS_OBJECT (r))
+        m = json_object_get_member (json_node_get_object (r), "metrics");
+      if (m == NULL || !JSON_NODE_HOLDS_OBJECT (m))
+        {
+          g_set_error (error, FL_ERROR, FL_ERROR_INPUT,
+                       "%s: not a replica summary (no metrics object)%s%s",
+                       path, err ? ": " : "", err ? err->message : "");
+          g_clear_error (&err);
+          return false;
+        }
+      g_ptr_array_add (d->metrics, json_node_get_object (m));
+    }
+  GList *names = json_object_get_members (d->metrics->pdata[0]);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      JsonNode *n = json_object_get_member (d->metrics->pdata[0], l->data);
+      if (JSON_NODE_HOLDS_OBJECT (n))
+        g_ptr_array_add (d->objects, g_strdup (l->data));
+      else if (JSON_NODE_HOLDS_NULL (n)
+               || (JSON_NODE_HOLDS_VALUE (n)
+                   && (json_node_get_value_type (n) == G_TYPE_INT64
+                       || json_node_get_value_type (n) == G_TYPE_DOUBLE)))
+        g_ptr_array_add (d->numeric, g_strdup (l->data));
+    }
+  g_list_free (names);
+  return true;
+}
+
+static void
+sweep_stats_of (const SweepPlan *plan, const SweepData *d, guint point,
+                const char *key, const char *sub, SweepStats *st)
+{
+  size_t ns = plan->n_seeds;
+  g_autofree double *x = g_new (double, ns);
+  for (size_t s = 0; s < ns; s++)
+    {
+      JsonObject *o = d->metrics->pdata[point * ns + s];
+      JsonNode *n = json_object_get_member (o, key);
+      if (sub != NULL)
+        {
+          /* a count by cause: absent means none */
+          JsonObject *so = n && JSON_NODE_HOLDS_OBJECT (n)
+                           ? json_node_get_object (n) : NULL;
+          n = so ? json_object_get_member (so, sub) : NULL;
+          x[s] = n ? sweep_node_number (n) : 0.0;
+        }
+      else
+        x[s] = sweep_node_number (n);
+    }
+  sweep_stats (x, ns, st);
+}
+
+static void
+sweep_add_seeds (JsonBuilder *b, const SweepPlan *opt)
+{
+  json_builder_set_member_name (b, "seeds");
+  json_builder_begin_array (b);
+  for (size_t s = 0; s < opt->n_seeds; s++)
+    json_builder_add_int_value (b, (gint64) opt->seeds[s]);
+  json_builder_end_array (b);
+}
+
+static void
+sweep_add_point_params (JsonBuilder *b, const SweepPlan *opt,
+                        const SweepPoint *pt)
+{
+  json_builder_set_member_name (b, "params");
+  json_builder_begin_object (b);
+  for (size_t a = 0; a < opt->n_axes; a++)
+    {
+      json_builder_set_member_name (b, opt->axes[a].key);
+      json_builder_add_string_value (b, pt->values[a]);
+    }
+  json_builder_end_object (b);
+}
+
+/* A JSON object opened with the members every sweep file starts with. */
+static JsonBuilder *
+sweep_json_begin (const SweepPlan *opt)
+{
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "faultline_version");
+  json_builder_add_string_value (b, opt->version);
+  json_builder_set_member_name (b, "scenario");
+  json_builder_add_string_value (b, opt->scenario);
+  return b;
+}
+
+static char *
+sweep_json (const SweepPlan *plan, const SweepData *d, double wall_s)
+{
+  const SweepPlan *opt = plan;
+  g_autoptr (JsonBuilder) b = sweep_json_begin (opt);
+  json_builder_set_member_name (b, "sets");
+  json_builder_begin_array (b);
+  for (size_t i = 0; opt->sets != NULL && opt->sets[i] != NULL; i++)
+    json_builder_add_string_value (b, opt->sets[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "grid");
+  json_builder_begin_object (b);
+  for (size_t a = 0; a < opt->n_axes; a++)
+    {
+      json_builder_set_member_name (b, opt->axes[a].key);
+      json_builder_begin_array (b);
+      for (size_t v = 0; opt->axes[a].values[v] != NULL; v++)
+        json_builder_add_string_value (b, opt->axes[a].values[v]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_object (b);
+  sweep_add_seeds (b, opt);
+  json_builder_set_member_name (b, "replicas");
+  json_builder_add_int_value (b, plan->total);
+  results_json_add_number (b, "wall_seconds",
+                           opt->write_wall_seconds ? wall_s : NAN);
+  json_builder_set_member_name (b, "points");
+  json_builder_begin_array (b);
+  for (guint p = 0; p < plan->points->len; p++)
+    {
+      const SweepPoint *pt = g_ptr_array_index (plan->points, p);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, pt->name);
+      sweep_add_point_params (b, opt, pt);
+      sweep_add_seeds (b, opt);
+      json_builder_set_member_name (b, "metrics");
+      json_builder_begin_object (b);
+      for (guint k = 0; k < d->numeric->len; k++)
+        {
+          SweepStats st;
+          sweep_stats_of (plan, d, p, d->numeric->pdata[k], NULL, &st);
+          json_builder_set_member_name (b, d->numeric->pdata[k]);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "n");
+          json_builder_add_int_value (b, (gint64) st.n);
+          results_json_add_number (b, "mean", st.mean);
+          results_json_add_number (b, "sd", st.sd);
+          results_json_add_number (b, "min", st.min);
+          results_json_add_number (b, "max", st.max);
+          results_json_add_number (b, "ci95_low", st.ci95_low);
+          results_json_add_number (b, "ci95_high", st.ci95_high);
+          json_builder_end_object (b);
+        }
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  return results_json_to_string (root, true);
+}
+
+/* OUT/<point>/summary.json: a summary whose metrics are the means and whose
+ * "replicas" are the metrics of each seed (docs/ci.md). */
+static char *
+sweep_point_summary (const SweepPlan *plan, const SweepData *d, guint p)
+{
+  const SweepPlan *opt = plan;
+  size_t ns = opt->n_seeds;
+  g_autoptr (JsonBuilder) b = sweep_json_begin (opt);
+  sweep_add_seeds (b, opt);
+  /* the params of the first seed's summary (the same for every seed) */
+  JsonNode *root = json_parser_get_root (d->parsers->pdata[p * ns]);
+  JsonNode *params = json_object_get_member (json_node_get_object (root),
+                                             "params");
+  json_builder_set_member_name (b, "params");
+  if (params != NULL)
+    json_builder_add_value (b, json_node_copy (params));
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "metrics");
+  json_builder_begin_object (b);
+  JsonObject *first = d->metrics->pdata[p * ns];
+  GList *names = json_object_get_members (first);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      const char *key = l->data;
+      SweepStats st;
+      if (g_ptr_array_find_with_equal_func (d->numeric, key, g_str_equal,
+                                            NULL))
+        {
+          sweep_stats_of (plan, d, p, key, NULL, &st);
+          results_json_add_number (b, key, st.mean);
+          continue;
+        }
+      if (!g_ptr_array_find_with_equal_func (d->objects, key, g_str_equal,
+                                             NULL))
+        continue;
+      /* the union of the sub-keys, in order of first appearance */
+      g_autoptr (GPtrArray) subs = g_ptr_array_new ();
+      for (size_t s = 0; s < ns; s++)
+        {
+          JsonNode *n = json_object_get_member (d->metrics->pdata[p * ns + s],
+                                                key);
+          if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
+            continue;
+          GList *sn = json_object_get_members (json_node_get_object (n));
+          for (GList *q = sn; q != NULL; q = q->next)
+            if (!g_ptr_array_find_with_equal_func (subs, q->data,
+                                                   g_str_equal, NULL))
+              g_ptr_array_add (subs, q->data);
+          g_list_free (sn);
+        }
+      json_builder_set_member_name (b, key);
+      json_builder_begin_object (b);
+      for (guint q = 0; q < subs->len; q++)
+        {
+          sweep_stats_of (plan, d, p, key, subs->pdata[q], &st);
+          results_json_add_number (b, subs->pdata[q], st.mean);
+        }
+      json_builder_end_object (b);
+    }
+  g_list_free (names);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "replicas");
+  json_builder_begin_array (b);
+  for (size_t s = 0; s < ns; s++)
+    {
+      JsonNode *n = json_node_alloc ();
+      json_node_init_object (n, d->metrics->pdata[p * ns + s]);
+      json_builder_add_value (b, n);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) out = json_builder_get_root (b);
+  return results_json_to_string (out, true);
+}
+
+static void
+sweep_csv_str (GString *o, const char *s)
+{
+  if (strpbrk (s, ",\"\r\n") == NULL)
+    {
+      g_string_append (o, s);
+      return;
+    }
+  g_string_append_c (o, '"');
+  for (const char *p = s; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (o, '"');
+      g_string_append_c (o, *p);
+    }
+  g_string_append_c (o, '"');
+}
+
+static GString *
+sweep_csv (const SweepPlan *plan, const SweepData *d)
+{
+  const SweepPlan *opt = plan;
+  GString *o = g_string_new ("point");
+  for (size_t a = 0; a < opt->n_axes; a++)
+    {
+      g_string_append_c (o, ',');
+      sweep_csv_str (o, opt->axes[a].key);
+    }
+  g_string_append (o, ",seed,dir");
+  for (guint k = 0; k < d->numeric->len; k++)
+    g_string_append_printf (o, ",%s", (char *) d->numeric->pdata[k]);
+  g_string_append_c (o, '\n');
+  for (unsigned i = 0; i < plan->total; i++)
+    {
+      const SweepPoint *pt = sweep_plan_point (plan, i);
+      uint64_t seed = sweep_plan_seed (plan, i);
+      sweep_csv_str (o, pt->name);
+      for (size_t a = 0; a < opt->n_axes; a++)
+        {
+          g_string_append_c (o, ',');
+          sweep_csv_str (o, pt->values[a]);
+        }
+      g_string_append_printf (o, ",%" G_GUINT64_FORMAT ",", seed);
+      g_autofree char *dir = sweep_replica_dir (NULL, pt, seed);
+      sweep_csv_str (o, dir);
+      for (guint k = 0; k < d->numeric->len; k++)
+        {
+          char buf[40];
+          JsonNode *n = json_object_get_member (d->metrics->pdata[i],
+                                                d->numeric->pdata[k]);
+          g_string_append_c (o, ',');
+          g_string_append (o, results_format_double (sweep_node_number (n),
+                                                     buf, sizeof buf));
+        }
+      g_string_append_c (o, '\n');
+    }
+  return o;
+}
+
+/* ---- the plot: ETTR against the first grid key ---- */
+
+static bool
+sweep_is_number (const char *s)
+{
+  char *end;
+  double v = g_ascii_strtod (s, &end);
+  return end != s && *end == '\0' && isfinite (v);
+}
+
+/* Writes plots/ettr.dat and ettr.gp and runs gnuplot. A missing or failing
+ * gnuplot is a warning (the run's numbers are in sweep.json). */
+static bool
+sweep_plot (const SweepPlan *plan, const SweepData *d, const char *root,
+            GError **error)
+{
+  const SweepPlan *opt = plan;
+  const char *metric = "ettr";
+  if (opt->n_axes == 0
+      || !g_ptr_array_find_with_equal_func (d->numeric, metric, g_str_equal,
+                                            NULL))
+    return true;
+  g_autofree char *dir = g_build_filename (root, "plots", NULL);
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      g_set_error (error, FL_ERROR, FL_ERROR_INPUT, "%s: cannot create: %s",
+                   dir, g_strerror (errno));
+      return false;
+    }
+  const SweepAxis *x = &opt->axes[0];
+  size_t nx = g_strv_length ((char **) x->values);
+  size_t series = plan->points->len / nx;
+  bool numeric = true;
+  for (size_t v = 0; v < nx; v++)
+    numeric = numeric && sweep_is_number (x->values[v]);
+
+  g_autoptr (GString) dat = g_string_new (NULL);
+  g_string_append_printf (dat, "# ettr.dat - written by faultline sweep: "
+                          "mean ETTR and its 95%% CI per value of %s\n"
+                          "# 1:x 2:mean 3:ci95_low 4:ci95_high 5:label\n",
+                          x->key);
+  g_autoptr (GString) plot = g_string_new ("plot ");
+  for (size_t r = 0; r < series; r++)
+    {
+      /* points r, r + series, ...: the first axis varies slowest */
+      const SweepPoint *p0 = g_ptr_array_index (plan->points, r);
+      g_autoptr (GString) title = g_string_new (NULL);
+      for (size_t a = 1; a < opt->n_axes; a++)
+        g_string_append_printf (title, "%s%s=%s", a > 1 ? ", " : "",
+                                opt->axes[a].key, p0->values[a]);
+      if (title->len == 0)
+        g_string_append (title, "mean, 95% CI");
+      if (r > 0)
+        g_string_append (dat, "\n\n");
+      g_string_append (dat, "# ");
+      g_string_append (dat, title->str);
+      g_string_append_c (dat, '\n');
+      for (size_t v = 0; v < nx; v++)
+        {
+          guint p = (guint) (v * series + r);
+          SweepStats st;
+          sweep_stats_of (plan, d, p, metric, NULL, &st);
+          bool ci = isfinite (st.ci95_low);
+          if (numeric)
+            plots_gp_number (dat, g_ascii_strtod (x->values[v], NULL));
+          else
+            g_string_append_printf (dat, "%zu", v);
+          g_string_append_c (dat, ' ');
+          plots_gp_number (dat, st.mean);
+          g_string_append_c (dat, ' ');
+          plots_gp_number (dat, ci ? st.ci95_low : st.mean);
+          g_string_append_c (dat, ' ');
+          plots_gp_number (dat, ci ? st.ci95_high : st.mean);
+          g_string_append_c (dat, ' ');
+          plots_gp_quoted (dat, x->values[v]);
+          g_string_append_c (dat, '\n');
+        }
+      g_string_append_printf (plot, "%s'ettr.dat' index %zu using 1:2:3:4%s "
+                              "with yerrorlines lw 2 pt 7 title ",
+                              r ? ", " : "", r, numeric ? "" : ":xtic(5)");
+      plots_gp_quoted (plot, title->str);
+    }
+
+  g_autofree char *about = g_strdup_printf (
+      "mean ETTR against %s, with the 95%% CI of the mean over\n# %zu seeds "
+      "as error bars", x->key, opt->n_seeds);
+  g_autofree char *title = g_strdup_printf (
+      "ETTR against %s (mean and 95%% CI over %zu seeds)", x->key,
+      opt->n_seeds);
+  g_autoptr (GString) gp = plots_script_new (
+      "ettr", about, "`faultline sweep` (docs/sweep.md)", title, x->key,
+      "ETTR (productive time / elapsed time)");
+  g_string_append (gp, "set key bottom right\n"
+                   "set offsets graph 0.05, graph 0.05, 0, 0\n");
+  if (!numeric)
+    g_string_append (gp, "set xtics noenhanced\n");
+  plots_script_end (gp, plot->str);
+  if (!sweep_write_file (dir, "ettr.dat", dat->str, dat->len, error)
+      || !sweep_write_file (dir, "ettr.gp", gp->str, gp->len, error))
+    return false;
+
+  PlotsOptions po = { 0 };
+  g_autoptr (GError) err = NULL;
+  if (!plots_run_script (dir, "ettr", &po, &err))
+    g_printerr ("faultline: warning: %s\n", err->message);
+  else if (po.gnuplot_missing)
+    g_printerr ("faultline: gnuplot not found; wrote plots/ettr.dat and "
+                "ettr.gp only\n");
+  return true;
+}
+
+/* ---- all of it ---- */
+
+bool
+sweep_aggregate (const SweepPlan *plan, const char *root, SweepDb *db,
+                 double wall_s, GError **error)
+{
+  SweepData d = { 0 };
+  bool ok = sweep_data_load (plan, root, &d, error);
+  if (ok)
+    {
+      g_autoptr (GString) csv = sweep_csv (plan, &d);
+      ok = sweep_write_file (root, "sweep.csv", csv->str, csv->len, error);
+    }
+  for (guint p = 0; ok && p < plan->points->len; p++)
+    {
+      const SweepPoint *pt = g_ptr_array_index (plan->points, p);
+      g_autofree char *sum = sweep_point_summary (plan, &d, p);
+      g_autofree char *pdir = g_build_filename (root, pt->name, NULL);
+      ok = sweep_write_file (pdir, "summary.json", sum, strlen (sum), error);
+    }
+  ok = ok && sweep_plot (plan, &d, root, error);
+  if (ok && db != NULL)
+    {
+      size_t nm = d.numeric->len;
+      g_autofree SweepStats *st = g_new0 (SweepStats,
+                                          MAX (nm * plan->points->len, 1));
+      for (guint p = 0; p < plan->points->len; p++)
+        for (size_t k = 0; k < nm; k++)
+          sweep_stats_of (plan, &d, p, d.numeric->pdata[k], NULL,
+                          &st[p * nm + k]);
+      ok = sweep_db_set_point_stats (db, plan,
+                                     (const char *const *) d.numeric->pdata,
+                                     nm, st, error);
+    }
+  if (ok)
+    {
+      g_autofree char *json = sweep_json (plan, &d, wall_s);
+      ok = sweep_write_file (root, "sweep.json", json, strlen (json), error);
+    }
+  sweep_data_clear (&d);
+  return ok;
+}
