@@ -70,6 +70,10 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliSweepArgs, cli_sweep_args_clear)
 int cmd_run (int argc, char **argv);
 int cmd_topo (int argc, char **argv);
 int cmd_compare (int argc, char **argv);
+/* cli/cmd_compare_sweep.c: two sweep folders, point by point. */
+typedef struct CompareOptions CompareOptions;
+int cmd_compare_sweeps (const char *baseline, const char *candidate,
+                        const CompareOptions *opt, bool json);
 int cmd_plot (int argc, char **argv);
 int cmd_report (int argc, char **argv);
 int cmd_bench (int argc, char **argv);

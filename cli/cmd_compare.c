@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "compare.h"
+#include "sweep-compare.h"
 
 int
 cmd_compare (int argc, char **argv)
@@ -22,12 +23,18 @@ cmd_compare (int argc, char **argv)
   };
   g_autoptr (GOptionContext) ctx = cli_context (
     "compare", "BASELINE CANDIDATE",
-    "Compares two runs (summary.json files or run folders) metric by metric.",
+    "Compares two runs (summary.json files or run folders) metric by metric,\n"
+    "or two sweep folders (faultline sweep -o) point by point.",
     "Exit status: 0 no regression beyond tolerance, 1 a regression,\n"
     "2 bad input. Default tolerances and the replica (Welch) rule:\n"
     "docs/ci.md.\n\n"
     "Example:\n"
-    "  faultline compare results/main results/pr --tolerance ettr=0.5\n");
+    "  faultline compare results/main results/pr --tolerance ettr=0.5\n"
+    "  faultline compare results/main-sweep results/pr-sweep\n\n"
+    "Two sweeps: each grid point both have (matched by name) is compared on\n"
+    "its <point>/summary.json with the replica (Welch) rule, and shown with\n"
+    "each side's 95% CI from sweep.json; exit 1 when any point regressed\n"
+    "beyond its interval (docs/sweep.md).\n");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!cli_parse (ctx, "compare", &argc, &argv))
     return FL_EXIT_USAGE;
@@ -47,6 +54,12 @@ cmd_compare (int argc, char **argv)
         compare_options_free (opt);
         return FL_EXIT_USAGE;
       }
+  if (sweep_compare_is_sweep (argv[1]) || sweep_compare_is_sweep (argv[2]))
+    {
+      int st = cmd_compare_sweeps (argv[1], argv[2], opt, json);
+      compare_options_free (opt);
+      return st;
+    }
   Comparison *cmp = compare_files (argv[1], argv[2], opt, &error);
   compare_options_free (opt);
   if (cmp == NULL)

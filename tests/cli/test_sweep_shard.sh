@@ -7,8 +7,12 @@
 # results.sqlite; the shards split the replicas round-robin with none
 # lost or repeated; merge refuses shards of another sweep, missing and
 # duplicated shard numbers, naming them (exit 2, nothing written); a
-# query of results.sqlite gives the means of sweep.json. Not here: resume
-# (test_sweep_resume.sh).
+# query of results.sqlite gives the means of sweep.json; `faultline
+# compare` of two sweep folders: a sweep against itself is no regression
+# (exit 0), against a sweep with 5x the failure rate every point regresses
+# beyond its interval (exit 1, the JSON says so per point), points on one
+# side only are listed and not compared, a sweep against a run is refused
+# (exit 2). Not here: resume (test_sweep_resume.sh).
 : "${FAULTLINE:?set FAULTLINE to the faultline binary}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -16,7 +20,7 @@ n=0
 ok () { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok () { n=$((n + 1)); echo "not ok $n - $1"; }
 check () { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
-echo "1..16"
+echo "1..21"
 
 cat > "$tmp/s.lua" <<'LUA'
 local spares = param ("spares", 4, "hot spares")
@@ -101,3 +105,29 @@ check $? "--shard 4/3: exit 2 (rc $rc) naming it, nothing written"
 "$FAULTLINE" merge --help > help.out 2>&1 && grep -q "faultline merge -o" help.out \
   && "$FAULTLINE" --help | grep -q "^  merge "
 check $? "merge --help has an example; faultline --help lists merge"
+
+# compare two sweeps, point by point
+"$FAULTLINE" compare whole1 merged > cmp-same.out
+check $? "compare of a sweep with its merged twin: exit 0"
+sweep -j 2 --set rate_scale=200 -o worse
+"$FAULTLINE" compare whole1 worse > cmp-worse.out
+rc=$?
+"$FAULTLINE" compare whole1 worse --json > cmp-worse.json
+[ $rc -eq 1 ] && grep -q "^spares=2 .*ettr .*REGRESSION" cmp-worse.out \
+  && grep -q "^spares=8 .*ettr .*REGRESSION" cmp-worse.out \
+  && [ "$(grep -c '"regression": true' cmp-worse.json)" -eq 3 ] \
+  && grep -q '"baseline_ci95_low": ' cmp-worse.json
+check $? "5x the failure rate: exit 1 (rc $rc), ETTR regressed at both points beyond the CI"
+[ $rc -eq 1 ] || sed 's/^/# /' cmp-worse.out
+"$FAULTLINE" sweep s.lua --seeds 1-5 --grid spares=8,16 --set days=2 \
+  --no-wall-seconds -q -o other-grid
+"$FAULTLINE" compare whole1 other-grid > cmp-grid.out
+rc=$?
+[ $rc -eq 0 ] && grep -q "^spares=2 .*only in the baseline" cmp-grid.out \
+  && grep -q "^spares=16 .*only in the candidate" cmp-grid.out \
+  && grep -q "^spares=8 .*ettr" cmp-grid.out
+check $? "points on one side only are listed, the shared one compared (rc $rc)"
+"$FAULTLINE" compare whole1 whole1/spares=2/seed-1 > /dev/null 2> cmp-bad.err
+rc=$?
+[ $rc -eq 2 ] && grep -q "not a sweep folder" cmp-bad.err
+check $? "a sweep against a run: exit 2 (rc $rc)"
