@@ -20,7 +20,7 @@ n=0
 ok () { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok () { n=$((n + 1)); echo "not ok $n - $1"; }
 check () { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
-echo "1..21"
+echo "1..20"
 
 cat > "$tmp/s.lua" <<'LUA'
 local spares = param ("spares", 4, "hot spares")
