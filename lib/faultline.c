@@ -20,6 +20,7 @@
 #include "results.h"
 #include "runtime.h"
 #include "api.h"
+#include "topo.h"
 #include "world.h"
 
 G_DEFINE_QUARK (faultline-error-quark, fl_error)
@@ -154,25 +155,37 @@ fl_run_free (FlRun *run)
 typedef struct
 {
   IbPcap *pc;
+  const Topo *topo;
   bool failed;
-  double last_s;
 } PcapSink;
 
-/* Link state changes become subnet-management trap 128 from the switch at
- * the link's upper end (LID = switch index + 1), as an SM would see it. */
+/* Link state changes become subnet-management traps 128 from the switches
+ * at the link's ends, as an SM would receive them (models/ibpcap.h says
+ * which ends and when); a failed switch sends none. */
 static void
 pcap_listener (const WorldEvent *ev, void *user_data)
 {
   PcapSink *s = user_data;
-  if (ev->kind != WEV_LINK_STATE || s->failed || s->pc == NULL)
+  if (s->failed || s->pc == NULL || ev->component == NULL)
     return;
-  uint16_t lid = isfinite (ev->value) && ev->value >= 0 ? (uint16_t) (ev->value + 1) : 1;
-  uint8_t port = (uint8_t) MAX (ev->old_state, 0);
-  /* Each trap is followed by its PortInfo 1 us later: keep records of
-   * simultaneous changes in order by spacing them 2 us apart. */
-  double t = MAX (simtime_to_s (ev->time), s->last_s + 2e-6);
-  s->last_s = t;
-  if (!ibpcap_write_trap (s->pc, t, lid, 128, port, (uint8_t) ev->new_state))
+  if (ev->kind != WEV_LINK_STATE && ev->kind != WEV_COMPONENT_FAILED
+      && ev->kind != WEV_COMPONENT_REPAIRED)
+    return;
+  TopoKind kind;
+  uint32_t idx;
+  if (!topo_lookup (s->topo, ev->component, &kind, &idx))
+    return;
+  if (ev->kind != WEV_LINK_STATE)
+    {
+      if (kind == TOPO_LEAF || kind == TOPO_SPINE || kind == TOPO_CORE)
+        ibpcap_switch_failed (s->pc, s->topo, kind, idx,
+                              ev->kind == WEV_COMPONENT_FAILED);
+      return;
+    }
+  uint8_t state = ev->new_state == IBPCAP_PORT_ACTIVE ? IBPCAP_PORT_ACTIVE
+                                                       : IBPCAP_PORT_DOWN;
+  if (ibpcap_link_state (s->pc, s->topo, simtime_to_s (ev->time), kind, idx,
+                         state) < 0)
     s->failed = true;
 }
 
@@ -208,7 +221,7 @@ fl_run_execute (FlRun *run, GError **error)
   ResultsEvents *events = NULL;
   ResultsTrace *trace = NULL;
   PcapSink pcap = { 0 };
-  pcap.last_s = -1;
+  pcap.topo = world_topo (run->world);
   const char *staging = NULL;
   g_autofree ResultsParam *params = NULL;
 

@@ -643,6 +643,13 @@ lid_of (const Topo *t, TopoKind kind, uint32_t i)
     }
 }
 
+uint32_t
+ibnet_lid (const Topo *topo, TopoKind kind, uint32_t index)
+{
+  g_return_val_if_fail (topo != NULL, 0);
+  return lid_of (topo, kind, index);
+}
+
 static void
 write_hca_desc (const Topo *t, uint32_t nic, char *buf, size_t len)
 {

@@ -31,3 +31,9 @@ gboolean ibnet_write (const Topo *topo, FILE *out, GError **error);
 /* The GUID faultline gives a switch (kind LEAF, SPINE, CORE) or an HCA
  * (kind NIC). */
 uint64_t ibnet_guid (TopoKind kind, uint32_t index);
+/* The LID ibnet_write() gives a switch (kind LEAF, SPINE or CORE: 1 + its
+ * position in leaves, spines, cores) or an HCA (kind NIC: after every
+ * switch), as `faultline topo --format ibnetdiscover` prints it and
+ * fabric.pcap's traps carry it. May exceed the 0xBFFF unicast LIDs of a
+ * real subnet on the largest fabrics. */
+uint32_t ibnet_lid (const Topo *topo, TopoKind kind, uint32_t index);

@@ -8,18 +8,22 @@
  *   DETH          8 bytes: Q_Key 0, source QP 0
  *   MAD         256 bytes: LID-routed SMP (class 0x01), Trap(Notice) or
  *                GetResp(PortInfo)
- *   ICRC, VCRC    6 bytes: zeros (not checked by Wireshark; see the header)
+ *   ICRC, VCRC    6 bytes: IBA CRC-32 and CRC-16 (ibpcap.h says which bytes)
  * Not a general pcap library: only what ibpcap.h promises. */
 #include "ibpcap.h"
 #include "fl-config.h"
+#include "ibnet.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #if FL_HAVE_PCAP
 #include <pcap/pcap.h>
@@ -42,6 +46,10 @@ G_DEFINE_QUARK (faultline-ibpcap-error-quark, ibpcap_error)
 #define SMP_ATTR_PORTINFO 0x0015
 #define NOTICE_TYPE_URGENT 1
 #define NOTICE_PRODUCER_SWITCH 2
+#define SMP_CLASS_DIRECTED 0x81
+#define LINKTYPE_INFINIBAND 247
+#define PERMISSIVE_LID 0xffff
+#define CRC_LEN 6 /* ICRC 4 + VCRC 2 */
 
 static void
 put16 (uint8_t *p, uint16_t v)
@@ -61,6 +69,51 @@ static uint16_t
 get16 (const uint8_t *p)
 {
   return (uint16_t) ((p[0] << 8) | p[1]);
+}
+
+uint32_t
+ibpcap_icrc (const uint8_t *pkt, size_t len)
+{
+  g_return_val_if_fail (pkt != NULL && len >= LRH_LEN + BTH_LEN, 0);
+  /* The variant fields become ones: LRH.VL (the high nibble of byte 0)
+   * and BTH.Resv8a (BTH byte 4). */
+  uint8_t head[LRH_LEN + BTH_LEN];
+  memcpy (head, pkt, sizeof head);
+  head[0] |= 0xf0;
+  head[LRH_LEN + 4] = 0xff;
+  uLong crc = crc32 (0L, Z_NULL, 0);
+  crc = crc32 (crc, head, sizeof head);
+  crc = crc32 (crc, pkt + sizeof head, (uInt) (len - sizeof head));
+  return (uint32_t) crc;
+}
+
+uint16_t
+ibpcap_vcrc (const uint8_t *pkt, size_t len)
+{
+  g_return_val_if_fail (pkt != NULL, 0);
+  /* x^16 + x^12 + x^3 + x + 1 (0x100B), bit-reflected (0xD008), register
+   * preset to ones and inverted at the end. A few hundred packets per
+   * run: bitwise is fast enough. */
+  uint16_t c = 0xffff;
+  for (size_t i = 0; i < len; i++)
+    {
+      c ^= pkt[i];
+      for (int k = 0; k < 8; k++)
+        c = (c & 1) ? (uint16_t) ((c >> 1) ^ 0xd008) : (uint16_t) (c >> 1);
+    }
+  return (uint16_t) (c ^ 0xffff);
+}
+
+/* Writes ICRC and VCRC into the last 6 bytes of a packet of LEN bytes. */
+static void
+put_crcs (uint8_t *buf, size_t len)
+{
+  uint32_t icrc = ibpcap_icrc (buf, len - CRC_LEN);
+  for (int i = 0; i < 4; i++)
+    buf[len - CRC_LEN + i] = (uint8_t) (icrc >> (8 * i));
+  uint16_t vcrc = ibpcap_vcrc (buf, len - 2);
+  buf[len - 2] = (uint8_t) vcrc;
+  buf[len - 1] = (uint8_t) (vcrc >> 8);
 }
 
 /* LRH + BTH + DETH + MAD common header of a LID-routed SMP from SLID to
@@ -119,6 +172,7 @@ ibpcap_encode_trap (uint8_t *buf, uint16_t issuer_lid, uint16_t trap_number,
     }
   else
     put16 (details, issuer_lid);
+  put_crcs (buf, IBPCAP_IB_PACKET_LEN);
   return IBPCAP_IB_PACKET_LEN;
 }
 
@@ -142,6 +196,7 @@ ibpcap_encode_portinfo (uint8_t *buf, uint16_t lid, uint8_t port,
    * down, when the PHY is back to Polling (2) (field-data.md §9.1). */
   pi[32] = (uint8_t) (0x10 | port_state);
   pi[33] = (uint8_t) ((port_state == IBPCAP_PORT_DOWN ? 2 : 5) << 4 | 2);
+  put_crcs (buf, IBPCAP_IB_PACKET_LEN);
   return IBPCAP_IB_PACKET_LEN;
 }
 
@@ -149,6 +204,36 @@ bool
 ibpcap_available (void)
 {
   return FL_HAVE_PCAP;
+}
+
+/* The switch kind and index at end E (0 lower, 1 upper) of a link, or
+ * false when that end is not a switch (the HCA end of a cable). */
+static bool
+link_end (const TopoLink *tl, TopoKind kind, int e, TopoKind *sk,
+          uint32_t *sw, uint8_t *port)
+{
+  switch (kind)
+    {
+    case TOPO_CABLE:
+      if (e == 0)
+        return false;
+      *sk = TOPO_LEAF;
+      break;
+    case TOPO_UPLINK:
+      *sk = e == 0 ? TOPO_LEAF : TOPO_SPINE;
+      break;
+    case TOPO_CORELINK:
+      *sk = e == 0 ? TOPO_SPINE : TOPO_CORE;
+      break;
+    default:
+      return false;
+    }
+  *sw = e == 0 ? tl->a : tl->b;
+  uint16_t p = e == 0 ? tl->a_port : tl->b_port;
+  if (p == 0 || p > 255)
+    return false;
+  *port = (uint8_t) p;
+  return true;
 }
 
 #if FL_HAVE_PCAP
@@ -160,9 +245,14 @@ struct _IbPcap
   pcap_t *dead;
   pcap_dumper_t *dumper;
   size_t records;
+  size_t unaddressable;
   uint64_t tid;
   int64_t last_us;
   int saved_errno; /* first write error, 0 if none */
+  /* ibpcap_link_state: (lid << 8 | port) -> state, for ports not Active */
+  GHashTable *port_state;
+  /* LIDs of failed switches */
+  GHashTable *failed;
 };
 
 IbPcap *
@@ -172,7 +262,8 @@ ibpcap_open (const char *path, GError **error)
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   g_autofree char *tmp = g_strdup_printf ("%s.tmp-XXXXXX", path);
-  int fd = g_mkstemp (tmp);
+  /* 0644 less the umask, like the run's other outputs */
+  int fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0644);
   if (fd < 0)
     {
       int e = errno;
@@ -201,6 +292,8 @@ ibpcap_open (const char *path, GError **error)
   pc->dead = dead;
   pc->dumper = d;
   pc->last_us = INT64_MIN;
+  pc->port_state = g_hash_table_new (g_direct_hash, g_direct_equal);
+  pc->failed = g_hash_table_new (g_direct_hash, g_direct_equal);
   return pc;
 }
 
@@ -250,10 +343,69 @@ ibpcap_write_trap (IbPcap *pc, double time_s, uint16_t issuer_lid,
   if (port_state != IBPCAP_PORT_NOP)
     {
       ibpcap_encode_portinfo (ib, issuer_lid, port, port_state, ++pc->tid);
-      dump_record (pc, us + 1, ib);
-      pc->last_us = us + 1;
+      dump_record (pc, us, ib);
     }
   return pc->saved_errno == 0;
+}
+
+int
+ibpcap_link_state (IbPcap *pc, const Topo *topo, double time_s,
+                   TopoKind kind, uint32_t index, uint8_t port_state)
+{
+  g_return_val_if_fail (pc != NULL && topo != NULL, -1);
+  g_return_val_if_fail (port_state == IBPCAP_PORT_DOWN
+                        || port_state == IBPCAP_PORT_ACTIVE, -1);
+  const TopoLink *tl = topo_link (topo, kind, index);
+  if (tl == NULL)
+    return 0;
+  int traps = 0;
+  for (int e = 0; e < 2; e++)
+    {
+      TopoKind sk;
+      uint32_t sw;
+      uint8_t port;
+      if (!link_end (tl, kind, e, &sk, &sw, &port))
+        continue;
+      uint32_t lid = ibnet_lid (topo, sk, sw);
+      if (lid == 0 || lid > IBPCAP_MAX_UNICAST_LID)
+        {
+          pc->unaddressable++;
+          continue;
+        }
+      gpointer key = GUINT_TO_POINTER (lid << 8 | port);
+      gpointer v = g_hash_table_lookup (pc->port_state, key);
+      uint8_t last = v ? (uint8_t) GPOINTER_TO_UINT (v) : IBPCAP_PORT_ACTIVE;
+      if (port_state == IBPCAP_PORT_ACTIVE)
+        g_hash_table_remove (pc->failed, GUINT_TO_POINTER (lid));
+      if (last == port_state)
+        continue;
+      if (port_state == IBPCAP_PORT_ACTIVE)
+        g_hash_table_remove (pc->port_state, key);
+      else
+        g_hash_table_insert (pc->port_state, key,
+                             GUINT_TO_POINTER ((guint) port_state));
+      if (g_hash_table_contains (pc->failed, GUINT_TO_POINTER (lid)))
+        continue; /* a dead switch sends nothing */
+      if (!ibpcap_write_trap (pc, time_s, (uint16_t) lid,
+                              IBPCAP_TRAP_LINK_STATE, port, port_state))
+        return -1;
+      traps++;
+    }
+  return traps;
+}
+
+void
+ibpcap_switch_failed (IbPcap *pc, const Topo *topo, TopoKind kind,
+                      uint32_t sw, bool failed)
+{
+  g_return_if_fail (pc != NULL && topo != NULL);
+  uint32_t lid = ibnet_lid (topo, kind, sw);
+  if (lid == 0)
+    return;
+  if (failed)
+    g_hash_table_add (pc->failed, GUINT_TO_POINTER (lid));
+  else
+    g_hash_table_remove (pc->failed, GUINT_TO_POINTER (lid));
 }
 
 size_t
@@ -263,10 +415,19 @@ ibpcap_records (const IbPcap *pc)
   return pc->records;
 }
 
+size_t
+ibpcap_unaddressable (const IbPcap *pc)
+{
+  g_return_val_if_fail (pc != NULL, 0);
+  return pc->unaddressable;
+}
+
 static void
 ibpcap_free (IbPcap *pc)
 {
   pcap_close (pc->dead);
+  g_hash_table_unref (pc->port_state);
+  g_hash_table_unref (pc->failed);
   g_free (pc->path);
   g_free (pc->tmp_path);
   g_free (pc);
@@ -306,80 +467,276 @@ ibpcap_abort (IbPcap *pc)
   ibpcap_free (pc);
 }
 
-static bool
-corrupt (GError **error, const char *path, const char *fmt, ...)
-  G_GNUC_PRINTF (3, 4);
+/* ---- reading ---- */
 
-static bool
-corrupt (GError **error, const char *path, const char *fmt, ...)
+static uint32_t
+get32 (const uint8_t *p)
 {
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error (error, IBPCAP_ERROR, IBPCAP_ERROR_CORRUPT, "%s: %s", path,
-               msg);
-  return false;
+  return (uint32_t) get16 (p) << 16 | get16 (p + 2);
 }
 
-GArray *
-ibpcap_read_traps (const char *path, GError **error)
+/* One InfiniBand packet IB of LEN bytes (from the LRH) at TIME_S: appends
+ * what it carries to RECS or counts why not. */
+static void
+read_packet (const uint8_t *ib, size_t len, double time_s, uint64_t recno,
+             GArray *recs, IbPcapReadStats *st)
 {
-  g_return_val_if_fail (path != NULL, NULL);
-  char errbuf[PCAP_ERRBUF_SIZE] = "";
-  pcap_t *p = pcap_open_offline (path, errbuf);
-  if (p == NULL)
+  if (len < LRH_LEN)
     {
-      corrupt (error, path, "not a readable pcap file (%s)", errbuf);
+      st->corrupt++;
+      return;
+    }
+  uint8_t lnh = ib[1] & 3;
+  size_t pktlen = (size_t) (get16 (ib + 4) & 0x7ff) * 4;
+  /* LRH.PktLen counts LRH .. ICRC; the VCRC follows. A capture may stop
+   * before the CRCs (ibdump keeps them; some tools strip them). */
+  if (pktlen < LRH_LEN || pktlen > len + CRC_LEN)
+    {
+      st->corrupt++;
+      return;
+    }
+  if (lnh != 2)
+    {
+      st->other++; /* raw, IPv6 or global (GRH): not a local SMP */
+      return;
+    }
+  if (len >= pktlen + 2)
+    {
+      /* the CRCs are there: check them */
+      uint32_t icrc = (uint32_t) ib[pktlen - 4] | (uint32_t) ib[pktlen - 3] << 8
+                      | (uint32_t) ib[pktlen - 2] << 16
+                      | (uint32_t) ib[pktlen - 1] << 24;
+      uint16_t vcrc = (uint16_t) (ib[pktlen] | ib[pktlen + 1] << 8);
+      if (pktlen < LRH_LEN + BTH_LEN + 4
+          || ibpcap_icrc (ib, pktlen - 4) != icrc
+          || ibpcap_vcrc (ib, pktlen) != vcrc)
+        {
+          st->corrupt++;
+          return;
+        }
+    }
+  size_t avail = MIN (len, pktlen);
+  if (avail < MAD_OFF + SMP_DATA_OFF + 10)
+    {
+      st->other++;
+      return;
+    }
+  const uint8_t *bth = ib + LRH_LEN;
+  const uint8_t *mad = ib + MAD_OFF;
+  /* UD SEND only to QP0 carrying a subnet-management MAD */
+  if (bth[0] != 0x64 || (get32 (bth + 4) & 0xffffff) != 0
+      || (mad[1] != SMP_CLASS_LID_ROUTED && mad[1] != SMP_CLASS_DIRECTED))
+    {
+      st->other++;
+      return;
+    }
+  uint16_t attr = get16 (mad + 16);
+  uint16_t slid = get16 (ib + 6);
+  IbPcapRec r = { 0 };
+  r.time_s = time_s;
+  r.record = recno;
+  const uint8_t *d = mad + SMP_DATA_OFF;
+  if (mad[3] == MAD_METHOD_TRAP && attr == SMP_ATTR_NOTICE)
+    {
+      r.kind = IBPCAP_REC_TRAP;
+      if (!(d[0] & 0x80))
+        {
+          st->other++; /* a vendor-specific notice */
+          return;
+        }
+      r.trap_number = get16 (d + 4);
+      r.lid = get16 (d + 6);
+      if (r.trap_number >= 129 && r.trap_number <= 131)
+        {
+          if (avail < MAD_OFF + SMP_DATA_OFF + 10 + 5)
+            {
+              st->corrupt++;
+              return;
+            }
+          r.port = d[10 + 4];
+        }
+    }
+  else if (mad[3] == MAD_METHOD_GETRESP && attr == SMP_ATTR_PORTINFO)
+    {
+      if (avail < MAD_OFF + SMP_DATA_OFF + 34)
+        {
+          st->corrupt++;
+          return;
+        }
+      if (slid == PERMISSIVE_LID || slid == 0)
+        {
+          st->directed++;
+          return;
+        }
+      uint32_t amod = get32 (mad + 20);
+      r.kind = IBPCAP_REC_PORTINFO;
+      r.lid = slid;
+      r.port = (uint8_t) (amod & 0xff);
+      r.state = d[32] & 0x0f;
+      if (amod > 255 || r.state == 0 || r.state > 5)
+        {
+          st->corrupt++;
+          return;
+        }
+    }
+  else
+    {
+      st->other++;
+      return;
+    }
+  g_array_append_val (recs, r);
+}
+
+static GArray *
+read_pcap (pcap_t *p, const char *name, IbPcapReadStats *st, GError **error)
+{
+  int dlt = pcap_datalink (p);
+  if (dlt != DLT_ERF && dlt != LINKTYPE_INFINIBAND)
+    {
+      g_set_error (error, IBPCAP_ERROR, IBPCAP_ERROR_CORRUPT,
+                   "%s: link type %d (%s): expected ERF (%d, as ibdump "
+                   "writes) or InfiniBand (%d)", name, dlt,
+                   pcap_datalink_val_to_name (dlt) ? pcap_datalink_val_to_name (dlt) : "unknown",
+                   DLT_ERF, LINKTYPE_INFINIBAND);
       return NULL;
     }
-  if (pcap_datalink (p) != DLT_ERF)
-    {
-      corrupt (error, path, "link type %d, expected ERF (%d)",
-               pcap_datalink (p), DLT_ERF);
-      pcap_close (p);
-      return NULL;
-    }
-  GArray *traps = g_array_new (FALSE, FALSE, sizeof (IbPcapTrap));
+  GArray *recs = g_array_new (FALSE, FALSE, sizeof (IbPcapRec));
   struct pcap_pkthdr *h;
   const u_char *data;
   int rc;
-  size_t n = 0;
-  bool ok = true;
-  while (ok && (rc = pcap_next_ex (p, &h, &data)) == 1)
+  while ((rc = pcap_next_ex (p, &h, &data)) == 1)
     {
-      n++;
-      if (h->caplen < 16 + MAD_OFF + SMP_DATA_OFF + 10
-          || (data[8] & 0x7f) != ERF_TYPE_INFINIBAND
-          || get16 (data + 10) > h->caplen)
+      uint64_t n = ++st->records;
+      double t = (double) h->ts.tv_sec + (double) h->ts.tv_usec * 1e-6;
+      if (dlt == LINKTYPE_INFINIBAND)
         {
-          ok = corrupt (error, path, "record %zu: not an ERF InfiniBand "
-                        "record of a management packet", n);
-          break;
+          read_packet (data, h->caplen, t, n, recs, st);
+          continue;
         }
-      const uint8_t *ib = data + 16;
-      const uint8_t *mad = ib + MAD_OFF;
-      if ((ib[1] & 3) != 2 || mad[1] != SMP_CLASS_LID_ROUTED
-          || mad[3] != MAD_METHOD_TRAP || get16 (mad + 16) != SMP_ATTR_NOTICE)
-        continue; /* PortInfo and anything else: not a trap */
+      /* ERF: 16-byte header, optional extension headers, then the packet */
+      if (h->caplen < 16)
+        {
+          st->corrupt++;
+          continue;
+        }
+      if ((data[8] & 0x7f) != ERF_TYPE_INFINIBAND)
+        {
+          st->wrong_type++;
+          continue;
+        }
+      size_t off = 16;
+      uint8_t type = data[8];
+      while ((type & 0x80) && off + 8 <= h->caplen)
+        {
+          type = data[off];
+          off += 8;
+        }
+      uint16_t rlen = get16 (data + 10);
+      if ((type & 0x80) || rlen < off || off > h->caplen)
+        {
+          st->corrupt++;
+          continue;
+        }
       uint64_t ts = 0;
       for (int i = 7; i >= 0; i--)
         ts = (ts << 8) | data[i];
-      IbPcapTrap t;
-      t.time_s = (double) (ts >> 32) + (double) (ts & 0xffffffffu) / 4294967296.0;
-      t.trap_number = get16 (mad + SMP_DATA_OFF + 4);
-      t.issuer_lid = get16 (mad + SMP_DATA_OFF + 6);
-      g_array_append_val (traps, t);
+      t = (double) (ts >> 32) + (double) (ts & 0xffffffffu) / 4294967296.0;
+      size_t plen = MIN ((size_t) rlen, (size_t) h->caplen) - off;
+      plen = MIN (plen, (size_t) get16 (data + 14));
+      read_packet (data + off, plen, t, n, recs, st);
     }
-  if (ok && rc == PCAP_ERROR)
-    ok = corrupt (error, path, "after record %zu: %s", n, pcap_geterr (p));
-  pcap_close (p);
-  if (!ok)
+  if (rc == PCAP_ERROR)
     {
-      g_array_unref (traps);
+      st->truncated = true;
+      g_snprintf (st->truncated_msg, sizeof st->truncated_msg,
+                  "after record %" G_GUINT64_FORMAT ": %s", st->records,
+                  pcap_geterr (p));
+    }
+  return recs;
+}
+
+static GArray *
+read_stream (FILE *f, const char *name, IbPcapReadStats *stats,
+             GError **error)
+{
+  char errbuf[PCAP_ERRBUF_SIZE] = "";
+  pcap_t *p = pcap_fopen_offline (f, errbuf); /* takes f */
+  if (p == NULL)
+    {
+      fclose (f);
+      g_set_error (error, IBPCAP_ERROR, IBPCAP_ERROR_CORRUPT,
+                   "%s: not a pcap file (%s)", name, errbuf);
       return NULL;
     }
-  return traps;
+  GArray *r = read_pcap (p, name, stats, error);
+  pcap_close (p);
+  return r;
+}
+
+GArray *
+ibpcap_read (const uint8_t *data, size_t len, const char *name,
+             IbPcapReadStats *stats, GError **error)
+{
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (name != NULL && stats != NULL, NULL);
+  memset (stats, 0, sizeof *stats);
+  if (len == 0)
+    {
+      g_set_error (error, IBPCAP_ERROR, IBPCAP_ERROR_CORRUPT,
+                   "%s: empty, not a pcap file", name);
+      return NULL;
+    }
+  FILE *f = fmemopen ((void *) data, len, "rb");
+  if (f == NULL)
+    {
+      g_set_error (error, IBPCAP_ERROR, IBPCAP_ERROR_IO, "%s: %s", name,
+                   g_strerror (errno));
+      return NULL;
+    }
+  return read_stream (f, name, stats, error);
+}
+
+GArray *
+ibpcap_read_file (const char *path, IbPcapReadStats *stats, GError **error)
+{
+  g_return_val_if_fail (path != NULL && stats != NULL, NULL);
+  memset (stats, 0, sizeof *stats);
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+  struct stat sb;
+  if (fd < 0 || fstat (fd, &sb) != 0)
+    {
+      int e = errno;
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, IBPCAP_ERROR, IBPCAP_ERROR_IO,
+                   "%s: cannot read: %s", path, g_strerror (e));
+      return NULL;
+    }
+  if (!S_ISREG (sb.st_mode))
+    {
+      close (fd);
+      g_set_error (error, IBPCAP_ERROR, IBPCAP_ERROR_IO,
+                   "%s: not a regular file (a capture is a pcap file)", path);
+      return NULL;
+    }
+  if ((uint64_t) sb.st_size > IBPCAP_READ_MAX_BYTES)
+    {
+      close (fd);
+      g_set_error (error, IBPCAP_ERROR, IBPCAP_ERROR_IO,
+                   "%s: %" G_GUINT64_FORMAT " bytes, more than the %"
+                   G_GUINT64_FORMAT " a capture may have", path,
+                   (guint64) sb.st_size, (guint64) IBPCAP_READ_MAX_BYTES);
+      return NULL;
+    }
+  FILE *f = fdopen (fd, "rb");
+  if (f == NULL)
+    {
+      close (fd);
+      g_set_error (error, IBPCAP_ERROR, IBPCAP_ERROR_IO, "%s: %s", path,
+                   g_strerror (errno));
+      return NULL;
+    }
+  return read_stream (f, path, stats, error);
 }
 
 #else /* !FL_HAVE_PCAP */
@@ -408,8 +765,28 @@ ibpcap_write_trap (IbPcap *pc, double time_s, uint16_t issuer_lid,
   return false;
 }
 
+int
+ibpcap_link_state (IbPcap *pc, const Topo *topo, double time_s,
+                   TopoKind kind, uint32_t index, uint8_t port_state)
+{
+  g_return_val_if_fail (pc != NULL, -1);
+  return -1;
+}
+
+void
+ibpcap_switch_failed (IbPcap *pc, const Topo *topo, TopoKind kind,
+                      uint32_t sw, bool failed)
+{
+}
+
 size_t
 ibpcap_records (const IbPcap *pc)
+{
+  return 0;
+}
+
+size_t
+ibpcap_unaddressable (const IbPcap *pc)
 {
   return 0;
 }
@@ -425,12 +802,27 @@ ibpcap_abort (IbPcap *pc)
 {
 }
 
-GArray *
-ibpcap_read_traps (const char *path, GError **error)
+static GArray *
+unsupported (const char *name, GError **error)
 {
   g_set_error (error, IBPCAP_ERROR, IBPCAP_ERROR_UNSUPPORTED,
-               "%s: cannot read: faultline was built without libpcap", path);
+               "%s: cannot read: faultline was built without libpcap", name);
   return NULL;
+}
+
+GArray *
+ibpcap_read (const uint8_t *data, size_t len, const char *name,
+             IbPcapReadStats *stats, GError **error)
+{
+  memset (stats, 0, sizeof *stats);
+  return unsupported (name, error);
+}
+
+GArray *
+ibpcap_read_file (const char *path, IbPcapReadStats *stats, GError **error)
+{
+  memset (stats, 0, sizeof *stats);
+  return unsupported (path, error);
 }
 
 #endif

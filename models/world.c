@@ -3017,6 +3017,12 @@ world_nodes (const World *w)
   return w->hw.n_nodes;
 }
 
+const struct Topo *
+world_topo (const World *w)
+{
+  return w->hw.topo;
+}
+
 uint32_t
 world_gpus (const World *w)
 {

@@ -229,6 +229,8 @@ SimTime world_length (const World *w);
 uint64_t world_events (const World *w);
 const Metrics *world_metrics (const World *w); /* valid after world_run */
 uint32_t world_nodes (const World *w);
+/* The world's topology (models/topo.h), valid while w lives. */
+const struct Topo *world_topo (const World *w);
 uint32_t world_gpus (const World *w);
 
 /* ---- actions a script may take while the run goes ---- */

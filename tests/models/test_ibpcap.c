@@ -4,9 +4,16 @@
  *  - the packet encoding is self-consistent: LRH PktLen covers LRH..ICRC,
  *    SLID = issuer, DLID = SM, VL 15, BTH opcode UD SEND only, MAD class
  *    LID-routed SMP, method Trap, attribute Notice;
- *  - traps written then read back give the same (time, LID, trap) triples,
- *    and the file appears only at close (atomic), never after an abort;
- *  - a truncated or non-pcap file is refused with IBPCAP_ERROR_CORRUPT;
+ *  - traps written then read back give the same (time, LID, trap, port,
+ *    state), and the file appears only at close (atomic), never after an
+ *    abort; the file is 0644 less the umask;
+ *  - the reader counts, and never fails on, a truncated file, an ERF record
+ *    that is not InfiniBand and a packet whose CRCs do not match; a file
+ *    that is not a pcap or has another link type is an error;
+ *  - ibpcap_link_state(): one trap per state change of each switch end of
+ *    a link, with the switch's ibnetdiscover LID and port, none from a
+ *    failed switch; the CRCs are also checked against an independent
+ *    implementation by tests/cli/test_pcap.sh (Python's zlib);
  *  - an independent decoder, tshark (Wireshark 4.0 on Debian 12), decodes
  *    the trap number, issuer LID and the PortInfo state we wrote. A missing
  *    tshark fails the test (it is installed by cli/bootstrap.sh): a check
@@ -24,7 +31,9 @@
 #include <string.h>
 
 #include "fl-config.h"
+#include "ibnet.h"
 #include "ibpcap.h"
+#include <sys/stat.h>
 
 typedef struct
 {
@@ -121,6 +130,20 @@ test_encoding (void **state)
   assert_int_equal ((mad[16] << 8) | mad[17], 0x0015); /* PortInfo */
   assert_int_equal (mad[23], 5);                    /* AttributeModifier */
   assert_int_equal (mad[64 + 32] & 0x0f, 1);        /* PortState Down */
+
+  /* The CRC trailers: ICRC over LRH .. payload, little-endian; VCRC over
+   * LRH .. ICRC. The variant fields do not change the ICRC; any other
+   * byte does. */
+  size_t n = IBPCAP_IB_PACKET_LEN;
+  uint32_t icrc = ibpcap_icrc (b, n - 6);
+  assert_int_equal (b[n - 6] | b[n - 5] << 8 | b[n - 4] << 16
+                    | (uint32_t) b[n - 3] << 24, icrc);
+  assert_int_equal (b[n - 2] | b[n - 1] << 8, ibpcap_vcrc (b, n - 2));
+  b[0] = (uint8_t) ((b[0] & 0x0f) | 0x30);          /* VL 3 */
+  b[8 + 4] = 0x5a;                                  /* BTH.Resv8a */
+  assert_int_equal (ibpcap_icrc (b, n - 6), icrc);
+  b[40] ^= 1;
+  assert_int_not_equal (ibpcap_icrc (b, n - 6), icrc);
 }
 
 static void
@@ -132,21 +155,45 @@ test_roundtrip_atomic (void **state)
   g_autofree char *path = write_sample (dir);
   assert_int_equal (count_entries (dir), 1); /* no temporary left */
 
+  struct stat sb;
+  assert_int_equal (g_stat (path, &sb), 0);
+  mode_t mask = umask (022);
+  umask (mask);
+  assert_int_equal (sb.st_mode & 0777, 0644 & ~mask);
+
   g_autoptr (GError) error = NULL;
-  GArray *traps = ibpcap_read_traps (path, &error);
+  IbPcapReadStats st;
+  GArray *recs = ibpcap_read_file (path, &st, &error);
   assert_null (error);
-  assert_non_null (traps);
-  assert_int_equal (traps->len, G_N_ELEMENTS (specs));
-  for (guint i = 0; i < traps->len; i++)
+  assert_non_null (recs);
+  assert_false (st.truncated);
+  assert_int_equal (st.corrupt + st.wrong_type + st.other + st.directed, 0);
+  guint ri = 0;
+  for (size_t i = 0; i < G_N_ELEMENTS (specs); i++)
     {
-      IbPcapTrap *t = &g_array_index (traps, IbPcapTrap, i);
+      assert_true (ri < recs->len);
+      IbPcapRec *t = &g_array_index (recs, IbPcapRec, ri++);
       /* ERF's 32-bit binary fraction resolves 2^-32 s; the writer rounds
        * to 1 us first, so the error is at most 0.5 us + 2^-32 s. */
+      assert_int_equal (t->kind, IBPCAP_REC_TRAP);
       assert_true (fabs (t->time_s - specs[i].t) <= 0.5e-6 + 1e-9);
-      assert_int_equal (t->issuer_lid, specs[i].lid);
+      assert_int_equal (t->lid, specs[i].lid);
       assert_int_equal (t->trap_number, specs[i].trap);
+      assert_int_equal (t->port, specs[i].trap == 128 ? 0 : specs[i].port);
+      if (specs[i].state != IBPCAP_PORT_NOP)
+        {
+          assert_true (ri < recs->len);
+          IbPcapRec *pi = &g_array_index (recs, IbPcapRec, ri++);
+          assert_int_equal (pi->kind, IBPCAP_REC_PORTINFO);
+          assert_true (pi->time_s == t->time_s); /* same timestamp */
+          assert_int_equal (pi->lid, specs[i].lid);
+          assert_int_equal (pi->port, specs[i].port);
+          assert_int_equal (pi->state, specs[i].state);
+        }
     }
-  g_array_unref (traps);
+  assert_int_equal (ri, recs->len);
+  assert_int_equal (st.records, recs->len);
+  g_array_unref (recs);
 
   /* Abort: nothing appears and no temporary is left behind. */
   g_autofree char *p2 = g_build_filename (dir, "aborted.pcap", NULL);
@@ -177,33 +224,133 @@ test_corrupt (void **state)
   gsize len;
   assert_true (g_file_get_contents (path, &data, &len, NULL));
 
-  /* Cut in the middle of the second record. */
+  /* Cut in the middle of the second record: the first is kept, the cut
+   * is reported. */
   g_autofree char *cut = g_build_filename (dir, "cut.pcap", NULL);
   size_t cut_len = 24 + 16 + IBPCAP_ERF_RECORD_LEN + 16 + 100;
   assert_true (len > cut_len);
   assert_true (g_file_set_contents (cut, data, (gssize) cut_len, NULL));
   g_autoptr (GError) error = NULL;
-  GArray *a = ibpcap_read_traps (cut, &error);
-  assert_null (a);
-  assert_true (g_error_matches (error, IBPCAP_ERROR, IBPCAP_ERROR_CORRUPT));
-  assert_non_null (strstr (error->message, cut));
-  g_clear_error (&error);
+  IbPcapReadStats st;
+  GArray *a = ibpcap_read_file (cut, &st, &error);
+  assert_null (error);
+  assert_non_null (a);
+  assert_int_equal (a->len, 1);
+  assert_true (st.truncated);
+  assert_int_equal (st.records, 1);
+  g_array_unref (a);
 
-  /* Not a pcap at all. */
+  /* Not a pcap at all; empty; a folder. */
   g_autofree char *txt = g_build_filename (dir, "notes.pcap", NULL);
   assert_true (g_file_set_contents (txt, "t_h,healthy\n0,1\n", -1, NULL));
-  a = ibpcap_read_traps (txt, &error);
+  a = ibpcap_read_file (txt, &st, &error);
+  assert_null (a);
+  assert_true (g_error_matches (error, IBPCAP_ERROR, IBPCAP_ERROR_CORRUPT));
+  assert_non_null (strstr (error->message, txt));
+  g_clear_error (&error);
+  a = ibpcap_read ((const uint8_t *) "", 0, "empty", &st, &error);
   assert_null (a);
   assert_true (g_error_matches (error, IBPCAP_ERROR, IBPCAP_ERROR_CORRUPT));
   g_clear_error (&error);
+  a = ibpcap_read_file (dir, &st, &error);
+  assert_null (a);
+  assert_true (g_error_matches (error, IBPCAP_ERROR, IBPCAP_ERROR_IO));
+  g_clear_error (&error);
 
-  /* A record whose ERF type is not InfiniBand. */
-  data[24 + 16 + 8] = 2; /* ERF type 2 = Ethernet */
-  g_autofree char *eth = g_build_filename (dir, "eth.pcap", NULL);
-  assert_true (g_file_set_contents (eth, data, (gssize) len, NULL));
-  a = ibpcap_read_traps (eth, &error);
+  /* Another link type (Ethernet = 1 in the file header). */
+  g_autofree char *eth_lt = g_memdup2 (data, len);
+  eth_lt[20] = 1;
+  eth_lt[21] = eth_lt[22] = eth_lt[23] = 0;
+  a = ibpcap_read ((const uint8_t *) eth_lt, len, "ethernet.pcap", &st, &error);
   assert_null (a);
   assert_true (g_error_matches (error, IBPCAP_ERROR, IBPCAP_ERROR_CORRUPT));
+  assert_non_null (strstr (error->message, "link type 1"));
+  g_clear_error (&error);
+
+  /* The first record's ERF type is not InfiniBand, a byte of the second
+   * record's MAD is flipped (its CRCs no longer match): both counted, the
+   * rest read. */
+  g_autofree char *bad = g_memdup2 (data, len);
+  bad[24 + 16 + 8] = 2; /* ERF type 2 = Ethernet */
+  bad[24 + 2 * (16 + IBPCAP_ERF_RECORD_LEN) + 16 + 100] ^= 0x40;
+  a = ibpcap_read ((const uint8_t *) bad, len, "bad.pcap", &st, &error);
+  assert_null (error);
+  assert_non_null (a);
+  assert_int_equal (st.wrong_type, 1);
+  assert_int_equal (st.corrupt, 1);
+  assert_int_equal (a->len + 2, st.records);
+  g_array_unref (a);
+  remove_dir (dir);
+}
+
+/* The traps a run writes for links: ends, LIDs, dedup, failed switches. */
+static void
+test_link_state (void **state)
+{
+  if (!ibpcap_available ())
+    fail_msg ("built without libpcap");
+  TopoParams tp;
+  topo_params_init (&tp);
+  tp.nodes = 64;
+  tp.tiers = 3;
+  tp.su_size = 8;
+  tp.radix = 16;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Topo) topo = topo_new_fattree (&tp, &error);
+  assert_non_null (topo);
+  assert_true (topo_count (topo, TOPO_CORELINK) > 0);
+  g_autofree char *dir = g_dir_make_tmp ("fl-ibpcap-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "fabric.pcap", NULL);
+  IbPcap *pc = ibpcap_open (path, &error);
+  assert_non_null (pc);
+
+  const TopoLink *up = topo_link (topo, TOPO_UPLINK, 3);
+  const TopoLink *cl = topo_link (topo, TOPO_CORELINK, 5);
+  const TopoLink *cb = topo_link (topo, TOPO_CABLE, 9);
+  /* an uplink: leaf and spine trap; reported again: nothing */
+  assert_int_equal (ibpcap_link_state (pc, topo, 10, TOPO_UPLINK, 3, IBPCAP_PORT_DOWN), 2);
+  assert_int_equal (ibpcap_link_state (pc, topo, 610, TOPO_UPLINK, 3, IBPCAP_PORT_DOWN), 0);
+  /* a node cable: only the leaf (an HCA sends no trap 128) */
+  assert_int_equal (ibpcap_link_state (pc, topo, 20, TOPO_CABLE, 9, IBPCAP_PORT_DOWN), 1);
+  assert_int_equal (ibpcap_link_state (pc, topo, 30, TOPO_CABLE, 9, IBPCAP_PORT_ACTIVE), 1);
+  assert_int_equal (ibpcap_link_state (pc, topo, 30, TOPO_CABLE, 9, IBPCAP_PORT_ACTIVE), 0);
+  /* the core of a corelink fails: only the spine reports the link down,
+   * and it comes back with both ends */
+  ibpcap_switch_failed (pc, topo, TOPO_CORE, cl->b, true);
+  assert_int_equal (ibpcap_link_state (pc, topo, 40, TOPO_CORELINK, 5, IBPCAP_PORT_DOWN), 1);
+  ibpcap_switch_failed (pc, topo, TOPO_CORE, cl->b, false);
+  assert_int_equal (ibpcap_link_state (pc, topo, 50, TOPO_CORELINK, 5, IBPCAP_PORT_ACTIVE), 2);
+  assert_int_equal (ibpcap_unaddressable (pc), 0);
+  assert_true (ibpcap_close (pc, &error));
+
+  /* What the file says, end by end: (time, LID, port, state). */
+  struct { double t; uint32_t lid; uint16_t port; uint8_t st; } want[] = {
+    { 10, ibnet_lid (topo, TOPO_LEAF, up->a), up->a_port, 1 },
+    { 10, ibnet_lid (topo, TOPO_SPINE, up->b), up->b_port, 1 },
+    { 20, ibnet_lid (topo, TOPO_LEAF, cb->b), cb->b_port, 1 },
+    { 30, ibnet_lid (topo, TOPO_LEAF, cb->b), cb->b_port, 4 },
+    { 40, ibnet_lid (topo, TOPO_SPINE, cl->a), cl->a_port, 1 },
+    { 50, ibnet_lid (topo, TOPO_SPINE, cl->a), cl->a_port, 4 },
+    { 50, ibnet_lid (topo, TOPO_CORE, cl->b), cl->b_port, 4 },
+  };
+  IbPcapReadStats st;
+  GArray *recs = ibpcap_read_file (path, &st, &error);
+  assert_non_null (recs);
+  assert_int_equal (recs->len, 2 * G_N_ELEMENTS (want));
+  for (size_t i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      IbPcapRec *t = &g_array_index (recs, IbPcapRec, 2 * i);
+      IbPcapRec *p = &g_array_index (recs, IbPcapRec, 2 * i + 1);
+      assert_int_equal (t->kind, IBPCAP_REC_TRAP);
+      assert_int_equal (t->trap_number, 128);
+      assert_true (t->time_s == want[i].t);
+      assert_int_equal (t->lid, want[i].lid);
+      assert_int_equal (p->kind, IBPCAP_REC_PORTINFO);
+      assert_int_equal (p->lid, want[i].lid);
+      assert_int_equal (p->port, want[i].port);
+      assert_int_equal (p->state, want[i].st);
+    }
+  g_array_unref (recs);
   remove_dir (dir);
 }
 
@@ -266,6 +413,8 @@ test_tshark_decodes (void **state)
           assert_int_equal (v[0], -1);
           assert_int_equal (v[2], specs[i].state);
           assert_int_equal (v[3], specs[i].lid);
+          assert_int_equal (v[4], -1);
+          assert_int_equal (v[5], -1);
         }
     }
   assert_null (lines[li]);
@@ -289,6 +438,7 @@ main (void)
     cmocka_unit_test (test_encoding),
     cmocka_unit_test (test_roundtrip_atomic),
     cmocka_unit_test (test_corrupt),
+    cmocka_unit_test (test_link_state),
     cmocka_unit_test (test_tshark_decodes),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

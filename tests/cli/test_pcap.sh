@@ -1,0 +1,82 @@
+#!/bin/sh
+# tests/cli/test_pcap.sh - a run's fabric.pcap checked by tools that share
+# no code with faultline (TAP): tshark decodes every record, Python's zlib
+# and a bitwise CRC-16 check the ICRC/VCRC, every trap's LID and port map
+# through `faultline topo --format ibnetdiscover` to the link that changed
+# state in events.jsonl at that time, and the number of traps 128 is the
+# link state changes counted per live switch end (tests/cli/pcap_check.py
+# says exactly what is checked).
+#
+#   test_pcap.sh SCENARIO[:DAYS] ...   (default: the nine, 14 days each)
+# A scenario runs --set days=DAYS when DAYS is given, else its full length
+# (`pcap_full` in the `slow` suite runs all nine so: tests/cli/meson.build).
+# The last test flips one byte of a capture and expects the checker to
+# catch it, so a checker that passes everything fails here.
+: "${FAULTLINE:?set FAULTLINE to the faultline binary}"
+: "${FL_SOURCE_DIR:?set FL_SOURCE_DIR to the source tree}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+failed=0
+ok () { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok () { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
+
+if [ $# -eq 0 ]; then
+  set -- checkpoint-interval:14 firmware-rollout:14 fleet-100k:14 \
+    lemon-nodes:14 link-flaps:14 llama3-16k:14 power-domain:14 spares:14 \
+    spine-failure:14
+fi
+echo "1..$(($# * 2 + 1))"
+if ! command -v tshark > /dev/null; then
+  # a check that cannot run must not pass
+  for s in "$@"; do not_ok "$s: tshark not found (apt-get install tshark; cli/bootstrap.sh test installs it)"; not_ok "$s: not checked"; done
+  not_ok "the checker catches a flipped byte: not run"
+  exit 1
+fi
+for arg in "$@"; do
+  s=${arg%%:*}
+  days=${arg#*:}
+  set_days=""
+  [ "$days" != "$arg" ] && set_days="--set days=$days"
+  out="$tmp/$s"
+  # shellcheck disable=SC2086
+  if "$FAULTLINE" run "$FL_SOURCE_DIR/scenarios/$s.lua" --seed 7 -q --no-plots \
+       --events $set_days -o "$out" \
+     && "$FAULTLINE" topo "$FL_SOURCE_DIR/scenarios/$s.lua" --format ibnetdiscover > "$tmp/$s.ibnet" \
+     && tshark -n -r "$out/fabric.pcap" -T fields -E separator=/t \
+          -e frame.number -e frame.time_epoch \
+          -e infiniband.notice.trapnumberdeviceid -e infiniband.notice.issuerlid \
+          -e infiniband.lrh.slid -e infiniband.mad.attributemodifier \
+          -e infiniband.portinfo.portstate > "$tmp/$s.tsv" 2> "$tmp/$s.err" \
+     && ! grep -v "^Running as user" "$tmp/$s.err" | grep -q .; then
+    ok "$s ${set_days:-(full length)}: ran, dumped its fabric, tshark decoded the capture"
+  else
+    not_ok "$s: run, topo or tshark failed: $(head -c 300 "$tmp/$s.err" 2>/dev/null)"
+    not_ok "$s: not checked"
+    continue
+  fi
+  if msg=$(python3 "$FL_SOURCE_DIR/tests/cli/pcap_check.py" "$out" "$tmp/$s.ibnet" "$tmp/$s.tsv"); then
+    ok "$s: CRCs, LIDs/ports and trap count agree with events.jsonl ($msg)"
+  else
+    not_ok "$s: $msg"
+  fi
+  last="$s"
+done
+
+# The checker itself: one byte of the last capture's 10th record flipped.
+python3 - "$tmp/$last/fabric.pcap" <<'PY'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+b[24 + 9 * (16 + 306) + 16 + 16 + 100] ^= 0x10
+open(p, "wb").write(b)
+PY
+if msg=$(python3 "$FL_SOURCE_DIR/tests/cli/pcap_check.py" "$tmp/$last" "$tmp/$last.ibnet" "$tmp/$last.tsv"); then
+  not_ok "the checker passed a capture with a flipped byte ($msg)"
+else
+  case $msg in
+    *"record 10: ICRC"*) ok "the checker catches a flipped byte ($msg)" ;;
+    *) not_ok "the checker failed for another reason: $msg" ;;
+  esac
+fi
+exit $failed
