@@ -307,20 +307,59 @@ plots_gp_number (GString *s, double v)
     }
 }
 
+/* Control characters (a line break ends a gnuplot command) as spaces. */
+static char
+plots_gp_char (char c)
+{
+  return (unsigned char) c < 0x20 || c == 0x7f ? ' ' : c;
+}
+
 void
 plots_gp_quoted (GString *s, const char *text)
 {
-  g_string_append_c (s, '"');
+  /* Single quotes: gnuplot expands neither `command` nor @macro nor \
+   * escapes inside them (a double-quoted string runs backquoted text as a
+   * shell command), so text from a run can never run anything. The only
+   * escape is '' for a quote. */
+  g_string_append_c (s, '\'');
   for (const char *p = text; *p; p++)
     {
-      if (*p == '"' || *p == '\\')
-        g_string_append_c (s, '\\');
-      if (*p == '\n' || *p == '\r')
-        g_string_append_c (s, ' ');
-      else
-        g_string_append_c (s, *p);
+      if (*p == '\'')
+        g_string_append_c (s, '\'');
+      g_string_append_c (s, plots_gp_char (*p));
     }
+  g_string_append_c (s, '\'');
+}
+
+void
+plots_gp_datafield (GString *s, const char *text)
+{
+  /* gnuplot's data file reader takes "..." as one field, with no escapes
+   * and no evaluation; a " inside would end the field, so it becomes '. */
   g_string_append_c (s, '"');
+  for (const char *p = text; *p; p++)
+    g_string_append_c (s, *p == '"' ? '\'' : plots_gp_char (*p));
+  g_string_append_c (s, '"');
+}
+
+void
+plots_gp_comment (GString *s, const char *text)
+{
+  /* A line break would end the comment, and a comment line ending in \
+   * continues onto the next line: each line of text becomes a "# " line
+   * with its trailing backslashes dropped. */
+  for (const char *p = text;; p++)
+    {
+      if (*p == '\0' || *p == '\n')
+        while (s->len > 0 && s->str[s->len - 1] == '\\')
+          g_string_truncate (s, s->len - 1);
+      if (*p == '\0')
+        break;
+      if (*p == '\n')
+        g_string_append (s, "\n# ");
+      else
+        g_string_append_c (s, plots_gp_char (*p));
+    }
 }
 
 static bool
@@ -454,7 +493,7 @@ plots_write_interruptions (const char *dir, const char *out, PlotsData *pd,
             continue;
           plots_gp_number (s, v);
           g_string_append_c (s, ' ');
-          plots_gp_quoted (s, plots_table_get (t, r, (size_t) cc));
+          plots_gp_datafield (s, plots_table_get (t, r, (size_t) cc));
           g_string_append_c (s, '\n');
           pd->n_marks++;
         }
@@ -510,7 +549,7 @@ plots_write_causes (const char *dir, const char *out, PlotsData *pd,
   for (guint i = 0; i < causes->len; i++)
     {
       PlotsCause *c = &g_array_index (causes, PlotsCause, i);
-      plots_gp_quoted (s, c->cause);
+      plots_gp_datafield (s, c->cause);
       g_string_append_c (s, ' ');
       plots_gp_number (s, c->count);
       g_string_append_c (s, '\n');
@@ -523,20 +562,24 @@ GString *
 plots_script_new (const char *name, const char *about, const char *writer,
                   const char *title, const char *xlabel, const char *ylabel)
 {
-  GString *s = g_string_new (NULL);
-  g_string_append_printf (
-      s,
-      "# %s.gp - %s\n"
-      "# Written by %s. Edit it and\n"
-      "# re-run `gnuplot %s.gp` in this folder to re-render %s.png and\n"
-      "# %s.svg. Override with -e: pngterm (pngcairo or png), png_out,\n"
-      "# svg_out, formats (\"png svg\").\n"
-      "if (!exists(\"pngterm\")) pngterm = \"pngcairo\"\n"
-      "if (!exists(\"png_out\")) png_out = \"%s.png\"\n"
-      "if (!exists(\"svg_out\")) svg_out = \"%s.svg\"\n"
-      "if (!exists(\"formats\")) formats = \"png svg\"\n"
-      "set title ",
-      name, about, writer, name, name, name, name, name);
+  /* Every text goes through plots_gp_comment or plots_gp_quoted, never
+   * into a double-quoted string: see plots.h. */
+  g_autofree char *png = g_strdup_printf ("%s.png", name);
+  g_autofree char *svg = g_strdup_printf ("%s.svg", name);
+  g_autofree char *head = g_strdup_printf (
+      "%s.gp - %s\nWritten by %s. Edit it and\nre-run `gnuplot %s.gp` in "
+      "this folder to re-render %s.png and\n%s.svg. Override with -e: "
+      "pngterm (pngcairo or png), png_out,\nsvg_out, formats ('png svg').",
+      name, about, writer, name, name, name);
+  GString *s = g_string_new ("# ");
+  plots_gp_comment (s, head);
+  g_string_append (s, "\nif (!exists('pngterm')) pngterm = 'pngcairo'\n"
+                   "if (!exists('png_out')) png_out = ");
+  plots_gp_quoted (s, png);
+  g_string_append (s, "\nif (!exists('svg_out')) svg_out = ");
+  plots_gp_quoted (s, svg);
+  g_string_append (s, "\nif (!exists('formats')) formats = 'png svg'\n"
+                   "set title ");
   plots_gp_quoted (s, title);
   g_string_append (s, " noenhanced\nset xlabel ");
   plots_gp_quoted (s, xlabel);
@@ -559,15 +602,21 @@ plots_script_begin (const char *name, const char *title, const char *xlabel,
 void
 plots_script_end (GString *s, const char *plot_cmd)
 {
+  /* No eval: the terminal is chosen by comparison, so no variable's text
+   * is ever run as a command. */
   g_string_append_printf (
       s,
       "do for [fmt in formats] {\n"
-      "  if (fmt eq \"png\") {\n"
-      "    eval \"set terminal \".pngterm.\" size 1100,600 noenhanced\"\n"
+      "  if (fmt eq 'png') {\n"
+      "    if (pngterm eq 'png') {\n"
+      "      set terminal png size 1100,600 noenhanced\n"
+      "    } else {\n"
+      "      set terminal pngcairo size 1100,600 noenhanced\n"
+      "    }\n"
       "    set output png_out\n"
       "  } else {\n"
       "    set terminal svg size 1100,600 dynamic noenhanced "
-      "background rgb \"white\"\n"
+      "background rgb 'white'\n"
       "    set output svg_out\n"
       "  }\n"
       "  %s\n"
@@ -703,12 +752,19 @@ plots_run_one (const char *gnuplot, const char *out, const char *name,
   g_autofree char *svg = g_strdup_printf ("%s.svg", name);
   g_autofree char *png_tmp = g_strdup_printf ("%s.tmp.%d", png, (int) getpid ());
   g_autofree char *svg_tmp = g_strdup_printf ("%s.tmp.%d", svg, (int) getpid ());
-  g_autofree char *vars = g_strdup_printf (
-      "pngterm='%s'; png_out='%s'; svg_out='%s'; formats='%s%s%s'", pngterm,
-      png_tmp, svg_tmp, opt->no_png ? "" : "png",
+  g_autofree char *formats = g_strdup_printf (
+      "%s%s%s", opt->no_png ? "" : "png",
       opt->no_png || opt->no_svg ? "" : " ", opt->no_svg ? "" : "svg");
+  g_autoptr (GString) vars = g_string_new ("pngterm=");
+  plots_gp_quoted (vars, pngterm);
+  g_string_append (vars, "; png_out=");
+  plots_gp_quoted (vars, png_tmp);
+  g_string_append (vars, "; svg_out=");
+  plots_gp_quoted (vars, svg_tmp);
+  g_string_append (vars, "; formats=");
+  plots_gp_quoted (vars, formats);
   g_autofree char *script = g_strdup_printf ("%s.gp", name);
-  const char *args[] = { "-e", vars, script, NULL };
+  const char *args[] = { "-e", vars->str, script, NULL };
   g_autofree char *err = NULL;
   g_autoptr (GError) local = NULL;
   bool ok = plots_spawn (gnuplot, out, args, &err, &local);

@@ -61,9 +61,24 @@ bool plots_render (const char *dir, PlotsOptions *opt, GError **error);
  * command, and plots_script_end renders NAME.png and NAME.svg the way the
  * run folder's plots do, and re-renders with a plain `gnuplot NAME.gp`. */
 
-/* Appends text as a gnuplot string literal: in double quotes, \ and "
- * escaped, line breaks as spaces. */
+/* No text reaches gnuplot in a way it could evaluate: gnuplot runs
+ * `backquoted` text in double-quoted strings and in commands as a shell
+ * command, and expands @macros outside strings. So every text from a run,
+ * a scenario or the command line goes through one of these three (and no
+ * script of ours uses double-quoted strings, eval, system or macros):
+ *
+ * Appends text as a gnuplot string literal in single quotes, where gnuplot
+ * expands nothing (no `command`, no @macro, no \ escapes); ' is doubled,
+ * control characters (line breaks) become spaces. */
 void plots_gp_quoted (GString *s, const char *text);
+/* Appends text as one field of a data file: in double quotes (which
+ * gnuplot's data reader takes literally, without evaluation), " as ',
+ * control characters as spaces. */
+void plots_gp_datafield (GString *s, const char *text);
+/* Appends text as the body of a script comment that starts with "# " on
+ * the current line: each line break starts a new "# " line and a line's
+ * trailing backslashes (a continuation in gnuplot) are dropped. */
+void plots_gp_comment (GString *s, const char *text);
 /* Appends v as a gnuplot number (%.10g), NaN when not finite. */
 void plots_gp_number (GString *s, double v);
 /* The head of script NAME.gp: a comment saying what it shows (about) and

@@ -393,10 +393,12 @@ sweep_plot (const SweepPlan *plan, const SweepData *d, const char *root,
     numeric = numeric && sweep_is_number (x->values[v]);
 
   g_autoptr (GString) dat = g_string_new (NULL);
-  g_string_append_printf (dat, "# ettr.dat - written by faultline sweep: "
-                          "mean ETTR and its 95%% CI per value of %s\n"
-                          "# 1:x 2:mean 3:ci95_low 4:ci95_high 5:label\n",
-                          x->key);
+  g_autofree char *dat_head = g_strdup_printf (
+      "ettr.dat - written by faultline sweep: mean ETTR and its 95%% CI per "
+      "value of %s\n1:x 2:mean 3:ci95_low 4:ci95_high 5:label", x->key);
+  g_string_append (dat, "# ");
+  plots_gp_comment (dat, dat_head);
+  g_string_append_c (dat, '\n');
   g_autoptr (GString) plot = g_string_new ("plot ");
   for (size_t r = 0; r < series; r++)
     {
@@ -411,7 +413,7 @@ sweep_plot (const SweepPlan *plan, const SweepData *d, const char *root,
       if (r > 0)
         g_string_append (dat, "\n\n");
       g_string_append (dat, "# ");
-      g_string_append (dat, title->str);
+      plots_gp_comment (dat, title->str);
       g_string_append_c (dat, '\n');
       for (size_t v = 0; v < nx; v++)
         {
@@ -430,7 +432,7 @@ sweep_plot (const SweepPlan *plan, const SweepData *d, const char *root,
           g_string_append_c (dat, ' ');
           plots_gp_number (dat, ci ? st.ci95_high : st.mean);
           g_string_append_c (dat, ' ');
-          plots_gp_quoted (dat, x->values[v]);
+          plots_gp_datafield (dat, x->values[v]);
           g_string_append_c (dat, '\n');
         }
       g_string_append_printf (plot, "%s'ettr.dat' index %zu using 1:2:3:4%s "
@@ -440,7 +442,7 @@ sweep_plot (const SweepPlan *plan, const SweepData *d, const char *root,
     }
 
   g_autofree char *about = g_strdup_printf (
-      "mean ETTR against %s, with the 95%% CI of the mean over\n# %zu seeds "
+      "mean ETTR against %s, with the 95%% CI of the mean over\n%zu seeds "
       "as error bars", x->key, opt->n_seeds);
   g_autofree char *title = g_strdup_printf (
       "ETTR against %s (mean and 95%% CI over %zu seeds)", x->key,
