@@ -78,7 +78,7 @@ static const ConfigKey config_keys[] = {
        "share of HBM/SRAM, thermal, NIC and cable failures that show precursors first (assumption)"),
   NUM ("failures.precursor_lead", failures_precursor_lead, "s", "86400", 0, 1e9,
        "mean time from the first precursor to the hard failure (assumption: 1 day)"),
-  STR ("policy.health", policy_health, "standard", "health policy: reactive, standard, proactive"),
+  STR ("policy.health", policy_health, "standard", "health policy: reactive, standard, proactive, nvsentinel, eks-auto-repair, slurm-nhc"),
   STR ("policy.sched", policy_sched, "topology",
        "scheduling policy: fifo, first-fit, topology, priority"),
   STR ("policy.degraded_nodes", policy_degraded_nodes, "drain",

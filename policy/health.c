@@ -143,6 +143,36 @@ static const ParamDef param_defs[] = {
      "SymbolErrorCounter rate that disables a link; 0 = off"),
   P ("thermal_limit_c", "C", PT_U32, thermal_limit_c,
      "GPU temperature that drains a node; 0 = off"),
+  P ("breaker_pct", "%", PT_DOUBLE, breaker_pct,
+     "nvsentinel: % of nodes cordoned within breaker_window_s that trips "
+     "the circuit breaker; 0 = off"),
+  P_MS ("breaker_window_s", "s", HEALTH_MS_PER_S, breaker_window_ms,
+        "nvsentinel: circuit-breaker window"),
+  P ("support_remediations", "count", PT_U32, support_remediations,
+     "nvsentinel: remediations on a node within support_remediation_window_h "
+     "that make the next fault CONTACT_SUPPORT; 0 = off"),
+  P_MS ("support_remediation_window_h", "h", HEALTH_MS_PER_H,
+        support_remediation_window_ms,
+        "nvsentinel: window for support_remediations"),
+  P ("support_xid_repeats", "count", PT_U32, support_xid_repeats,
+     "nvsentinel: one fatal Xid on one GPU this often within "
+     "support_xid_window_h -> CONTACT_SUPPORT; 0 = off"),
+  P_MS ("support_xid_window_h", "h", HEALTH_MS_PER_H, support_xid_window_ms,
+        "nvsentinel: window for support_xid_repeats"),
+  P_MS ("xid_burst_s", "s", HEALTH_MS_PER_S, xid_burst_ms,
+        "nvsentinel: Xids on one GPU closer than this count once"),
+  P_MS ("repair_after_s", "s", HEALTH_MS_PER_S, repair_after_ms,
+        "eks-auto-repair: AcceleratedHardwareReady=False held this long "
+        "before repair"),
+  P_MS ("node_repair_after_s", "s", HEALTH_MS_PER_S, node_repair_after_ms,
+        "eks-auto-repair: Ready/KernelReady=False held this long before "
+        "replace"),
+  P ("repair_pause_pct", "%", PT_DOUBLE, repair_pause_pct,
+     "eks-auto-repair: more than this % of a node group unhealthy pauses "
+     "repair; 0 = never pause"),
+  P ("node_group_size", "count", PT_U32, node_group_size,
+     "eks-auto-repair: nodes per node group (consecutive indices); 0 = the "
+     "whole cluster is one group"),
 };
 #define N_PARAMS G_N_ELEMENTS (param_defs)
 
@@ -207,6 +237,39 @@ health_params_default (HealthParams *p, const char *policy_name)
     {
       p->precursors = true;
       p->lemon_failures = 3;
+    }
+  else if (policy_name != NULL && strcmp (policy_name, "nvsentinel") == 0)
+    {
+      /* NVSentinel fault-quarantine circuitBreaker {percentage: 50,
+       * duration: 5m}; health-events-analyzer MultipleRemediations (5 in
+       * 7 days) and RepeatedXIDErrorOnSameGPU (5 in 24 h, 3-min bursts).
+       * docs/policies.md has the sources. */
+      p->breaker_pct = 50.0;
+      p->breaker_window_ms = 5 * HEALTH_MS_PER_MIN;
+      p->support_remediations = 5;
+      p->support_remediation_window_ms = 7 * 24 * HEALTH_MS_PER_H;
+      p->support_xid_repeats = 5;
+      p->support_xid_window_ms = 24 * HEALTH_MS_PER_H;
+      p->xid_burst_ms = 3 * HEALTH_MS_PER_MIN;
+      p->drain_timeout_ms = 1 * HEALTH_MS_PER_H;   /* assumption */
+    }
+  else if (policy_name != NULL && strcmp (policy_name, "eks-auto-repair") == 0)
+    {
+      /* Amazon EKS node auto repair: AcceleratedHardwareReady 10 min,
+       * Ready/KernelReady 30 min; paused above 20% of a node group
+       * (docs/policies.md). */
+      p->repair_after_ms = 10 * HEALTH_MS_PER_MIN;
+      p->node_repair_after_ms = 30 * HEALTH_MS_PER_MIN;
+      p->repair_pause_pct = 20.0;
+      p->drain_timeout_ms = 1 * HEALTH_MS_PER_H;   /* assumption */
+    }
+  else if (policy_name != NULL && strcmp (policy_name, "slurm-nhc") == 0)
+    {
+      /* Slurm HealthCheckInterval running LBNL NHC; Slurm's default is 0
+       * (no check), 300 s is the assumption (docs/policies.md). A Slurm
+       * drain waits for the jobs, no timeout. */
+      p->check_period_ms = 300 * HEALTH_MS_PER_S;
+      p->drain_timeout_ms = 0;
     }
 }
 

@@ -7,8 +7,9 @@
  * delivers observations in time order and carries the actions out, reporting
  * back with HEALTH_OBS_ACTION_DONE / HEALTH_OBS_REPAIR_DONE. A policy is a
  * versioned vtable (HealthPolicyClass); built-in ones are "reactive",
- * "standard" and "proactive" (docs/policies.md), others load from a .so
- * (plugin.h). */
+ * "standard" and "proactive", and the reference models of public tools
+ * "nvsentinel", "eks-auto-repair" and "slurm-nhc" (docs/policies.md);
+ * others load from a .so (plugin.h). */
 #pragma once
 
 #include <stdbool.h>
@@ -235,6 +236,27 @@ typedef struct
   double ecc_ce_per_h;                /* corrected ECC rate -> drain */
   double symbol_errors_per_h;         /* SymbolErrorCounter rate -> disable */
   uint32_t thermal_limit_c;           /* GPU temperature -> drain */
+  /* the reference policies nvsentinel, eks-auto-repair, slurm-nhc
+   * (health_reference.c); 0 disables; unused by the other policies */
+  double breaker_pct;                 /* % of nodes cordoned within
+                                         breaker_window_ms that trips the
+                                         circuit breaker (nvsentinel) */
+  HealthTimeMs breaker_window_ms;
+  uint32_t support_remediations;      /* remediations on a node within the
+                                         window -> CONTACT_SUPPORT */
+  HealthTimeMs support_remediation_window_ms;
+  uint32_t support_xid_repeats;       /* one fatal Xid on one GPU this often
+                                         within the window -> CONTACT_SUPPORT */
+  HealthTimeMs support_xid_window_ms;
+  HealthTimeMs xid_burst_ms;          /* Xids closer than this: one burst */
+  HealthTimeMs repair_after_ms;       /* eks: AcceleratedHardwareReady=False
+                                         held this long -> repair */
+  HealthTimeMs node_repair_after_ms;  /* eks: Ready/KernelReady=False held
+                                         this long -> replace */
+  double repair_pause_pct;            /* eks: more than this % of a node
+                                         group unhealthy pauses repair */
+  uint32_t node_group_size;           /* eks: nodes per node group (index
+                                         blocks); 0 = one group */
 } HealthParams;
 
 /* Fills *params with the defaults of a named policy (NULL or unknown:
@@ -291,7 +313,7 @@ HealthPolicy *health_policy_new (const HealthPolicyClass *cls,
                                  const HealthParams *params,
                                  uint32_t n_nodes, uint32_t n_links,
                                  GError **error);
-/* "reactive", "standard", "proactive"; params NULL = that policy's
+/* A built-in name (health_policy_class_names()); params NULL = that policy's
  * defaults. Unknown name -> error listing the valid names. */
 HealthPolicy *health_policy_new_named (const char *name,
                                        const HealthParams *params,
@@ -323,7 +345,7 @@ void health_policy_wakeup (HealthPolicy *policy, HealthTimeMs now,
 
 /* The built-in classes (health_policies.c); NULL for an unknown name. */
 const HealthPolicyClass *health_policy_class_lookup (const char *name);
-/* "reactive, standard, proactive" */
+/* "reactive, standard, proactive, nvsentinel, eks-auto-repair, slurm-nhc" */
 const char *health_policy_class_names (void);
 
 /* Names as an operator writes them: "healthy", "in_repair", "reset_gpu",

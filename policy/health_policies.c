@@ -10,6 +10,7 @@
  * decisions (drain deadline, link down grace, flap quiet) sit in a binary
  * heap with lazy deletion, so next_wakeup is O(log n) amortised. */
 #include "health.h"
+#include "health_reference.h"
 
 #include <string.h>
 
@@ -886,11 +887,12 @@ health_policy_class_lookup (const char *name)
   for (size_t i = 0; i < G_N_ELEMENTS (builtin_classes); i++)
     if (strcmp (builtin_classes[i].name, name) == 0)
       return &builtin_classes[i];
-  return NULL;
+  return health_ref_class_lookup (name);
 }
 
 const char *
 health_policy_class_names (void)
 {
-  return "reactive, standard, proactive";
+  return "reactive, standard, proactive, nvsentinel, eks-auto-repair, "
+         "slurm-nhc";
 }
