@@ -74,7 +74,7 @@ cmd_run (int argc, char **argv)
   g_auto (GStrv) sets = NULL;
   gint64 seed = 1, lua_mem_mib = 0, lua_budget = 0;
   gboolean quiet = FALSE, events = FALSE, no_plots = FALSE, no_pcap = FALSE;
-  gboolean no_wall = FALSE, list_params = FALSE;
+  gboolean no_wall = FALSE, list_params = FALSE, health_events = FALSE;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out,
       "output folder (default results/SCENARIO-seedN)", "DIR" },
@@ -86,6 +86,9 @@ cmd_run (int argc, char **argv)
       "PATH.so" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress, no summary", NULL },
     { "events", 0, 0, G_OPTION_ARG_NONE, &events, "also write events.jsonl", NULL },
+    { "health-events", 0, 0, G_OPTION_ARG_NONE, &health_events,
+      "also write health_events.jsonl (faults and policy actions as "
+      "Kubernetes health events, docs/policies.md)", NULL },
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace,
       "write a Perfetto/Chrome trace of node states and jobs", "FILE" },
     { "no-plots", 0, 0, G_OPTION_ARG_NONE, &no_plots, "do not render plots", NULL },
@@ -109,6 +112,7 @@ cmd_run (int argc, char **argv)
     "  faultline run scenarios/spares.lua --set spares=128 --seed 7\n"
     "  faultline run scenarios/llama3-16k.lua --set health=proactive -o results/pro\n"
     "  faultline run scenarios/spares.lua --params     (what --set can change)\n"
+    "  faultline run scenarios/llama3-16k.lua --set health=nvsentinel --health-events\n"
     "  faultline run scenarios/llama3-16k.lua --policy-plugin ./my_policy.so\n"
     "    (a health policy built against policy/health.h, see docs/policies.md;\n"
     "    a plugin of another health API version is refused with status 2)\n\n"
@@ -212,6 +216,7 @@ cmd_run (int argc, char **argv)
   o.sets = (const char *const *) sets;
   o.output_dir = list_params ? NULL : out;
   o.events = events;
+  o.health_events = health_events;
   o.trace_path = trace;
   o.plots = !no_plots;
   o.pcap = !no_pcap;

@@ -15,6 +15,7 @@
 
 #include "atomicfile.h"
 #include "fl-config.h"
+#include "healthevents.h"
 #include "ibpcap.h"
 #include "plots.h"
 #include "results.h"
@@ -211,6 +212,19 @@ write_notes (const char *dir, const char *notes, GError **error)
   return atomicfile_write (path, notes, strlen (notes), error);
 }
 
+/* The health policy's name as policy.health says ("standard" when it is
+ * not a plain string). Returns: (transfer full). */
+static char *
+run_policy_name (FlRun *run)
+{
+  g_autofree char *json = world_config_get_json (lb_config (run->lb),
+                                                 "policy.health");
+  size_t n = json != NULL ? strlen (json) : 0;
+  if (n >= 2 && json[0] == '"' && json[n - 1] == '"')
+    return g_strndup (json + 1, n - 2);
+  return g_strdup ("standard");
+}
+
 bool
 fl_run_execute (FlRun *run, GError **error)
 {
@@ -219,6 +233,7 @@ fl_run_execute (FlRun *run, GError **error)
   GError *err = NULL;
   AtomicDir *dir = NULL;
   ResultsEvents *events = NULL;
+  HealthEvents *hevents = NULL;
   ResultsTrace *trace = NULL;
   PcapSink pcap = { 0 };
   pcap.topo = world_topo (run->world);
@@ -237,6 +252,15 @@ fl_run_execute (FlRun *run, GError **error)
           if (events == NULL)
             goto fail_input;
           world_add_listener (run->world, results_events_listener, events);
+        }
+      if (run->opt.health_events)
+        {
+          g_autofree char *policy = run_policy_name (run);
+          hevents = healthevents_open (staging, policy,
+                                       world_nodes (run->world), &err);
+          if (hevents == NULL)
+            goto fail_input;
+          world_add_listener (run->world, healthevents_listener, hevents);
         }
       if (run->opt.pcap && ibpcap_available ())
         {
@@ -300,6 +324,13 @@ fl_run_execute (FlRun *run, GError **error)
           if (!results_events_close (e, &err))
             goto fail_input;
         }
+      if (hevents != NULL)
+        {
+          HealthEvents *h = hevents;
+          hevents = NULL;
+          if (!healthevents_close (h, &err))
+            goto fail_input;
+        }
       if (pcap.pc != NULL)
         {
           IbPcap *pc = pcap.pc;
@@ -328,6 +359,7 @@ fl_run_execute (FlRun *run, GError **error)
 
 fail_internal:
   results_events_abort (events);
+  healthevents_abort (hevents);
   results_trace_abort (trace);
   ibpcap_abort (pcap.pc);
   atomicfile_dir_abort (dir);
@@ -335,6 +367,7 @@ fail_internal:
   return false;
 fail_input:
   results_events_abort (events);
+  healthevents_abort (hevents);
   results_trace_abort (trace);
   ibpcap_abort (pcap.pc);
   atomicfile_dir_abort (dir);

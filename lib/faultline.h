@@ -54,6 +54,7 @@ typedef struct
   uint64_t lua_budget;         /* Lua VM instructions; 0 = default */
   FlProgressFn progress;       /* NULL: none */
   void *progress_data;
+  bool health_events;          /* write health_events.jsonl */
 } FlRunOptions;
 
 void fl_run_options_init (FlRunOptions *opt);
