@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 
 build_pkgs="meson ninja-build pkg-config gcc libglib2.0-dev liblua5.4-dev libcmocka-dev libpcap-dev zlib1g-dev libjson-glib-dev libsqlite3-dev gnuplot-nox"
-test_pkgs="tshark chromium valgrind sqlite3"
+test_pkgs="tshark chromium valgrind sqlite3 slurm-wlm munge python3-yaml"
 
 need=""
 pkgs=$build_pkgs

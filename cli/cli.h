@@ -66,6 +66,17 @@ GPtrArray *cli_sweep_argv (const CliSweepArgs *a);
 void cli_sweep_args_clear (CliSweepArgs *a);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliSweepArgs, cli_sweep_args_clear)
 
+/* The options `faultline slurm` and `faultline k8s` add (cli/cmd_slurm.c). */
+typedef struct
+{
+  gint shards;        /* G_MININT: not given */
+  char *shards_dir, *name, *faultline;
+  GPtrArray *words;   /* the sweep's words, NULL-terminated */
+} CliClusterArgs;
+void cli_cluster_add_entries (GOptionContext *ctx, CliClusterArgs *c);
+void cli_cluster_args_clear (CliClusterArgs *c);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliClusterArgs, cli_cluster_args_clear)
+
 /* Subcommands (cli/cmd_*.c). */
 int cmd_run (int argc, char **argv);
 int cmd_topo (int argc, char **argv);

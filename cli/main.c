@@ -25,6 +25,8 @@ static const CliCommand commands[] = {
   { "run", cmd_run, "run a scenario and write its results" },
   { "sweep", cmd_sweep, "run a scenario over seeds and a grid, aggregated" },
   { "merge", cmd_merge, "merge the shards of a sweep (sweep --shard K/N)" },
+  { "slurm", cmd_slurm, "print a Slurm job array script for a sweep" },
+  { "k8s", cmd_k8s, "print Kubernetes Indexed Jobs for a sweep" },
   { "topo", cmd_topo, "build a topology and print its inventory" },
   { "compare", cmd_compare, "compare two runs; exit 1 on a regression" },
   { "plot", cmd_plot, "re-render the plots of a run folder" },
