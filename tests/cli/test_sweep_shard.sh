@@ -20,7 +20,7 @@ n=0
 ok () { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok () { n=$((n + 1)); echo "not ok $n - $1"; }
 check () { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
-echo "1..20"
+echo "1..21"
 
 cat > "$tmp/s.lua" <<'LUA'
 local spares = param ("spares", 4, "hot spares")
@@ -105,6 +105,16 @@ check $? "--shard 4/3: exit 2 (rc $rc) naming it, nothing written"
 "$FAULTLINE" merge --help > help.out 2>&1 && grep -q "faultline merge -o" help.out \
   && "$FAULTLINE" --help | grep -q "^  merge "
 check $? "merge --help has an example; faultline --help lists merge"
+
+# merge --wait: a shard that appears later is waited for
+"$FAULTLINE" merge --wait 600 -q -o waited sh1 sh2 late3 2> waited.err &
+mpid=$!
+sleep 1
+cp -r sh3 late3.tmp && mv late3.tmp late3
+wait $mpid
+rc=$?
+[ $rc -eq 0 ] && cmp -s waited/sweep.json whole1/sweep.json
+check $? "merge --wait: a shard folder that appears later is waited for (rc $rc), same sweep.json"
 
 # compare two sweeps, point by point
 "$FAULTLINE" compare whole1 merged > cmp-same.out
