@@ -157,12 +157,15 @@ typedef struct
 {
   IbPcap *pc;
   const Topo *topo;
+  GHashTable *disabled; /* node cables the policy disabled */
   bool failed;
 } PcapSink;
 
 /* Link state changes become subnet-management traps 128 from the switches
  * at the link's ends, as an SM would receive them (models/ibpcap.h says
- * which ends and when); a failed switch sends none. */
+ * which ends and when); a failed switch sends none. A node cable the
+ * policy disabled stays Down when its hardware is repaired, until the
+ * policy enables it (the world models disable_port on node cables only). */
 static void
 pcap_listener (const WorldEvent *ev, void *user_data)
 {
@@ -170,12 +173,22 @@ pcap_listener (const WorldEvent *ev, void *user_data)
   if (s->failed || s->pc == NULL || ev->component == NULL)
     return;
   if (ev->kind != WEV_LINK_STATE && ev->kind != WEV_COMPONENT_FAILED
-      && ev->kind != WEV_COMPONENT_REPAIRED)
+      && ev->kind != WEV_COMPONENT_REPAIRED && ev->kind != WEV_POLICY_ACTION)
     return;
   TopoKind kind;
   uint32_t idx;
   if (!topo_lookup (s->topo, ev->component, &kind, &idx))
     return;
+  if (ev->kind == WEV_POLICY_ACTION)
+    {
+      if (kind != TOPO_CABLE || ev->detail == NULL)
+        return;
+      if (strcmp (ev->detail, "disable_port") == 0)
+        g_hash_table_add (s->disabled, GUINT_TO_POINTER (idx));
+      else if (strcmp (ev->detail, "enable_port") == 0)
+        g_hash_table_remove (s->disabled, GUINT_TO_POINTER (idx));
+      return;
+    }
   if (ev->kind != WEV_LINK_STATE)
     {
       if (kind == TOPO_LEAF || kind == TOPO_SPINE || kind == TOPO_CORE)
@@ -183,10 +196,11 @@ pcap_listener (const WorldEvent *ev, void *user_data)
                               ev->kind == WEV_COMPONENT_FAILED);
       return;
     }
-  uint8_t state = ev->new_state == IBPCAP_PORT_ACTIVE ? IBPCAP_PORT_ACTIVE
-                                                       : IBPCAP_PORT_DOWN;
+  bool up = ev->new_state == IBPCAP_PORT_ACTIVE
+            && !(kind == TOPO_CABLE
+                 && g_hash_table_contains (s->disabled, GUINT_TO_POINTER (idx)));
   if (ibpcap_link_state (s->pc, s->topo, simtime_to_s (ev->time), kind, idx,
-                         state) < 0)
+                         up ? IBPCAP_PORT_ACTIVE : IBPCAP_PORT_DOWN) < 0)
     s->failed = true;
 }
 
@@ -237,6 +251,8 @@ fl_run_execute (FlRun *run, GError **error)
   ResultsTrace *trace = NULL;
   PcapSink pcap = { 0 };
   pcap.topo = world_topo (run->world);
+  g_autoptr (GHashTable) pcap_disabled = g_hash_table_new (g_direct_hash, g_direct_equal);
+  pcap.disabled = pcap_disabled;
   const char *staging = NULL;
   g_autofree ResultsParam *params = NULL;
 

@@ -196,6 +196,19 @@ typedef HealthPolicy *(*WorldHealthFactoryFn) (World *w,
 void world_config_set_health_factory (WorldConfig *cfg,
                                       WorldHealthFactoryFn fn, void *data);
 
+/* The built-in health policy a world built from cfg uses, for callers that
+ * feed one without a world (lib/replay.c): policy.health's class, its
+ * defaults and then the health.* keys, in *params. name (not NULL) takes
+ * that built-in policy's class and defaults instead, with the same
+ * health.* keys. Returns: the class, or NULL with error (WORLD_ERROR_INVALID)
+ * for an unknown name, a bad health.* key, or a policy that needs a world
+ * or native code (a Lua health policy, policy.health_plugin) when name is
+ * NULL. */
+const HealthPolicyClass *world_config_health_policy (const WorldConfig *cfg,
+                                                     const char *name,
+                                                     HealthParams *params,
+                                                     GError **error);
+
 /* For code the world calls that cannot return an error (a health policy
  * written in a script): stops world_run() after the current event, which
  * then fails with error (transfer full; should be WORLD_ERROR_SCRIPT).

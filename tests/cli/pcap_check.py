@@ -19,7 +19,9 @@ code with faultline:
   link's previous one (links start Active); each counts once per end that
   is a switch (two for leaf-spine and spine-core, one for a node cable)
   and is not failed at that moment (component_failed .. component_repaired
-  of that switch, or until one of its links comes back Active).
+  of that switch, or until one of its links comes back Active); a node
+  cable the policy disabled (disable_port .. enable_port) is Down whatever
+  its hardware does.
 Prints one line of counts; exits 1 with the first mismatch."""
 import json
 import re
@@ -182,14 +184,19 @@ def main():
         i += 2
 
     # the changes, per live switch end
-    last, dead, expect, changes = {}, set(), 0, 0
+    last, dead, disabled, expect, changes = {}, set(), set(), 0, 0
     for e in events:
         ev, comp = e["event"], e.get("component")
         if ev in ("component_failed", "component_repaired") and comp in lids:
             (dead.add if ev == "component_failed" else dead.discard)(comp)
+        if ev == "policy_action" and "/nic" in (comp or ""):
+            if e["detail"] == "disable_port":
+                disabled.add(comp)
+            elif e["detail"] == "enable_port":
+                disabled.discard(comp)
         if ev != "link_state":
             continue
-        st = 4 if e["new_state"] == 4 else 1
+        st = 4 if e["new_state"] == 4 and comp not in disabled else 1
         sw = switch_ends(comp)
         if st == 4:
             dead.difference_update(sw)

@@ -17,7 +17,7 @@ echo "1..12"
 check $? "unknown command -> exit 2, one line naming it"
 "$FAULTLINE" run --frobnicate 2>"$tmp/e"; rc=$?
 [ $rc -eq 2 ] && grep -q 'frobnicate' "$tmp/e"; check $? "unknown option -> exit 2 naming it"
-for c in run topo compare plot report bench; do
+for c in run topo compare plot report bench replay; do
   "$FAULTLINE" "$c" --help >"$tmp/h" 2>&1 && grep -q 'Example' "$tmp/h" || { echo "# $c --help has no example"; false; }
 done
 check $? "every subcommand's --help exits 0 and shows an example"
