@@ -28,7 +28,7 @@ if ldd "$FAULTLINE" 2> /dev/null | grep -q libtsan; then
   export G_SLICE=always-malloc
   export TSAN_OPTIONS="${TSAN_OPTIONS:+$TSAN_OPTIONS }halt_on_error=0 log_path=$tmp/tsan"
 fi
-echo "1..$((26 + have_gnuplot + tsan))"
+echo "1..$((27 + have_gnuplot + tsan))"
 
 cat > "$tmp/s.lua" <<'LUA'
 local spares = param ("spares", 4, "hot spares")
@@ -79,6 +79,13 @@ check $? "replica spares=8/seed-2 summary.json equals faultline run --seed 2"
 # progress and the table
 grep -q "6/6 replicas done" t2.err
 check $? "progress on stderr reaches 6/6 replicas"
+# not a terminal: whole lines (no carriage return), the start and the end,
+# each with points, replicas, runs/s, threads and the ETA
+cr=$(printf '\r')
+! grep -q "$cr" t2.err \
+  && grep -q "^sweep: 0/2 points, 0/6 replicas done, - runs/s, 2 threads, elapsed [0-9]* s, eta -$" t2.err \
+  && grep -q "^sweep: 2/2 points, 6/6 replicas done, [0-9.]* runs/s, 2 threads, elapsed .*, eta 0 s$" t2.err
+check $? "progress in a log: one whole line at the start and at the end, points, runs/s, ETA"
 grep -q "^spares=8 " t2.out && [ ! -s t1.err ]
 check $? "a summary table on stdout; -q prints nothing"
 
