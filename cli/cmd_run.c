@@ -30,17 +30,22 @@ progress (double sim_s, double total_s, uint64_t events, void *user_data)
   fflush (stderr);
 }
 
+/* The headline metrics of the metric table, rounded, with units. */
 static void
-print_metric (const FlRun *run, const char *key, const char *label, int decimals)
+print_headline (const FlRun *run)
 {
-  double v = fl_run_metric (run, key);
-  printf ("  %-34s ", label);
-  if (isnan (v))
-    printf ("-\n");
-  else
-    {
-      printf ("%.*f\n", decimals, v);
-    }
+  FlMetricInfo mi;
+  int width = 0;
+  for (size_t i = 0; fl_metric_info (i, &mi); i++)
+    if (mi.headline)
+      width = MAX (width, (int) strlen (mi.label));
+  for (size_t i = 0; fl_metric_info (i, &mi); i++)
+    if (mi.headline)
+      {
+        g_autofree char *v = fl_metric_format (mi.name,
+                                               fl_run_metric (run, mi.name));
+        printf ("  %-*s  %s\n", width, mi.label, v);
+      }
 }
 
 /* --params: the scenario's param()s as a table on stdout. */
@@ -262,13 +267,7 @@ cmd_run (int argc, char **argv)
     {
       printf ("faultline %s: %s, seed %" G_GINT64_FORMAT "\n", fl_version (),
               fl_run_scenario_name (run), seed);
-      print_metric (run, "ettr", "ETTR (effective training time)", 4);
-      print_metric (run, "goodput", "goodput", 4);
-      print_metric (run, "gpu_availability", "GPU availability", 4);
-      print_metric (run, "interruptions", "job interruptions", 0);
-      print_metric (run, "mtti_hours", "mean time to interruption (h)", 2);
-      print_metric (run, "mttr_hours", "mean time to repair (h)", 2);
-      print_metric (run, "lost_gpu_hours", "lost GPU-hours", 0);
+      print_headline (run);
       printf ("results: %s/ (summary.json; plots in %s/plots/)\n", out, out);
     }
   fl_run_free (run);

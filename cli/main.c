@@ -3,6 +3,7 @@
  * A thin client of libfaultline (lib/faultline.h): every subcommand lives
  * in cli/cmd_*.c and returns an exit status (cli.h). */
 #include "cli.h"
+#include "faultline.h"
 #include "fl-config.h"
 #include "health.h"
 #include "sched.h"
@@ -49,7 +50,8 @@ usage (FILE *out)
     fprintf (out, "  %-9s %s\n", commands[i].name, commands[i].summary);
   fprintf (out,
            "\nRun 'faultline COMMAND --help' for the options of one command,\n"
-           "'faultline help options' for every configuration key.\n"
+           "'faultline help options' for every configuration key,\n"
+           "'faultline help metrics' for the metrics and their tolerances.\n"
            "Example:\n  faultline run scenarios/llama3-16k.lua --seed 7\n\n"
            "Exit status: 0 success, 1 a comparison found a regression,\n"
            "2 bad usage or bad input, 3 internal error.\n");
@@ -99,7 +101,27 @@ help_options (void)
           "SCENARIO --set NAME=VALUE' overrides them.\n");
 }
 
-/* faultline help [COMMAND | options] */
+/* faultline help metrics: the metric table (lib/metrictab.h). */
+static void
+help_metrics (void)
+{
+  printf ("Metrics of summary.json (\"metrics\"), as `faultline compare` "
+          "judges them\n(docs/results.md defines each; tolerance: "
+          "--tolerance METRIC=PCT):\n\n");
+  printf ("  %-30s %-6s %-7s %9s  %s\n", "key", "unit", "better",
+          "tolerance", "meaning");
+  FlMetricInfo mi;
+  for (size_t i = 0; fl_metric_info (i, &mi); i++)
+    {
+      char tol[32] = "-";
+      if (strcmp (mi.better, "info") != 0)
+        g_snprintf (tol, sizeof tol, "%g%%", mi.tolerance_pct);
+      printf ("  %-30s %-6s %-7s %9s  %s\n", mi.name, mi.unit, mi.better, tol,
+              mi.label);
+    }
+}
+
+/* faultline help [COMMAND | options | metrics] */
 static int
 cmd_help (int argc, char **argv)
 {
@@ -111,12 +133,17 @@ cmd_help (int argc, char **argv)
   if (argc > 2)
     {
       cli_error ("help", "unexpected argument '%s' (use: faultline help "
-                 "[COMMAND | options])", argv[2]);
+                 "[COMMAND | options | metrics])", argv[2]);
       return FL_EXIT_USAGE;
     }
   if (strcmp (argv[1], "options") == 0)
     {
       help_options ();
+      return FL_EXIT_OK;
+    }
+  if (strcmp (argv[1], "metrics") == 0)
+    {
+      help_metrics ();
       return FL_EXIT_OK;
     }
   const CliCommand *c = find_command (argv[1]);

@@ -8,57 +8,47 @@
 #include <math.h>
 #include <string.h>
 
+#include "metrictab.h"
 #include "results.h"
 #include "stats.h"
 
 G_DEFINE_QUARK (faultline-compare-error-quark, compare_error)
 
-/* ---- the metrics we judge ---- */
+/* ---- the metrics we judge: the metric table (lib/metrictab.h) ---- */
 
-typedef struct
-{
-  const char *name;
-  CompareDirection direction;
-  double tolerance_pct; /* default relative tolerance, % of |baseline| */
-  double tolerance_abs; /* changes this small are never a verdict */
-  bool required;        /* a summary without it is bad input */
-} CompareMetric;
-
-/* Default tolerances: fractions (ETTR, goodput, availability) move little
- * between policies and are the headline: 1%. Counts: 5% (with a floor of
- * one event: one extra interruption is noise). Times: 5%, or 10% for means
- * and tail percentiles of a few tens of samples, whose run-to-run spread
- * at a fixed workload is of that order. */
-static const CompareMetric compare_metrics[] = {
-  { "ettr", COMPARE_HIGHER_BETTER, 1.0, 0.001, true },
-  { "goodput", COMPARE_HIGHER_BETTER, 1.0, 0.001, true },
-  { "gpu_availability", COMPARE_HIGHER_BETTER, 1.0, 0.001, true },
-  { "interruptions", COMPARE_LOWER_BETTER, 5.0, 1.0, true },
-  { "mtti_hours", COMPARE_HIGHER_BETTER, 10.0, 0.01, true },
-  { "mttr_hours", COMPARE_LOWER_BETTER, 10.0, 0.01, true },
-  { "lost_gpu_hours", COMPARE_LOWER_BETTER, 5.0, 1.0, true },
-  { "jobs_completed", COMPARE_HIGHER_BETTER, 5.0, 1.0, true },
-  { "queue_wait_hours_p50", COMPARE_LOWER_BETTER, 10.0, 0.01, true },
-  { "queue_wait_hours_p99", COMPARE_LOWER_BETTER, 10.0, 0.01, true },
-  { "detection_latency_minutes_p50", COMPARE_LOWER_BETTER, 10.0, 0.1, true },
-  { "spares_exhausted_hours", COMPARE_LOWER_BETTER, 5.0, 0.01, false },
-  { "fabric_slowdown_gpu_hours", COMPARE_LOWER_BETTER, 5.0, 1.0, false },
-};
+/* Only the table's rows with a direction carry a tolerance. */
+#define COMPARE_MAX_METRICS 64
 
 struct CompareOptions
 {
-  double tolerance_pct[G_N_ELEMENTS (compare_metrics)];
+  double tolerance_pct[COMPARE_MAX_METRICS]; /* by metric table index */
 };
 
-static const CompareMetric *
+static CompareDirection
+compare_direction_of (const MetrictabEntry *e)
+{
+  switch (e->direction)
+    {
+    case METRICTAB_HIGHER_BETTER: return COMPARE_HIGHER_BETTER;
+    case METRICTAB_LOWER_BETTER: return COMPARE_LOWER_BETTER;
+    case METRICTAB_INFORMATIONAL: break;
+    }
+  return COMPARE_INFORMATIONAL;
+}
+
+/* The table row of a judged metric NAME (one with a direction), or NULL. */
+static const MetrictabEntry *
 compare_find (const char *name, size_t *index)
 {
-  for (size_t i = 0; i < G_N_ELEMENTS (compare_metrics); i++)
-    if (strcmp (compare_metrics[i].name, name) == 0)
+  size_t n;
+  const MetrictabEntry *tab = metrictab_entries (&n);
+  for (size_t i = 0; i < n; i++)
+    if (strcmp (tab[i].name, name) == 0
+        && tab[i].direction != METRICTAB_INFORMATIONAL)
       {
         if (index != NULL)
           *index = i;
-        return &compare_metrics[i];
+        return &tab[i];
       }
   return NULL;
 }
@@ -66,9 +56,12 @@ compare_find (const char *name, size_t *index)
 CompareOptions *
 compare_options_new (void)
 {
+  size_t n;
+  const MetrictabEntry *tab = metrictab_entries (&n);
+  g_assert (n <= COMPARE_MAX_METRICS);
   CompareOptions *opt = g_new0 (CompareOptions, 1);
-  for (size_t i = 0; i < G_N_ELEMENTS (compare_metrics); i++)
-    opt->tolerance_pct[i] = compare_metrics[i].tolerance_pct;
+  for (size_t i = 0; i < n; i++)
+    opt->tolerance_pct[i] = tab[i].tolerance_pct;
   return opt;
 }
 
@@ -97,9 +90,12 @@ compare_options_set_tolerance (CompareOptions *opt, const char *spec,
   if (compare_find (name, &idx) == NULL)
     {
       GString *valid = g_string_new (NULL);
-      for (size_t i = 0; i < G_N_ELEMENTS (compare_metrics); i++)
-        g_string_append_printf (valid, "%s%s", i ? ", " : "",
-                                compare_metrics[i].name);
+      size_t nt;
+      const MetrictabEntry *tab = metrictab_entries (&nt);
+      for (size_t i = 0; i < nt; i++)
+        if (tab[i].direction != METRICTAB_INFORMATIONAL)
+          g_string_append_printf (valid, "%s%s", valid->len ? ", " : "",
+                                  tab[i].name);
       g_set_error (error, COMPARE_ERROR, COMPARE_ERROR_INVALID,
                    "--tolerance '%s': unknown metric '%s' (metrics with a "
                    "direction: %s)", spec, name, valid->str);
@@ -210,10 +206,10 @@ compare_number (JsonObject *obj, const char *key, const char *where,
 /* ---- deciding ---- */
 
 static void
-compare_decide (CompareRow *row, const CompareMetric *cm, double tol_pct,
+compare_decide (CompareRow *row, const MetrictabEntry *cm, double tol_pct,
                 GArray *xb, GArray *xc)
 {
-  row->direction = cm ? cm->direction : COMPARE_INFORMATIONAL;
+  row->direction = cm ? compare_direction_of (cm) : COMPARE_INFORMATIONAL;
   row->tolerance_pct = cm ? tol_pct : NAN;
   row->tolerance_abs = cm ? cm->tolerance_abs : NAN;
   row->ci95_low = row->ci95_high = NAN;
@@ -231,7 +227,7 @@ compare_decide (CompareRow *row, const CompareMetric *cm, double tol_pct,
   row->n_candidate = (uint32_t) sc.n;
   double b = stats_online_mean (&sb), c = stats_online_mean (&sc);
   /* mtti_hours is null when the job was never interrupted: +infinity. */
-  bool inf_null = cm != NULL && strcmp (cm->name, "mtti_hours") == 0;
+  bool inf_null = cm != NULL && cm->null_is_infinite;
   row->baseline = b;
   row->candidate = c;
   row->change = c - b;
@@ -249,7 +245,7 @@ compare_decide (CompareRow *row, const CompareMetric *cm, double tol_pct,
         row->verdict = isnan (b) ? COMPARE_REGRESSION : COMPARE_IMPROVED;
       return;
     }
-  double s = cm->direction == COMPARE_HIGHER_BETTER ? 1.0 : -1.0;
+  double s = cm->direction == METRICTAB_HIGHER_BETTER ? 1.0 : -1.0;
   double margin = MAX (tol_pct / 100.0 * fabs (b), cm->tolerance_abs);
   double d = s * (c - b), lo = d, hi = d;
   double vb = sb.n >= 2 ? stats_online_variance (&sb) : 0.0;
@@ -353,7 +349,7 @@ compare_add (Comparison *cmp, const CompareSide *sb, const CompareSide *sc,
   if (xb->len == 0 && xc->len == 0)
     return true;
   size_t idx = 0;
-  const CompareMetric *cm = obj_key ? NULL : compare_find (key, &idx);
+  const MetrictabEntry *cm = obj_key ? NULL : compare_find (key, &idx);
   CompareRow row = { 0 };
   row.metric = obj_key ? g_strconcat (obj_key, ".", key, NULL)
                        : g_strdup (key);
@@ -370,24 +366,25 @@ compare_sides (const CompareSide *sb, const CompareSide *sc,
 {
   /* Required metrics first, in a missing-key check of both sides. */
   const CompareSide *sides[2] = { sb, sc };
+  size_t nt;
+  const MetrictabEntry *tab = metrictab_entries (&nt);
   for (int k = 0; k < 2; k++)
-    for (size_t i = 0; i < G_N_ELEMENTS (compare_metrics); i++)
-      if (compare_metrics[i].required
-          && !json_object_has_member (sides[k]->metrics,
-                                      compare_metrics[i].name))
+    for (size_t i = 0; i < nt; i++)
+      if (tab[i].compare_required
+          && !json_object_has_member (sides[k]->metrics, tab[i].name))
         {
           g_set_error (error, COMPARE_ERROR, COMPARE_ERROR_INVALID,
                        "'%s': metrics.%s is missing: is it a faultline "
-                       "summary.json?", sides[k]->name,
-                       compare_metrics[i].name);
+                       "summary.json?", sides[k]->name, tab[i].name);
           return NULL;
         }
   Comparison *cmp = g_new0 (Comparison, 1);
   cmp->rows = g_array_new (FALSE, TRUE, sizeof (CompareRow));
   g_array_set_clear_func (cmp->rows, compare_row_clear);
   g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
-  for (size_t i = 0; i < G_N_ELEMENTS (compare_metrics); i++)
-    g_ptr_array_add (keys, g_strdup (compare_metrics[i].name));
+  for (size_t i = 0; i < nt; i++)
+    if (tab[i].direction != METRICTAB_INFORMATIONAL)
+      g_ptr_array_add (keys, g_strdup (tab[i].name));
   compare_keys (keys, sb->metrics, sc->metrics);
   for (guint i = 0; i < keys->len; i++)
     {

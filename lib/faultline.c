@@ -17,6 +17,7 @@
 #include "fl-config.h"
 #include "healthevents.h"
 #include "ibpcap.h"
+#include "metrictab.h"
 #include "plots.h"
 #include "results.h"
 #include "runtime.h"
@@ -474,4 +475,31 @@ fl_run_param (const FlRun *run, size_t i, const char **name,
   if (help != NULL)
     *help = p->help;
   return true;
+}
+
+bool
+fl_metric_info (size_t i, FlMetricInfo *info)
+{
+  g_return_val_if_fail (info != NULL, false);
+  size_t n;
+  const MetrictabEntry *tab = metrictab_entries (&n);
+  if (i >= n)
+    return false;
+  const MetrictabEntry *e = &tab[i];
+  info->name = e->name;
+  info->label = e->label;
+  info->unit = metrictab_unit_name (e->unit);
+  info->better = metrictab_direction_name (e->direction);
+  info->tolerance_pct = e->tolerance_pct;
+  info->headline = e->headline;
+  info->description = e->summary;
+  return true;
+}
+
+char *
+fl_metric_format (const char *name, double v)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+  const MetrictabEntry *e = metrictab_find (name);
+  return e != NULL ? metrictab_format (e, v, true) : NULL;
 }

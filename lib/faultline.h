@@ -90,6 +90,27 @@ const char *fl_run_scenario_name (const FlRun *run);
 bool fl_run_param (const FlRun *run, size_t i, const char **name,
                    const char **value_json, const char **help);
 
+/* One row of the metric table (lib/metrictab.h): what a key of
+ * summary.json's "metrics" means and how it is shown and judged. */
+typedef struct
+{
+  const char *name;        /* "ettr" */
+  const char *label;       /* "ETTR" */
+  const char *unit;        /* "0..1", "count", "h", "min", "GPU-h" */
+  const char *better;      /* "higher", "lower" or "info" (never judged) */
+  double tolerance_pct;    /* default compare tolerance (NaN for info) */
+  bool headline;           /* one of the few numbers a summary shows */
+  const char *description; /* one line */
+} FlMetricInfo;
+
+/* The i-th metric of summary.json's "metrics", in file order. Returns
+ * false past the last. Strings are static. */
+bool fl_metric_info (size_t i, FlMetricInfo *info);
+/* Metric NAME's value v rounded for a person with its unit ("91.23 %",
+ * "3.10 h", "1,234 GPU-h"; "-" when not measured). NULL for an unknown
+ * name. Returns: (transfer full). */
+char *fl_metric_format (const char *name, double v);
+
 /* Exit status for an error: 2 for FL_ERROR_INPUT, 3 otherwise. */
 int fl_error_exit_status (const GError *error);
 

@@ -6,6 +6,7 @@
  * g_markup_escape_text. No JavaScript. */
 #include "report.h"
 #include "atomicfile.h"
+#include "metrictab.h"
 #include "plots.h"
 
 #include <json-glib/json-glib.h>
@@ -38,40 +39,31 @@ report_esc (GString *s, const char *text)
   g_string_append (s, e);
 }
 
-/* Unit of a summary key, from its name (docs/results.md: times in hours
- * unless the key says otherwise). */
+/* Unit of a summary key: the metric table's for "metrics.*" and
+ * "headline.*" keys (and their by-cause counts), the documented unit of
+ * the few run keys that have one (docs/results.md), else none. */
 static const char *
 report_unit (const char *key)
 {
   static const struct
   {
-    const char *suffix, *unit;
-  } suffixes[] = {
-    { "gpu_hours", "GPU-hours" }, { "_gpu_h", "GPU-hours" },
-    { "_h", "hours" }, { "_hours", "hours" }, { "_s", "seconds" },
-    { "_seconds", "seconds" }, { "_min", "minutes" },
-    { "_minutes", "minutes" }, { "_us", "microseconds" },
-    { "_ms", "milliseconds" }, { "_pct", "%" }, { "_bytes", "bytes" },
-    { "_gbps", "Gb/s" }, { "_ratio", "fraction (0-1)" },
-    { "_fraction", "fraction (0-1)" },
+    const char *key, *unit;
+  } run_keys[] = {
+    { "sim_hours", "h" }, { "wall_seconds", "s" },
   };
-  static const char *const fractions[] = { "ettr", "goodput", "availability",
-                                           "utilization", "utilisation" };
-  const char *dot = strrchr (key, '.');
-  g_autofree char *leaf = g_strdup (dot ? dot + 1 : key);
-  /* A percentile suffix (queue_wait_hours_p99) does not change the unit. */
-  char *p = strrchr (leaf, '_');
-  if (p != NULL && p[1] == 'p' && g_ascii_isdigit (p[2]))
-    *p = '\0';
-  for (size_t i = 0; i < G_N_ELEMENTS (fractions); i++)
-    if (strcmp (leaf, fractions[i]) == 0
-        || (g_str_has_suffix (leaf, fractions[i])
-            && leaf[strlen (leaf) - strlen (fractions[i]) - 1] == '_'))
-      return "fraction (0-1)";
-  for (size_t i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    if (g_str_has_suffix (leaf, suffixes[i].suffix))
-      return suffixes[i].unit;
-  return "";
+  for (size_t i = 0; i < G_N_ELEMENTS (run_keys); i++)
+    if (strcmp (key, run_keys[i].key) == 0)
+      return run_keys[i].unit;
+  const char *dot = strchr (key, '.');
+  if (dot == NULL || (strncmp (key, "metrics.", 8) != 0
+                      && strncmp (key, "headline.", 9) != 0))
+    return "";
+  g_autofree char *name = g_strdup (dot + 1);
+  char *sub = strchr (name, '.');
+  if (sub != NULL)
+    *sub = '\0';
+  const MetrictabEntry *e = metrictab_find (name);
+  return e != NULL ? metrictab_unit_name (e->unit) : "";
 }
 
 static void
@@ -109,7 +101,7 @@ report_value (GString *s, const char *key, JsonNode *node)
       char buf[G_ASCII_DTOSTR_BUF_SIZE];
       g_string_append_printf (s, "<td class=\"num\">%s",
                               g_ascii_formatd (buf, sizeof buf, "%.8g", v));
-      if (strcmp (report_unit (key), "fraction (0-1)") == 0 && isfinite (v))
+      if (strcmp (report_unit (key), "0..1") == 0 && isfinite (v))
         g_string_append_printf (s, " (%s %%)",
                                 g_ascii_formatd (buf, sizeof buf, "%.2f",
                                                  100.0 * v));
@@ -205,9 +197,8 @@ report_summary (GString *s, const char *dir, char **title, GError **error)
   *title = g_strdup (name ? name : dir);
 
   g_string_append (s, "<h2 id=\"summary\">Summary</h2>\n"
-                   "<p class=\"note\">From summary.json. Units are read "
-                   "from the key names: times are in hours unless the key "
-                   "says otherwise (docs/results.md).</p>\n");
+                   "<p class=\"note\">From summary.json. Units are the "
+                   "metric table's (docs/results.md).</p>\n");
   /* Headline metrics first, then the run's own scalars, then every other
    * object (cluster, params, ...) in file order. */
   static const char *const headline[] = { "metrics", "headline" };

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "atomicfile.h"
+#include "metrictab.h"
 
 G_DEFINE_QUARK (faultline-results-error-quark, results_error)
 
@@ -246,28 +247,26 @@ results_summary_json (const ResultsRunInfo *info, const Metrics *m,
                    info->write_wall_seconds ? m->wall_seconds : NAN);
   json_builder_set_member_name (b, "metrics");
   json_builder_begin_object (b);
-  results_json_add_number (b, "ettr", m->ettr);
-  results_json_add_number (b, "goodput", m->goodput);
-  results_json_add_number (b, "gpu_availability", m->gpu_availability);
-  results_add_int (b, "interruptions", m->interruptions);
-  results_add_causes (b, "interruptions_by_cause", m->interruptions_by_cause);
-  results_json_add_number (b, "mtti_hours", m->mtti_hours);
-  results_json_add_number (b, "mttr_hours", m->mttr_hours);
-  results_json_add_number (b, "lost_gpu_hours", m->lost_gpu_hours);
-  results_add_int (b, "jobs_completed", m->jobs_completed);
-  results_json_add_number (b, "queue_wait_hours_p50", m->queue_wait_hours_p50);
-  results_json_add_number (b, "queue_wait_hours_p99", m->queue_wait_hours_p99);
-  results_json_add_number (b, "detection_latency_minutes_p50",
-                   m->detection_latency_minutes_p50);
-  results_add_int (b, "failures", m->failures);
-  results_add_causes (b, "failures_by_cause", m->failures_by_cause);
-  results_add_int (b, "jobs_submitted", m->jobs_submitted);
-  results_json_add_number (b, "spares_exhausted_hours", m->spares_exhausted_hours);
-  results_json_add_number (b, "fabric_slowdown_gpu_hours",
-                   m->fabric_slowdown_gpu_hours);
-  results_add_int (b, "failures_averted", m->failures_averted);
-  results_add_int (b, "policy_actions", m->policy_actions);
-  results_add_int (b, "tickets", m->tickets);
+  /* The metrics, in the order and with the types of the metric table. */
+  size_t n_tab;
+  const MetrictabEntry *tab = metrictab_entries (&n_tab);
+  for (size_t i = 0; i < n_tab; i++)
+    {
+      const MetrictabEntry *e = &tab[i];
+      const char *field = (const char *) m + e->offset;
+      switch (e->kind)
+        {
+        case METRICTAB_NUMBER:
+          results_json_add_number (b, e->name, *(const double *) field);
+          break;
+        case METRICTAB_COUNT:
+          results_add_int (b, e->name, *(const uint64_t *) field);
+          break;
+        case METRICTAB_BY_CAUSE:
+          results_add_causes (b, e->name, *(GArray *const *) field);
+          break;
+        }
+    }
   json_builder_end_object (b);
   json_builder_end_object (b);
   g_autoptr (JsonNode) root = json_builder_get_root (b);

@@ -1,7 +1,8 @@
 /* tests/output/test_results.c - lib/results.h on a hand-built Metrics:
  * summary.json validates against docs/summary.schema.json (with a small
  * validator below for the subset the schema uses: type, required,
- * properties, additionalProperties, minimum), identical input gives
+ * properties, additionalProperties, minimum, maximum, items, local $ref,
+ * if/then/else), identical input gives
  * byte-identical files, NaN is written as null and doubles read back
  * exactly, CSV headers are the documented ones and fields are quoted as
  * RFC 4180 says, events.jsonl and trace.json are valid and discarded on
@@ -46,10 +47,43 @@ type_ok (JsonNode *n, const char *t)
   return false;
 }
 
+static JsonObject *schema_root; /* for "$ref": "#/$defs/NAME" */
+
+static char *validate (JsonObject *schema, JsonNode *inst, const char *path);
+
+static JsonObject *
+schema_deref (JsonObject *schema)
+{
+  const char *ref = json_object_get_string_member_with_default (schema,
+                                                                "$ref", NULL);
+  if (ref == NULL)
+    return schema;
+  if (!g_str_has_prefix (ref, "#/$defs/"))
+    fail_msg ("schema uses unsupported $ref '%s'", ref);
+  JsonObject *defs = json_object_get_object_member (schema_root, "$defs");
+  return json_object_get_object_member (defs, ref + strlen ("#/$defs/"));
+}
+
 /* Returns NULL when inst matches schema, else a message naming the path. */
 static char *
 validate (JsonObject *schema, JsonNode *inst, const char *path)
 {
+  schema = schema_deref (schema);
+  if (json_object_has_member (schema, "if"))
+    {
+      char *miss = validate (json_object_get_object_member (schema, "if"),
+                             inst, path);
+      const char *branch = miss == NULL ? "then" : "else";
+      g_free (miss);
+      if (json_object_has_member (schema, branch))
+        {
+          char *err = validate (json_object_get_object_member (schema,
+                                                               branch),
+                                inst, path);
+          if (err != NULL)
+            return err;
+        }
+    }
   JsonNode *type = json_object_get_member (schema, "type");
   if (type != NULL)
     {
@@ -70,6 +104,24 @@ validate (JsonObject *schema, JsonNode *inst, const char *path)
       && json_node_get_double (inst)
            < json_object_get_double_member (schema, "minimum"))
     return g_strdup_printf ("%s: below minimum", path);
+  if (json_object_has_member (schema, "maximum") && JSON_NODE_HOLDS_VALUE (inst)
+      && json_node_get_value_type (inst) != G_TYPE_STRING
+      && json_node_get_double (inst)
+           > json_object_get_double_member (schema, "maximum"))
+    return g_strdup_printf ("%s: above maximum", path);
+  if (JSON_NODE_HOLDS_ARRAY (inst) && json_object_has_member (schema, "items"))
+    {
+      JsonArray *a = json_node_get_array (inst);
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        {
+          g_autofree char *sub = g_strdup_printf ("%s[%u]", path, i);
+          char *err = validate (json_object_get_object_member (schema,
+                                                               "items"),
+                                json_array_get_element (a, i), sub);
+          if (err != NULL)
+            return err;
+        }
+    }
   if (!JSON_NODE_HOLDS_OBJECT (inst))
     return NULL;
   JsonObject *o = json_node_get_object (inst);
@@ -220,6 +272,7 @@ test_summary_matches_schema (void **state)
   g_autofree char *schema_text = NULL;
   assert_true (g_file_get_contents (schema_path, &schema_text, NULL, NULL));
   JsonNode *schema = parse (schema_text);
+  schema_root = json_node_get_object (schema);
   Metrics *m = sample_metrics ();
   ResultsRunInfo info = sample_info ();
   GError *error = NULL;
