@@ -16,8 +16,9 @@ cd "$here"
 
 build_pkgs="meson ninja-build pkg-config gcc libglib2.0-dev liblua5.4-dev libcmocka-dev libpcap-dev zlib1g-dev libjson-glib-dev libsqlite3-dev gnuplot-nox"
 test_pkgs="tshark chromium valgrind sqlite3 slurm-wlm munge python3-yaml"
-# JSON Schema validation of summaries (test_schema.sh)
-test_pkgs="$test_pkgs python3-jsonschema"
+# JSON Schema validation of summaries (test_schema.sh), JUnit XML of
+# compare (test_compare.sh)
+test_pkgs="$test_pkgs python3-jsonschema libxml2-utils"
 
 need=""
 pkgs=$build_pkgs

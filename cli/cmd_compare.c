@@ -13,28 +13,37 @@ cmd_compare (int argc, char **argv)
 {
   g_auto (GStrv) tolerances = NULL;
   gboolean json = FALSE;
+  g_autofree char *format = NULL;
   GOptionEntry entries[] = {
     { "tolerance", 't', 0, G_OPTION_ARG_STRING_ARRAY, &tolerances,
       "allowed worsening of METRIC, in % of the baseline (repeatable)",
       "METRIC=PCT" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
-      "print the comparison as JSON instead of a table", NULL },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
+      "table (default), json, markdown (a pull-request comment) or junit "
+      "(JUnit XML, one test case per metric)", "FORMAT" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "the same as --format json",
+      NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (GOptionContext) ctx = cli_context (
     "compare", "BASELINE CANDIDATE",
-    "Compares two runs (summary.json files or run folders) metric by metric,\n"
-    "or two sweep folders (faultline sweep -o) point by point.",
+    "Compares two runs (summary.json files or run folders) metric by metric\n"
+    "and names the metrics that got worse than their tolerance, and by how\n"
+    "much; or two sweep folders (faultline sweep -o) point by point. Warns\n"
+    "(stderr) when two runs come from different scenarios or parameters.",
     "Exit status: 0 no regression beyond tolerance, 1 a regression,\n"
-    "2 bad input. Default tolerances and the replica (Welch) rule:\n"
-    "docs/ci.md.\n\n"
-    "Example:\n"
+    "2 bad input. Default tolerances: 'faultline help metrics'; the\n"
+    "replica (Welch) rule: docs/ci.md.\n\n"
+    "Examples:\n"
     "  faultline compare results/main results/pr --tolerance ettr=0.5\n"
+    "  faultline compare out/main out/pr --format markdown > comment.md\n"
+    "  faultline compare out/main out/pr --format junit > compare.xml\n"
     "  faultline compare results/main-sweep results/pr-sweep\n\n"
     "Two sweeps: each grid point both have (matched by name) is compared on\n"
     "its <point>/summary.json with the replica (Welch) rule, and shown with\n"
     "each side's 95% CI from sweep.json; exit 1 when any point regressed\n"
-    "beyond its interval (docs/sweep.md).\n");
+    "beyond its interval (docs/sweep.md); markdown gives a section and\n"
+    "junit a testsuite per point.\n");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!cli_parse (ctx, "compare", &argc, &argv))
     return FL_EXIT_USAGE;
@@ -46,6 +55,20 @@ cmd_compare (int argc, char **argv)
       return FL_EXIT_USAGE;
     }
   g_autoptr (GError) error = NULL;
+  CompareFormat fmt = json ? COMPARE_FORMAT_JSON : COMPARE_FORMAT_TABLE;
+  if (format != NULL)
+    {
+      if (json)
+        {
+          cli_error ("compare", "--json and --format together: use one");
+          return FL_EXIT_USAGE;
+        }
+      if (!compare_format_parse (format, &fmt, &error))
+        {
+          cli_error ("compare", "%s", error->message);
+          return FL_EXIT_USAGE;
+        }
+    }
   CompareOptions *opt = compare_options_new ();
   for (size_t i = 0; tolerances != NULL && tolerances[i] != NULL; i++)
     if (!compare_options_set_tolerance (opt, tolerances[i], &error))
@@ -56,7 +79,7 @@ cmd_compare (int argc, char **argv)
       }
   if (sweep_compare_is_sweep (argv[1]) || sweep_compare_is_sweep (argv[2]))
     {
-      int st = cmd_compare_sweeps (argv[1], argv[2], opt, json);
+      int st = cmd_compare_sweeps (argv[1], argv[2], opt, (int) fmt);
       compare_options_free (opt);
       return st;
     }
@@ -67,8 +90,13 @@ cmd_compare (int argc, char **argv)
       cli_error ("compare", "%s", error->message);
       return FL_EXIT_USAGE;
     }
-  g_autofree char *text = json ? compare_format_json (cmp)
-                               : compare_format_table (cmp);
+  /* The warnings go to stderr whatever the format (the markdown, JSON and
+   * JUnit outputs carry them too). */
+  if (fmt != COMPARE_FORMAT_TABLE)
+    for (guint i = 0; i < cmp->warnings->len; i++)
+      fprintf (stderr, "faultline compare: warning: %s\n",
+               (char *) cmp->warnings->pdata[i]);
+  g_autofree char *text = compare_format (cmp, fmt);
   fputs (text, stdout);
   int status = cmp->regression ? FL_EXIT_REGRESSION : FL_EXIT_OK;
   compare_free (cmp);

@@ -128,6 +128,7 @@ typedef struct
   const char *name;    /* file name for messages */
   JsonObject *metrics; /* (transfer none) */
   JsonArray *replicas; /* (transfer none) or NULL */
+  JsonObject *top;     /* the whole summary (transfer none) */
 } CompareSide;
 
 static bool
@@ -154,6 +155,7 @@ compare_load (JsonParser *parser, const char *text, const char *name,
       return false;
     }
   side->name = name;
+  side->top = top;
   side->metrics = json_node_get_object (m);
   side->replicas = NULL;
   JsonNode *r = json_object_get_member (top, "replicas");
@@ -379,6 +381,7 @@ compare_sides (const CompareSide *sb, const CompareSide *sc,
           return NULL;
         }
   Comparison *cmp = g_new0 (Comparison, 1);
+  cmp->warnings = g_ptr_array_new_with_free_func (g_free);
   cmp->rows = g_array_new (FALSE, TRUE, sizeof (CompareRow));
   g_array_set_clear_func (cmp->rows, compare_row_clear);
   g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
@@ -418,6 +421,62 @@ compare_sides (const CompareSide *sb, const CompareSide *sc,
   return cmp;
 }
 
+/* A member of obj as compact JSON text, or NULL when absent. Returns:
+ * (transfer full). */
+static char *
+compare_member_text (JsonObject *obj, const char *key)
+{
+  JsonNode *n = obj ? json_object_get_member (obj, key) : NULL;
+  return n ? results_json_to_string (n, false) : NULL;
+}
+
+/* The scenario's file name ("spares.lua"): two checkouts give the same
+ * scenario different paths. Returns: (transfer full) or NULL. */
+static char *
+compare_scenario (const CompareSide *side)
+{
+  const char *s = json_object_get_string_member_with_default (side->top,
+                                                              "scenario",
+                                                              NULL);
+  return s ? g_path_get_basename (s) : NULL;
+}
+
+/* Warnings when the two runs do not answer the same question: different
+ * scenarios, or parameters that differ (seeds may differ: that is what
+ * replicas are). */
+static void
+compare_warnings (Comparison *cmp, const CompareSide *sb,
+                  const CompareSide *sc)
+{
+  g_autofree char *nb = compare_scenario (sb), *nc = compare_scenario (sc);
+  if (nb && nc && strcmp (nb, nc) != 0)
+    g_ptr_array_add (cmp->warnings, g_strdup_printf (
+      "the runs come from different scenarios (baseline %s, candidate %s): "
+      "the comparison may not mean what you think", nb, nc));
+  JsonNode *pb = json_object_get_member (sb->top, "params");
+  JsonNode *pc = json_object_get_member (sc->top, "params");
+  if (pb == NULL || pc == NULL || !JSON_NODE_HOLDS_OBJECT (pb)
+      || !JSON_NODE_HOLDS_OBJECT (pc))
+    return;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  compare_keys (names, json_node_get_object (pb), json_node_get_object (pc));
+  GString *diff = g_string_new (NULL);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *k = names->pdata[i];
+      g_autofree char *vb = compare_member_text (json_node_get_object (pb), k);
+      g_autofree char *vc = compare_member_text (json_node_get_object (pc), k);
+      if (g_strcmp0 (vb, vc) != 0)
+        g_string_append_printf (diff, "%s%s %s -> %s", diff->len ? ", " : "",
+                                k, vb ? vb : "(unset)", vc ? vc : "(unset)");
+    }
+  if (diff->len > 0)
+    g_ptr_array_add (cmp->warnings, g_strdup_printf (
+      "the runs have different parameters (%s): a change of the scenario's "
+      "inputs, not only of the code", diff->str));
+  g_string_free (diff, TRUE);
+}
+
 Comparison *
 compare_texts (const char *baseline, const char *baseline_name,
                const char *candidate, const char *candidate_name,
@@ -434,6 +493,7 @@ compare_texts (const char *baseline, const char *baseline_name,
   Comparison *cmp = compare_sides (&sb, &sc, opt, error);
   if (cmp != NULL)
     {
+      compare_warnings (cmp, &sb, &sc);
       cmp->baseline_path = g_strdup (baseline_name);
       cmp->candidate_path = g_strdup (candidate_name);
     }
@@ -480,6 +540,7 @@ compare_free (Comparison *c)
   if (c == NULL)
     return;
   g_array_unref (c->rows);
+  g_ptr_array_unref (c->warnings);
   g_free (c->baseline_path);
   g_free (c->candidate_path);
   g_free (c);
@@ -512,58 +573,535 @@ compare_direction_name (CompareDirection d)
   return "?";
 }
 
-static void
-compare_cell (GString *o, double v, const char *fmt_suffix)
+/* A number for the table: "%.6g", "null" for NaN. */
+static char *
+compare_num (double v, const char *suffix)
 {
   if (isnan (v))
-    g_string_append_printf (o, " %12s", "null");
-  else
-    {
-      char buf[48];
-      g_snprintf (buf, sizeof buf, "%.6g%s", v, fmt_suffix);
-      g_string_append_printf (o, " %12s", buf);
-    }
+    return g_strdup ("null");
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  return g_strconcat (g_ascii_formatd (buf, sizeof buf, "%.6g", v), suffix,
+                      NULL);
 }
+
+/* A signed percentage or change: "+2.5%", "-0.31%". */
+static char *
+compare_signed (double v, const char *suffix)
+{
+  if (isnan (v))
+    return g_strdup ("-");
+  if (v == 0)
+    return g_strconcat ("0", suffix, NULL);
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  if (*suffix == '%')
+    g_ascii_formatd (buf, sizeof buf, fabs (v) >= 100 ? "%+.0f"
+                     : fabs (v) >= 10 ? "%+.1f" : "%+.2f", v);
+  else
+    g_ascii_formatd (buf, sizeof buf, "%+.4g", v);
+  return g_strconcat (buf, suffix, NULL);
+}
+
+static const char *compare_unit (const CompareRow *r);
+
+/* The unit after a number in a sentence: none for fractions and counts. */
+static const char *
+compare_unit_after (const CompareRow *r)
+{
+  const char *u = compare_unit (r);
+  return strcmp (u, "0..1") == 0 || strcmp (u, "count") == 0 ? "" : u;
+}
+
+static const char *
+compare_unit (const CompareRow *r)
+{
+  const MetrictabEntry *e = metrictab_find (r->metric);
+  if (e != NULL)
+    return metrictab_unit_name (e->unit);
+  return strchr (r->metric, '.') != NULL ? "count" : "";
+}
+
+static const char *
+compare_row_verdict (const CompareRow *r)
+{
+  return r->direction == COMPARE_INFORMATIONAL
+         ? "-" : compare_verdict_name (r->verdict);
+}
+
+/* How much a regressed row got worse: "-2.55% (0.9248 -> 0.9012)". */
+static char *
+compare_how_much (const CompareRow *r)
+{
+  g_autofree char *pct = compare_signed (r->change_pct, "%");
+  g_autofree char *b = compare_num (r->baseline, "");
+  g_autofree char *c = compare_num (r->candidate, "");
+  g_autofree char *tol = compare_num (r->tolerance_pct, "%");
+  if (isnan (r->change_pct))
+    {
+      g_autofree char *abs = compare_signed (r->change, "");
+      const char *u = compare_unit_after (r);
+      return g_strdup_printf ("%s%s%s (%s -> %s; tolerance %s)",
+                              isnan (r->change) ? "null" : abs,
+                              *u ? " " : "", u, b, c, tol);
+    }
+  const char *u = compare_unit_after (r);
+  return g_strdup_printf ("%s (%s -> %s%s%s; tolerance %s)", pct, b, c,
+                          *u ? " " : "", u, tol);
+}
+
+enum { COL_METRIC, COL_UNIT, COL_BASE, COL_CAND, COL_CHANGE, COL_PCT,
+       COL_TOL, COL_BETTER, COL_VERDICT, COL_N };
 
 char *
 compare_format_table (const Comparison *c)
 {
   g_return_val_if_fail (c != NULL, NULL);
-  GString *o = g_string_new (NULL);
-  g_string_append_printf (o, "baseline:  %s\ncandidate: %s\n\n",
-                          c->baseline_path, c->candidate_path);
-  g_string_append_printf (o, "%-36s %12s %12s %12s %12s %12s %-7s %s\n",
-                          "metric", "baseline", "candidate", "change",
-                          "change%", "tolerance", "better", "verdict");
-  for (guint i = 0; i < c->rows->len; i++)
+  static const char *const head[COL_N] = {
+    "metric", "unit", "baseline", "candidate", "change", "change%",
+    "tolerance", "better", "verdict",
+  };
+  /* right-aligned: the numbers */
+  static const bool right[COL_N] = { false, false, true, true, true, true,
+                                     true, false, false };
+  guint n = c->rows->len;
+  g_autoptr (GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  int w[COL_N];
+  for (int k = 0; k < COL_N; k++)
+    w[k] = (int) strlen (head[k]);
+  for (guint i = 0; i < n; i++)
     {
       const CompareRow *r = &g_array_index (c->rows, CompareRow, i);
-      g_string_append_printf (o, "%-36s", r->metric);
-      compare_cell (o, r->baseline, "");
-      compare_cell (o, r->candidate, "");
-      compare_cell (o, r->change, "");
-      compare_cell (o, r->change_pct, "%");
-      if (isnan (r->tolerance_pct))
-        g_string_append_printf (o, " %12s", "-");
-      else
-        compare_cell (o, r->tolerance_pct, "%");
-      g_string_append_printf (o, " %-7s %s",
-                              compare_direction_name (r->direction),
-                              r->direction == COMPARE_INFORMATIONAL
-                                ? "-" : compare_verdict_name (r->verdict));
+      char *row[COL_N] = {
+        g_strdup (r->metric), g_strdup (compare_unit (r)),
+        compare_num (r->baseline, ""), compare_num (r->candidate, ""),
+        compare_signed (r->change, ""), compare_signed (r->change_pct, "%"),
+        isnan (r->tolerance_pct) ? g_strdup ("-")
+                                 : compare_num (r->tolerance_pct, "%"),
+        g_strdup (compare_direction_name (r->direction)),
+        g_strdup (compare_row_verdict (r)),
+      };
+      for (int k = 0; k < COL_N; k++)
+        {
+          w[k] = MAX (w[k], (int) g_utf8_strlen (row[k], -1));
+          g_ptr_array_add (cells, row[k]);
+        }
+    }
+  GString *o = g_string_new (NULL);
+  g_string_append_printf (o, "baseline:  %s\ncandidate: %s\n",
+                          c->baseline_path, c->candidate_path);
+  for (guint i = 0; i < c->warnings->len; i++)
+    g_string_append_printf (o, "warning: %s\n",
+                            (char *) c->warnings->pdata[i]);
+  g_string_append_c (o, '\n');
+  for (int k = 0; k < COL_N; k++)
+    g_string_append_printf (o, "%s%*s", k ? "  " : "",
+                            right[k] ? w[k] : k == COL_N - 1 ? 0 : -w[k],
+                            head[k]);
+  g_string_append_c (o, '\n');
+  for (guint i = 0; i < n; i++)
+    {
+      const CompareRow *r = &g_array_index (c->rows, CompareRow, i);
+      GString *line = g_string_new (NULL);
+      for (int k = 0; k < COL_N; k++)
+        {
+          const char *cell = cells->pdata[i * COL_N + k];
+          /* pad by characters, not bytes (a cause may be UTF-8) */
+          int pad = w[k] - (int) g_utf8_strlen (cell, -1);
+          if (k)
+            g_string_append (line, "  ");
+          if (right[k])
+            g_string_append_printf (line, "%*s%s", pad, "", cell);
+          else if (k == COL_N - 1)
+            g_string_append (line, cell);
+          else
+            g_string_append_printf (line, "%s%*s", cell, pad, "");
+        }
       if (!isnan (r->ci95_low))
-        g_string_append_printf (o, "  (n=%u/%u, 95%% CI of change "
+        g_string_append_printf (line, "  (n=%u/%u, 95%% CI of change "
                                 "[%.4g, %.4g])", r->n_baseline,
                                 r->n_candidate, r->ci95_low, r->ci95_high);
+      g_string_append_len (o, line->str, (gssize) line->len);
       g_string_append_c (o, '\n');
+      g_string_free (line, TRUE);
     }
-  g_string_append_printf (o, "\n%s\n", c->regression
-                          ? "REGRESSION: at least one metric is worse than "
-                            "its tolerance"
-                          : "no regression beyond tolerance");
+  guint nreg = 0;
+  int wm = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      const CompareRow *r = &g_array_index (c->rows, CompareRow, i);
+      if (r->verdict == COMPARE_REGRESSION)
+        {
+          nreg++;
+          wm = MAX (wm, (int) strlen (r->metric));
+        }
+    }
+  if (nreg == 0)
+    g_string_append (o, "\nno regression beyond tolerance\n");
+  else
+    {
+      g_string_append_printf (o, "\nREGRESSION in %u metric%s (worse than "
+                              "its tolerance):\n", nreg, nreg == 1 ? "" : "s");
+      for (guint i = 0; i < n; i++)
+        {
+          const CompareRow *r = &g_array_index (c->rows, CompareRow, i);
+          if (r->verdict != COMPARE_REGRESSION)
+            continue;
+          g_autofree char *how = compare_how_much (r);
+          g_string_append_printf (o, "  %-*s  %s\n", wm, r->metric, how);
+        }
+    }
   return g_string_free (o, FALSE);
 }
 
+/* ---- markdown: a pull-request comment ---- */
+
+/* Appends text with the characters markdown treats specially escaped. */
+static void
+compare_md_text (GString *o, const char *text)
+{
+  for (const char *p = text; *p; p++)
+    {
+      if (strchr ("|\\`*_<>[]", *p) != NULL)
+        g_string_append_c (o, '\\');
+      if (*p == '\n')
+        g_string_append_c (o, ' ');
+      else
+        g_string_append_c (o, *p);
+    }
+}
+
+/* Appends text as a code span in a table cell: a backtick becomes a
+ * quote, a pipe is escaped (GitHub reads \| inside code in tables). */
+static void
+compare_md_code (GString *o, const char *text)
+{
+  g_string_append_c (o, '`');
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '|')
+        g_string_append (o, "\\|");
+      else if (*p == '`')
+        g_string_append_c (o, '\'');
+      else if (*p == '\n')
+        g_string_append_c (o, ' ');
+      else
+        g_string_append_c (o, *p);
+    }
+  g_string_append_c (o, '`');
+}
+
+/* A value for a person: the metric table's rounding and unit. */
+static char *
+compare_md_value (const CompareRow *r, double v)
+{
+  const MetrictabEntry *e = metrictab_find (r->metric);
+  if (e != NULL)
+    return metrictab_format (e, v, true);
+  return compare_num (v, "");
+}
+
+static void
+compare_md_row (GString *o, const CompareRow *r, bool ci_column)
+{
+  g_autofree char *b = compare_md_value (r, r->baseline);
+  g_autofree char *cv = compare_md_value (r, r->candidate);
+  g_autofree char *pct = compare_signed (r->change_pct, "%");
+  g_autofree char *chg = isnan (r->change_pct)
+                         ? compare_signed (r->change, "") : NULL;
+  g_autofree char *tol = isnan (r->tolerance_pct)
+                         ? g_strdup ("-")
+                         : compare_num (r->tolerance_pct, "%");
+  bool bad = r->verdict == COMPARE_REGRESSION;
+  g_string_append (o, bad ? "| **" : "| ");
+  compare_md_code (o, r->metric);
+  g_string_append_printf (o, "%s | %s | %s | %s | %s | %s |", bad ? "**" : "",
+                          b, cv, chg ? chg : pct, tol,
+                          r->direction == COMPARE_INFORMATIONAL ? "info"
+                          : bad ? "**REGRESSION**"
+                          : compare_verdict_name (r->verdict));
+  if (ci_column && !isnan (r->ci95_low))
+    g_string_append_printf (o, " n=%u/%u, [%.4g, %.4g] |", r->n_baseline,
+                            r->n_candidate, r->ci95_low, r->ci95_high);
+  else if (ci_column)
+    g_string_append_printf (o, " n=%u/%u |", r->n_baseline, r->n_candidate);
+  g_string_append_c (o, '\n');
+}
+
+/* One comparison's markdown; heading is "###" or, for a point of a
+ * sweep, "####" with the point's name. */
+static void
+compare_md_one (GString *o, const Comparison *c, const char *point)
+{
+  guint nreg = 0, njudged = 0;
+  for (guint i = 0; i < c->rows->len; i++)
+    {
+      const CompareRow *r = &g_array_index (c->rows, CompareRow, i);
+      nreg += r->verdict == COMPARE_REGRESSION;
+      njudged += r->direction != COMPARE_INFORMATIONAL;
+    }
+  if (point != NULL)
+    {
+      g_string_append (o, "#### point ");
+      compare_md_code (o, point);
+      g_string_append (o, ": ");
+    }
+  else
+    g_string_append (o, "### faultline compare: ");
+  if (nreg > 0)
+    g_string_append_printf (o, "REGRESSION in %u of %u metrics\n\n", nreg,
+                            njudged);
+  else
+    g_string_append_printf (o, "no regression (%u metrics within tolerance "
+                            "or better)\n\n", njudged);
+  bool ci_column = false;
+  for (guint i = 0; i < c->rows->len; i++)
+    ci_column = ci_column
+                || !isnan (g_array_index (c->rows, CompareRow, i).ci95_low);
+  g_string_append (o, "Baseline ");
+  compare_md_code (o, c->baseline_path);
+  g_string_append (o, ", candidate ");
+  compare_md_code (o, c->candidate_path);
+  g_string_append (o, ci_column ? ". With replicas, a regression is a 95% "
+                   "confidence interval of the change (Welch) wholly worse "
+                   "than the tolerance.\n\n" : ".\n\n");
+  for (guint i = 0; i < c->warnings->len; i++)
+    {
+      g_string_append (o, "> **Warning:** ");
+      compare_md_text (o, c->warnings->pdata[i]);
+      g_string_append (o, "\n\n");
+    }
+  for (int pass = 0; pass < 2; pass++)
+    {
+      /* judged metrics first; the informational ones folded away */
+      bool info = pass == 1;
+      guint k = 0;
+      for (guint i = 0; i < c->rows->len; i++)
+        k += (g_array_index (c->rows, CompareRow, i).direction
+              == COMPARE_INFORMATIONAL) == info;
+      if (k == 0)
+        continue;
+      if (info)
+        g_string_append_printf (o, "<details><summary>%u informational "
+                                "rows (never a verdict)</summary>\n\n", k);
+      g_string_append (o, ci_column
+                       ? "| metric | baseline | candidate | change | "
+                         "tolerance | verdict | replicas, 95% CI of change "
+                         "|\n| --- | ---: | ---: | ---: | ---: | --- | --- |\n"
+                       : "| metric | baseline | candidate | change | "
+                         "tolerance | verdict |\n"
+                         "| --- | ---: | ---: | ---: | ---: | --- |\n");
+      for (guint i = 0; i < c->rows->len; i++)
+        {
+          const CompareRow *r = &g_array_index (c->rows, CompareRow, i);
+          if ((r->direction == COMPARE_INFORMATIONAL) == info)
+            compare_md_row (o, r, ci_column);
+        }
+      if (info)
+        g_string_append (o, "\n</details>\n");
+      g_string_append_c (o, '\n');
+    }
+}
+
+char *
+compare_format_markdown (const Comparison *c)
+{
+  g_return_val_if_fail (c != NULL, NULL);
+  GString *o = g_string_new (NULL);
+  compare_md_one (o, c, NULL);
+  return g_string_free (o, FALSE);
+}
+
+char *
+compare_format_markdown_points (const Comparison *const *cmps,
+                                const char *const *points, size_t n,
+                                const char *baseline, const char *candidate)
+{
+  g_return_val_if_fail (n == 0 || (cmps != NULL && points != NULL), NULL);
+  GString *o = g_string_new (NULL);
+  size_t nreg = 0;
+  for (size_t i = 0; i < n; i++)
+    nreg += cmps[i]->regression;
+  if (nreg > 0)
+    g_string_append_printf (o, "### faultline compare: REGRESSION at %zu of "
+                            "%zu sweep points\n\n", nreg, n);
+  else
+    g_string_append_printf (o, "### faultline compare: no regression at "
+                            "any of %zu sweep points\n\n", n);
+  g_string_append (o, "Baseline sweep ");
+  compare_md_code (o, baseline);
+  g_string_append (o, ", candidate sweep ");
+  compare_md_code (o, candidate);
+  g_string_append (o, ".\n\n");
+  for (size_t i = 0; i < n; i++)
+    compare_md_one (o, cmps[i], points[i]);
+  return g_string_free (o, FALSE);
+}
+
+/* ---- JUnit XML: one test case per metric ---- */
+
+static void
+compare_xml_attr (GString *o, const char *name, const char *value)
+{
+  g_autofree char *e = g_markup_escape_text (value ? value : "", -1);
+  g_string_append_printf (o, " %s=\"%s\"", name, e);
+}
+
+static void
+compare_junit_counts (const Comparison *c, guint *n, guint *nreg,
+                      guint *nskip)
+{
+  *n += c->rows->len;
+  for (guint i = 0; i < c->rows->len; i++)
+    {
+      const CompareRow *r = &g_array_index (c->rows, CompareRow, i);
+      *nreg += r->verdict == COMPARE_REGRESSION;
+      *nskip += r->verdict == COMPARE_NA;
+    }
+}
+
+/* One <testsuite>: "faultline compare", or "faultline compare POINT". */
+static void
+compare_junit_suite (GString *o, const Comparison *c, const char *point)
+{
+  guint n = 0, nreg = 0, nskip = 0;
+  compare_junit_counts (c, &n, &nreg, &nskip);
+  g_autofree char *suite = point ? g_strconcat ("faultline compare ", point,
+                                                NULL)
+                                 : g_strdup ("faultline compare");
+  g_autofree char *cls = point ? g_strconcat ("faultline.compare.", point,
+                                              NULL)
+                               : g_strdup ("faultline.compare");
+  g_autofree char *cls_info = g_strconcat (cls, ".info", NULL);
+  g_string_append (o, "  <testsuite");
+  compare_xml_attr (o, "name", suite);
+  g_string_append_printf (o, " tests=\"%u\" failures=\"%u\" errors=\"0\" "
+                          "skipped=\"%u\" time=\"0\">\n", n, nreg, nskip);
+  g_string_append (o, "    <properties>\n      <property name=\"baseline\"");
+  compare_xml_attr (o, "value", c->baseline_path);
+  g_string_append (o, "/>\n      <property name=\"candidate\"");
+  compare_xml_attr (o, "value", c->candidate_path);
+  g_string_append (o, "/>\n    </properties>\n");
+  for (guint i = 0; i < n; i++)
+    {
+      const CompareRow *r = &g_array_index (c->rows, CompareRow, i);
+      g_string_append (o, "    <testcase");
+      compare_xml_attr (o, "classname",
+                        r->direction == COMPARE_INFORMATIONAL ? cls_info : cls);
+      compare_xml_attr (o, "name", r->metric);
+      g_string_append (o, " time=\"0\">\n");
+      g_autofree char *b = compare_num (r->baseline, "");
+      g_autofree char *cv = compare_num (r->candidate, "");
+      g_autofree char *pct = compare_signed (r->change_pct, "%");
+      g_autofree char *tol = compare_num (r->tolerance_pct, "%");
+      g_autofree char *detail = g_strdup_printf (
+        "baseline %s, candidate %s%s%s, change %s, tolerance %s, %s is "
+        "better, n=%u/%u", b, cv, *compare_unit_after (r) ? " " : "",
+        compare_unit_after (r), pct,
+        isnan (r->tolerance_pct) ? "-" : tol,
+        compare_direction_name (r->direction), r->n_baseline,
+        r->n_candidate);
+      if (r->verdict == COMPARE_REGRESSION)
+        {
+          g_autofree char *how = compare_how_much (r);
+          g_autofree char *msg = g_strdup_printf ("%s regressed: %s",
+                                                  r->metric, how);
+          g_string_append (o, "      <failure type=\"regression\"");
+          compare_xml_attr (o, "message", msg);
+          g_string_append (o, ">");
+          g_autofree char *e = g_markup_escape_text (detail, -1);
+          g_string_append_printf (o, "%s</failure>\n", e);
+        }
+      else
+        {
+          if (r->verdict == COMPARE_NA)
+            {
+              g_string_append (o, "      <skipped");
+              compare_xml_attr (o, "message", "null (not measured) on one "
+                                              "side only: no verdict");
+              g_string_append (o, "/>\n");
+            }
+          g_autofree char *e = g_markup_escape_text (detail, -1);
+          g_string_append_printf (o, "      <system-out>%s (%s)"
+                                  "</system-out>\n", e,
+                                  compare_row_verdict (r));
+        }
+      g_string_append (o, "    </testcase>\n");
+    }
+  if (c->warnings->len > 0)
+    {
+      g_string_append (o, "    <system-err>");
+      for (guint i = 0; i < c->warnings->len; i++)
+        {
+          g_autofree char *e = g_markup_escape_text (c->warnings->pdata[i],
+                                                     -1);
+          g_string_append_printf (o, "warning: %s\n", e);
+        }
+      g_string_append (o, "</system-err>\n");
+    }
+  g_string_append (o, "  </testsuite>\n");
+}
+
+char *
+compare_format_junit_points (const Comparison *const *cmps,
+                             const char *const *points, size_t n)
+{
+  g_return_val_if_fail (n == 0 || cmps != NULL, NULL);
+  guint tests = 0, nreg = 0, nskip = 0;
+  for (size_t i = 0; i < n; i++)
+    compare_junit_counts (cmps[i], &tests, &nreg, &nskip);
+  GString *o = g_string_new ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  g_string_append_printf (o, "<testsuites name=\"faultline compare\" "
+                          "tests=\"%u\" failures=\"%u\" errors=\"0\" "
+                          "skipped=\"%u\">\n", tests, nreg, nskip);
+  for (size_t i = 0; i < n; i++)
+    compare_junit_suite (o, cmps[i], points ? points[i] : NULL);
+  g_string_append (o, "</testsuites>\n");
+  return g_string_free (o, FALSE);
+}
+
+char *
+compare_format_junit (const Comparison *c)
+{
+  g_return_val_if_fail (c != NULL, NULL);
+  return compare_format_junit_points (&c, NULL, 1);
+}
+
+bool
+compare_format_parse (const char *name, CompareFormat *out, GError **error)
+{
+  g_return_val_if_fail (name != NULL && out != NULL, false);
+  static const struct
+  {
+    const char *name;
+    CompareFormat f;
+  } formats[] = {
+    { "table", COMPARE_FORMAT_TABLE }, { "json", COMPARE_FORMAT_JSON },
+    { "markdown", COMPARE_FORMAT_MARKDOWN }, { "md", COMPARE_FORMAT_MARKDOWN },
+    { "junit", COMPARE_FORMAT_JUNIT },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (formats); i++)
+    if (strcmp (name, formats[i].name) == 0)
+      {
+        *out = formats[i].f;
+        return true;
+      }
+  g_set_error (error, COMPARE_ERROR, COMPARE_ERROR_INVALID,
+               "--format '%s': expected table, json, markdown or junit",
+               name);
+  return false;
+}
+
+char *
+compare_format (const Comparison *c, CompareFormat f)
+{
+  switch (f)
+    {
+    case COMPARE_FORMAT_JSON: return compare_format_json (c);
+    case COMPARE_FORMAT_MARKDOWN: return compare_format_markdown (c);
+    case COMPARE_FORMAT_JUNIT: return compare_format_junit (c);
+    case COMPARE_FORMAT_TABLE: break;
+    }
+  return compare_format_table (c);
+}
 
 char *
 compare_format_json (const Comparison *c)
@@ -577,6 +1115,11 @@ compare_format_json (const Comparison *c)
   json_builder_add_string_value (b, c->candidate_path);
   json_builder_set_member_name (b, "regression");
   json_builder_add_boolean_value (b, c->regression);
+  json_builder_set_member_name (b, "warnings");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < c->warnings->len; i++)
+    json_builder_add_string_value (b, c->warnings->pdata[i]);
+  json_builder_end_array (b);
   json_builder_set_member_name (b, "metrics");
   json_builder_begin_array (b);
   for (guint i = 0; i < c->rows->len; i++)

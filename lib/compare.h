@@ -64,6 +64,7 @@ typedef struct
   char *candidate_path;
   GArray *rows;          /* CompareRow, in the order of docs/results.md */
   bool regression;       /* any row is COMPARE_REGRESSION */
+  GPtrArray *warnings;   /* char *: the runs differ in scenario or params */
 } Comparison;
 
 /* Compares two runs. Each path is a summary.json or a run folder holding
@@ -77,10 +78,34 @@ Comparison *compare_texts (const char *baseline, const char *baseline_name,
                            const CompareOptions *opt, GError **error);
 void compare_free (Comparison *c);
 
-/* A fixed-width table for humans. Returns: (transfer full). */
+/* Output formats (docs/ci.md shows each). */
+typedef enum
+{
+  COMPARE_FORMAT_TABLE,    /* aligned columns, then the regressions named */
+  COMPARE_FORMAT_JSON,     /* every row, machine-readable */
+  COMPARE_FORMAT_MARKDOWN, /* a table to post as a pull-request comment */
+  COMPARE_FORMAT_JUNIT,    /* JUnit XML: one test case per metric */
+} CompareFormat;
+
+/* Parses "table", "json", "markdown" (or "md"), "junit". */
+bool compare_format_parse (const char *name, CompareFormat *out,
+                           GError **error);
+/* The comparison in format f. Returns: (transfer full). */
+char *compare_format (const Comparison *c, CompareFormat f);
+/* The same, one format each. Returns: (transfer full). */
 char *compare_format_table (const Comparison *c);
-/* The comparison as JSON (docs/ci.md). Returns: (transfer full). */
 char *compare_format_json (const Comparison *c);
+char *compare_format_markdown (const Comparison *c);
+char *compare_format_junit (const Comparison *c);
+/* The points of two sweeps (lib/sweep-compare.h), cmps[i] being point
+ * points[i]: markdown with a section per point; JUnit with a testsuite per
+ * point (classname faultline.compare.POINT). Returns: (transfer full). */
+char *compare_format_markdown_points (const Comparison *const *cmps,
+                                      const char *const *points, size_t n,
+                                      const char *baseline,
+                                      const char *candidate);
+char *compare_format_junit_points (const Comparison *const *cmps,
+                                   const char *const *points, size_t n);
 
 const char *compare_verdict_name (CompareVerdict v); /* "ok", "REGRESSION" */
 const char *compare_direction_name (CompareDirection d); /* "higher", ... */
