@@ -112,8 +112,11 @@ cmd_run (int argc, char **argv)
     "run", "[SCENARIO]",
     "Run one replica of a scenario and write its results (default scenario:\n"
     "scenarios/llama3-16k.lua, 16,384 H100 GPUs for 54 days).",
+    "SCENARIO is a .lua file, or the name of a shipped scenario (spares.lua\n"
+    "or spares), found in the installed scenarios folder.\n\n"
     "Examples:\n"
     "  faultline run\n"
+    "  faultline run fleet-100k.lua --seed 7\n"
     "  faultline run scenarios/spares.lua --set spares=128 --seed 7\n"
     "  faultline run scenarios/llama3-16k.lua --set health=proactive -o results/pro\n"
     "  faultline run scenarios/spares.lua --params     (what --set can change)\n"
@@ -173,18 +176,18 @@ cmd_run (int argc, char **argv)
           return FL_EXIT_USAGE;
         }
     }
-  g_autofree char *scenario = argc == 2 ? g_strdup (argv[1]) : fl_default_scenario ();
-  if (g_file_test (scenario, G_FILE_TEST_IS_DIR))
-    {
-      cli_error ("run", "%s: is a folder, not a scenario file (give a .lua "
-                 "file, e.g. scenarios/spares.lua)", scenario);
-      return FL_EXIT_USAGE;
-    }
-  if (!g_file_test (scenario, G_FILE_TEST_IS_REGULAR))
-    {
-      cli_error ("run", "%s: no such scenario file", scenario);
-      return FL_EXIT_USAGE;
-    }
+  g_autofree char *scenario = NULL;
+  {
+    g_autoptr (GError) ferr = NULL;
+    g_autofree char *given = argc == 2 ? g_strdup (argv[1])
+                                       : fl_default_scenario ();
+    scenario = fl_scenario_find (given, &ferr);
+    if (scenario == NULL)
+      {
+        cli_error ("run", "%s", ferr->message);
+        return FL_EXIT_USAGE;
+      }
+  }
   for (size_t i = 0; sets != NULL && sets[i] != NULL; i++)
     if (strchr (sets[i], '=') == NULL || sets[i][0] == '=')
       {

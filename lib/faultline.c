@@ -6,7 +6,9 @@
  * internal. */
 #include "faultline.h"
 
+#include <inttypes.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +33,7 @@ struct FlRun
 {
   FlRunOptions opt;
   char *scenario;
+  char *scenario_label; /* summary.json's "scenario" */
   char *output_dir;
   char *trace_path;
   LbRun *lb;
@@ -63,21 +66,125 @@ fl_error_exit_status (const GError *error)
   return 2;
 }
 
+/* Where this library's code lives (the .so, or the program it is linked
+ * into): the file of the mapping that holds fl_data_dir in
+ * /proc/self/maps (dladdr would need _GNU_SOURCE, whose <sched.h> our
+ * policy/sched.h shadows). Returns: (transfer full) a path, or NULL. */
+static char *
+fl_self_path (void)
+{
+  uintptr_t self = (uintptr_t) (void *) fl_data_dir;
+  g_autofree char *maps = NULL;
+  if (!g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL))
+    return NULL;
+  g_auto (GStrv) lines = g_strsplit (maps, "\n", -1);
+  for (char **l = lines; *l != NULL; l++)
+    {
+      uintmax_t lo, hi;
+      if (sscanf (*l, "%jx-%jx", &lo, &hi) != 2 || self < lo || self >= hi)
+        continue;
+      const char *path = strchr (*l, '/');
+      return path != NULL ? g_strdup (path) : NULL;
+    }
+  return NULL;
+}
+
+static gpointer
+fl_data_dir_compute (gpointer unused)
+{
+  const char *env = g_getenv ("FAULTLINE_DATADIR");
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  g_autofree char *self = fl_self_path ();
+  if (self != NULL && g_str_has_prefix (self, FL_BUILD_DIR "/"))
+    return g_strdup (FL_SOURCE_DIR); /* run from the build folder */
+  if (self != NULL)
+    {
+      g_autofree char *libdir = g_path_get_dirname (self);
+      g_autofree char *cand = g_build_filename (libdir, FL_DATADIR_FROM_LIBDIR,
+                                                NULL);
+      g_autofree char *scen = g_build_filename (cand, "scenarios", NULL);
+      char *real = realpath (cand, NULL);
+      if (real != NULL && g_file_test (scen, G_FILE_TEST_IS_DIR))
+        {
+          char *out = g_strdup (real);
+          free (real);
+          return out;
+        }
+      free (real);
+    }
+  return g_strdup (FL_DATADIR);
+}
+
+const char *
+fl_data_dir (void)
+{
+  static GOnce once = G_ONCE_INIT;
+  return g_once (&once, fl_data_dir_compute, NULL);
+}
+
 char *
 fl_default_scenario (void)
 {
-  const char *env = g_getenv ("FAULTLINE_DATADIR");
-  const char *dirs[] = { env, FL_SOURCE_DIR, FL_DATADIR };
-  for (size_t i = 0; i < G_N_ELEMENTS (dirs); i++)
+  return g_build_filename (fl_data_dir (), "scenarios", "llama3-16k.lua",
+                           NULL);
+}
+
+char *
+fl_scenario_find (const char *name, GError **error)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+  if (g_file_test (name, G_FILE_TEST_IS_DIR))
     {
-      if (dirs[i] == NULL)
-        continue;
-      char *p = g_build_filename (dirs[i], "scenarios", "llama3-16k.lua", NULL);
+      g_set_error (error, FL_ERROR, FL_ERROR_INPUT, "%s: is a folder, not a "
+                   "scenario file (give a .lua file, e.g. "
+                   "scenarios/spares.lua)", name);
+      return NULL;
+    }
+  if (g_file_test (name, G_FILE_TEST_IS_REGULAR))
+    return g_strdup (name);
+  g_autofree char *shelf = g_build_filename (fl_data_dir (), "scenarios",
+                                             NULL);
+  if (*name != '\0' && strchr (name, G_DIR_SEPARATOR) == NULL)
+    {
+      g_autofree char *file = g_str_has_suffix (name, ".lua")
+                              ? g_strdup (name)
+                              : g_strconcat (name, ".lua", NULL);
+      char *p = g_build_filename (shelf, file, NULL);
       if (g_file_test (p, G_FILE_TEST_IS_REGULAR))
         return p;
       g_free (p);
     }
-  return g_build_filename (FL_DATADIR, "scenarios", "llama3-16k.lua", NULL);
+  g_set_error (error, FL_ERROR, FL_ERROR_INPUT, "%s: no such scenario file, "
+               "nor a shipped scenario of that name in %s", name, shelf);
+  return NULL;
+}
+
+/* The scenario as summary.json records it: relative to the folder it was
+ * found in (the shipped scenarios' data folder, else the current folder)
+ * when it lies inside, else as given; so two machines give the same file.
+ * Returns: (transfer full). */
+static char *
+fl_scenario_label (const char *path)
+{
+  char *real = realpath (path, NULL);
+  if (real == NULL)
+    return g_strdup (path);
+  g_autofree char *cwd = g_get_current_dir ();
+  const char *roots[] = { fl_data_dir (), cwd };
+  char *out = NULL;
+  for (size_t i = 0; i < G_N_ELEMENTS (roots) && out == NULL; i++)
+    {
+      char *root = realpath (roots[i], NULL);
+      if (root == NULL)
+        continue;
+      size_t n = strlen (root);
+      if (strncmp (real, root, n) == 0 && real[n] == '/' && real[n + 1])
+        out = g_strdup (real + n + 1);
+      free (root);
+    }
+  free (real);
+  return out != NULL ? out : g_strdup (path);
 }
 
 /* Re-homes any GError as FL_ERROR, keeping the message. */
@@ -102,6 +209,7 @@ fl_run_new (const FlRunOptions *opt, GError **error)
   FlRun *run = g_new0 (FlRun, 1);
   run->opt = *opt;
   run->scenario = g_strdup (opt->scenario);
+  run->scenario_label = fl_scenario_label (opt->scenario);
   run->output_dir = g_strdup (opt->output_dir);
   run->trace_path = g_strdup (opt->trace_path);
   run->opt.scenario = run->scenario;
@@ -112,7 +220,9 @@ fl_run_new (const FlRunOptions *opt, GError **error)
   g_autoptr (GPtrArray) sets = g_ptr_array_new ();
   for (size_t i = 0; opt->sets != NULL && opt->sets[i] != NULL; i++)
     g_ptr_array_add (sets, (gpointer) opt->sets[i]);
-  LbOptions lo = { .seed = opt->seed, .mem_limit = opt->lua_mem_limit,
+  g_autofree char *lua_dir = g_build_filename (fl_data_dir (), "lua", NULL);
+  LbOptions lo = { .lib_dir = lua_dir,
+                   .seed = opt->seed, .mem_limit = opt->lua_mem_limit,
                    .instr_budget = opt->lua_budget, .sets = sets };
   GError *err = NULL;
   run->lb = lb_load (opt->scenario, &lo, &err);
@@ -146,6 +256,7 @@ fl_run_free (FlRun *run)
   world_free (run->world);
   lb_free (run->lb);
   g_free (run->scenario);
+  g_free (run->scenario_label);
   g_free (run->output_dir);
   g_free (run->trace_path);
   g_free (run->summary);

@@ -117,9 +117,20 @@ int fl_error_exit_status (const GError *error);
 /* The library's version ("0.1.0"). */
 const char *fl_version (void);
 
-/* The default scenario (llama3-16k.lua) and the folder where scenarios and
- * the Lua library are found (the source tree when run from a build, the
- * installed data folder otherwise). Returns: (transfer full). */
+/* The folder of the shipped scenarios (scenarios/) and the Lua library
+ * (lua/): $FAULTLINE_DATADIR if set; the source tree for a library run
+ * from its build folder; otherwise the installed data folder, found
+ * relative to the library itself (so a relocated prefix works), else the
+ * configured $prefix/share/faultline. An installed faultline never reads a
+ * source checkout. Returns: (transfer none), static. */
+const char *fl_data_dir (void);
+/* The default scenario, llama3-16k.lua of fl_data_dir(). Returns:
+ * (transfer full). */
 char *fl_default_scenario (void);
+/* Finds a scenario: an existing file as given; else a shipped scenario of
+ * that name ("spares.lua" or "spares") in fl_data_dir()/scenarios. A
+ * folder, or a name found nowhere, is FL_ERROR_INPUT naming where it
+ * looked. Returns: (transfer full) the path, or NULL. */
+char *fl_scenario_find (const char *name, GError **error);
 
 G_END_DECLS

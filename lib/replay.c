@@ -694,7 +694,9 @@ fl_replay_run (const FlReplayOptions *opt, GError **error)
       g_autoptr (GPtrArray) sets = g_ptr_array_new ();
       for (size_t i = 0; opt->sets != NULL && opt->sets[i] != NULL; i++)
         g_ptr_array_add (sets, (gpointer) opt->sets[i]);
-      LbOptions lo = { .seed = 1, .sets = sets };
+      g_autofree char *lua_dir = g_build_filename (fl_data_dir (), "lua",
+                                                   NULL);
+      LbOptions lo = { .seed = 1, .sets = sets, .lib_dir = lua_dir };
       lb = lb_load (opt->scenario, &lo, &e);
       if (lb == NULL)
         {

@@ -33,6 +33,7 @@ struct LbRun
   uint64_t seed;
   char *path;
   char *dir;
+  char *lib_dir;     /* root of faultline/NAME.lua, or NULL (sandbox default) */
   char *name;
   char *src;              /* the scenario text, while loading */
   gsize src_len;
@@ -246,7 +247,8 @@ lb_main (lua_State *L)
   LbRun *run = lua_touserdata (L, 1);
   run->charge.fn = lb_charge;
   run->charge.user_data = run;
-  sandbox_open (L, &run->rng, run->seed, run->dir, &run->charge);
+  sandbox_open (L, &run->rng, run->seed, run->dir, run->lib_dir,
+                &run->charge);
   api_open (L, &run->api);
   const char *chunkname = lua_pushfstring (L, "@%s", run->path);
   if (sandbox_load_text (L, run->src, run->src_len, chunkname) != LUA_OK)
@@ -425,6 +427,7 @@ lb_load (const char *path, const LbOptions *opt, GError **error)
     base[strlen (base) - 4] = '\0';
   run->name = base;
   run->seed = opt->seed;
+  run->lib_dir = g_strdup (opt->lib_dir);
   run->mem_limit = opt->mem_limit ? opt->mem_limit : LB_MEM_LIMIT_DEFAULT;
   run->budget = opt->instr_budget ? opt->instr_budget
                                   : LB_INSTR_BUDGET_DEFAULT;
@@ -472,6 +475,7 @@ lb_free (LbRun *run)
   g_free (run->src);
   g_free (run->path);
   g_free (run->dir);
+  g_free (run->lib_dir);
   g_free (run->name);
   g_free (run);
 }

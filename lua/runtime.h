@@ -36,6 +36,8 @@ typedef struct
   uint64_t instr_budget;  /* VM instructions over the whole run (load and
                            * callbacks); 0 = LB_INSTR_BUDGET_DEFAULT */
   const GPtrArray *sets;  /* "NAME=VALUE" strings (--set), or NULL */
+  const char *lib_dir;    /* folder of faultline/NAME.lua (require); NULL:
+                           * $FL_LUA_PATH, else the compile-time folders */
 } LbOptions;
 
 typedef struct LbRun LbRun;

@@ -147,9 +147,11 @@ sandbox_valid_module_name (const char *name)
 }
 
 /* [-0, +1, m] Pushes the Lua-visible list of library roots: $FL_LUA_PATH
- * (colon-separated) if set, else FL_SOURCE_DIR/lua then FL_DATADIR/lua. */
+ * (colon-separated) if set, else lib_dir (chosen by lib/, the composition
+ * root: an installed faultline never reads a source checkout), else
+ * FL_SOURCE_DIR/lua then FL_DATADIR/lua. */
 static void
-sandbox_push_roots (lua_State *L)
+sandbox_push_roots (lua_State *L, const char *lib_dir)
 {
   const char *env = g_getenv ("FL_LUA_PATH");
   int n = 0;
@@ -164,6 +166,11 @@ sandbox_push_roots (lua_State *L)
             lua_rawseti (L, -2, ++n);
           }
       g_strfreev (parts);
+    }
+  else if (lib_dir != NULL)
+    {
+      lua_pushstring (L, lib_dir);
+      lua_rawseti (L, -2, ++n);
     }
   else
     {
@@ -428,7 +435,8 @@ l_pairs (lua_State *L)
 
 void
 sandbox_open (lua_State *L, RngStream *rng, uint64_t seed,
-              const char *scenario_dir, const SandboxCharge *charge)
+              const char *scenario_dir, const char *lib_dir,
+              const SandboxCharge *charge)
 {
   static const luaL_Reg libs[] = {
     { LUA_GNAME, luaopen_base },
@@ -485,7 +493,7 @@ sandbox_open (lua_State *L, RngStream *rng, uint64_t seed,
     lua_pushstring (L, scenario_dir);
   else
     lua_pushnil (L);
-  sandbox_push_roots (L);
+  sandbox_push_roots (L, lib_dir);
   lua_pushcclosure (L, l_require, 2);
   lua_setfield (L, -2, "require");
   lua_pop (L, 1);

@@ -29,7 +29,8 @@ typedef struct
  * require() for the scenario's own modules (copied), or NULL; charge: the
  * budget hook for C-side work (borrowed, must outlive L), or NULL. */
 void sandbox_open (lua_State *L, RngStream *rng, uint64_t seed,
-                   const char *scenario_dir, const SandboxCharge *charge);
+                   const char *scenario_dir, const char *lib_dir,
+                   const SandboxCharge *charge);
 
 /* [-0, +1, m] Loads a chunk of Lua source text (bytecode is refused with
  * "attempt to load a binary chunk"). A first line starting with '#' is
