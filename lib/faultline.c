@@ -422,7 +422,7 @@ fl_run_execute (FlRun *run, GError **error)
       params[i].json = p->value_json;
     }
   ResultsRunInfo info = {
-    .faultline_version = FL_VERSION, .scenario = run->scenario,
+    .faultline_version = FL_VERSION, .scenario = run->scenario_label,
     .scenario_name = lb_scenario_name (run->lb), .seed = run->opt.seed,
     .params = params, .n_params = lp->len,
     .write_wall_seconds = run->opt.write_wall_seconds,

@@ -400,7 +400,9 @@ schema_common (JsonBuilder *b)
   schema_prop (b, "faultline_version", "string", false,
                "version of the faultline that wrote the file", false);
   schema_prop (b, "scenario", "string", false,
-               "path of the scenario as given on the command line", false);
+               "the scenario's path relative to the folder it was found in "
+               "(the shipped scenarios' data folder, else the current "
+               "folder), as given when it lies in neither", false);
 }
 
 static void

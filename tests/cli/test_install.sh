@@ -45,7 +45,7 @@ fi
 echo 'this is not lua' >> "$tmp/src/scenarios/spine-failure.lua"
 if "$F" run spine-failure.lua --seed 3 -q --no-plots --no-pcap --no-wall-seconds \
      -o r1 > out 2>&1 \
-   && [ -f r1/summary.json ]; then
+   && grep -q '"scenario": "scenarios/spine-failure.lua"' r1/summary.json; then
   ok "a shipped scenario by name, recorded relative to where it was found"
 else
   not_ok "a shipped scenario by name, recorded relative to where it was found"
@@ -61,7 +61,7 @@ else
   not_ok "the same run without the source"; sed 's/^/# /' out
 fi
 if "$F" run -q --no-plots --no-pcap -o r3 --set run.length=1d > out 2>&1 \
-   && [ -f r3/summary.json ]; then
+   && grep -q '"scenario": "scenarios/llama3-16k.lua"' r3/summary.json; then
   ok "the default scenario (it requires the installed Lua library)"
 else
   not_ok "the default scenario"; sed 's/^/# /' out

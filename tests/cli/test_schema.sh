@@ -13,7 +13,7 @@ n=0
 fails=0
 ok () { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok () { n=$((n + 1)); echo "not ok $n - $1"; fails=$((fails + 1)); }
-echo "1..7"
+echo "1..8"
 
 cat > "$tmp/validate.py" <<'PY'
 import json, sys
@@ -88,5 +88,14 @@ if [ -s "$tmp/help-keys" ] && cmp -s "$tmp/help-keys" "$tmp/schema-keys"; then
 else
   not_ok "help metrics lists the schema's metrics"
   diff "$tmp/help-keys" "$tmp/schema-keys" | sed 's/^/# /'
+fi
+# "scenario" is relative to where the scenario was found: a shipped one
+# given by an absolute path into the tree is "scenarios/NAME.lua".
+(cd "$tmp" && "$FAULTLINE" run "$FL_SOURCE_DIR/scenarios/spine-failure.lua" \
+   --set run.length=1d -q --no-plots --no-pcap -o abs) > /dev/null 2>&1
+if grep -q '"scenario": "scenarios/spine-failure.lua"' "$tmp/abs/summary.json"; then
+  ok "scenario recorded relative to the scenarios' folder"
+else
+  not_ok "scenario recorded relative to the scenarios' folder"
 fi
 [ "$fails" -eq 0 ]
