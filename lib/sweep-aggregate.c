@@ -4,7 +4,8 @@
  * unsharded sweep) and sweep_merge, so both write the same bytes.
  *
  * Everything is computed in (point, seed) order from the files as
- * `faultline run` wrote them, never in completion order. Not here: running
+ * `faultline run` wrote them, never in completion order, one point's
+ * replicas in memory at a time (sweep.csv is streamed). Not here: running
  * replicas (sweep.c), the database itself (sweep-db.c). */
 #include "sweep-int.h"
 
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "atomicfile.h"
 #include "faultline.h"
 #include "plots.h"
 #include "results.h"
@@ -31,12 +33,16 @@ sweep_node_number (JsonNode *n)
   return NAN;
 }
 
+/* One point's replicas at a time (memory flat in the number of points),
+ * plus the statistics of every point, kept for sweep.json and the plot. */
 typedef struct
 {
-  GPtrArray *parsers;   /* JsonParser per replica */
+  GPtrArray *parsers;   /* JsonParser per replica of the loaded point */
   GPtrArray *metrics;   /* JsonObject * per replica (transfer none) */
+  unsigned base;        /* replica index of metrics->pdata[0] */
   GPtrArray *numeric;   /* metric keys with a number or null, in order */
   GPtrArray *objects;   /* metric keys holding an object (by cause) */
+  SweepStats *stats;    /* [point * numeric->len + k] */
 } SweepData;
 
 static void
@@ -46,18 +52,29 @@ sweep_data_clear (SweepData *d)
   g_clear_pointer (&d->metrics, g_ptr_array_unref);
   g_clear_pointer (&d->numeric, g_ptr_array_unref);
   g_clear_pointer (&d->objects, g_ptr_array_unref);
+  g_clear_pointer (&d->stats, g_free);
 }
 
-/* Parses root/<point>/seed-N/summary.json of every replica. */
+/* The metrics of replica i, which must be of the loaded point. */
+static JsonObject *
+sweep_data_metrics (const SweepData *d, unsigned i)
+{
+  g_assert (i >= d->base && i - d->base < d->metrics->len);
+  return d->metrics->pdata[i - d->base];
+}
+
+/* Parses root/<point>/seed-N/summary.json of point p's replicas, dropping
+ * the previous point's; the first call also lists the metric keys. */
 static bool
 sweep_data_load (const SweepPlan *plan, const char *root, SweepData *d,
-                 GError **error)
+                 guint point, GError **error)
 {
+  g_clear_pointer (&d->parsers, g_ptr_array_unref);
+  g_clear_pointer (&d->metrics, g_ptr_array_unref);
   d->parsers = g_ptr_array_new_with_free_func (g_object_unref);
   d->metrics = g_ptr_array_new ();
-  d->numeric = g_ptr_array_new_with_free_func (g_free);
-  d->objects = g_ptr_array_new_with_free_func (g_free);
-  for (unsigned i = 0; i < plan->total; i++)
+  d->base = point * (unsigned) plan->n_seeds;
+  for (unsigned i = d->base; i < d->base + plan->n_seeds; i++)
     {
       JsonParser *p = json_parser_new ();
       g_ptr_array_add (d->parsers, p);
@@ -81,6 +98,10 @@ sweep_data_load (const SweepPlan *plan, const char *root, SweepData *d,
         }
       g_ptr_array_add (d->metrics, json_node_get_object (m));
     }
+  if (d->numeric != NULL)
+    return true;
+  d->numeric = g_ptr_array_new_with_free_func (g_free);
+  d->objects = g_ptr_array_new_with_free_func (g_free);
   GList *names = json_object_get_members (d->metrics->pdata[0]);
   for (GList *l = names; l != NULL; l = l->next)
     {
@@ -105,7 +126,7 @@ sweep_stats_of (const SweepPlan *plan, const SweepData *d, guint point,
   g_autofree double *x = g_new (double, ns);
   for (size_t s = 0; s < ns; s++)
     {
-      JsonObject *o = d->metrics->pdata[point * ns + s];
+      JsonObject *o = sweep_data_metrics (d, (unsigned) (point * ns + s));
       JsonNode *n = json_object_get_member (o, key);
       if (sub != NULL)
         {
@@ -198,8 +219,7 @@ sweep_json (const SweepPlan *plan, const SweepData *d, double wall_s)
       json_builder_begin_object (b);
       for (guint k = 0; k < d->numeric->len; k++)
         {
-          SweepStats st;
-          sweep_stats_of (plan, d, p, d->numeric->pdata[k], NULL, &st);
+          SweepStats st = d->stats[p * d->numeric->len + k];
           json_builder_set_member_name (b, d->numeric->pdata[k]);
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "n");
@@ -231,7 +251,8 @@ sweep_point_summary (const SweepPlan *plan, const SweepData *d, guint p)
   g_autoptr (JsonBuilder) b = sweep_json_begin (opt);
   sweep_add_seeds (b, opt);
   /* the params of the first seed's summary (the same for every seed) */
-  JsonNode *root = json_parser_get_root (d->parsers->pdata[p * ns]);
+  JsonNode *root = json_parser_get_root (d->parsers->pdata[p * ns
+                                                          - d->base]);
   JsonNode *params = json_object_get_member (json_node_get_object (root),
                                              "params");
   json_builder_set_member_name (b, "params");
@@ -241,7 +262,7 @@ sweep_point_summary (const SweepPlan *plan, const SweepData *d, guint p)
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "metrics");
   json_builder_begin_object (b);
-  JsonObject *first = d->metrics->pdata[p * ns];
+  JsonObject *first = sweep_data_metrics (d, (unsigned) (p * ns));
   GList *names = json_object_get_members (first);
   for (GList *l = names; l != NULL; l = l->next)
     {
@@ -261,8 +282,8 @@ sweep_point_summary (const SweepPlan *plan, const SweepData *d, guint p)
       g_autoptr (GPtrArray) subs = g_ptr_array_new ();
       for (size_t s = 0; s < ns; s++)
         {
-          JsonNode *n = json_object_get_member (d->metrics->pdata[p * ns + s],
-                                                key);
+          JsonNode *n = json_object_get_member (
+              sweep_data_metrics (d, (unsigned) (p * ns + s)), key);
           if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
             continue;
           GList *sn = json_object_get_members (json_node_get_object (n));
@@ -288,7 +309,8 @@ sweep_point_summary (const SweepPlan *plan, const SweepData *d, guint p)
   for (size_t s = 0; s < ns; s++)
     {
       JsonNode *n = json_node_alloc ();
-      json_node_init_object (n, d->metrics->pdata[p * ns + s]);
+      json_node_init_object (n, sweep_data_metrics (d, (unsigned) (p * ns
+                                                                   + s)));
       json_builder_add_value (b, n);
     }
   json_builder_end_array (b);
@@ -315,11 +337,12 @@ sweep_csv_str (GString *o, const char *s)
   g_string_append_c (o, '"');
 }
 
-static GString *
-sweep_csv (const SweepPlan *plan, const SweepData *d)
+/* The header of sweep.csv. */
+static void
+sweep_csv_head (GString *o, const SweepPlan *plan, const SweepData *d)
 {
   const SweepPlan *opt = plan;
-  GString *o = g_string_new ("point");
+  g_string_append (o, "point");
   for (size_t a = 0; a < opt->n_axes; a++)
     {
       g_string_append_c (o, ',');
@@ -329,7 +352,14 @@ sweep_csv (const SweepPlan *plan, const SweepData *d)
   for (guint k = 0; k < d->numeric->len; k++)
     g_string_append_printf (o, ",%s", (char *) d->numeric->pdata[k]);
   g_string_append_c (o, '\n');
-  for (unsigned i = 0; i < plan->total; i++)
+}
+
+/* The rows of sweep.csv of the loaded point. */
+static void
+sweep_csv_rows (GString *o, const SweepPlan *plan, const SweepData *d)
+{
+  const SweepPlan *opt = plan;
+  for (unsigned i = d->base; i < d->base + d->metrics->len; i++)
     {
       const SweepPoint *pt = sweep_plan_point (plan, i);
       uint64_t seed = sweep_plan_seed (plan, i);
@@ -345,7 +375,7 @@ sweep_csv (const SweepPlan *plan, const SweepData *d)
       for (guint k = 0; k < d->numeric->len; k++)
         {
           char buf[40];
-          JsonNode *n = json_object_get_member (d->metrics->pdata[i],
+          JsonNode *n = json_object_get_member (sweep_data_metrics (d, i),
                                                 d->numeric->pdata[k]);
           g_string_append_c (o, ',');
           g_string_append (o, results_format_double (sweep_node_number (n),
@@ -353,7 +383,6 @@ sweep_csv (const SweepPlan *plan, const SweepData *d)
         }
       g_string_append_c (o, '\n');
     }
-  return o;
 }
 
 /* ---- the plot: ETTR against the first grid key ---- */
@@ -418,8 +447,10 @@ sweep_plot (const SweepPlan *plan, const SweepData *d, const char *root,
       for (size_t v = 0; v < nx; v++)
         {
           guint p = (guint) (v * series + r);
-          SweepStats st;
-          sweep_stats_of (plan, d, p, metric, NULL, &st);
+          guint k = 0;
+          g_ptr_array_find_with_equal_func (d->numeric, metric, g_str_equal,
+                                            &k);
+          SweepStats st = d->stats[p * d->numeric->len + k];
           bool ci = isfinite (st.ci95_low);
           if (numeric)
             plots_gp_number (dat, g_ascii_strtod (x->values[v], NULL));
@@ -476,33 +507,54 @@ sweep_aggregate (const SweepPlan *plan, const char *root, SweepDb *db,
                  double wall_s, GError **error)
 {
   SweepData d = { 0 };
-  bool ok = sweep_data_load (plan, root, &d, error);
-  if (ok)
-    {
-      g_autoptr (GString) csv = sweep_csv (plan, &d);
-      ok = sweep_write_file (root, "sweep.csv", csv->str, csv->len, error);
-    }
+  g_autofree char *csv_path = g_build_filename (root, "sweep.csv", NULL);
+  AtomicFile *csv = NULL;
+  GError *err = NULL;
+  g_autoptr (GString) chunk = g_string_new (NULL);
+  bool ok = true;
+  /* point by point: its replicas, its statistics, its summary, its rows */
   for (guint p = 0; ok && p < plan->points->len; p++)
     {
+      ok = sweep_data_load (plan, root, &d, p, error);
+      if (!ok)
+        break;
+      size_t nm = d.numeric->len;
+      if (p == 0)
+        {
+          d.stats = g_new0 (SweepStats, MAX (nm * plan->points->len, 1));
+          csv = atomicfile_open (csv_path, &err);
+          ok = csv != NULL;
+          sweep_csv_head (chunk, plan, &d);
+        }
+      for (size_t k = 0; ok && k < nm; k++)
+        sweep_stats_of (plan, &d, p, d.numeric->pdata[k], NULL,
+                        &d.stats[p * nm + k]);
       const SweepPoint *pt = g_ptr_array_index (plan->points, p);
-      g_autofree char *sum = sweep_point_summary (plan, &d, p);
+      g_autofree char *sum = ok ? sweep_point_summary (plan, &d, p) : NULL;
       g_autofree char *pdir = g_build_filename (root, pt->name, NULL);
-      ok = sweep_write_file (pdir, "summary.json", sum, strlen (sum), error);
+      ok = ok && sweep_write_file (pdir, "summary.json", sum, strlen (sum),
+                                   error);
+      if (ok)
+        sweep_csv_rows (chunk, plan, &d);
+      ok = ok && atomicfile_append (csv, chunk->str, chunk->len, &err);
+      g_string_truncate (chunk, 0);
+    }
+  if (ok)
+    {
+      AtomicFile *f = g_steal_pointer (&csv);
+      ok = atomicfile_commit (f, &err);
+    }
+  atomicfile_abort (csv);
+  if (err != NULL)
+    {
+      g_set_error_literal (error, FL_ERROR, FL_ERROR_INPUT, err->message);
+      g_error_free (err);
     }
   ok = ok && sweep_plot (plan, &d, root, error);
   if (ok && db != NULL)
-    {
-      size_t nm = d.numeric->len;
-      g_autofree SweepStats *st = g_new0 (SweepStats,
-                                          MAX (nm * plan->points->len, 1));
-      for (guint p = 0; p < plan->points->len; p++)
-        for (size_t k = 0; k < nm; k++)
-          sweep_stats_of (plan, &d, p, d.numeric->pdata[k], NULL,
-                          &st[p * nm + k]);
-      ok = sweep_db_set_point_stats (db, plan,
-                                     (const char *const *) d.numeric->pdata,
-                                     nm, st, error);
-    }
+    ok = sweep_db_set_point_stats (db, plan,
+                                   (const char *const *) d.numeric->pdata,
+                                   d.numeric->len, d.stats, error);
   if (ok)
     {
       g_autofree char *json = sweep_json (plan, &d, wall_s);
