@@ -338,7 +338,9 @@ sweep_replica (const SweepCtx *c, unsigned i, GError **error)
  *   - GLib allocates the pthread lock behind a GRWLock on first use and
  *     publishes it with an atomic inside libglib: the first two GErrors
  *     made at once (error_domain_global in gerror.c) read a lock TSan
- *     saw malloc'ed by the other thread with no ordering.
+ *     saw malloc'ed by the other thread with no ordering;
+ *   - JsonParser's GType is registered on first use (g_once inside
+ *     libglib); workers parse each replica's summary for results.sqlite.
  * A new lazily initialised static on the replica path belongs here. */
 static void
 sweep_warm_up (void)
@@ -354,6 +356,7 @@ sweep_warm_up (void)
   g_assert (keys != NULL);
   (void) keys;
   g_error_free (g_error_new_literal (FL_ERROR, FL_ERROR_INTERNAL, "-"));
+  g_object_unref (json_parser_new ());
 }
 
 /* A worker thread: claims replicas in index order until none is left. */
