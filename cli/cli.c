@@ -1,5 +1,6 @@
 /* cli/cli.c - helpers shared by the subcommands: errors and GOption. */
 #include "cli.h"
+#include "fl-config.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +19,23 @@ cli_error (const char *cmd, const char *fmt, ...)
     fprintf (stderr, "faultline: %s\n", msg);
 }
 
+/* --version on every subcommand: prints what `faultline --version` does
+ * and exits 0 at once (a version query runs nothing else). */
+static gboolean
+cli_version_cb (const char *name, const char *value, gpointer data,
+                GError **error)
+{
+  printf ("faultline %s\n", FL_VERSION);
+  fflush (stdout);
+  exit (FL_EXIT_OK);
+}
+
+void
+cli_print_version (void)
+{
+  printf ("faultline %s\n", FL_VERSION);
+}
+
 GOptionContext *
 cli_context (const char *cmd, const char *args, const char *summary,
              const char *description)
@@ -33,6 +51,13 @@ cli_context (const char *cmd, const char *args, const char *summary,
   if (description != NULL)
     g_option_context_set_description (ctx, description);
   g_option_context_set_help_enabled (ctx, TRUE);
+  static const GOptionEntry version[] = {
+    { "version", 'V', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK,
+      (gpointer) cli_version_cb, "print the version of faultline and exit",
+      NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_option_context_add_main_entries (ctx, version, NULL);
   return ctx;
 }
 

@@ -31,6 +31,10 @@ bool cli_parse (GOptionContext *ctx, const char *cmd, int *argc,
 GOptionContext *cli_context (const char *cmd, const char *args,
                              const char *summary, const char *description);
 
+/* Prints "faultline VERSION" on stdout (every subcommand's --version;
+ * cli_context adds the option). */
+void cli_print_version (void);
+
 /* Parses a non-negative integer option value; on error prints the value and
  * returns false. */
 bool cli_parse_u64 (const char *cmd, const char *what, const char *s,

@@ -22,6 +22,11 @@ cmd_bench (int argc, char **argv)
       fputs (help, stderr);
       return FL_EXIT_USAGE;
     }
+  if (strcmp (argv[1], "--version") == 0 || strcmp (argv[1], "-V") == 0)
+    {
+      cli_print_version ();
+      return FL_EXIT_OK;
+    }
   if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
     {
       fputs (help, stdout);

@@ -7,7 +7,7 @@ ok () { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok () { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
 check () { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-echo "1..12"
+echo "1..13"
 "$FAULTLINE" --version | grep -Eq '^faultline [0-9]+\.[0-9]+\.[0-9]+$'; check $? "--version prints the version"
 "$FAULTLINE" --help | grep -q 'Commands:'; check $? "--help lists the commands"
 "$FAULTLINE" help | grep -q 'compare'; check $? "help lists compare"
@@ -22,6 +22,11 @@ for c in run topo compare plot report bench replay; do
 done
 check $? "every subcommand's --help exits 0 and shows an example"
 "$FAULTLINE" help run | grep -q 'faultline run'; check $? "help run shows run's help"
+v=$("$FAULTLINE" --version); bad=0
+for c in run sweep merge slurm k8s topo replay compare plot report bench; do
+  [ "$("$FAULTLINE" "$c" --version 2>&1)" = "$v" ] || { echo "# $c --version"; bad=1; }
+done
+check $bad "--version on every subcommand"
 "$FAULTLINE" help nothing 2>/dev/null; [ $? -eq 2 ]; check $? "help of an unknown command -> exit 2"
 "$FAULTLINE" help options >"$tmp/o"
 grep -q 'cluster.nodes' "$tmp/o" && grep -q 'health.check_period' "$tmp/o" && grep -q 'sched.spares' "$tmp/o"
