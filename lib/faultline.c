@@ -22,6 +22,7 @@
 #include "metrictab.h"
 #include "plots.h"
 #include "results.h"
+#include "sla.h"
 #include "runtime.h"
 #include "api.h"
 #include "topo.h"
@@ -360,6 +361,8 @@ fl_run_execute (FlRun *run, GError **error)
   AtomicDir *dir = NULL;
   ResultsEvents *events = NULL;
   HealthEvents *hevents = NULL;
+  g_autoptr (JsonNode) remediation = NULL;
+  Sla *sla = sla_new (world_nodes (run->world));
   ResultsTrace *trace = NULL;
   PcapSink pcap = { 0 };
   pcap.topo = world_topo (run->world);
@@ -406,6 +409,7 @@ fl_run_execute (FlRun *run, GError **error)
         goto fail_input;
       world_add_listener (run->world, results_trace_listener, trace);
     }
+  world_add_listener (run->world, sla_listener, sla);
   if (run->opt.progress != NULL)
     world_set_progress (run->world, progress_cb, run);
 
@@ -421,11 +425,14 @@ fl_run_execute (FlRun *run, GError **error)
       params[i].name = p->name;
       params[i].json = p->value_json;
     }
+  sla_finish (sla, world_length (run->world));
+  remediation = sla_summary (sla);
   ResultsRunInfo info = {
     .faultline_version = FL_VERSION, .scenario = run->scenario_label,
     .scenario_name = lb_scenario_name (run->lb), .seed = run->opt.seed,
     .params = params, .n_params = lp->len,
     .write_wall_seconds = run->opt.write_wall_seconds,
+    .remediation = remediation,
   };
   const Metrics *m = world_metrics (run->world);
   run->summary = results_summary_json (&info, m, &err);
@@ -445,6 +452,13 @@ fl_run_execute (FlRun *run, GError **error)
         goto fail_input;
       if (!write_notes (staging, world_notes (run->world), &err))
         goto fail_input;
+      if (remediation != NULL)
+        {
+          g_autoptr (GString) q = sla_quarantine_csv (sla);
+          g_autofree char *qp = g_build_filename (staging, "quarantine.csv", NULL);
+          if (!atomicfile_write (qp, q->str, q->len, &err))
+            goto fail_input;
+        }
       if (events != NULL)
         {
           ResultsEvents *e = events;
@@ -483,9 +497,11 @@ fl_run_execute (FlRun *run, GError **error)
       if (!atomicfile_dir_commit (d, &err))
         goto fail_input;
     }
+  sla_free (sla);
   return true;
 
 fail_internal:
+  sla_free (sla);
   results_events_abort (events);
   healthevents_abort (hevents);
   results_trace_abort (trace);
@@ -494,6 +510,7 @@ fail_internal:
   as_fl_error (error, err, FL_ERROR_INTERNAL);
   return false;
 fail_input:
+  sla_free (sla);
   results_events_abort (events);
   healthevents_abort (hevents);
   results_trace_abort (trace);

@@ -483,6 +483,10 @@ metrictab_schema_json (void)
                "wall-clock seconds of the run; null when not recorded "
                "(deterministic output); ignored by faultline compare", true);
   schema_ref (b, "metrics", "metrics");
+  schema_prop (b, "remediation", "object", false,
+               "remediation SLAs from the event stream (lib/sla.c; keys in "
+               "docs/results.md, \"remediation\"); absent when the run had "
+               "no node incident", false);
   json_builder_end_object (b);
   json_builder_end_object (b);
 

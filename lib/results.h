@@ -44,6 +44,9 @@ typedef struct
    * false writes "wall_seconds": null so the file is byte-identical across
    * runs (golden files); `faultline compare` ignores it either way. */
   bool write_wall_seconds;
+  /* summary.json "remediation" (lib/sla.h), written after "metrics";
+   * NULL: not written. (transfer none) */
+  JsonNode *remediation;
 } ResultsRunInfo;
 
 /* Writes summary.json, timeseries.csv, interruptions.csv, jobs.csv and

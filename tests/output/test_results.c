@@ -222,7 +222,7 @@ static ResultsRunInfo
 sample_info (void)
 {
   ResultsRunInfo info = { "0.1.0", "scenarios/x.lua", "x", 7, params,
-                          G_N_ELEMENTS (params), false };
+                          G_N_ELEMENTS (params), false, NULL };
   return info;
 }
 
@@ -360,7 +360,7 @@ test_bad_info (void **state)
 {
   Metrics *m = metrics_new ();
   ResultsParam bad[] = { { "spares", "sixty-four" } };
-  ResultsRunInfo info = { "0.1.0", "s.lua", NULL, 1, bad, 1, false };
+  ResultsRunInfo info = { "0.1.0", "s.lua", NULL, 1, bad, 1, false, NULL };
   GError *error = NULL;
   assert_null (results_summary_json (&info, m, &error));
   assert_non_null (strstr (error->message, "spares"));
