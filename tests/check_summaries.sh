@@ -3,7 +3,7 @@
 # summary.json (seed 7, --no-wall-seconds) from the current build must be
 # byte-identical to the one a reference commit's build writes.
 #
-#   tests/check_summaries.sh [REF_COMMIT]          (default 3a2b334)
+#   tests/check_summaries.sh [REF_COMMIT]          (default 93df714)
 #
 # The reference tree is exported with `git archive` and built once into
 # $FL_REF_CACHE/COMMIT (default /tmp/faultline-ref); its summaries are cached
@@ -14,7 +14,7 @@
 # (no git, the reference does not build, a scenario fails to run).
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
-ref=${1:-3a2b334}
+ref=${1:-93df714}
 cur=${FAULTLINE:-$root/build/cli/faultline}
 cache=${FL_REF_CACHE:-/tmp/faultline-ref}
 
