@@ -75,7 +75,8 @@ cmd_run_print_params (const FlRun *run)
 int
 cmd_run (int argc, char **argv)
 {
-  g_autofree char *out = NULL, *trace = NULL, *plugin = NULL;
+  g_autofree char *out = NULL, *trace = NULL, *plugin = NULL, *metrics = NULL;
+  gdouble metrics_interval = 240;
   g_auto (GStrv) sets = NULL;
   gint64 seed = 1, lua_mem_mib = 0, lua_budget = 0;
   gboolean quiet = FALSE, events = FALSE, no_plots = FALSE, no_pcap = FALSE;
@@ -94,6 +95,11 @@ cmd_run (int argc, char **argv)
     { "health-events", 0, 0, G_OPTION_ARG_NONE, &health_events,
       "also write health_events.jsonl (faults and policy actions as "
       "Kubernetes health events, docs/policies.md)", NULL },
+    { "metrics", 0, 0, G_OPTION_ARG_FILENAME, &metrics,
+      "write the run's time series as OpenMetrics text with timestamps "
+      "(dcgm-exporter names; docs/monitoring.md)", "FILE.om" },
+    { "metrics-interval", 0, 0, G_OPTION_ARG_DOUBLE, &metrics_interval,
+      "simulated seconds between two samples of --metrics (default 240: under Prometheus's 5-minute lookback)", "S" },
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace,
       "write a Perfetto/Chrome trace of node states and jobs", "FILE" },
     { "no-plots", 0, 0, G_OPTION_ARG_NONE, &no_plots, "do not render plots", NULL },
@@ -121,6 +127,8 @@ cmd_run (int argc, char **argv)
     "  faultline run scenarios/llama3-16k.lua --set health=proactive -o results/pro\n"
     "  faultline run scenarios/spares.lua --params     (what --set can change)\n"
     "  faultline run scenarios/llama3-16k.lua --set health=nvsentinel --health-events\n"
+    "  faultline run scenarios/burst.lua --metrics burst.om   (promtool tsdb\n"
+    "    create-blocks-from openmetrics burst.om DIR loads it; docs/monitoring.md)\n"
     "  faultline run scenarios/llama3-16k.lua --policy-plugin ./my_policy.so\n"
     "    (a health policy built against policy/health.h, see docs/policies.md;\n"
     "    a plugin of another health API version is refused with status 2)\n\n"
@@ -176,6 +184,30 @@ cmd_run (int argc, char **argv)
           return FL_EXIT_USAGE;
         }
     }
+  if (!(metrics_interval >= 1 && metrics_interval <= 86400))
+    {
+      cli_error ("run", "--metrics-interval: %g is not between 1 and 86400 "
+                 "seconds", metrics_interval);
+      return FL_EXIT_USAGE;
+    }
+  if (metrics != NULL && (*metrics == '\0' || g_str_has_suffix (metrics, "/")
+                          || g_file_test (metrics, G_FILE_TEST_IS_DIR)))
+    {
+      cli_error ("run", "--metrics: '%s' is %s; give a file name, e.g. "
+                 "--metrics run.om", metrics,
+                 *metrics == '\0' ? "empty" : "a folder");
+      return FL_EXIT_USAGE;
+    }
+  if (metrics != NULL)
+    {
+      g_autofree char *mdir = g_path_get_dirname (metrics);
+      if (!g_file_test (mdir, G_FILE_TEST_IS_DIR))
+        {
+          cli_error ("run", "--metrics %s: folder '%s' does not exist",
+                     metrics, mdir);
+          return FL_EXIT_USAGE;
+        }
+    }
   g_autofree char *scenario = NULL;
   {
     g_autoptr (GError) ferr = NULL;
@@ -225,6 +257,8 @@ cmd_run (int argc, char **argv)
   o.output_dir = list_params ? NULL : out;
   o.events = events;
   o.health_events = health_events;
+  o.metrics_path = list_params ? NULL : metrics;
+  o.metrics_interval_s = metrics_interval;
   o.trace_path = trace;
   o.plots = !no_plots;
   o.pcap = !no_pcap;

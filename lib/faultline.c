@@ -20,6 +20,7 @@
 #include "healthevents.h"
 #include "ibpcap.h"
 #include "metrictab.h"
+#include "openmetrics.h"
 #include "plots.h"
 #include "results.h"
 #include "sla.h"
@@ -37,6 +38,7 @@ struct FlRun
   char *scenario_label; /* summary.json's "scenario" */
   char *output_dir;
   char *trace_path;
+  char *metrics_path;
   LbRun *lb;
   World *world;
   char *summary;
@@ -216,6 +218,8 @@ fl_run_new (const FlRunOptions *opt, GError **error)
   run->opt.scenario = run->scenario;
   run->opt.output_dir = run->output_dir;
   run->opt.trace_path = run->trace_path;
+  run->metrics_path = g_strdup (opt->metrics_path);
+  run->opt.metrics_path = run->metrics_path;
   run->opt.sets = NULL;
 
   g_autoptr (GPtrArray) sets = g_ptr_array_new ();
@@ -260,6 +264,7 @@ fl_run_free (FlRun *run)
   g_free (run->scenario_label);
   g_free (run->output_dir);
   g_free (run->trace_path);
+  g_free (run->metrics_path);
   g_free (run->summary);
   g_free (run);
 }
@@ -363,6 +368,7 @@ fl_run_execute (FlRun *run, GError **error)
   HealthEvents *hevents = NULL;
   g_autoptr (JsonNode) remediation = NULL;
   Sla *sla = sla_new (world_nodes (run->world));
+  OpenMetrics *om = NULL;
   ResultsTrace *trace = NULL;
   PcapSink pcap = { 0 };
   pcap.topo = world_topo (run->world);
@@ -410,6 +416,13 @@ fl_run_execute (FlRun *run, GError **error)
       world_add_listener (run->world, results_trace_listener, trace);
     }
   world_add_listener (run->world, sla_listener, sla);
+  if (run->metrics_path != NULL)
+    {
+      double iv = run->opt.metrics_interval_s > 0 ? run->opt.metrics_interval_s : 240;
+      om = openmetrics_new (simtime_from_s (iv));
+      openmetrics_set_nodes (om, world_nodes (run->world));
+      world_add_listener (run->world, openmetrics_listener, om);
+    }
   if (run->opt.progress != NULL)
     world_set_progress (run->world, progress_cb, run);
 
@@ -439,6 +452,14 @@ fl_run_execute (FlRun *run, GError **error)
   if (run->summary == NULL)
     goto fail_internal;
 
+  if (om != NULL)
+    {
+      bool ok = openmetrics_write (om, world_length (run->world),
+                                   run->metrics_path, &err);
+      g_clear_pointer (&om, openmetrics_free);
+      if (!ok)
+        goto fail_input;
+    }
   if (trace != NULL)
     {
       ResultsTrace *t = trace;
@@ -502,6 +523,7 @@ fl_run_execute (FlRun *run, GError **error)
 
 fail_internal:
   sla_free (sla);
+  openmetrics_free (om);
   results_events_abort (events);
   healthevents_abort (hevents);
   results_trace_abort (trace);
@@ -511,6 +533,7 @@ fail_internal:
   return false;
 fail_input:
   sla_free (sla);
+  openmetrics_free (om);
   results_events_abort (events);
   healthevents_abort (hevents);
   results_trace_abort (trace);

@@ -55,6 +55,8 @@ typedef struct
   FlProgressFn progress;       /* NULL: none */
   void *progress_data;
   bool health_events;          /* write health_events.jsonl */
+  const char *metrics_path;    /* write OpenMetrics here (NULL: none) */
+  double metrics_interval_s;   /* its scrape interval; 0 = 240 s */
 } FlRunOptions;
 
 void fl_run_options_init (FlRunOptions *opt);
