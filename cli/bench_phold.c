@@ -1,6 +1,6 @@
 /* cli/bench_phold.c - `faultline bench phold`: runs PHOLD (sim/phold.h) on
- * the kernel or, with --reference, on a plain binary heap, and prints one
- * key=value line. Not a harness: tests/bench/phold.sh runs the two in
+ * the kernel with its radix queue or its 4-ary heap, or on a plain binary
+ * heap (--queue reference, or --reference), and prints one key=value line. Not a harness: tests/bench/phold.sh runs the two in
  * separate processes (maxrss is a per-process peak) and compares them. */
 #include "cli.h"
 
@@ -32,6 +32,7 @@ int
 bench_phold_main (int argc, char **argv)
 {
   g_autofree char *lps_s = NULL, *pop_s = NULL, *end_s = NULL, *seed_s = NULL;
+  g_autofree char *queue_s = NULL;
   gboolean reference = FALSE;
   GOptionEntry entries[] = {
     { "lps", 0, 0, G_OPTION_ARG_STRING, &lps_s,
@@ -42,20 +43,27 @@ bench_phold_main (int argc, char **argv)
       "end time T in mean delays (default 100)", "T" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_s, "run seed (default 1)",
       "S" },
+    { "queue", 0, 0, G_OPTION_ARG_STRING, &queue_s,
+      "radix (the kernel's default queue), heap (the kernel on its 4-ary "
+      "heap) or reference (a textbook binary heap, no kernel); default "
+      "radix", "Q" },
     { "reference", 0, 0, G_OPTION_ARG_NONE, &reference,
-      "run on a textbook binary heap instead of the kernel", NULL },
+      "same as --queue reference", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (GOptionContext) ctx = cli_context (
     bench_phold_cmd, NULL,
     "PHOLD (Fujimoto 1990): L processes, M events each, Exp(1) delays,\n"
     "uniform targets, until time T. Prints one line:\n"
-    "name=faultline L=.. M=.. events=.. seconds=.. events_per_s=.. "
-    "maxrss_kb=..",
+    "name=Q L=.. M=.. events=.. seconds=.. cpu_s=.. events_per_s=.. "
+    "events_per_cpu_s=.. maxrss_kb=..\n"
+    "(name is radix, heap or reference; seconds and cpu_s cover the event\n"
+    "loop only, cpu_s is user+sys of the process).",
     "Examples:\n"
     "  faultline bench phold --lps 10000 --population 16 --end 100\n"
     "  faultline bench phold --lps 1000000 --population 4 --end 5 "
-    "--reference\n\n"
+    "--queue reference\n"
+    "  faultline bench phold --queue heap\n\n"
     "seconds covers the event loop only; maxrss_kb is the peak of the\n"
     "process, so compare the two heaps from separate runs "
     "(tests/bench/phold.sh).");
@@ -70,6 +78,20 @@ bench_phold_main (int argc, char **argv)
     }
 
   PholdParams p = { .lps = 10000, .population = 16, .end = 100, .seed = 1 };
+  if (queue_s != NULL && g_strcmp0 (queue_s, "reference") == 0)
+    reference = TRUE;
+  else if (queue_s != NULL && !evq_kind_from_name (queue_s, &p.queue))
+    {
+      cli_error (bench_phold_cmd, "--queue: unknown queue '%s' (radix, heap "
+                 "or reference)", queue_s);
+      return FL_EXIT_USAGE;
+    }
+  else if (queue_s != NULL && reference)
+    {
+      cli_error (bench_phold_cmd, "--reference and --queue %s contradict "
+                 "each other", queue_s);
+      return FL_EXIT_USAGE;
+    }
   if (!bench_phold_u32 ("--lps", lps_s, p.lps, false, &p.lps)
       || !bench_phold_u32 ("--population", pop_s, p.population, false,
                            &p.population))
@@ -104,8 +126,11 @@ bench_phold_main (int argc, char **argv)
   else
     phold_run (&p, &r);
   printf ("name=%s L=%u M=%u events=%" G_GUINT64_FORMAT " seconds=%.3f "
-          "events_per_s=%.0f maxrss_kb=%ld\n",
-          reference ? "reference" : "faultline", p.lps, p.population,
-          (guint64) r.events, r.seconds, r.events_per_s, r.maxrss_kb);
+          "cpu_s=%.3f events_per_s=%.0f events_per_cpu_s=%.0f "
+          "maxrss_kb=%ld\n",
+          reference ? "reference" : evq_kind_name (p.queue), p.lps,
+          p.population, (guint64) r.events, r.seconds, r.cpu_seconds,
+          r.events_per_s, r.cpu_seconds > 0 ? r.events / r.cpu_seconds : 0,
+          r.maxrss_kb);
   return FL_EXIT_OK;
 }

@@ -11,11 +11,12 @@ cmd_bench (int argc, char **argv)
   const char *help =
     "Usage: faultline bench BENCHMARK [OPTIONS]...\n\n"
     "Benchmarks (each prints one key=value line on stdout):\n"
-    "  phold   PHOLD on the event queue; --reference runs a plain binary heap\n"
+    "  phold   PHOLD on the event queue: --queue radix (default), heap, or\n"
+    "          reference (a plain binary heap, no kernel)\n"
     "  topo    build a rail-optimised fat tree of --gpus N\n\n"
     "Examples:\n"
     "  faultline bench phold --lps 10000 --population 16\n"
-    "  faultline bench phold --lps 10000 --population 16 --reference\n"
+    "  faultline bench phold --lps 10000 --population 16 --queue reference\n"
     "  faultline bench topo --gpus 100000\n";
   if (argc < 2)
     {

@@ -1,45 +1,67 @@
-/* sim/evq.c - the pending-event set: an implicit 4-ary min-heap of 16-byte
- * keys (time, tag) over a slab of 16-byte event bodies. Hot path of every
- * run; knows nothing of models.
+/* sim/evq.c - the pending-event set: a radix queue over integer time
+ * (EVQ_RADIX, the default), and the front that forwards to the 4-ary heap
+ * (sim/evq_heap.c) for queues made with EVQ_HEAP. Hot path of every run;
+ * knows nothing of models.
  *
- * Layout. A heap entry is only the key: the time and a tag packing the
- * push counter and a slab slot, tag = seq << slot_bits | slot. The body
- * (kind, target, data) sits in body[slot] and never moves while the key
- * sifts. Comparing tags compares seqs (seqs are unique), so (time, tag)
- * order is exactly (time, seq) order. Logical index k lives at heap[k],
- * heap = base + 3 with base 64-byte aligned, so the four children 4k+1..4k+4
- * of any entry fill exactly one cache line: a sift-down level reads one
- * line, where 32-byte inline events needed two. The comparison is one
- * 128-bit unsigned compare, so picking the smallest child is branch-free
- * (cmov, no mispredictions); sifts move a hole instead of swapping.
- * Two prefetches hide most of the memory latency: each sift-down level
- * prefetches the four grandchild lines (the next level's line, whichever
- * child wins), and a pop prefetches the body of the event that will be
- * popped next (the smallest child of the emptied root), so that line
- * arrives while the handler runs.
- * Arrays past 16 MiB ask for transparent huge pages (evq_array_new).
- * Storage doubles when full and is never shrunk, so after warm-up there is
- * no allocation per event; freed slots are reused last-in first-out, so the
- * push that follows a pop writes the body line the pop just read.
+ * Why a radix queue. Time is an integer (microseconds) and never goes
+ * back: every push is at or after the last pop. A radix heap (Ahuja,
+ * Mehlhorn, Orlin & Tarjan 1990) exploits exactly that. With `last` the
+ * smallest key taken out so far (a lower bound of every pending key), a
+ * key k lives in bucket b(k) = bit length of (k XOR last): bucket 0 holds
+ * the keys equal to last, bucket j >= 1 those that first differ from last
+ * in bit j-1. Every key of bucket j is smaller than every key of bucket
+ * j+1. A pop takes from bucket 0; when it is empty, the lowest non-empty
+ * bucket j is scanned for its minimum, last becomes that minimum, and the
+ * bucket's keys are redistributed: each lands in a bucket below j. A key
+ * therefore moves at most 64 times in its life and in practice a few times
+ * (log2 of its delay, spread over refills), whatever the number of pending
+ * events: no comparisons against other keys, no O(log n) sift through a
+ * tree much bigger than the cache. Measured against the 4-ary heap and a
+ * plain binary heap in docs/performance.md.
  *
- * Limits. slot_bits = log2 (capacity), so the seq gets 64 - slot_bits bits:
- * 2^40 (1.1e12) pushes at 16 million pending events, 2^42 at 4 million,
- * i.e. more than a day of pushing at 10 million events/s. Running past
- * that stops the program with a message (g_error), never a silent wrap.
+ * Keys. key = time with the sign bit flipped, so that unsigned order is
+ * time order for every int64 (negative times included; INT64_MAX works).
  *
- * Cancel and reschedule. The handle is the seq. Finding an event by seq
- * needs a map seq -> slot (a hash) and slot -> heap position (an array
- * updated for every key a sift moves). Both are built only on the first
- * evq_cancel()/evq_reschedule() call (O(n), once) and maintained from then
- * on; a queue that never cancels (PHOLD, most models) never pays for them.
- * Cancel removes the entry for real (no lazy tombstones) and frees its
- * slot, so cancelled events never accumulate: memory is bounded by the
- * peak number of live events.
+ * (time, seq) order. Two entries with the same time always sit in the same
+ * bucket (the bucket is a function of the key) and every operation keeps
+ * the order of a bucket: a push appends, a redistribution reads a bucket
+ * from head to tail and appends to the targets, a compaction filters in
+ * place. A push has the largest seq so far. Hence entries of equal time
+ * sit in seq order in their bucket, and bucket 0 (all of time == last) is
+ * a FIFO in seq order: no seq comparison is ever needed.
  *
- * Complexity: push, pop, cancel, reschedule O(log n) (cancel/reschedule
- * expected O(1) for the hash lookup; the first one O(n)); peek O(1).
- * Hash: open addressing with linear probing, Fibonacci hashing of the seq,
- * backward-shift deletion (no tombstones), load factor <= 1/2. */
+ * Storage. A bucket is a list of 1 KiB chunks of 63 entries of 16 bytes
+ * (key, tag), tag = seq << slot_bits | slot; the event body (kind, target,
+ * data) sits in a slab slot that never moves. Chunks come from a free
+ * list, refilled from blocks of up to 2 MiB (huge pages advised); a
+ * redistribution returns each chunk it has read to the free list before
+ * reading the next, so the targets reuse it at once. After warm-up nothing
+ * is allocated: memory is the peak number of entries (plus one partial
+ * chunk per bucket), never a power-of-two overshoot of a heap array.
+ *
+ * Pushes below last. A peek may take last ahead of the last pop (it
+ * refills bucket 0 to learn the next time); if the caller then pushes an
+ * event between the two (legal: e.g. sim_run stopped at `until` before the
+ * next event, or a tick scheduling at its own instant), the entry goes
+ * into `early`, a small binary heap ordered by (key, tag) whose entries
+ * are all below last and so pop before every bucket. Empty in steady
+ * state.
+ *
+ * Cancel and reschedule. The handle is the seq. As in the heap, a seq ->
+ * slot hash is built on the first cancel/reschedule (O(n), once) and kept
+ * from then on; a queue that never cancels never pays for it. Cancelling
+ * marks the body dead (kind = EVQ_DEAD) and leaves its entry where it is:
+ * finding an entry inside a bucket would cost a position array updated on
+ * every move. A dead entry is dropped, and its slot freed, when it reaches
+ * a pop or a peek, or by a compaction, which runs when dead entries
+ * outnumber live ones by EVQ_DEAD_SLACK: each bucket and `early` are
+ * filtered in order. So memory stays bounded by about twice the peak
+ * number of live events, and a cancel costs O(1) amortised. A reschedule
+ * is a cancel plus a push of the same payload (a new seq, as the API says).
+ *
+ * Limits: as in the heap, the seq gets 64 - slot_bits bits (2^42 pushes
+ * with 4 million pending events), past which the queue stops with a
+ * message (g_error), never a silent wrap. */
 #include "evq.h"
 
 #include <glib.h>
@@ -48,71 +70,103 @@
 #include <sys/mman.h>
 #endif
 
-#define EVQ_PAD 3       /* heap = base + EVQ_PAD: children on one 64-byte line */
-#define EVQ_ALIGN 64
-#define EVQ_MIN_BITS 6  /* smallest capacity: 64 entries */
+#include "evq_heap.h"
+
+#define EVQ_DIGIT_BITS 8
+#define EVQ_DIGITS (1u << EVQ_DIGIT_BITS)          /* 256 buckets per level */
+#define EVQ_LEVELS (64 / EVQ_DIGIT_BITS)           /* 8 */
+#define EVQ_BUCKETS (EVQ_LEVELS * EVQ_DIGITS)      /* 2048 */
+#define EVQ_WORDS (EVQ_BUCKETS / 64)               /* bitmap words */
+#define EVQ_CHUNK_BYTES 4096
+#define EVQ_MIN_BITS 6
 #define EVQ_MAX_BITS 32 /* slots are uint32_t */
 #define EVQ_NIL UINT32_MAX
-#define EVQ_HUGE ((size_t) 2 << 20)    /* a transparent huge page */
-#define EVQ_HUGE_MIN ((size_t) 16 << 20) /* arrays past the TLB reach */
+#define EVQ_DEAD UINT32_MAX /* body.kind of a cancelled event */
+#define EVQ_DEAD_SLACK 256
+#define EVQ_SIGN ((uint64_t) 1 << 63)
+#define EVQ_HUGE ((size_t) 2 << 20)
+#define EVQ_HUGE_MIN ((size_t) 16 << 20)
+#define EVQ_BLOCK_MAX (EVQ_HUGE / EVQ_CHUNK_BYTES) /* chunks per block */
 
 typedef struct
 {
-  SimTime time;
-  uint64_t tag; /* seq << slot_bits | slot */
-} EvqKey;
+  uint64_t key; /* time ^ EVQ_SIGN */
+  uint64_t tag; /* seq << bits | slot */
+} EvqEnt;
+
+#define EVQ_CHUNK_ENTS (EVQ_CHUNK_BYTES / sizeof (EvqEnt) - 1)
+
+typedef struct EvqChunk EvqChunk;
+struct EvqChunk
+{
+  EvqChunk *next;
+  uint32_t first; /* entries [first, n) are in the bucket */
+  uint32_t n;
+  EvqEnt e[EVQ_CHUNK_ENTS];
+};
 
 typedef struct
 {
-  uint32_t kind;
+  EvqChunk *head, *tail; /* NULL when empty */
+} EvqBucket;
+
+typedef struct
+{
+  uint32_t kind;   /* EVQ_DEAD once cancelled */
   uint32_t target; /* next free slot while the slot is free */
   uint64_t data;
 } EvqBody;
 
 typedef struct
 {
-  uint64_t seq; /* 0 = empty slot (0 is never a handle) */
+  uint64_t seq; /* 0 = empty slot */
   uint64_t slot;
 } EvqSlot;
 
 struct Evq
 {
-  EvqKey *base;       /* aligned allocation of cap + EVQ_PAD keys */
-  EvqKey *heap;       /* base + EVQ_PAD */
-  EvqBody *body;      /* cap bodies */
-  uint32_t *pos;      /* cap heap positions, only while indexed */
-  size_t n;           /* live entries */
-  size_t cap;         /* 1 << bits */
-  unsigned bits;      /* slot bits of a tag */
-  uint64_t slot_mask; /* cap - 1 */
-  uint64_t next_seq;  /* next handle; starts at 1 */
-  uint64_t seq_limit; /* first seq that no longer fits in a tag */
-  uint32_t free_head; /* freed slots, a stack linked through body.target */
+  EvqHeap *heap; /* non-NULL: an EVQ_HEAP queue, everything forwards */
+  EvqBucket b[EVQ_BUCKETS];
+  uint64_t used[EVQ_WORDS]; /* bit j set when bucket j is not empty */
+  uint32_t used_words;      /* bit w set when used[w] != 0 */
+  uint64_t last; /* every key in the buckets is >= last; its digit 0
+                    names the current bucket */
+  EvqEnt *early;     /* binary heap of entries below last */
+  size_t early_n, early_cap;
+  EvqBody *body; /* slab of cap bodies */
+  size_t cap;
+  unsigned bits;
+  uint64_t slot_mask;
+  uint32_t free_head; /* freed slots, linked through body.target */
   uint32_t fresh;     /* slots [fresh, cap) never used */
-  SimTime last_pop;   /* time of the last popped event */
-  bool hole;          /* root slot empty after a pop (see close_hole) */
-  bool indexed;       /* seq -> slot hash and pos[] maintained? */
-  EvqSlot *index;     /* index_cap slots, a power of two */
-  size_t index_cap;
-  size_t index_n;
-  unsigned index_shift; /* 64 - log2 (index_cap) */
+  uint64_t next_seq;
+  uint64_t seq_limit;
+  size_t live; /* pushed, not popped, not cancelled */
+  size_t dead; /* cancelled, entry still in a bucket or early */
+  SimTime last_pop;
+  EvqChunk *free_chunks;
+  GPtrArray *blocks; /* chunk blocks, for evq_free */
+  size_t chunks;     /* chunks allocated */
+  size_t next_block; /* chunks in the next block */
+  bool indexed;
+  EvqSlot *index;
+  size_t index_cap, index_n;
+  unsigned index_shift;
 };
 
-/* ---- internals: ordering, tags and slots ---- */
+/* ---- internals: slab, chunks ---- */
 
-/* (time, tag) as one unsigned 128-bit number (time's sign bit flipped):
- * the compiler emits cmp/sbb and the callers select with cmov. */
-static inline unsigned __int128
-key_u128 (const EvqKey *k)
+static void *
+evq_array_new (size_t n, size_t size)
 {
-  return (unsigned __int128) ((uint64_t) k->time ^ ((uint64_t) 1 << 63)) << 64
-         | k->tag;
-}
-
-static inline bool
-key_lt (const EvqKey *a, const EvqKey *b)
-{
-  return key_u128 (a) < key_u128 (b);
+  size_t bytes = n * size;
+  if (bytes < EVQ_HUGE_MIN)
+    return g_aligned_alloc (n, size, 64);
+  void *p = g_aligned_alloc (n, size, EVQ_HUGE);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  (void) madvise (p, bytes & ~(EVQ_HUGE - 1), MADV_HUGEPAGE);
+#endif
+  return p;
 }
 
 static inline uint32_t
@@ -127,6 +181,186 @@ tag_seq (const Evq *q, uint64_t tag)
   return tag >> q->bits;
 }
 
+static inline SimTime
+key_time (uint64_t key)
+{
+  return (SimTime) (key ^ EVQ_SIGN);
+}
+
+/* Level l = the highest 8-bit digit in which key differs from last (0 if
+ * equal), bucket = l * 256 + key's digit l. */
+static inline unsigned
+bucket_of (const Evq *q, uint64_t key)
+{
+  uint64_t x = key ^ q->last;
+  unsigned l = x ? (63 - (unsigned) __builtin_clzll (x)) / EVQ_DIGIT_BITS : 0;
+  return l * EVQ_DIGITS
+         + (unsigned) ((key >> (l * EVQ_DIGIT_BITS)) & (EVQ_DIGITS - 1));
+}
+
+static inline unsigned
+cur_bucket (const Evq *q)
+{
+  return (unsigned) (q->last & (EVQ_DIGITS - 1));
+}
+
+static inline void
+mark_used (Evq *q, unsigned j)
+{
+  q->used[j / 64] |= (uint64_t) 1 << (j % 64);
+  q->used_words |= 1u << (j / 64);
+}
+
+static inline void
+mark_empty (Evq *q, unsigned j)
+{
+  q->used[j / 64] &= ~((uint64_t) 1 << (j % 64));
+  if (q->used[j / 64] == 0)
+    q->used_words &= ~(1u << (j / 64));
+}
+
+static void chunk_refill (Evq *q);
+
+static inline EvqChunk *
+chunk_get (Evq *q)
+{
+  if (G_UNLIKELY (q->free_chunks == NULL))
+    chunk_refill (q);
+  EvqChunk *c = q->free_chunks;
+  q->free_chunks = c->next;
+  c->next = NULL;
+  c->first = c->n = 0;
+  return c;
+}
+
+static inline void
+chunk_put (Evq *q, EvqChunk *c)
+{
+  c->next = q->free_chunks;
+  q->free_chunks = c;
+}
+
+/* A block of chunks: 2 at first, doubling up to 2 MiB (EVQ_BLOCK_MAX). */
+static void
+chunk_refill (Evq *q)
+{
+  size_t n = q->next_block;
+  EvqChunk *blk = n * EVQ_CHUNK_BYTES >= EVQ_HUGE
+                    ? evq_array_new (n, sizeof (EvqChunk))
+                    : g_aligned_alloc (n, sizeof (EvqChunk), 64);
+  g_ptr_array_add (q->blocks, blk);
+  q->chunks += n;
+  for (size_t i = n; i-- > 0;)
+    chunk_put (q, &blk[i]);
+  if (q->next_block < EVQ_BLOCK_MAX)
+    q->next_block *= 2;
+}
+
+static inline G_ALWAYS_INLINE void
+bucket_append (Evq *q, unsigned j, EvqEnt e)
+{
+  EvqBucket *b = &q->b[j];
+  EvqChunk *t = b->tail;
+  if (G_UNLIKELY (t == NULL || t->n == EVQ_CHUNK_ENTS))
+    {
+      EvqChunk *c = chunk_get (q);
+      if (t == NULL)
+        {
+          b->head = c;
+          mark_used (q, j);
+        }
+      else
+        t->next = c;
+      b->tail = t = c;
+    }
+  t->e[t->n++] = e;
+}
+
+/* Removes and returns the head entry of the current bucket (not empty). */
+static inline EvqEnt
+cur_take (Evq *q)
+{
+  unsigned j = cur_bucket (q);
+  EvqBucket *b = &q->b[j];
+  EvqChunk *c = b->head;
+  EvqEnt e = c->e[c->first++];
+  if (c->first == c->n)
+    {
+      if (c == b->tail)
+        {
+          chunk_put (q, c);
+          b->head = b->tail = NULL;
+          mark_empty (q, j);
+        }
+      else
+        {
+          b->head = c->next;
+          chunk_put (q, c);
+        }
+    }
+  return e;
+}
+
+static inline const EvqEnt *
+cur_head (const Evq *q)
+{
+  const EvqChunk *c = q->b[cur_bucket (q)].head;
+  return c != NULL ? &c->e[c->first] : NULL;
+}
+
+/* Grows the slab to hold want slots: to exactly want if exact, else by
+ * doubling. */
+static void
+body_grow (Evq *q, size_t want, bool exact)
+{
+  size_t cap = q->cap ? q->cap : (size_t) 1 << EVQ_MIN_BITS;
+  if (exact)
+    cap = want;
+  while (cap < want)
+    cap *= 2;
+  if (cap > (size_t) 1 << EVQ_MAX_BITS)
+    {
+      if (want > (size_t) 1 << EVQ_MAX_BITS)
+        g_error ("%s:%d: event queue cannot grow past %zu entries", __FILE__,
+                 __LINE__, (size_t) 1 << EVQ_MAX_BITS);
+      cap = (size_t) 1 << EVQ_MAX_BITS;
+    }
+  if (cap <= q->cap)
+    return;
+  unsigned bits = EVQ_MIN_BITS;
+  while (((size_t) 1 << bits) < cap)
+    bits++;
+  uint64_t limit = (uint64_t) 1 << (64 - bits);
+  if (q->next_seq >= limit)
+    g_error ("%s:%d: event queue: %" G_GUINT64_FORMAT " events pushed, more "
+             "than a queue of %zu entries can number (2^%u)", __FILE__,
+             __LINE__, q->next_seq - 1, cap, 64 - bits);
+  EvqBody *body = evq_array_new (cap, sizeof (EvqBody));
+  if (q->fresh > 0)
+    memcpy (body, q->body, q->fresh * sizeof (EvqBody));
+  g_aligned_free (q->body);
+  q->body = body;
+  q->cap = cap;
+  if (bits != q->bits)
+    {
+      /* The slot field widens: repack every pending tag (O(n), at most
+       * once per doubling). Order is unchanged: seq stays the high part. */
+      uint64_t old_mask = q->slot_mask;
+      unsigned old_bits = q->bits;
+      for (unsigned j = 0; j < EVQ_BUCKETS; j++)
+        for (EvqChunk *c = q->b[j].head; c != NULL; c = c->next)
+          for (uint32_t i = c->first; i < c->n; i++)
+            c->e[i].tag = (c->e[i].tag >> old_bits) << bits
+                          | (c->e[i].tag & old_mask);
+      for (size_t i = 0; i < q->early_n; i++)
+        q->early[i].tag = (q->early[i].tag >> old_bits) << bits
+                          | (q->early[i].tag & old_mask);
+      q->bits = bits;
+      q->slot_mask = ((uint64_t) 1 << bits) - 1;
+      q->seq_limit = limit;
+    }
+}
+
 static inline uint32_t
 slot_alloc (Evq *q)
 {
@@ -136,7 +370,8 @@ slot_alloc (Evq *q)
       q->free_head = q->body[s].target;
       return s;
     }
-  g_assert (q->fresh < q->cap);
+  if (G_UNLIKELY (q->fresh == q->cap))
+    body_grow (q, q->cap + 1, false);
   return q->fresh++;
 }
 
@@ -147,7 +382,63 @@ slot_free (Evq *q, uint32_t s)
   q->free_head = s;
 }
 
-/* ---- internals: the seq -> slot hash ---- */
+/* ---- internals: early, a binary heap of entries below last ---- */
+
+static inline bool
+ent_lt (const EvqEnt *a, const EvqEnt *b)
+{
+  return a->key < b->key || (a->key == b->key && a->tag < b->tag);
+}
+
+static void
+early_sift_down (Evq *q, size_t i)
+{
+  EvqEnt *h = q->early;
+  size_t n = q->early_n;
+  EvqEnt e = h[i];
+  for (;;)
+    {
+      size_t c = 2 * i + 1;
+      if (c >= n)
+        break;
+      if (c + 1 < n && ent_lt (&h[c + 1], &h[c]))
+        c++;
+      if (!ent_lt (&h[c], &e))
+        break;
+      h[i] = h[c];
+      i = c;
+    }
+  h[i] = e;
+}
+
+static void
+early_push (Evq *q, EvqEnt e)
+{
+  if (q->early_n == q->early_cap)
+    {
+      q->early_cap = q->early_cap ? 2 * q->early_cap : 16;
+      q->early = g_renew (EvqEnt, q->early, q->early_cap);
+    }
+  size_t i = q->early_n++;
+  while (i > 0 && ent_lt (&e, &q->early[(i - 1) / 2]))
+    {
+      q->early[i] = q->early[(i - 1) / 2];
+      i = (i - 1) / 2;
+    }
+  q->early[i] = e;
+}
+
+static EvqEnt
+early_pop (Evq *q)
+{
+  EvqEnt top = q->early[0];
+  q->early[0] = q->early[--q->early_n];
+  if (q->early_n > 0)
+    early_sift_down (q, 0);
+  return top;
+}
+
+/* ---- internals: the seq -> slot hash (as in evq_heap.c) ---- */
 
 static inline size_t
 index_home (const Evq *q, uint64_t seq)
@@ -175,7 +466,6 @@ index_resize (Evq *q, size_t cap)
   g_free (old);
 }
 
-/* Inserts seq (not present). */
 static void
 index_put (Evq *q, uint64_t seq, uint32_t slot)
 {
@@ -184,10 +474,7 @@ index_put (Evq *q, uint64_t seq, uint32_t slot)
   size_t mask = q->index_cap - 1;
   size_t i = index_home (q, seq);
   while (q->index[i].seq != 0)
-    {
-      g_assert (q->index[i].seq != seq);
-      i = (i + 1) & mask;
-    }
+    i = (i + 1) & mask;
   q->index[i].seq = seq;
   q->index[i].slot = slot;
   q->index_n++;
@@ -206,7 +493,6 @@ index_find (const Evq *q, uint64_t seq)
     }
 }
 
-/* Removes the slot s (from index_find) with backward-shift deletion. */
 static void
 index_remove (Evq *q, EvqSlot *s)
 {
@@ -215,7 +501,6 @@ index_remove (Evq *q, EvqSlot *s)
   for (size_t j = (hole + 1) & mask; q->index[j].seq != 0; j = (j + 1) & mask)
     {
       size_t home = index_home (q, q->index[j].seq);
-      /* Move j into the hole unless its home lies cyclically in (hole, j]. */
       bool stays = hole <= j ? (hole < home && home <= j)
                              : (hole < home || home <= j);
       if (!stays)
@@ -229,264 +514,239 @@ index_remove (Evq *q, EvqSlot *s)
 }
 
 static void
+index_add_ent (Evq *q, const EvqEnt *e)
+{
+  uint32_t s = tag_slot (q, e->tag);
+  if (q->body[s].kind != EVQ_DEAD)
+    index_put (q, tag_seq (q, e->tag), s);
+}
+
+static void
 index_build (Evq *q)
 {
   size_t want = 64;
-  while (want < 2 * (q->n + 1))
+  while (want < 2 * (q->live + 1))
     want *= 2;
   index_resize (q, want);
-  q->pos = g_new (uint32_t, q->cap);
-  for (size_t i = 0; i < q->n; i++)
-    {
-      uint32_t s = tag_slot (q, q->heap[i].tag);
-      index_put (q, tag_seq (q, q->heap[i].tag), s);
-      q->pos[s] = (uint32_t) i;
-    }
+  for (unsigned j = 0; j < EVQ_BUCKETS; j++)
+    for (EvqChunk *c = q->b[j].head; c != NULL; c = c->next)
+      for (uint32_t i = c->first; i < c->n; i++)
+        index_add_ent (q, &c->e[i]);
+  for (size_t i = 0; i < q->early_n; i++)
+    index_add_ent (q, &q->early[i]);
   q->indexed = true;
 }
 
-/* ---- internals: the heap ---- */
+/* ---- internals: refill and compaction ---- */
 
-/* Returns an aligned array of n elements. Arrays of 16 MiB or more (one
- * million keys, twice the reach of a 2048-entry TLB of 4 KiB pages) are
- * 2 MiB aligned and advised to use transparent huge pages: the deep sift
- * levels and every body prefetch touch a random page, and with 4 KiB pages
- * each is a TLB miss (measured: 0.92x the reference at 4 million events
- * without the advice, 1.07x with it; docs/performance.md). Where the
- * advice is unavailable or THP is off, the pages are simply 4 KiB. */
-static void *
-evq_array_new (size_t n, size_t size)
+/* The current bucket is empty: moves last up to the lowest non-empty
+ * bucket, redistributing it if it is above level 0 (a level-0 bucket
+ * holds a single key, and becomes the current one). The current bucket
+ * may still be empty afterwards (call again). Returns false if the
+ * buckets are empty. */
+static G_GNUC_NO_INLINE bool
+refill (Evq *q)
 {
-  size_t bytes = n * size;
-  if (bytes < EVQ_HUGE_MIN)
-    return g_aligned_alloc (n, size, EVQ_ALIGN);
-  void *p = g_aligned_alloc (n, size, EVQ_HUGE);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-  (void) madvise (p, bytes & ~(EVQ_HUGE - 1), MADV_HUGEPAGE);
-#endif
-  return p;
+  if (q->used_words == 0)
+    return false;
+  unsigned w = (unsigned) __builtin_ctz (q->used_words);
+  unsigned j = w * 64 + (unsigned) __builtin_ctzll (q->used[w]);
+  if (j < EVQ_DIGITS)
+    {
+      q->last = (q->last & ~(uint64_t) (EVQ_DIGITS - 1)) | j;
+      return true;
+    }
+  /* The keys of bucket j = (l, d) share last's digits above l and have
+   * digit d at l. last becomes the smallest key of that form, d followed
+   * by zeros: below every key of the bucket, above the old last (whose
+   * digit l is < d), and the other buckets keep their place. One pass, no
+   * search for the minimum: the entries land at levels below l, mostly
+   * l-1, whose buckets are 256 times smaller and are redistributed from
+   * cache when their turn comes. */
+  unsigned shift = (j / EVQ_DIGITS) * EVQ_DIGIT_BITS;
+  EvqBucket src = q->b[j];
+  q->b[j] = (EvqBucket) { 0 };
+  mark_empty (q, j);
+  q->last = (src.head->e[src.head->first].key >> shift) << shift;
+  for (EvqChunk *c = src.head; c != NULL;)
+    {
+      EvqChunk *next = c->next;
+      /* Chunks are a linked list: fetch the next one while this one is
+       * read (the hardware prefetcher does not follow pointers). */
+      if (next != NULL)
+        {
+          __builtin_prefetch (next);
+          __builtin_prefetch ((char *) next + 64);
+          __builtin_prefetch ((char *) next + 128);
+          __builtin_prefetch ((char *) next + 192);
+        }
+      if (shift == EVQ_DIGIT_BITS)
+        /* Level 1 to level 0: these events pop next, within 256 us of
+         * simulated time. Start loading their bodies now, so that the
+         * pops find them in cache instead of waiting on a random line of
+         * the slab each. */
+        for (uint32_t i = c->first; i < c->n; i++)
+          {
+            __builtin_prefetch (&q->body[tag_slot (q, c->e[i].tag)]);
+            bucket_append (q, bucket_of (q, c->e[i].key), c->e[i]);
+          }
+      else
+        for (uint32_t i = c->first; i < c->n; i++)
+          bucket_append (q, bucket_of (q, c->e[i].key), c->e[i]);
+      chunk_put (q, c);
+      c = next;
+    }
+  return true;
 }
 
-/* Doubles the capacity until it holds want entries; repacks the tags when
- * the slot field widens. */
+/* Drops the dead entries of every bucket and of early, in order, freeing
+ * their slots. O(live + dead). */
 static void
-heap_grow (Evq *q, size_t want)
+compact (Evq *q)
 {
-  unsigned bits = q->cap ? q->bits : EVQ_MIN_BITS;
-  while (((size_t) 1 << bits) < want)
+  for (unsigned j = 0; j < EVQ_BUCKETS; j++)
     {
-      if (bits >= EVQ_MAX_BITS)
-        g_error ("%s:%d: event queue cannot grow past %zu entries", __FILE__,
-                 __LINE__, (size_t) 1 << bits);
-      bits++;
+      EvqBucket src = q->b[j];
+      if (src.head == NULL)
+        continue;
+      q->b[j] = (EvqBucket) { 0 };
+      mark_empty (q, j);
+      for (EvqChunk *c = src.head; c != NULL;)
+        {
+          for (uint32_t i = c->first; i < c->n; i++)
+            {
+              uint32_t s = tag_slot (q, c->e[i].tag);
+              if (q->body[s].kind == EVQ_DEAD)
+                slot_free (q, s);
+              else
+                bucket_append (q, j, c->e[i]);
+            }
+          EvqChunk *next = c->next;
+          chunk_put (q, c);
+          c = next;
+        }
     }
-  size_t cap = (size_t) 1 << bits;
-  if (cap == q->cap)
-    return;
-  uint64_t limit = (uint64_t) 1 << (64 - bits);
-  if (q->next_seq >= limit)
-    g_error ("%s:%d: event queue: %" G_GUINT64_FORMAT " events pushed, more "
-             "than a queue of %zu entries can number (2^%u)", __FILE__,
-             __LINE__, q->next_seq - 1, cap, 64 - bits);
-  EvqKey *base = evq_array_new (cap + EVQ_PAD, sizeof (EvqKey));
-  EvqKey *heap = base + EVQ_PAD;
-  size_t live = q->n + (q->hole ? 1 : 0);
-  if (live > 0)
-    memcpy (heap, q->heap, live * sizeof (EvqKey));
-  if (q->cap != 0 && bits != q->bits)
-    for (size_t i = q->hole ? 1 : 0; i < live; i++)
-      {
-        uint64_t t = heap[i].tag;
-        heap[i].tag = (t >> q->bits) << bits | (t & q->slot_mask);
-      }
-  g_aligned_free (q->base);
-  q->base = base;
-  q->heap = heap;
-  EvqBody *body = evq_array_new (cap, sizeof (EvqBody));
-  if (q->fresh > 0)
-    memcpy (body, q->body, q->fresh * sizeof (EvqBody));
-  g_aligned_free (q->body);
-  q->body = body;
-  if (q->pos != NULL)
-    q->pos = g_renew (uint32_t, q->pos, cap);
-  q->cap = cap;
-  q->bits = bits;
-  q->slot_mask = cap - 1;
-  q->seq_limit = limit;
-}
-
-/* The sifts are written once and instantiated twice, with and without
- * position updates, so the plain path carries no index test and the
- * compiler keeps q's fields in registers. */
-static inline G_ALWAYS_INLINE void
-put_at (Evq *q, size_t i, const EvqKey *k, const bool indexed)
-{
-  q->heap[i] = *k;
-  if (indexed)
-    q->pos[tag_slot (q, k->tag)] = (uint32_t) i;
-}
-
-static inline G_ALWAYS_INLINE void
-sift_up_impl (Evq *q, size_t i, const EvqKey *k, const bool indexed)
-{
-  EvqKey *h = q->heap;
-  while (i > 0)
+  size_t k = 0;
+  for (size_t i = 0; i < q->early_n; i++)
     {
-      size_t p = (i - 1) >> 2;
-      if (!key_lt (k, &h[p]))
-        break;
-      put_at (q, i, &h[p], indexed);
-      i = p;
+      uint32_t s = tag_slot (q, q->early[i].tag);
+      if (q->body[s].kind == EVQ_DEAD)
+        slot_free (q, s);
+      else
+        q->early[k++] = q->early[i];
     }
-  put_at (q, i, k, indexed);
+  q->early_n = k;
+  for (size_t i = k / 2; i-- > 0;)
+    early_sift_down (q, i);
+  q->dead = 0;
 }
 
-/* Index of the smallest of the children of i, or (size_t) -1 if none. */
-static inline G_ALWAYS_INLINE size_t
-min_child (const EvqKey *h, size_t n, size_t i)
+/* Drops dead entries at the front until the next entry is live. Returns
+ * it (still in place: in early or at the head of the current bucket), or
+ * NULL when the queue is empty. front() is the inlined common case. */
+static G_GNUC_NO_INLINE const EvqEnt *
+front_slow (Evq *q)
 {
-  size_t c = 4 * i + 1;
-  if (G_LIKELY (c + 3 < n))
-    {
-      /* Full family, one cache line: a branch-free tournament of two
-       * pairs. Prefetching the four grandchild lines hides part of the
-       * next level's miss. */
-      const EvqKey *g = &h[4 * c + 1];
-      __builtin_prefetch (g);
-      __builtin_prefetch (g + 4);
-      __builtin_prefetch (g + 8);
-      __builtin_prefetch (g + 12);
-      size_t a = c + key_lt (&h[c + 1], &h[c]);
-      size_t b = c + 2 + key_lt (&h[c + 3], &h[c + 2]);
-      return key_lt (&h[b], &h[a]) ? b : a;
-    }
-  if (c >= n)
-    return (size_t) -1;
-  size_t m = c;
-  for (size_t j = c + 1; j < n; j++)
-    if (key_lt (&h[j], &h[m]))
-      m = j;
-  return m;
-}
-
-/* Moves the hole at i down until k fits, then stores k. */
-static inline G_ALWAYS_INLINE void
-sift_down_impl (Evq *q, size_t i, const EvqKey *k, const bool indexed)
-{
-  EvqKey *h = q->heap;
-  size_t n = q->n;
   for (;;)
     {
-      size_t m = min_child (h, n, i);
-      if (m == (size_t) -1 || !key_lt (&h[m], k))
-        break;
-      put_at (q, i, &h[m], indexed);
-      i = m;
+      const EvqEnt *e;
+      bool in_early = q->early_n > 0;
+      if (G_UNLIKELY (in_early))
+        e = &q->early[0];
+      else
+        {
+          while ((e = cur_head (q)) == NULL)
+            if (!refill (q))
+              return NULL;
+        }
+      if (G_LIKELY (q->dead == 0))
+        return e;
+      uint32_t s = tag_slot (q, e->tag);
+      if (q->body[s].kind != EVQ_DEAD)
+        return e;
+      if (in_early)
+        early_pop (q);
+      else
+        cur_take (q);
+      slot_free (q, s);
+      q->dead--;
     }
-  put_at (q, i, k, indexed);
 }
 
-static void
-sift_up (Evq *q, size_t i, const EvqKey *k)
+static inline G_ALWAYS_INLINE const EvqEnt *
+front (Evq *q)
 {
-  if (q->indexed)
-    sift_up_impl (q, i, k, true);
-  else
-    sift_up_impl (q, i, k, false);
-}
-
-static void
-sift_down (Evq *q, size_t i, const EvqKey *k)
-{
-  if (q->indexed)
-    sift_down_impl (q, i, k, true);
-  else
-    sift_down_impl (q, i, k, false);
-}
-
-/* Fills the hole at the root with k in a heap of `slots` slots (hole
- * included): the hole goes down to a leaf along the smallest children
- * without comparing against k (Floyd's bottom-up variant: 3 compares per
- * level instead of 4, no mispredicted exit), then k sifts up from there.
- * In a hold model the new event is distributed like the pending ones, so
- * it belongs near the leaves and the sift-up is short. */
-static inline G_ALWAYS_INLINE void
-fill_root_impl (Evq *q, size_t slots, const EvqKey *k, const bool indexed)
-{
-  EvqKey *h = q->heap;
-  size_t i = min_child (h, slots, 0);
-  if (i == (size_t) -1)
+  if (G_LIKELY ((q->early_n | q->dead) == 0))
     {
-      put_at (q, 0, k, indexed);
-      return;
+      const EvqChunk *c = q->b[cur_bucket (q)].head;
+      if (G_LIKELY (c != NULL))
+        return &c->e[c->first];
     }
-  put_at (q, 0, &h[i], indexed);
-  /* The new root is (almost always) the next event popped: start loading
-   * its body now, so the miss overlaps the rest of the sift. */
-  __builtin_prefetch (&q->body[tag_slot (q, h[0].tag)]);
-  for (;;)
-    {
-      size_t m = min_child (h, slots, i);
-      if (m == (size_t) -1)
-        break;
-      put_at (q, i, &h[m], indexed);
-      i = m;
-    }
-  sift_up_impl (q, i, k, indexed);
+  return front_slow (q);
 }
 
-static void
-fill_root (Evq *q, size_t slots, const EvqKey *k)
+static uint64_t
+next_seq (Evq *q)
 {
-  if (q->indexed)
-    fill_root_impl (q, slots, k, true);
-  else
-    fill_root_impl (q, slots, k, false);
-}
-
-/* After a pop the root is left empty (q->hole) so that the push that
- * usually follows it (a handler scheduling its successor) fills it with
- * one sift instead of two. Any other operation fills it first with the
- * last entry. With a hole, the array holds n + 1 slots, slot 0 empty. */
-static inline void
-close_hole (Evq *q)
-{
-  if (G_LIKELY (!q->hole))
-    return;
-  q->hole = false;
-  if (q->n > 0)
-    {
-      EvqKey last = q->heap[q->n];
-      fill_root (q, q->n, &last);
-    }
-}
-
-/* Removes the entry at i, refilling the hole with the last entry. */
-static void
-heap_remove_at (Evq *q, size_t i)
-{
-  g_assert (i < q->n);
-  q->n--;
-  if (i == q->n)
-    return;
-  EvqKey last = q->heap[q->n];
-  if (i > 0 && key_lt (&last, &q->heap[(i - 1) >> 2]))
-    sift_up (q, i, &last);
-  else
-    sift_down (q, i, &last);
+  uint64_t seq = q->next_seq++;
+  if (G_UNLIKELY (seq >= q->seq_limit))
+    g_error ("%s:%d: event queue: more than 2^%u events pushed into a queue "
+             "of %zu entries", __FILE__, __LINE__, 64 - q->bits, q->cap);
+  return seq;
 }
 
 /* ---- public API ---- */
 
+const char *
+evq_kind_name (EvqKind kind)
+{
+  return kind == EVQ_HEAP ? "heap" : "radix";
+}
+
+bool
+evq_kind_from_name (const char *name, EvqKind *out)
+{
+  if (g_strcmp0 (name, "radix") == 0)
+    *out = EVQ_RADIX;
+  else if (g_strcmp0 (name, "heap") == 0)
+    *out = EVQ_HEAP;
+  else
+    return false;
+  return true;
+}
+
 Evq *
-evq_new (size_t cap_hint)
+evq_new_kind (EvqKind kind, size_t cap_hint)
 {
   Evq *q = g_new0 (Evq, 1);
+  if (kind == EVQ_HEAP)
+    {
+      q->heap = evq_heap_new (cap_hint);
+      return q;
+    }
   q->next_seq = 1;
   q->last_pop = INT64_MIN;
   q->free_head = EVQ_NIL;
-  heap_grow (q, cap_hint);
+  q->blocks = g_ptr_array_new ();
+  q->next_block = 2;
+  q->bits = EVQ_MIN_BITS;
+  q->slot_mask = ((uint64_t) 1 << EVQ_MIN_BITS) - 1;
+  q->seq_limit = (uint64_t) 1 << (64 - EVQ_MIN_BITS);
+  body_grow (q, cap_hint > 0 ? cap_hint : 1, false);
   return q;
+}
+
+Evq *
+evq_new (size_t cap_hint)
+{
+  return evq_new_kind (EVQ_RADIX, cap_hint);
+}
+
+EvqKind
+evq_kind (const Evq *q)
+{
+  g_return_val_if_fail (q != NULL, EVQ_RADIX);
+  return q->heap != NULL ? EVQ_HEAP : EVQ_RADIX;
 }
 
 void
@@ -494,10 +754,17 @@ evq_free (Evq *q)
 {
   if (q == NULL)
     return;
-  g_aligned_free (q->base);
-  g_aligned_free (q->body);
-  g_free (q->pos);
-  g_free (q->index);
+  if (q->heap != NULL)
+    evq_heap_free (q->heap);
+  else
+    {
+      for (guint i = 0; i < q->blocks->len; i++)
+        g_aligned_free (q->blocks->pdata[i]);
+      g_ptr_array_free (q->blocks, TRUE);
+      g_aligned_free (q->body);
+      g_free (q->early);
+      g_free (q->index);
+    }
   g_free (q);
 }
 
@@ -505,9 +772,14 @@ void
 evq_reserve (Evq *q, size_t n)
 {
   g_return_if_fail (q != NULL);
-  close_hole (q);
-  if (n > q->cap)
-    heap_grow (q, n);
+  if (q->heap != NULL)
+    {
+      evq_heap_reserve (q->heap, n);
+      return;
+    }
+  /* Exactly n slots (not the next power of two): memory is what the
+   * caller said it needs. */
+  body_grow (q, n, true);
 }
 
 EvqHandle
@@ -515,31 +787,22 @@ evq_push (Evq *q, SimTime time, uint32_t kind, uint32_t target,
           uint64_t data)
 {
   g_return_val_if_fail (q != NULL, EVQ_NONE);
+  if (q->heap != NULL)
+    return evq_heap_push (q->heap, time, kind, target, data);
+  g_return_val_if_fail (kind != EVQ_DEAD, EVQ_NONE);
   /* Kept in release builds: an event in the past breaks causality. */
   g_assert (time >= q->last_pop);
-  if (G_UNLIKELY (q->n == q->cap))
-    {
-      close_hole (q);
-      heap_grow (q, q->n + 1);
-    }
-  uint64_t seq = q->next_seq++;
-  if (G_UNLIKELY (seq >= q->seq_limit))
-    g_error ("%s:%d: event queue: more than 2^%u events pushed into a queue "
-             "of %zu entries", __FILE__, __LINE__, 64 - q->bits, q->cap);
   uint32_t s = slot_alloc (q);
+  uint64_t seq = next_seq (q);
   q->body[s] = (EvqBody) { .kind = kind, .target = target, .data = data };
-  EvqKey k = { .time = time, .tag = seq << q->bits | s };
+  EvqEnt e = { .key = (uint64_t) time ^ EVQ_SIGN, .tag = seq << q->bits | s };
   if (G_UNLIKELY (q->indexed))
     index_put (q, seq, s);
-  if (q->hole)
-    {
-      q->hole = false;
-      q->n++;
-      fill_root (q, q->n, &k);
-      return seq;
-    }
-  size_t i = q->n++;
-  sift_up (q, i, &k);
+  if (G_LIKELY (e.key >= q->last))
+    bucket_append (q, bucket_of (q, e.key), e);
+  else
+    early_push (q, e);
+  q->live++;
   return seq;
 }
 
@@ -547,26 +810,53 @@ bool
 evq_pop (Evq *q, SimEvent *out)
 {
   g_return_val_if_fail (q != NULL && out != NULL, false);
-  close_hole (q);
-  if (q->n == 0)
+  if (q->heap != NULL)
+    return evq_heap_pop (q->heap, out);
+  if (front (q) == NULL)
     return false;
-  EvqKey k = q->heap[0];
-  uint32_t s = tag_slot (q, k.tag);
+  EvqEnt e;
+  if (G_UNLIKELY (q->early_n > 0))
+    e = early_pop (q);
+  else
+    {
+      e = cur_take (q);
+      /* The next pop is (almost always) the next entry of the current
+       * bucket: start loading its body while the handler runs. */
+      const EvqEnt *next = cur_head (q);
+      if (next != NULL)
+        __builtin_prefetch (&q->body[tag_slot (q, next->tag)]);
+    }
+  uint32_t s = tag_slot (q, e.tag);
   const EvqBody *b = &q->body[s];
-  *out = (SimEvent) { .time = k.time, .seq = tag_seq (q, k.tag),
+  *out = (SimEvent) { .time = key_time (e.key), .seq = tag_seq (q, e.tag),
                       .kind = b->kind, .target = b->target, .data = b->data };
   slot_free (q, s);
-  q->last_pop = k.time;
+  q->live--;
+  q->last_pop = out->time;
   if (G_UNLIKELY (q->indexed))
     index_remove (q, index_find (q, out->seq));
-  q->hole = true;
-  /* Unless the next push is earlier, the next event popped is the
-   * smallest child of the empty root: start loading its body now, while
-   * the handler runs. */
-  size_t m = min_child (q->heap, q->n, 0);
-  if (m != (size_t) -1)
-    __builtin_prefetch (&q->body[tag_slot (q, q->heap[m].tag)]);
-  q->n--;
+  return true;
+}
+
+bool
+evq_next_hint (Evq *q, uint32_t *kind, uint32_t *target)
+{
+  if (G_UNLIKELY (q->heap != NULL || q->early_n > 0 || q->used_words == 0))
+    return false;
+  /* The current bucket, or if it is empty the lowest non-empty one when it
+   * is at level 0 (a refill would only move last there). */
+  const EvqChunk *c = q->b[cur_bucket (q)].head;
+  if (c == NULL)
+    {
+      unsigned w = (unsigned) __builtin_ctz (q->used_words);
+      unsigned j = w * 64 + (unsigned) __builtin_ctzll (q->used[w]);
+      if (j >= EVQ_DIGITS)
+        return false;
+      c = q->b[j].head;
+    }
+  const EvqBody *b = &q->body[tag_slot (q, c->e[c->first].tag)];
+  *kind = b->kind;
+  *target = b->target;
   return true;
 }
 
@@ -574,26 +864,49 @@ SimTime
 evq_peek_time (Evq *q)
 {
   g_return_val_if_fail (q != NULL, SIM_NEVER);
-  close_hole (q);
-  return q->n > 0 ? q->heap[0].time : SIM_NEVER;
+  if (q->heap != NULL)
+    return evq_heap_peek_time (q->heap);
+  const EvqEnt *e = front (q);
+  return e != NULL ? key_time (e->key) : SIM_NEVER;
+}
+
+/* The slot of pending event h, removed from the index; EVQ_NIL if h is
+ * not pending. */
+static uint32_t
+take_pending (Evq *q, EvqHandle h)
+{
+  if (h == EVQ_NONE || h >= q->next_seq)
+    return EVQ_NIL;
+  if (!q->indexed)
+    index_build (q);
+  EvqSlot *e = index_find (q, h);
+  if (e == NULL)
+    return EVQ_NIL;
+  uint32_t s = (uint32_t) e->slot;
+  index_remove (q, e);
+  return s;
+}
+
+static void
+bury (Evq *q, uint32_t s)
+{
+  q->body[s].kind = EVQ_DEAD;
+  q->live--;
+  q->dead++;
+  if (q->dead > q->live + EVQ_DEAD_SLACK)
+    compact (q);
 }
 
 bool
 evq_cancel (Evq *q, EvqHandle h)
 {
   g_return_val_if_fail (q != NULL, false);
-  if (h == EVQ_NONE || h >= q->next_seq)
+  if (q->heap != NULL)
+    return evq_heap_cancel (q->heap, h);
+  uint32_t s = take_pending (q, h);
+  if (s == EVQ_NIL)
     return false;
-  close_hole (q);
-  if (!q->indexed)
-    index_build (q);
-  EvqSlot *e = index_find (q, h);
-  if (e == NULL)
-    return false;
-  uint32_t s = (uint32_t) e->slot;
-  index_remove (q, e);
-  heap_remove_at (q, q->pos[s]);
-  slot_free (q, s);
+  bury (q, s);
   return true;
 }
 
@@ -601,48 +914,33 @@ EvqHandle
 evq_reschedule (Evq *q, EvqHandle h, SimTime when)
 {
   g_return_val_if_fail (q != NULL, EVQ_NONE);
+  if (q->heap != NULL)
+    return evq_heap_reschedule (q->heap, h, when);
   g_return_val_if_fail (when >= q->last_pop, EVQ_NONE);
-  if (h == EVQ_NONE || h >= q->next_seq)
+  uint32_t s = take_pending (q, h);
+  if (s == EVQ_NIL)
     return EVQ_NONE;
-  close_hole (q);
-  if (!q->indexed)
-    index_build (q);
-  EvqSlot *e = index_find (q, h);
-  if (e == NULL)
-    return EVQ_NONE;
-  uint32_t s = (uint32_t) e->slot;
-  index_remove (q, e);
-  uint64_t seq = q->next_seq++;
-  if (G_UNLIKELY (seq >= q->seq_limit))
-    g_error ("%s:%d: event queue: more than 2^%u events pushed into a queue "
-             "of %zu entries", __FILE__, __LINE__, 64 - q->bits, q->cap);
-  index_put (q, seq, s);
-  size_t i = q->pos[s];
-  EvqKey k = q->heap[i];
-  bool earlier = when < k.time;
-  k.time = when;
-  k.tag = seq << q->bits | s;
-  /* The new key is (when, larger seq): it moves up only if when is earlier. */
-  if (earlier)
-    sift_up (q, i, &k);
-  else
-    sift_down (q, i, &k);
-  return seq;
+  EvqBody b = q->body[s];
+  bury (q, s);
+  return evq_push (q, when, b.kind, b.target, b.data);
 }
 
 size_t
 evq_size (const Evq *q)
 {
   g_return_val_if_fail (q != NULL, 0);
-  return q->n;
+  if (q->heap != NULL)
+    return evq_heap_size (q->heap);
+  return q->live;
 }
 
 size_t
 evq_bytes (const Evq *q)
 {
   g_return_val_if_fail (q != NULL, 0);
-  return sizeof (Evq) + (q->cap + EVQ_PAD) * sizeof (EvqKey)
-         + q->cap * sizeof (EvqBody)
-         + (q->pos != NULL ? q->cap * sizeof (uint32_t) : 0)
+  if (q->heap != NULL)
+    return sizeof (Evq) + evq_heap_bytes (q->heap);
+  return sizeof (Evq) + q->chunks * sizeof (EvqChunk)
+         + q->cap * sizeof (EvqBody) + q->early_cap * sizeof (EvqEnt)
          + q->index_cap * sizeof (EvqSlot);
 }

@@ -4,10 +4,13 @@
  * scheduled for the same microsecond pop in the order they were pushed.
  * That order is total, which is what makes runs reproducible.
  *
- * Hot path of every run: no allocation per event after evq_new() (the
- * storage grows geometrically and is reused). Push and pop are O(log n).
- * Cancellation and rescheduling are supported by handle. Knows nothing of
- * models. */
+ * Hot path of every run: no allocation per event after warm-up (storage
+ * grows geometrically and is reused). Two implementations behind one API,
+ * popping exactly the same sequence: the default radix queue (EVQ_RADIX,
+ * sim/evq.c: amortised O(log C) per event for a time span C, independent
+ * of the number of pending events) and a 4-ary heap (EVQ_HEAP,
+ * sim/evq_heap.c: O(log n)), kept for comparison. Cancellation and
+ * rescheduling are supported by handle. Knows nothing of models. */
 #pragma once
 
 #include <stdbool.h>
@@ -33,20 +36,38 @@ typedef uint64_t EvqHandle;
 
 typedef struct Evq Evq;
 
-/* Returns: (transfer full) an empty queue sized for cap_hint events. */
+typedef enum
+{
+  EVQ_RADIX = 0, /* radix queue over integer time (the default) */
+  EVQ_HEAP,      /* 4-ary heap */
+} EvqKind;
+
+/* Returns: (transfer full) an empty radix queue sized for cap_hint events. */
 Evq *evq_new (size_t cap_hint);
+/* Returns: (transfer full) an empty queue of the given implementation. */
+Evq *evq_new_kind (EvqKind kind, size_t cap_hint);
+EvqKind evq_kind (const Evq *q);
+/* "radix" or "heap"; evq_kind_from_name returns false for other names. */
+const char *evq_kind_name (EvqKind kind);
+bool evq_kind_from_name (const char *name, EvqKind *out);
 void evq_free (Evq *q); /* NULL is a no-op */
 
 /* Makes room for n live events so the next pushes do not reallocate. */
 void evq_reserve (Evq *q, size_t n);
 
 /* Schedules an event; returns its handle. time must be >= the time of the
- * last popped event (the queue asserts it). */
+ * last popped event (the queue asserts it). kind must be < UINT32_MAX. */
 EvqHandle evq_push (Evq *q, SimTime time, uint32_t kind, uint32_t target,
                     uint64_t data);
 
 /* Pops the earliest live event into *out. Returns false when empty. */
 bool evq_pop (Evq *q, SimEvent *out);
+
+/* A hint, not a promise: the kind and target of the event that will
+ * probably pop next, if the queue can tell cheaply (its body already in
+ * cache); false otherwise (always for EVQ_HEAP). The engine uses it to
+ * prefetch the next handler's state (sim_set_prefetch). */
+bool evq_next_hint (Evq *q, uint32_t *kind, uint32_t *target);
 
 /* Time of the earliest live event, or SIM_NEVER when empty. */
 SimTime evq_peek_time (Evq *q);

@@ -8,23 +8,27 @@
 
 #include <stdint.h>
 
+#include "evq.h"
+
 typedef struct
 {
   uint32_t lps;        /* L */
   uint32_t population; /* M, events per LP at start */
   double end;          /* T, in units of the mean delay */
   uint64_t seed;
+  EvqKind queue;       /* phold_run's queue (EVQ_RADIX when zeroed) */
 } PholdParams;
 
 typedef struct
 {
   uint64_t events;     /* events handled */
   double seconds;      /* wall time of the event loop only */
+  double cpu_seconds;  /* user + sys CPU time of the event loop (getrusage) */
   double events_per_s;
   long maxrss_kb;      /* peak resident set after the run */
 } PholdResult;
 
-/* Runs PHOLD on the faultline kernel (sim.h). */
+/* Runs PHOLD on the faultline kernel (sim.h) with queue p->queue. */
 void phold_run (const PholdParams *p, PholdResult *r);
 /* Runs PHOLD on a plain hand-written binary heap (the reference). */
 void phold_run_reference (const PholdParams *p, PholdResult *r);

@@ -23,6 +23,8 @@ typedef struct
   const char *name;
   SimHandlerFn fn;
   void *user_data;
+  const char *prefetch_base; /* sim_set_prefetch, NULL if none */
+  size_t prefetch_stride;
 } SimHandler;
 
 struct Sim
@@ -37,13 +39,20 @@ struct Sim
   SimTime tick_period;
   SimTime next_tick;
   bool stopped;
+  bool prefetch; /* some kind has a prefetch base */
 };
 
 Sim *
 sim_new (uint64_t seed)
 {
+  return sim_new_queue (seed, EVQ_RADIX);
+}
+
+Sim *
+sim_new_queue (uint64_t seed, EvqKind queue)
+{
   Sim *sim = g_new0 (Sim, 1);
-  sim->q = evq_new (1024);
+  sim->q = evq_new_kind (queue, 1024);
   sim->seed = seed;
   sim->handlers = g_array_new (FALSE, TRUE, sizeof (SimHandler));
   sim->next_tick = SIM_NEVER;
@@ -82,6 +91,18 @@ sim_kind_name (const Sim *sim, uint32_t kind)
   g_return_val_if_fail (sim != NULL, NULL);
   g_return_val_if_fail (kind < sim->handlers->len, NULL);
   return g_array_index (sim->handlers, SimHandler, kind).name;
+}
+
+void
+sim_set_prefetch (Sim *sim, uint32_t kind, const void *base, size_t stride)
+{
+  g_return_if_fail (sim != NULL);
+  g_return_if_fail (kind < sim->handlers->len);
+  SimHandler *h = &g_array_index (sim->handlers, SimHandler, kind);
+  h->prefetch_base = base;
+  h->prefetch_stride = stride;
+  if (base != NULL)
+    sim->prefetch = true;
 }
 
 EvqHandle
@@ -217,6 +238,11 @@ sim_run (Sim *sim, SimTime until)
         g_error ("%s:%d: event of unregistered kind %u", __FILE__, __LINE__,
                  ev.kind);
       handlers = (const SimHandler *) sim->handlers->data;
+      uint32_t nk, nt;
+      if (sim->prefetch && evq_next_hint (sim->q, &nk, &nt)
+          && nk < sim->handlers->len && handlers[nk].prefetch_base != NULL)
+        __builtin_prefetch (handlers[nk].prefetch_base
+                            + (size_t) nt * handlers[nk].prefetch_stride);
       handlers[ev.kind].fn (sim, &ev, handlers[ev.kind].user_data);
       if (G_UNLIKELY (sim->stopped))
         break;

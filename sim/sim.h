@@ -23,6 +23,9 @@ typedef bool (*SimTickFn) (Sim *sim, SimTime now, void *user_data);
 
 /* Returns: (transfer full) an engine at time 0 with no handlers. */
 Sim *sim_new (uint64_t seed);
+/* Same, on a given queue implementation (sim_new uses EVQ_RADIX; both pop
+ * the same events in the same order, see evq.h). */
+Sim *sim_new_queue (uint64_t seed, EvqKind queue);
 void sim_free (Sim *sim); /* NULL is a no-op */
 
 /* Makes room for n pending events (optional; the queue grows by itself). */
@@ -33,6 +36,14 @@ void sim_reserve (Sim *sim, size_t n);
 uint32_t sim_register (Sim *sim, const char *name, SimHandlerFn fn,
                        void *user_data);
 const char *sim_kind_name (const Sim *sim, uint32_t kind);
+
+/* Declares where the state a handler of `kind` reads for an event's target
+ * lives: base + target * stride. While a handler runs, the engine then
+ * prefetches that address for the event that will probably pop next, so a
+ * model whose per-target state is larger than the cache does not wait on
+ * it. Only a hint: nothing is read from the address. base NULL removes. */
+void sim_set_prefetch (Sim *sim, uint32_t kind, const void *base,
+                       size_t stride);
 
 /* Schedules an event at absolute time `when` (>= sim_now()). */
 EvqHandle sim_at (Sim *sim, SimTime when, uint32_t kind, uint32_t target,

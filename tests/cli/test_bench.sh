@@ -19,7 +19,7 @@ check () {
 }
 
 # ---- bench phold ----
-KEYS_RE='^name=faultline L=200 M=4 events=[0-9][0-9]* seconds=[0-9.][0-9.]* events_per_s=[0-9][0-9]* maxrss_kb=[0-9][0-9]*$'
+KEYS_RE='^name=radix L=200 M=4 events=[0-9][0-9]* seconds=[0-9.][0-9.]* cpu_s=[0-9.][0-9.]* events_per_s=[0-9][0-9]* events_per_cpu_s=[0-9][0-9]* maxrss_kb=[0-9][0-9]*$'
 out=$("$FAULTLINE" bench phold --lps 200 --population 4 --end 10 --seed 3)
 rc=$?
 check "phold exits 0" test "$rc" -eq 0
@@ -32,6 +32,12 @@ ev2=$(printf '%s\n' "$ref" | sed -n 's/.* events=\([0-9]*\) .*/\1/p')
 check "phold kernel and reference handle the same events ($ev1)" test -n "$ev1" -a "$ev1" = "$ev2"
 ev3=$("$FAULTLINE" bench phold --lps 200 --population 4 --end 10 --seed 3 | sed -n 's/.* events=\([0-9]*\) .*/\1/p')
 check "phold same seed, same events" test "$ev1" = "$ev3"
+heap=$("$FAULTLINE" bench phold --lps 200 --population 4 --end 10 --seed 3 --queue heap)
+check "phold --queue heap says name=heap" sh -c 'printf "%s\n" "$1" | grep -q "^name=heap L=200 M=4 events="' _ "$heap"
+ev4=$(printf '%s\n' "$heap" | sed -n 's/.* events=\([0-9]*\) .*/\1/p')
+check "phold radix and heap handle the same events" test "$ev1" = "$ev4"
+ref2=$("$FAULTLINE" bench phold --lps 200 --population 4 --end 10 --seed 3 --queue reference)
+check "phold --queue reference is --reference" sh -c 'printf "%s\n" "$1" | grep -q "^name=reference L=200 M=4 events=$2 "' _ "$ref2" "$ev1"
 
 expect_usage () {
   err=$("$FAULTLINE" bench phold "$@" 2>&1 >/dev/null)
@@ -45,6 +51,8 @@ WANT="xyz"; check "phold --end xyz exits 2" expect_usage --end xyz
 WANT="'0'"; check "phold --end 0 exits 2" expect_usage --end 0
 WANT="1.5"; check "phold --seed 1.5 exits 2" expect_usage --seed 1.5
 WANT="bogus"; check "phold unknown option exits 2" expect_usage --bogus
+WANT="calendar"; check "phold --queue calendar exits 2 naming it" expect_usage --queue calendar
+WANT="contradict"; check "phold --queue heap --reference exits 2" expect_usage --queue heap --reference
 help=$("$FAULTLINE" bench phold --help)
 check "phold --help shows an example" sh -c 'printf "%s\n" "$1" | grep -q "faultline bench phold --lps"' _ "$help"
 
