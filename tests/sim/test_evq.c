@@ -322,7 +322,7 @@ static SimTime
 diff_time (RngStream *s, SimTime now)
 {
   uint64_t r = rng_below (s, 100);
-  uint64_t room = (uint64_t) (INT64_MAX - now);
+  uint64_t room = (uint64_t) INT64_MAX - (uint64_t) now; /* no overflow */
   uint64_t d;
   if (r < 20)
     d = 0;
@@ -336,7 +336,7 @@ diff_time (RngStream *s, SimTime now)
     d = rng_next_u64 (s) >> 2;
   else
     d = room - rng_below (s, 4); /* INT64_MAX and just below */
-  return d > room ? INT64_MAX : now + (SimTime) d;
+  return d > room ? INT64_MAX : (SimTime) ((uint64_t) now + d);
 }
 
 static void
