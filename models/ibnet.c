@@ -239,6 +239,38 @@ typedef struct
   uint32_t leaf, su, rail, order;
 } LeafKey;
 
+/* A cabled HCA port: record and port, the leaf record and port it links
+ * to, the rail it was given, the line it was read from. */
+typedef struct
+{
+  uint32_t rec, port, leaf, leaf_port, rail;
+  int line;
+} HcaEnd;
+
+static int
+cmp_hcaend (const void *a, const void *b)
+{
+  const HcaEnd *x = a, *y = b;
+  if (x->rec != y->rec)
+    return x->rec < y->rec ? -1 : 1;
+  return x->port < y->port ? -1 : x->port > y->port;
+}
+
+/* A fabric read from a file has at most this many NICs (node x rail
+ * slots, 16.7 M: 2 M nodes of 8 rails) and a node at most this many
+ * rails, so a hostile file cannot ask for more memory than its size
+ * justifies. */
+#define IBNET_MAX_NICS (1u << 24)
+#define IBNET_MAX_RAILS 4096u
+
+G_STATIC_ASSERT (sizeof (uintptr_t) >= 8); /* keys below: 48 bits */
+
+static gpointer
+rail_key (uint32_t node, uint32_t rail)
+{
+  return (gpointer) (((uintptr_t) node << 13) | rail);
+}
+
 static int
 cmp_leafkey (const void *a, const void *b)
 {
@@ -250,7 +282,8 @@ cmp_leafkey (const void *a, const void *b)
   return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* Parses the rail of "HCA-N" (N - 1) or "mlx5_N" (N); TOPO_NONE if none. */
+/* Parses the rail of "HCA-N" (N - 1) or "mlx5_N" (N), N < 65536;
+ * TOPO_NONE if none. */
 static uint32_t
 desc_rail (const char *word)
 {
@@ -266,7 +299,7 @@ desc_rail (const char *word)
   if (num == NULL)
     return TOPO_NONE;
   guint64 v;
-  if (!g_ascii_string_to_unsigned (num, 10, off, 4096, &v, NULL))
+  if (!g_ascii_string_to_unsigned (num, 10, off, G_MAXUINT16, &v, NULL))
     return TOPO_NONE;
   return (uint32_t) v - off;
 }
@@ -293,6 +326,18 @@ build (Reader *rd, uint32_t gpus_per_node, GError **error)
           return NULL;
         }
       c->peer = GPOINTER_TO_UINT (v) - 1;
+      Rec *pr = g_ptr_array_index (recs, c->peer);
+      if (c->peer_port > pr->nports)
+        {
+          fail (error, rd, c->line, "peer port [%u] exceeds the %u ports of "
+                "\"%s\" (line %d)", c->peer_port, pr->nports, pid, pr->line);
+          return NULL;
+        }
+      if (c->peer == c->rec)
+        {
+          fail (error, rd, c->line, "\"%s\" is linked to itself", pid);
+          return NULL;
+        }
       /* check both ends agree */
       gint64 *k1 = &keys[nk++], *k2 = &keys[nk++];
       *k1 = ((gint64) c->rec << 20) | c->port;
@@ -341,11 +386,11 @@ build (Reader *rd, uint32_t gpus_per_node, GError **error)
       if (a->has_hca && b->is_switch)
         b->has_leaf = TRUE;
     }
-  /* nodes from CA descriptions */
+  /* nodes from CA descriptions; r->rail is the rail the description asks
+   * for ("HCA-5", "mlx5_4"), or TOPO_NONE */
   g_autoptr (GHashTable) node_ix = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) node_names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GArray) node_nics = g_array_new (FALSE, TRUE, sizeof (uint32_t));
-  uint32_t rails = 1, n_sw[3] = { 0, 0, 0 }, radix = 0;
+  uint32_t n_sw[3] = { 0, 0, 0 }, radix = 0;
   for (uint32_t i = 0; i < nrec; i++)
     {
       Rec *r = g_ptr_array_index (recs, i);
@@ -372,19 +417,11 @@ build (Reader *rd, uint32_t gpus_per_node, GError **error)
           g_ptr_array_add (node_names, nm);
           node = node_names->len - 1;
           g_hash_table_insert (node_ix, nm, GUINT_TO_POINTER (node + 1));
-          uint32_t zero = 0;
-          g_array_append_val (node_nics, zero);
         }
       else
         node = GPOINTER_TO_UINT (v) - 1;
-      uint32_t *cnt = &g_array_index (node_nics, uint32_t, node);
-      uint32_t rail = words[1] ? desc_rail (words[1]) : TOPO_NONE;
-      if (rail == TOPO_NONE)
-        rail = *cnt;
-      (*cnt)++;
       r->index = node;
-      r->rail = rail;
-      rails = MAX (rails, rail + 1);
+      r->rail = words[1] ? desc_rail (words[1]) : TOPO_NONE;
     }
   if (n_sw[0] == 0 || node_names->len == 0)
     {
@@ -394,6 +431,70 @@ build (Reader *rd, uint32_t gpus_per_node, GError **error)
       return NULL;
     }
   uint32_t n_nodes = node_names->len;
+  /* The cabled HCA ports, each link once, in (record, port) order. Every
+   * cabled port is a NIC of its node with its own cable and rail: a
+   * dual-port HCA with both ports cabled gives its node two NICs, and two
+   * HCAs of one node that claim the same rail get two. The first port of
+   * an HCA takes the rail its description names if that rail of the node
+   * is free; any other takes the node's lowest free rail. */
+  g_autoptr (GArray) ends_hca = g_array_new (FALSE, FALSE, sizeof (HcaEnd));
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_direct_hash,
+                                                  g_direct_equal);
+  for (guint i = 0; i < rd->conns->len; i++)
+    {
+      Conn *c = &g_array_index (rd->conns, Conn, i);
+      Rec *a = g_ptr_array_index (recs, c->rec);
+      Rec *b = g_ptr_array_index (recs, c->peer);
+      if (a->tier != -1 && b->tier != -1)
+        continue;
+      HcaEnd e = a->tier == -1
+        ? (HcaEnd) { c->rec, c->port, c->peer, c->peer_port, 0, c->line }
+        : (HcaEnd) { c->peer, c->peer_port, c->rec, c->port, 0, c->line };
+      gpointer key = (gpointer) (((uintptr_t) e.rec << 16) | e.port);
+      if (g_hash_table_contains (seen, key))
+        continue; /* the same link seen from its other end */
+      g_hash_table_add (seen, key);
+      g_array_append_val (ends_hca, e);
+    }
+  g_array_sort (ends_hca, cmp_hcaend);
+  g_autoptr (GHashTable) used = g_hash_table_new (g_direct_hash,
+                                                  g_direct_equal);
+  g_autofree uint32_t *lowest = g_new0 (uint32_t, n_nodes + 1);
+  uint32_t rails = 1;
+  for (guint i = 0; i < ends_hca->len; i++)
+    {
+      HcaEnd *e = &g_array_index (ends_hca, HcaEnd, i);
+      Rec *r = g_ptr_array_index (recs, e->rec);
+      uint32_t node = r->index, rail = TOPO_NONE;
+      gboolean first = i == 0 || (e - 1)->rec != e->rec;
+      if (first && r->rail != TOPO_NONE
+          && !g_hash_table_contains (used, rail_key (node, r->rail)))
+        rail = r->rail;
+      else
+        {
+          while (g_hash_table_contains (used, rail_key (node, lowest[node])))
+            lowest[node]++;
+          rail = lowest[node];
+        }
+      if (rail >= IBNET_MAX_RAILS)
+        {
+          fail (error, rd, rail == r->rail ? r->line : e->line, "rail %u of "
+                "node \"%s\" is beyond the %u rails a node may have",
+                rail, (char *) g_ptr_array_index (node_names, node),
+                IBNET_MAX_RAILS);
+          return NULL;
+        }
+      g_hash_table_add (used, rail_key (node, rail));
+      e->rail = rail;
+      rails = MAX (rails, rail + 1);
+    }
+  if ((uint64_t) n_nodes * rails > IBNET_MAX_NICS)
+    {
+      fail (error, rd, 1, "%u nodes x %u rails is more than the %u NICs a "
+            "fabric read from a file may have", n_nodes, rails,
+            IBNET_MAX_NICS);
+      return NULL;
+    }
   TopoExplicit x = { 0 };
   x.n_nodes = n_nodes;
   x.gpus_per_node = gpus_per_node ? gpus_per_node : 8;
@@ -402,6 +503,16 @@ build (Reader *rd, uint32_t gpus_per_node, GError **error)
   x.cables = g_new (TopoLink, (uint64_t) n_nodes * rails);
   for (uint64_t i = 0; i < (uint64_t) n_nodes * rails; i++)
     x.cables[i] = (TopoLink) { (uint32_t) i, TOPO_NONE, 1, 0 };
+  for (guint i = 0; i < ends_hca->len; i++)
+    {
+      const HcaEnd *e = &g_array_index (ends_hca, HcaEnd, i);
+      const Rec *h = g_ptr_array_index (recs, e->rec);
+      const Rec *l = g_ptr_array_index (recs, e->leaf);
+      TopoLink *cl = &x.cables[(uint64_t) h->index * rails + e->rail];
+      cl->b = l->index; /* renumbered below */
+      cl->a_port = (uint16_t) e->port;
+      cl->b_port = (uint16_t) e->leaf_port;
+    }
   GArray *ups = g_array_new (FALSE, FALSE, sizeof (TopoLink));
   GArray *cores = g_array_new (FALSE, FALSE, sizeof (TopoLink));
   gboolean ok = TRUE;
@@ -437,17 +548,9 @@ build (Reader *rd, uint32_t gpus_per_node, GError **error)
       if (ta == -1)
         {
           if (tb != 0)
-            {
-              ok = fail (error, rd, c->line, "HCA \"%s\" links to a "
-                         "non-leaf switch", a->id);
-              break;
-            }
-          TopoLink *cl = &x.cables[(uint64_t) a->index * rails + a->rail];
-          if (cl->b != TOPO_NONE)
-            continue; /* second HCA port or duplicate rail: keep first */
-          cl->b = b->index; /* renumbered below */
-          cl->a_port = (uint16_t) ap;
-          cl->b_port = (uint16_t) bp;
+            ok = fail (error, rd, c->line, "HCA \"%s\" links to a "
+                       "non-leaf switch", a->id);
+          continue; /* cabled above */
         }
       else if (ta == 0 && tb == 1)
         {
@@ -526,6 +629,17 @@ build (Reader *rd, uint32_t gpus_per_node, GError **error)
             lk[leaf].rail = r;
           }
       }
+  for (uint32_t l = 0; l < n_sw[0]; l++)
+    if (lk[l].su == TOPO_NONE)
+      {
+        /* every leaf has an HCA link, hence a cable; kept as a check */
+        g_array_free (ups, TRUE);
+        g_array_free (cores, TRUE);
+        g_free (x.cables);
+        g_free (x.node_su);
+        fail (error, rd, 1, "leaf switch %u has no cabled HCA", l);
+        return NULL;
+      }
   qsort (lk, n_sw[0], sizeof *lk, cmp_leafkey);
   g_autofree uint32_t *renum = g_new (uint32_t, n_sw[0] + 1);
   x.n_leaves = n_sw[0];
@@ -552,7 +666,21 @@ build (Reader *rd, uint32_t gpus_per_node, GError **error)
   x.corelinks = (TopoLink *) g_array_free (cores, FALSE);
   g_ptr_array_add (node_names, NULL);
   x.node_names = (char **) g_ptr_array_steal (node_names, NULL);
-  return topo_new_explicit (&x);
+  Topo *t = topo_new_explicit (&x);
+  if (t == NULL)
+    {
+      g_free (x.cables);
+      g_free (x.uplinks);
+      g_free (x.corelinks);
+      g_free (x.leaf_su);
+      g_free (x.leaf_rail);
+      g_free (x.node_su);
+      g_strfreev (x.node_names);
+      g_set_error (error, TOPO_ERROR, TOPO_ERROR_PARSE, "%s: the fabric "
+                   "read is inconsistent (a bug in faultline's reader)",
+                   rd->name);
+    }
+  return t;
 }
 
 Topo *
@@ -601,7 +729,8 @@ ibnet_read_data (const char *data, size_t len, const char *name,
         continue; /* vendid=, devid=, sysimgguid=, switchguid=, caguid= */
       else
         ok = fail (error, &rd, lineno, "expected 'Switch', 'Ca', a port "
-                   "line '[N] \"id\"[M]' or 'key=value', found '%.40s'", s);
+                   "line '[N] \"id\"[M]' or 'key=value' (the line is not "
+                   "quoted: the file may not be an ibnetdiscover dump)");
     }
   if (ok)
     t = build (&rd, gpus_per_node, error);

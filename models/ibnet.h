@@ -7,7 +7,10 @@
  * a leaf is a switch with HCA links, a spine a switch linked to leaves, a
  * core any other. Nodes are the HCAs grouped by the first word of their
  * description ("node0412 HCA-5" -> node "node0412", rail 4; "mlx5_N" -> rail
- * N; else order of appearance). Writing uses deterministic GUIDs derived
+ * N; else the node's lowest free rail). Every cabled HCA port is a NIC with
+ * its own rail (a dual-port HCA cabled twice is two NICs; docs/models.md).
+ * Every index taken from the file is checked; a line that does not parse is
+ * not quoted in the error. Writing uses deterministic GUIDs derived
  * from indices, so a written fabric reads back with the same counts and
  * links. Not here: the fat-tree generator (topo.c), OpenSM or routing. */
 #pragma once

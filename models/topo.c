@@ -662,11 +662,40 @@ explicit_planes (Topo *t)
   return TRUE;
 }
 
+/* Every index in x within its array, every leaf in an SU, links sorted as
+ * topo_new_explicit wants them: what the builder below relies on. */
+static gboolean
+explicit_valid (const TopoExplicit *x)
+{
+  if (x->n_nodes == 0 || x->rails == 0 || x->gpus_per_node == 0
+      || (uint64_t) x->n_nodes * x->rails > UINT32_MAX / 2)
+    return FALSE;
+  uint32_t su_lim = x->n_nodes + x->n_leaves;
+  for (uint32_t n = 0; n < x->n_nodes; n++)
+    if (x->node_su[n] >= su_lim)
+      return FALSE;
+  for (uint32_t l = 0; l < x->n_leaves; l++)
+    if (x->leaf_su[l] >= su_lim || x->leaf_rail[l] >= x->rails)
+      return FALSE;
+  for (uint64_t i = 0; i < (uint64_t) x->n_nodes * x->rails; i++)
+    if (x->cables[i].b != TOPO_NONE && x->cables[i].b >= x->n_leaves)
+      return FALSE;
+  for (uint32_t i = 0; i < x->n_uplinks; i++)
+    if (x->uplinks[i].a >= x->n_leaves || x->uplinks[i].b >= x->n_spines
+        || (i > 0 && x->uplinks[i].a < x->uplinks[i - 1].a))
+      return FALSE;
+  for (uint32_t i = 0; i < x->n_corelinks; i++)
+    if (x->corelinks[i].a >= x->n_spines || x->corelinks[i].b >= x->n_cores
+        || (i > 0 && x->corelinks[i].a < x->corelinks[i - 1].a))
+      return FALSE;
+  return TRUE;
+}
+
 Topo *
 topo_new_explicit (TopoExplicit *x)
 {
   g_return_val_if_fail (x != NULL, NULL);
-  g_return_val_if_fail (x->rails > 0 && x->gpus_per_node > 0, NULL);
+  g_return_val_if_fail (explicit_valid (x), NULL);
   Topo *t = g_new0 (Topo, 1);
   topo_params_init (&t->p);
   t->p.nodes = x->n_nodes;

@@ -224,5 +224,7 @@ typedef struct
   uint32_t n_corelinks;
 } TopoExplicit;
 
-/* Takes ownership of the arrays of *x (and clears them). */
+/* Takes ownership of the arrays of *x (and clears them). Returns NULL (a
+ * caller bug, with a critical warning, arrays left in *x) when an index is
+ * out of its array, a leaf has no SU or the links are unsorted. */
 Topo *topo_new_explicit (TopoExplicit *x);

@@ -14,7 +14,7 @@ ok () { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok () { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
 check () { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
 
-echo "1..27"
+echo "1..28"
 
 # 1-3: 16,384 GPUs = 64 SUs: 512 leaf, 512 spine, 256 core (B200 RA table)
 "$FAULTLINE" topo --gpus 16384 > "$tmp/t.txt"; rc=$?
@@ -50,6 +50,11 @@ check $? "re-read fabric writes the same ibnetdiscover text and counts"
 "$FAULTLINE" topo --ibnet "$FL_SOURCE_DIR/tests/data/small-2tier.ibnet" --inventory > "$tmp/s.txt" \
   && grep -q 'gpu-a02/nic1<->leaf-su00-r1:p2' "$tmp/s.txt"
 check $? "reads tests/data/small-2tier.ibnet with its node names"
+
+# 9b: a dual-port HCA with both ports cabled (once an out-of-bounds write)
+"$FAULTLINE" topo --ibnet "$FL_SOURCE_DIR/tests/data/ibnet-dualport-hca.ibnet" --inventory > "$tmp/d.txt" \
+  && grep -q 'nodeA/nic1<->leaf-su00-r1:p1' "$tmp/d.txt"
+check $? "reads a dual-port HCA cabled to two leaves as two NICs"
 
 # 10: dot
 "$FAULTLINE" topo --nodes 40 --format dot > "$tmp/f.dot" && head -2 "$tmp/f.dot" | grep -q '^graph fabric' \

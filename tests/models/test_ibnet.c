@@ -1,7 +1,10 @@
 /* tests/models/test_ibnet.c - ibnetdiscover in and out: a written fabric
  * reads back with the same counts, names and links (2 and 3 tiers); a
  * hand-written file in the real layout (tests/data/small-2tier.ibnet) is
- * understood; malformed inputs give "name:LINE: expected ..." errors. */
+ * understood, and so are the quirks of real dumps (dual-port HCAs, two
+ * HCAs on one rail); malformed inputs give "name:LINE: expected ..." errors
+ * that never quote a line the reader could not parse; no mutation of a
+ * real-layout file crashes the reader. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -160,6 +163,114 @@ test_malformed (void **state)
   assert_non_null (strstr (error->message, "/nonexistent/x.ibnet"));
 }
 
+static Topo *
+read_ok (const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  Topo *t = ibnet_read_data (text, strlen (text), "ok.ibnet", 8, &error);
+  if (t == NULL)
+    fail_msg ("%s", error->message);
+  return t;
+}
+
+/* What real dumps contain: a dual-port HCA with both ports cabled (the
+ * repro tests/data/ibnet-dualport-hca.ibnet, once an out-of-bounds write),
+ * two HCAs of one node on one rail, a far-end port beyond the peer's
+ * count. Each cabled port becomes a NIC of its node with its own cable. */
+static void
+test_real_dump_quirks (void **state)
+{
+  (void) state;
+  const char *dir = g_getenv ("FL_SOURCE_DIR");
+  g_autofree char *path = g_build_filename (dir ? dir : "..", "tests", "data",
+                                            "ibnet-dualport-hca.ibnet", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Topo) t = ibnet_read_file (path, 8, &error);
+  if (t == NULL)
+    fail_msg ("%s", error->message);
+  assert_int_equal (topo_count (t, TOPO_NODE), 1);
+  assert_int_equal (topo_rails (t), 2);
+  assert_int_equal (topo_count (t, TOPO_LEAF), 2);
+  assert_int_equal (topo_count (t, TOPO_CABLE), 2);
+  /* port 1 keeps the rail its description names, port 2 takes the next */
+  char buf[128];
+  topo_name (t, TOPO_CABLE, topo_node_link (t, 0, 0), buf, sizeof buf);
+  assert_string_equal (buf, "nodeA/nic0<->leaf-su00-r0:p1");
+  topo_name (t, TOPO_CABLE, topo_node_link (t, 0, 1), buf, sizeof buf);
+  assert_string_equal (buf, "nodeA/nic1<->leaf-su00-r1:p1");
+
+  /* two HCAs of one node that both say mlx5_0, on one leaf */
+  g_autoptr (Topo) t2 = read_ok (
+      "Switch\t8 \"S-l\"\t# \"leaf\"\n[1]\t\"H-a\"[1]\n[2]\t\"H-b\"[1]\n"
+      "Ca\t1 \"H-a\"\t# \"n1 mlx5_0\"\n[1]\t\"S-l\"[1]\n"
+      "Ca\t1 \"H-b\"\t# \"n1 mlx5_0\"\n[1]\t\"S-l\"[2]\n");
+  assert_int_equal (topo_count (t2, TOPO_NODE), 1);
+  assert_int_equal (topo_count (t2, TOPO_CABLE), 2);
+  assert_int_equal (topo_count (t2, TOPO_LEAF), 1);
+  /* a dual-port HCA whose second port goes to the leaf of another rail,
+   * beside a single-port HCA of the same node that names that rail */
+  g_autoptr (Topo) t3 = read_ok (
+      "Switch\t8 \"S-1\"\t# \"l1\"\nSwitch\t8 \"S-2\"\t# \"l2\"\n"
+      "Ca\t2 \"H-a\"\t# \"n1 mlx5_0\"\n[1]\t\"S-1\"[1]\n[2]\t\"S-2\"[1]\n"
+      "Ca\t1 \"H-b\"\t# \"n1 mlx5_1\"\n[1]\t\"S-2\"[2]\n");
+  assert_int_equal (topo_count (t3, TOPO_CABLE), 3);
+  assert_int_equal (topo_rails (t3), 3);
+
+  expect_parse_error (SW "[1] \"H-01\"[3]\n" CA,
+                      "bad.ibnet:2: peer port [3] exceeds the 1 ports of \"H-01\"");
+  expect_parse_error (SW "[1] \"S-01\"[2]\n", "bad.ibnet:2: \"S-01\" is linked to itself");
+  expect_parse_error (SW "Ca\t1 \"H-01\"\t# \"n1 mlx5_5000\"\n[1]\t\"S-01\"[1]\n",
+                      "bad.ibnet:2: rail 5000 of node \"n1\" is beyond the 4096 rails");
+}
+
+/* A line the reader cannot parse is not quoted back: a scenario may point
+ * cluster.ibnet at any file, and its bytes must not reach the message. */
+static void
+test_no_echo (void **state)
+{
+  (void) state;
+  const char *secret = "root:x:0:0:SECRET-TOKEN:/root:/bin/bash\n";
+  g_autoptr (GError) error = NULL;
+  assert_null (ibnet_read_data (secret, strlen (secret), "p", 8, &error));
+  assert_non_null (strstr (error->message, "p:1:"));
+  assert_null (strstr (error->message, "SECRET"));
+  assert_null (strstr (error->message, "root"));
+}
+
+/* Every prefix of a real-layout file, and the file with every byte in
+ * turn replaced, is read or refused: never a crash (run under ASan). */
+static void
+test_mutations (void **state)
+{
+  (void) state;
+  const char *dir = g_getenv ("FL_SOURCE_DIR");
+  g_autofree char *path = g_build_filename (dir ? dir : "..", "tests", "data",
+                                            "small-2tier.ibnet", NULL);
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  assert_true (g_file_get_contents (path, &text, &len, NULL));
+  guint ok = 0, refused = 0;
+  for (gsize n = 0; n <= len; n += 7)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (Topo) t = ibnet_read_data (text, n, "m", 8, &error);
+      assert_true ((t == NULL) == (error != NULL));
+      t ? ok++ : refused++;
+    }
+  static const char subst[] = "0129]\"[ \n";
+  for (gsize i = 0; i < len; i += 3)
+    for (const char *c = subst; *c; c++)
+      {
+        g_autofree char *m = g_memdup2 (text, len);
+        m[i] = *c;
+        g_autoptr (GError) error = NULL;
+        g_autoptr (Topo) t = ibnet_read_data (m, len, "m", 8, &error);
+        assert_true ((t == NULL) == (error != NULL));
+        t ? ok++ : refused++;
+      }
+  assert_true (ok > 0 && refused > 0);
+}
+
 int
 main (void)
 {
@@ -169,6 +280,9 @@ main (void)
     cmocka_unit_test (test_roundtrip_small3),
     cmocka_unit_test (test_real_layout),
     cmocka_unit_test (test_malformed),
+    cmocka_unit_test (test_real_dump_quirks),
+    cmocka_unit_test (test_no_echo),
+    cmocka_unit_test (test_mutations),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
