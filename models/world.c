@@ -2085,6 +2085,7 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
       break;
     case HEALTH_ACTION_OPEN_TICKET:
     case HEALTH_ACTION_RMA:
+      {
       guint sw_key = a->link != HEALTH_NO_LINK && a->link < w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks
                        && w->faults.link_down[a->link] ? link_failed_switch (w, a->link) : 0;
       if (a->kind == HEALTH_ACTION_OPEN_TICKET && e->data != 2)
@@ -2117,6 +2118,7 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
         switch_tickets_release (w, sw_key);
       o.ok = true;
       break;
+      }
     case HEALTH_ACTION_BURNIN:
       n->busy_action = false;
       o.kind = HEALTH_OBS_BURNIN_RESULT;
