@@ -222,6 +222,19 @@ api_path_beside_scenario (const ApiState *st, const char *path)
   return NULL;
 }
 
+/* Bytes C keeps per callback registered with models/ (its event and
+ * bookkeeping), per note or string value beyond its text. */
+#define API_C_OVERHEAD 64
+
+/* [-0, +0, e] Counts bytes C is about to keep for the script against the
+ * memory cap (ApiState.charge_mem); raises when over. */
+static void
+api_charge_c (lua_State *L, ApiState *st, size_t bytes)
+{
+  if (st->charge_mem != NULL)
+    st->charge_mem (L, st->charge_mem_data, bytes + API_C_OVERHEAD);
+}
+
 static void
 api_set_key (lua_State *L, ApiState *st, const ApiKey *k, int idx,
              const char *tname, const char *shortname)
@@ -238,6 +251,8 @@ api_set_key (lua_State *L, ApiState *st, const ApiKey *k, int idx,
       if (beside != NULL)
         v.str = beside;
     }
+  if (v.type == WORLD_VAL_STRING)
+    api_charge_c (L, st, strlen (v.str));
   if (!world_config_set (st->cfg, k->key, &v, &err))
     {
       lua_pushfstring (L, "%s{}: ", tname);
@@ -1051,6 +1066,7 @@ l_param (lua_State *L)
                     name) == 0;
   if (!known)
     {
+      api_charge_c (L, st, strlen (name) + strlen (help) + 32);
       LbParam *p = g_new0 (LbParam, 1);
       p->name = g_strdup (name);
       p->value_json = api_json_value (L, 2);
@@ -1093,6 +1109,7 @@ l_at (lua_State *L)
     luaL_error (L, "at(): time %f s is in the past (now is %f s); use "
                 "at(now() + dt, fn)", lua_tonumber (L, 1),
                 simtime_to_s (world_now (st->world)));
+  api_charge_c (L, st, 0);
   uint64_t id = API_CB_ID (API_CB_AT, api_ref (L, 2));
   if (st->world != NULL)
     world_at (st->world, when, id);
@@ -1117,6 +1134,7 @@ l_every (lua_State *L)
   if (first < now)
     luaL_error (L, "every(): first time %f s is in the past (now is %f s)",
                 simtime_to_s (first), simtime_to_s (now));
+  api_charge_c (L, st, 0);
   uint64_t id = API_CB_ID (API_CB_EVERY, api_ref (L, 2));
   if (st->world != NULL)
     world_every (st->world, first, period, id);
@@ -1138,6 +1156,7 @@ l_on (lua_State *L)
   if (st->world != NULL)
     luaL_error (L, "on() registers for the whole run: call it at the "
                 "scenario's top level, not inside a callback");
+  api_charge_c (L, st, 0);
   int ref = api_ref (L, 2);
   if (!world_config_on (st->cfg, event, API_CB_ID (API_CB_ON, ref), &err))
     {
@@ -1249,6 +1268,7 @@ l_note (lua_State *L)
       luaL_addvalue (&b);
     }
   luaL_pushresult (&b);
+  api_charge_c (L, st, lua_rawlen (L, -1));
   if (st->world != NULL)
     world_note (st->world, lua_tostring (L, -1));
   else

@@ -43,6 +43,11 @@ typedef struct
   uint32_t big_job_nodes; /* its node count */
   const char *scenario_dir; /* folder of the scenario file (borrowed), or
                              * NULL: relative data paths are tried there */
+  /* Counts memory C keeps for the script (note texts, string config
+   * values, params, callbacks registered with models/) against the Lua
+   * memory cap; raises when over. NULL: not counted. */
+  void (*charge_mem) (lua_State *L, void *user_data, size_t bytes);
+  void *charge_mem_data;
 } ApiState;
 
 /* Fills st: a new default WorldConfig, empty tables; overrides is

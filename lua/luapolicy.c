@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "sandbox.h"
 #include "simtime.h"
 
 struct LuaPolicySpec
@@ -194,20 +195,13 @@ luapolicy_spec_release (LuaPolicySpec *spec, bool state_closed)
 
 /* ---- calls into Lua ---- */
 
-/* Message handler: appends a traceback (as runtime.c's lb_msgh). */
+/* Message handler: "file:LINE: message" and a traceback (as runtime.c's
+ * lb_msgh). */
 static int
 lp_msgh (lua_State *L)
 {
-  const char *msg = lua_tostring (L, 1);
-  if (msg == NULL)
-    {
-      if (luaL_callmeta (L, 1, "__tostring") && lua_type (L, -1) == LUA_TSTRING)
-        msg = lua_tostring (L, -1);
-      else
-        msg = lua_pushfstring (L, "(error object is a %s value)",
-                               luaL_typename (L, 1));
-    }
-  luaL_traceback (L, L, msg, 1);
+  sandbox_error_text (L, 1);
+  luaL_traceback (L, L, lua_tostring (L, -1), 1);
   return 1;
 }
 

@@ -20,6 +20,8 @@ struct LbRun
 {
   lua_State *L;
   size_t mem_used;
+  size_t c_bytes;         /* kept in C for the script (ApiState.charge_mem),
+                           * counted against mem_limit with mem_used */
   size_t mem_limit;
   bool mem_hit;           /* an allocation was refused in this call */
   bool mem_over;          /* over the limit, within the slack: the next
@@ -59,7 +61,7 @@ lb_alloc (void *ud, void *ptr, size_t osize, size_t nsize)
       run->mem_used -= old;
       return NULL;
     }
-  if (nsize > old && run->mem_used - old + nsize > run->mem_limit)
+  if (nsize > old && run->mem_used + run->c_bytes - old + nsize > run->mem_limit)
     {
       /* Past the limit, a slack of 1/8 of it (at most 64 MiB) lets the
        * script reach its next instruction, where lb_hook raises the error
@@ -69,7 +71,8 @@ lb_alloc (void *ud, void *ptr, size_t osize, size_t nsize)
        * safe in the middle of an allocation. */
       size_t slack = MIN (run->mem_limit / 8, (size_t) 64 << 20);
       if (run->L == NULL
-          || run->mem_used - old + nsize > run->mem_limit + slack)
+          || run->mem_used + run->c_bytes - old + nsize
+               > run->mem_limit + slack)
         {
           run->mem_hit = true;
           return NULL;
@@ -96,8 +99,11 @@ lb_budget_error (lua_State *L, LbRun *run, int level)
     {
       run->budget_exceeded = true;
       /* from now on every instruction raises, so a script that catches
-       * the error with pcall cannot keep going */
+       * the error with pcall cannot keep going (in this thread and in the
+       * main one, which a coroutine's error returns to) */
       lua_sethook (L, lb_hook, LUA_MASKCOUNT, 1);
+      if (run->L != L)
+        lua_sethook (run->L, lb_hook, LUA_MASKCOUNT, 1);
     }
   luaL_where (L, level);
   lua_pushfstring (L, "instruction budget of %I exceeded (an endless "
@@ -109,9 +115,9 @@ lb_budget_error (lua_State *L, LbRun *run, int level)
 
 /* The count hook. Hooks are per thread: the allocator arms the main
  * thread's at count 1 to raise a memory error at the next instruction, and
- * a coroutine copies its creator's; so the budget is charged the hook's
- * own count, and a thread's hook goes back to LB_INSTR_STEP when nothing
- * needs it at 1. */
+ * a coroutine gets SANDBOX_CO_STEP (sandbox.c); so the budget is charged
+ * the hook's own count, and a thread's hook goes back to its step
+ * (LB_INSTR_STEP for the main thread) when nothing needs it at 1. */
 static void
 lb_hook (lua_State *L, lua_Debug *ar)
 {
@@ -120,7 +126,7 @@ lb_hook (lua_State *L, lua_Debug *ar)
   LbRun *run = ud;
   if (run->mem_over)
     {
-      if (run->mem_used > run->mem_limit)
+      if (run->mem_used + run->c_bytes > run->mem_limit)
         {
           luaL_where (L, 0);
           lua_pushfstring (L, "memory limit of %d MiB exceeded (raise it "
@@ -136,8 +142,9 @@ lb_hook (lua_State *L, lua_Debug *ar)
   run->instr += (uint64_t) count;
   if (run->instr > run->budget)
     lb_budget_error (L, run, 0);
-  if (count != LB_INSTR_STEP)
-    lua_sethook (L, lb_hook, LUA_MASKCOUNT, LB_INSTR_STEP);
+  int step = L == run->L ? LB_INSTR_STEP : SANDBOX_CO_STEP;
+  if (count != step)
+    lua_sethook (L, lb_hook, LUA_MASKCOUNT, step);
 }
 
 /* SandboxCharge: C-side work done for the script (pairs() sorting). */
@@ -150,44 +157,40 @@ lb_charge (lua_State *L, void *user_data, uint64_t cost)
     lb_budget_error (L, run, 1);
 }
 
+/* ApiState.charge_mem: bytes C keeps for the script (notes, strings,
+ * callbacks), counted against --lua-mem for the rest of the run. */
+static void
+lb_charge_mem (lua_State *L, void *user_data, size_t bytes)
+{
+  LbRun *run = user_data;
+  run->c_bytes += bytes;
+  if (run->mem_used + run->c_bytes > run->mem_limit)
+    {
+      luaL_where (L, 1);
+      lua_pushfstring (L, "memory limit of %d MiB exceeded, counting %I "
+                       "bytes of notes, strings and callbacks kept for the "
+                       "script (raise it with --lua-mem)",
+                       (int) (run->mem_limit >> 20),
+                       (lua_Integer) run->c_bytes);
+      lua_concat (L, 2);
+      lua_error (L);
+    }
+}
+
 /* ---- protected calls ---- */
 
-/* Message handler: appends a traceback (lua.c's msghandler). */
+/* Message handler: the error as "file:LINE: message" (sandbox.h's
+ * sandbox_error_text), then a traceback (lua.c's msghandler). */
 static int
 lb_msgh (lua_State *L)
 {
   void *ud;
   lua_getallocf (L, &ud);
   LbRun *run = ud;
-  const char *msg = lua_tostring (L, 1);
-  if (msg == NULL)
-    {
-      if (luaL_callmeta (L, 1, "__tostring") && lua_type (L, -1) == LUA_TSTRING)
-        msg = lua_tostring (L, -1);
-      else
-        {
-          /* error ({}) or error (): name where it was raised, as a string
-           * error would (the first Lua function up the stack). */
-          lua_Debug ar;
-          const char *where = "";
-          for (int level = 1; lua_getstack (L, level, &ar); level++)
-            if (lua_getinfo (L, "Sl", &ar) && ar.currentline > 0)
-              {
-                where = lua_pushfstring (L, "%s:%d: ", ar.short_src,
-                                         ar.currentline);
-                break;
-              }
-          msg = lua_pushfstring (L, "%serror object is a %s value (raise "
-                                 "errors with a string: error (\"...\"))",
-                                 where, luaL_typename (L, 1));
-        }
-    }
+  sandbox_error_text (L, 1);
   if (run->no_traceback)
-    {
-      lua_pushstring (L, msg);
-      return 1;
-    }
-  luaL_traceback (L, L, msg, 1);
+    return 1;
+  luaL_traceback (L, L, lua_tostring (L, -1), 1);
   return 1;
 }
 
@@ -437,6 +440,8 @@ lb_load (const char *path, const LbOptions *opt, GError **error)
   run->set_order = g_ptr_array_new ();
   api_state_init (&run->api, run->overrides);
   run->api.scenario_dir = run->dir;
+  run->api.charge_mem = lb_charge_mem;
+  run->api.charge_mem_data = run;
 
   if (!lb_parse_sets (run, opt->sets, error))
     goto fail;

@@ -14,8 +14,10 @@
 #include <glib.h>
 #include <lauxlib.h>
 #include <lualib.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fl-config.h"
@@ -58,6 +60,314 @@ l_print (lua_State *L)
   fputc ('\n', stderr);
   fflush (stderr);
   return 0;
+}
+
+/* setmetatable(t, mt) -> t. Like the stock one, but a metatable with a
+ * __gc field is refused: Lua runs finalizers with hooks off (lgc.c), so a
+ * finalizer's endless loop would escape the instruction budget, during the
+ * run or at lua_close after the results are written. Lua only marks an
+ * object for finalization when its metatable has __gc at setmetatable time
+ * (manual 2.5.3), so adding the field later has no effect. */
+static int
+l_setmetatable (lua_State *L)
+{
+  if (lua_istable (L, 2))
+    {
+      lua_pushliteral (L, "__gc");
+      if (lua_rawget (L, 2) != LUA_TNIL)
+        return luaL_error (L, "setmetatable: a metatable with a __gc "
+                           "finalizer is not allowed in a scenario "
+                           "(finalizers run outside the instruction "
+                           "budget)");
+      lua_pop (L, 1);
+    }
+  lua_pushvalue (L, lua_upvalueindex (1));
+  lua_insert (L, 1);
+  lua_call (L, lua_gettop (L) - 1, LUA_MULTRET);
+  return lua_gettop (L);
+}
+
+/* ---- C loops the VM does not count ----
+ *
+ * The instruction budget counts VM instructions; a library function that
+ * loops in C over a range the script chooses (table.move (t, 1, 2^62,
+ * 2), table.concat over a table whose __index is a C function, table.insert
+ * with a __len of 2^62) would run for ever without one. These wrappers
+ * charge the loop's length to the budget before it starts, so it is
+ * refused at once when it would not fit. */
+
+static void
+charge (lua_State *L, lua_Unsigned n)
+{
+  const SandboxCharge *c = lua_touserdata (L, lua_upvalueindex (2));
+  if (c != NULL && n > 0)
+    c->fn (L, c->user_data, (uint64_t) n);
+}
+
+/* Elements in [f, e], 0 when empty. */
+static lua_Unsigned
+span (lua_Integer f, lua_Integer e)
+{
+  return e >= f ? (lua_Unsigned) e - (lua_Unsigned) f + 1u : 0u;
+}
+
+/* table.move(a1, f, e, t [, a2]) -> a2. Upvalue 1: the stock move. */
+static int
+l_table_move (lua_State *L)
+{
+  lua_Integer f = luaL_checkinteger (L, 2), e = luaL_checkinteger (L, 3);
+  charge (L, span (f, e));
+  lua_pushvalue (L, lua_upvalueindex (1));
+  lua_insert (L, 1);
+  lua_call (L, lua_gettop (L) - 1, LUA_MULTRET);
+  return lua_gettop (L);
+}
+
+/* table.concat(t [, sep [, i [, j]]]) -> string. #t is taken once, here,
+ * and passed on, so a __len cannot answer differently the second time. */
+static int
+l_table_concat (lua_State *L)
+{
+  luaL_checktype (L, 1, LUA_TTABLE);
+  luaL_optlstring (L, 2, "", NULL);
+  lua_Integer i = luaL_optinteger (L, 3, 1);
+  lua_Integer j = lua_isnoneornil (L, 4) ? luaL_len (L, 1)
+                                          : luaL_checkinteger (L, 4);
+  charge (L, span (i, j));
+  lua_settop (L, 2);
+  if (lua_isnil (L, 2))
+    {
+      lua_pushliteral (L, "");
+      lua_replace (L, 2);
+    }
+  lua_pushvalue (L, lua_upvalueindex (1));
+  lua_insert (L, 1);
+  lua_pushinteger (L, i);
+  lua_pushinteger (L, j);
+  lua_call (L, 4, 1);
+  return 1;
+}
+
+/* table.insert(t, [pos,] value) -> nil. The stock semantics (manual
+ * 6.6), with #t taken once and the shift charged to the budget. */
+static int
+l_table_insert (lua_State *L)
+{
+  luaL_checktype (L, 1, LUA_TTABLE);
+  lua_Integer e = (lua_Integer) ((lua_Unsigned) luaL_len (L, 1) + 1u);
+  lua_Integer pos;
+  switch (lua_gettop (L))
+    {
+    case 2:
+      pos = e;
+      break;
+    case 3:
+      pos = luaL_checkinteger (L, 2);
+      luaL_argcheck (L, (lua_Unsigned) pos - 1u < (lua_Unsigned) e, 2,
+                     "position out of bounds");
+      charge (L, span (pos + 1, e));
+      for (lua_Integer i = e; i > pos; i--)
+        {
+          lua_geti (L, 1, i - 1);
+          lua_seti (L, 1, i);
+        }
+      break;
+    default:
+      return luaL_error (L, "wrong number of arguments to 'insert'");
+    }
+  lua_seti (L, 1, pos);
+  return 0;
+}
+
+/* table.remove(t [, pos]) -> value. As the stock one, #t taken once. */
+static int
+l_table_remove (lua_State *L)
+{
+  luaL_checktype (L, 1, LUA_TTABLE);
+  lua_Integer size = luaL_len (L, 1);
+  lua_Integer pos = luaL_optinteger (L, 2, size);
+  if (pos != size)
+    luaL_argcheck (L, (lua_Unsigned) pos - 1u <= (lua_Unsigned) size, 2,
+                   "position out of bounds");
+  charge (L, span (pos, size - 1));
+  lua_geti (L, 1, pos);
+  for (; pos < size; pos++)
+    {
+      lua_geti (L, 1, pos + 1);
+      lua_seti (L, 1, pos);
+    }
+  lua_pushnil (L);
+  lua_seti (L, 1, pos);
+  return 1;
+}
+
+/* ---- coroutines ----
+ *
+ * The budget is counted by a count hook per thread, which fires every N
+ * instructions of that thread only. A coroutine that runs fewer than N
+ * instructions and is dropped would never be charged, so a loop making
+ * short coroutines (or coroutines nesting coroutines) ran far past
+ * --lua-budget. A new coroutine therefore gets a hook every
+ * SANDBOX_CO_STEP instructions, and its creation is charged that much up
+ * front: what a coroutine can leave uncounted is paid before it runs. */
+
+/* [-0, +0, e] Gives the new thread co the creating thread's hook with
+ * the coroutine step, and charges the step. */
+static void
+co_limit (lua_State *L, lua_State *co, const SandboxCharge *c)
+{
+  lua_Hook h = lua_gethook (L);
+  if (h != NULL)
+    lua_sethook (co, h, lua_gethookmask (L) | LUA_MASKCOUNT, SANDBOX_CO_STEP);
+  if (c != NULL)
+    c->fn (L, c->user_data, SANDBOX_CO_STEP);
+}
+
+/* coroutine.create(f) -> thread. Upvalue 1: the stock create, 2: the
+ * SandboxCharge or nil. */
+static int
+l_co_create (lua_State *L)
+{
+  luaL_checktype (L, 1, LUA_TFUNCTION);
+  lua_settop (L, 1);
+  lua_pushvalue (L, lua_upvalueindex (1));
+  lua_insert (L, 1);
+  lua_call (L, 1, 1);
+  co_limit (L, lua_tothread (L, -1), lua_touserdata (L, lua_upvalueindex (2)));
+  return 1;
+}
+
+/* The function coroutine.wrap returns: resumes its coroutine (upvalue 1)
+ * and returns what it yields or returns. An error is raised again as it
+ * is, without the stock wrap's extra "file:LINE:" (the message already
+ * names where it was raised; the stock one printed the position twice). */
+static int
+l_co_wrapped (lua_State *L)
+{
+  lua_State *co = lua_tothread (L, lua_upvalueindex (1));
+  int narg = lua_gettop (L);
+  int st = lua_status (co);
+  lua_Debug ar;
+  if (co == L || (st == LUA_OK && lua_getstack (co, 0, &ar)))
+    return luaL_error (L, "cannot resume non-suspended coroutine");
+  if ((st == LUA_OK && lua_gettop (co) == 0)
+      || (st != LUA_OK && st != LUA_YIELD))
+    return luaL_error (L, "cannot resume dead coroutine");
+  if (!lua_checkstack (co, narg + 1))
+    return luaL_error (L, "too many arguments to resume");
+  lua_xmove (L, co, narg);
+  int nres = 0;
+  int status = lua_resume (co, L, narg, &nres);
+  if (status == LUA_OK || status == LUA_YIELD)
+    {
+      if (!lua_checkstack (L, nres + 1))
+        {
+          lua_pop (co, nres);
+          return luaL_error (L, "too many results to resume");
+        }
+      lua_xmove (co, L, nres);
+      return nres;
+    }
+  /* the error object; then close the coroutine's pending to-be-closed
+   * variables, as the stock wrap does (an error they raise replaces the
+   * first) */
+  lua_pushvalue (co, -1);
+  lua_xmove (co, L, 1);
+  if (lua_resetthread (co) != LUA_OK)
+    {
+      lua_pop (L, 1);
+      lua_xmove (co, L, 1);
+    }
+  return lua_error (L);
+}
+
+/* coroutine.wrap(f) -> function. Upvalue 1: the stock create, 2: the
+ * SandboxCharge or nil. */
+static int
+l_co_wrap (lua_State *L)
+{
+  l_co_create (L);
+  lua_pushcclosure (L, l_co_wrapped, 1);
+  return 1;
+}
+
+/* ---- error messages ---- */
+
+/* Whether msg starts with "SRC:LINE:" for a chunk that is on L's stack,
+ * or any "NAME.lua:LINE:" (an error raised earlier and passed on); SRC
+ * has no ": " in it. */
+static bool
+has_position (lua_State *L, const char *msg)
+{
+  const char *c = msg;
+  while (*c != '\0' && *c != '\n' && !(c[0] == ':' && c[1] == ' ')
+         && !(c[0] == ':' && g_ascii_isdigit (c[1])))
+    c++;
+  if (*c != ':')
+    return false;
+  const char *d = c + 1;
+  while (g_ascii_isdigit (*d))
+    d++;
+  if (*d != ':')
+    return false;
+  size_t head = (size_t) (c - msg);
+  if (head >= 4 && memcmp (c - 4, ".lua", 4) == 0)
+    return true;
+  lua_Debug ar;
+  for (int level = 0; lua_getstack (L, level, &ar); level++)
+    if (lua_getinfo (L, "S", &ar) && ar.currentline != -1
+        && strlen (ar.short_src) == head && memcmp (ar.short_src, msg, head) == 0)
+      return true;
+  return false;
+}
+
+int
+sandbox_error_text (lua_State *L, int idx)
+{
+  idx = lua_absindex (L, idx);
+  const char *msg = NULL;
+  if (lua_type (L, idx) == LUA_TSTRING)
+    msg = lua_tostring (L, idx);
+  else if (lua_type (L, idx) == LUA_TNUMBER)
+    {
+      lua_pushvalue (L, idx);
+      msg = lua_tostring (L, -1); /* converts the copy only */
+    }
+  else if (luaL_getmetafield (L, idx, "__tostring") != LUA_TNIL)
+    {
+      lua_pushvalue (L, idx);
+      if (lua_pcall (L, 1, 1, 0) == LUA_OK && lua_type (L, -1) == LUA_TSTRING)
+        msg = lua_tostring (L, -1);
+      else
+        {
+          const char *why = lua_type (L, -1) == LUA_TSTRING
+                              ? lua_tostring (L, -1)
+                              : "it did not return a string";
+          msg = lua_pushfstring (L, "error object is a %s value whose "
+                                 "__tostring failed: %s",
+                                 luaL_typename (L, idx), why);
+        }
+    }
+  else
+    msg = lua_pushfstring (L, "error object is a %s value (raise errors "
+                           "with a string: error (\"...\"))",
+                           luaL_typename (L, idx));
+  if (has_position (L, msg))
+    {
+      lua_pushstring (L, msg);
+      return 1;
+    }
+  /* name the first Lua function up the stack, as a string error raised
+   * there would have been */
+  lua_Debug ar;
+  for (int level = 1; lua_getstack (L, level, &ar); level++)
+    if (lua_getinfo (L, "Sl", &ar) && ar.currentline > 0)
+      {
+        lua_pushfstring (L, "%s:%d: %s", ar.short_src, ar.currentline, msg);
+        return 1;
+      }
+  lua_pushstring (L, msg);
+  return 1;
 }
 
 /* ---- math.random on a sim/rng.h stream ---- */
@@ -181,10 +491,29 @@ sandbox_push_roots (lua_State *L, const char *lib_dir)
     }
 }
 
+/* Whether path, with every symbolic link resolved, is inside dir (also
+ * resolved). A scenario's folder may be shared with its author's other
+ * files; a link inside it must not let require() read them. */
+static bool
+sandbox_inside (const char *dir, const char *path)
+{
+  char *rd = realpath (dir, NULL), *rp = realpath (path, NULL);
+  bool in = rd != NULL && rp != NULL;
+  if (in)
+    {
+      size_t n = strlen (rd);
+      in = strncmp (rp, rd, n) == 0 && (rp[n] == '/' || (n == 1 && rd[0] == '/'));
+    }
+  free (rd);
+  free (rp);
+  return in;
+}
+
 /* require(name) -> value. name is a dotted module name: "faultline.x" is
  * looked up as faultline/x.lua under the library roots, any other name as
  * name-with-slashes.lua in the scenario's folder. Source only. Errors:
  * invalid name (paths, ".."), module not found (lists what was searched),
+ * a module whose real path (symbolic links resolved) leaves the folder,
  * circular require, and whatever the module raises. */
 static int
 l_require (lua_State *L)
@@ -265,6 +594,11 @@ l_require (lua_State *L)
       return lua_error (L);
     }
 
+  if (!g_str_has_prefix (name, "faultline.")
+      && !sandbox_inside (lua_tostring (L, lua_upvalueindex (1)), found))
+    return luaL_error (L, "require: module '%s' (%s) leads outside the "
+                       "scenario's folder through a symbolic link; copy "
+                       "the module next to the scenario", name, found);
   char *buf = NULL;
   gsize len = 0;
   GError *error = NULL;
@@ -467,6 +801,47 @@ sandbox_open (lua_State *L, RngStream *rng, uint64_t seed,
   lua_setfield (L, -2, "load");
   lua_pushcfunction (L, l_print);
   lua_setfield (L, -2, "print");
+  lua_getfield (L, -1, "setmetatable");
+  lua_pushcclosure (L, l_setmetatable, 1);
+  lua_setfield (L, -2, "setmetatable");
+  /* the C loops of the table library, charged to the budget */
+  static const luaL_Reg charged[] = {
+    { "move", l_table_move },
+    { "concat", l_table_concat },
+    { "insert", l_table_insert },
+    { "remove", l_table_remove },
+    { NULL, NULL },
+  };
+  lua_getfield (L, -1, LUA_TABLIBNAME);
+  for (const luaL_Reg *r = charged; r->name; r++)
+    {
+      lua_getfield (L, -1, r->name);
+      if (charge != NULL)
+        lua_pushlightuserdata (L, (void *) charge);
+      else
+        lua_pushnil (L);
+      lua_pushcclosure (L, r->func, 2);
+      lua_setfield (L, -2, r->name);
+    }
+  lua_pop (L, 1);
+  lua_getfield (L, -1, LUA_COLIBNAME);
+  lua_getfield (L, -1, "create"); /* the stock one, before it is replaced */
+  static const luaL_Reg co[] = {
+    { "create", l_co_create },
+    { "wrap", l_co_wrap },
+    { NULL, NULL },
+  };
+  for (const luaL_Reg *r = co; r->name; r++)
+    {
+      lua_pushvalue (L, -1);
+      if (charge != NULL)
+        lua_pushlightuserdata (L, (void *) charge);
+      else
+        lua_pushnil (L);
+      lua_pushcclosure (L, r->func, 2);
+      lua_setfield (L, -3, r->name);
+    }
+  lua_pop (L, 2);
   lua_getfield (L, -1, LUA_TABLIBNAME);
   lua_getfield (L, -1, "sort");
   if (charge != NULL)

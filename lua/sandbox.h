@@ -1,8 +1,10 @@
 /* lua/sandbox.h - opens the libraries a scenario may use, and nothing else.
  *
  * What a sandboxed state has: base (without dofile and loadfile; load() only
- * accepts text chunks; print() writes to stderr), string, table, math, utf8,
- * coroutine; math.random/math.randomseed draw from a sim/rng.h stream; and a
+ * accepts text chunks; print() writes to stderr; setmetatable() refuses
+ * __gc finalizers), string, table (move, concat, insert and remove charge
+ * their C loops to the budget), math, utf8, coroutine (each new coroutine
+ * counted, see SANDBOX_CO_STEP); math.random/math.randomseed draw from a sim/rng.h stream; and a
  * require() that only finds Lua source modules of the faultline library
  * (faultline.*) and of the scenario's own folder. No io, os, debug, package.
  * What it is not: the scenario API (lua/api.h) or the resource limits
@@ -22,6 +24,11 @@ typedef struct
   void *user_data;
 } SandboxCharge;
 
+/* A coroutine's count hook fires every SANDBOX_CO_STEP of its own
+ * instructions, and creating one charges that much to the budget: what a
+ * coroutine can run without its hook firing is paid for up front. */
+#define SANDBOX_CO_STEP 1000
+
 /* [-0, +0, m] Opens the sandboxed libraries into L's global table.
  * rng: the stream behind math.random (owned by the caller, must outlive L);
  * seed: the run seed (math.randomseed() without argument goes back to the
@@ -38,3 +45,12 @@ void sandbox_open (lua_State *L, RngStream *rng, uint64_t seed,
  * lua_load status; the function or the error message is pushed. */
 int sandbox_load_text (lua_State *L, const char *buf, size_t len,
                        const char *chunkname);
+
+/* [-0, +1, m] Pushes the error object at idx as "file:LINE: message":
+ * strings and numbers as they are, other values through a __tostring
+ * metamethod (called in protected mode) or as "error object is a T
+ * value"; a message that does not start with the position of a chunk on
+ * L's stack (error ("x", 0), error (42), errors raised inside C functions
+ * such as next or coroutine.yield) gets the position of the innermost Lua
+ * function on the stack. For message handlers. Returns 1. */
+int sandbox_error_text (lua_State *L, int idx);

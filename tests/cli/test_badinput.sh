@@ -10,42 +10,7 @@
 # Cases already covered by the other tests/cli/*.sh are not repeated. Prints
 # TAP, one line per case.
 set -u
-F="$FAULTLINE"
-T=$(mktemp -d); trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
-IN="$T/in"; W="$T/w"
-mkdir -p "$IN" "$W"
-DATA="$FL_SOURCE_DIR/tests/data"
-n=0; failed=0
-
-# expect DESC PATTERN CMD...: runs CMD in $W; passes when the exit status is
-# 2, the first stderr line matches the grep -E PATTERN, stderr has no
-# sanitizer/GLib critical report, and $W is listed the same as before.
-expect () {
-  desc=$1; pat=$2; shift 2
-  n=$((n + 1))
-  before=$(cd "$W" && find . | LC_ALL=C sort)
-  (cd "$W" && "$@") > "$T/out" 2> "$T/err"
-  rc=$?
-  after=$(cd "$W" && find . | LC_ALL=C sort)
-  first=$(head -n 1 "$T/err")
-  why=""
-  [ "$rc" -eq 2 ] || why="exit status $rc, not 2;"
-  printf '%s\n' "$first" | grep -Eq -- "$pat" || why="$why first stderr line does not match '$pat';"
-  if grep -Eq 'Sanitizer|runtime error:|CRITICAL|WARNING \*\*|Segmentation' "$T/err"; then
-    why="$why sanitizer or GLib report on stderr;"
-  fi
-  [ "$before" = "$after" ] || why="$why left files behind: $(printf '%s\n' "$after" | grep -vxF "$before" | tr '\n' ' ');"
-  if [ -z "$why" ]; then
-    echo "ok $n - $desc"
-  else
-    failed=1
-    echo "not ok $n - $desc"
-    echo "#   $why"
-    echo "#   stderr: $(head -c 300 "$T/err" | tr '\n' ' ')"
-  fi
-  # a failed case must not poison the next one
-  rm -rf "$W"; mkdir -p "$W"; rm -rf "$T/rs"
-}
+. "$FL_SOURCE_DIR/tests/cli/expect.sh"
 
 # ---- inputs ----
 cat > "$IN/tiny.lua" <<'EOF'

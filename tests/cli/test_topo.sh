@@ -52,7 +52,7 @@ check $? "re-read fabric writes the same ibnetdiscover text and counts"
 check $? "reads tests/data/small-2tier.ibnet with its node names"
 
 # 9b: a dual-port HCA with both ports cabled (once an out-of-bounds write)
-"$FAULTLINE" topo --ibnet "$FL_SOURCE_DIR/tests/data/ibnet-dualport-hca.ibnet" --inventory > "$tmp/d.txt" \
+"$FAULTLINE" topo --ibnet "$FL_SOURCE_DIR/tests/data/repro/ibnet-dualport-hca-segv.ibnet" --inventory > "$tmp/d.txt" \
   && grep -q 'nodeA/nic1<->leaf-su00-r1:p1' "$tmp/d.txt"
 check $? "reads a dual-port HCA cabled to two leaves as two NICs"
 

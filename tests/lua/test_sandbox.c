@@ -333,11 +333,39 @@ test_limits_named (void **state)
   g_unlink (path);
 }
 
+/* Errors through coroutine.wrap name where they were raised once (the
+ * stock wrap added its own position in front), and an error object whose
+ * __tostring raises names the inner line too. */
+static void
+test_error_positions (void **state)
+{
+  g_autofree char *dir = corpus_dir ();
+  g_autofree char *wrap = g_build_filename (dir, "n_wrap_error.lua", NULL);
+  g_autoptr (GError) e = NULL;
+  assert_null (load (wrap, 7, NULL, &e));
+  const char *first = strstr (e->message, "n_wrap_error.lua:4: ");
+  assert_non_null (first);
+  const char *tb = strstr (e->message, "\nstack traceback:");
+  assert_non_null (tb);
+  /* one position before the message, none repeated before "boom" */
+  assert_true (first + strlen ("n_wrap_error.lua:4: boom") <= tb);
+  assert_true (strncmp (first + strlen ("n_wrap_error.lua:4: "), "boom", 4) == 0);
+  g_autofree char *head = g_strndup (e->message, (gsize) (tb - e->message));
+  assert_null (strstr (strstr (head, "n_wrap_error.lua:4:") + 1,
+                       "n_wrap_error.lua:4:"));
+
+  g_clear_error (&e);
+  g_autofree char *ts = g_build_filename (dir, "n_error_tostring.lua", NULL);
+  assert_null (load (ts, 7, NULL, &e));
+  assert_non_null (strstr (e->message, "n_error_tostring.lua:4: inner"));
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_corpus),
+    cmocka_unit_test (test_error_positions),
     cmocka_unit_test (test_bytecode_file),
     cmocka_unit_test (test_random_seeded),
     cmocka_unit_test (test_pairs_order),

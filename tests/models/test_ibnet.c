@@ -174,7 +174,7 @@ read_ok (const char *text)
 }
 
 /* What real dumps contain: a dual-port HCA with both ports cabled (the
- * repro tests/data/ibnet-dualport-hca.ibnet, once an out-of-bounds write),
+ * repro tests/data/repro/ibnet-dualport-hca-segv.ibnet, once an out-of-bounds write),
  * two HCAs of one node on one rail, a far-end port beyond the peer's
  * count. Each cabled port becomes a NIC of its node with its own cable. */
 static void
@@ -182,8 +182,8 @@ test_real_dump_quirks (void **state)
 {
   (void) state;
   const char *dir = g_getenv ("FL_SOURCE_DIR");
-  g_autofree char *path = g_build_filename (dir ? dir : "..", "tests", "data",
-                                            "ibnet-dualport-hca.ibnet", NULL);
+  g_autofree char *path = g_build_filename (dir ? dir : "..", "tests", "data", "repro",
+                                            "ibnet-dualport-hca-segv.ibnet", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (Topo) t = ibnet_read_file (path, 8, &error);
   if (t == NULL)

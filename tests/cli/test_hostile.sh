@@ -1,0 +1,87 @@
+#!/bin/sh
+# tests/cli/test_hostile.sh - what a hostile but fair user tried (issue 11):
+# the reproducers in tests/data/repro/ and their classes. Each case is a
+# bad-input case (tests/cli/expect.sh: exit 2, the culprit named, nothing
+# left behind) run under `timeout 60`: a hang detector, not a speed limit
+# (a hang exits 124 and fails the case). Prints TAP.
+set -u
+. "$FL_SOURCE_DIR/tests/cli/expect.sh"
+REPRO="$DATA/repro"
+R="run --no-plots --no-pcap -q"
+TO="timeout 60"
+
+sc () { # sc NAME LUA: a small scenario with LUA at its end (line 4 on)
+  printf 'cluster { gpus = 64 }\nfailures { source = "none" }\nrun { length = days (1) }\n%s\n' "$2" > "$IN/$1.lua"
+}
+cb () { # cb NAME LUA: LUA inside a callback at 2 h (line 4)
+  sc "$1" "at (hours (2), function () $2 end)"
+}
+# what it must not show: the first bytes of a file a scenario points at
+printf 'TOPSECRET-1234 this is not an ibnetdiscover file\n' > "$IN/secret.txt"
+noecho () { # noecho DESC: the last case's stderr must not quote the secret
+  n=$((n + 1))
+  if grep -q TOPSECRET "$T/err"; then
+    failed=1; echo "not ok $n - $1"
+  else
+    echo "ok $n - $1"
+  fi
+}
+
+echo "1..20"
+
+# ---- the Lua budget and memory cap bound everything ----
+expect "repro lua-gc-finalizer-hang.lua: a __gc finalizer is refused" \
+  "lua-gc-finalizer-hang.lua:5: setmetatable: .*__gc" $TO $F $R "$REPRO/lua-gc-finalizer-hang.lua" -o out
+cb gc_cb 'setmetatable ({}, { __gc = function () while true do end end })'
+expect "a __gc finalizer set in a callback is refused" "gc_cb.lua:4: setmetatable" $TO $F $R "$IN/gc_cb.lua" -o out
+cb co_flood 'while true do coroutine.wrap (function () for i = 1, 900 do end end) () end'
+expect "short coroutines in a loop stop at the budget" "co_flood.lua:4: instruction budget of 10000000" $TO $F $R "$IN/co_flood.lua" -o out --lua-budget 10000000
+cb move 'table.move ({}, 1, 1e15, 2)'
+expect "table.move over 1e15 elements stops at the budget" "move.lua:4: instruction budget" $TO $F $R "$IN/move.lua" -o out
+sc concat 'table.concat (setmetatable ({}, { __index = table.concat }), "", 1, 1e15)'
+expect "table.concat through a C __index stops at the budget" "concat.lua:4: instruction budget" $TO $F $R "$IN/concat.lua" -o out
+cb notes 'local s = string.rep ("x", 1e6) for i = 1, 100 do note (s) end'
+expect "note() texts count against --lua-mem" "notes.lua:4: memory limit of 16 MiB exceeded, counting" $TO $F $R "$IN/notes.lua" -o out --lua-mem 16
+cb timers 'for i = 1, 1e8 do at (hours (3) + i, function () end) end'
+expect "a flood of at() callbacks stops at --lua-mem" "timers.lua:4: memory limit of 16 MiB" $TO $F $R "$IN/timers.lua" -o out --lua-mem 16
+
+# ---- every Lua error names file:LINE ----
+cb e0 'error ("plain", 0)'
+expect "error (msg, 0) in a callback" "e0.lua:4: plain \(at simulated time" $TO $F $R "$IN/e0.lua" -o out
+sc e42 'error (42)'
+expect "error (42)" "e42.lua:4: 42" $TO $F $R "$IN/e42.lua" -o out
+sc ets 'error (setmetatable ({}, { __tostring = function () error ("inner") end }))'
+expect "an error object whose __tostring raises" "ets.lua:4: error object is a table value whose __tostring failed" $TO $F $R "$IN/ets.lua" -o out
+sc nxt 'next ({ a = 1 }, "zz")'
+expect "invalid key to 'next'" "nxt.lua:4: invalid key to 'next'" $TO $F $R "$IN/nxt.lua" -o out
+cb yld 'coroutine.yield (1)'
+expect "yield outside a coroutine" "yld.lua:4: attempt to yield from outside a coroutine" $TO $F $R "$IN/yld.lua" -o out
+sc wrap 'coroutine.wrap (function () error ("boom") end) ()'
+expect "an error through coroutine.wrap names its line once" "wrap.lua:4: boom$" $TO $F $R "$IN/wrap.lua" -o out
+
+# ---- files a scenario points at ----
+sc ib "cluster { ibnet = \"$IN/secret.txt\" }"
+expect "cluster { ibnet = a text file } names file:line" "secret.txt:1:" $TO $F $R "$IN/ib.lua" -o out
+noecho "... and does not quote the file"
+mkdir -p "$IN/scen"
+printf 'return 1\n' > "$IN/outside.lua"
+ln -s "$IN/outside.lua" "$IN/scen/evil.lua"
+sc req 'require ("evil")'
+mv "$IN/req.lua" "$IN/scen/req.lua"
+expect "require() does not follow a symlink out of the scenario's folder" "req.lua:4: require: module 'evil'.*symbolic link" $TO $F $R "$IN/scen/req.lua" -o out
+
+# ---- ibnetdiscover dumps as real fabrics have them ----
+n=$((n + 1))
+if $TO $F topo --ibnet "$REPRO/ibnet-dualport-hca-segv.ibnet" > "$T/out" 2> "$T/err" \
+   && awk '$1 == "nics" && $2 == 2 { f = 1 } END { exit !f }' "$T/out"; then
+  echo "ok $n - repro ibnet-dualport-hca-segv.ibnet reads as one node with two NICs"
+else
+  failed=1; echo "not ok $n - repro ibnet-dualport-hca-segv.ibnet"; head -c 300 "$T/err"
+fi
+printf 'Switch\t8 "S-1"\t# "l"\n[1]\t"H-a"[9]\nCa\t2 "H-a"\t# "n1 mlx5_0"\n' > "$IN/far.ibnet"
+expect "a far-end port beyond the peer's port count" "far.ibnet:2: peer port \[9\] exceeds the 2 ports" $TO $F topo --ibnet "$IN/far.ibnet"
+expect "topo --ibnet of a text file does not quote it" "secret.txt:1:" $TO $F topo --ibnet "$IN/secret.txt"
+noecho "... its first bytes are not in the message"
+
+[ "$n" -eq 20 ] || { echo "# ran $n cases, planned 20"; failed=1; }
+exit $failed
