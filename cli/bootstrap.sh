@@ -3,8 +3,9 @@
 #
 #   sh cli/bootstrap.sh run    install what is missing, build, run the default
 #                              scenario; results and plots under results/
-#   sh cli/bootstrap.sh test   install what is missing, build, run the whole
-#                              test suite, then again under ASan+UBSan
+#   sh cli/bootstrap.sh test   install what is missing, build (gcc), run the
+#                              whole test suite, then again built with clang
+#                              under ASan+UBSan
 #
 # Debian 12 packages are installed with apt-get when missing (as root, or
 # through sudo). Set FL_NO_SANITIZE=1 to skip the sanitizer pass.
@@ -19,6 +20,9 @@ test_pkgs="tshark chromium valgrind sqlite3 slurm-wlm munge python3-yaml prometh
 # JSON Schema validation of summaries (test_schema.sh), JUnit XML of
 # compare (test_compare.sh)
 test_pkgs="$test_pkgs python3-jsonschema libxml2-utils"
+# clang and its sanitizer/libFuzzer runtime: the sanitizer pass and the
+# fuzz suite (docs/testing.md)
+test_pkgs="$test_pkgs clang libclang-rt-14-dev"
 
 need=""
 pkgs=$build_pkgs
@@ -35,25 +39,26 @@ if [ -n "$need" ]; then
   $sudo apt-get install -y -qq --no-install-recommends $need >&2
 fi
 
-setup () { # builddir [meson options]
-  dir=$1; shift
+setup () { # builddir compiler [meson options]
+  dir=$1; cc=$2; shift 2
   if [ ! -f "$dir/build.ninja" ]; then
-    meson setup "$dir" "$@" >&2
+    CC=$cc meson setup "$dir" "$@" >&2
   fi
   ninja -C "$dir" >&2
 }
 
 case $mode in
   run)
-    setup build
+    setup build "${CC:-cc}"
     exec ./build/cli/faultline run "$@"
     ;;
   test)
-    setup build
+    setup build "${CC:-cc}"
     meson test -C build --print-errorlogs "$@"
     if [ "${FL_NO_SANITIZE:-0}" != 1 ]; then
-      echo "bootstrap: the same suite under AddressSanitizer + UndefinedBehaviorSanitizer" >&2
-      setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+      # built with clang, so CI builds with both compilers (gcc above)
+      echo "bootstrap: the same suite built with clang, under AddressSanitizer + UndefinedBehaviorSanitizer" >&2
+      setup build-asan clang -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
       ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         meson test -C build-asan --print-errorlogs --no-suite slow "$@"
