@@ -66,12 +66,41 @@ find_command (const char *name)
   return NULL;
 }
 
+/* "[MIN, MAX] s (or 0); --set takes 90s 30m 2h 54d 1w" for a number. */
+static char *
+range_text (const WorldRange *r)
+{
+  bool dur = strcmp (r->unit, "s") == 0;
+  return g_strdup_printf ("%s [%g, %g]%s%s%s%s%s", r->whole ? "whole" : "range",
+                          r->min, r->max, *r->unit ? " " : "", r->unit,
+                          r->zero_off ? " (or 0)" : "",
+                          r->is_key ? "; --set takes " : "",
+                          !r->is_key ? "" : dur ? "seconds or 90s 30m 2h 54d 1w"
+                          : "a plain number, no unit");
+}
+
 static void
 print_key (const char *key, WorldValType type, const char *unit,
            const char *def, const char *help, void *user_data)
 {
   const char *t = type == WORLD_VAL_NUMBER ? "number" : type == WORLD_VAL_STRING ? "string" : "bool";
   printf ("  %-30s %-6s %-4s default %-14s %s\n", key, t, unit, *def ? def : "\"\"", help);
+  const WorldRange *r = type == WORLD_VAL_NUMBER ? world_range (key) : NULL;
+  if (r != NULL)
+    {
+      g_autofree char *rt = range_text (r);
+      printf ("  %-30s %s\n", "", rt);
+    }
+}
+
+/* The numbers that are not config keys (job{}, failure_mode(), ...). */
+static void
+print_range (const WorldRange *r, void *user_data)
+{
+  if (r->is_key)
+    return;
+  g_autofree char *rt = range_text (r);
+  printf ("  %-30s %s\n  %-30s %s\n", r->key, r->help, "", rt);
 }
 
 /* faultline help options: every key --set and the Lua tables accept. */
@@ -82,6 +111,9 @@ help_options (void)
           "workload{...}, run{...}; command line: --set KEY=VALUE; durations\n"
           "in seconds, or with a unit suffix on the command line: 90s 30m 2h 54d 1w):\n\n");
   world_config_foreach_key (print_key, NULL);
+  printf ("\nOther numbers a scenario gives (job{KEY}, failure_mode(name, {KEY}),\n"
+          "at(t), every(dt, fn, first), maintenance(p, d), lua_policy{every}):\n\n");
+  world_range_foreach (print_range, NULL);
   printf ("\nHealth policy parameters (--set health.KEY=VALUE, or\n"
           "policy{ health_params = { KEY = VALUE } }):\n\n");
   for (const HealthParamInfo *k = health_params_keys (); k->key != NULL; k++)

@@ -798,9 +798,19 @@ l_failure_mode (lua_State *L)
 #define API_JOB_CKPT_COST_S 30.0
 #define API_JOB_COMM_SHARE 0.2
 
+/* [-0, +0, e] Raises "PREFIX: KEY = X is out of range [MIN, MAX] UNIT"
+ * unless x is in the range models/config.c declares for key. */
+static void
+api_check_range (lua_State *L, const char *prefix, const char *key, double x)
+{
+  GError *err = NULL;
+  if (!world_range_check (key, x, &err))
+    api_raise (L, prefix, err);
+}
+
+/* job{}'s key (a number, range "job.KEY"), or def when absent. */
 static double
-api_job_number (lua_State *L, const char *key, double def, double min,
-                double max)
+api_job_number (lua_State *L, const char *key, double def)
 {
   double x = def;
   int t = lua_getfield (L, 1, key);
@@ -810,9 +820,9 @@ api_job_number (lua_State *L, const char *key, double def, double min,
         luaL_error (L, "job{}: key '%s' must be a number, got %s", key,
                     luaL_typename (L, -1));
       x = lua_tonumber (L, -1);
-      if (!(x >= min && x <= max))
-        luaL_error (L, "job{}: key '%s' = %f is out of range [%f, %f]", key,
-                    x, min, max);
+      char rk[64];
+      g_snprintf (rk, sizeof rk, "job.%s", key);
+      api_check_range (L, "job{}: ", rk, x);
     }
   lua_pop (L, 1);
   return x;
@@ -851,23 +861,18 @@ l_job (lua_State *L)
     }
   else
     nodes = lua_tointeger (L, -1);
-  if (nodes < 1 || nodes > (lua_Integer) UINT32_MAX)
-    luaL_error (L, "job{}: nodes must be >= 1, got %I", nodes);
+  api_check_range (L, "job{}: ", "job.nodes", (double) nodes);
   lua_pop (L, 1);
   job.nodes = (uint32_t) nodes;
-  job.work_s = api_job_number (L, "work", 0, 0, HUGE_VAL);
-  job.submit_s = api_job_number (L, "submit", 0, 0, HUGE_VAL);
-  job.checkpoint_every_s = api_job_number (L, "checkpoint_every", 0, 0,
-                                           HUGE_VAL);
+  job.work_s = api_job_number (L, "work", 0);
+  job.submit_s = api_job_number (L, "submit", 0);
+  job.checkpoint_every_s = api_job_number (L, "checkpoint_every", 0);
   job.checkpoint_cost_s = api_job_number (L, "checkpoint_cost",
-                                          API_JOB_CKPT_COST_S, 0, HUGE_VAL);
-  job.checkpoint_write_s = api_job_number (L, "checkpoint_write", 0, 0,
-                                           HUGE_VAL);
-  job.restart_s = api_job_number (L, "restart", API_JOB_RESTART_S, 0,
-                                  HUGE_VAL);
-  job.comm_share = api_job_number (L, "comm_share", API_JOB_COMM_SHARE, 0, 1);
-  job.priority = (int32_t) api_job_number (L, "priority", 0, INT32_MIN,
-                                           INT32_MAX);
+                                          API_JOB_CKPT_COST_S);
+  job.checkpoint_write_s = api_job_number (L, "checkpoint_write", 0);
+  job.restart_s = api_job_number (L, "restart", API_JOB_RESTART_S);
+  job.comm_share = api_job_number (L, "comm_share", API_JOB_COMM_SHARE);
+  job.priority = (int32_t) api_job_number (L, "priority", 0);
   int t = lua_getfield (L, 1, "preemptible");
   if (t != LUA_TNIL && t != LUA_TBOOLEAN)
     luaL_error (L, "job{}: key 'preemptible' must be a boolean, got %s",
@@ -962,28 +967,6 @@ api_json_value (lua_State *L, int idx)
     }
 }
 
-/* Parses a --set number: "64", "1.5", "-2", with an optional duration
- * suffix s, m or min, h, d, w (giving seconds). */
-static bool
-api_parse_number (const char *s, double *out)
-{
-  static const struct { const char *suffix; double k; } units[] = {
-    { "", 1 }, { "s", 1 }, { "m", 60 }, { "min", 60 }, { "h", 3600 },
-    { "d", 86400 }, { "w", 604800 },
-  };
-  char *end = NULL;
-  double x = g_ascii_strtod (s, &end);
-  if (end == s || !isfinite (x))
-    return false;
-  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
-    if (strcmp (end, units[i].suffix) == 0)
-      {
-        *out = x * units[i].k;
-        return true;
-      }
-  return false;
-}
-
 static bool
 api_parse_bool (const char *s, bool *out)
 {
@@ -1010,9 +993,12 @@ api_valid_param_name (const char *s)
   return true;
 }
 
-/* param(name, default [, help]) -> value. A parameter that --set NAME=VALUE
- * (and sweeps) can change; the value has the default's type (number,
- * string or boolean). Errors: bad name, bad default, a --set value that
+/* param(name, default [, help [, unit]]) -> value. A parameter that --set
+ * NAME=VALUE (and sweeps) can change; the value has the default's type
+ * (number, string or boolean). unit "s" declares a number of seconds: its
+ * --set value may carry a suffix (30m, 2h, 2d); any other number takes a
+ * plain decimal (world_parse_number). Errors: bad name, bad default, bad
+ * unit, a --set value that
  * does not convert. */
 static int
 l_param (lua_State *L)
@@ -1021,7 +1007,12 @@ l_param (lua_State *L)
   const char *name = luaL_checkstring (L, 1);
   int t = lua_type (L, 2);
   const char *help = luaL_optstring (L, 3, "");
+  const char *unit = luaL_optstring (L, 4, "");
   gpointer okey, oval;
+  if (*unit != '\0' && (strcmp (unit, "s") != 0 || t != LUA_TNUMBER))
+    luaL_error (L, "param('%s'): unit must be \"s\" (a number of seconds, "
+                "which --set may give as 30m, 2h, 2d) or absent, got '%s'",
+                name, unit);
 
   if (!api_valid_param_name (name))
     luaL_error (L, "param(): name '%s' must be an identifier (letters, "
@@ -1038,10 +1029,15 @@ l_param (lua_State *L)
       bool b = false;
       if (t == LUA_TNUMBER)
         {
-          if (!api_parse_number (s, &x))
-            luaL_error (L, "--set %s=%s: param '%s' is a number (default "
-                        "%s): write e.g. 64, 1.5, 30m, 4h or 2d", name, s,
-                        name, lua_tostring (L, 2));
+          GError *perr = NULL;
+          if (!world_parse_number (s, unit, &x, &perr))
+            {
+              lua_pushfstring (L, "--set %s=%s: param '%s' (default %s): %s",
+                               name, s, name, lua_tostring (L, 2),
+                               perr->message);
+              g_error_free (perr);
+              lua_error (L);
+            }
           if (x == floor (x) && fabs (x) < 9007199254740992.0)
             lua_pushinteger (L, (lua_Integer) x);
           else
@@ -1078,13 +1074,15 @@ l_param (lua_State *L)
 
 /* ---- scripted events ---- */
 
+/* Argument arg as a time in seconds, within the range models/config.c
+ * declares for key ("at.time", "every.period", "maintenance.duration"). */
 static SimTime
-api_check_time (lua_State *L, int arg, const char *fn, bool positive)
+api_check_time (lua_State *L, int arg, const char *fn, const char *key)
 {
   lua_Number x = luaL_checknumber (L, arg);
-  if (!isfinite (x) || x < 0 || (positive && simtime_from_s (x) <= 0))
-    luaL_error (L, "%s(): time %f s must be %s", fn, (double) x,
-                positive ? "> 0 (at least 1 microsecond)" : ">= 0");
+  lua_pushfstring (L, "%s(): ", fn);
+  api_check_range (L, lua_tostring (L, -1), key, x);
+  lua_pop (L, 1);
   return simtime_from_s (x);
 }
 
@@ -1103,7 +1101,7 @@ static int
 l_at (lua_State *L)
 {
   ApiState *st = api_state (L);
-  SimTime when = api_check_time (L, 1, "at", false);
+  SimTime when = api_check_time (L, 1, "at", "at.time");
   luaL_checktype (L, 2, LUA_TFUNCTION);
   if (st->world != NULL && when < world_now (st->world))
     luaL_error (L, "at(): time %f s is in the past (now is %f s); use "
@@ -1126,11 +1124,11 @@ l_every (lua_State *L)
 {
   ApiState *st = api_state (L);
   SimTime now = st->world != NULL ? world_now (st->world) : 0;
-  SimTime period = api_check_time (L, 1, "every", true);
+  SimTime period = api_check_time (L, 1, "every", "every.period");
   luaL_checktype (L, 2, LUA_TFUNCTION);
   SimTime first = lua_isnoneornil (L, 3) ? now + period
                                          : api_check_time (L, 3, "every",
-                                                           false);
+                                                           "every.first");
   if (first < now)
     luaL_error (L, "every(): first time %f s is in the past (now is %f s)",
                 simtime_to_s (first), simtime_to_s (now));
@@ -1243,7 +1241,8 @@ static int
 l_maintenance (lua_State *L)
 {
   const char *pattern = luaL_checkstring (L, 1);
-  SimTime d = api_check_time (L, 2, "maintenance", true);
+  SimTime d = api_check_time (L, 2, "maintenance",
+                              "maintenance.duration");
   World *w = api_world (L, "maintenance", true);
   GError *err = NULL;
   int n = world_maintenance (w, pattern, d, &err);

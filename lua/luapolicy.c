@@ -97,11 +97,16 @@ luapolicy_check (lua_State *L, int idx)
   t = lua_getfield (L, idx, "every");
   if (t != LUA_TNIL)
     {
-      if (t != LUA_TNUMBER || !(lua_tonumber (L, -1) >= 0.001))
-        luaL_error (L, "lua_policy{}: every must be a period of at least "
-                    "0.001 seconds (e.g. minutes(5)), got %s",
-                    t == LUA_TNUMBER ? lua_tostring (L, -1)
-                                     : luaL_typename (L, -1));
+      GError *err = NULL;
+      if (t != LUA_TNUMBER)
+        luaL_error (L, "lua_policy{}: every must be a period in seconds "
+                    "(e.g. minutes(5)), got %s", luaL_typename (L, -1));
+      if (!world_range_check ("lua_policy.every", lua_tonumber (L, -1), &err))
+        {
+          lua_pushfstring (L, "lua_policy{}: %s", err->message);
+          g_error_free (err);
+          lua_error (L);
+        }
       if (!has_wakeup)
         luaL_error (L, "lua_policy{}: every is set but wakeup is not; give "
                     "wakeup = function (t) ... end or drop every");

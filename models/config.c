@@ -2,7 +2,10 @@
  *
  * The table below drives world_config_set (the Lua API and --set), the
  * params echo in summary.json and `faultline help options`. Durations are
- * seconds; a --set string accepts unit suffixes (90s, 30m, 2h, 54d, 1w).
+ * seconds; a --set string accepts unit suffixes (90s, 30m, 2h, 54d, 1w) for
+ * a duration key only. The valid range of every other number a run reads
+ * (job{}, failure_mode(), at/every/maintenance, lua_policy) is
+ * declared here too (extra_ranges, world_range).
  * Keys "health.*" and "sched.*" are passed through to the policies' own
  * parameter tables (policy/health.h, policy/sched.h) when the world is
  * built. */
@@ -111,6 +114,174 @@ static const ConfigKey config_keys[] = {
   BOOL ("run.checkpoint_events", run_events, "false",
         "deliver job_checkpoint events to scripts and events.jsonl"),
 };
+
+/* The numbers a run reads that are not config keys: their valid ranges,
+ * checked where they are read (lua/api.c, lua/luapolicy.c,
+ * world_config_add_job and
+ * world_config_failure_set below). Ceilings keep simulated times far from
+ * int64 microseconds overflowing (2^63 us = 292,000 years: a run is at
+ * most 1e11 s, a duration at most 1e9 s, ~32 years); floors keep a run
+ * from becoming endless (a failure every 1e-300 s). */
+static const WorldRange extra_ranges[] = {
+  { "job.nodes", "", 1, 1e7, true, false, "nodes of a job", false },
+  { "job.work", "s", 1, 1e11, false, true, "compute a job needs; 0 = runs to the end", false },
+  { "job.submit", "s", 0, 1e11, false, false, "submission time", false },
+  { "job.checkpoint_every", "s", 1, 1e9, false, true,
+    "compute between checkpoints; 0 = Young/Daly", false },
+  { "job.checkpoint_cost", "s", 0, 1e7, false, false, "blocking time of a checkpoint", false },
+  { "job.checkpoint_write", "s", 0, 1e7, false, false,
+    "background write of a checkpoint after its blocking part", false },
+  { "job.restart", "s", 0, 1e7, false, false, "restart time after an interruption", false },
+  { "job.comm_share", "", 0, 1, false, false, "share of a step spent communicating", false },
+  { "job.priority", "", -1e9, 1e9, true, false, "priority (higher first)", false },
+  { "failure_mode.mtbf", "s", 1, 1e13, false, false, "mean time between failures of one component", false },
+  { "failure_mode.rate_scale", "", 1e-9, 1e6, false, true,
+    "multiplies the mode's rate; 0 disables it", false },
+  { "failure_mode.shape", "", 0.1, 20, false, false,
+    "Weibull shape k (the mean is kept: scale = mtbf / Gamma(1 + 1/k))", false },
+  { "failure_mode.sigma", "", 0.05, 4, false, false,
+    "lognormal sigma (the mean is kept: mu = ln(mtbf) - sigma^2 / 2)", false },
+  { "failure_mode.repair_time", "s", 0, 1e9, false, false, "hands-on repair time", false },
+  { "failure_mode.xid", "", 0, 65535, true, false, "NVIDIA Xid code reported", false },
+  { "failure_mode.detect_delay", "s", 0, 1e7, false, false, "time until the failure is observed", false },
+  { "at.time", "s", 0, 1e11, false, false, "when at(t, fn) calls fn", false },
+  { "every.period", "s", 1e-6, 1e11, false, false, "period of every(dt, fn)", false },
+  { "every.first", "s", 0, 1e11, false, false, "first call of every(dt, fn, first)", false },
+  { "maintenance.duration", "s", 1e-6, 1e9, false, false, "planned maintenance time", false },
+  { "lua_policy.every", "s", 0.001, 1e9, false, false, "wake-up period of a lua_policy{}", false },
+};
+
+/* The ranges of the config keys, built from config_keys on first use. */
+static const WorldRange *
+key_ranges (void)
+{
+  static WorldRange r[G_N_ELEMENTS (config_keys)];
+  static gsize done = 0;
+  if (g_once_init_enter (&done))
+    {
+      for (size_t i = 0; i < G_N_ELEMENTS (config_keys); i++)
+        {
+          const ConfigKey *k = &config_keys[i];
+          r[i] = (WorldRange) { k->key, k->unit, k->min, k->max, k->whole,
+                                false, k->help, true };
+        }
+      g_once_init_leave (&done, 1);
+    }
+  return r;
+}
+
+const WorldRange *
+world_range (const char *key)
+{
+  g_return_val_if_fail (key != NULL, NULL);
+  const WorldRange *kr = key_ranges ();
+  for (size_t i = 0; i < G_N_ELEMENTS (config_keys); i++)
+    if (config_keys[i].type == WORLD_VAL_NUMBER && strcmp (kr[i].key, key) == 0)
+      return &kr[i];
+  for (size_t i = 0; i < G_N_ELEMENTS (extra_ranges); i++)
+    if (strcmp (extra_ranges[i].key, key) == 0)
+      return &extra_ranges[i];
+  return NULL;
+}
+
+void
+world_range_foreach (void (*fn) (const WorldRange *r, void *user_data),
+                     void *user_data)
+{
+  const WorldRange *kr = key_ranges ();
+  for (size_t i = 0; i < G_N_ELEMENTS (config_keys); i++)
+    if (config_keys[i].type == WORLD_VAL_NUMBER)
+      fn (&kr[i], user_data);
+  for (size_t i = 0; i < G_N_ELEMENTS (extra_ranges); i++)
+    fn (&extra_ranges[i], user_data);
+}
+
+bool
+world_range_check (const char *key, double x, GError **error)
+{
+  const WorldRange *r = world_range (key);
+  g_return_val_if_fail (r != NULL, false);
+  if (r->zero_off && x == 0)
+    return true;
+  if (!isfinite (x) || x < r->min || x > r->max)
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "%s = %g is out of range [%g, %g]%s%s%s", key,
+                   isnan (x) ? NAN : x, r->min, r->max,
+                   *r->unit ? " " : "", r->unit,
+                   r->zero_off ? " (or 0)" : "");
+      return false;
+    }
+  if (r->whole && x != floor (x))
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "%s = %g is not a whole number (a count: write e.g. %g)",
+                   key, x, floor (x + 0.5));
+      return false;
+    }
+  return true;
+}
+
+bool
+world_parse_number (const char *text, const char *unit, double *out,
+                    GError **error)
+{
+  static const struct { const char *suffix; double k; } units[] = {
+    { "s", 1 }, { "m", 60 }, { "min", 60 }, { "h", 3600 },
+    { "d", 86400 }, { "w", 604800 },
+  };
+  g_return_val_if_fail (text != NULL && out != NULL, false);
+  bool duration = unit != NULL && strcmp (unit, "s") == 0;
+  /* decimal only: [+-] digits [. digits] [e [+-] digits] */
+  const char *p = text;
+  if (*p == '+' || *p == '-')
+    p++;
+  size_t digits = strspn (p, "0123456789");
+  p += digits;
+  if (*p == '.')
+    {
+      size_t frac = strspn (p + 1, "0123456789");
+      digits += frac;
+      p += 1 + frac;
+    }
+  if (digits > 0 && (*p == 'e' || *p == 'E'))
+    {
+      const char *q = p + 1;
+      if (*q == '+' || *q == '-')
+        q++;
+      size_t exp = strspn (q, "0123456789");
+      if (exp > 0)
+        p = q + exp;
+    }
+  double k = -1;
+  if (digits > 0 && *p == '\0')
+    k = 1;
+  else if (digits > 0 && duration)
+    for (size_t i = 0; i < G_N_ELEMENTS (units); i++)
+      if (strcmp (p, units[i].suffix) == 0)
+        k = units[i].k;
+  if (k < 0)
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "'%s' is not %s", text,
+                   duration ? "a number of seconds or a duration like 90s, "
+                              "30m, 2h, 54d or 1w"
+                   : *p != '\0' && digits > 0 && strchr ("smhdw", *p) != NULL
+                     ? "a plain number (this value takes no unit suffix)"
+                     : "a plain decimal number (no spaces, no hex)");
+      return false;
+    }
+  char *end = NULL;
+  double x = g_ascii_strtod (text, &end);
+  *out = x * k;
+  if (!isfinite (*out))
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "'%s' is too large", text);
+      return false;
+    }
+  return true;
+}
 
 static const ConfigKey *
 find_key (const char *key)
@@ -433,28 +604,6 @@ world_config_set (WorldConfig *cfg, const char *key, const WorldValue *v,
   return true;
 }
 
-/* Parses "90", "90s", "30m", "2h", "54d", "1w" into seconds. */
-static bool
-parse_duration (const char *s, double *out)
-{
-  char *end = NULL;
-  double x = g_ascii_strtod (s, &end);
-  if (end == s)
-    return false;
-  double mult = 1;
-  if (*end != '\0')
-    {
-      if (strcmp (end, "s") == 0) mult = 1;
-      else if (strcmp (end, "m") == 0 || strcmp (end, "min") == 0) mult = 60;
-      else if (strcmp (end, "h") == 0) mult = 3600;
-      else if (strcmp (end, "d") == 0) mult = 86400;
-      else if (strcmp (end, "w") == 0) mult = 604800;
-      else return false;
-    }
-  *out = x * mult;
-  return true;
-}
-
 bool
 world_config_set_string (WorldConfig *cfg, const char *key, const char *value,
                          GError **error)
@@ -477,14 +626,16 @@ world_config_set_string (WorldConfig *cfg, const char *key, const char *value,
   switch (k->type)
     {
     case WORLD_VAL_NUMBER:
-      if (!parse_duration (value, &v.num)
-          || (strcmp (k->unit, "s") != 0 && !g_ascii_isdigit (value[strlen (value) - 1])))
-        {
-          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                       "%s: '%s' is not a number%s", key, value,
-                       strcmp (k->unit, "s") == 0 ? " or a duration like 90s, 30m, 2h, 54d" : "");
-          return false;
-        }
+      {
+        GError *e = NULL;
+        if (!world_parse_number (value, k->unit, &v.num, &e))
+          {
+            g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID, "%s: %s",
+                         key, e->message);
+            g_error_free (e);
+            return false;
+          }
+      }
       break;
     case WORLD_VAL_STRING:
       v.str = value;
@@ -580,12 +731,17 @@ world_config_failure_set (WorldConfig *cfg, const char *mode, const char *key,
                    type_name (want), type_name (v->type));
       return false;
     }
-  if (want == WORLD_VAL_NUMBER && (!isfinite (v->num) || v->num < 0))
+  if (want == WORLD_VAL_NUMBER)
     {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "failure mode '%s': %s = %g must be a non-negative number",
-                   mode, key, v->num);
-      return false;
+      g_autofree char *rk = g_strconcat ("failure_mode.", key, NULL);
+      GError *e = NULL;
+      if (!world_range_check (rk, v->num, &e))
+        {
+          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                       "failure mode '%s': %s", mode, e->message);
+          g_error_free (e);
+          return false;
+        }
     }
   WorldFailureOverride o = { g_strdup (mode), g_strdup (key), *v };
   o.v.str = g_strdup (v->str);
@@ -615,20 +771,25 @@ world_config_add_job (WorldConfig *cfg, const WorldJobSpec *job, GError **error)
                    "job '%s': nodes must be at least 1", job->name);
       return false;
     }
-  if (job->work_s < 0 || job->submit_s < 0 || job->checkpoint_every_s < 0
-      || job->checkpoint_cost_s < 0 || job->checkpoint_write_s < 0
-      || job->restart_s < 0)
+  const struct { const char *key; double v; } nums[] = {
+    { "job.nodes", job->nodes }, { "job.work", job->work_s },
+    { "job.submit", job->submit_s },
+    { "job.checkpoint_every", job->checkpoint_every_s },
+    { "job.checkpoint_cost", job->checkpoint_cost_s },
+    { "job.checkpoint_write", job->checkpoint_write_s },
+    { "job.restart", job->restart_s }, { "job.comm_share", job->comm_share },
+    { "job.priority", job->priority },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (nums); i++)
     {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "job '%s': durations must not be negative", job->name);
-      return false;
-    }
-  if (!(job->comm_share >= 0 && job->comm_share <= 1))
-    {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "job '%s': comm_share = %g must be between 0 and 1",
-                   job->name, job->comm_share);
-      return false;
+      GError *e = NULL;
+      if (!world_range_check (nums[i].key, nums[i].v, &e))
+        {
+          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID, "job '%s': %s",
+                       job->name, e->message);
+          g_error_free (e);
+          return false;
+        }
     }
   WorldJobSpec j = *job;
   j.name = g_strdup (job->name);

@@ -69,6 +69,39 @@ typedef void (*WorldKeyFn) (const char *key, WorldValType type,
                             const char *help, void *user_data);
 void world_config_foreach_key (WorldKeyFn fn, void *user_data);
 
+/* The valid range of every number a run reads, from a scenario, --set or
+ * a plugin: the config keys above ("cluster.spares") and the numbers that
+ * are not config keys ("job.checkpoint_every", "failure_mode.shape",
+ * "maintenance.duration", "lua_policy.every", ...).
+ * Declared once in models/config.c, checked where each value is read,
+ * listed by `faultline help options` and docs/scenario-api.md. */
+typedef struct
+{
+  const char *key;
+  const char *unit;  /* "s" (a duration: --set takes 90s 30m 2h 54d 1w),
+                      * "1/h", or "" (a plain number) */
+  double min, max;   /* inclusive */
+  bool whole;        /* a count: whole numbers only */
+  bool zero_off;     /* 0 is also accepted (it means none/off/automatic) */
+  const char *help;  /* what the number is */
+  bool is_key;       /* a config key (world_config_set), not one of the
+                      * other numbers */
+} WorldRange;
+/* The range of key, or NULL when it has none. */
+const WorldRange *world_range (const char *key);
+/* Every range: config keys first (table order), then the others. */
+void world_range_foreach (void (*fn) (const WorldRange *r, void *user_data),
+                          void *user_data);
+/* Checks x against key's range: "KEY = X is out of range [MIN, MAX] UNIT"
+ * (NaN and infinities too), "... is not a whole number". */
+bool world_range_check (const char *key, double x, GError **error);
+/* Parses a number written on the command line (--set, a param): decimal
+ * only ("64", "-2", "1.5", "2e3"), no spaces, no hex, no inf/nan; a unit
+ * suffix (s, m or min, h, d, w, giving seconds) only when unit is "s".
+ * Errors name the text and say which units the key takes. */
+bool world_parse_number (const char *text, const char *unit, double *out,
+                         GError **error);
+
 /* A failure-mode override: mode is a default mode name ("hbm3") or a new
  * one; key is "mtbf" (s), "rate_scale", "dist" ("exponential", "weibull",
  * "lognormal"), "shape", "sigma", "repair" (path name), "repair_time" (s),

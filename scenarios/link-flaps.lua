@@ -21,8 +21,8 @@ local presets = require "faultline.presets"
 
 local spares = param ("spares", 128, "hot spare nodes beside the 2,048 of the job")
 local bad_nodes = param ("bad_nodes", 8, "nodes with a bad optic on rail 3 (node0000 on)")
-local flap_every = param ("flap_every", hours (6), "seconds between flaps")
-local down_for = param ("down_for", hours (1), "seconds until the cable is reseated")
+local flap_every = param ("flap_every", hours (6), "seconds between flaps", "s")
+local down_for = param ("down_for", hours (1), "seconds until the cable is reseated", "s")
 
 cluster (presets.h100_superpod { nodes = 2048 + spares, spares = spares })
 failures { source = "llama3", scale = param ("rate_scale", 1.0, "multiplies every failure rate") }

@@ -38,7 +38,7 @@ failures { source = "llama3", scale = param ("rate_scale", 1.0, "multiplies ever
 policy { health = param ("health", "standard", "reactive, standard or proactive"),
          sched = param ("sched", "topology", "fifo, first-fit, topology or priority") }
 job { name = "pretrain", nodes = 2048,
-      checkpoint_every = param ("checkpoint_every", minutes (7.8), "seconds of compute between checkpoints"),
+      checkpoint_every = param ("checkpoint_every", minutes (7.8), "seconds of compute between checkpoints", "s"),
       checkpoint_cost = param ("checkpoint_cost", seconds (10), "seconds the job blocks per checkpoint"),
       checkpoint_write = param ("checkpoint_write", seconds (33), "seconds a checkpoint is written in the background"),
       restart = minutes (5), comm_share = 0.2 }

@@ -27,7 +27,7 @@ noecho () { # noecho DESC: the last case's stderr must not quote the secret
   fi
 }
 
-echo "1..20"
+echo "1..36"
 
 # ---- the Lua budget and memory cap bound everything ----
 expect "repro lua-gc-finalizer-hang.lua: a __gc finalizer is refused" \
@@ -59,6 +59,55 @@ expect "yield outside a coroutine" "yld.lua:4: attempt to yield from outside a c
 sc wrap 'coroutine.wrap (function () error ("boom") end) ()'
 expect "an error through coroutine.wrap names its line once" "wrap.lua:4: boom$" $TO $F $R "$IN/wrap.lua" -o out
 
+# ---- bounded numbers ----
+expect "repro job-checkpoint-write-abort.lua: checkpoint_write = 1e300" \
+  "job-checkpoint-write-abort.lua:5: job\{\}: job.checkpoint_write = 1e\+300 is out of range" $TO $F $R "$REPRO/job-checkpoint-write-abort.lua" -o out
+expect "repro maintenance-duration-overflow.lua: maintenance 1e300 s" \
+  "maintenance-duration-overflow.lua:5: maintenance\(\): maintenance.duration = 1e\+300 is out of range" $TO $F $R "$REPRO/maintenance-duration-overflow.lua" -o out
+sc ckpt_tiny 'job { name = "x", nodes = 4, checkpoint_every = 1e-300 }'
+expect "checkpoint_every = 1e-300 (an endless run)" "ckpt_tiny.lua:4: job\{\}: job.checkpoint_every = 1e-300 is out of range \[1, 1e\+09\] s \(or 0\)" $TO $F $R "$IN/ckpt_tiny.lua" -o out
+sc ckcost 'job { name = "x", nodes = 4, checkpoint_cost = 1e300 }'
+expect "checkpoint_cost = 1e300" "ckcost.lua:4: job\{\}: job.checkpoint_cost" $TO $F $R "$IN/ckcost.lua" -o out
+sc mtbf_tiny 'failure_mode ("hbm3", { mtbf = 1e-300 })'
+expect "failure_mode mtbf = 1e-300" "mtbf_tiny.lua:4: .*failure_mode.mtbf = 1e-300 is out of range" $TO $F $R "$IN/mtbf_tiny.lua" -o out
+sc weib 'failure_mode ("hbm3", { dist = "weibull", shape = 0.01 })'
+expect "a Weibull shape that makes the mean meaningless" "weib.lua:4: .*failure_mode.shape = 0.01 is out of range \[0.1, 20\]" $TO $F $R "$IN/weib.lua" -o out
+sc logn 'failure_mode ("hbm3", { dist = "lognormal", sigma = 30 })'
+expect "a lognormal sigma that makes the mean meaningless" "logn.lua:4: .*failure_mode.sigma = 30 is out of range" $TO $F $R "$IN/logn.lua" -o out
+sc lpol 'lua_policy { name = "x", observe = function () end, wakeup = function () end, every = 1e300 }'
+expect "lua_policy{every = 1e300} (was 1 ms)" "lpol.lua:4: lua_policy\{\}: lua_policy.every = 1e\+300" $TO $F $R "$IN/lpol.lua" -o out
+cb at_nan 'at (0/0, function () end)'
+expect "at (nan)" "at_nan.lua:4: at\(\): at.time = nan" $TO $F $R "$IN/at_nan.lua" -o out
+sc days 'local d = param ("days", 1, "simulated days")'
+expect "--set days=2d on a plain-number param" "days.lua:4: --set days=2d: .*takes no unit" $TO $F $R "$IN/days.lua" -o out --set days=2d
+expect "--set 'days= 5' (a space)" "days.lua:4: --set days= 5: .*no spaces" $TO $F $R "$IN/days.lua" -o out --set 'days= 5'
+expect "--set days=0x10 (hex)" "days.lua:4: --set days=0x10: .*no hex" $TO $F $R "$IN/days.lua" -o out --set days=0x10
+expect "--set 'cluster.spares= 5' (a space)" "cluster.spares: ' 5' is not a plain decimal" $TO $F $R "$IN/days.lua" -o out --set 'cluster.spares= 5'
+expect "--set cluster.spares=5d (a unit the key does not take)" "cluster.spares: '5d' is not a plain number" $TO $F $R "$IN/days.lua" -o out --set cluster.spares=5d
+n=$((n + 1))
+sc secs 'local w = param ("wait", 60, "seconds", "s") note ("wait", w)'
+if $TO $F run "$IN/secs.lua" -o "$T/secs" --no-plots --no-pcap -q --set wait=2h 2> "$T/err" \
+   && grep -q '"wait" *: *7200' "$T/secs/summary.json"; then
+  echo "ok $n - a param declared in seconds takes --set wait=2h (7200 s)"
+else
+  failed=1; echo "not ok $n - a param declared in seconds takes --set wait=2h"; head -c 300 "$T/err"
+fi
+# every range `faultline help options` prints is in docs/scenario-api.md
+n=$((n + 1))
+$F help options | awk '
+  /^  [a-z_]+\.[a-z_]+ / { key = $1; next }
+  /^ +(whole|range) \[/ && key != "" {
+    match ($0, /\[[^]]*\]/); print key "\t" substr ($0, RSTART, RLENGTH); key = "" }' > "$T/ranges"
+missing=""
+while IFS="$(printf '\t')" read -r key range; do
+  grep -F "| \`$key\` |" "$FL_SOURCE_DIR/docs/scenario-api.md" | grep -qF "$range" || missing="$missing $key"
+done < "$T/ranges"
+if [ -s "$T/ranges" ] && [ -z "$missing" ]; then
+  echo "ok $n - docs/scenario-api.md states the range of all $(wc -l < "$T/ranges") numbers of 'help options'"
+else
+  failed=1; echo "not ok $n - docs/scenario-api.md lacks the range of:$missing"
+fi
+
 # ---- files a scenario points at ----
 sc ib "cluster { ibnet = \"$IN/secret.txt\" }"
 expect "cluster { ibnet = a text file } names file:line" "secret.txt:1:" $TO $F $R "$IN/ib.lua" -o out
@@ -83,5 +132,5 @@ expect "a far-end port beyond the peer's port count" "far.ibnet:2: peer port \[9
 expect "topo --ibnet of a text file does not quote it" "secret.txt:1:" $TO $F topo --ibnet "$IN/secret.txt"
 noecho "... its first bytes are not in the message"
 
-[ "$n" -eq 20 ] || { echo "# ran $n cases, planned 20"; failed=1; }
+[ "$n" -eq 36 ] || { echo "# ran $n cases, planned 36"; failed=1; }
 exit $failed
