@@ -283,7 +283,7 @@ test_set_errors (void **state)
   struct { const char *set; const char *expect[3]; } cases[] = {
     { "spraes=3", { "unknown parameter 'spraes' for --set",
                     "did you mean 'spares'?", "declares spares, health" } },
-    { "spares=lots", { "--set spares=lots", "is a number", "y_params.lua:2:" } },
+    { "spares=lots", { "--set spares=lots", "is not a plain decimal number", "y_params.lua:2:" } },
     { "lemons=maybe", { "is a boolean", NULL, NULL } },
     { "nonsense", { "expected NAME=VALUE", NULL, NULL } },
     { "cluster.nodse=3", { "--set cluster.nodse=3", "nodes", NULL } },
