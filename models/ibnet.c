@@ -304,6 +304,23 @@ desc_rail (const char *word)
   return (uint32_t) v - off;
 }
 
+/* A node name read from a file names files, components ("NAME/nic3"),
+ * globs and plot labels: a host name's characters only, at most
+ * IBNET_MAX_NAME bytes (HOST_NAME_MAX). */
+#define IBNET_MAX_NAME 64
+
+static gboolean
+valid_node_name (const char *w)
+{
+  size_t n = strlen (w);
+  if (n == 0 || n > IBNET_MAX_NAME)
+    return FALSE;
+  for (const char *c = w; *c; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '_' && *c != '.')
+      return FALSE;
+  return TRUE;
+}
+
 static Topo *
 build (Reader *rd, uint32_t gpus_per_node, GError **error)
 {
@@ -409,6 +426,13 @@ build (Reader *rd, uint32_t gpus_per_node, GError **error)
           return NULL;
         }
       g_auto (GStrv) words = g_strsplit (r->desc, " ", 3);
+      if (!valid_node_name (words[0]))
+        {
+          fail (error, rd, r->line, "the node name of Ca \"%s\" (the first "
+                "word of its description) must be 1-%d letters, digits, "
+                "'-', '_' or '.', as a host name", r->id, IBNET_MAX_NAME);
+          return NULL;
+        }
       gpointer v = g_hash_table_lookup (node_ix, words[0]);
       uint32_t node;
       if (v == NULL)
@@ -845,7 +869,10 @@ ibnet_write (const Topo *topo, FILE *out, GError **error)
       topo_name (topo, TOPO_LEAF, l->b, name, sizeof name);
       fprintf (out, "\nvendid=0x2c9\ndevid=0x1021\nsysimgguid=0x%" PRIx64
                "\ncaguid=0x%" PRIx64 "\n", hg, hg);
-      fprintf (out, "Ca\t1 \"H-%016" PRIx64 "\"\t\t# \"%s\"\n", hg, peer);
+      /* the HCA has at least as many ports as the one cabled (port 2 of
+       * a dual-port HCA read from a file) */
+      fprintf (out, "Ca\t%u \"H-%016" PRIx64 "\"\t\t# \"%s\"\n",
+               MAX (1u, (unsigned) l->a_port), hg, peer);
       fprintf (out, "[%u](%" PRIx64 ") \t\"S-%016" PRIx64 "\"[%u]\t\t# lid %u "
                "lmc 0 \"%s\" lid %u 4xNDR\n", l->a_port, hg + 1, lg, l->b_port,
                lid_of (topo, TOPO_NIC, c), name,
