@@ -81,6 +81,7 @@ cmd_run (int argc, char **argv)
   gint64 seed = 1, lua_mem_mib = 0, lua_budget = 0;
   gboolean quiet = FALSE, events = FALSE, no_plots = FALSE, no_pcap = FALSE;
   gboolean no_wall = FALSE, list_params = FALSE, health_events = FALSE;
+  gboolean allow_plugins = FALSE;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out,
       "output folder (default results/SCENARIO-seedN)", "DIR" },
@@ -90,6 +91,9 @@ cmd_run (int argc, char **argv)
     { "policy-plugin", 0, 0, G_OPTION_ARG_FILENAME, &plugin,
       "health policy from a shared library (sets policy.health_plugin)",
       "PATH.so" },
+    { "allow-plugins", 0, 0, G_OPTION_ARG_NONE, &allow_plugins,
+      "let the scenario load the health-policy plugin it names "
+      "(policy{plugin=...}: native code runs with your rights)", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress, no summary", NULL },
     { "events", 0, 0, G_OPTION_ARG_NONE, &events, "also write events.jsonl", NULL },
     { "health-events", 0, 0, G_OPTION_ARG_NONE, &health_events,
@@ -131,7 +135,9 @@ cmd_run (int argc, char **argv)
     "    create-blocks-from openmetrics burst.om DIR loads it; docs/monitoring.md)\n"
     "  faultline run scenarios/llama3-16k.lua --policy-plugin ./my_policy.so\n"
     "    (a health policy built against policy/health.h, see docs/policies.md;\n"
-    "    a plugin of another health API version is refused with status 2)\n\n"
+    "    a plugin of another health API version is refused with status 2)\n"
+    "  faultline run my-scenario.lua --allow-plugins\n"
+    "    (the scenario's own policy{plugin=...}: refused without it)\n\n"
     "Writes summary.json, timeseries.csv, interruptions.csv, jobs.csv,\n"
     "interruptions_by_cause.csv, fabric.pcap and plots/ (docs/results.md).\n"
     "Exit status: 0 success, 2 bad scenario or option, 3 internal error.");
@@ -265,6 +271,7 @@ cmd_run (int argc, char **argv)
   o.write_wall_seconds = !no_wall;
   o.lua_mem_limit = (size_t) lua_mem_mib * 1024 * 1024;
   o.lua_budget = (uint64_t) lua_budget;
+  o.allow_plugins = allow_plugins;
   Progress prog = { g_get_monotonic_time () };
   bool tty = isatty (STDERR_FILENO);
   if (!quiet && tty)

@@ -228,7 +228,8 @@ fl_run_new (const FlRunOptions *opt, GError **error)
   g_autofree char *lua_dir = g_build_filename (fl_data_dir (), "lua", NULL);
   LbOptions lo = { .lib_dir = lua_dir,
                    .seed = opt->seed, .mem_limit = opt->lua_mem_limit,
-                   .instr_budget = opt->lua_budget, .sets = sets };
+                   .instr_budget = opt->lua_budget, .sets = sets,
+                   .allow_plugins = opt->allow_plugins };
   GError *err = NULL;
   run->lb = lb_load (opt->scenario, &lo, &err);
   if (run->lb == NULL)

@@ -57,6 +57,9 @@ typedef struct
   bool health_events;          /* write health_events.jsonl */
   const char *metrics_path;    /* write OpenMetrics here (NULL: none) */
   double metrics_interval_s;   /* its scrape interval; 0 = 240 s */
+  bool allow_plugins;          /* the scenario may load native code (its
+                                * policy{plugin=}); default false: only a
+                                * policy.health_plugin in sets is loaded */
 } FlRunOptions;
 
 void fl_run_options_init (FlRunOptions *opt);

@@ -244,6 +244,13 @@ api_set_key (lua_State *L, ApiState *st, const ApiKey *k, int idx,
   if (!api_to_value (L, idx, k->type, &v))
     luaL_error (L, "%s{}: key '%s' must be %s, got %s", tname, shortname,
                 api_type_desc (k->type, k->unit), luaL_typename (L, idx));
+  if (strcmp (k->key, "policy.health_plugin") == 0 && *v.str != '\0'
+      && !st->allow_plugins
+      && !g_hash_table_contains (st->overrides, "policy.health_plugin"))
+    luaL_error (L, "%s{}: %s = '%s': a scenario may load native code only "
+                "when the command line allows it: run with --allow-plugins, "
+                "or give the plugin with --policy-plugin PATH.so", tname,
+                shortname, v.str);
   g_autofree char *beside = NULL;
   if (v.type == WORLD_VAL_STRING && api_is_path_key (k->key))
     {

@@ -48,6 +48,8 @@ typedef struct
    * memory cap; raises when over. NULL: not counted. */
   void (*charge_mem) (lua_State *L, void *user_data, size_t bytes);
   void *charge_mem_data;
+  bool allow_plugins;     /* the scenario may name a health-policy plugin
+                           * (native code): only with --allow-plugins */
 } ApiState;
 
 /* Fills st: a new default WorldConfig, empty tables; overrides is

@@ -441,6 +441,7 @@ lb_load (const char *path, const LbOptions *opt, GError **error)
   api_state_init (&run->api, run->overrides);
   run->api.scenario_dir = run->dir;
   run->api.charge_mem = lb_charge_mem;
+  run->api.allow_plugins = opt->allow_plugins;
   run->api.charge_mem_data = run;
 
   if (!lb_parse_sets (run, opt->sets, error))

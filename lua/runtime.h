@@ -38,6 +38,9 @@ typedef struct
   const GPtrArray *sets;  /* "NAME=VALUE" strings (--set), or NULL */
   const char *lib_dir;    /* folder of faultline/NAME.lua (require); NULL:
                            * $FL_LUA_PATH, else the compile-time folders */
+  bool allow_plugins;     /* the scenario may set policy.health_plugin
+                           * (native code); without it only a --set of it
+                           * is loaded (--allow-plugins, --policy-plugin) */
 } LbOptions;
 
 typedef struct LbRun LbRun;

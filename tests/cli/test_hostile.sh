@@ -27,7 +27,7 @@ noecho () { # noecho DESC: the last case's stderr must not quote the secret
   fi
 }
 
-echo "1..36"
+echo "1..43"
 
 # ---- the Lua budget and memory cap bound everything ----
 expect "repro lua-gc-finalizer-hang.lua: a __gc finalizer is refused" \
@@ -119,6 +119,32 @@ sc req 'require ("evil")'
 mv "$IN/req.lua" "$IN/scen/req.lua"
 expect "require() does not follow a symlink out of the scenario's folder" "req.lua:4: require: module 'evil'.*symbolic link" $TO $F $R "$IN/scen/req.lua" -o out
 
+# ---- native code only when the user asks ----
+CTOR="$FL_TEST_PLUGIN_CTOR"
+export FL_CTOR_MARK="$T/ctor-ran"
+noctor () { # noctor DESC: the constructor of plugin_ctor.so never ran
+  n=$((n + 1))
+  if [ -e "$FL_CTOR_MARK" ]; then
+    failed=1; echo "not ok $n - $1"; rm -f "$FL_CTOR_MARK"
+  else
+    echo "ok $n - $1"
+  fi
+}
+sc plug "policy { plugin = \"$CTOR\" }"
+expect "a scenario's policy{plugin} without --allow-plugins" "plug.lua:4: policy\{\}: plugin = .*only when the command line allows it" $TO $F $R "$IN/plug.lua" -o out
+noctor "... and the library was not loaded (its constructor did not run)"
+expect "with --allow-plugins, a .so without the entry symbol is refused" "plugin_ctor.so does not export faultline_health_policy" $TO $F $R "$IN/plug.lua" -o out --allow-plugins
+noctor "... before dlopen (its constructor did not run)"
+expect "--policy-plugin with the entry symbol exported as data" "is not a function \(it is exported as data\)" $TO $F $R "$IN/days.lua" -o out --policy-plugin "$FL_TEST_PLUGIN_DATA"
+size=$(wc -c < "$FL_TEST_PLUGIN")
+head -c $((size / 2)) "$FL_TEST_PLUGIN" > "$IN/half.so"
+expect "--policy-plugin of a truncated .so" "half.so: truncated" $TO $F $R "$IN/days.lua" -o out --policy-plugin "$IN/half.so"
+# the same library, its ELF machine field (bytes 18-19) set to another
+# architecture's (aarch64 183 = b7 00; x86-64 62 = 3e 00 on aarch64)
+if [ "$(uname -m)" = aarch64 ]; then mach='\076\000'; other=x86-64; else mach='\267\000'; other=aarch64; fi
+{ head -c 18 "$FL_TEST_PLUGIN"; printf "$mach"; tail -c +21 "$FL_TEST_PLUGIN"; } > "$IN/arch.so"
+expect "--policy-plugin built for another architecture says so" "arch.so: built for $other" $TO $F $R "$IN/days.lua" -o out --policy-plugin "$IN/arch.so"
+
 # ---- ibnetdiscover dumps as real fabrics have them ----
 n=$((n + 1))
 if $TO $F topo --ibnet "$REPRO/ibnet-dualport-hca-segv.ibnet" > "$T/out" 2> "$T/err" \
@@ -132,5 +158,5 @@ expect "a far-end port beyond the peer's port count" "far.ibnet:2: peer port \[9
 expect "topo --ibnet of a text file does not quote it" "secret.txt:1:" $TO $F topo --ibnet "$IN/secret.txt"
 noecho "... its first bytes are not in the message"
 
-[ "$n" -eq 36 ] || { echo "# ran $n cases, planned 36"; failed=1; }
+[ "$n" -eq 43 ] || { echo "# ran $n cases, planned 43"; failed=1; }
 exit $failed

@@ -277,7 +277,7 @@ test_lua_policy_bad_spec (void **state)
     { "health_policy (\"x\", { observe = print, wakeup = print })",
       ":1: lua_policy{}: wakeup needs every" },
     { "health_policy (\"x\", { observe = print, every = -1, wakeup = print })",
-      ":1: lua_policy{}: every must be a period" },
+      ":1: lua_policy{}: lua_policy.every = -1 is out of range" },
   };
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -305,7 +305,14 @@ test_lua_policy_bad_spec (void **state)
     "policy { plugin = \"/nonexistent/p.so\", health = lua_policy { "
     "observe = function () end } }\n", -1, NULL));
   GError *e = NULL;
-  LbRun *run = lb_load (path, NULL, &e);
+  /* a plugin named by a scenario needs the caller's opt-in */
+  assert_null (lb_load (path, NULL, &e));
+  assert_non_null (strstr (e->message, "policy{}: plugin = '/nonexistent/p.so': "
+                           "a scenario may load native code only when the "
+                           "command line allows it"));
+  g_clear_error (&e);
+  LbOptions allow = { .allow_plugins = true };
+  LbRun *run = lb_load (path, &allow, &e);
   assert_non_null (run);
   World *w = world_new (lb_config (run), 1, &e);
   assert_null (w);

@@ -1,9 +1,12 @@
 /* tests/policy/test_plugin.c - loading health policies from .so files:
  * the documented example plugin loads, observes and acts through the
  * HealthPolicy wrapper; a version-7 plugin, a .so without the entry
- * symbol and a missing file are each refused with a message naming the
- * problem. Paths come from the environment (tests/policy/meson.build). */
+ * symbol, a missing file, a non-ELF file, the entry exported as data, a
+ * truncated .so and one built for another architecture are each refused
+ * with a message naming the problem. Paths come from the environment (tests/policy/meson.build). */
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "health_test_util.h"
 #include "plugin.h"
@@ -103,8 +106,72 @@ test_missing_file (void **state)
     g_free (notso);
   }
   assert_true (g_error_matches (error, HEALTH_ERROR, HEALTH_ERROR_PLUGIN));
-  assert_non_null (strstr (error->message, "cannot load"));
+  assert_non_null (strstr (error->message, "not an ELF file"));
   g_clear_error (&error);
+}
+
+/* [-] Writes len bytes of src into a new temporary file, patched at off
+ * (when patch_len > 0). Returns: (transfer full) its path. */
+static char *
+write_copy (const char *src, gsize len, gsize off, const void *patch,
+            gsize patch_len)
+{
+  g_autofree char *data = NULL;
+  gsize n = 0;
+  assert_true (g_file_get_contents (src, &data, &n, NULL));
+  assert_true (len <= n && off + patch_len <= len);
+  if (patch_len > 0)
+    memcpy (data + off, patch, patch_len);
+  char *path = NULL;
+  int fd = g_file_open_tmp ("fl-plugin-XXXXXX.so", &path, NULL);
+  assert_true (fd >= 0);
+  close (fd);
+  assert_true (g_file_set_contents (path, data, (gssize) len, NULL));
+  return path;
+}
+
+/* Malformed plugins are refused before dlopen, with a message that says
+ * what is wrong: the entry symbol exported as data (calling it would jump
+ * into data), a truncated .so (a segment past the end of the file), a
+ * .so built for another architecture. */
+static void
+test_malformed (void **state)
+{
+  GError *error = NULL;
+  assert_null (health_plugin_load (env_path ("FL_TEST_PLUGIN_DATA"), &error));
+  assert_true (g_error_matches (error, HEALTH_ERROR, HEALTH_ERROR_PLUGIN));
+  assert_non_null (strstr (error->message, "is not a function (it is "
+                           "exported as data)"));
+  g_clear_error (&error);
+
+  const char *good = env_path ("FL_TEST_PLUGIN");
+  g_autofree char *data = NULL;
+  gsize n = 0;
+  assert_true (g_file_get_contents (good, &data, &n, NULL));
+  for (gsize cut = 0; cut < n; cut += n / 7 + 1)
+    {
+      g_autofree char *p = write_copy (good, cut, 0, NULL, 0);
+      assert_null (health_plugin_load (p, &error));
+      assert_true (g_error_matches (error, HEALTH_ERROR, HEALTH_ERROR_PLUGIN));
+      if (cut >= 64)
+        assert_non_null (strstr (error->message, "truncated"));
+      g_clear_error (&error);
+      g_unlink (p);
+    }
+
+  /* e_machine (offset 18, 2 bytes, this machine's byte order) of another
+   * architecture */
+  guint16 other = 183; /* EM_AARCH64 */
+  if (memcmp (data + 18, &other, 2) == 0)
+    other = 62; /* EM_X86_64 */
+  g_autofree char *arch = write_copy (good, n, 18, &other, 2);
+  assert_null (health_plugin_load (arch, &error));
+  assert_true (g_error_matches (error, HEALTH_ERROR, HEALTH_ERROR_PLUGIN));
+  assert_non_null (strstr (error->message, other == 183 ? "built for aarch64"
+                                                        : "built for x86-64"));
+  assert_non_null (strstr (error->message, "rebuild the plugin"));
+  g_clear_error (&error);
+  g_unlink (arch);
 }
 
 int
@@ -115,6 +182,7 @@ main (void)
     cmocka_unit_test (test_wrong_version),
     cmocka_unit_test (test_missing_symbol),
     cmocka_unit_test (test_missing_file),
+    cmocka_unit_test (test_malformed),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
