@@ -5,7 +5,8 @@
 #                              scenario; results and plots under results/
 #   sh cli/bootstrap.sh test   install what is missing, build (gcc), run the
 #                              whole test suite, then again built with clang
-#                              under ASan+UBSan
+#                              under ASan+UBSan, with the fuzz suite
+#                              (docs/testing.md)
 #
 # Debian 12 packages are installed with apt-get when missing (as root, or
 # through sudo). Set FL_NO_SANITIZE=1 to skip the sanitizer pass.
@@ -58,7 +59,8 @@ case $mode in
     if [ "${FL_NO_SANITIZE:-0}" != 1 ]; then
       # built with clang, so CI builds with both compilers (gcc above)
       echo "bootstrap: the same suite built with clang, under AddressSanitizer + UndefinedBehaviorSanitizer" >&2
-      setup build-asan clang -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+      # with the libFuzzer harnesses: the fuzz suite runs in this pass
+      setup build-asan clang -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug -Dfuzz=true
       ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         meson test -C build-asan --print-errorlogs --no-suite slow "$@"
