@@ -21,7 +21,20 @@ struct HealthPolicy
   uint32_t n_nodes;
   uint32_t n_links;
   HealthTimeMs last_time;
+  HealthTimeMs last_wakeup;  /* time of the last wakeup() */
+  uint32_t same_wakeups;     /* wakeup() calls in a row at last_wakeup */
 };
+
+/* A class whose next_wakeup() does not move past its last wake-up would be
+ * woken again at once, for ever (a plugin whose next wake-up is always
+ * "now"): after HEALTH_STUCK_WAKEUPS wake-ups at one millisecond, its next
+ * wake-up is moved HEALTH_STUCK_STEP_MS later. A correct policy never
+ * comes near (shipped runs never wake twice at one millisecond). A time
+ * beyond HEALTH_WAKEUP_MAX_MS (31,700 years, past any run) is "never", so
+ * the caller's conversion to microseconds cannot overflow. */
+#define HEALTH_STUCK_WAKEUPS 1000
+#define HEALTH_STUCK_STEP_MS ((HealthTimeMs) 1000)
+#define HEALTH_WAKEUP_MAX_MS ((HealthTimeMs) 1000000000000000)
 
 /* ---- names ---- */
 
@@ -660,7 +673,12 @@ HealthTimeMs
 health_policy_next_wakeup (HealthPolicy *policy)
 {
   g_return_val_if_fail (policy != NULL, HEALTH_TIME_NEVER);
-  return policy->cls->next_wakeup (policy->self);
+  HealthTimeMs t = policy->cls->next_wakeup (policy->self);
+  if (t > HEALTH_WAKEUP_MAX_MS)
+    return HEALTH_TIME_NEVER;
+  if (policy->same_wakeups >= HEALTH_STUCK_WAKEUPS && t <= policy->last_wakeup)
+    return policy->last_wakeup + HEALTH_STUCK_STEP_MS;
+  return t;
 }
 
 void
@@ -673,6 +691,11 @@ health_policy_wakeup (HealthPolicy *policy, HealthTimeMs now,
   g_return_if_fail (actions_out != NULL);
   g_return_if_fail (now >= policy->last_time);
 
+  if (policy->same_wakeups > 0 && now == policy->last_wakeup)
+    policy->same_wakeups++;
+  else
+    policy->same_wakeups = 1;
+  policy->last_wakeup = now;
   policy->last_time = now;
   policy->cls->wakeup (policy->self, now, &sink);
 }

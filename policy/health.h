@@ -339,6 +339,10 @@ void health_policy_observe (HealthPolicy *policy, const HealthObs *obs,
                             GArray *actions_out);
 HealthNodeState health_policy_node_state (HealthPolicy *policy, uint32_t node);
 HealthLinkState health_policy_link_state (HealthPolicy *policy, uint32_t link);
+/* The class's next_wakeup(), guarded: after 1000 wakeup() calls at one
+ * millisecond, a time at or before it becomes 1 s later (a policy that
+ * never moves time forward cannot hold a run for ever); a time beyond
+ * 10^15 ms is HEALTH_TIME_NEVER. */
 HealthTimeMs health_policy_next_wakeup (HealthPolicy *policy);
 void health_policy_wakeup (HealthPolicy *policy, HealthTimeMs now,
                            GArray *actions_out);

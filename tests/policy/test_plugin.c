@@ -174,6 +174,47 @@ test_malformed (void **state)
   g_unlink (arch);
 }
 
+/* A class whose next wake-up is always its last one ("now") */
+static HealthTimeMs stuck_at = 5000;
+static void *stuck_create (const HealthParams *p, uint32_t n, uint32_t l) { return &stuck_at; }
+static void stuck_destroy (void *s) { }
+static void stuck_observe (void *s, const HealthObs *o, HealthActionSink *k) { }
+static HealthNodeState stuck_state (void *s, uint32_t n) { return HEALTH_NODE_HEALTHY; }
+static HealthTimeMs stuck_next (void *s) { return *(HealthTimeMs *) s; }
+static void stuck_wakeup (void *s, HealthTimeMs now, HealthActionSink *k) { }
+static const HealthPolicyClass stuck_class = {
+  HEALTH_API_VERSION, "stuck", stuck_create, stuck_destroy, stuck_observe,
+  stuck_state, NULL, stuck_next, stuck_wakeup,
+};
+
+/* A policy (a plugin's, typically) whose next wake-up never moves past
+ * now would be woken for ever at one instant: after 1000 wake-ups at one
+ * millisecond the next is 1 s later; one beyond 10^15 ms is never. */
+static void
+test_stuck_wakeup (void **state)
+{
+  HealthParams hp;
+  health_params_default (&hp, "standard");
+  GError *error = NULL;
+  HealthPolicy *p = health_policy_new (&stuck_class, &hp, 4, 4, &error);
+  assert_non_null (p);
+  GArray *a = g_array_new (FALSE, FALSE, sizeof (HealthAction));
+  assert_int_equal (health_policy_next_wakeup (p), 5000);
+  int calls = 0;
+  HealthTimeMs t;
+  while ((t = health_policy_next_wakeup (p)) == 5000 && calls < 100000)
+    {
+      health_policy_wakeup (p, t, a);
+      calls++;
+    }
+  assert_int_equal (calls, 1000);
+  assert_int_equal (t, 6000);
+  stuck_at = (HealthTimeMs) 1 << 60;
+  assert_true (health_policy_next_wakeup (p) == HEALTH_TIME_NEVER);
+  g_array_unref (a);
+  health_policy_free (p);
+}
+
 int
 main (void)
 {
@@ -183,6 +224,7 @@ main (void)
     cmocka_unit_test (test_missing_symbol),
     cmocka_unit_test (test_missing_file),
     cmocka_unit_test (test_malformed),
+    cmocka_unit_test (test_stuck_wakeup),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
