@@ -36,6 +36,20 @@ cli_print_version (void)
   printf ("faultline %s\n", FL_VERSION);
 }
 
+int
+cli_finish_stdout (const char *cmd, int status)
+{
+  errno = 0;
+  bool ok = fflush (stdout) == 0 && !ferror (stdout);
+  /* A command that failed has said why already. */
+  if (ok || (status != FL_EXIT_OK && status != FL_EXIT_REGRESSION))
+    return status;
+  int e = errno;
+  cli_error (cmd, "cannot write to standard output: %s",
+             e ? g_strerror (e) : "write error");
+  return status == FL_EXIT_INTERNAL ? status : FL_EXIT_USAGE;
+}
+
 GOptionContext *
 cli_context (const char *cmd, const char *args, const char *summary,
              const char *description)

@@ -134,7 +134,8 @@ cmd_run (int argc, char **argv)
     "    a plugin of another health API version is refused with status 2)\n\n"
     "Writes summary.json, timeseries.csv, interruptions.csv, jobs.csv,\n"
     "interruptions_by_cause.csv, fabric.pcap and plots/ (docs/results.md).\n"
-    "Exit status: 0 success, 2 bad scenario or option, 3 internal error.");
+    "Exit status: 0 success, 2 bad scenario, option or environment\n"
+    "(unwritable folder, full disk), 3 a bug in faultline (docs/cli.md).");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!cli_parse (ctx, "run", &argc, &argv))
     return FL_EXIT_USAGE;
@@ -213,7 +214,13 @@ cmd_run (int argc, char **argv)
     g_autoptr (GError) ferr = NULL;
     g_autofree char *given = argc == 2 ? g_strdup (argv[1])
                                        : fl_default_scenario ();
-    scenario = fl_scenario_find (given, &ferr);
+    /* A FIFO or a device (/dev/zero): the loader says what it is. */
+    if (g_file_test (given, G_FILE_TEST_EXISTS)
+        && !g_file_test (given, G_FILE_TEST_IS_DIR)
+        && !g_file_test (given, G_FILE_TEST_IS_REGULAR))
+      scenario = g_strdup (given);
+    else
+      scenario = fl_scenario_find (given, &ferr);
     if (scenario == NULL)
       {
         cli_error ("run", "%s", ferr->message);

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "infile.h"
 #include "workload.h"
 
 G_DEFINE_QUARK (faultline-swf-error-quark, swf_error)
@@ -234,10 +235,9 @@ swf_load (const char *path, const SwfOptions *opt, GArray *jobs_out,
   char *data = NULL;
   gsize len = 0;
   GError *io = NULL;
-  if (!g_file_get_contents (path, &data, &len, &io))
+  if (!infile_read (path, "SWF trace", INFILE_MAX_TRACE, &data, &len, &io))
     {
-      g_set_error (error, SWF_ERROR, SWF_ERROR_IO, "%s: cannot read the SWF "
-                   "trace: %s", path, io->message);
+      g_set_error_literal (error, SWF_ERROR, SWF_ERROR_IO, io->message);
       g_error_free (io);
       return false;
     }
