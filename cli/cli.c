@@ -94,8 +94,13 @@ cli_parse_u64 (const char *cmd, const char *what, const char *s, guint64 *out)
   if (s == NULL
       || !g_ascii_string_to_unsigned (s, 10, 0, G_MAXUINT64, out, &error))
     {
-      cli_error (cmd, "%s: '%s' is not a non-negative integer", what,
-                 s ? s : "");
+      if (g_error_matches (error, G_NUMBER_PARSER_ERROR,
+                           G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS))
+        cli_error (cmd, "%s: '%s' is too large (at most %" G_GUINT64_FORMAT
+                   ")", what, s, G_MAXUINT64);
+      else
+        cli_error (cmd, "%s: '%s' is not a non-negative decimal integer",
+                   what, s ? s : "");
       return false;
     }
   return true;

@@ -42,8 +42,8 @@ GOptionContext *cli_context (const char *cmd, const char *args,
  * cli_context adds the option). */
 void cli_print_version (void);
 
-/* Parses a non-negative integer option value; on error prints the value and
- * returns false. */
+/* Parses a non-negative decimal integer option value (no sign, no 0x, no
+ * spaces); on error prints the value and returns false. */
 bool cli_parse_u64 (const char *cmd, const char *what, const char *s,
                     guint64 *out);
 

@@ -77,14 +77,16 @@ cmd_run (int argc, char **argv)
 {
   g_autofree char *out = NULL, *trace = NULL, *plugin = NULL, *metrics = NULL;
   gdouble metrics_interval = 240;
+  g_autofree char *seed_s = NULL, *lua_mem_s = NULL, *lua_budget_s = NULL;
   g_auto (GStrv) sets = NULL;
-  gint64 seed = 1, lua_mem_mib = 0, lua_budget = 0;
+  guint64 seed = 1, lua_mem_mib = 0, lua_budget = 0;
   gboolean quiet = FALSE, events = FALSE, no_plots = FALSE, no_pcap = FALSE;
   gboolean no_wall = FALSE, list_params = FALSE, health_events = FALSE;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out,
       "output folder (default results/SCENARIO-seedN)", "DIR" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "run seed (default 1)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_s,
+      "run seed, a decimal integer (default 1)", "N" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
       "override a param() of the scenario or a config key (repeatable)", "NAME=VALUE" },
     { "policy-plugin", 0, 0, G_OPTION_ARG_FILENAME, &plugin,
@@ -106,9 +108,9 @@ cmd_run (int argc, char **argv)
     { "no-pcap", 0, 0, G_OPTION_ARG_NONE, &no_pcap, "do not write fabric.pcap", NULL },
     { "no-wall-seconds", 0, 0, G_OPTION_ARG_NONE, &no_wall,
       "write wall_seconds as null, so summaries are byte-identical", NULL },
-    { "lua-mem", 0, 0, G_OPTION_ARG_INT64, &lua_mem_mib,
+    { "lua-mem", 0, 0, G_OPTION_ARG_STRING, &lua_mem_s,
       "memory cap of the scenario's Lua state (default 256)", "MIB" },
-    { "lua-budget", 0, 0, G_OPTION_ARG_INT64, &lua_budget,
+    { "lua-budget", 0, 0, G_OPTION_ARG_STRING, &lua_budget_s,
       "Lua VM instructions allowed over the run (default 2e9)", "N" },
     { "params", 0, 0, G_OPTION_ARG_NONE, &list_params,
       "list the scenario's param()s (name, value, help) and exit without running", NULL },
@@ -144,19 +146,18 @@ cmd_run (int argc, char **argv)
       cli_error ("run", "one scenario at a time (got '%s' and '%s')", argv[1], argv[2]);
       return FL_EXIT_USAGE;
     }
-  if (seed < 0)
-    {
-      cli_error ("run", "--seed: %" G_GINT64_FORMAT " is negative", seed);
-      return FL_EXIT_USAGE;
-    }
-  if (lua_mem_mib < 0 || lua_budget < 0)
-    {
-      cli_error ("run", "--lua-mem and --lua-budget must not be negative");
-      return FL_EXIT_USAGE;
-    }
+  /* Decimal only: GOption's integers also take 0x10 (16) and 010 (8),
+   * so a seed written either way would silently be another seed. */
+  if ((seed_s != NULL && !cli_parse_u64 ("run", "--seed", seed_s, &seed))
+      || (lua_mem_s != NULL
+          && !cli_parse_u64 ("run", "--lua-mem", lua_mem_s, &lua_mem_mib))
+      || (lua_budget_s != NULL
+          && !cli_parse_u64 ("run", "--lua-budget", lua_budget_s,
+                             &lua_budget)))
+    return FL_EXIT_USAGE;
   if (lua_mem_mib > CMD_RUN_LUA_MEM_MAX_MIB)
     {
-      cli_error ("run", "--lua-mem: %" G_GINT64_FORMAT " MiB is more than "
+      cli_error ("run", "--lua-mem: %" G_GUINT64_FORMAT " MiB is more than "
                  "the %d MiB (1 TiB) a scenario may ask for",
                  lua_mem_mib, CMD_RUN_LUA_MEM_MAX_MIB);
       return FL_EXIT_USAGE;
@@ -253,13 +254,13 @@ cmd_run (int argc, char **argv)
       char *dot = strrchr (base, '.');
       if (dot != NULL)
         *dot = '\0';
-      out = g_strdup_printf ("results/%s-seed%" G_GINT64_FORMAT, base, seed);
+      out = g_strdup_printf ("results/%s-seed%" G_GUINT64_FORMAT, base, seed);
     }
 
   FlRunOptions o;
   fl_run_options_init (&o);
   o.scenario = scenario;
-  o.seed = (uint64_t) seed;
+  o.seed = seed;
   o.sets = (const char *const *) sets;
   o.output_dir = list_params ? NULL : out;
   o.events = events;
@@ -309,7 +310,7 @@ cmd_run (int argc, char **argv)
     }
   if (!quiet)
     {
-      printf ("faultline %s: %s, seed %" G_GINT64_FORMAT "\n", fl_version (),
+      printf ("faultline %s: %s, seed %" G_GUINT64_FORMAT "\n", fl_version (),
               fl_run_scenario_name (run), seed);
       print_headline (run);
       printf ("results: %s/ (summary.json; plots in %s/plots/)\n", out, out);

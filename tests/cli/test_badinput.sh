@@ -94,6 +94,9 @@ printf '1 0 0 -1 0 -1 -1 0 -1 -1 1 1 1 1 1 1 -1 -1\n' > "$IN/unusable.swf"
 sw swf_missing "$IN/nope.swf"; sw swf_dir "$IN"; sw swf_empty "$IN/empty.swf"
 sw swf_header "$IN/header.swf"; sw swf_garbage "$IN/garbage.swf"
 sw swf_nan "$IN/nan.swf"; sw swf_unusable "$IN/unusable.swf"
+printf '0x10 0 0 100 8 -1 -1 8 -1 -1 1 1 1 1 1 1 -1 -1\n' > "$IN/hex.swf"
+printf '7 0 0 100 8 -1 -1 8 -1 -1 1 1 1 1 1 1 -1 -1\n7 9 0 100 8 -1 -1 8 -1 -1 1 1 1 1 1 1 -1 -1\n' > "$IN/dup.swf"
+sw swf_hex "$IN/hex.swf"; sw swf_dup "$IN/dup.swf"
 : > "$IN/empty.ibnet"
 head -c 1500 "$DATA/small-2tier.ibnet" > "$IN/trunc.ibnet"
 cp "$IN/garbage.bin" "$IN/garbage.so"
@@ -116,7 +119,7 @@ mkdir "$IN/fiforun"; mkfifo "$IN/fiforun/summary.json"
 tw () { s=$1; shift; timeout "$s" "$@"; }
 
 R="run --no-plots --no-pcap -q"
-echo "1..134"
+echo "1..138"
 
 # ---- run: options ----
 expect "run -o '' (empty folder name)" 'output' $F $R "$IN/tiny.lua" -o ''
@@ -126,6 +129,8 @@ expect "run --trace in a missing folder" "/nonexistent" $F $R "$IN/tiny.lua" -o 
 expect "run --lua-mem 1e17 MiB (size overflow)" "lua-mem.*99999999999999999" $F $R "$IN/tiny.lua" -o out --lua-mem 99999999999999999
 expect "run --lua-mem -1" "lua-mem" $F $R "$IN/tiny.lua" -o out --lua-mem -1
 expect "run --seed abc" "abc" $F $R "$IN/tiny.lua" -o out --seed abc
+expect "run --seed 0x10 (hex: refused, not 16)" "seed: '0x10' is not a non-negative decimal" $F $R "$IN/tiny.lua" -o out --seed 0x10
+expect "run --lua-budget 0x100" "lua-budget: '0x100'" $F $R "$IN/tiny.lua" -o out --lua-budget 0x100
 expect "run --seed 1e30 (out of range)" "seed" $F $R "$IN/tiny.lua" -o out --seed 1000000000000000000000000000000
 expect "run two scenarios" "one scenario" $F $R "$IN/tiny.lua" "$IN/p.lua" -o out
 expect "run -o an existing file" "out.*not a directory" sh -c ': > out; "$0" $1 "$2" -o out; rc=$?; rm -f out; exit $rc' "$F" "$R" "$IN/tiny.lua"
@@ -193,6 +198,8 @@ expect "SWF trace header only" "header.swf: no job lines" $F $R "$IN/swf_header.
 expect "SWF trace binary garbage" "garbage.swf:1:" $F $R "$IN/swf_garbage.lua" -o out
 expect "SWF trace NaN field" "nan.swf:1: field 2" $F $R "$IN/swf_nan.lua" -o out
 expect "SWF trace without one usable job" "unusable.swf: none of its 1 job lines" $F $R "$IN/swf_unusable.lua" -o out
+expect "SWF trace with a hex job number" "hex.swf:1: field 1 .*'0x10' is not a number" $F $R "$IN/swf_hex.lua" -o out
+expect "SWF trace with a repeated job number" "dup.swf:2: field 1 .*7 repeats the job number of line 1" $F $R "$IN/swf_dup.lua" -o out
 
 # ---- run: synthetic workload ----
 expect "research_sizes with a bad weight" "research_sizes: '1:x'" $F $R "$IN/tiny.lua" -o out --set workload.research_rate=5 --set workload.research_sizes=1:x
@@ -292,5 +299,5 @@ expect "bench topo --radix 3" "radix = 3" $F bench topo --gpus 64 --radix 3
 expect "bench nope" "nope" $F bench nope
 expect "help ''" "unknown command ''" $F help ''
 
-[ "$n" -eq 134 ] || { echo "# ran $n cases, planned 134"; failed=1; }
+[ "$n" -eq 138 ] || { echo "# ran $n cases, planned 138"; failed=1; }
 exit $failed
