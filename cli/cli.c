@@ -99,7 +99,8 @@ cli_parse_u64 (const char *cmd, const char *what, const char *s, guint64 *out)
         cli_error (cmd, "%s: '%s' is too large (at most %" G_GUINT64_FORMAT
                    ")", what, s, G_MAXUINT64);
       else
-        cli_error (cmd, "%s: '%s' is not a non-negative decimal integer",
+        cli_error (cmd, "%s: '%s' is not a non-negative integer (decimal "
+                   "digits only)",
                    what, s ? s : "");
       return false;
     }

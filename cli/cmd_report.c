@@ -7,6 +7,27 @@
 #include "report.h"
 
 #include <stdio.h>
+#include <string.h>
+
+/* Whether PATH is absent, or a report this command wrote (its generator
+ * line within the first bytes): anything else is not ours to replace. */
+static bool
+cmd_report_replaceable (const char *path)
+{
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return true;
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return false;
+  FILE *f = fopen (path, "rb");
+  if (f == NULL)
+    return false;
+  char head[1024];
+  size_t n = fread (head, 1, sizeof head - 1, f);
+  fclose (f);
+  head[n] = '\0';
+  return strstr (head, "<meta name=\"generator\" content=\"faultline "
+                 "report\">") != NULL;
+}
 
 int
 cmd_report (int argc, char **argv)
@@ -67,6 +88,14 @@ cmd_report (int argc, char **argv)
         }
     }
   const char *dir = argv[1];
+  g_autofree char *target = out ? g_strdup (out)
+                                : g_build_filename (dir, "report.html", NULL);
+  if (!cmd_report_replaceable (target))
+    {
+      cli_error ("report", "%s exists and is not a faultline report: not "
+                 "replacing it (choose another -o, or remove it)", target);
+      return FL_EXIT_USAGE;
+    }
   g_autofree char *summary = g_build_filename (dir, "summary.json", NULL);
   /* Present but not a regular file: report_write says what it is. */
   if (!g_file_test (summary, G_FILE_TEST_EXISTS))

@@ -136,6 +136,8 @@ cmd_run (int argc, char **argv)
     "    a plugin of another health API version is refused with status 2)\n\n"
     "Writes summary.json, timeseries.csv, interruptions.csv, jobs.csv,\n"
     "interruptions_by_cause.csv, fabric.pcap and plots/ (docs/results.md).\n"
+    "An existing -o must be empty or an earlier run folder, and not being\n"
+    "written by another faultline process (docs/cli.md).\n"
     "Exit status: 0 success, 2 bad scenario, option or environment\n"
     "(unwritable folder, full disk), 3 a bug in faultline (docs/cli.md).");
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -255,6 +257,24 @@ cmd_run (int argc, char **argv)
       if (dot != NULL)
         *dot = '\0';
       out = g_strdup_printf ("results/%s-seed%" G_GUINT64_FORMAT, base, seed);
+    }
+
+  /* A folder that exists, is not empty and holds no summary.json is not a
+   * run folder: its files are not ours to replace (docs/cli.md). */
+  if (!list_params && g_file_test (out, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *sum = g_build_filename (out, "summary.json", NULL);
+      GDir *d = g_dir_open (out, 0, NULL);
+      bool empty = d == NULL || g_dir_read_name (d) == NULL;
+      if (d != NULL)
+        g_dir_close (d);
+      if (!empty && !g_file_test (sum, G_FILE_TEST_EXISTS))
+        {
+          cli_error ("run", "-o %s: the folder exists, is not empty and is "
+                     "not a faultline run folder (no summary.json): choose "
+                     "another -o, or remove it", out);
+          return FL_EXIT_USAGE;
+        }
     }
 
   FlRunOptions o;

@@ -129,7 +129,7 @@ expect "run --trace in a missing folder" "/nonexistent" $F $R "$IN/tiny.lua" -o 
 expect "run --lua-mem 1e17 MiB (size overflow)" "lua-mem.*99999999999999999" $F $R "$IN/tiny.lua" -o out --lua-mem 99999999999999999
 expect "run --lua-mem -1" "lua-mem" $F $R "$IN/tiny.lua" -o out --lua-mem -1
 expect "run --seed abc" "abc" $F $R "$IN/tiny.lua" -o out --seed abc
-expect "run --seed 0x10 (hex: refused, not 16)" "seed: '0x10' is not a non-negative decimal" $F $R "$IN/tiny.lua" -o out --seed 0x10
+expect "run --seed 0x10 (hex: refused, not 16)" "seed: '0x10' is not a non-negative integer \(decimal" $F $R "$IN/tiny.lua" -o out --seed 0x10
 expect "run --lua-budget 0x100" "lua-budget: '0x100'" $F $R "$IN/tiny.lua" -o out --lua-budget 0x100
 expect "run --seed 1e30 (out of range)" "seed" $F $R "$IN/tiny.lua" -o out --seed 1000000000000000000000000000000
 expect "run two scenarios" "one scenario" $F $R "$IN/tiny.lua" "$IN/p.lua" -o out
