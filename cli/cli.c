@@ -36,6 +36,20 @@ cli_print_version (void)
   printf ("faultline %s\n", FL_VERSION);
 }
 
+int
+cli_finish_stdout (const char *cmd, int status)
+{
+  errno = 0;
+  bool ok = fflush (stdout) == 0 && !ferror (stdout);
+  /* A command that failed has said why already. */
+  if (ok || (status != FL_EXIT_OK && status != FL_EXIT_REGRESSION))
+    return status;
+  int e = errno;
+  cli_error (cmd, "cannot write to standard output: %s",
+             e ? g_strerror (e) : "write error");
+  return status == FL_EXIT_INTERNAL ? status : FL_EXIT_USAGE;
+}
+
 GOptionContext *
 cli_context (const char *cmd, const char *args, const char *summary,
              const char *description)
@@ -80,8 +94,14 @@ cli_parse_u64 (const char *cmd, const char *what, const char *s, guint64 *out)
   if (s == NULL
       || !g_ascii_string_to_unsigned (s, 10, 0, G_MAXUINT64, out, &error))
     {
-      cli_error (cmd, "%s: '%s' is not a non-negative integer", what,
-                 s ? s : "");
+      if (g_error_matches (error, G_NUMBER_PARSER_ERROR,
+                           G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS))
+        cli_error (cmd, "%s: '%s' is too large (at most %" G_GUINT64_FORMAT
+                   ")", what, s, G_MAXUINT64);
+      else
+        cli_error (cmd, "%s: '%s' is not a non-negative integer (decimal "
+                   "digits only)",
+                   what, s ? s : "");
       return false;
     }
   return true;

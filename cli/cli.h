@@ -5,17 +5,24 @@
 #include <glib.h>
 #include <stdbool.h>
 
-/* Exit status of every subcommand (docs/cli.md). */
+/* Exit status of every subcommand (docs/cli.md "Exit status"). */
 enum
 {
   FL_EXIT_OK = 0,         /* success */
   FL_EXIT_REGRESSION = 1, /* a comparison found a regression */
-  FL_EXIT_USAGE = 2,      /* bad usage or bad input */
-  FL_EXIT_INTERNAL = 3,   /* internal error */
+  FL_EXIT_USAGE = 2,      /* bad usage, bad input, or an unusable
+                           * environment: an unwritable folder, a full
+                           * disk, a missing or failing program */
+  FL_EXIT_INTERNAL = 3,   /* a bug in faultline */
 };
 
 /* A subcommand: argv[0] is the subcommand name. Returns an exit status. */
 typedef int (*CliCommandFn) (int argc, char **argv);
+
+/* Flushes stdout after a subcommand returned STATUS (main() calls it for
+ * every subcommand): a write error (a full disk, a closed pipe) turns 0 or
+ * 1 into FL_EXIT_USAGE, with a message. Returns the exit status. */
+int cli_finish_stdout (const char *cmd, int status);
 
 /* Prints "faultline CMD: message" on stderr. */
 void cli_error (const char *cmd, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
@@ -35,8 +42,8 @@ GOptionContext *cli_context (const char *cmd, const char *args,
  * cli_context adds the option). */
 void cli_print_version (void);
 
-/* Parses a non-negative integer option value; on error prints the value and
- * returns false. */
+/* Parses a non-negative decimal integer option value (no sign, no 0x, no
+ * spaces); on error prints the value and returns false. */
 bool cli_parse_u64 (const char *cmd, const char *what, const char *s,
                     guint64 *out);
 

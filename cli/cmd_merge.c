@@ -38,7 +38,8 @@ cmd_merge (int argc, char **argv)
     "and plots/, byte-identical to an unsharded sweep's but for wall times,\n"
     "and appears whole or not at all. Refused (exit 2, naming them): shards\n"
     "of different sweeps, missing, duplicated or unfinished shard numbers.\n"
-    "Exit status: 0 success, 2 bad input, 3 internal error.");
+    "Exit status: 0 success, 2 bad input or environment (unwritable folder,\n"
+    "full disk), 3 a bug in faultline (docs/cli.md).");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!cli_parse (ctx, "merge", &argc, &argv))
     return FL_EXIT_USAGE;

@@ -31,7 +31,8 @@ cmd_plot (int argc, char **argv)
     "  cd results/llama3-16k/plots && gnuplot main-job-progress.gp\n\n"
     "Without gnuplot the data files and scripts are written, a warning is\n"
     "printed and the exit status is 0. Exit status 2: DIR is not a run\n"
-    "folder or holds a malformed CSV; 3: gnuplot failed.");
+    "folder or holds a malformed CSV, DIR/plots cannot be written, or\n"
+    "gnuplot failed (docs/cli.md).");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!cli_parse (ctx, "plot", &argc, &argv))
     {
@@ -58,9 +59,10 @@ cmd_plot (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   if (!plots_render (argv[1], &opt, &error))
     {
+      /* Bad input, an unwritable folder or a failing gnuplot: each is
+       * the input or the environment, never a bug of ours (exit 2). */
       cli_error ("plot", "%s", error->message);
-      return g_error_matches (error, PLOTS_ERROR, PLOTS_ERROR_INPUT)
-             ? FL_EXIT_USAGE : FL_EXIT_INTERNAL;
+      return FL_EXIT_USAGE;
     }
   if (opt.gnuplot_missing)
     fprintf (stderr, "faultline: gnuplot not found; wrote data files only\n");

@@ -7,6 +7,27 @@
 #include "report.h"
 
 #include <stdio.h>
+#include <string.h>
+
+/* Whether PATH is absent, or a report this command wrote (its generator
+ * line within the first bytes): anything else is not ours to replace. */
+static bool
+cmd_report_replaceable (const char *path)
+{
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return true;
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return false;
+  FILE *f = fopen (path, "rb");
+  if (f == NULL)
+    return false;
+  char head[1024];
+  size_t n = fread (head, 1, sizeof head - 1, f);
+  fclose (f);
+  head[n] = '\0';
+  return strstr (head, "<meta name=\"generator\" content=\"faultline "
+                 "report\">") != NULL;
+}
 
 int
 cmd_report (int argc, char **argv)
@@ -31,8 +52,9 @@ cmd_report (int argc, char **argv)
     "Examples:\n"
     "  faultline report results/llama3-16k\n"
     "  faultline report results/llama3-16k -o /tmp/llama3.html\n\n"
-    "Exit status 2: DIR has no summary.json or holds a malformed file;\n"
-    "3: gnuplot failed or the report could not be written.");
+    "Exit status 2: DIR has no summary.json or holds a malformed file,\n"
+    "gnuplot failed, the report cannot be written, or FILE exists and is\n"
+    "not a faultline report (docs/cli.md).");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!cli_parse (ctx, "report", &argc, &argv))
     {
@@ -66,8 +88,17 @@ cmd_report (int argc, char **argv)
         }
     }
   const char *dir = argv[1];
+  g_autofree char *target = out ? g_strdup (out)
+                                : g_build_filename (dir, "report.html", NULL);
+  if (!cmd_report_replaceable (target))
+    {
+      cli_error ("report", "%s exists and is not a faultline report: not "
+                 "replacing it (choose another -o, or remove it)", target);
+      return FL_EXIT_USAGE;
+    }
   g_autofree char *summary = g_build_filename (dir, "summary.json", NULL);
-  if (!g_file_test (summary, G_FILE_TEST_IS_REGULAR))
+  /* Present but not a regular file: report_write says what it is. */
+  if (!g_file_test (summary, G_FILE_TEST_EXISTS))
     {
       cli_error ("report", "%s: not found (is %s a run folder written by "
                  "`faultline run`?)", summary, dir);
@@ -82,8 +113,7 @@ cmd_report (int argc, char **argv)
       if (!plots_render (dir, &opt, &error))
         {
           cli_error ("report", "%s", error->message);
-          return g_error_matches (error, PLOTS_ERROR, PLOTS_ERROR_INPUT)
-                 ? FL_EXIT_USAGE : FL_EXIT_INTERNAL;
+          return FL_EXIT_USAGE; /* input or environment, as in plot */
         }
       if (opt.gnuplot_missing)
         fprintf (stderr, "faultline: gnuplot not found; wrote data files "
@@ -91,9 +121,10 @@ cmd_report (int argc, char **argv)
     }
   if (!report_write (dir, out, &error))
     {
+      /* A malformed run folder or a report that cannot be written (an
+       * unwritable folder, a full disk): exit 2. */
       cli_error ("report", "%s", error->message);
-      return g_error_matches (error, REPORT_ERROR, REPORT_ERROR_INPUT)
-             ? FL_EXIT_USAGE : FL_EXIT_INTERNAL;
+      return FL_EXIT_USAGE;
     }
   return FL_EXIT_OK;
 }

@@ -77,15 +77,17 @@ cmd_run (int argc, char **argv)
 {
   g_autofree char *out = NULL, *trace = NULL, *plugin = NULL, *metrics = NULL;
   gdouble metrics_interval = 240;
+  g_autofree char *seed_s = NULL, *lua_mem_s = NULL, *lua_budget_s = NULL;
   g_auto (GStrv) sets = NULL;
-  gint64 seed = 1, lua_mem_mib = 0, lua_budget = 0;
+  guint64 seed = 1, lua_mem_mib = 0, lua_budget = 0;
   gboolean quiet = FALSE, events = FALSE, no_plots = FALSE, no_pcap = FALSE;
   gboolean no_wall = FALSE, list_params = FALSE, health_events = FALSE;
   gboolean allow_plugins = FALSE;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out,
       "output folder (default results/SCENARIO-seedN)", "DIR" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "run seed (default 1)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_s,
+      "run seed, a decimal integer (default 1)", "N" },
     { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
       "override a param() of the scenario or a config key (repeatable)", "NAME=VALUE" },
     { "policy-plugin", 0, 0, G_OPTION_ARG_FILENAME, &plugin,
@@ -110,9 +112,9 @@ cmd_run (int argc, char **argv)
     { "no-pcap", 0, 0, G_OPTION_ARG_NONE, &no_pcap, "do not write fabric.pcap", NULL },
     { "no-wall-seconds", 0, 0, G_OPTION_ARG_NONE, &no_wall,
       "write wall_seconds as null, so summaries are byte-identical", NULL },
-    { "lua-mem", 0, 0, G_OPTION_ARG_INT64, &lua_mem_mib,
+    { "lua-mem", 0, 0, G_OPTION_ARG_STRING, &lua_mem_s,
       "memory cap of the scenario's Lua state (default 256)", "MIB" },
-    { "lua-budget", 0, 0, G_OPTION_ARG_INT64, &lua_budget,
+    { "lua-budget", 0, 0, G_OPTION_ARG_STRING, &lua_budget_s,
       "Lua VM instructions allowed over the run (default 2e9)", "N" },
     { "params", 0, 0, G_OPTION_ARG_NONE, &list_params,
       "list the scenario's param()s (name, value, help) and exit without running", NULL },
@@ -140,7 +142,10 @@ cmd_run (int argc, char **argv)
     "    (the scenario's own policy{plugin=...}: refused without it)\n\n"
     "Writes summary.json, timeseries.csv, interruptions.csv, jobs.csv,\n"
     "interruptions_by_cause.csv, fabric.pcap and plots/ (docs/results.md).\n"
-    "Exit status: 0 success, 2 bad scenario or option, 3 internal error.");
+    "An existing -o must be empty or an earlier run folder, and not being\n"
+    "written by another faultline process (docs/cli.md).\n"
+    "Exit status: 0 success, 2 bad scenario, option or environment\n"
+    "(unwritable folder, full disk), 3 a bug in faultline (docs/cli.md).");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!cli_parse (ctx, "run", &argc, &argv))
     return FL_EXIT_USAGE;
@@ -149,19 +154,18 @@ cmd_run (int argc, char **argv)
       cli_error ("run", "one scenario at a time (got '%s' and '%s')", argv[1], argv[2]);
       return FL_EXIT_USAGE;
     }
-  if (seed < 0)
-    {
-      cli_error ("run", "--seed: %" G_GINT64_FORMAT " is negative", seed);
-      return FL_EXIT_USAGE;
-    }
-  if (lua_mem_mib < 0 || lua_budget < 0)
-    {
-      cli_error ("run", "--lua-mem and --lua-budget must not be negative");
-      return FL_EXIT_USAGE;
-    }
+  /* Decimal only: GOption's integers also take 0x10 (16) and 010 (8),
+   * so a seed written either way would silently be another seed. */
+  if ((seed_s != NULL && !cli_parse_u64 ("run", "--seed", seed_s, &seed))
+      || (lua_mem_s != NULL
+          && !cli_parse_u64 ("run", "--lua-mem", lua_mem_s, &lua_mem_mib))
+      || (lua_budget_s != NULL
+          && !cli_parse_u64 ("run", "--lua-budget", lua_budget_s,
+                             &lua_budget)))
+    return FL_EXIT_USAGE;
   if (lua_mem_mib > CMD_RUN_LUA_MEM_MAX_MIB)
     {
-      cli_error ("run", "--lua-mem: %" G_GINT64_FORMAT " MiB is more than "
+      cli_error ("run", "--lua-mem: %" G_GUINT64_FORMAT " MiB is more than "
                  "the %d MiB (1 TiB) a scenario may ask for",
                  lua_mem_mib, CMD_RUN_LUA_MEM_MAX_MIB);
       return FL_EXIT_USAGE;
@@ -219,7 +223,13 @@ cmd_run (int argc, char **argv)
     g_autoptr (GError) ferr = NULL;
     g_autofree char *given = argc == 2 ? g_strdup (argv[1])
                                        : fl_default_scenario ();
-    scenario = fl_scenario_find (given, &ferr);
+    /* A FIFO or a device (/dev/zero): the loader says what it is. */
+    if (g_file_test (given, G_FILE_TEST_EXISTS)
+        && !g_file_test (given, G_FILE_TEST_IS_DIR)
+        && !g_file_test (given, G_FILE_TEST_IS_REGULAR))
+      scenario = g_strdup (given);
+    else
+      scenario = fl_scenario_find (given, &ferr);
     if (scenario == NULL)
       {
         cli_error ("run", "%s", ferr->message);
@@ -252,13 +262,31 @@ cmd_run (int argc, char **argv)
       char *dot = strrchr (base, '.');
       if (dot != NULL)
         *dot = '\0';
-      out = g_strdup_printf ("results/%s-seed%" G_GINT64_FORMAT, base, seed);
+      out = g_strdup_printf ("results/%s-seed%" G_GUINT64_FORMAT, base, seed);
+    }
+
+  /* A folder that exists, is not empty and holds no summary.json is not a
+   * run folder: its files are not ours to replace (docs/cli.md). */
+  if (!list_params && g_file_test (out, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *sum = g_build_filename (out, "summary.json", NULL);
+      GDir *d = g_dir_open (out, 0, NULL);
+      bool empty = d == NULL || g_dir_read_name (d) == NULL;
+      if (d != NULL)
+        g_dir_close (d);
+      if (!empty && !g_file_test (sum, G_FILE_TEST_EXISTS))
+        {
+          cli_error ("run", "-o %s: the folder exists, is not empty and is "
+                     "not a faultline run folder (no summary.json): choose "
+                     "another -o, or remove it", out);
+          return FL_EXIT_USAGE;
+        }
     }
 
   FlRunOptions o;
   fl_run_options_init (&o);
   o.scenario = scenario;
-  o.seed = (uint64_t) seed;
+  o.seed = seed;
   o.sets = (const char *const *) sets;
   o.output_dir = list_params ? NULL : out;
   o.events = events;
@@ -309,7 +337,7 @@ cmd_run (int argc, char **argv)
     }
   if (!quiet)
     {
-      printf ("faultline %s: %s, seed %" G_GINT64_FORMAT "\n", fl_version (),
+      printf ("faultline %s: %s, seed %" G_GUINT64_FORMAT "\n", fl_version (),
               fl_run_scenario_name (run), seed);
       print_headline (run);
       printf ("results: %s/ (summary.json; plots in %s/plots/)\n", out, out);

@@ -218,7 +218,10 @@ cli_sweep_check (const char *cmd, CliSweepArgs *a, int argc, char **argv,
   a->scenario = argc == 2 ? g_strdup (argv[1]) : fl_default_scenario ();
   if (!g_file_test (a->scenario, G_FILE_TEST_IS_REGULAR))
     {
-      cli_error (cmd, "%s: no such scenario file", a->scenario);
+      cli_error (cmd, "%s: %s", a->scenario,
+                 g_file_test (a->scenario, G_FILE_TEST_EXISTS)
+                 ? "not a regular file (expected a scenario .lua file)"
+                 : "no such scenario file");
       return FL_EXIT_USAGE;
     }
   if (a->out == NULL)
@@ -327,7 +330,8 @@ cmd_sweep (int argc, char **argv)
     "command again after a crash or a kill to resume (--fresh starts over).\n"
     "With --shard K/N only shard K's replicas, shard.json and results.sqlite\n"
     "are written; 'faultline merge' makes the sweep of the N shards.\n"
-    "Exit status: 0 success, 2 bad scenario, option or value, 3 internal error.");
+    "Exit status: 0 success, 2 bad scenario, option, value or environment\n"
+    "(unwritable folder, full disk), 3 a bug in faultline (docs/cli.md).");
   cli_sweep_add_entries (ctx, &a, true);
   if (!cli_parse (ctx, "sweep", &argc, &argv))
     return FL_EXIT_USAGE;

@@ -279,7 +279,9 @@ cmd_topo (int argc, char **argv)
     "  faultline topo --gpus 100000 --format json   (8 per-rail planes)\n"
     "\nNames: node0412, node0412/gpu5, node0412/nic5, leaf-su03-r5, "
     "spine-07,\ncore-002, rack-051, row-03; with per-rail planes "
-    "spine-r5-007, core-r5-002;\nsee docs/models.md.");
+    "spine-r5-007, core-r5-002;\nsee docs/models.md.\n"
+    "Exit status: 0 success, 2 bad option, input or environment (a full\n"
+    "disk, a closed pipe), 3 a bug in faultline (docs/cli.md).");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!cli_parse (ctx, CMD, &argc, &argv))
     return FL_EXIT_USAGE;
@@ -421,9 +423,9 @@ cmd_topo (int argc, char **argv)
     ok = ibnet_write (t, stdout, &error);
   if (!ok || fflush (stdout) != 0 || ferror (stdout))
     {
-      cli_error (CMD, "writing the output failed%s%s",
+      cli_error (CMD, "cannot write the output%s%s",
                  error ? ": " : "", error ? error->message : "");
-      return FL_EXIT_INTERNAL;
+      return FL_EXIT_USAGE; /* a full disk or a closed pipe */
     }
   return FL_EXIT_OK;
 }

@@ -54,7 +54,9 @@ usage (FILE *out)
            "'faultline help metrics' for the metrics and their tolerances.\n"
            "Example:\n  faultline run scenarios/llama3-16k.lua --seed 7\n\n"
            "Exit status: 0 success, 1 a comparison found a regression,\n"
-           "2 bad usage or bad input, 3 internal error.\n");
+           "2 bad usage, bad input or an unusable environment (unwritable\n"
+           "folder, full disk, missing program), 3 a bug in faultline\n"
+           "(docs/cli.md).\n");
 }
 
 static const CliCommand *
@@ -207,12 +209,12 @@ main (int argc, char **argv)
   if (strcmp (name, "--version") == 0 || strcmp (name, "-V") == 0)
     {
       printf ("faultline %s\n", FL_VERSION);
-      return FL_EXIT_OK;
+      return cli_finish_stdout (NULL, FL_EXIT_OK);
     }
   if (strcmp (name, "--help") == 0 || strcmp (name, "-h") == 0)
     {
       usage (stdout);
-      return FL_EXIT_OK;
+      return cli_finish_stdout (NULL, FL_EXIT_OK);
     }
   const CliCommand *c = find_command (name);
   if (c == NULL)
@@ -220,5 +222,5 @@ main (int argc, char **argv)
       cli_error (NULL, "unknown command '%s' (see 'faultline --help')", name);
       return FL_EXIT_USAGE;
     }
-  return c->fn (argc - 1, argv + 1);
+  return cli_finish_stdout (c->name, c->fn (argc - 1, argv + 1));
 }

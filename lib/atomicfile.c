@@ -1,7 +1,7 @@
 /* lib/atomicfile.c - temp file + fsync + rename, and staged run folders.
- * See atomicfile.h for the exact guarantee. POSIX only (rename, fsync);
- * not a lock: two runs writing the same folder each stay whole per file,
- * and the last commit wins. */
+ * See atomicfile.h for the exact guarantee. POSIX only (rename, fsync,
+ * flock): a run folder being written is locked (flock on the folder and on
+ * its staging folder), and a second writer is refused, not merged. */
 #include "atomicfile.h"
 
 #include <errno.h>
@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -27,7 +28,37 @@ struct AtomicDir
   char *dir;
   char *staging;
   char *created_top; /* highest parent folder begin() created, or NULL */
+  int dir_fd;        /* flock(2)ed <dir> when it existed, else -1 */
+  int staging_fd;    /* flock(2)ed staging folder, or -1 */
 };
+
+/* Opens folder path and takes an exclusive flock without waiting.
+ * Returns the fd, -1 with *busy = true when another process holds it,
+ * or -1 with *busy = false when it cannot be opened or locked. */
+static int
+atomicfile_lock_dir (const char *path, bool *busy)
+{
+  *busy = false;
+  int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      *busy = errno == EWOULDBLOCK;
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+static bool
+atomicfile_busy (GError **error, const char *dir)
+{
+  g_set_error (error, ATOMICFILE_ERROR, ATOMICFILE_ERROR_BUSY,
+               "output folder '%s' is being written by another faultline "
+               "process: wait for it to finish, or choose another -o", dir);
+  return false;
+}
 
 static bool
 atomicfile_fail (GError **error, int err, const char *what, const char *path)
@@ -208,18 +239,21 @@ atomicfile_remove_tree (const char *dir)
   rmdir (dir);
 }
 
-/* Removes "<dir>.partial-<pid>" folders left by killed runs. */
-static void
-atomicfile_remove_stale (const char *dir)
+/* Removes "<dir>.partial-<pid>" folders left by killed runs. Returns
+ * false (error set) when one is locked: another process is writing <dir>
+ * right now. */
+static bool
+atomicfile_remove_stale (const char *dir, GError **error)
 {
   g_autofree char *parent = g_path_get_dirname (dir);
   g_autofree char *base = g_path_get_basename (dir);
   g_autofree char *prefix = g_strconcat (base, ".partial-", NULL);
   GDir *d = g_dir_open (parent, 0, NULL);
   if (d == NULL)
-    return;
+    return true;
   const char *name;
-  while ((name = g_dir_read_name (d)) != NULL)
+  bool ok = true;
+  while (ok && (name = g_dir_read_name (d)) != NULL)
     {
       if (!g_str_has_prefix (name, prefix))
         continue;
@@ -227,13 +261,21 @@ atomicfile_remove_stale (const char *dir)
       guint64 pid;
       if (!g_ascii_string_to_unsigned (num, 10, 1, G_MAXINT32, &pid, NULL))
         continue;
-      if ((pid_t) pid == getpid ()
-          || kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
-        continue; /* ours, or a live process (or one we may not signal) */
+      if ((pid_t) pid == getpid ())
+        continue;
       g_autofree char *p = g_build_filename (parent, name, NULL);
+      bool busy;
+      int fd = atomicfile_lock_dir (p, &busy);
+      if (busy)
+        ok = atomicfile_busy (error, dir);
+      if (fd >= 0)
+        close (fd);
+      if (busy || kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
+        continue; /* a live process (or one we may not signal) */
       atomicfile_remove_tree (p);
     }
   g_dir_close (d);
+  return ok;
 }
 
 /* Removes dir and its parents up to and including top, while they are
@@ -276,6 +318,22 @@ atomicfile_dir_begin (const char *dir, GError **error)
                    "choose another -o", clean);
       return NULL;
     }
+  /* An existing <dir> is locked until commit or abort: a sweep or a run
+   * writing it holds the same lock. */
+  int dir_fd = -1;
+  if (g_file_test (clean, G_FILE_TEST_IS_DIR))
+    {
+      bool busy;
+      dir_fd = atomicfile_lock_dir (clean, &busy);
+      if (dir_fd < 0)
+        {
+          if (busy)
+            atomicfile_busy (error, clean);
+          else
+            atomicfile_fail (error, errno, "cannot open folder", clean);
+          return NULL;
+        }
+    }
   g_autofree char *parent = g_path_get_dirname (clean);
   /* Remember the highest missing ancestor: an aborted run removes the
    * folders it created, so a failed run leaves nothing behind. */
@@ -297,19 +355,34 @@ atomicfile_dir_begin (const char *dir, GError **error)
     {
       atomicfile_fail (error, errno, "cannot create folder", parent);
       atomicfile_rmdir_up (parent, created_top);
+      if (dir_fd >= 0)
+        close (dir_fd);
       return NULL;
     }
-  atomicfile_remove_stale (clean);
+  if (!atomicfile_remove_stale (clean, error))
+    {
+      if (dir_fd >= 0)
+        close (dir_fd);
+      return NULL;
+    }
   g_autofree char *staging = g_strdup_printf ("%s.partial-%ld", clean,
                                               (long) getpid ());
   atomicfile_remove_tree (staging); /* left by an earlier AtomicDir of ours */
-  if (mkdir (staging, 0755) != 0)
+  bool busy = false;
+  int staging_fd = -1;
+  if (mkdir (staging, 0755) != 0
+      || (staging_fd = atomicfile_lock_dir (staging, &busy)) < 0)
     {
       atomicfile_fail (error, errno, "cannot create folder", staging);
+      atomicfile_remove_tree (staging);
       atomicfile_rmdir_up (parent, created_top);
+      if (dir_fd >= 0)
+        close (dir_fd);
       return NULL;
     }
   AtomicDir *d = g_new0 (AtomicDir, 1);
+  d->dir_fd = dir_fd;
+  d->staging_fd = staging_fd;
   d->dir = g_steal_pointer (&clean);
   d->staging = g_steal_pointer (&staging);
   d->created_top = g_steal_pointer (&created_top);
@@ -326,6 +399,10 @@ atomicfile_dir_staging (const AtomicDir *d)
 static void
 atomicfile_dir_destroy (AtomicDir *d)
 {
+  if (d->dir_fd >= 0)
+    close (d->dir_fd);
+  if (d->staging_fd >= 0)
+    close (d->staging_fd);
   g_free (d->dir);
   g_free (d->staging);
   g_free (d->created_top);

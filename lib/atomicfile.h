@@ -19,7 +19,15 @@
  *    one, so summary.json marks a finished run.
  * A killed run leaves its "<dir>.partial-<pid>" behind; the next
  * atomicfile_dir_begin() for the same <dir> removes stale ones whose process
- * is gone. Not thread-safe per object; distinct objects are independent. */
+ * is gone.
+ *
+ * A run folder being written is locked: begin() takes an exclusive
+ * flock(2) on an existing <dir> (the lock `faultline sweep` takes on its
+ * folder too) and on its own staging folder, and holds them until commit
+ * or abort. begin() fails with ATOMICFILE_ERROR_BUSY when <dir> or another
+ * "<dir>.partial-*" is locked: a second writer is refused, never merged
+ * with the first. Not thread-safe per object; distinct objects are
+ * independent. */
 #pragma once
 
 #include <glib.h>
@@ -30,7 +38,8 @@
 GQuark atomicfile_error_quark (void);
 typedef enum
 {
-  ATOMICFILE_ERROR_IO, /* open/write/fsync/rename failed: message has errno */
+  ATOMICFILE_ERROR_IO,   /* open/write/fsync/rename failed: message has errno */
+  ATOMICFILE_ERROR_BUSY, /* another process is writing the run folder */
 } AtomicFileError;
 
 /* Writes len bytes of data to path atomically. */
@@ -63,7 +72,8 @@ const char *atomicfile_path (const AtomicFile *af); /* the final path */
 typedef struct AtomicDir AtomicDir;
 
 /* Creates the staging directory "<dir>.partial-<pid>" (and the parents of
- * <dir>). Fails when <dir> exists and is not a directory. Returns:
+ * <dir>) and locks (see above). Fails when <dir> exists and is not a
+ * directory, or with ATOMICFILE_ERROR_BUSY. Returns:
  * (transfer full) or NULL with error. */
 AtomicDir *atomicfile_dir_begin (const char *dir, GError **error);
 /* The staging directory to write into. Returns: (transfer none). */

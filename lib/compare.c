@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "infile.h"
 #include "metrictab.h"
 #include "results.h"
 #include "stats.h"
@@ -136,6 +137,14 @@ compare_load (JsonParser *parser, const char *text, const char *name,
               CompareSide *side, GError **error)
 {
   GError *local = NULL;
+  /* json-glib recurses per nesting level: refuse deep text first. */
+  if (!infile_json_depth_ok (text, -1, INFILE_JSON_MAX_DEPTH, name, &local))
+    {
+      g_set_error_literal (error, COMPARE_ERROR, COMPARE_ERROR_INVALID,
+                           local->message);
+      g_error_free (local);
+      return false;
+    }
   if (!json_parser_load_from_data (parser, text, -1, &local))
     {
       g_set_error (error, COMPARE_ERROR, COMPARE_ERROR_INVALID,
@@ -508,10 +517,11 @@ compare_read (const char *path, char **used, GError **error)
           ? g_build_filename (path, "summary.json", NULL) : g_strdup (path);
   char *text = NULL;
   GError *local = NULL;
-  if (!g_file_get_contents (*used, &text, NULL, &local))
+  if (!infile_read (*used, "summary.json", INFILE_MAX_JSON, &text, NULL,
+                    &local))
     {
-      g_set_error (error, COMPARE_ERROR, COMPARE_ERROR_INVALID,
-                   "cannot read summary: %s", local->message);
+      g_set_error_literal (error, COMPARE_ERROR, COMPARE_ERROR_INVALID,
+                           local->message);
       g_error_free (local);
       g_clear_pointer (used, g_free);
       return NULL;

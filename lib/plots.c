@@ -8,6 +8,7 @@
  * PNG terminal from variables (set with -e by us, defaults for a user). */
 #include "plots.h"
 #include "atomicfile.h"
+#include "infile.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -97,7 +98,7 @@ plots_table_read (const char *path, GError **error)
   g_autofree char *data = NULL;
   gsize len = 0;
   g_autoptr (GError) local = NULL;
-  if (!g_file_get_contents (path, &data, &len, &local))
+  if (!infile_read (path, "CSV file", INFILE_MAX_CSV, &data, &len, &local))
     {
       g_set_error (error, PLOTS_ERROR, PLOTS_ERROR_INPUT, "%s",
                    local->message);
@@ -848,7 +849,7 @@ plots_render (const char *dir, PlotsOptions *opt, GError **error)
   opt->n_rendered = 0;
 
   g_autofree char *ts = g_build_filename (dir, "timeseries.csv", NULL);
-  if (!g_file_test (ts, G_FILE_TEST_IS_REGULAR))
+  if (!g_file_test (ts, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, PLOTS_ERROR, PLOTS_ERROR_INPUT,
                    "%s: not found (is %s a run folder written by "

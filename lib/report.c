@@ -6,6 +6,7 @@
  * g_markup_escape_text. No JavaScript. */
 #include "report.h"
 #include "atomicfile.h"
+#include "infile.h"
 #include "metrictab.h"
 #include "plots.h"
 
@@ -165,10 +166,10 @@ report_summary (GString *s, const char *dir, char **title, GError **error)
   g_autofree char *path = g_build_filename (dir, "summary.json", NULL);
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) local = NULL;
-  if (!json_parser_load_from_file (parser, path, &local))
+  if (!infile_load_json (parser, path, "summary.json", &local))
     {
-      g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s: %s", path,
-                   local->message);
+      g_set_error_literal (error, REPORT_ERROR, REPORT_ERROR_INPUT,
+                           local->message);
       return false;
     }
   JsonNode *root = json_parser_get_root (parser);
@@ -264,7 +265,8 @@ report_plots (GString *s, const char *dir, GError **error)
       g_autofree char *data = NULL;
       gsize len;
       g_autoptr (GError) local = NULL;
-      if (!g_file_get_contents (path, &data, &len, &local))
+      if (!infile_read (path, "PNG plot", INFILE_MAX_CSV, &data, &len,
+                        &local))
         {
           g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s",
                        local->message);

@@ -17,6 +17,7 @@
 #include "atomicfile.h"
 #include "faultline.h"
 #include "plots.h"
+#include "infile.h"
 #include "results.h"
 
 /* ---- aggregation ---- */
@@ -84,7 +85,7 @@ sweep_data_load (const SweepPlan *plan, const char *root, SweepData *d,
       g_autofree char *path = g_build_filename (dir, "summary.json", NULL);
       GError *err = NULL;
       JsonNode *r = NULL, *m = NULL;
-      if (json_parser_load_from_file (p, path, &err))
+      if (infile_load_json (p, path, "summary.json", &err))
         r = json_parser_get_root (p);
       if (r != NULL && JSON_NODE_HOLDS_OBJECT (r))
         m = json_object_get_member (json_node_get_object (r), "metrics");

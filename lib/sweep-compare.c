@@ -9,6 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "infile.h"
 #include "results.h"
 
 bool
@@ -52,10 +53,10 @@ sweep_compare_load (const char *dir, JsonParser *p, GPtrArray *order,
 {
   g_autofree char *path = g_build_filename (dir, "sweep.json", NULL);
   GError *err = NULL;
-  if (!json_parser_load_from_file (p, path, &err))
+  if (!infile_load_json (p, path, "sweep.json", &err))
     {
-      g_set_error (error, COMPARE_ERROR, COMPARE_ERROR_INVALID, "%s: %s",
-                   path, err->message);
+      g_set_error_literal (error, COMPARE_ERROR, COMPARE_ERROR_INVALID,
+                           err->message);
       g_error_free (err);
       return NULL;
     }

@@ -18,6 +18,7 @@
 
 #include "atomicfile.h"
 #include "faultline.h"
+#include "infile.h"
 
 /* ---- linking replica folders ---- */
 
@@ -329,7 +330,8 @@ sweep_merge (const char *out, const char *const *dirs, size_t n_dirs,
               staging, sweep_plan_point (plan, i), sweep_plan_seed (plan, i));
           g_autofree char *sum = g_build_filename (dir, "summary.json", NULL);
           g_autofree char *text = NULL;
-          if (!g_file_get_contents (sum, &text, NULL, &err))
+          if (!infile_read (sum, "summary.json", INFILE_MAX_JSON, &text, NULL,
+                            &err))
             {
               g_set_error_literal (error, FL_ERROR, FL_ERROR_INPUT,
                                    err->message);

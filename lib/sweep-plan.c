@@ -13,6 +13,7 @@
 #include "atomicfile.h"
 #include "faultline.h"
 #include "fl-config.h"
+#include "infile.h"
 #include "results.h"
 
 /* ---- points ---- */
@@ -186,7 +187,8 @@ sweep_plan_new (const SweepOptions *opt, GError **error)
   g_autofree char *text = NULL;
   gsize len = 0;
   GError *err = NULL;
-  if (!g_file_get_contents (opt->scenario, &text, &len, &err))
+  if (!infile_read (opt->scenario, "scenario", INFILE_MAX_SCENARIO, &text,
+                    &len, &err))
     {
       g_set_error (error, FL_ERROR, FL_ERROR_INPUT, "%s", err->message);
       g_error_free (err);
@@ -349,10 +351,9 @@ sweep_shard_read (const char *dir, SweepShardState *st, bool *absent,
     }
   g_autoptr (JsonParser) p = json_parser_new ();
   GError *err = NULL;
-  if (!json_parser_load_from_file (p, path, &err))
+  if (!infile_load_json (p, path, SWEEP_SHARD_FILE, &err))
     {
-      g_set_error (error, FL_ERROR, FL_ERROR_INPUT, "%s: %s", path,
-                   err->message);
+      g_set_error_literal (error, FL_ERROR, FL_ERROR_INPUT, err->message);
       g_error_free (err);
       return NULL;
     }

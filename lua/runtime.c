@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "infile.h"
 #include "sandbox.h"
 #include "simtime.h"
 
@@ -399,10 +400,10 @@ lb_load (const char *path, const LbOptions *opt, GError **error)
 
   LbRun *run = g_new0 (LbRun, 1);
   GError *err = NULL;
-  if (!g_file_get_contents (path, &run->src, &run->src_len, &err))
+  if (!infile_read (path, "scenario", INFILE_MAX_SCENARIO, &run->src,
+                    &run->src_len, &err))
     {
-      g_set_error (error, LB_ERROR, LB_ERROR_INVALID,
-                   "cannot read scenario '%s': %s", path, err->message);
+      g_set_error_literal (error, LB_ERROR, LB_ERROR_INVALID, err->message);
       g_error_free (err);
       g_free (run);
       return NULL;

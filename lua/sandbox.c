@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "fl-config.h"
+#include "infile.h"
 
 /* Registry key of the module cache (the sandbox's package.loaded). */
 static const char sandbox_loaded_key = 'L';
@@ -602,7 +603,8 @@ l_require (lua_State *L)
   char *buf = NULL;
   gsize len = 0;
   GError *error = NULL;
-  if (!g_file_get_contents (found, &buf, &len, &error))
+  if (!infile_read (found, "Lua module", INFILE_MAX_SCENARIO, &buf, &len,
+                    &error))
     {
       lua_pushfstring (L, "require: cannot read module '%s': ", name);
       lua_pushstring (L, error->message);

@@ -2,6 +2,7 @@
  * is line-oriented and strict about the parts it uses (record headers, port
  * lines), lenient about the rest (comments after '#', key=value lines). */
 #include "ibnet.h"
+#include "infile.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -772,10 +773,10 @@ ibnet_read_file (const char *path, uint32_t gpus_per_node, GError **error)
   g_autofree char *data = NULL;
   gsize len = 0;
   g_autoptr (GError) e = NULL;
-  if (!g_file_get_contents (path, &data, &len, &e))
+  if (!infile_read (path, "ibnetdiscover file", INFILE_MAX_IBNET, &data,
+                    &len, &e))
     {
-      g_set_error (error, TOPO_ERROR, TOPO_ERROR_IO, "%s: cannot read: %s",
-                   path, e->message);
+      g_set_error_literal (error, TOPO_ERROR, TOPO_ERROR_IO, e->message);
       return NULL;
     }
   return ibnet_read_data (data, len, path, gpus_per_node, error);

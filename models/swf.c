@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "infile.h"
 #include "workload.h"
 
 G_DEFINE_QUARK (faultline-swf-error-quark, swf_error)
@@ -61,6 +62,35 @@ swf_header_int (const char *line, const char *key, int64_t *out)
     *out = v;
 }
 
+/* Whether tok is a decimal number: [+-]digits[.digits][(e|E)[+-]digits]
+ * (strtod alone also takes hex such as 0x10, "inf" and "nan"). */
+static bool
+swf_is_decimal (const char *tok)
+{
+  const char *p = tok;
+  if (*p == '+' || *p == '-')
+    p++;
+  bool digits = false;
+  while (g_ascii_isdigit (*p))
+    p++, digits = true;
+  if (*p == '.')
+    for (p++; g_ascii_isdigit (*p); p++)
+      digits = true;
+  if (!digits)
+    return false;
+  if (*p == 'e' || *p == 'E')
+    {
+      p++;
+      if (*p == '+' || *p == '-')
+        p++;
+      if (!g_ascii_isdigit (*p))
+        return false;
+      while (g_ascii_isdigit (*p))
+        p++;
+    }
+  return *p == '\0';
+}
+
 /* Parses one data line into f[]. Returns false with *why set
  * (transfer full) on a malformed line. */
 static bool
@@ -85,7 +115,8 @@ swf_parse_fields (char *line, double *f, char **why)
     {
       char *end;
       double v = g_ascii_strtod (tok_at[i], &end);
-      if (end == tok_at[i] || *end != '\0' || !isfinite (v))
+      if (!swf_is_decimal (tok_at[i]) || end == tok_at[i] || *end != '\0'
+          || !isfinite (v))
         {
           *why = g_strdup_printf ("field %d (%s): '%s' is not a number",
                                   i + 1, swf_field_names[i], tok_at[i]);
@@ -128,6 +159,8 @@ swf_load_data (const char *data, size_t len, const char *name,
   st.max_procs = -1;
   st.max_nodes = -1;
   GArray *tmp = g_array_new (FALSE, FALSE, sizeof (WorkloadJob));
+  /* job number -> the line that used it, to refuse a repeated number */
+  GHashTable *seen = g_hash_table_new (g_direct_hash, g_direct_equal);
   const char *p = data, *end = data + len;
   uint32_t lineno = 0;
   bool ok = true;
@@ -158,7 +191,23 @@ swf_load_data (const char *data, size_t len, const char *name,
         }
       double f[SWF_FIELDS];
       char *why = NULL;
-      if (!swf_parse_fields (s, f, &why))
+      bool parsed = swf_parse_fields (s, f, &why);
+      if (parsed)
+        {
+          /* SWF job numbers identify jobs; a repeat is a broken file (two
+           * traces concatenated, a line pasted twice). */
+          gpointer key = GUINT_TO_POINTER ((guint) f[0]), prev = NULL;
+          if (g_hash_table_lookup_extended (seen, key, NULL, &prev))
+            {
+              why = g_strdup_printf ("field 1 (job number): %.0f repeats the "
+                                     "job number of line %u", f[0],
+                                     GPOINTER_TO_UINT (prev));
+              parsed = false;
+            }
+          else
+            g_hash_table_insert (seen, key, GUINT_TO_POINTER (lineno));
+        }
+      if (!parsed)
         {
           g_free (line);
           if (opt->lenient)
@@ -214,6 +263,7 @@ swf_load_data (const char *data, size_t len, const char *name,
       j.restart_s = opt->restart_s;
       g_array_append_val (tmp, j);
     }
+  g_hash_table_unref (seen);
   if (ok)
     {
       st.jobs = tmp->len;
@@ -234,10 +284,9 @@ swf_load (const char *path, const SwfOptions *opt, GArray *jobs_out,
   char *data = NULL;
   gsize len = 0;
   GError *io = NULL;
-  if (!g_file_get_contents (path, &data, &len, &io))
+  if (!infile_read (path, "SWF trace", INFILE_MAX_TRACE, &data, &len, &io))
     {
-      g_set_error (error, SWF_ERROR, SWF_ERROR_IO, "%s: cannot read the SWF "
-                   "trace: %s", path, io->message);
+      g_set_error_literal (error, SWF_ERROR, SWF_ERROR_IO, io->message);
       g_error_free (io);
       return false;
     }

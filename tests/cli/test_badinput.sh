@@ -59,14 +59,32 @@ printf '1 0 0 -1 0 -1 -1 0 -1 -1 1 1 1 1 1 1 -1 -1\n' > "$IN/unusable.swf"
 sw swf_missing "$IN/nope.swf"; sw swf_dir "$IN"; sw swf_empty "$IN/empty.swf"
 sw swf_header "$IN/header.swf"; sw swf_garbage "$IN/garbage.swf"
 sw swf_nan "$IN/nan.swf"; sw swf_unusable "$IN/unusable.swf"
+printf '0x10 0 0 100 8 -1 -1 8 -1 -1 1 1 1 1 1 1 -1 -1\n' > "$IN/hex.swf"
+printf '7 0 0 100 8 -1 -1 8 -1 -1 1 1 1 1 1 1 -1 -1\n7 9 0 100 8 -1 -1 8 -1 -1 1 1 1 1 1 1 -1 -1\n' > "$IN/dup.swf"
+sw swf_hex "$IN/hex.swf"; sw swf_dup "$IN/dup.swf"
 : > "$IN/empty.ibnet"
 head -c 1500 "$DATA/small-2tier.ibnet" > "$IN/trunc.ibnet"
 cp "$IN/garbage.bin" "$IN/garbage.so"
 echo '[]' > "$IN/array.json"
 mkdir "$IN/nosummary"
 
+# Inputs that are not what they claim: a FIFO (must not hang), a device,
+# files over the size caps (sparse: no disk used), JSON nested 200,000 deep.
+mkfifo "$IN/fifo.lua" "$IN/fifo.swf" "$IN/fifo.ibnet" "$IN/fifo.json"
+truncate -s 17M "$IN/huge.lua"; truncate -s 3G "$IN/huge.swf"
+truncate -s 2G "$IN/huge.ibnet"; truncate -s 300M "$IN/huge.json"
+sw swf_zero /dev/zero; sw swf_fifo "$IN/fifo.swf"; sw swf_huge "$IN/huge.swf"
+printf 'local m = require ("huge")\n' > "$IN/req_huge.lua"
+deep () { head -c 200000 /dev/zero | tr '\0' "$1"; }
+{ printf '{"metrics": '; deep '['; deep ']'; printf '}\n'; } > "$IN/deep.json"
+{ printf '{"metrics": {"a": '; deep '{'; printf '}\n'; } > "$IN/deep_open.json"
+mkdir "$IN/deeprun"; cp "$IN/deep.json" "$IN/deeprun/summary.json"
+mkdir "$IN/fiforun"; mkfifo "$IN/fiforun/summary.json"
+# tw SECONDS CMD...: CMD, killed (exit 124) if it does not end in time
+tw () { s=$1; shift; timeout "$s" "$@"; }
+
 R="run --no-plots --no-pcap -q"
-echo "1..103"
+echo "1..138"
 
 # ---- run: options ----
 expect "run -o '' (empty folder name)" 'output' $F $R "$IN/tiny.lua" -o ''
@@ -76,6 +94,8 @@ expect "run --trace in a missing folder" "/nonexistent" $F $R "$IN/tiny.lua" -o 
 expect "run --lua-mem 1e17 MiB (size overflow)" "lua-mem.*99999999999999999" $F $R "$IN/tiny.lua" -o out --lua-mem 99999999999999999
 expect "run --lua-mem -1" "lua-mem" $F $R "$IN/tiny.lua" -o out --lua-mem -1
 expect "run --seed abc" "abc" $F $R "$IN/tiny.lua" -o out --seed abc
+expect "run --seed 0x10 (hex: refused, not 16)" "seed: '0x10' is not a non-negative integer \(decimal" $F $R "$IN/tiny.lua" -o out --seed 0x10
+expect "run --lua-budget 0x100" "lua-budget: '0x100'" $F $R "$IN/tiny.lua" -o out --lua-budget 0x100
 expect "run --seed 1e30 (out of range)" "seed" $F $R "$IN/tiny.lua" -o out --seed 1000000000000000000000000000000
 expect "run two scenarios" "one scenario" $F $R "$IN/tiny.lua" "$IN/p.lua" -o out
 expect "run -o an existing file" "out.*not a directory" sh -c ': > out; "$0" $1 "$2" -o out; rc=$?; rm -f out; exit $rc' "$F" "$R" "$IN/tiny.lua"
@@ -143,6 +163,8 @@ expect "SWF trace header only" "header.swf: no job lines" $F $R "$IN/swf_header.
 expect "SWF trace binary garbage" "garbage.swf:1:" $F $R "$IN/swf_garbage.lua" -o out
 expect "SWF trace NaN field" "nan.swf:1: field 2" $F $R "$IN/swf_nan.lua" -o out
 expect "SWF trace without one usable job" "unusable.swf: none of its 1 job lines" $F $R "$IN/swf_unusable.lua" -o out
+expect "SWF trace with a hex job number" "hex.swf:1: field 1 .*'0x10' is not a number" $F $R "$IN/swf_hex.lua" -o out
+expect "SWF trace with a repeated job number" "dup.swf:2: field 1 .*7 repeats the job number of line 1" $F $R "$IN/swf_dup.lua" -o out
 
 # ---- run: synthetic workload ----
 expect "research_sizes with a bad weight" "research_sizes: '1:x'" $F $R "$IN/tiny.lua" -o out --set workload.research_rate=5 --set workload.research_sizes=1:x
@@ -196,6 +218,44 @@ rs; cp "$IN/garbage.bin" "$W/rs/summary.json"
 expect "report of a binary summary.json" "summary.json" $F report rs --no-plots
 expect "report of a missing folder" "/nonexistent" $F report /nonexistent
 
+# ---- inputs that are not what they claim (issue 11, item 5) ----
+expect "run /dev/zero as the scenario" "/dev/zero: is a device" tw 30 $F $R /dev/zero -o out
+expect "run a FIFO as the scenario (no hang)" "fifo.lua: is a FIFO" tw 30 $F $R "$IN/fifo.lua" -o out
+expect "run a 17 MiB scenario" "huge.lua: 17.0 MiB, more than the 16.0 MiB" tw 30 $F $R "$IN/huge.lua" -o out
+expect "require of a 17 MiB module" "huge.lua: 17.0 MiB" tw 30 $F $R "$IN/req_huge.lua" -o out
+expect "sweep /dev/zero as the scenario" "/dev/zero: not a regular file" tw 30 $F sweep /dev/zero -q -o sw
+expect "SWF trace /dev/zero" "/dev/zero: is a device" tw 30 $F $R "$IN/swf_zero.lua" -o out
+expect "SWF trace a FIFO (no hang)" "fifo.swf: is a FIFO" tw 30 $F $R "$IN/swf_fifo.lua" -o out
+expect "SWF trace of 3 GiB" "huge.swf: 3.0 GiB, more than the 2.0 GiB" tw 30 $F $R "$IN/swf_huge.lua" -o out
+expect "--set cluster.ibnet=/dev/zero" "/dev/zero: is a device" tw 30 $F $R "$IN/tiny.lua" -o out --set cluster.ibnet=/dev/zero
+expect "topo --ibnet a FIFO (no hang)" "fifo.ibnet: is a FIFO" tw 30 $F topo --ibnet "$IN/fifo.ibnet"
+expect "topo --ibnet /dev/zero" "/dev/zero: is a device" tw 30 $F topo --ibnet /dev/zero
+expect "topo --ibnet of 2 GiB" "huge.ibnet: 2.0 GiB, more than the 1.0 GiB" tw 30 $F topo --ibnet "$IN/huge.ibnet"
+expect "compare /dev/zero" "/dev/zero: is a device" tw 30 $F compare "$DATA/compare/baseline.json" /dev/zero
+expect "compare a FIFO (no hang)" "fifo.json: is a FIFO" tw 30 $F compare "$IN/fifo.json" "$DATA/compare/baseline.json"
+expect "compare a 300 MiB summary" "huge.json: 300.0 MiB, more than the 256.0 MiB" tw 30 $F compare "$DATA/compare/baseline.json" "$IN/huge.json"
+expect "compare JSON nested 200,000 deep" "deep.json: JSON nested more than 64 deep" tw 30 $F compare "$DATA/compare/baseline.json" "$IN/deep.json"
+expect "compare JSON of 200,000 unclosed '{'" "deep_open.json: JSON nested more than 64" tw 30 $F compare "$IN/deep_open.json" "$DATA/compare/baseline.json"
+expect "report of a summary.json nested 200,000 deep" "deeprun/summary.json: JSON nested more than 64" tw 30 $F report "$IN/deeprun" --no-plots -o r.html
+expect "report of a FIFO summary.json (no hang)" "fiforun/summary.json: is a FIFO" tw 30 $F report "$IN/fiforun" --no-plots -o r.html
+rs; rm "$W/rs/timeseries.csv"; ln -s /dev/zero "$W/rs/timeseries.csv"
+expect "plot a timeseries.csv that is /dev/zero" "timeseries.csv: is a device" tw 30 $F plot rs
+
+# ---- exit status 2 for an unusable environment, per subcommand (item 8) ----
+# (/proc refuses new files even to root; /dev/full is a full disk)
+expect "sweep -o under /proc" "/proc/fl-qa" $F sweep "$IN/tiny.lua" -q -o /proc/fl-qa/sw
+expect "merge -o under /proc" "/proc/fl-qa|nonexistent" $F merge -q -o /proc/fl-qa/m /nonexistent
+expect "topo to a full disk" "topo: cannot write" sh -c '"$@" > /dev/full' sh $F topo --gpus 64
+expect "compare to a full disk" "compare: cannot write to standard output" sh -c '"$@" > /dev/full' sh $F compare "$DATA/compare/baseline.json" "$DATA/compare/baseline.json"
+expect "bench topo to a full disk" "cannot write to standard output" sh -c '"$@" > /dev/full' sh $F bench topo --gpus 64
+expect "help options to a full disk" "help: cannot write to standard output" sh -c '"$@" > /dev/full' sh $F help options
+expect "run's summary to a full disk" "run: cannot write to standard output" sh -c '"$@" > /dev/full; rc=$?; rm -rf "$T/fullrun"; exit $rc' sh $F run "$IN/tiny.lua" --no-plots --no-pcap -o "$T/fullrun"
+rs; : > "$W/rs/plots"
+expect "plot into an unwritable plots/ (was exit 3)" "rs/plots: cannot create" $F plot rs
+rs; expect "report -o under /proc (was exit 3)" "/proc/self/r.html" $F report rs --no-plots -o /proc/self/r.html
+rs; expect "plot with a failing gnuplot (was exit 3)" "gnuplot failed" env FAULTLINE_GNUPLOT=false $F plot rs
+rs; expect "report with a failing gnuplot (was exit 3)" "gnuplot failed" env FAULTLINE_GNUPLOT=false $F report rs -o r.html
+
 # ---- bench, help ----
 expect "bench phold --end nan" "nan" $F bench phold --end nan
 expect "bench phold --lps 0" "lps" $F bench phold --lps 0
@@ -204,5 +264,5 @@ expect "bench topo --radix 3" "radix = 3" $F bench topo --gpus 64 --radix 3
 expect "bench nope" "nope" $F bench nope
 expect "help ''" "unknown command ''" $F help ''
 
-[ "$n" -eq 103 ] || { echo "# ran $n cases, planned 103"; failed=1; }
+[ "$n" -eq 138 ] || { echo "# ran $n cases, planned 138"; failed=1; }
 exit $failed

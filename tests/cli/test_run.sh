@@ -21,7 +21,7 @@ for f in "$FL_SOURCE_DIR"/scenarios/*.lua; do
   scenarios="$scenarios $f"
 done
 count=$(echo $scenarios | wc -w)
-echo "1..$((count + 12))"
+echo "1..$((count + 15))"
 
 # one check per scenario: runs (10 days when it declares a days param)
 for f in $scenarios; do
@@ -94,3 +94,16 @@ printf 'cluster { nodes = 64 }\nfailures { source = "none" }\nworkload { trace =
 rc=$?
 [ $rc -eq 0 ] && grep -q '"jobs_submitted": *[1-9]' "$tmp/beside-out/summary.json"
 check $? "a scenario's relative trace path is found beside it (rc $rc)"
+
+# wall_seconds as docs/results.md says: a number >= 0 by default, null with
+# --no-wall-seconds (and nothing else in the summary changes)
+w="$FL_SOURCE_DIR/scenarios/spares.lua"
+"$FAULTLINE" run "$w" -q --no-plots --no-pcap --set days=2 -o "$tmp/w1" 2>/dev/null
+"$FAULTLINE" run "$w" -q --no-plots --no-pcap --set days=2 --no-wall-seconds -o "$tmp/w2" 2>/dev/null
+grep -Eq '"wall_seconds": [0-9][0-9.eE+-]*,?$' "$tmp/w1/summary.json"
+check $? "wall_seconds is a number by default"
+grep -Eq '"wall_seconds": null,?$' "$tmp/w2/summary.json"
+check $? "wall_seconds is null with --no-wall-seconds"
+[ -s "$tmp/w1/summary.json" ] \
+  && [ "$(grep -v wall_seconds "$tmp/w1/summary.json" | cksum)" = "$(grep -v wall_seconds "$tmp/w2/summary.json" | cksum)" ]
+check $? "the two summaries differ in wall_seconds only"

@@ -191,6 +191,65 @@ test_malformed (void **state)
   g_array_unref (jobs);
 }
 
+/* Numbers are decimal (strtod alone reads 0x10 as 16 and "infinity"),
+ * and a job number appears once: each is refused naming its line and
+ * field, and a lenient read skips and counts the line instead. */
+static void
+test_strict_numbers (void **state)
+{
+  (void) state;
+  SwfOptions opt;
+  swf_options_init (&opt);
+  GArray *jobs = g_array_new (FALSE, FALSE, sizeof (WorkloadJob));
+  GError *err = NULL;
+  const char *ok_line = "1 0 0 60 8 -1 -1 8 60 -1 1 1 1 1 1 1 -1 -1\n";
+  struct
+  {
+    const char *line2, *want;
+  } cases[] = {
+    { "0x10 5 0 60 8 -1 -1 8 60 -1 1 1 1 1 1 1 -1 -1\n",
+      "mem.swf:2: field 1 (job number): '0x10' is not a number" },
+    { "2 5 0 0x3C 8 -1 -1 8 60 -1 1 1 1 1 1 1 -1 -1\n",
+      "mem.swf:2: field 4 (run time): '0x3C' is not a number" },
+    { "2 5 0 0x1p4 8 -1 -1 8 60 -1 1 1 1 1 1 1 -1 -1\n",
+      "mem.swf:2: field 4 (run time): '0x1p4' is not a number" },
+    { "2 5 0 60 8 -1 -1 8 60 -1 1 1 1 1 1 1 -1 infinity\n",
+      "mem.swf:2: field 18 (think time): 'infinity' is not a number" },
+    { "2 5 0 60 8 -1 -1 8 60 -1 1 1 1 1 1 1 -1 1e\n",
+      "mem.swf:2: field 18 (think time): '1e' is not a number" },
+    { "1 5 0 60 8 -1 -1 8 60 -1 1 1 1 1 1 1 -1 -1\n",
+      "mem.swf:2: field 1 (job number): 1 repeats the job number of line 1" },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      char *text = g_strconcat (ok_line, cases[i].line2, NULL);
+      opt.lenient = false;
+      assert_false (swf_load_data (text, strlen (text), "mem.swf", &opt,
+                                   jobs, NULL, &err));
+      assert_true (g_error_matches (err, SWF_ERROR, SWF_ERROR_PARSE));
+      assert_string_equal (err->message, cases[i].want);
+      g_clear_error (&err);
+      assert_int_equal (jobs->len, 0);
+      SwfStats st;
+      opt.lenient = true;
+      assert_true (swf_load_data (text, strlen (text), "mem.swf", &opt, jobs,
+                                  &st, &err));
+      assert_int_equal (st.skipped_malformed, 1);
+      assert_int_equal (st.first_malformed_line, 2);
+      assert_int_equal (jobs->len, 1);
+      g_array_set_size (jobs, 0);
+      g_free (text);
+    }
+  /* Decimal forms that stay valid: signs, fractions, exponents. */
+  const char *fine = "1 +0 0 6.0e1 8 -1 -1 8 60. -1 1 1 1 1 1 1 -1 -1.5E+0\n"
+                     "2 5 0 .5e2 8 -1 -1 8 60 -1 1 1 1 1 1 1 -1 -1\n";
+  opt.lenient = false;
+  assert_true (swf_load_data (fine, strlen (fine), "mem.swf", &opt, jobs,
+                              NULL, &err));
+  assert_int_equal (jobs->len, 2);
+  g_array_unref (jobs);
+}
+
 int
 main (void)
 {
@@ -198,6 +257,7 @@ main (void)
     cmocka_unit_test (test_sample_defaults),
     cmocka_unit_test (test_sample_options),
     cmocka_unit_test (test_malformed),
+    cmocka_unit_test (test_strict_numbers),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
