@@ -12,64 +12,10 @@
 
 #include "atomicfile.h"
 #include "metrictab.h"
-#include "shortest.h"
 
 G_DEFINE_QUARK (faultline-results-error-quark, results_error)
 
 /* ---- numbers and JSON text ---- */
-
-/* The layout of C's "%.Pg" for the digits d1..dn and exponent e of v, with
- * P = max (15, n): what the earlier printf-and-strtod search (try %.15g,
- * %.16g, %.17g, keep the first that reads back) printed, so the files keep
- * their bytes. Exponential form when e < -4 or e >= P (d1.d2..dn e+XX, at
- * least two exponent digits), otherwise fixed, without trailing zeros. */
-static void
-results_layout_g (bool neg, const char *d, int n, int e, char *buf,
-                  size_t len)
-{
-  int p = n > 15 ? n : 15;
-  char *o = buf;
-  if (neg)
-    *o++ = '-';
-  if (e < -4 || e >= p)
-    {
-      *o++ = d[0];
-      if (n > 1)
-        {
-          *o++ = '.';
-          memcpy (o, d + 1, (size_t) n - 1);
-          o += n - 1;
-        }
-      *o++ = 'e';
-      *o++ = e < 0 ? '-' : '+';
-      int a = e < 0 ? -e : e;
-      if (a >= 100)
-        *o++ = (char) ('0' + a / 100);
-      *o++ = (char) ('0' + a / 10 % 10);
-      *o++ = (char) ('0' + a % 10);
-    }
-  else if (e < 0)
-    {
-      *o++ = '0';
-      *o++ = '.';
-      for (int i = -1; i > e; i--)
-        *o++ = '0';
-      memcpy (o, d, (size_t) n);
-      o += n;
-    }
-  else
-    {
-      for (int i = 0; i <= e; i++)
-        *o++ = i < n ? d[i] : '0';
-      if (n > e + 1)
-        {
-          *o++ = '.';
-          memcpy (o, d + e + 1, (size_t) (n - e - 1));
-          o += n - e - 1;
-        }
-    }
-  *o = '\0';
-}
 
 const char *
 results_format_double (double v, char *buf, size_t len)
@@ -86,12 +32,13 @@ results_format_double (double v, char *buf, size_t len)
       snprintf (buf, len, "%lld", (long long) v);
       return buf;
     }
-  /* Shortest round-trip digits in one pass (lib/shortest.cc). */
-  char d[24];
-  int e = 0;
-  int n = fl_shortest_digits (v, d, &e);
-  g_assert (n >= 1 && n <= 17);
-  results_layout_g (v < 0, d, n, e, buf, len);
+  static const char *const fmts[] = { "%.15g", "%.16g", "%.17g" };
+  for (size_t i = 0; i < G_N_ELEMENTS (fmts); i++)
+    {
+      g_ascii_formatd (buf, (int) len, fmts[i], v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
   return buf;
 }
 

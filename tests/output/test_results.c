@@ -13,7 +13,6 @@
 #include <stdint.h>
 #include <string.h>
 #include <math.h>
-#include <float.h>
 
 #include <cmocka.h>
 #include <glib.h>
@@ -561,114 +560,10 @@ test_trace (void **state)
   rm_dir (d);
 }
 
-/* ---- number formatting: shortest round trip, the old layout ---- */
-
-/* The formatter results.c used before (printf + strtod search), as the
- * reference for the bytes. */
-static void
-old_format_double (double v, char *buf, size_t len)
-{
-  if (v == floor (v) && fabs (v) < 1e15)
-    {
-      snprintf (buf, len, "%lld", (long long) v);
-      return;
-    }
-  static const char *const fmts[] = { "%.15g", "%.16g", "%.17g" };
-  for (size_t i = 0; i < G_N_ELEMENTS (fmts); i++)
-    {
-      g_ascii_formatd (buf, (int) len, fmts[i], v);
-      if (g_ascii_strtod (buf, NULL) == v)
-        break;
-    }
-}
-
-static int
-sig_digits (const char *s)
-{
-  int n = 0;
-  bool lead = true;
-  for (; *s != '\0' && *s != 'e'; s++)
-    {
-      if (*s < '0' || *s > '9')
-        continue;
-      if (lead && *s == '0')
-        continue;
-      lead = false;
-      n++;
-    }
-  return n;
-}
-
-/* Every output reads back to the value; it equals the old formatter's
- * bytes, or (the only allowed difference) has fewer significant digits
- * than the old one, which then was not the shortest. */
-static int
-check_format (double v)
-{
-  char a[40], b[40];
-  results_format_double (v, a, sizeof a);
-  old_format_double (v, b, sizeof b);
-  assert_true (g_ascii_strtod (a, NULL) == v);
-  if (strcmp (a, b) == 0)
-    return 0;
-  if (!(sig_digits (a) < sig_digits (b)))
-    fail_msg ("%.17g: new '%s' old '%s'", v, a, b);
-  print_message ("# shorter: %s (before: %s)\n", a, b);
-  return 1;
-}
-
-static void
-test_format_double_shortest (void **state)
-{
-  (void) state;
-  GRand *r = g_rand_new_with_seed (11);
-  int shorter = 0, n = 0;
-  /* Values like the outputs': hours and seconds from microseconds, ratios,
-   * fractions of counts; and raw random bit patterns over all exponents. */
-  for (int i = 0; i < 200000; i++, n++)
-    {
-      gint64 us = (gint64) g_rand_int (r) << 12 | g_rand_int_range (r, 0, 4096);
-      shorter += check_format ((double) us / 3.6e9);
-      shorter += check_format ((double) us / 1e6);
-      shorter += check_format ((double) g_rand_int_range (r, 1, 1000000)
-                               / g_rand_int_range (r, 1, 1000000));
-      shorter += check_format (-g_rand_double (r));
-      guint64 bits = (guint64) g_rand_int (r) << 32 | g_rand_int (r);
-      double x;
-      memcpy (&x, &bits, sizeof x);
-      if (isfinite (x) && x != 0)
-        shorter += check_format (x);
-    }
-  const double fixed[] = { 0.1, 0.2, 0.3, 1.0 / 3, 2.0 / 3, 1e-5, 1.5e-5,
-                           0.0001, 0.00012345, 123456789012.5, 1e15,
-                           1234567890123456.0, 1e16, 1e21, 1e22, 1e23,
-                           5e-324, 2.2250738585072014e-308, DBL_MAX,
-                           -0.5, -1e-300, 9007199254740993.0, 0.95, 0.993,
-                           4.35, 1e100, 1.7976931348623157e308, 0.5 };
-  for (size_t i = 0; i < G_N_ELEMENTS (fixed); i++)
-    shorter += check_format (fixed[i]);
-  char a[40];
-  assert_string_equal (results_format_double (0.1, a, sizeof a), "0.1");
-  assert_string_equal (results_format_double (1.5e-5, a, sizeof a), "1.5e-05");
-  assert_string_equal (results_format_double (1e22, a, sizeof a), "1e+22");
-  assert_string_equal (results_format_double (-2.5, a, sizeof a), "-2.5");
-  assert_string_equal (results_format_double (1234567890123456.0, a, sizeof a),
-                       "1234567890123456");
-  assert_string_equal (results_format_double (0.3, a, sizeof a), "0.3");
-  assert_string_equal (results_format_double (NAN, a, sizeof a), "");
-  /* Differences are rare (powers of two, where the rounding interval is
-   * lopsided): at most one value in ten thousand here. */
-  print_message ("# %d of about %d values printed shorter than before\n",
-                 shorter, 5 * n);
-  assert_true (shorter * 10000 <= 5 * n);
-  g_rand_free (r);
-}
-
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_format_double_shortest),
     cmocka_unit_test (test_summary_matches_schema),
     cmocka_unit_test (test_summary_values),
     cmocka_unit_test (test_bad_info),
