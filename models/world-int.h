@@ -420,3 +420,41 @@ h_to_sim (double h)
 {
   return simtime_from_s (h * 3600.0);
 }
+
+/* ==== the modules' internal API (generated list; see each .c for the contract) ==== */
+
+/* core (world.c) */
+uint32_t core_health_link_of (const World *w, TopoKind kind, uint32_t index);
+guint core_slab_take (GArray *slab, GArray *free_list, const void *item);
+
+/* bus (world-bus.c) */
+void bus_emit (World *w, WorldEvent *ev);
+void bus_event_init (WorldEvent *ev, WorldEventKind kind);
+
+/* faults (world-faults.c) */
+void faults_rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink,
+                       bool down, bool admin);
+void faults_restore_link (World *w, uint32_t h);
+bool faults_fail_instance (World *w, uint32_t mi, uint32_t i);
+void faults_clear_node (World *w, uint32_t node);
+void faults_repair_link (World *w, uint32_t h);
+
+/* jobs (world-jobs.c) */
+double jobs_gpus (const World *w, const Job *j);
+void jobs_account (World *w, Job *j, SimTime t);
+void jobs_update_all_bandwidth (World *w);
+double jobs_ettr_at (const World *w, const Job *j, SimTime t);
+SimTime jobs_drain (World *w, Job *j);
+
+/* nodes (world-nodes.c) */
+void nodes_update_avail (World *w, uint32_t node);
+
+/* meter (world-meter.c) */
+void meter_set_detect (World *w, const char *node, double fault_h,
+                       double minutes);
+void meter_sample (World *w, SimTime t);
+bool meter_on_tick (Sim *sim, SimTime now, void *ud);
+void meter_finalize (World *w);
+
+/* script (world-script.c) */
+void script_on_timer (Sim *sim, const SimEvent *e, void *ud);

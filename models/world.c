@@ -48,6 +48,15 @@
 #include "topo.h"
 #include "workload.h"
 
+static void job_schedule_phase_end (World *w, Job *j);
+static void request_sched (World *w);
+static void schedule_next_research (World *w);
+static void observe_at (World *w, const HealthObs *obs, SimTime at, uint32_t check_node);
+static void health_feed (World *w, const HealthObs *obs);
+static void degrade_or_fail (World *w, uint32_t mi, uint32_t i);
+static void switch_tickets_release (World *w, guint key);
+static void enact (World *w, const HealthAction *a);
+
 static const char *
 comp_name (const World *w, TopoKind kind, uint32_t index, char *buf, size_t len)
 {
@@ -63,8 +72,8 @@ node_name (const World *w, uint32_t node, char *buf, size_t len)
 }
 
 /* The health policy's link index of a topology link, and back. */
-static uint32_t
-health_link_of (const World *w, TopoKind kind, uint32_t index)
+uint32_t
+core_health_link_of (const World *w, TopoKind kind, uint32_t index)
 {
   switch (kind)
     {
@@ -93,56 +102,8 @@ topo_link_of (const World *w, uint32_t hlink, uint32_t *index)
   return TOPO_CORELINK;
 }
 
-static void
-emit (World *w, WorldEvent *ev)
-{
-  ev->time = sim_now (w->core.sim);
-  for (guint i = 0; i < w->bus.listeners->len; i++)
-    {
-      Listener *l = &g_array_index (w->bus.listeners, Listener, i);
-      l->fn (ev, l->ud);
-    }
-  GArray *ons = w->bus.ons[ev->kind];
-  if (ons == NULL || w->bus.hooks.event == NULL || w->bus.script_error != NULL)
-    return;
-  for (guint i = 0; i < ons->len; i++)
-    {
-      uint64_t cb = g_array_index (ons, uint64_t, i);
-      if (!w->bus.hooks.event (w->bus.hooks.user_data, w, cb, ev, &w->bus.script_error))
-        {
-          if (w->bus.script_error == NULL)
-            g_set_error (&w->bus.script_error, WORLD_ERROR, WORLD_ERROR_SCRIPT,
-                         "a script callback failed");
-          sim_stop (w->core.sim);
-          return;
-        }
-    }
-}
-
-static void
-event_init (WorldEvent *ev, WorldEventKind kind)
-{
-  memset (ev, 0, sizeof *ev);
-  ev->kind = kind;
-  ev->node = -1;
-  ev->port = -1;
-  ev->lost_gpu_hours = NAN;
-  ev->value = NAN;
-}
-
-static void request_sched (World *w);
-static void switch_tickets_release (World *w, guint key);
-static guint link_failed_switch (World *w, uint32_t h);
-static void degrade_or_fail (World *w, uint32_t mi, uint32_t i);
-static void observe_at (World *w, const HealthObs *obs, SimTime at,
-                        uint32_t check_node);
-static void health_feed (World *w, const HealthObs *obs);
-static void node_update_avail (World *w, uint32_t node);
-
-/* ---- the jobs: phases, checkpoints, interruptions ---- */
-
-static double
-job_gpus (const World *w, const Job *j)
+double
+jobs_gpus (const World *w, const Job *j)
 {
   return (double) j->nodes * w->hw.gpn;
 }
@@ -192,8 +153,6 @@ job_tau (World *w, Job *j)
   return CLAMP (MAX (tau, j->write_h), 1.0 / 60, 24.0);
 }
 
-static void job_schedule_phase_end (World *w, Job *j);
-
 static void
 job_enter_compute (World *w, Job *j, SimTime t)
 {
@@ -242,8 +201,8 @@ job_schedule_phase_end (World *w, Job *j)
 }
 
 /* Charges the time since phase_start to the job's accounts up to t. */
-static void
-job_account (World *w, Job *j, SimTime t)
+void
+jobs_account (World *w, Job *j, SimTime t)
 {
   double el = simtime_to_h (t - j->phase_start);
   if (j->phase == PHASE_RESTART)
@@ -263,7 +222,7 @@ job_set_slowdown (World *w, Job *j, double s)
   if (j->phase == PHASE_COMPUTE)
     {
       double done = job_interval_work (w, j, t);
-      job_account (w, j, t);
+      jobs_account (w, j, t);
       j->phase_start = t;
       j->phase_work0 = done;
       j->slowdown = s;
@@ -293,7 +252,7 @@ job_release_nodes (World *w, Job *j)
         continue;
       w->hw.nodes[n].job = NO_JOB;
       if (w->hw.nodes[n].rails_disabled > 0)
-        node_update_avail (w, n); /* policy.degraded_nodes may withdraw it */
+        nodes_update_avail (w, n); /* policy.degraded_nodes may withdraw it */
       if (health_policy_node_state (w->care.health, n) == HEALTH_NODE_DRAINING)
         {
           HealthObs o;
@@ -324,10 +283,10 @@ job_checkpoint_durable (World *w, Job *j, double work_h)
   if (w->core.cfg->run_events)
     {
       WorldEvent ev;
-      event_init (&ev, WEV_JOB_CHECKPOINT);
+      bus_event_init (&ev, WEV_JOB_CHECKPOINT);
       ev.job = j->name;
       ev.value = j->saved_h;
-      emit (w, &ev);
+      bus_emit (w, &ev);
     }
 }
 
@@ -352,7 +311,7 @@ job_stop (World *w, Job *j, bool completed)
   if (j->ev != EVQ_NONE)
     sim_cancel (w->core.sim, j->ev);
   j->ev = EVQ_NONE;
-  job_account (w, j, t);
+  jobs_account (w, j, t);
   if (!completed)
     {
       if (j->phase == PHASE_COMPUTE)
@@ -377,7 +336,7 @@ job_interrupt (World *w, Job *j, const char *component, const FlFailureMode *fm,
     return;
   double lost = job_stop (w, j, false);
   const char *cause = cause_override ? cause_override : fm ? fm->cause : "Unknown";
-  double lost_gpu_h = (lost + j->restart_h) * job_gpus (w, j);
+  double lost_gpu_h = (lost + j->restart_h) * jobs_gpus (w, j);
   j->m.interruptions++;
   j->state = JOB_QUEUED;
   j->restarting = true;
@@ -397,34 +356,14 @@ job_interrupt (World *w, Job *j, const char *component, const FlFailureMode *fm,
   };
   g_array_append_val (m->interruption_rows, row);
   WorldEvent ev;
-  event_init (&ev, WEV_JOB_INTERRUPTED);
+  bus_event_init (&ev, WEV_JOB_INTERRUPTED);
   ev.job = j->name;
   ev.component = component;
   ev.cause = cause;
   ev.mode = fm ? fm->name : NULL;
   ev.lost_gpu_hours = lost_gpu_h;
-  emit (w, &ev);
+  bus_emit (w, &ev);
   request_sched (w);
-}
-
-/* Fills the detection latency of the interruptions that the fault of
- * node `node` (failed at fault_h) caused: rows since fault_h whose
- * component is the node or one of its parts. Rows are in time order. */
-static void
-interruptions_set_detect (World *w, const char *node, double fault_h,
-                          double minutes)
-{
-  GArray *rows = w->meter.m->interruption_rows;
-  size_t len = strlen (node);
-  for (guint i = rows->len; i-- > 0;)
-    {
-      MetricsInterruption *r = &g_array_index (rows, MetricsInterruption, i);
-      if (r->t_h < fault_h)
-        break;
-      if (isnan (r->detect_minutes) && strncmp (r->component, node, len) == 0
-          && (r->component[len] == '\0' || r->component[len] == '/'))
-        r->detect_minutes = minutes;
-    }
 }
 
 static void
@@ -433,15 +372,15 @@ job_preempt (World *w, Job *j)
   if (j->state != JOB_RUNNING)
     return;
   double lost = job_stop (w, j, false);
-  w->meter.m->lost_gpu_hours += lost * job_gpus (w, j);
+  w->meter.m->lost_gpu_hours += lost * jobs_gpus (w, j);
   j->m.preemptions++;
   j->state = JOB_QUEUED;
   j->restarting = true;
   j->queued_since = sim_now (w->core.sim);
   WorldEvent ev;
-  event_init (&ev, WEV_JOB_PREEMPTED);
+  bus_event_init (&ev, WEV_JOB_PREEMPTED);
   ev.job = j->name;
-  emit (w, &ev);
+  bus_emit (w, &ev);
 }
 
 /* A job leaves its nodes for planned maintenance: requeued to restart at
@@ -469,9 +408,9 @@ job_complete (World *w, Job *j)
   sched_job_finished (w->jobs.sched, j->m.id);
   w->meter.m->jobs_completed++;
   WorldEvent ev;
-  event_init (&ev, WEV_JOB_COMPLETED);
+  bus_event_init (&ev, WEV_JOB_COMPLETED);
   ev.job = j->name;
-  emit (w, &ev);
+  bus_emit (w, &ev);
   request_sched (w);
 }
 
@@ -485,7 +424,7 @@ on_job_phase (Sim *sim, const SimEvent *e, void *ud)
   j->ev = EVQ_NONE;
   if (j->state != JOB_RUNNING)
     return;
-  job_account (w, j, t);
+  jobs_account (w, j, t);
   j->phase_start = t; /* accounted up to now: a stop below adds nothing */
   switch (j->phase)
     {
@@ -503,7 +442,7 @@ on_job_phase (Sim *sim, const SimEvent *e, void *ud)
                 node_name (w, node, nb, sizeof nb);
                 n->blamed = true; /* the launcher saw this node fail to come up */
                 job_interrupt (w, j, nb, fm, NULL);
-                node_update_avail (w, node);
+                nodes_update_avail (w, node);
                 HealthObs o;
                 health_obs_init (&o, HEALTH_OBS_JOB_FAILED, to_ms (t));
                 o.node = node;
@@ -614,13 +553,11 @@ job_start (World *w, Job *j, const uint32_t *nodes, uint32_t n)
       j->ev = sim_at (w->core.sim, t, w->core.kinds[EV_JOB_PHASE], j->m.id, 0);
     }
   WorldEvent ev;
-  event_init (&ev, WEV_JOB_STARTED);
+  bus_event_init (&ev, WEV_JOB_STARTED);
   ev.job = j->name;
   ev.value = n;
-  emit (w, &ev);
+  bus_emit (w, &ev);
 }
-
-/* ---- scheduling ---- */
 
 static void
 request_sched (World *w)
@@ -656,7 +593,7 @@ degraded_update (World *w)
   w->pool.degraded_released = want;
   for (uint32_t i = 0; i < w->hw.n_nodes; i++)
     if (w->hw.nodes[i].rails_disabled > 0 && w->hw.nodes[i].job == NO_JOB)
-      node_update_avail (w, i);
+      nodes_update_avail (w, i);
 }
 
 static void
@@ -701,10 +638,10 @@ job_submit (World *w, Job *j)
       return;
     }
   WorldEvent ev;
-  event_init (&ev, WEV_JOB_SUBMITTED);
+  bus_event_init (&ev, WEV_JOB_SUBMITTED);
   ev.job = j->name;
   ev.value = j->nodes;
-  emit (w, &ev);
+  bus_emit (w, &ev);
   request_sched (w);
 }
 
@@ -739,8 +676,6 @@ job_free (gpointer p)
   g_free (j->nodes_held);
   g_free (j);
 }
-
-static void schedule_next_research (World *w);
 
 static void
 on_arrival (Sim *sim, const SimEvent *e, void *ud)
@@ -787,8 +722,6 @@ schedule_next_research (World *w)
   sim_at (w->core.sim, MAX (at, sim_now (w->core.sim)), w->core.kinds[EV_ARRIVAL], j->m.id, 1);
 }
 
-/* ---- node availability and metrics ---- */
-
 static bool
 node_schedulable (World *w, uint32_t node)
 {
@@ -815,18 +748,18 @@ node_state_track (World *w, uint32_t node)
     return;
   char nb[96];
   WorldEvent ev;
-  event_init (&ev, WEV_NODE_STATE);
+  bus_event_init (&ev, WEV_NODE_STATE);
   ev.component = node_name (w, node, nb, sizeof nb);
   ev.node = (int32_t) node;
   ev.old_state = n->state;
   ev.new_state = (int32_t) st;
   ev.detail = health_node_state_name (st);
   n->state = (uint8_t) st;
-  emit (w, &ev);
+  bus_emit (w, &ev);
 }
 
-static void
-node_update_avail (World *w, uint32_t node)
+void
+nodes_update_avail (World *w, uint32_t node)
 {
   NodeRt *n = &w->hw.nodes[node];
   node_state_track (w, node);
@@ -856,10 +789,8 @@ node_update_avail (World *w, uint32_t node)
     }
 }
 
-/* ---- observations to the policy, with their delays ---- */
-
-static guint
-slab_take (GArray *slab, GArray *free_list, const void *item)
+guint
+core_slab_take (GArray *slab, GArray *free_list, const void *item)
 {
   guint i;
   if (free_list->len > 0)
@@ -883,13 +814,11 @@ static void
 observe_at (World *w, const HealthObs *obs, SimTime at, uint32_t check_node)
 {
   PendingObs p = { *obs, check_node, check_node != NO_FAULT ? w->hw.nodes[check_node].fault_time : 0 };
-  guint slot = slab_take (w->care.pobs, w->care.pobs_free, &p);
+  guint slot = core_slab_take (w->care.pobs, w->care.pobs_free, &p);
   if (at < sim_now (w->core.sim))
     at = sim_now (w->core.sim);
   sim_at (w->core.sim, at, w->core.kinds[EV_OBSERVE], slot, 0);
 }
-
-static void enact (World *w, const HealthAction *a);
 
 static void
 reschedule_wakeup (World *w)
@@ -928,7 +857,7 @@ health_feed (World *w, const HealthObs *obs)
   health_policy_observe (w->care.health, obs, w->care.actions);
   run_actions (w);
   if (obs->node != HEALTH_NO_NODE && obs->node < w->hw.n_nodes)
-    node_update_avail (w, obs->node);
+    nodes_update_avail (w, obs->node);
   reschedule_wakeup (w);
 }
 
@@ -1007,8 +936,6 @@ on_false_positive (Sim *sim, const SimEvent *e, void *ud)
   if (at <= world_length (w))
     sim_at (sim, at, w->core.kinds[EV_FALSE_POS], 0, 0);
 }
-
-/* ---- failures ---- */
 
 static void
 node_observations (World *w, uint32_t node, const FlFailureMode *fm, int gpu)
@@ -1105,23 +1032,23 @@ fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
   n->blamed = false;
   if (n->down_since < 0)
     n->down_since = sim_now (w->core.sim);
-  node_update_avail (w, node);
+  nodes_update_avail (w, node);
   char nb[96];
   WorldEvent ev;
-  event_init (&ev, WEV_NODE_FAILED);
+  bus_event_init (&ev, WEV_NODE_FAILED);
   ev.component = node_name (w, node, nb, sizeof nb);
   ev.mode = fm->name;
   ev.cause = fm->cause;
   ev.xid = fm->xid;
   ev.node = (int32_t) node;
-  emit (w, &ev);
+  bus_emit (w, &ev);
   if (n->job != NO_JOB && fm->obs != FL_OBS_SILENT)
     {
       /* The job's launcher blames the node it lost and the scheduler
        * excludes it from the restart (docs/models.md). */
       n->blamed = true;
       job_interrupt (w, g_ptr_array_index (w->jobs.all, n->job), component, fm, NULL);
-      node_update_avail (w, node);
+      nodes_update_avail (w, node);
     }
   node_observations (w, node, fm, gpu);
   if (fm->repair == FL_REPAIR_NONE)
@@ -1129,7 +1056,7 @@ fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
       /* Transient: it clears by itself after the repair time. */
       PendingAction pa = { .act = { .kind = HEALTH_ACTION_NONE, .node = node,
                                     .gpu = gpu, .link = HEALTH_NO_LINK } };
-      guint slot = slab_take (w->care.pact, w->care.pact_free, &pa);
+      guint slot = core_slab_take (w->care.pact, w->care.pact_free, &pa);
       double h = dist_sample (&fm->repair_time, &w->faults.rng_misc);
       sim_after (w->core.sim, h_to_sim (h), w->core.kinds[EV_ACTION_DONE], slot, 0);
     }
@@ -1140,16 +1067,16 @@ fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
  * schedulable on its other rails (the job restarts at reduced bandwidth,
  * fabric_job_bandwidth); a port the policy disabled (admin) keeps the node
  * out of the scheduler's pool. */
-static void
-rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink, bool down,
-           bool admin)
+void
+faults_rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink,
+                  bool down, bool admin)
 {
   NodeRt *n = &w->hw.nodes[node];
   if (admin && down)
     n->rails_disabled++;
   else if (admin && n->rails_disabled > 0)
     n->rails_disabled--;
-  node_update_avail (w, node);
+  nodes_update_avail (w, node);
   /* A job running on a degraded node speeds up when the rail comes back. */
   if (!down && !admin && n->job != NO_JOB)
     job_update_bandwidth (w, g_ptr_array_index (w->jobs.all, n->job));
@@ -1157,7 +1084,7 @@ rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink, bool down,
   uint32_t idx;
   TopoKind k = topo_link_of (w, hlink, &idx);
   WorldEvent ev;
-  event_init (&ev, WEV_LINK_STATE);
+  bus_event_init (&ev, WEV_LINK_STATE);
   ev.component = comp_name (w, k, idx, lb, sizeof lb);
   ev.node = (int32_t) node;
   ev.port = (int32_t) rail;
@@ -1167,7 +1094,7 @@ rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink, bool down,
     ev.value = tl ? (double) tl->b : -1.0; /* the leaf: the trap's issuer */
     ev.old_state = tl ? tl->b_port : 0;
   }
-  emit (w, &ev);
+  bus_emit (w, &ev);
 }
 
 static void
@@ -1188,8 +1115,8 @@ link_observe_down (World *w, uint32_t hlink, int32_t node, int32_t port)
   observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
 }
 
-static void
-update_all_bandwidth (World *w)
+void
+jobs_update_all_bandwidth (World *w)
 {
   for (guint i = 0; i < w->jobs.running->len; i++)
     {
@@ -1200,16 +1127,16 @@ update_all_bandwidth (World *w)
         job_update_bandwidth (w, j);
     }
   WorldEvent ev;
-  event_init (&ev, WEV_FABRIC_DEGRADED);
+  bus_event_init (&ev, WEV_FABRIC_DEGRADED);
   ev.value = fabric_bandwidth_lost_fraction (w->hw.fabric);
-  emit (w, &ev);
+  bus_emit (w, &ev);
 }
 
 /* A link (cable, uplink, corelink) fails; owner_mode is the failing mode. */
 static bool
 fail_link (World *w, TopoKind kind, uint32_t idx, uint32_t mode, bool by_switch)
 {
-  uint32_t h = health_link_of (w, kind, idx);
+  uint32_t h = core_health_link_of (w, kind, idx);
   if (h == HEALTH_NO_LINK || w->faults.link_down[h])
     return false;
   w->faults.link_down[h] = 1;
@@ -1221,7 +1148,7 @@ fail_link (World *w, TopoKind kind, uint32_t idx, uint32_t mode, bool by_switch)
   if (kind == TOPO_CABLE)
     {
       uint32_t node = idx / w->hw.rails, rail = idx % w->hw.rails;
-      rail_down (w, node, rail, h, true, false);
+      faults_rail_down (w, node, rail, h, true, false);
       NodeRt *n = &w->hw.nodes[node];
       if (n->job != NO_JOB)
         job_interrupt (w, g_ptr_array_index (w->jobs.all, n->job), lb,
@@ -1231,20 +1158,20 @@ fail_link (World *w, TopoKind kind, uint32_t idx, uint32_t mode, bool by_switch)
   else
     {
       WorldEvent ev;
-      event_init (&ev, WEV_LINK_STATE);
+      bus_event_init (&ev, WEV_LINK_STATE);
       ev.component = lb;
       ev.new_state = HEALTH_IB_PORT_DOWN;
       const TopoLink *tl = topo_link (w->hw.topo, kind, idx);
       ev.value = tl ? (double) tl->a : -1.0;
       ev.old_state = tl ? tl->a_port : 0;
-      emit (w, &ev);
+      bus_emit (w, &ev);
       link_observe_down (w, h, -1, -1);
     }
   return true;
 }
 
-static void
-restore_link (World *w, uint32_t h)
+void
+faults_restore_link (World *w, uint32_t h)
 {
   if (!w->faults.link_down[h])
     return;
@@ -1254,18 +1181,18 @@ restore_link (World *w, uint32_t h)
   TopoKind kind = topo_link_of (w, h, &idx);
   fabric_restore_link (w->hw.fabric, kind, idx);
   if (kind == TOPO_CABLE)
-    rail_down (w, idx / w->hw.rails, idx % w->hw.rails, h, false, false);
+    faults_rail_down (w, idx / w->hw.rails, idx % w->hw.rails, h, false, false);
   else
     {
       char lb[128];
       WorldEvent ev;
-      event_init (&ev, WEV_LINK_STATE);
+      bus_event_init (&ev, WEV_LINK_STATE);
       ev.component = comp_name (w, kind, idx, lb, sizeof lb);
       ev.new_state = HEALTH_IB_PORT_ACTIVE;
       const TopoLink *tl = topo_link (w->hw.topo, kind, idx);
       ev.value = tl ? (double) tl->a : -1.0;
       ev.old_state = tl ? tl->a_port : 0;
-      emit (w, &ev);
+      bus_emit (w, &ev);
     }
 }
 
@@ -1287,17 +1214,17 @@ static void
 emit_component_failed (World *w, const char *name, const FlFailureMode *fm)
 {
   WorldEvent ev;
-  event_init (&ev, WEV_COMPONENT_FAILED);
+  bus_event_init (&ev, WEV_COMPONENT_FAILED);
   ev.component = name;
   ev.mode = fm->name;
   ev.cause = fm->cause;
   ev.xid = fm->xid;
-  emit (w, &ev);
+  bus_emit (w, &ev);
 }
 
 /* One failure of instance i of mode mi. Returns false when dropped. */
-static bool
-fail_instance (World *w, uint32_t mi, uint32_t i)
+bool
+faults_fail_instance (World *w, uint32_t mi, uint32_t i)
 {
   ModeRt *mr = &w->faults.modes[mi];
   FlFailureMode *fm = mr->fm;
@@ -1332,12 +1259,12 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
       {
         TopoKind k = i < w->hw.n_uplinks ? TOPO_UPLINK : TOPO_CORELINK;
         uint32_t idx = i < w->hw.n_uplinks ? i : i - w->hw.n_uplinks;
-        if (w->faults.link_down[health_link_of (w, k, idx)])
+        if (w->faults.link_down[core_health_link_of (w, k, idx)])
           return false;
         emit_component_failed (w, comp_name (w, k, idx, name, sizeof name), fm);
         happened = fail_link (w, k, idx, mi, false);
         if (happened)
-          update_all_bandwidth (w);
+          jobs_update_all_bandwidth (w);
         break;
       }
     case FL_CLASS_LEAF:
@@ -1351,7 +1278,7 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
         emit_component_failed (w, comp_name (w, k, i, name, sizeof name), fm);
         happened = fail_switch (w, k, i, mi);
         if (happened)
-          update_all_bandwidth (w);
+          jobs_update_all_bandwidth (w);
         break;
       }
     case FL_CLASS_RACK:
@@ -1402,8 +1329,6 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
   return happened;
 }
 
-/* ---- failure streams ---- */
-
 static uint32_t
 mode_instances (World *w, const FlFailureMode *fm, TopoKind *kind)
 {
@@ -1436,7 +1361,6 @@ instance_is_lemon (World *w, const ModeRt *mr, uint32_t i)
     default: return false;
     }
 }
-
 
 /* Lemon nodes concentrate failures, they do not add them: the rates of a
  * mode that lemons affect are scaled so that the cluster-wide rate stays
@@ -1523,8 +1447,6 @@ on_fail_inst (Sim *sim, const SimEvent *e, void *ud)
   schedule_instance (w, e->target, i, k + 1);
 }
 
-/* ---- carrying out the policy's actions ---- */
-
 /* How strong a remedy is; a fault is fixed by a remedy at least as strong
  * as its repair path. */
 static int
@@ -1559,10 +1481,12 @@ action_strength (HealthActionKind k)
 /* Durations of remediation steps (docs/models.md; field-data.md §12.3:
  * reboot ~10 minutes). */
 #define RESET_GPU_H (5.0 / 60)
-#define REBOOT_H (10.0 / 60)
-#define REIMAGE_H 1.0
-#define NO_FAULT_FOUND_H 1.0
 
+#define REBOOT_H (10.0 / 60)
+
+#define REIMAGE_H 1.0
+
+#define NO_FAULT_FOUND_H 1.0
 
 /* ---- precursors: parts that degrade before they fail ----
  *
@@ -1605,7 +1529,7 @@ on_hard_fail (Sim *sim, const SimEvent *e, void *ud)
     }
   else if (i < w->hw.n_cables)
     w->faults.link_pending[i] = EVQ_NONE;
-  fail_instance (w, e->target, i);
+  faults_fail_instance (w, e->target, i);
 }
 
 /* Either starts a degradation with precursor signals or fails at once. */
@@ -1617,7 +1541,7 @@ degrade_or_fail (World *w, uint32_t mi, uint32_t i)
   if (p == PRECURSOR_NONE || w->core.cfg->failures_precursor_fraction <= 0
       || !(rng_uniform (&w->faults.rng_precursor) < w->core.cfg->failures_precursor_fraction))
     {
-      fail_instance (w, mi, i);
+      faults_fail_instance (w, mi, i);
       return;
     }
   SimTime t = sim_now (w->core.sim);
@@ -1695,8 +1619,8 @@ avert_pending_link (World *w, uint32_t h)
   w->meter.m->failures_averted++;
 }
 
-static void
-clear_node_fault (World *w, uint32_t node)
+void
+faults_clear_node (World *w, uint32_t node)
 {
   NodeRt *n = &w->hw.nodes[node];
   if (n->fault_mode == NO_FAULT)
@@ -1707,22 +1631,22 @@ clear_node_fault (World *w, uint32_t node)
   n->fault_group = NO_FAULT;
   char nb[96];
   WorldEvent ev;
-  event_init (&ev, WEV_COMPONENT_REPAIRED);
+  bus_event_init (&ev, WEV_COMPONENT_REPAIRED);
   ev.component = node_name (w, node, nb, sizeof nb);
   ev.node = (int32_t) node;
   ev.mode = w->faults.modes[mode].fm->name;
-  emit (w, &ev);
+  bus_emit (w, &ev);
   if (group != NO_FAULT)
     for (uint32_t i = 0; i < w->hw.n_nodes; i++)
       if (w->hw.nodes[i].fault_group == group && w->hw.nodes[i].fault_mode == mode)
-        clear_node_fault (w, i);
-  node_update_avail (w, node);
+        faults_clear_node (w, i);
+  nodes_update_avail (w, node);
 }
 
 /* Repairs whatever is wrong with a health link (its own fault or its
  * switch's). */
-static void
-repair_link (World *w, uint32_t h)
+void
+faults_repair_link (World *w, uint32_t h)
 {
   if (h >= w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks || !w->faults.link_down[h])
     return;
@@ -1741,34 +1665,33 @@ repair_link (World *w, uint32_t h)
         fabric_restore_switch (w->hw.fabric, sk[e], si[e]);
         char sb[96];
         WorldEvent ev;
-        event_init (&ev, WEV_COMPONENT_REPAIRED);
+        bus_event_init (&ev, WEV_COMPONENT_REPAIRED);
         ev.component = comp_name (w, sk[e], si[e], sb, sizeof sb);
         if (w->faults.link_fault_mode[h] != NO_FAULT)
           ev.mode = w->faults.modes[w->faults.link_fault_mode[h]].fm->name;
-        emit (w, &ev);
+        bus_emit (w, &ev);
         /* The tickets parked on this switch are done too. */
         switch_tickets_release (w, (((guint) sk[e] << 28) | si[e]) + 1);
         const TopoRef *refs;
         uint32_t n;
         topo_switch_links (w->hw.topo, sk[e], si[e], &refs, &n);
         for (uint32_t i = 0; i < n; i++)
-          restore_link (w, health_link_of (w, refs[i].kind, refs[i].index));
+          faults_restore_link (w, core_health_link_of (w, refs[i].kind, refs[i].index));
         switch_fixed = true;
       }
   if (!switch_fixed && w->faults.link_down[h] && w->faults.link_fault_mode[h] != NO_FAULT)
     {
       char lb[128];
       WorldEvent ev;
-      event_init (&ev, WEV_COMPONENT_REPAIRED);
+      bus_event_init (&ev, WEV_COMPONENT_REPAIRED);
       ev.component = comp_name (w, kind, idx, lb, sizeof lb);
       ev.mode = w->faults.modes[w->faults.link_fault_mode[h]].fm->name;
-      emit (w, &ev);
+      bus_emit (w, &ev);
     }
-  restore_link (w, h);
+  faults_restore_link (w, h);
   if (switch_fixed || kind != TOPO_CABLE)
-    update_all_bandwidth (w);
+    jobs_update_all_bandwidth (w);
 }
-
 
 /* The failed switch that takes health link h down, as a hash key
  * (kind << 28 | index) + 1, or 0 when the link's own part is at fault. */
@@ -1898,7 +1821,7 @@ static void
 action_later (World *w, const HealthAction *a, double hours)
 {
   PendingAction pa = { .act = *a };
-  guint slot = slab_take (w->care.pact, w->care.pact_free, &pa);
+  guint slot = core_slab_take (w->care.pact, w->care.pact_free, &pa);
   sim_after (w->core.sim, h_to_sim (hours), w->core.kinds[EV_ACTION_DONE], slot, 0);
 }
 
@@ -1921,18 +1844,18 @@ enact (World *w, const HealthAction *a)
       comp_name (w, k, idx, name, sizeof name);
     }
   WorldEvent ev;
-  event_init (&ev, WEV_POLICY_ACTION);
+  bus_event_init (&ev, WEV_POLICY_ACTION);
   ev.component = name;
   ev.detail = health_action_name (a->kind);
   ev.reason = a->reason;
   ev.node = has_node ? (int32_t) node : -1;
-  emit (w, &ev);
+  bus_emit (w, &ev);
   if (n != NULL && n->fault_mode != NO_FAULT && !n->detected)
     {
       n->detected = true;
       double lat = simtime_to_min (sim_now (w->core.sim) - n->fault_time);
       stats_quantile_add (w->meter.detect_lat, lat);
-      interruptions_set_detect (w, name, simtime_to_h (n->fault_time), lat);
+      meter_set_detect (w, name, simtime_to_h (n->fault_time), lat);
     }
   HealthObs o;
   switch (a->kind)
@@ -1986,7 +1909,7 @@ enact (World *w, const HealthAction *a)
           if (w->hw.link_admin[a->link] != disable)
             {
               w->hw.link_admin[a->link] = disable;
-              rail_down (w, nd, rail, a->link, disable, true);
+              faults_rail_down (w, nd, rail, a->link, disable, true);
             }
         }
       break;
@@ -1999,7 +1922,7 @@ enact (World *w, const HealthAction *a)
       w->meter.m->tickets++;
       {
         PendingAction pa = { .act = *a };
-        guint slot = slab_take (w->care.pact, w->care.pact_free, &pa);
+        guint slot = core_slab_take (w->care.pact, w->care.pact_free, &pa);
         guint key = n == NULL && has_link && w->faults.link_down[a->link]
                       ? link_failed_switch (w, a->link) : 0;
         if (key != 0)
@@ -2039,7 +1962,7 @@ enact (World *w, const HealthAction *a)
       break;
     }
   if (has_node)
-    node_update_avail (w, node);
+    nodes_update_avail (w, node);
 }
 
 static void
@@ -2062,7 +1985,7 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
     {
     case HEALTH_ACTION_NONE: /* a transient fault clears by itself */
       if (n != NULL)
-        clear_node_fault (w, node);
+        faults_clear_node (w, node);
       return;
     case HEALTH_ACTION_RUN_DIAG:
       n->busy_action = false;
@@ -2079,7 +2002,7 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
       n->busy_action = false;
       if (n->fault_mode != NO_FAULT
           && action_strength (a->kind) >= repair_strength (w->faults.modes[n->fault_mode].fm->repair))
-        clear_node_fault (w, node);
+        faults_clear_node (w, node);
       avert_pending (w, node, action_strength (a->kind));
       o.ok = n->fault_mode == NO_FAULT && n->rails_disabled == 0;
       break;
@@ -2097,7 +2020,7 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
       if (n != NULL)
         {
           n->busy_action = false;
-          clear_node_fault (w, node);
+          faults_clear_node (w, node);
           avert_pending (w, node, action_strength (a->kind));
           /* The technician also reseats the node's own cables (a failed
            * leaf is the leaf's ticket, not this one). */
@@ -2105,13 +2028,13 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
             {
               uint32_t h = node * w->hw.rails + r;
               if (w->faults.link_down[h] && link_failed_switch (w, h) == 0)
-                repair_link (w, h);
+                faults_repair_link (w, h);
               avert_pending_link (w, h);
             }
         }
       if (a->link != HEALTH_NO_LINK)
         {
-          repair_link (w, a->link);
+          faults_repair_link (w, a->link);
           avert_pending_link (w, a->link);
         }
       if (sw_key != 0)
@@ -2130,7 +2053,7 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
       if (n != NULL)
         {
           n->in_maintenance = false;
-          node_update_avail (w, node);
+          nodes_update_avail (w, node);
         }
       return;
     default:
@@ -2138,35 +2061,11 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
     }
   health_feed (w, &o);
   if (has_node)
-    node_update_avail (w, node);
+    nodes_update_avail (w, node);
 }
 
-/* ---- scripted timers, sampling, progress ---- */
-
-static void
-on_timer (Sim *sim, const SimEvent *e, void *ud)
-{
-  World *w = ud;
-  TimerRt t = g_array_index (w->script.timers, TimerRt, e->target);
-  if (t.period > 0)
-    {
-      SimTime next = sim_now (sim) + t.period;
-      if (next <= world_length (w))
-        sim_at (sim, next, w->core.kinds[EV_TIMER], e->target, 0);
-    }
-  if (w->bus.hooks.timer == NULL || w->bus.script_error != NULL)
-    return;
-  if (!w->bus.hooks.timer (w->bus.hooks.user_data, w, t.cb, &w->bus.script_error))
-    {
-      if (w->bus.script_error == NULL)
-        g_set_error (&w->bus.script_error, WORLD_ERROR, WORLD_ERROR_SCRIPT,
-                     "a script callback failed");
-      sim_stop (sim);
-    }
-}
-
-static double
-job_ettr_at (const World *w, const Job *j, SimTime t)
+double
+jobs_ettr_at (const World *w, const Job *j, SimTime t)
 {
   if (isnan (j->m.first_start_h))
     return NAN;
@@ -2176,66 +2075,6 @@ job_ettr_at (const World *w, const Job *j, SimTime t)
     return NAN;
   return j->saved_h / wall;
 }
-
-static void
-sample (World *w, SimTime t)
-{
-  MetricsSample s = { .t_h = simtime_to_h (t) };
-  s.healthy_gpus = w->meter.healthy_gpus;
-  for (uint32_t i = 0; i < w->hw.n_nodes; i++)
-    {
-      HealthNodeState st = health_policy_node_state (w->care.health, i);
-      int k = (int) st;
-      if (w->hw.nodes[i].fault_mode != NO_FAULT && st == HEALTH_NODE_HEALTHY)
-        k = METRICS_NODE_STATES - 1; /* down, not yet noticed */
-      if (k >= 0 && k < METRICS_NODE_STATES)
-        s.nodes[k]++;
-    }
-  s.running_jobs = sched_running_count (w->jobs.sched);
-  s.queued_jobs = sched_queue_length (w->jobs.sched);
-  s.spares_free = sched_spares_free (w->jobs.sched);
-  s.fabric_bw_lost = fabric_bandwidth_lost_fraction (w->hw.fabric);
-  s.main_job_progress = NAN;
-  s.main_job_ettr = NAN;
-  if (w->jobs.main_job != NO_JOB)
-    {
-      Job *j = g_ptr_array_index (w->jobs.all, w->jobs.main_job);
-      if (isfinite (j->work_h) && j->work_h > 0)
-        s.main_job_progress = j->saved_h / j->work_h;
-      else
-        {
-          /* A job that runs until the end: the work it could have done in
-           * the whole run without failures is its "total". */
-          double avail_h = simtime_to_h (world_length (w)) - j->submit_h;
-          s.main_job_progress = avail_h > 0 ? j->saved_h / avail_h : NAN;
-        }
-      s.main_job_ettr = job_ettr_at (w, j, t);
-    }
-  g_array_append_val (w->meter.m->timeseries, s);
-}
-
-static bool
-on_tick (Sim *sim, SimTime now, void *ud)
-{
-  World *w = ud;
-  /* The tick at 0 finds the sample world_run took before the first event. */
-  GArray *ts = w->meter.m->timeseries;
-  if (ts->len == 0
-      || g_array_index (ts, MetricsSample, ts->len - 1).t_h < simtime_to_h (now))
-    sample (w, now);
-  if (w->meter.progress != NULL)
-    {
-      gint64 us = g_get_monotonic_time ();
-      if (us - w->meter.last_progress_us >= 1000000)
-        {
-          w->meter.last_progress_us = us;
-          w->meter.progress (w, now, world_length (w), w->meter.progress_ud);
-        }
-    }
-  return w->bus.script_error == NULL;
-}
-
-/* ---- building the world ---- */
 
 static bool
 apply_failure_overrides (FlFailureCatalog *cat, const WorldConfig *cfg,
@@ -2445,20 +2284,6 @@ world_config_build_topology (const WorldConfig *cfg, GError **error)
   return build_topology (cfg, error);
 }
 
-void
-world_stop_with_error (World *w, GError *error)
-{
-  g_return_if_fail (w != NULL);
-  g_return_if_fail (error != NULL);
-  if (w->bus.script_error != NULL)
-    {
-      g_error_free (error);
-      return;
-    }
-  w->bus.script_error = error;
-  sim_stop (w->core.sim);
-}
-
 static bool
 build_policies (World *w, GError **error)
 {
@@ -2552,7 +2377,6 @@ build_policies (World *w, GError **error)
   g_free (groups);
   return w->jobs.sched != NULL;
 }
-
 
 /* workload.research_sizes "NODES[:WEIGHT],..." into sizes (uint32_t) and
  * weights (double); "" leaves both empty (the default mix). */
@@ -2878,12 +2702,12 @@ world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
   };
   static const SimHandlerFn fns[EV_N] = {
     on_fail_agg, on_fail_inst, on_observe, on_action_done, on_wakeup,
-    on_sched, on_job_phase, on_job_written, on_arrival, on_timer, on_restock,
+    on_sched, on_job_phase, on_job_written, on_arrival, script_on_timer, on_restock,
     on_false_positive, on_hard_fail,
   };
   for (int k = 0; k < EV_N; k++)
     w->core.kinds[k] = sim_register (w->core.sim, kind_names[k], fns[k], w);
-  sim_set_tick (w->core.sim, simtime_from_s (w->core.cfg->run_sample_every), on_tick, w);
+  sim_set_tick (w->core.sim, simtime_from_s (w->core.cfg->run_sample_every), meter_on_tick, w);
 
   rng_stream_init (&w->care.rng_diag, seed, "health", "diag");
   rng_stream_init (&w->care.rng_fp, seed, "health", "false-positive");
@@ -2967,28 +2791,6 @@ world_free (World *w)
   g_free (w);
 }
 
-/* ---- running ---- */
-
-void
-world_set_hooks (World *w, const WorldHooks *hooks)
-{
-  w->bus.hooks = *hooks;
-}
-
-void
-world_add_listener (World *w, WorldListenerFn fn, void *user_data)
-{
-  Listener l = { fn, user_data };
-  g_array_append_val (w->bus.listeners, l);
-}
-
-void
-world_set_progress (World *w, WorldProgressFn fn, void *user_data)
-{
-  w->meter.progress = fn;
-  w->meter.progress_ud = user_data;
-}
-
 SimTime
 world_now (const World *w)
 {
@@ -3005,12 +2807,6 @@ uint64_t
 world_events (const World *w)
 {
   return sim_events_handled (w->core.sim);
-}
-
-const Metrics *
-world_metrics (const World *w)
-{
-  return w->meter.m;
 }
 
 uint32_t
@@ -3031,75 +2827,12 @@ world_gpus (const World *w)
   return w->hw.n_nodes * w->hw.gpn;
 }
 
-static void
-finalize (World *w)
-{
-  Metrics *m = w->meter.m;
-  SimTime end = sim_now (w->core.sim);
-  double end_h = simtime_to_h (end);
-  m->sim_hours = end_h;
-  m->events = sim_events_handled (w->core.sim);
-  double ettr_num = 0, ettr_den = 0, productive_gpu_h = 0;
-  for (guint i = 0; i < w->jobs.all->len; i++)
-    {
-      Job *j = g_ptr_array_index (w->jobs.all, i);
-      if (j->state == JOB_RUNNING)
-        {
-          job_account (w, j, end);
-          j->phase_start = end;
-          j->running_h += simtime_to_h (end - j->running_since);
-          j->running_since = end;
-        }
-      else if (j->state == JOB_QUEUED)
-        {
-          /* A wait still open counts, cut at the end (a job stuck after an
-           * interruption must show in the percentiles). */
-          j->m.queue_h += simtime_to_h (end - j->queued_since);
-          stats_quantile_add (w->meter.queue_wait, simtime_to_h (end - j->queued_since));
-        }
-      if (j->state == JOB_PENDING)
-        continue;
-      j->m.productive_h = j->saved_h;
-      j->m.ettr = job_ettr_at (w, j, end);
-      productive_gpu_h += j->saved_h * job_gpus (w, j);
-      if (!isnan (j->m.ettr))
-        {
-          ettr_num += j->m.ettr * job_gpus (w, j);
-          ettr_den += job_gpus (w, j);
-        }
-      MetricsJob row = j->m;
-      row.name = g_strdup (j->name);
-      g_array_append_val (m->job_rows, row);
-      m->fabric_slowdown_gpu_hours += j->m.slowdown_h * job_gpus (w, j);
-    }
-  m->ettr = ettr_den > 0 ? ettr_num / ettr_den : NAN;
-  m->goodput = end_h > 0 ? productive_gpu_h / (world_gpus (w) * end_h) : NAN;
-  m->gpu_availability = stats_timeavg_get (&w->meter.avail, end_h);
-  if (w->jobs.main_job != NO_JOB)
-    {
-      Job *j = g_ptr_array_index (w->jobs.all, w->jobs.main_job);
-      m->mtti_hours = j->m.interruptions > 0 ? j->running_h / j->m.interruptions : NAN;
-    }
-  else
-    m->mtti_hours = m->interruptions > 0 ? end_h / m->interruptions : NAN;
-  m->mttr_hours = stats_online_mean (&w->meter.mttr);
-  m->queue_wait_hours_p50 = stats_quantile_get (w->meter.queue_wait, 0.5);
-  m->queue_wait_hours_p99 = stats_quantile_get (w->meter.queue_wait, 0.99);
-  m->detection_latency_minutes_p50 = stats_quantile_get (w->meter.detect_lat, 0.5);
-  m->spares_exhausted_hours = w->core.cfg->cluster_spares > 0
-                                ? stats_timeavg_get (&w->meter.spares_empty, end_h) * end_h : 0;
-  /* The final sample at the end of the run, unless a tick just took it. */
-  GArray *ts = m->timeseries;
-  if (ts->len == 0 || g_array_index (ts, MetricsSample, ts->len - 1).t_h < end_h)
-    sample (w, end);
-}
-
 bool
 world_run (World *w, GError **error)
 {
   w->meter.wall_start_us = g_get_monotonic_time ();
   w->meter.last_progress_us = w->meter.wall_start_us;
-  sample (w, 0);
+  meter_sample (w, 0);
   /* a policy may want its first wakeup before any observation (a Lua
    * policy with every =); the built-in ones start with none */
   reschedule_wakeup (w);
@@ -3110,229 +2843,11 @@ world_run (World *w, GError **error)
       w->bus.script_error = NULL;
       return false;
     }
-  finalize (w);
+  meter_finalize (w);
   w->meter.m->wall_seconds = (g_get_monotonic_time () - w->meter.wall_start_us) / 1e6;
   if (w->meter.progress != NULL)
     w->meter.progress (w, world_now (w), world_length (w), w->meter.progress_ud);
   return true;
-}
-
-/* ---- actions a script may take ---- */
-
-static guint
-glob_or_error (World *w, const char *pattern, GArray *refs, GError **error)
-{
-  guint n = topo_glob (w->hw.topo, pattern, refs);
-  if (n == 0)
-    g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                 "no component matches '%s' (names look like node0412, node0412/gpu5, "
-                 "leaf-su03-r5, spine-07, rack-051; 'faultline topo --inventory' lists them)",
-                 pattern);
-  return n;
-}
-
-/* The mode to use for a component of this class: the named one, or the
- * first enabled mode of the class. */
-static bool
-find_mode_for (World *w, FlClass cls, const char *mode, uint32_t *out, GError **error)
-{
-  for (uint32_t mi = 0; mi < w->faults.n_modes; mi++)
-    {
-      FlFailureMode *fm = w->faults.modes[mi].fm;
-      if (mode != NULL ? strcmp (fm->name, mode) == 0 : fm->cls == cls)
-        {
-          if (mode != NULL && fm->cls != cls)
-            {
-              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                           "failure mode '%s' is a %s mode, not a %s one", mode,
-                           fl_class_name (fm->cls), fl_class_name (cls));
-              return false;
-            }
-          *out = mi;
-          return true;
-        }
-    }
-  g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-               mode ? "unknown failure mode '%s'" : "no failure mode for class %s",
-               mode ? mode : fl_class_name (cls));
-  return false;
-}
-
-static bool
-class_of_kind (TopoKind k, FlClass *cls)
-{
-  switch (k)
-    {
-    case TOPO_NODE: *cls = FL_CLASS_NODE; return true;
-    case TOPO_GPU: *cls = FL_CLASS_GPU; return true;
-    case TOPO_NIC: *cls = FL_CLASS_NIC; return true;
-    case TOPO_CABLE: *cls = FL_CLASS_CABLE; return true;
-    case TOPO_LEAF: *cls = FL_CLASS_LEAF; return true;
-    case TOPO_SPINE: *cls = FL_CLASS_SPINE; return true;
-    case TOPO_CORE: *cls = FL_CLASS_CORE; return true;
-    case TOPO_UPLINK: case TOPO_CORELINK: *cls = FL_CLASS_UPLINK; return true;
-    case TOPO_RACK: *cls = FL_CLASS_RACK; return true;
-    case TOPO_ROW: *cls = FL_CLASS_ROW; return true;
-    default: return false;
-    }
-}
-
-int
-world_fail (World *w, const char *pattern, const char *mode, GError **error)
-{
-  g_autoptr (GArray) refs = g_array_new (FALSE, FALSE, sizeof (TopoRef));
-  if (glob_or_error (w, pattern, refs, error) == 0)
-    return 0;
-  int count = 0;
-  for (guint i = 0; i < refs->len; i++)
-    {
-      TopoRef r = g_array_index (refs, TopoRef, i);
-      FlClass cls;
-      uint32_t mi;
-      if (!class_of_kind (r.kind, &cls) || !find_mode_for (w, cls, mode, &mi, error))
-        return count;
-      uint32_t inst = r.index;
-      if (r.kind == TOPO_CORELINK)
-        inst += w->hw.n_uplinks;
-      count += fail_instance (w, mi, inst);
-    }
-  return count;
-}
-
-int
-world_repair (World *w, const char *pattern, GError **error)
-{
-  g_autoptr (GArray) refs = g_array_new (FALSE, FALSE, sizeof (TopoRef));
-  if (glob_or_error (w, pattern, refs, error) == 0)
-    return 0;
-  int count = 0;
-  for (guint i = 0; i < refs->len; i++)
-    {
-      TopoRef r = g_array_index (refs, TopoRef, i);
-      switch (r.kind)
-        {
-        case TOPO_NODE:
-        case TOPO_GPU:
-          {
-            uint32_t node = r.kind == TOPO_GPU ? r.index / w->hw.gpn : r.index;
-            if (w->hw.nodes[node].fault_mode != NO_FAULT)
-              {
-                clear_node_fault (w, node);
-                count++;
-              }
-            break;
-          }
-        case TOPO_NIC:
-        case TOPO_CABLE:
-        case TOPO_UPLINK:
-        case TOPO_CORELINK:
-          {
-            uint32_t h = health_link_of (w, r.kind == TOPO_NIC ? TOPO_CABLE : r.kind, r.index);
-            if (h != HEALTH_NO_LINK && w->faults.link_down[h])
-              {
-                repair_link (w, h);
-                count++;
-              }
-            break;
-          }
-        case TOPO_LEAF:
-        case TOPO_SPINE:
-        case TOPO_CORE:
-          if (fabric_switch_failed (w->hw.fabric, r.kind, r.index))
-            {
-              fabric_restore_switch (w->hw.fabric, r.kind, r.index);
-              const TopoRef *lr;
-              uint32_t n;
-              topo_switch_links (w->hw.topo, r.kind, r.index, &lr, &n);
-              for (uint32_t k = 0; k < n; k++)
-                restore_link (w, health_link_of (w, lr[k].kind, lr[k].index));
-              update_all_bandwidth (w);
-              count++;
-            }
-          break;
-        case TOPO_RACK:
-        case TOPO_ROW:
-          {
-            /* A power domain: the fault it put on its nodes is cleared
-             * (clear_node_fault clears the whole group); a node's own
-             * fault stays. */
-            bool any = false;
-            for (uint32_t k = 0; k < w->hw.n_nodes; k++)
-              {
-                NodeRt *n = &w->hw.nodes[k];
-                uint32_t d = r.kind == TOPO_RACK ? topo_node_rack (w->hw.topo, k)
-                                                 : topo_node_row (w->hw.topo, k);
-                FlClass cls = n->fault_mode != NO_FAULT
-                                ? w->faults.modes[n->fault_mode].fm->cls : FL_CLASS_GPU;
-                bool domain_fault = r.kind == TOPO_RACK
-                                      ? cls == FL_CLASS_RACK
-                                      : cls == FL_CLASS_ROW || cls == FL_CLASS_COOLING;
-                if (d == r.index && n->fault_mode != NO_FAULT
-                    && n->fault_group == r.index && domain_fault)
-                  {
-                    clear_node_fault (w, k);
-                    any = true;
-                  }
-              }
-            count += any;
-            break;
-          }
-        default:
-          break;
-        }
-    }
-  return count;
-}
-
-int
-world_degrade (World *w, const char *pattern, double fraction, GError **error)
-{
-  if (!(fraction >= 0 && fraction <= 1))
-    {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "degrade: fraction %g must be between 0 and 1", fraction);
-      return 0;
-    }
-  g_autoptr (GArray) refs = g_array_new (FALSE, FALSE, sizeof (TopoRef));
-  if (glob_or_error (w, pattern, refs, error) == 0)
-    return 0;
-  /* Flow-level: a degraded group of links keeps `fraction` of them alive
-   * (the first ceil(n * fraction) stay up). */
-  GArray *links = g_array_new (FALSE, FALSE, sizeof (TopoRef));
-  for (guint i = 0; i < refs->len; i++)
-    {
-      TopoRef r = g_array_index (refs, TopoRef, i);
-      if (r.kind == TOPO_UPLINK || r.kind == TOPO_CORELINK || r.kind == TOPO_CABLE)
-        g_array_append_val (links, r);
-      else if (r.kind == TOPO_LEAF || r.kind == TOPO_SPINE || r.kind == TOPO_CORE)
-        {
-          const TopoRef *lr;
-          uint32_t n;
-          topo_switch_links (w->hw.topo, r.kind, r.index, &lr, &n);
-          for (uint32_t k = 0; k < n; k++)
-            if (lr[k].kind != TOPO_CABLE)
-              g_array_append_val (links, lr[k]);
-        }
-    }
-  guint keep = (guint) ceil (links->len * fraction);
-  int count = 0;
-  for (guint i = keep; i < links->len; i++)
-    {
-      TopoRef r = g_array_index (links, TopoRef, i);
-      uint32_t h = health_link_of (w, r.kind, r.index);
-      if (h == HEALTH_NO_LINK || w->faults.link_down[h])
-        continue;
-      w->faults.link_down[h] = 1;
-      fabric_fail_link (w->hw.fabric, r.kind, r.index);
-      if (r.kind == TOPO_CABLE)
-        rail_down (w, r.index / w->hw.rails, r.index % w->hw.rails, h, true, false);
-      count++;
-    }
-  g_array_unref (links);
-  if (count == 0 && error != NULL && *error == NULL && keep == refs->len)
-    return 0;
-  update_all_bandwidth (w);
-  return count;
 }
 
 /* Planned maintenance of a node of running job j: the job checkpoints
@@ -3341,8 +2856,8 @@ world_degrade (World *w, const char *pattern, double fraction, GError **error)
  * then stops with nothing lost; a failure meanwhile interrupts it as
  * usual. A job that is restarting stops at once (it has nothing new to
  * save). Returns when the job has left its nodes. */
-static SimTime
-job_drain (World *w, Job *j)
+SimTime
+jobs_drain (World *w, Job *j)
 {
   SimTime now = sim_now (w->core.sim);
   if (j->state != JOB_RUNNING)
@@ -3357,7 +2872,7 @@ job_drain (World *w, Job *j)
   /* The snapshot is the work done so far; a checkpoint already blocking
    * restarts its stall (a simplification of at most one stall). */
   double work = job_interval_work (w, j, now);
-  job_account (w, j, now);
+  jobs_account (w, j, now);
   if (j->ev != EVQ_NONE)
     sim_cancel (w->core.sim, j->ev);
   j->ev = EVQ_NONE;
@@ -3379,137 +2894,6 @@ world_config_check_failure_modes (const WorldConfig *cfg, GError **error)
   FlFailureCatalog *cat = catalog_from_config (cfg, error);
   fl_failure_catalog_free (cat);
   return cat != NULL;
-}
-
-int
-world_maintenance (World *w, const char *pattern, SimTime duration, GError **error)
-{
-  g_autoptr (GArray) refs = g_array_new (FALSE, FALSE, sizeof (TopoRef));
-  if (glob_or_error (w, pattern, refs, error) == 0)
-    return 0;
-  int count = 0;
-  for (guint i = 0; i < refs->len; i++)
-    {
-      TopoRef r = g_array_index (refs, TopoRef, i);
-      if (r.kind != TOPO_NODE)
-        continue;
-      NodeRt *n = &w->hw.nodes[r.index];
-      if (n->busy_action || n->in_maintenance)
-        continue;
-      SimTime starts = sim_now (w->core.sim); /* when the node is free */
-      if (n->job != NO_JOB)
-        starts = job_drain (w, g_ptr_array_index (w->jobs.all, n->job));
-      n->in_maintenance = true;
-      node_update_avail (w, r.index);
-      HealthAction a = { .kind = HEALTH_ACTION_RETURN_TO_SERVICE, .node = r.index,
-                         .gpu = HEALTH_NO_GPU, .link = HEALTH_NO_LINK,
-                         .reason = "planned maintenance" };
-      PendingAction pa = { .act = a };
-      guint slot = slab_take (w->care.pact, w->care.pact_free, &pa);
-      sim_at (w->core.sim, starts + duration, w->core.kinds[EV_ACTION_DONE], slot, 1);
-      count++;
-    }
-  if (count == 0)
-    g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                 "maintenance: '%s' matches no idle node", pattern);
-  return count;
-}
-
-void
-world_at (World *w, SimTime when, uint64_t cb)
-{
-  world_every (w, when, 0, cb);
-}
-
-void
-world_every (World *w, SimTime first, SimTime period, uint64_t cb)
-{
-  TimerRt t = { cb, period };
-  g_array_append_val (w->script.timers, t);
-  SimTime at = MAX (first, sim_now (w->core.sim));
-  if (at <= world_length (w))
-    sim_at (w->core.sim, at, w->core.kinds[EV_TIMER], w->script.timers->len - 1, 0);
-}
-
-void
-world_note (World *w, const char *text)
-{
-  char tb[48];
-  g_string_append_printf (w->bus.notes, "[%14s] %s\n",
-                          simtime_format (sim_now (w->core.sim), tb, sizeof tb), text);
-}
-
-const char *
-world_notes (const World *w)
-{
-  return w->bus.notes->str;
-}
-
-bool
-world_component_state (World *w, const char *name, const char **state, GError **error)
-{
-  TopoKind k;
-  uint32_t idx;
-  if (!topo_lookup (w->hw.topo, name, &k, &idx))
-    {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID, "no component named '%s'", name);
-      return false;
-    }
-  switch (k)
-    {
-    case TOPO_NODE:
-    case TOPO_GPU:
-      {
-        uint32_t node = k == TOPO_GPU ? idx / w->hw.gpn : idx;
-        HealthNodeState s = health_policy_node_state (w->care.health, node);
-        if (w->hw.nodes[node].fault_mode != NO_FAULT && s == HEALTH_NODE_HEALTHY)
-          *state = "down";
-        else
-          *state = health_node_state_name (s);
-        return true;
-      }
-    case TOPO_NIC:
-    case TOPO_CABLE:
-    case TOPO_UPLINK:
-    case TOPO_CORELINK:
-      {
-        uint32_t h = health_link_of (w, k == TOPO_NIC ? TOPO_CABLE : k, idx);
-        *state = h != HEALTH_NO_LINK && w->faults.link_down[h] ? "down" : "active";
-        return true;
-      }
-    case TOPO_LEAF:
-    case TOPO_SPINE:
-    case TOPO_CORE:
-      *state = fabric_switch_failed (w->hw.fabric, k, idx) ? "down" : "active";
-      return true;
-    case TOPO_RACK:
-    case TOPO_ROW:
-      {
-        /* A power domain is down while its nodes carry its fault. */
-        for (uint32_t i = 0; i < w->hw.n_nodes; i++)
-          {
-            uint32_t d = k == TOPO_RACK ? topo_node_rack (w->hw.topo, i) : topo_node_row (w->hw.topo, i);
-            if (d == idx && w->hw.nodes[i].fault_group == idx && w->hw.nodes[i].fault_mode != NO_FAULT
-                && w->faults.modes[w->hw.nodes[i].fault_mode].fm->cls != FL_CLASS_GPU
-                && w->faults.modes[w->hw.nodes[i].fault_mode].fm->cls != FL_CLASS_NODE)
-              {
-                *state = "down";
-                return true;
-              }
-          }
-        *state = "active";
-        return true;
-      }
-    default:
-      *state = "active";
-      return true;
-    }
-}
-
-uint32_t
-world_healthy_gpus (const World *w)
-{
-  return w->meter.healthy_gpus;
 }
 
 uint32_t

@@ -1,0 +1,86 @@
+/* models/world-bus.c - who hears what happens in a run: the listeners
+ * (writers of events.jsonl, trace, pcap), the script's on() callbacks and
+ * timers' hooks, the first script error that stops the run, and the notes.
+ * Knows nothing of what the events mean. */
+#include "world-int.h"
+
+#include <math.h>
+#include <string.h>
+
+void
+bus_emit (World *w, WorldEvent *ev)
+{
+  ev->time = sim_now (w->core.sim);
+  for (guint i = 0; i < w->bus.listeners->len; i++)
+    {
+      Listener *l = &g_array_index (w->bus.listeners, Listener, i);
+      l->fn (ev, l->ud);
+    }
+  GArray *ons = w->bus.ons[ev->kind];
+  if (ons == NULL || w->bus.hooks.event == NULL || w->bus.script_error != NULL)
+    return;
+  for (guint i = 0; i < ons->len; i++)
+    {
+      uint64_t cb = g_array_index (ons, uint64_t, i);
+      if (!w->bus.hooks.event (w->bus.hooks.user_data, w, cb, ev, &w->bus.script_error))
+        {
+          if (w->bus.script_error == NULL)
+            g_set_error (&w->bus.script_error, WORLD_ERROR, WORLD_ERROR_SCRIPT,
+                         "a script callback failed");
+          sim_stop (w->core.sim);
+          return;
+        }
+    }
+}
+
+void
+bus_event_init (WorldEvent *ev, WorldEventKind kind)
+{
+  memset (ev, 0, sizeof *ev);
+  ev->kind = kind;
+  ev->node = -1;
+  ev->port = -1;
+  ev->lost_gpu_hours = NAN;
+  ev->value = NAN;
+}
+
+void
+world_stop_with_error (World *w, GError *error)
+{
+  g_return_if_fail (w != NULL);
+  g_return_if_fail (error != NULL);
+  if (w->bus.script_error != NULL)
+    {
+      g_error_free (error);
+      return;
+    }
+  w->bus.script_error = error;
+  sim_stop (w->core.sim);
+}
+
+void
+world_set_hooks (World *w, const WorldHooks *hooks)
+{
+  w->bus.hooks = *hooks;
+}
+
+void
+world_add_listener (World *w, WorldListenerFn fn, void *user_data)
+{
+  Listener l = { fn, user_data };
+  g_array_append_val (w->bus.listeners, l);
+}
+
+void
+world_note (World *w, const char *text)
+{
+  char tb[48];
+  g_string_append_printf (w->bus.notes, "[%14s] %s\n",
+                          simtime_format (sim_now (w->core.sim), tb, sizeof tb), text);
+}
+
+const char *
+world_notes (const World *w)
+{
+  return w->bus.notes->str;
+}

@@ -1,0 +1,169 @@
+/* models/world-meter.c - the run's metrics: samples of the time series,
+ * progress, and the summary's figures at the end (metrics.h). Reads every
+ * module's state; changes none. */
+#include "world-int.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "health.h"
+#include "sched.h"
+
+/* Fills the detection latency of the interruptions that the fault of
+ * node `node` (failed at fault_h) caused: rows since fault_h whose
+ * component is the node or one of its parts. Rows are in time order. */
+void
+meter_set_detect (World *w, const char *node, double fault_h, double minutes)
+{
+  GArray *rows = w->meter.m->interruption_rows;
+  size_t len = strlen (node);
+  for (guint i = rows->len; i-- > 0;)
+    {
+      MetricsInterruption *r = &g_array_index (rows, MetricsInterruption, i);
+      if (r->t_h < fault_h)
+        break;
+      if (isnan (r->detect_minutes) && strncmp (r->component, node, len) == 0
+          && (r->component[len] == '\0' || r->component[len] == '/'))
+        r->detect_minutes = minutes;
+    }
+}
+
+void
+meter_sample (World *w, SimTime t)
+{
+  MetricsSample s = { .t_h = simtime_to_h (t) };
+  s.healthy_gpus = w->meter.healthy_gpus;
+  for (uint32_t i = 0; i < w->hw.n_nodes; i++)
+    {
+      HealthNodeState st = health_policy_node_state (w->care.health, i);
+      int k = (int) st;
+      if (w->hw.nodes[i].fault_mode != NO_FAULT && st == HEALTH_NODE_HEALTHY)
+        k = METRICS_NODE_STATES - 1; /* down, not yet noticed */
+      if (k >= 0 && k < METRICS_NODE_STATES)
+        s.nodes[k]++;
+    }
+  s.running_jobs = sched_running_count (w->jobs.sched);
+  s.queued_jobs = sched_queue_length (w->jobs.sched);
+  s.spares_free = sched_spares_free (w->jobs.sched);
+  s.fabric_bw_lost = fabric_bandwidth_lost_fraction (w->hw.fabric);
+  s.main_job_progress = NAN;
+  s.main_job_ettr = NAN;
+  if (w->jobs.main_job != NO_JOB)
+    {
+      Job *j = g_ptr_array_index (w->jobs.all, w->jobs.main_job);
+      if (isfinite (j->work_h) && j->work_h > 0)
+        s.main_job_progress = j->saved_h / j->work_h;
+      else
+        {
+          /* A job that runs until the end: the work it could have done in
+           * the whole run without failures is its "total". */
+          double avail_h = simtime_to_h (world_length (w)) - j->submit_h;
+          s.main_job_progress = avail_h > 0 ? j->saved_h / avail_h : NAN;
+        }
+      s.main_job_ettr = jobs_ettr_at (w, j, t);
+    }
+  g_array_append_val (w->meter.m->timeseries, s);
+}
+
+bool
+meter_on_tick (Sim *sim, SimTime now, void *ud)
+{
+  World *w = ud;
+  /* The tick at 0 finds the meter_sample world_run took before the first event. */
+  GArray *ts = w->meter.m->timeseries;
+  if (ts->len == 0
+      || g_array_index (ts, MetricsSample, ts->len - 1).t_h < simtime_to_h (now))
+    meter_sample (w, now);
+  if (w->meter.progress != NULL)
+    {
+      gint64 us = g_get_monotonic_time ();
+      if (us - w->meter.last_progress_us >= 1000000)
+        {
+          w->meter.last_progress_us = us;
+          w->meter.progress (w, now, world_length (w), w->meter.progress_ud);
+        }
+    }
+  return w->bus.script_error == NULL;
+}
+
+void
+world_set_progress (World *w, WorldProgressFn fn, void *user_data)
+{
+  w->meter.progress = fn;
+  w->meter.progress_ud = user_data;
+}
+
+const Metrics *
+world_metrics (const World *w)
+{
+  return w->meter.m;
+}
+
+void
+meter_finalize (World *w)
+{
+  Metrics *m = w->meter.m;
+  SimTime end = sim_now (w->core.sim);
+  double end_h = simtime_to_h (end);
+  m->sim_hours = end_h;
+  m->events = sim_events_handled (w->core.sim);
+  double ettr_num = 0, ettr_den = 0, productive_gpu_h = 0;
+  for (guint i = 0; i < w->jobs.all->len; i++)
+    {
+      Job *j = g_ptr_array_index (w->jobs.all, i);
+      if (j->state == JOB_RUNNING)
+        {
+          jobs_account (w, j, end);
+          j->phase_start = end;
+          j->running_h += simtime_to_h (end - j->running_since);
+          j->running_since = end;
+        }
+      else if (j->state == JOB_QUEUED)
+        {
+          /* A wait still open counts, cut at the end (a job stuck after an
+           * interruption must show in the percentiles). */
+          j->m.queue_h += simtime_to_h (end - j->queued_since);
+          stats_quantile_add (w->meter.queue_wait, simtime_to_h (end - j->queued_since));
+        }
+      if (j->state == JOB_PENDING)
+        continue;
+      j->m.productive_h = j->saved_h;
+      j->m.ettr = jobs_ettr_at (w, j, end);
+      productive_gpu_h += j->saved_h * jobs_gpus (w, j);
+      if (!isnan (j->m.ettr))
+        {
+          ettr_num += j->m.ettr * jobs_gpus (w, j);
+          ettr_den += jobs_gpus (w, j);
+        }
+      MetricsJob row = j->m;
+      row.name = g_strdup (j->name);
+      g_array_append_val (m->job_rows, row);
+      m->fabric_slowdown_gpu_hours += j->m.slowdown_h * jobs_gpus (w, j);
+    }
+  m->ettr = ettr_den > 0 ? ettr_num / ettr_den : NAN;
+  m->goodput = end_h > 0 ? productive_gpu_h / (world_gpus (w) * end_h) : NAN;
+  m->gpu_availability = stats_timeavg_get (&w->meter.avail, end_h);
+  if (w->jobs.main_job != NO_JOB)
+    {
+      Job *j = g_ptr_array_index (w->jobs.all, w->jobs.main_job);
+      m->mtti_hours = j->m.interruptions > 0 ? j->running_h / j->m.interruptions : NAN;
+    }
+  else
+    m->mtti_hours = m->interruptions > 0 ? end_h / m->interruptions : NAN;
+  m->mttr_hours = stats_online_mean (&w->meter.mttr);
+  m->queue_wait_hours_p50 = stats_quantile_get (w->meter.queue_wait, 0.5);
+  m->queue_wait_hours_p99 = stats_quantile_get (w->meter.queue_wait, 0.99);
+  m->detection_latency_minutes_p50 = stats_quantile_get (w->meter.detect_lat, 0.5);
+  m->spares_exhausted_hours = w->core.cfg->cluster_spares > 0
+                                ? stats_timeavg_get (&w->meter.spares_empty, end_h) * end_h : 0;
+  /* The final meter_sample at the end of the run, unless a tick just took it. */
+  GArray *ts = m->timeseries;
+  if (ts->len == 0 || g_array_index (ts, MetricsSample, ts->len - 1).t_h < end_h)
+    meter_sample (w, end);
+}
+
+uint32_t
+world_healthy_gpus (const World *w)
+{
+  return w->meter.healthy_gpus;
+}
