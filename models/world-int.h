@@ -424,24 +424,56 @@ h_to_sim (double h)
 /* ==== the modules' internal API (generated list; see each .c for the contract) ==== */
 
 /* core (world.c) */
+const char * core_comp_name (const World *w, TopoKind kind, uint32_t index,
+                             char *buf, size_t len);
+const char * core_node_name (const World *w, uint32_t node, char *buf,
+                             size_t len);
 uint32_t core_health_link_of (const World *w, TopoKind kind, uint32_t index);
+TopoKind core_topo_link_of (const World *w, uint32_t hlink, uint32_t *index);
 guint core_slab_take (GArray *slab, GArray *free_list, const void *item);
 
 /* bus (world-bus.c) */
 void bus_emit (World *w, WorldEvent *ev);
 void bus_event_init (WorldEvent *ev, WorldEventKind kind);
 
+/* catalog (world-catalog.c) */
+FlFailureCatalog * catalog_from_config (const WorldConfig *cfg, GError **error);
+void catalog_add_scripted_modes (World *w);
+
 /* faults (world-faults.c) */
 void faults_rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink,
                        bool down, bool admin);
 void faults_restore_link (World *w, uint32_t h);
 bool faults_fail_instance (World *w, uint32_t mi, uint32_t i);
+void faults_on_fail_agg (Sim *sim, const SimEvent *e, void *ud);
+void faults_on_fail_inst (Sim *sim, const SimEvent *e, void *ud);
+int faults_repair_strength (FlRepair r);
+void faults_on_hard_fail (Sim *sim, const SimEvent *e, void *ud);
+void faults_avert_pending (World *w, uint32_t node, int strength);
+void faults_avert_pending_link (World *w, uint32_t h);
 void faults_clear_node (World *w, uint32_t node);
 void faults_repair_link (World *w, uint32_t h);
+guint faults_link_failed_switch (World *w, uint32_t h);
+void faults_build (World *w);
+
+/* sensor (world-sensor.c) */
+void sensor_on_false_positive (Sim *sim, const SimEvent *e, void *ud);
+void sensor_node_observations (World *w, uint32_t node, const FlFailureMode *fm,
+                               int gpu);
+void sensor_link_down (World *w, uint32_t hlink, int32_t node, int32_t port);
+
+/* care (world-care.c) */
+void care_observe_at (World *w, const HealthObs *obs, SimTime at,
+                      uint32_t check_node);
+void care_feed (World *w, const HealthObs *obs);
+void care_switch_tickets_release (World *w, guint key);
 
 /* jobs (world-jobs.c) */
 double jobs_gpus (const World *w, const Job *j);
 void jobs_account (World *w, Job *j, SimTime t);
+void jobs_update_bandwidth (World *w, Job *j);
+void jobs_interrupt (World *w, Job *j, const char *component,
+                     const FlFailureMode *fm, const char *cause_override);
 void jobs_update_all_bandwidth (World *w);
 double jobs_ettr_at (const World *w, const Job *j, SimTime t);
 SimTime jobs_drain (World *w, Job *j);

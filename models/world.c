@@ -51,24 +51,21 @@
 static void job_schedule_phase_end (World *w, Job *j);
 static void request_sched (World *w);
 static void schedule_next_research (World *w);
-static void observe_at (World *w, const HealthObs *obs, SimTime at, uint32_t check_node);
-static void health_feed (World *w, const HealthObs *obs);
-static void degrade_or_fail (World *w, uint32_t mi, uint32_t i);
-static void switch_tickets_release (World *w, guint key);
 static void enact (World *w, const HealthAction *a);
 
-static const char *
-comp_name (const World *w, TopoKind kind, uint32_t index, char *buf, size_t len)
+const char *
+core_comp_name (const World *w, TopoKind kind, uint32_t index, char *buf,
+                size_t len)
 {
   if (topo_name (w->hw.topo, kind, index, buf, len) == 0)
     snprintf (buf, len, "%s#%u", topo_kind_name (kind), index);
   return buf;
 }
 
-static const char *
-node_name (const World *w, uint32_t node, char *buf, size_t len)
+const char *
+core_node_name (const World *w, uint32_t node, char *buf, size_t len)
 {
-  return comp_name (w, TOPO_NODE, node, buf, len);
+  return core_comp_name (w, TOPO_NODE, node, buf, len);
 }
 
 /* The health policy's link index of a topology link, and back. */
@@ -84,8 +81,8 @@ core_health_link_of (const World *w, TopoKind kind, uint32_t index)
     }
 }
 
-static TopoKind
-topo_link_of (const World *w, uint32_t hlink, uint32_t *index)
+TopoKind
+core_topo_link_of (const World *w, uint32_t hlink, uint32_t *index)
 {
   if (hlink < w->hw.n_cables)
     {
@@ -232,8 +229,8 @@ job_set_slowdown (World *w, Job *j, double s)
     j->slowdown = s;
 }
 
-static void
-job_update_bandwidth (World *w, Job *j)
+void
+jobs_update_bandwidth (World *w, Job *j)
 {
   if (j->state != JOB_RUNNING || j->n_held == 0)
     return;
@@ -260,7 +257,7 @@ job_release_nodes (World *w, Job *j)
           o.node = n;
           o.action = HEALTH_ACTION_DRAIN;
           o.ok = true;
-          observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
+          care_observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
         }
     }
   g_clear_pointer (&j->nodes_held, g_free);
@@ -328,9 +325,9 @@ job_stop (World *w, Job *j, bool completed)
   return lost;
 }
 
-static void
-job_interrupt (World *w, Job *j, const char *component, const FlFailureMode *fm,
-               const char *cause_override)
+void
+jobs_interrupt (World *w, Job *j, const char *component, const FlFailureMode *fm,
+                const char *cause_override)
 {
   if (j->state != JOB_RUNNING)
     return;
@@ -439,14 +436,14 @@ on_job_phase (Sim *sim, const SimEvent *e, void *ud)
                 char nb[96];
                 uint32_t node = j->nodes_held[i];
                 FlFailureMode *fm = w->faults.modes[n->fault_mode].fm;
-                node_name (w, node, nb, sizeof nb);
+                core_node_name (w, node, nb, sizeof nb);
                 n->blamed = true; /* the launcher saw this node fail to come up */
-                job_interrupt (w, j, nb, fm, NULL);
+                jobs_interrupt (w, j, nb, fm, NULL);
                 nodes_update_avail (w, node);
                 HealthObs o;
                 health_obs_init (&o, HEALTH_OBS_JOB_FAILED, to_ms (t));
                 o.node = node;
-                health_feed (w, &o);
+                care_feed (w, &o);
                 return;
               }
           }
@@ -749,7 +746,7 @@ node_state_track (World *w, uint32_t node)
   char nb[96];
   WorldEvent ev;
   bus_event_init (&ev, WEV_NODE_STATE);
-  ev.component = node_name (w, node, nb, sizeof nb);
+  ev.component = core_node_name (w, node, nb, sizeof nb);
   ev.node = (int32_t) node;
   ev.old_state = n->state;
   ev.new_state = (int32_t) st;
@@ -810,8 +807,9 @@ core_slab_take (GArray *slab, GArray *free_list, const void *item)
 
 /* Delivers obs at time `at`; if check_node != NO_FAULT the observation is
  * dropped when that node's fault (from fault_time) has been repaired. */
-static void
-observe_at (World *w, const HealthObs *obs, SimTime at, uint32_t check_node)
+void
+care_observe_at (World *w, const HealthObs *obs, SimTime at,
+                 uint32_t check_node)
 {
   PendingObs p = { *obs, check_node, check_node != NO_FAULT ? w->hw.nodes[check_node].fault_time : 0 };
   guint slot = core_slab_take (w->care.pobs, w->care.pobs_free, &p);
@@ -851,8 +849,8 @@ run_actions (World *w)
   g_free (copy);
 }
 
-static void
-health_feed (World *w, const HealthObs *obs)
+void
+care_feed (World *w, const HealthObs *obs)
 {
   health_policy_observe (w->care.health, obs, w->care.actions);
   run_actions (w);
@@ -878,13 +876,13 @@ on_observe (Sim *sim, const SimEvent *e, void *ud)
            * the node it points at is excluded from the restart. */
           n->blamed = true;
           char nb[96];
-          job_interrupt (w, g_ptr_array_index (w->jobs.all, n->job),
-                         node_name (w, p.fault_check_node, nb, sizeof nb),
+          jobs_interrupt (w, g_ptr_array_index (w->jobs.all, n->job),
+                         core_node_name (w, p.fault_check_node, nb, sizeof nb),
                          w->faults.modes[n->fault_mode].fm, NULL);
         }
     }
   p.obs.time = to_ms (sim_now (sim));
-  health_feed (w, &p.obs);
+  care_feed (w, &p.obs);
 }
 
 static void
@@ -898,223 +896,6 @@ on_wakeup (Sim *sim, const SimEvent *e, void *ud)
   reschedule_wakeup (w);
 }
 
-/* The first periodic check at or after t that catches a fault on node,
- * given the check's false-negative probability. */
-static SimTime
-next_catching_check (World *w, uint32_t node, SimTime t)
-{
-  SimTime period = (SimTime) w->care.hp->check_period_ms * 1000;
-  if (period <= 0)
-    return SIM_NEVER;
-  SimTime phase = (SimTime) (rng_key_index (w->core.seed, 7, node, "check-phase") % (uint64_t) period);
-  SimTime k = ((t - phase) / period + 1) * period + phase;
-  RngStream s;
-  rng_stream_init_key (&s, rng_key_index (w->core.seed, 8, node, "check-miss") ^ (uint64_t) t);
-  for (int i = 0; i < 1000 && rng_uniform (&s) < w->care.hp->false_negative_prob; i++)
-    k += period;
-  return k;
-}
-
-static void
-on_false_positive (Sim *sim, const SimEvent *e, void *ud)
-{
-  World *w = ud;
-  uint32_t node = (uint32_t) rng_below (&w->care.rng_fp, w->hw.n_nodes);
-  NodeRt *n = &w->hw.nodes[node];
-  if (n->fault_mode == NO_FAULT && !n->busy_action && !n->in_maintenance
-      && health_policy_node_state (w->care.health, node) == HEALTH_NODE_HEALTHY)
-    {
-      HealthObs o;
-      health_obs_init (&o, HEALTH_OBS_DCGM_PASSIVE, to_ms (sim_now (sim)));
-      o.node = node;
-      o.check = HEALTH_CHECK_DRIVER; /* a soft check: the node turns suspect */
-      o.passed = false;
-      health_feed (w, &o);
-    }
-  double dt_h = -log (rng_uniform_pos (&w->care.rng_fp)) / w->care.fp_rate_per_h;
-  SimTime at = sim_now (sim) + h_to_sim (dt_h);
-  if (at <= world_length (w))
-    sim_at (sim, at, w->core.kinds[EV_FALSE_POS], 0, 0);
-}
-
-static void
-node_observations (World *w, uint32_t node, const FlFailureMode *fm, int gpu)
-{
-  SimTime t = sim_now (w->core.sim);
-  SimTime delay = simtime_from_s (fm->detect_delay_s);
-  HealthObs o;
-  switch (fm->obs)
-    {
-    case FL_OBS_XID:
-      health_obs_init (&o, HEALTH_OBS_XID, 0);
-      o.node = node;
-      o.gpu = gpu;
-      o.xid = fm->xid;
-      observe_at (w, &o, t + delay, node);
-      return; /* an Xid is logged at once; no need for checks */
-    case FL_OBS_HEARTBEAT_LOSS:
-      {
-        /* The mode's detection delay when it gives one, else the
-         * policy's missed heartbeats from a random phase. */
-        SimTime hb = (SimTime) w->care.hp->heartbeat_period_ms * 1000;
-        health_obs_init (&o, HEALTH_OBS_HEARTBEAT_MISSED, 0);
-        o.node = node;
-        if (delay > 0)
-          observe_at (w, &o, t + delay, node);
-        else if (hb > 0)
-          observe_at (w, &o, t + hb * MAX (1u, w->care.hp->heartbeat_misses)
-                               + (SimTime) rng_below (&w->faults.rng_misc, (uint64_t) hb),
-                      node);
-        break;
-      }
-    case FL_OBS_SILENT:
-      health_obs_init (&o, HEALTH_OBS_JOB_FAILED, 0);
-      o.node = node;
-      if (fm->detect_delay_s > 0)
-        observe_at (w, &o, t + delay, node);
-      break;
-    case FL_OBS_JOB_CRASH:
-      health_obs_init (&o, HEALTH_OBS_JOB_FAILED, 0);
-      o.node = node;
-      observe_at (w, &o, t + delay, node);
-      break;
-    case FL_OBS_JOB_HANG:
-      health_obs_init (&o, HEALTH_OBS_JOB_HANG, 0);
-      o.node = node;
-      observe_at (w, &o, t + delay, node);
-      break;
-    case FL_OBS_THERMAL:
-      health_obs_init (&o, HEALTH_OBS_THERMAL, 0);
-      o.node = node;
-      o.gpu = gpu;
-      o.counter_value = 95;
-      observe_at (w, &o, t + delay, node);
-      break;
-    case FL_OBS_PCIE_AER:
-      health_obs_init (&o, HEALTH_OBS_DCGM_PASSIVE, 0);
-      o.node = node;
-      o.check = HEALTH_CHECK_PCIE;
-      o.passed = false;
-      observe_at (w, &o, t + delay, node);
-      break;
-    case FL_OBS_IB_LINK_DOWN:
-    case FL_OBS_IB_SYMBOL_ERRORS:
-    default:
-      break;
-    }
-  /* Periodic health checks catch what the signal above may not. */
-  SimTime k = next_catching_check (w, node, t);
-  if (k != SIM_NEVER && k <= world_length (w))
-    {
-      health_obs_init (&o, HEALTH_OBS_DCGM_PASSIVE, 0);
-      o.node = node;
-      o.gpu = gpu;
-      o.check = fm->cls == FL_CLASS_GPU ? HEALTH_CHECK_GPU_MEMORY : HEALTH_CHECK_DRIVER;
-      o.passed = false;
-      observe_at (w, &o, k, node);
-    }
-}
-
-/* A node-level fault (GPU, host, power domain). Returns false if dropped. */
-static bool
-fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
-           const char *component)
-{
-  NodeRt *n = &w->hw.nodes[node];
-  if (n->fault_mode != NO_FAULT)
-    return false;
-  FlFailureMode *fm = w->faults.modes[mode].fm;
-  n->fault_mode = mode;
-  n->fault_gpu = gpu;
-  n->fault_group = group;
-  n->fault_time = sim_now (w->core.sim);
-  n->detected = false;
-  n->blamed = false;
-  if (n->down_since < 0)
-    n->down_since = sim_now (w->core.sim);
-  nodes_update_avail (w, node);
-  char nb[96];
-  WorldEvent ev;
-  bus_event_init (&ev, WEV_NODE_FAILED);
-  ev.component = node_name (w, node, nb, sizeof nb);
-  ev.mode = fm->name;
-  ev.cause = fm->cause;
-  ev.xid = fm->xid;
-  ev.node = (int32_t) node;
-  bus_emit (w, &ev);
-  if (n->job != NO_JOB && fm->obs != FL_OBS_SILENT)
-    {
-      /* The job's launcher blames the node it lost and the scheduler
-       * excludes it from the restart (docs/models.md). */
-      n->blamed = true;
-      job_interrupt (w, g_ptr_array_index (w->jobs.all, n->job), component, fm, NULL);
-      nodes_update_avail (w, node);
-    }
-  node_observations (w, node, fm, gpu);
-  if (fm->repair == FL_REPAIR_NONE)
-    {
-      /* Transient: it clears by itself after the repair time. */
-      PendingAction pa = { .act = { .kind = HEALTH_ACTION_NONE, .node = node,
-                                    .gpu = gpu, .link = HEALTH_NO_LINK } };
-      guint slot = core_slab_take (w->care.pact, w->care.pact_free, &pa);
-      double h = dist_sample (&fm->repair_time, &w->faults.rng_misc);
-      sim_after (w->core.sim, h_to_sim (h), w->core.kinds[EV_ACTION_DONE], slot, 0);
-    }
-  return true;
-}
-
-/* A node port goes down or up. A hardware failure leaves the node
- * schedulable on its other rails (the job restarts at reduced bandwidth,
- * fabric_job_bandwidth); a port the policy disabled (admin) keeps the node
- * out of the scheduler's pool. */
-void
-faults_rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink,
-                  bool down, bool admin)
-{
-  NodeRt *n = &w->hw.nodes[node];
-  if (admin && down)
-    n->rails_disabled++;
-  else if (admin && n->rails_disabled > 0)
-    n->rails_disabled--;
-  nodes_update_avail (w, node);
-  /* A job running on a degraded node speeds up when the rail comes back. */
-  if (!down && !admin && n->job != NO_JOB)
-    job_update_bandwidth (w, g_ptr_array_index (w->jobs.all, n->job));
-  char lb[128];
-  uint32_t idx;
-  TopoKind k = topo_link_of (w, hlink, &idx);
-  WorldEvent ev;
-  bus_event_init (&ev, WEV_LINK_STATE);
-  ev.component = comp_name (w, k, idx, lb, sizeof lb);
-  ev.node = (int32_t) node;
-  ev.port = (int32_t) rail;
-  ev.new_state = down ? HEALTH_IB_PORT_DOWN : HEALTH_IB_PORT_ACTIVE;
-  {
-    const TopoLink *tl = topo_link (w->hw.topo, TOPO_CABLE, idx);
-    ev.value = tl ? (double) tl->b : -1.0; /* the leaf: the trap's issuer */
-    ev.old_state = tl ? tl->b_port : 0;
-  }
-  bus_emit (w, &ev);
-}
-
-static void
-link_observe_down (World *w, uint32_t hlink, int32_t node, int32_t port)
-{
-  HealthObs o;
-  health_obs_init (&o, HEALTH_OBS_IB_PORT_STATE, 0);
-  o.link = hlink;
-  o.node = node < 0 ? HEALTH_NO_NODE : (uint32_t) node;
-  o.port = port;
-  o.counter_value = HEALTH_IB_PORT_DOWN;
-  observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
-  health_obs_init (&o, HEALTH_OBS_IB_TRAP, 0);
-  o.link = hlink;
-  o.node = node < 0 ? HEALTH_NO_NODE : (uint32_t) node;
-  o.port = port;
-  o.counter_value = 128;
-  observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
-}
-
 void
 jobs_update_all_bandwidth (World *w)
 {
@@ -1124,344 +905,12 @@ jobs_update_all_bandwidth (World *w)
       /* Uplink, spine and core faults only touch jobs that cross SUs (a
        * job inside one SU keeps its traffic on its leaves). */
       if (j->state == JOB_RUNNING && (j->multi_su || j->slowdown > 1.0))
-        job_update_bandwidth (w, j);
+        jobs_update_bandwidth (w, j);
     }
   WorldEvent ev;
   bus_event_init (&ev, WEV_FABRIC_DEGRADED);
   ev.value = fabric_bandwidth_lost_fraction (w->hw.fabric);
   bus_emit (w, &ev);
-}
-
-/* A link (cable, uplink, corelink) fails; owner_mode is the failing mode. */
-static bool
-fail_link (World *w, TopoKind kind, uint32_t idx, uint32_t mode, bool by_switch)
-{
-  uint32_t h = core_health_link_of (w, kind, idx);
-  if (h == HEALTH_NO_LINK || w->faults.link_down[h])
-    return false;
-  w->faults.link_down[h] = 1;
-  w->faults.link_fault_mode[h] = mode;
-  if (!by_switch)
-    fabric_fail_link (w->hw.fabric, kind, idx);
-  char lb[128];
-  comp_name (w, kind, idx, lb, sizeof lb);
-  if (kind == TOPO_CABLE)
-    {
-      uint32_t node = idx / w->hw.rails, rail = idx % w->hw.rails;
-      faults_rail_down (w, node, rail, h, true, false);
-      NodeRt *n = &w->hw.nodes[node];
-      if (n->job != NO_JOB)
-        job_interrupt (w, g_ptr_array_index (w->jobs.all, n->job), lb,
-                       w->faults.modes[mode].fm, NULL);
-      link_observe_down (w, h, (int32_t) node, (int32_t) rail);
-    }
-  else
-    {
-      WorldEvent ev;
-      bus_event_init (&ev, WEV_LINK_STATE);
-      ev.component = lb;
-      ev.new_state = HEALTH_IB_PORT_DOWN;
-      const TopoLink *tl = topo_link (w->hw.topo, kind, idx);
-      ev.value = tl ? (double) tl->a : -1.0;
-      ev.old_state = tl ? tl->a_port : 0;
-      bus_emit (w, &ev);
-      link_observe_down (w, h, -1, -1);
-    }
-  return true;
-}
-
-void
-faults_restore_link (World *w, uint32_t h)
-{
-  if (!w->faults.link_down[h])
-    return;
-  w->faults.link_down[h] = 0;
-  w->faults.link_fault_mode[h] = NO_FAULT;
-  uint32_t idx;
-  TopoKind kind = topo_link_of (w, h, &idx);
-  fabric_restore_link (w->hw.fabric, kind, idx);
-  if (kind == TOPO_CABLE)
-    faults_rail_down (w, idx / w->hw.rails, idx % w->hw.rails, h, false, false);
-  else
-    {
-      char lb[128];
-      WorldEvent ev;
-      bus_event_init (&ev, WEV_LINK_STATE);
-      ev.component = comp_name (w, kind, idx, lb, sizeof lb);
-      ev.new_state = HEALTH_IB_PORT_ACTIVE;
-      const TopoLink *tl = topo_link (w->hw.topo, kind, idx);
-      ev.value = tl ? (double) tl->a : -1.0;
-      ev.old_state = tl ? tl->a_port : 0;
-      bus_emit (w, &ev);
-    }
-}
-
-static bool
-fail_switch (World *w, TopoKind kind, uint32_t sw, uint32_t mode)
-{
-  if (fabric_switch_failed (w->hw.fabric, kind, sw))
-    return false;
-  fabric_fail_switch (w->hw.fabric, kind, sw);
-  const TopoRef *refs;
-  uint32_t n;
-  topo_switch_links (w->hw.topo, kind, sw, &refs, &n);
-  for (uint32_t i = 0; i < n; i++)
-    fail_link (w, refs[i].kind, refs[i].index, mode, true);
-  return true;
-}
-
-static void
-emit_component_failed (World *w, const char *name, const FlFailureMode *fm)
-{
-  WorldEvent ev;
-  bus_event_init (&ev, WEV_COMPONENT_FAILED);
-  ev.component = name;
-  ev.mode = fm->name;
-  ev.cause = fm->cause;
-  ev.xid = fm->xid;
-  bus_emit (w, &ev);
-}
-
-/* One failure of instance i of mode mi. Returns false when dropped. */
-bool
-faults_fail_instance (World *w, uint32_t mi, uint32_t i)
-{
-  ModeRt *mr = &w->faults.modes[mi];
-  FlFailureMode *fm = mr->fm;
-  char name[128];
-  bool happened = false;
-  switch (fm->cls)
-    {
-    case FL_CLASS_GPU:
-      comp_name (w, TOPO_GPU, i, name, sizeof name);
-      if (w->hw.nodes[i / w->hw.gpn].fault_mode != NO_FAULT)
-        return false;
-      emit_component_failed (w, name, fm);
-      happened = fail_node (w, i / w->hw.gpn, mi, (int) (i % w->hw.gpn), NO_FAULT, name);
-      break;
-    case FL_CLASS_NODE:
-      comp_name (w, TOPO_NODE, i, name, sizeof name);
-      if (w->hw.nodes[i].fault_mode != NO_FAULT)
-        return false;
-      emit_component_failed (w, name, fm);
-      happened = fail_node (w, i, mi, HEALTH_NO_GPU, NO_FAULT, name);
-      break;
-    case FL_CLASS_NIC:
-    case FL_CLASS_CABLE:
-      if (topo_node_link (w->hw.topo, i / w->hw.rails, i % w->hw.rails) == TOPO_NONE
-          || w->faults.link_down[i])
-        return false;
-      comp_name (w, fm->cls == FL_CLASS_NIC ? TOPO_NIC : TOPO_CABLE, i, name, sizeof name);
-      emit_component_failed (w, name, fm);
-      happened = fail_link (w, TOPO_CABLE, i, mi, false);
-      break;
-    case FL_CLASS_UPLINK:
-      {
-        TopoKind k = i < w->hw.n_uplinks ? TOPO_UPLINK : TOPO_CORELINK;
-        uint32_t idx = i < w->hw.n_uplinks ? i : i - w->hw.n_uplinks;
-        if (w->faults.link_down[core_health_link_of (w, k, idx)])
-          return false;
-        emit_component_failed (w, comp_name (w, k, idx, name, sizeof name), fm);
-        happened = fail_link (w, k, idx, mi, false);
-        if (happened)
-          jobs_update_all_bandwidth (w);
-        break;
-      }
-    case FL_CLASS_LEAF:
-    case FL_CLASS_SPINE:
-    case FL_CLASS_CORE:
-      {
-        TopoKind k = fm->cls == FL_CLASS_LEAF ? TOPO_LEAF
-                     : fm->cls == FL_CLASS_SPINE ? TOPO_SPINE : TOPO_CORE;
-        if (fabric_switch_failed (w->hw.fabric, k, i))
-          return false;
-        emit_component_failed (w, comp_name (w, k, i, name, sizeof name), fm);
-        happened = fail_switch (w, k, i, mi);
-        if (happened)
-          jobs_update_all_bandwidth (w);
-        break;
-      }
-    case FL_CLASS_RACK:
-    case FL_CLASS_ROW:
-    case FL_CLASS_COOLING:
-      {
-        TopoKind k = fm->cls == FL_CLASS_RACK ? TOPO_RACK : TOPO_ROW;
-        emit_component_failed (w, comp_name (w, k, i, name, sizeof name), fm);
-        for (uint32_t node = 0; node < w->hw.n_nodes; node++)
-          {
-            uint32_t d = k == TOPO_RACK ? topo_node_rack (w->hw.topo, node)
-                                        : topo_node_row (w->hw.topo, node);
-            if (d == i)
-              happened |= fail_node (w, node, mi, HEALTH_NO_GPU, i, name);
-          }
-        break;
-      }
-    case FL_CLASS_JOB:
-      {
-        NodeRt *n = &w->hw.nodes[i];
-        if (n->job == NO_JOB)
-          return false;
-        Job *j = g_ptr_array_index (w->jobs.all, n->job);
-        if (j->state != JOB_RUNNING || j->phase == PHASE_RESTART)
-          return false;
-        comp_name (w, TOPO_NODE, i, name, sizeof name);
-        emit_component_failed (w, name, fm);
-        job_interrupt (w, j, name, fm, NULL);
-        if (fm->obs == FL_OBS_JOB_HANG || fm->obs == FL_OBS_JOB_CRASH)
-          {
-            HealthObs o;
-            health_obs_init (&o, fm->obs == FL_OBS_JOB_HANG ? HEALTH_OBS_JOB_HANG
-                                                            : HEALTH_OBS_JOB_FAILED, 0);
-            o.node = i;
-            observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
-          }
-        happened = true;
-        break;
-      }
-    default:
-      return false;
-    }
-  if (happened)
-    {
-      w->meter.m->failures++;
-      metrics_cause_add (w->meter.m->failures_by_cause, fm->cause, 1);
-    }
-  return happened;
-}
-
-static uint32_t
-mode_instances (World *w, const FlFailureMode *fm, TopoKind *kind)
-{
-  switch (fm->cls)
-    {
-    case FL_CLASS_GPU: *kind = TOPO_GPU; return w->hw.n_nodes * w->hw.gpn;
-    case FL_CLASS_NODE: *kind = TOPO_NODE; return w->hw.n_nodes;
-    case FL_CLASS_JOB: *kind = TOPO_NODE; return w->hw.n_nodes;
-    case FL_CLASS_NIC: *kind = TOPO_NIC; return w->hw.n_cables;
-    case FL_CLASS_CABLE: *kind = TOPO_CABLE; return w->hw.n_cables;
-    case FL_CLASS_LEAF: *kind = TOPO_LEAF; return topo_count (w->hw.topo, TOPO_LEAF);
-    case FL_CLASS_SPINE: *kind = TOPO_SPINE; return topo_count (w->hw.topo, TOPO_SPINE);
-    case FL_CLASS_CORE: *kind = TOPO_CORE; return topo_count (w->hw.topo, TOPO_CORE);
-    case FL_CLASS_UPLINK: *kind = TOPO_UPLINK; return w->hw.n_uplinks + w->hw.n_corelinks;
-    case FL_CLASS_RACK: *kind = TOPO_RACK; return topo_count (w->hw.topo, TOPO_RACK);
-    case FL_CLASS_ROW:
-    case FL_CLASS_COOLING: *kind = TOPO_ROW; return topo_count (w->hw.topo, TOPO_ROW);
-    default: *kind = TOPO_NODE; return 0;
-    }
-}
-
-/* Whether instance i of a mode belongs to a lemon node. */
-static bool
-instance_is_lemon (World *w, const ModeRt *mr, uint32_t i)
-{
-  switch (mr->fm->cls)
-    {
-    case FL_CLASS_GPU: return w->hw.nodes[i / w->hw.gpn].lemon;
-    case FL_CLASS_NODE: return w->hw.nodes[i].lemon;
-    default: return false;
-    }
-}
-
-/* Lemon nodes concentrate failures, they do not add them: the rates of a
- * mode that lemons affect are scaled so that the cluster-wide rate stays
- * the catalogue's (docs/models.md). */
-static double
-lemon_norm (World *w, const ModeRt *mr)
-{
-  if (mr->fm->cls != FL_CLASS_GPU && mr->fm->cls != FL_CLASS_NODE)
-    return 1.0;
-  double f = w->faults.n_lemons / (double) w->hw.n_nodes;
-  return 1.0 / (1.0 + f * (w->core.cfg->failures_lemon_multiplier - 1.0));
-}
-
-static void
-schedule_agg (World *w, uint32_t mi, bool lemon)
-{
-  ModeRt *mr = &w->faults.modes[mi];
-  uint32_t n_lemon_nodes = w->faults.n_lemons;
-  double per_node_inst = mr->fm->cls == FL_CLASS_GPU ? w->hw.gpn : 1;
-  bool lemonable = mr->fm->cls == FL_CLASS_GPU || mr->fm->cls == FL_CLASS_NODE;
-  double lemon_inst = lemonable ? n_lemon_nodes * per_node_inst : 0;
-  double normal_inst = mr->instances - lemon_inst;
-  double norm = lemon_norm (w, mr);
-  double rate = lemon ? lemon_inst * mr->rate_per_h * w->core.cfg->failures_lemon_multiplier * norm
-                      : normal_inst * mr->rate_per_h * norm;
-  if (!(rate > 0))
-    return;
-  RngStream *s = lemon ? &mr->lemon_rng : &mr->rng;
-  double dt_h = -log (rng_uniform_pos (s)) / rate;
-  SimTime at = sim_now (w->core.sim) + h_to_sim (dt_h);
-  if (at <= world_length (w))
-    sim_at (w->core.sim, at, w->core.kinds[EV_FAIL_AGG], mi, lemon ? 1 : 0);
-}
-
-static void
-on_fail_agg (Sim *sim, const SimEvent *e, void *ud)
-{
-  World *w = ud;
-  ModeRt *mr = &w->faults.modes[e->target];
-  bool lemon = e->data == 1;
-  uint32_t i;
-  if (lemon)
-    {
-      uint32_t per = mr->fm->cls == FL_CLASS_GPU ? w->hw.gpn : 1;
-      uint64_t k = rng_below (&mr->lemon_pick, (uint64_t) w->faults.n_lemons * per);
-      i = w->faults.lemons[k / per] * per + (uint32_t) (k % per);
-    }
-  else
-    {
-      /* Uniform over the non-lemon instances (rejection; lemons are few). */
-      do
-        i = (uint32_t) rng_below (&mr->pick, mr->instances);
-      while (instance_is_lemon (w, mr, i));
-    }
-  degrade_or_fail (w, e->target, i);
-  schedule_agg (w, e->target, lemon);
-}
-
-/* Per-instance draws: the k-th time to failure of instance i comes from its
- * own stream, so no state is kept per instance. */
-static void
-schedule_instance (World *w, uint32_t mi, uint32_t i, uint32_t k)
-{
-  ModeRt *mr = &w->faults.modes[mi];
-  RngStream s;
-  rng_stream_init_key (&s, rng_key_index (w->core.seed, mi + 16, ((uint64_t) i << 20) | k,
-                                          mr->fm->name));
-  double h = dist_sample (&mr->fm->ttf, &s) / lemon_norm (w, mr);
-  if (instance_is_lemon (w, mr, i))
-    h /= w->core.cfg->failures_lemon_multiplier;
-  SimTime at = sim_now (w->core.sim) + h_to_sim (h);
-  if (at <= world_length (w))
-    sim_at (w->core.sim, at, w->core.kinds[EV_FAIL_INST], mi, ((uint64_t) i << 20) | (k & 0xfffff));
-}
-
-static void
-on_fail_inst (Sim *sim, const SimEvent *e, void *ud)
-{
-  World *w = ud;
-  uint32_t i = (uint32_t) (e->data >> 20), k = (uint32_t) (e->data & 0xfffff);
-  degrade_or_fail (w, e->target, i);
-  /* Renewal: the next failure is drawn from now (repair time is short
-   * against lifetimes; docs/models.md). */
-  schedule_instance (w, e->target, i, k + 1);
-}
-
-/* How strong a remedy is; a fault is fixed by a remedy at least as strong
- * as its repair path. */
-static int
-repair_strength (FlRepair r)
-{
-  switch (r)
-    {
-    case FL_REPAIR_NONE: return 0;
-    case FL_REPAIR_RESET_GPU: return 1;
-    case FL_REPAIR_REBOOT: return 2;
-    case FL_REPAIR_REIMAGE: return 3;
-    case FL_REPAIR_REPLACE: return 4;
-    case FL_REPAIR_RMA: return 5;
-    default: return 5;
-    }
 }
 
 static int
@@ -1500,222 +949,10 @@ action_strength (HealthActionKind k)
  * strong enough for the mode during the lead time averts the failure. The
  * fraction and lead are assumptions: the field data gives no figure. */
 
-typedef enum { PRECURSOR_NONE, PRECURSOR_ECC, PRECURSOR_THERMAL, PRECURSOR_SYMBOL } Precursor;
-
-static Precursor
-mode_precursor (const FlFailureMode *fm)
-{
-  if (fm->cls == FL_CLASS_GPU
-      && (strcmp (fm->name, "hbm3") == 0 || strcmp (fm->name, "sram") == 0))
-    return PRECURSOR_ECC;
-  if (fm->cls == FL_CLASS_GPU && strcmp (fm->name, "thermal") == 0)
-    return PRECURSOR_THERMAL;
-  if (fm->cls == FL_CLASS_CABLE || fm->cls == FL_CLASS_NIC)
-    return PRECURSOR_SYMBOL;
-  return PRECURSOR_NONE;
-}
-
-static void
-on_hard_fail (Sim *sim, const SimEvent *e, void *ud)
-{
-  World *w = ud;
-  uint32_t i = (uint32_t) e->data;
-  FlFailureMode *fm = w->faults.modes[e->target].fm;
-  if (fm->cls == FL_CLASS_GPU)
-    {
-      NodeRt *n = &w->hw.nodes[i / w->hw.gpn];
-      n->pending_fail = EVQ_NONE;
-      n->pending_mode = NO_FAULT;
-    }
-  else if (i < w->hw.n_cables)
-    w->faults.link_pending[i] = EVQ_NONE;
-  faults_fail_instance (w, e->target, i);
-}
-
-/* Either starts a degradation with precursor signals or fails at once. */
-static void
-degrade_or_fail (World *w, uint32_t mi, uint32_t i)
-{
-  FlFailureMode *fm = w->faults.modes[mi].fm;
-  Precursor p = mode_precursor (fm);
-  if (p == PRECURSOR_NONE || w->core.cfg->failures_precursor_fraction <= 0
-      || !(rng_uniform (&w->faults.rng_precursor) < w->core.cfg->failures_precursor_fraction))
-    {
-      faults_fail_instance (w, mi, i);
-      return;
-    }
-  SimTime t = sim_now (w->core.sim);
-  double lead_s = -log (rng_uniform_pos (&w->faults.rng_precursor)) * w->core.cfg->failures_precursor_lead;
-  SimTime at = t + simtime_from_s (lead_s);
-  HealthObs o;
-  if (p == PRECURSOR_SYMBOL)
-    {
-      if (i >= w->hw.n_cables || w->faults.link_down[i] || w->faults.link_pending[i] != EVQ_NONE)
-        return;
-      if (at <= world_length (w))
-        w->faults.link_pending[i] = sim_at (w->core.sim, at, w->core.kinds[EV_HARD_FAIL], mi, i);
-      for (int k = 0; k < 2; k++)
-        {
-          health_obs_init (&o, HEALTH_OBS_IB_COUNTERS, 0);
-          o.link = i;
-          o.node = i / w->hw.rails;
-          o.port = (int32_t) (i % w->hw.rails);
-          o.check = HEALTH_IB_SYMBOL_ERROR;
-          o.counter_value = k == 0 ? 0 : 5000; /* 5,000 symbol errors in an hour */
-          observe_at (w, &o, t + SIM_H (k), NO_FAULT);
-        }
-      return;
-    }
-  uint32_t node = i / w->hw.gpn;
-  NodeRt *n = &w->hw.nodes[node];
-  if (n->fault_mode != NO_FAULT || n->pending_fail != EVQ_NONE)
-    return;
-  if (at <= world_length (w))
-    {
-      n->pending_fail = sim_at (w->core.sim, at, w->core.kinds[EV_HARD_FAIL], mi, i);
-      n->pending_mode = mi;
-    }
-  for (int k = 0; k < 3; k++)
-    {
-      if (p == PRECURSOR_ECC)
-        {
-          health_obs_init (&o, HEALTH_OBS_XID, 0);
-          o.xid = 63; /* row remapping recorded (field-data §8.2) */
-        }
-      else
-        {
-          health_obs_init (&o, HEALTH_OBS_THERMAL, 0);
-          o.counter_value = 88 + k; /* above the 87 C drain threshold */
-        }
-      o.node = node;
-      o.gpu = (int32_t) (i % w->hw.gpn);
-      observe_at (w, &o, t + SIM_MIN (10 * k), NO_FAULT);
-    }
-}
-
-/* A repair of strength `strength` on a node (or its cable h) averts a
- * pending degradation failure it is strong enough for. */
-static void
-avert_pending (World *w, uint32_t node, int strength)
-{
-  NodeRt *n = &w->hw.nodes[node];
-  if (n->pending_fail == EVQ_NONE)
-    return;
-  if (strength < repair_strength (w->faults.modes[n->pending_mode].fm->repair))
-    return;
-  sim_cancel (w->core.sim, n->pending_fail);
-  n->pending_fail = EVQ_NONE;
-  n->pending_mode = NO_FAULT;
-  w->meter.m->failures_averted++;
-}
-
-static void
-avert_pending_link (World *w, uint32_t h)
-{
-  if (h >= w->hw.n_cables || w->faults.link_pending[h] == EVQ_NONE)
-    return;
-  sim_cancel (w->core.sim, w->faults.link_pending[h]);
-  w->faults.link_pending[h] = EVQ_NONE;
-  w->meter.m->failures_averted++;
-}
-
-void
-faults_clear_node (World *w, uint32_t node)
-{
-  NodeRt *n = &w->hw.nodes[node];
-  if (n->fault_mode == NO_FAULT)
-    return;
-  uint32_t group = n->fault_group;
-  uint32_t mode = n->fault_mode;
-  n->fault_mode = NO_FAULT;
-  n->fault_group = NO_FAULT;
-  char nb[96];
-  WorldEvent ev;
-  bus_event_init (&ev, WEV_COMPONENT_REPAIRED);
-  ev.component = node_name (w, node, nb, sizeof nb);
-  ev.node = (int32_t) node;
-  ev.mode = w->faults.modes[mode].fm->name;
-  bus_emit (w, &ev);
-  if (group != NO_FAULT)
-    for (uint32_t i = 0; i < w->hw.n_nodes; i++)
-      if (w->hw.nodes[i].fault_group == group && w->hw.nodes[i].fault_mode == mode)
-        faults_clear_node (w, i);
-  nodes_update_avail (w, node);
-}
-
-/* Repairs whatever is wrong with a health link (its own fault or its
- * switch's). */
-void
-faults_repair_link (World *w, uint32_t h)
-{
-  if (h >= w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks || !w->faults.link_down[h])
-    return;
-  uint32_t idx;
-  TopoKind kind = topo_link_of (w, h, &idx);
-  const TopoLink *tl = topo_link (w->hw.topo, kind, idx);
-  TopoKind sk[2];
-  uint32_t si[2] = { tl ? tl->a : 0, tl ? tl->b : 0 };
-  if (kind == TOPO_CABLE) { sk[0] = TOPO_N_KINDS; sk[1] = TOPO_LEAF; }
-  else if (kind == TOPO_UPLINK) { sk[0] = TOPO_LEAF; sk[1] = TOPO_SPINE; }
-  else { sk[0] = TOPO_SPINE; sk[1] = TOPO_CORE; }
-  bool switch_fixed = false;
-  for (int e = 0; e < 2; e++)
-    if (sk[e] != TOPO_N_KINDS && tl && fabric_switch_failed (w->hw.fabric, sk[e], si[e]))
-      {
-        fabric_restore_switch (w->hw.fabric, sk[e], si[e]);
-        char sb[96];
-        WorldEvent ev;
-        bus_event_init (&ev, WEV_COMPONENT_REPAIRED);
-        ev.component = comp_name (w, sk[e], si[e], sb, sizeof sb);
-        if (w->faults.link_fault_mode[h] != NO_FAULT)
-          ev.mode = w->faults.modes[w->faults.link_fault_mode[h]].fm->name;
-        bus_emit (w, &ev);
-        /* The tickets parked on this switch are done too. */
-        switch_tickets_release (w, (((guint) sk[e] << 28) | si[e]) + 1);
-        const TopoRef *refs;
-        uint32_t n;
-        topo_switch_links (w->hw.topo, sk[e], si[e], &refs, &n);
-        for (uint32_t i = 0; i < n; i++)
-          faults_restore_link (w, core_health_link_of (w, refs[i].kind, refs[i].index));
-        switch_fixed = true;
-      }
-  if (!switch_fixed && w->faults.link_down[h] && w->faults.link_fault_mode[h] != NO_FAULT)
-    {
-      char lb[128];
-      WorldEvent ev;
-      bus_event_init (&ev, WEV_COMPONENT_REPAIRED);
-      ev.component = comp_name (w, kind, idx, lb, sizeof lb);
-      ev.mode = w->faults.modes[w->faults.link_fault_mode[h]].fm->name;
-      bus_emit (w, &ev);
-    }
-  faults_restore_link (w, h);
-  if (switch_fixed || kind != TOPO_CABLE)
-    jobs_update_all_bandwidth (w);
-}
-
-/* The failed switch that takes health link h down, as a hash key
- * (kind << 28 | index) + 1, or 0 when the link's own part is at fault. */
-static guint
-link_failed_switch (World *w, uint32_t h)
-{
-  uint32_t idx;
-  TopoKind kind = topo_link_of (w, h, &idx);
-  const TopoLink *tl = topo_link (w->hw.topo, kind, idx);
-  if (tl == NULL)
-    return 0;
-  TopoKind ka = kind == TOPO_UPLINK ? TOPO_LEAF : kind == TOPO_CORELINK ? TOPO_SPINE : TOPO_N_KINDS;
-  TopoKind kb = kind == TOPO_CABLE ? TOPO_LEAF : kind == TOPO_UPLINK ? TOPO_SPINE : TOPO_CORE;
-  if (ka != TOPO_N_KINDS && fabric_switch_failed (w->hw.fabric, ka, tl->a))
-    return (((guint) ka << 28) | tl->a) + 1;
-  if (fabric_switch_failed (w->hw.fabric, kb, tl->b))
-    return (((guint) kb << 28) | tl->b) + 1;
-  return 0;
-}
-
 /* Tickets for the other links of a switch that is already being repaired
  * wait for that repair instead of taking a technician each. */
-static void
-switch_tickets_release (World *w, guint key)
+void
+care_switch_tickets_release (World *w, guint key)
 {
   GArray *waiting = g_hash_table_lookup (w->care.switch_tickets, GUINT_TO_POINTER (key));
   if (waiting == NULL)
@@ -1758,7 +995,7 @@ ticket_needs_part (World *w, const HealthAction *a)
     {
       NodeRt *n = &w->hw.nodes[a->node];
       return n->fault_mode != NO_FAULT
-             && repair_strength (w->faults.modes[n->fault_mode].fm->repair) >= 4;
+             && faults_repair_strength (w->faults.modes[n->fault_mode].fm->repair) >= 4;
     }
   return a->link != HEALTH_NO_LINK && a->link < w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks
          && w->faults.link_down[a->link];
@@ -1809,12 +1046,12 @@ node_kill_job (World *w, uint32_t node, const char *cause)
   if (n->job == NO_JOB)
     return;
   char nb[96];
-  node_name (w, node, nb, sizeof nb);
+  core_node_name (w, node, nb, sizeof nb);
   Job *j = g_ptr_array_index (w->jobs.all, n->job);
   if (n->fault_mode != NO_FAULT)
-    job_interrupt (w, j, nb, w->faults.modes[n->fault_mode].fm, NULL);
+    jobs_interrupt (w, j, nb, w->faults.modes[n->fault_mode].fm, NULL);
   else
-    job_interrupt (w, j, nb, NULL, cause);
+    jobs_interrupt (w, j, nb, NULL, cause);
 }
 
 static void
@@ -1836,12 +1073,12 @@ enact (World *w, const HealthAction *a)
   w->meter.m->policy_actions++;
   char name[128] = "";
   if (has_node)
-    node_name (w, node, name, sizeof name);
+    core_node_name (w, node, name, sizeof name);
   else if (has_link)
     {
       uint32_t idx;
-      TopoKind k = topo_link_of (w, a->link, &idx);
-      comp_name (w, k, idx, name, sizeof name);
+      TopoKind k = core_topo_link_of (w, a->link, &idx);
+      core_comp_name (w, k, idx, name, sizeof name);
     }
   WorldEvent ev;
   bus_event_init (&ev, WEV_POLICY_ACTION);
@@ -1873,7 +1110,7 @@ enact (World *w, const HealthAction *a)
           o.node = node;
           o.action = HEALTH_ACTION_DRAIN;
           o.ok = true;
-          observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
+          care_observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
         }
       break;
     case HEALTH_ACTION_EVICT:
@@ -1924,7 +1161,7 @@ enact (World *w, const HealthAction *a)
         PendingAction pa = { .act = *a };
         guint slot = core_slab_take (w->care.pact, w->care.pact_free, &pa);
         guint key = n == NULL && has_link && w->faults.link_down[a->link]
-                      ? link_failed_switch (w, a->link) : 0;
+                      ? faults_link_failed_switch (w, a->link) : 0;
         if (key != 0)
           {
             GArray *waiting = g_hash_table_lookup (w->care.switch_tickets, GUINT_TO_POINTER (key));
@@ -2001,16 +1238,16 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
     case HEALTH_ACTION_REIMAGE:
       n->busy_action = false;
       if (n->fault_mode != NO_FAULT
-          && action_strength (a->kind) >= repair_strength (w->faults.modes[n->fault_mode].fm->repair))
+          && action_strength (a->kind) >= faults_repair_strength (w->faults.modes[n->fault_mode].fm->repair))
         faults_clear_node (w, node);
-      avert_pending (w, node, action_strength (a->kind));
+      faults_avert_pending (w, node, action_strength (a->kind));
       o.ok = n->fault_mode == NO_FAULT && n->rails_disabled == 0;
       break;
     case HEALTH_ACTION_OPEN_TICKET:
     case HEALTH_ACTION_RMA:
       {
       guint sw_key = a->link != HEALTH_NO_LINK && a->link < w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks
-                       && w->faults.link_down[a->link] ? link_failed_switch (w, a->link) : 0;
+                       && w->faults.link_down[a->link] ? faults_link_failed_switch (w, a->link) : 0;
       if (a->kind == HEALTH_ACTION_OPEN_TICKET && e->data != 2)
         {
           w->care.techs_busy--;
@@ -2021,24 +1258,24 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
         {
           n->busy_action = false;
           faults_clear_node (w, node);
-          avert_pending (w, node, action_strength (a->kind));
+          faults_avert_pending (w, node, action_strength (a->kind));
           /* The technician also reseats the node's own cables (a failed
            * leaf is the leaf's ticket, not this one). */
           for (uint32_t r = 0; r < w->hw.rails; r++)
             {
               uint32_t h = node * w->hw.rails + r;
-              if (w->faults.link_down[h] && link_failed_switch (w, h) == 0)
+              if (w->faults.link_down[h] && faults_link_failed_switch (w, h) == 0)
                 faults_repair_link (w, h);
-              avert_pending_link (w, h);
+              faults_avert_pending_link (w, h);
             }
         }
       if (a->link != HEALTH_NO_LINK)
         {
           faults_repair_link (w, a->link);
-          avert_pending_link (w, a->link);
+          faults_avert_pending_link (w, a->link);
         }
       if (sw_key != 0)
-        switch_tickets_release (w, sw_key);
+        care_switch_tickets_release (w, sw_key);
       o.ok = true;
       break;
       }
@@ -2059,7 +1296,7 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
     default:
       return;
     }
-  health_feed (w, &o);
+  care_feed (w, &o);
   if (has_node)
     nodes_update_avail (w, node);
 }
@@ -2074,178 +1311,6 @@ jobs_ettr_at (const World *w, const Job *j, SimTime t)
   if (wall <= 0)
     return NAN;
   return j->saved_h / wall;
-}
-
-static bool
-apply_failure_overrides (FlFailureCatalog *cat, const WorldConfig *cfg,
-                         GError **error)
-{
-  GArray *ov = cfg->failure_overrides;
-  for (guint i = 0; i < ov->len; i++)
-    {
-      WorldFailureOverride *o = &g_array_index (ov, WorldFailureOverride, i);
-      FlFailureMode *fm = fl_failure_catalog_find (cat, o->mode);
-      if (fm == NULL)
-        {
-          if (strcmp (o->key, "class") != 0)
-            {
-              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                           "failure mode '%s' is not a default mode: set its class first "
-                           "(failure_mode(\"%s\", { class = \"gpu\", ... }))", o->mode, o->mode);
-              return false;
-            }
-          FlFailureMode nm = { 0 };
-          nm.name = o->mode;
-          nm.cause = o->mode;
-          if (!fl_class_from_name (o->v.str, &nm.cls))
-            {
-              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                           "failure mode '%s': unknown class '%s'", o->mode, o->v.str);
-              return false;
-            }
-          nm.ttf = dist_exponential (1e9);
-          nm.repair_time = dist_exponential (2.0);
-          nm.repair = FL_REPAIR_REPLACE;
-          nm.obs = FL_OBS_HEARTBEAT_LOSS;
-          nm.blast = FL_BLAST_NODE;
-          nm.source = (char *) "scenario";
-          nm.enabled = true;
-          if (!fl_failure_catalog_add (cat, &nm, error))
-            return false;
-          continue;
-        }
-      const char *k = o->key;
-      const WorldValue *v = &o->v;
-      double mean = dist_mean (&fm->ttf);
-      if (strcmp (k, "mtbf") == 0)
-        {
-          if (v->num <= 0)
-            {
-              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                           "failure mode '%s': mtbf must be positive", o->mode);
-              return false;
-            }
-          dist_scale (&fm->ttf, (v->num / 3600.0) / mean);
-        }
-      else if (strcmp (k, "rate_scale") == 0)
-        {
-          if (v->num <= 0)
-            fm->enabled = false;
-          else
-            dist_scale (&fm->ttf, 1.0 / v->num);
-        }
-      else if (strcmp (k, "dist") == 0)
-        {
-          if (strcmp (v->str, "exponential") == 0)
-            fm->ttf = dist_exponential (mean);
-          else if (strcmp (v->str, "weibull") == 0)
-            fm->ttf = dist_weibull (1.0, mean);
-          else if (strcmp (v->str, "lognormal") == 0)
-            fm->ttf = dist_lognormal_mean_sd (mean, mean);
-          else
-            {
-              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                           "failure mode '%s': dist '%s' is not exponential, weibull or lognormal",
-                           o->mode, v->str);
-              return false;
-            }
-        }
-      else if (strcmp (k, "shape") == 0)
-        {
-          if (fm->ttf.kind != DIST_WEIBULL || v->num <= 0)
-            {
-              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                           "failure mode '%s': shape needs dist = \"weibull\" (set dist first) and a positive value",
-                           o->mode);
-              return false;
-            }
-          /* keep the mean: lambda = mean / Gamma(1 + 1/k) */
-          fm->ttf = dist_weibull (v->num, mean / tgamma (1.0 + 1.0 / v->num));
-        }
-      else if (strcmp (k, "sigma") == 0)
-        {
-          if (fm->ttf.kind != DIST_LOGNORMAL || v->num <= 0)
-            {
-              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                           "failure mode '%s': sigma needs dist = \"lognormal\" (set dist first) and a positive value",
-                           o->mode);
-              return false;
-            }
-          fm->ttf = dist_lognormal (log (mean) - v->num * v->num / 2, v->num);
-        }
-      else if (strcmp (k, "repair") == 0)
-        {
-          if (!fl_repair_from_name (v->str, &fm->repair))
-            {
-              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                           "failure mode '%s': unknown repair path '%s' (none, reset_gpu, reboot, reimage, replace, rma)",
-                           o->mode, v->str);
-              return false;
-            }
-        }
-      else if (strcmp (k, "repair_time") == 0)
-        fm->repair_time = dist_exponential (MAX (v->num, 1.0) / 3600.0);
-      else if (strcmp (k, "class") == 0)
-        {
-          if (!fl_class_from_name (v->str, &fm->cls))
-            {
-              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                           "failure mode '%s': unknown class '%s'", o->mode, v->str);
-              return false;
-            }
-        }
-      else if (strcmp (k, "cause") == 0)
-        {
-          g_free (fm->cause);
-          fm->cause = g_strdup (v->str);
-        }
-      else if (strcmp (k, "xid") == 0)
-        {
-          fm->xid = (int) v->num;
-          fm->obs = FL_OBS_XID;
-        }
-      else if (strcmp (k, "blast") == 0)
-        {
-          if (!fl_blast_from_name (v->str, &fm->blast))
-            {
-              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                           "failure mode '%s': unknown blast radius '%s'", o->mode, v->str);
-              return false;
-            }
-        }
-      else if (strcmp (k, "enabled") == 0)
-        fm->enabled = v->b;
-      else if (strcmp (k, "detect_delay") == 0)
-        fm->detect_delay_s = v->num;
-    }
-  return true;
-}
-
-/* The failure catalogue of cfg: its source, scaled, with the scenario's
- * failure_mode() settings applied. (transfer full), NULL on bad input. */
-static FlFailureCatalog *
-catalog_from_config (const WorldConfig *cfg, GError **error)
-{
-  FlFailureCatalog *cat;
-  if (strcmp (cfg->failures_source, "llama3") == 0)
-    cat = fl_failure_catalog_new_default ();
-  else if (strcmp (cfg->failures_source, "none") == 0)
-    cat = fl_failure_catalog_new_empty ();
-  else
-    {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "failures.source: unknown source '%s' (llama3 or none)",
-                   cfg->failures_source);
-      return NULL;
-    }
-  if (cfg->failures_scale <= 0)
-    for (size_t i = 0; i < fl_failure_catalog_count (cat); i++)
-      fl_failure_catalog_get (cat, i)->enabled = false;
-  else if (cfg->failures_scale != 1.0)
-    fl_failure_catalog_scale (cat, cfg->failures_scale);
-  if (!apply_failure_overrides (cat, cfg, error))
-    g_clear_pointer (&cat, fl_failure_catalog_free);
-  return cat;
 }
 
 static Topo *
@@ -2528,100 +1593,6 @@ build_jobs (World *w, GError **error)
   return true;
 }
 
-/* Every class gets at least one mode, so a script can fail() any
- * component even with failures.source = "none": a disabled "scripted_<class>"
- * mode that never fires by itself. */
-static void
-add_scripted_modes (World *w)
-{
-  for (int c = 0; c < FL_CLASS_COUNT; c++)
-    {
-      bool have = false;
-      for (size_t i = 0; i < fl_failure_catalog_count (w->faults.cat) && !have; i++)
-        have = fl_failure_catalog_get (w->faults.cat, i)->cls == (FlClass) c;
-      if (have)
-        continue;
-      FlFailureMode m = { 0 };
-      g_autofree char *name = g_strdup_printf ("scripted_%s", fl_class_name ((FlClass) c));
-      m.name = name;
-      m.cause = (char *) "Scripted";
-      m.cls = (FlClass) c;
-      m.ttf = dist_exponential (1e12);
-      m.repair = c == FL_CLASS_JOB ? FL_REPAIR_NONE : FL_REPAIR_REPLACE;
-      m.repair_time = c == FL_CLASS_JOB ? dist_constant (0) : fl_failure_repair_default (FL_REPAIR_REPLACE, NULL);
-      switch ((FlClass) c)
-        {
-        case FL_CLASS_GPU: m.obs = FL_OBS_XID; m.xid = 79; m.blast = FL_BLAST_NODE; break;
-        case FL_CLASS_NODE: m.obs = FL_OBS_HEARTBEAT_LOSS; m.blast = FL_BLAST_NODE; break;
-        case FL_CLASS_NIC: case FL_CLASS_CABLE: m.obs = FL_OBS_IB_LINK_DOWN; m.blast = FL_BLAST_RAIL; break;
-        case FL_CLASS_LEAF: m.obs = FL_OBS_IB_LINK_DOWN; m.blast = FL_BLAST_SU_RAIL; break;
-        case FL_CLASS_SPINE: case FL_CLASS_CORE: case FL_CLASS_UPLINK:
-          m.obs = FL_OBS_IB_LINK_DOWN; m.blast = FL_BLAST_BANDWIDTH; break;
-        case FL_CLASS_JOB: m.obs = FL_OBS_JOB_CRASH; m.blast = FL_BLAST_JOB; break;
-        default: m.obs = FL_OBS_HEARTBEAT_LOSS; m.blast = FL_BLAST_DOMAIN; break;
-        }
-      m.source = (char *) "scripted failures only (never drawn at random)";
-      m.enabled = false;
-      fl_failure_catalog_add (w->faults.cat, &m, NULL);
-    }
-}
-
-static void
-build_failures (World *w)
-{
-  const WorldConfig *cfg = w->core.cfg;
-  /* Lemon nodes: a fixed draw per node from its own stream. */
-  RngStream ls;
-  rng_stream_init (&ls, w->core.seed, "cluster", "lemons");
-  for (uint32_t i = 0; i < w->hw.n_nodes; i++)
-    {
-      w->hw.nodes[i].lemon = rng_uniform (&ls) < cfg->failures_lemon_fraction;
-      w->faults.n_lemons += w->hw.nodes[i].lemon;
-    }
-  w->faults.lemons = g_new (uint32_t, MAX (w->faults.n_lemons, 1));
-  for (uint32_t i = 0, k = 0; i < w->hw.n_nodes; i++)
-    if (w->hw.nodes[i].lemon)
-      w->faults.lemons[k++] = i;
-  size_t n = fl_failure_catalog_count (w->faults.cat);
-  w->faults.modes = g_new0 (ModeRt, MAX (n, 1));
-  w->faults.n_modes = 0;
-  for (size_t i = 0; i < n; i++)
-    {
-      FlFailureMode *fm = fl_failure_catalog_get (w->faults.cat, i);
-      ModeRt *mr = &w->faults.modes[w->faults.n_modes];
-      mr->fm = fm;
-      mr->idx = w->faults.n_modes;
-      mr->instances = mode_instances (w, fm, &mr->kind);
-      double mean = dist_mean (&fm->ttf);
-      if (!fm->enabled || mr->instances == 0 || !(mean > 0) || !isfinite (mean))
-        {
-          w->faults.n_modes++;
-          continue;
-        }
-      mr->rate_per_h = 1.0 / mean;
-      mr->aggregated = fm->ttf.kind == DIST_EXPONENTIAL;
-      rng_stream_init (&mr->rng, w->core.seed, fm->name, "ttf");
-      rng_stream_init (&mr->pick, w->core.seed, fm->name, "pick");
-      rng_stream_init (&mr->lemon_rng, w->core.seed, fm->name, "ttf-lemon");
-      rng_stream_init (&mr->lemon_pick, w->core.seed, fm->name, "pick-lemon");
-      w->faults.n_modes++;
-    }
-  for (uint32_t mi = 0; mi < w->faults.n_modes; mi++)
-    {
-      ModeRt *mr = &w->faults.modes[mi];
-      if (mr->rate_per_h <= 0)
-        continue;
-      if (mr->aggregated)
-        {
-          schedule_agg (w, mi, false);
-          schedule_agg (w, mi, true);
-        }
-      else
-        for (uint32_t i = 0; i < mr->instances; i++)
-          schedule_instance (w, mi, i, 0);
-    }
-}
-
 World *
 world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
 {
@@ -2690,7 +1661,7 @@ world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
   w->faults.cat = catalog_from_config (w->core.cfg, error);
   if (w->faults.cat == NULL)
     goto fail;
-  add_scripted_modes (w);
+  catalog_add_scripted_modes (w);
   if (!build_policies (w, error))
     goto fail;
 
@@ -2701,9 +1672,9 @@ world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
     "false-positive", "hard-fail",
   };
   static const SimHandlerFn fns[EV_N] = {
-    on_fail_agg, on_fail_inst, on_observe, on_action_done, on_wakeup,
+    faults_on_fail_agg, faults_on_fail_inst, on_observe, on_action_done, on_wakeup,
     on_sched, on_job_phase, on_job_written, on_arrival, script_on_timer, on_restock,
-    on_false_positive, on_hard_fail,
+    sensor_on_false_positive, faults_on_hard_fail,
   };
   for (int k = 0; k < EV_N; k++)
     w->core.kinds[k] = sim_register (w->core.sim, kind_names[k], fns[k], w);
@@ -2717,7 +1688,7 @@ world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
 
   if (!build_jobs (w, error))
     goto fail;
-  build_failures (w);
+  faults_build (w);
   if (w->care.hp->check_period_ms > 0 && w->care.hp->false_positive_prob > 0)
     {
       w->care.fp_rate_per_h = w->hw.n_nodes * w->care.hp->false_positive_prob
@@ -2885,15 +1856,6 @@ jobs_drain (World *w, Job *j)
   j->drain_end = (j->writing ? MAX (now, j->written_at) : now)
                  + h_to_sim (j->delta_h + j->write_h);
   return j->drain_end;
-}
-
-bool
-world_config_check_failure_modes (const WorldConfig *cfg, GError **error)
-{
-  g_return_val_if_fail (cfg != NULL, false);
-  FlFailureCatalog *cat = catalog_from_config (cfg, error);
-  fl_failure_catalog_free (cat);
-  return cat != NULL;
 }
 
 uint32_t

@@ -1,0 +1,230 @@
+/* models/world-catalog.c - the failure catalogue a configuration
+ * describes: failures.source, failures.scale and the scenario's
+ * failure_mode() overrides applied to it, plus a disabled "scripted_<class>"
+ * mode for every class that has none (so a script can fail() anything).
+ * Runs before the world exists (world_config_check_failure_modes). */
+#include "world-int.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "dist.h"
+
+static bool
+apply_failure_overrides (FlFailureCatalog *cat, const WorldConfig *cfg,
+                         GError **error)
+{
+  GArray *ov = cfg->failure_overrides;
+  for (guint i = 0; i < ov->len; i++)
+    {
+      WorldFailureOverride *o = &g_array_index (ov, WorldFailureOverride, i);
+      FlFailureMode *fm = fl_failure_catalog_find (cat, o->mode);
+      if (fm == NULL)
+        {
+          if (strcmp (o->key, "class") != 0)
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s' is not a default mode: set its class first "
+                           "(failure_mode(\"%s\", { class = \"gpu\", ... }))", o->mode, o->mode);
+              return false;
+            }
+          FlFailureMode nm = { 0 };
+          nm.name = o->mode;
+          nm.cause = o->mode;
+          if (!fl_class_from_name (o->v.str, &nm.cls))
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s': unknown class '%s'", o->mode, o->v.str);
+              return false;
+            }
+          nm.ttf = dist_exponential (1e9);
+          nm.repair_time = dist_exponential (2.0);
+          nm.repair = FL_REPAIR_REPLACE;
+          nm.obs = FL_OBS_HEARTBEAT_LOSS;
+          nm.blast = FL_BLAST_NODE;
+          nm.source = (char *) "scenario";
+          nm.enabled = true;
+          if (!fl_failure_catalog_add (cat, &nm, error))
+            return false;
+          continue;
+        }
+      const char *k = o->key;
+      const WorldValue *v = &o->v;
+      double mean = dist_mean (&fm->ttf);
+      if (strcmp (k, "mtbf") == 0)
+        {
+          if (v->num <= 0)
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s': mtbf must be positive", o->mode);
+              return false;
+            }
+          dist_scale (&fm->ttf, (v->num / 3600.0) / mean);
+        }
+      else if (strcmp (k, "rate_scale") == 0)
+        {
+          if (v->num <= 0)
+            fm->enabled = false;
+          else
+            dist_scale (&fm->ttf, 1.0 / v->num);
+        }
+      else if (strcmp (k, "dist") == 0)
+        {
+          if (strcmp (v->str, "exponential") == 0)
+            fm->ttf = dist_exponential (mean);
+          else if (strcmp (v->str, "weibull") == 0)
+            fm->ttf = dist_weibull (1.0, mean);
+          else if (strcmp (v->str, "lognormal") == 0)
+            fm->ttf = dist_lognormal_mean_sd (mean, mean);
+          else
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s': dist '%s' is not exponential, weibull or lognormal",
+                           o->mode, v->str);
+              return false;
+            }
+        }
+      else if (strcmp (k, "shape") == 0)
+        {
+          if (fm->ttf.kind != DIST_WEIBULL || v->num <= 0)
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s': shape needs dist = \"weibull\" (set dist first) and a positive value",
+                           o->mode);
+              return false;
+            }
+          /* keep the mean: lambda = mean / Gamma(1 + 1/k) */
+          fm->ttf = dist_weibull (v->num, mean / tgamma (1.0 + 1.0 / v->num));
+        }
+      else if (strcmp (k, "sigma") == 0)
+        {
+          if (fm->ttf.kind != DIST_LOGNORMAL || v->num <= 0)
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s': sigma needs dist = \"lognormal\" (set dist first) and a positive value",
+                           o->mode);
+              return false;
+            }
+          fm->ttf = dist_lognormal (log (mean) - v->num * v->num / 2, v->num);
+        }
+      else if (strcmp (k, "repair") == 0)
+        {
+          if (!fl_repair_from_name (v->str, &fm->repair))
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s': unknown repair path '%s' (none, reset_gpu, reboot, reimage, replace, rma)",
+                           o->mode, v->str);
+              return false;
+            }
+        }
+      else if (strcmp (k, "repair_time") == 0)
+        fm->repair_time = dist_exponential (MAX (v->num, 1.0) / 3600.0);
+      else if (strcmp (k, "class") == 0)
+        {
+          if (!fl_class_from_name (v->str, &fm->cls))
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s': unknown class '%s'", o->mode, v->str);
+              return false;
+            }
+        }
+      else if (strcmp (k, "cause") == 0)
+        {
+          g_free (fm->cause);
+          fm->cause = g_strdup (v->str);
+        }
+      else if (strcmp (k, "xid") == 0)
+        {
+          fm->xid = (int) v->num;
+          fm->obs = FL_OBS_XID;
+        }
+      else if (strcmp (k, "blast") == 0)
+        {
+          if (!fl_blast_from_name (v->str, &fm->blast))
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s': unknown blast radius '%s'", o->mode, v->str);
+              return false;
+            }
+        }
+      else if (strcmp (k, "enabled") == 0)
+        fm->enabled = v->b;
+      else if (strcmp (k, "detect_delay") == 0)
+        fm->detect_delay_s = v->num;
+    }
+  return true;
+}
+
+/* The failure catalogue of cfg: its source, scaled, with the scenario's
+ * failure_mode() settings applied. (transfer full), NULL on bad input. */
+FlFailureCatalog *
+catalog_from_config (const WorldConfig *cfg, GError **error)
+{
+  FlFailureCatalog *cat;
+  if (strcmp (cfg->failures_source, "llama3") == 0)
+    cat = fl_failure_catalog_new_default ();
+  else if (strcmp (cfg->failures_source, "none") == 0)
+    cat = fl_failure_catalog_new_empty ();
+  else
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "failures.source: unknown source '%s' (llama3 or none)",
+                   cfg->failures_source);
+      return NULL;
+    }
+  if (cfg->failures_scale <= 0)
+    for (size_t i = 0; i < fl_failure_catalog_count (cat); i++)
+      fl_failure_catalog_get (cat, i)->enabled = false;
+  else if (cfg->failures_scale != 1.0)
+    fl_failure_catalog_scale (cat, cfg->failures_scale);
+  if (!apply_failure_overrides (cat, cfg, error))
+    g_clear_pointer (&cat, fl_failure_catalog_free);
+  return cat;
+}
+
+/* Every class gets at least one mode, so a script can fail() any
+ * component even with failures.source = "none": a disabled "scripted_<class>"
+ * mode that never fires by itself. */
+void
+catalog_add_scripted_modes (World *w)
+{
+  for (int c = 0; c < FL_CLASS_COUNT; c++)
+    {
+      bool have = false;
+      for (size_t i = 0; i < fl_failure_catalog_count (w->faults.cat) && !have; i++)
+        have = fl_failure_catalog_get (w->faults.cat, i)->cls == (FlClass) c;
+      if (have)
+        continue;
+      FlFailureMode m = { 0 };
+      g_autofree char *name = g_strdup_printf ("scripted_%s", fl_class_name ((FlClass) c));
+      m.name = name;
+      m.cause = (char *) "Scripted";
+      m.cls = (FlClass) c;
+      m.ttf = dist_exponential (1e12);
+      m.repair = c == FL_CLASS_JOB ? FL_REPAIR_NONE : FL_REPAIR_REPLACE;
+      m.repair_time = c == FL_CLASS_JOB ? dist_constant (0) : fl_failure_repair_default (FL_REPAIR_REPLACE, NULL);
+      switch ((FlClass) c)
+        {
+        case FL_CLASS_GPU: m.obs = FL_OBS_XID; m.xid = 79; m.blast = FL_BLAST_NODE; break;
+        case FL_CLASS_NODE: m.obs = FL_OBS_HEARTBEAT_LOSS; m.blast = FL_BLAST_NODE; break;
+        case FL_CLASS_NIC: case FL_CLASS_CABLE: m.obs = FL_OBS_IB_LINK_DOWN; m.blast = FL_BLAST_RAIL; break;
+        case FL_CLASS_LEAF: m.obs = FL_OBS_IB_LINK_DOWN; m.blast = FL_BLAST_SU_RAIL; break;
+        case FL_CLASS_SPINE: case FL_CLASS_CORE: case FL_CLASS_UPLINK:
+          m.obs = FL_OBS_IB_LINK_DOWN; m.blast = FL_BLAST_BANDWIDTH; break;
+        case FL_CLASS_JOB: m.obs = FL_OBS_JOB_CRASH; m.blast = FL_BLAST_JOB; break;
+        default: m.obs = FL_OBS_HEARTBEAT_LOSS; m.blast = FL_BLAST_DOMAIN; break;
+        }
+      m.source = (char *) "scripted failures only (never drawn at random)";
+      m.enabled = false;
+      fl_failure_catalog_add (w->faults.cat, &m, NULL);
+    }
+}
+
+bool
+world_config_check_failure_modes (const WorldConfig *cfg, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL, false);
+  FlFailureCatalog *cat = catalog_from_config (cfg, error);
+  fl_failure_catalog_free (cat);
+  return cat != NULL;
+}

@@ -1,0 +1,703 @@
+/* models/world-faults.c - failures and their effects on the hardware.
+ *
+ * Failures of one mode with an exponential time to failure are drawn as
+ * one superposed Poisson stream per (mode, lemon or not) that picks the
+ * instance uniformly; other distributions draw per instance (renewal). A
+ * failure that hits a component already down is dropped (a broken part
+ * does not break again). GPU and host faults take the node down; a NIC,
+ * node cable or leaf fault takes rails down and interrupts the jobs on
+ * those nodes; uplink, spine and core faults only slow jobs down
+ * (fabric_job_bandwidth); software faults interrupt the job running on the
+ * picked node. Also lemons, precursors, hardware repair and the failure
+ * catalogue a configuration describes (docs/models.md, "The world"). */
+#include "world-int.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "dist.h"
+#include "health.h"
+
+static void degrade_or_fail (World *w, uint32_t mi, uint32_t i);
+
+/* A node-level fault (GPU, host, power domain). Returns false if dropped. */
+static bool
+fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
+           const char *component)
+{
+  NodeRt *n = &w->hw.nodes[node];
+  if (n->fault_mode != NO_FAULT)
+    return false;
+  FlFailureMode *fm = w->faults.modes[mode].fm;
+  n->fault_mode = mode;
+  n->fault_gpu = gpu;
+  n->fault_group = group;
+  n->fault_time = sim_now (w->core.sim);
+  n->detected = false;
+  n->blamed = false;
+  if (n->down_since < 0)
+    n->down_since = sim_now (w->core.sim);
+  nodes_update_avail (w, node);
+  char nb[96];
+  WorldEvent ev;
+  bus_event_init (&ev, WEV_NODE_FAILED);
+  ev.component = core_node_name (w, node, nb, sizeof nb);
+  ev.mode = fm->name;
+  ev.cause = fm->cause;
+  ev.xid = fm->xid;
+  ev.node = (int32_t) node;
+  bus_emit (w, &ev);
+  if (n->job != NO_JOB && fm->obs != FL_OBS_SILENT)
+    {
+      /* The job's launcher blames the node it lost and the scheduler
+       * excludes it from the restart (docs/models.md). */
+      n->blamed = true;
+      jobs_interrupt (w, g_ptr_array_index (w->jobs.all, n->job), component, fm, NULL);
+      nodes_update_avail (w, node);
+    }
+  sensor_node_observations (w, node, fm, gpu);
+  if (fm->repair == FL_REPAIR_NONE)
+    {
+      /* Transient: it clears by itself after the repair time. */
+      PendingAction pa = { .act = { .kind = HEALTH_ACTION_NONE, .node = node,
+                                    .gpu = gpu, .link = HEALTH_NO_LINK } };
+      guint slot = core_slab_take (w->care.pact, w->care.pact_free, &pa);
+      double h = dist_sample (&fm->repair_time, &w->faults.rng_misc);
+      sim_after (w->core.sim, h_to_sim (h), w->core.kinds[EV_ACTION_DONE], slot, 0);
+    }
+  return true;
+}
+
+/* A node port goes down or up. A hardware failure leaves the node
+ * schedulable on its other rails (the job restarts at reduced bandwidth,
+ * fabric_job_bandwidth); a port the policy disabled (admin) keeps the node
+ * out of the scheduler's pool. */
+void
+faults_rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink,
+                  bool down, bool admin)
+{
+  NodeRt *n = &w->hw.nodes[node];
+  if (admin && down)
+    n->rails_disabled++;
+  else if (admin && n->rails_disabled > 0)
+    n->rails_disabled--;
+  nodes_update_avail (w, node);
+  /* A job running on a degraded node speeds up when the rail comes back. */
+  if (!down && !admin && n->job != NO_JOB)
+    jobs_update_bandwidth (w, g_ptr_array_index (w->jobs.all, n->job));
+  char lb[128];
+  uint32_t idx;
+  TopoKind k = core_topo_link_of (w, hlink, &idx);
+  WorldEvent ev;
+  bus_event_init (&ev, WEV_LINK_STATE);
+  ev.component = core_comp_name (w, k, idx, lb, sizeof lb);
+  ev.node = (int32_t) node;
+  ev.port = (int32_t) rail;
+  ev.new_state = down ? HEALTH_IB_PORT_DOWN : HEALTH_IB_PORT_ACTIVE;
+  {
+    const TopoLink *tl = topo_link (w->hw.topo, TOPO_CABLE, idx);
+    ev.value = tl ? (double) tl->b : -1.0; /* the leaf: the trap's issuer */
+    ev.old_state = tl ? tl->b_port : 0;
+  }
+  bus_emit (w, &ev);
+}
+
+/* A link (cable, uplink, corelink) fails; owner_mode is the failing mode. */
+static bool
+fail_link (World *w, TopoKind kind, uint32_t idx, uint32_t mode, bool by_switch)
+{
+  uint32_t h = core_health_link_of (w, kind, idx);
+  if (h == HEALTH_NO_LINK || w->faults.link_down[h])
+    return false;
+  w->faults.link_down[h] = 1;
+  w->faults.link_fault_mode[h] = mode;
+  if (!by_switch)
+    fabric_fail_link (w->hw.fabric, kind, idx);
+  char lb[128];
+  core_comp_name (w, kind, idx, lb, sizeof lb);
+  if (kind == TOPO_CABLE)
+    {
+      uint32_t node = idx / w->hw.rails, rail = idx % w->hw.rails;
+      faults_rail_down (w, node, rail, h, true, false);
+      NodeRt *n = &w->hw.nodes[node];
+      if (n->job != NO_JOB)
+        jobs_interrupt (w, g_ptr_array_index (w->jobs.all, n->job), lb,
+                       w->faults.modes[mode].fm, NULL);
+      sensor_link_down (w, h, (int32_t) node, (int32_t) rail);
+    }
+  else
+    {
+      WorldEvent ev;
+      bus_event_init (&ev, WEV_LINK_STATE);
+      ev.component = lb;
+      ev.new_state = HEALTH_IB_PORT_DOWN;
+      const TopoLink *tl = topo_link (w->hw.topo, kind, idx);
+      ev.value = tl ? (double) tl->a : -1.0;
+      ev.old_state = tl ? tl->a_port : 0;
+      bus_emit (w, &ev);
+      sensor_link_down (w, h, -1, -1);
+    }
+  return true;
+}
+
+void
+faults_restore_link (World *w, uint32_t h)
+{
+  if (!w->faults.link_down[h])
+    return;
+  w->faults.link_down[h] = 0;
+  w->faults.link_fault_mode[h] = NO_FAULT;
+  uint32_t idx;
+  TopoKind kind = core_topo_link_of (w, h, &idx);
+  fabric_restore_link (w->hw.fabric, kind, idx);
+  if (kind == TOPO_CABLE)
+    faults_rail_down (w, idx / w->hw.rails, idx % w->hw.rails, h, false, false);
+  else
+    {
+      char lb[128];
+      WorldEvent ev;
+      bus_event_init (&ev, WEV_LINK_STATE);
+      ev.component = core_comp_name (w, kind, idx, lb, sizeof lb);
+      ev.new_state = HEALTH_IB_PORT_ACTIVE;
+      const TopoLink *tl = topo_link (w->hw.topo, kind, idx);
+      ev.value = tl ? (double) tl->a : -1.0;
+      ev.old_state = tl ? tl->a_port : 0;
+      bus_emit (w, &ev);
+    }
+}
+
+static bool
+fail_switch (World *w, TopoKind kind, uint32_t sw, uint32_t mode)
+{
+  if (fabric_switch_failed (w->hw.fabric, kind, sw))
+    return false;
+  fabric_fail_switch (w->hw.fabric, kind, sw);
+  const TopoRef *refs;
+  uint32_t n;
+  topo_switch_links (w->hw.topo, kind, sw, &refs, &n);
+  for (uint32_t i = 0; i < n; i++)
+    fail_link (w, refs[i].kind, refs[i].index, mode, true);
+  return true;
+}
+
+static void
+emit_component_failed (World *w, const char *name, const FlFailureMode *fm)
+{
+  WorldEvent ev;
+  bus_event_init (&ev, WEV_COMPONENT_FAILED);
+  ev.component = name;
+  ev.mode = fm->name;
+  ev.cause = fm->cause;
+  ev.xid = fm->xid;
+  bus_emit (w, &ev);
+}
+
+/* One failure of instance i of mode mi. Returns false when dropped. */
+bool
+faults_fail_instance (World *w, uint32_t mi, uint32_t i)
+{
+  ModeRt *mr = &w->faults.modes[mi];
+  FlFailureMode *fm = mr->fm;
+  char name[128];
+  bool happened = false;
+  switch (fm->cls)
+    {
+    case FL_CLASS_GPU:
+      core_comp_name (w, TOPO_GPU, i, name, sizeof name);
+      if (w->hw.nodes[i / w->hw.gpn].fault_mode != NO_FAULT)
+        return false;
+      emit_component_failed (w, name, fm);
+      happened = fail_node (w, i / w->hw.gpn, mi, (int) (i % w->hw.gpn), NO_FAULT, name);
+      break;
+    case FL_CLASS_NODE:
+      core_comp_name (w, TOPO_NODE, i, name, sizeof name);
+      if (w->hw.nodes[i].fault_mode != NO_FAULT)
+        return false;
+      emit_component_failed (w, name, fm);
+      happened = fail_node (w, i, mi, HEALTH_NO_GPU, NO_FAULT, name);
+      break;
+    case FL_CLASS_NIC:
+    case FL_CLASS_CABLE:
+      if (topo_node_link (w->hw.topo, i / w->hw.rails, i % w->hw.rails) == TOPO_NONE
+          || w->faults.link_down[i])
+        return false;
+      core_comp_name (w, fm->cls == FL_CLASS_NIC ? TOPO_NIC : TOPO_CABLE, i, name, sizeof name);
+      emit_component_failed (w, name, fm);
+      happened = fail_link (w, TOPO_CABLE, i, mi, false);
+      break;
+    case FL_CLASS_UPLINK:
+      {
+        TopoKind k = i < w->hw.n_uplinks ? TOPO_UPLINK : TOPO_CORELINK;
+        uint32_t idx = i < w->hw.n_uplinks ? i : i - w->hw.n_uplinks;
+        if (w->faults.link_down[core_health_link_of (w, k, idx)])
+          return false;
+        emit_component_failed (w, core_comp_name (w, k, idx, name, sizeof name), fm);
+        happened = fail_link (w, k, idx, mi, false);
+        if (happened)
+          jobs_update_all_bandwidth (w);
+        break;
+      }
+    case FL_CLASS_LEAF:
+    case FL_CLASS_SPINE:
+    case FL_CLASS_CORE:
+      {
+        TopoKind k = fm->cls == FL_CLASS_LEAF ? TOPO_LEAF
+                     : fm->cls == FL_CLASS_SPINE ? TOPO_SPINE : TOPO_CORE;
+        if (fabric_switch_failed (w->hw.fabric, k, i))
+          return false;
+        emit_component_failed (w, core_comp_name (w, k, i, name, sizeof name), fm);
+        happened = fail_switch (w, k, i, mi);
+        if (happened)
+          jobs_update_all_bandwidth (w);
+        break;
+      }
+    case FL_CLASS_RACK:
+    case FL_CLASS_ROW:
+    case FL_CLASS_COOLING:
+      {
+        TopoKind k = fm->cls == FL_CLASS_RACK ? TOPO_RACK : TOPO_ROW;
+        emit_component_failed (w, core_comp_name (w, k, i, name, sizeof name), fm);
+        for (uint32_t node = 0; node < w->hw.n_nodes; node++)
+          {
+            uint32_t d = k == TOPO_RACK ? topo_node_rack (w->hw.topo, node)
+                                        : topo_node_row (w->hw.topo, node);
+            if (d == i)
+              happened |= fail_node (w, node, mi, HEALTH_NO_GPU, i, name);
+          }
+        break;
+      }
+    case FL_CLASS_JOB:
+      {
+        NodeRt *n = &w->hw.nodes[i];
+        if (n->job == NO_JOB)
+          return false;
+        Job *j = g_ptr_array_index (w->jobs.all, n->job);
+        if (j->state != JOB_RUNNING || j->phase == PHASE_RESTART)
+          return false;
+        core_comp_name (w, TOPO_NODE, i, name, sizeof name);
+        emit_component_failed (w, name, fm);
+        jobs_interrupt (w, j, name, fm, NULL);
+        if (fm->obs == FL_OBS_JOB_HANG || fm->obs == FL_OBS_JOB_CRASH)
+          {
+            HealthObs o;
+            health_obs_init (&o, fm->obs == FL_OBS_JOB_HANG ? HEALTH_OBS_JOB_HANG
+                                                            : HEALTH_OBS_JOB_FAILED, 0);
+            o.node = i;
+            care_observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
+          }
+        happened = true;
+        break;
+      }
+    default:
+      return false;
+    }
+  if (happened)
+    {
+      w->meter.m->failures++;
+      metrics_cause_add (w->meter.m->failures_by_cause, fm->cause, 1);
+    }
+  return happened;
+}
+
+static uint32_t
+mode_instances (World *w, const FlFailureMode *fm, TopoKind *kind)
+{
+  switch (fm->cls)
+    {
+    case FL_CLASS_GPU: *kind = TOPO_GPU; return w->hw.n_nodes * w->hw.gpn;
+    case FL_CLASS_NODE: *kind = TOPO_NODE; return w->hw.n_nodes;
+    case FL_CLASS_JOB: *kind = TOPO_NODE; return w->hw.n_nodes;
+    case FL_CLASS_NIC: *kind = TOPO_NIC; return w->hw.n_cables;
+    case FL_CLASS_CABLE: *kind = TOPO_CABLE; return w->hw.n_cables;
+    case FL_CLASS_LEAF: *kind = TOPO_LEAF; return topo_count (w->hw.topo, TOPO_LEAF);
+    case FL_CLASS_SPINE: *kind = TOPO_SPINE; return topo_count (w->hw.topo, TOPO_SPINE);
+    case FL_CLASS_CORE: *kind = TOPO_CORE; return topo_count (w->hw.topo, TOPO_CORE);
+    case FL_CLASS_UPLINK: *kind = TOPO_UPLINK; return w->hw.n_uplinks + w->hw.n_corelinks;
+    case FL_CLASS_RACK: *kind = TOPO_RACK; return topo_count (w->hw.topo, TOPO_RACK);
+    case FL_CLASS_ROW:
+    case FL_CLASS_COOLING: *kind = TOPO_ROW; return topo_count (w->hw.topo, TOPO_ROW);
+    default: *kind = TOPO_NODE; return 0;
+    }
+}
+
+/* Whether instance i of a mode belongs to a lemon node. */
+static bool
+instance_is_lemon (World *w, const ModeRt *mr, uint32_t i)
+{
+  switch (mr->fm->cls)
+    {
+    case FL_CLASS_GPU: return w->hw.nodes[i / w->hw.gpn].lemon;
+    case FL_CLASS_NODE: return w->hw.nodes[i].lemon;
+    default: return false;
+    }
+}
+
+/* Lemon nodes concentrate failures, they do not add them: the rates of a
+ * mode that lemons affect are scaled so that the cluster-wide rate stays
+ * the catalogue's (docs/models.md). */
+static double
+lemon_norm (World *w, const ModeRt *mr)
+{
+  if (mr->fm->cls != FL_CLASS_GPU && mr->fm->cls != FL_CLASS_NODE)
+    return 1.0;
+  double f = w->faults.n_lemons / (double) w->hw.n_nodes;
+  return 1.0 / (1.0 + f * (w->core.cfg->failures_lemon_multiplier - 1.0));
+}
+
+static void
+schedule_agg (World *w, uint32_t mi, bool lemon)
+{
+  ModeRt *mr = &w->faults.modes[mi];
+  uint32_t n_lemon_nodes = w->faults.n_lemons;
+  double per_node_inst = mr->fm->cls == FL_CLASS_GPU ? w->hw.gpn : 1;
+  bool lemonable = mr->fm->cls == FL_CLASS_GPU || mr->fm->cls == FL_CLASS_NODE;
+  double lemon_inst = lemonable ? n_lemon_nodes * per_node_inst : 0;
+  double normal_inst = mr->instances - lemon_inst;
+  double norm = lemon_norm (w, mr);
+  double rate = lemon ? lemon_inst * mr->rate_per_h * w->core.cfg->failures_lemon_multiplier * norm
+                      : normal_inst * mr->rate_per_h * norm;
+  if (!(rate > 0))
+    return;
+  RngStream *s = lemon ? &mr->lemon_rng : &mr->rng;
+  double dt_h = -log (rng_uniform_pos (s)) / rate;
+  SimTime at = sim_now (w->core.sim) + h_to_sim (dt_h);
+  if (at <= world_length (w))
+    sim_at (w->core.sim, at, w->core.kinds[EV_FAIL_AGG], mi, lemon ? 1 : 0);
+}
+
+void
+faults_on_fail_agg (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  ModeRt *mr = &w->faults.modes[e->target];
+  bool lemon = e->data == 1;
+  uint32_t i;
+  if (lemon)
+    {
+      uint32_t per = mr->fm->cls == FL_CLASS_GPU ? w->hw.gpn : 1;
+      uint64_t k = rng_below (&mr->lemon_pick, (uint64_t) w->faults.n_lemons * per);
+      i = w->faults.lemons[k / per] * per + (uint32_t) (k % per);
+    }
+  else
+    {
+      /* Uniform over the non-lemon instances (rejection; lemons are few). */
+      do
+        i = (uint32_t) rng_below (&mr->pick, mr->instances);
+      while (instance_is_lemon (w, mr, i));
+    }
+  degrade_or_fail (w, e->target, i);
+  schedule_agg (w, e->target, lemon);
+}
+
+/* Per-instance draws: the k-th time to failure of instance i comes from its
+ * own stream, so no state is kept per instance. */
+static void
+schedule_instance (World *w, uint32_t mi, uint32_t i, uint32_t k)
+{
+  ModeRt *mr = &w->faults.modes[mi];
+  RngStream s;
+  rng_stream_init_key (&s, rng_key_index (w->core.seed, mi + 16, ((uint64_t) i << 20) | k,
+                                          mr->fm->name));
+  double h = dist_sample (&mr->fm->ttf, &s) / lemon_norm (w, mr);
+  if (instance_is_lemon (w, mr, i))
+    h /= w->core.cfg->failures_lemon_multiplier;
+  SimTime at = sim_now (w->core.sim) + h_to_sim (h);
+  if (at <= world_length (w))
+    sim_at (w->core.sim, at, w->core.kinds[EV_FAIL_INST], mi, ((uint64_t) i << 20) | (k & 0xfffff));
+}
+
+void
+faults_on_fail_inst (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  uint32_t i = (uint32_t) (e->data >> 20), k = (uint32_t) (e->data & 0xfffff);
+  degrade_or_fail (w, e->target, i);
+  /* Renewal: the next failure is drawn from now (repair time is short
+   * against lifetimes; docs/models.md). */
+  schedule_instance (w, e->target, i, k + 1);
+}
+
+/* How strong a remedy is; a fault is fixed by a remedy at least as strong
+ * as its repair path. */
+int
+faults_repair_strength (FlRepair r)
+{
+  switch (r)
+    {
+    case FL_REPAIR_NONE: return 0;
+    case FL_REPAIR_RESET_GPU: return 1;
+    case FL_REPAIR_REBOOT: return 2;
+    case FL_REPAIR_REIMAGE: return 3;
+    case FL_REPAIR_REPLACE: return 4;
+    case FL_REPAIR_RMA: return 5;
+    default: return 5;
+    }
+}
+
+typedef enum { PRECURSOR_NONE, PRECURSOR_ECC, PRECURSOR_THERMAL, PRECURSOR_SYMBOL } Precursor;
+
+static Precursor
+mode_precursor (const FlFailureMode *fm)
+{
+  if (fm->cls == FL_CLASS_GPU
+      && (strcmp (fm->name, "hbm3") == 0 || strcmp (fm->name, "sram") == 0))
+    return PRECURSOR_ECC;
+  if (fm->cls == FL_CLASS_GPU && strcmp (fm->name, "thermal") == 0)
+    return PRECURSOR_THERMAL;
+  if (fm->cls == FL_CLASS_CABLE || fm->cls == FL_CLASS_NIC)
+    return PRECURSOR_SYMBOL;
+  return PRECURSOR_NONE;
+}
+
+void
+faults_on_hard_fail (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  uint32_t i = (uint32_t) e->data;
+  FlFailureMode *fm = w->faults.modes[e->target].fm;
+  if (fm->cls == FL_CLASS_GPU)
+    {
+      NodeRt *n = &w->hw.nodes[i / w->hw.gpn];
+      n->pending_fail = EVQ_NONE;
+      n->pending_mode = NO_FAULT;
+    }
+  else if (i < w->hw.n_cables)
+    w->faults.link_pending[i] = EVQ_NONE;
+  faults_fail_instance (w, e->target, i);
+}
+
+/* Either starts a degradation with precursor signals or fails at once. */
+static void
+degrade_or_fail (World *w, uint32_t mi, uint32_t i)
+{
+  FlFailureMode *fm = w->faults.modes[mi].fm;
+  Precursor p = mode_precursor (fm);
+  if (p == PRECURSOR_NONE || w->core.cfg->failures_precursor_fraction <= 0
+      || !(rng_uniform (&w->faults.rng_precursor) < w->core.cfg->failures_precursor_fraction))
+    {
+      faults_fail_instance (w, mi, i);
+      return;
+    }
+  SimTime t = sim_now (w->core.sim);
+  double lead_s = -log (rng_uniform_pos (&w->faults.rng_precursor)) * w->core.cfg->failures_precursor_lead;
+  SimTime at = t + simtime_from_s (lead_s);
+  HealthObs o;
+  if (p == PRECURSOR_SYMBOL)
+    {
+      if (i >= w->hw.n_cables || w->faults.link_down[i] || w->faults.link_pending[i] != EVQ_NONE)
+        return;
+      if (at <= world_length (w))
+        w->faults.link_pending[i] = sim_at (w->core.sim, at, w->core.kinds[EV_HARD_FAIL], mi, i);
+      for (int k = 0; k < 2; k++)
+        {
+          health_obs_init (&o, HEALTH_OBS_IB_COUNTERS, 0);
+          o.link = i;
+          o.node = i / w->hw.rails;
+          o.port = (int32_t) (i % w->hw.rails);
+          o.check = HEALTH_IB_SYMBOL_ERROR;
+          o.counter_value = k == 0 ? 0 : 5000; /* 5,000 symbol errors in an hour */
+          care_observe_at (w, &o, t + SIM_H (k), NO_FAULT);
+        }
+      return;
+    }
+  uint32_t node = i / w->hw.gpn;
+  NodeRt *n = &w->hw.nodes[node];
+  if (n->fault_mode != NO_FAULT || n->pending_fail != EVQ_NONE)
+    return;
+  if (at <= world_length (w))
+    {
+      n->pending_fail = sim_at (w->core.sim, at, w->core.kinds[EV_HARD_FAIL], mi, i);
+      n->pending_mode = mi;
+    }
+  for (int k = 0; k < 3; k++)
+    {
+      if (p == PRECURSOR_ECC)
+        {
+          health_obs_init (&o, HEALTH_OBS_XID, 0);
+          o.xid = 63; /* row remapping recorded (field-data §8.2) */
+        }
+      else
+        {
+          health_obs_init (&o, HEALTH_OBS_THERMAL, 0);
+          o.counter_value = 88 + k; /* above the 87 C drain threshold */
+        }
+      o.node = node;
+      o.gpu = (int32_t) (i % w->hw.gpn);
+      care_observe_at (w, &o, t + SIM_MIN (10 * k), NO_FAULT);
+    }
+}
+
+/* A repair of strength `strength` on a node (or its cable h) averts a
+ * pending degradation failure it is strong enough for. */
+void
+faults_avert_pending (World *w, uint32_t node, int strength)
+{
+  NodeRt *n = &w->hw.nodes[node];
+  if (n->pending_fail == EVQ_NONE)
+    return;
+  if (strength < faults_repair_strength (w->faults.modes[n->pending_mode].fm->repair))
+    return;
+  sim_cancel (w->core.sim, n->pending_fail);
+  n->pending_fail = EVQ_NONE;
+  n->pending_mode = NO_FAULT;
+  w->meter.m->failures_averted++;
+}
+
+void
+faults_avert_pending_link (World *w, uint32_t h)
+{
+  if (h >= w->hw.n_cables || w->faults.link_pending[h] == EVQ_NONE)
+    return;
+  sim_cancel (w->core.sim, w->faults.link_pending[h]);
+  w->faults.link_pending[h] = EVQ_NONE;
+  w->meter.m->failures_averted++;
+}
+
+void
+faults_clear_node (World *w, uint32_t node)
+{
+  NodeRt *n = &w->hw.nodes[node];
+  if (n->fault_mode == NO_FAULT)
+    return;
+  uint32_t group = n->fault_group;
+  uint32_t mode = n->fault_mode;
+  n->fault_mode = NO_FAULT;
+  n->fault_group = NO_FAULT;
+  char nb[96];
+  WorldEvent ev;
+  bus_event_init (&ev, WEV_COMPONENT_REPAIRED);
+  ev.component = core_node_name (w, node, nb, sizeof nb);
+  ev.node = (int32_t) node;
+  ev.mode = w->faults.modes[mode].fm->name;
+  bus_emit (w, &ev);
+  if (group != NO_FAULT)
+    for (uint32_t i = 0; i < w->hw.n_nodes; i++)
+      if (w->hw.nodes[i].fault_group == group && w->hw.nodes[i].fault_mode == mode)
+        faults_clear_node (w, i);
+  nodes_update_avail (w, node);
+}
+
+/* Repairs whatever is wrong with a health link (its own fault or its
+ * switch's). */
+void
+faults_repair_link (World *w, uint32_t h)
+{
+  if (h >= w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks || !w->faults.link_down[h])
+    return;
+  uint32_t idx;
+  TopoKind kind = core_topo_link_of (w, h, &idx);
+  const TopoLink *tl = topo_link (w->hw.topo, kind, idx);
+  TopoKind sk[2];
+  uint32_t si[2] = { tl ? tl->a : 0, tl ? tl->b : 0 };
+  if (kind == TOPO_CABLE) { sk[0] = TOPO_N_KINDS; sk[1] = TOPO_LEAF; }
+  else if (kind == TOPO_UPLINK) { sk[0] = TOPO_LEAF; sk[1] = TOPO_SPINE; }
+  else { sk[0] = TOPO_SPINE; sk[1] = TOPO_CORE; }
+  bool switch_fixed = false;
+  for (int e = 0; e < 2; e++)
+    if (sk[e] != TOPO_N_KINDS && tl && fabric_switch_failed (w->hw.fabric, sk[e], si[e]))
+      {
+        fabric_restore_switch (w->hw.fabric, sk[e], si[e]);
+        char sb[96];
+        WorldEvent ev;
+        bus_event_init (&ev, WEV_COMPONENT_REPAIRED);
+        ev.component = core_comp_name (w, sk[e], si[e], sb, sizeof sb);
+        if (w->faults.link_fault_mode[h] != NO_FAULT)
+          ev.mode = w->faults.modes[w->faults.link_fault_mode[h]].fm->name;
+        bus_emit (w, &ev);
+        /* The tickets parked on this switch are done too. */
+        care_switch_tickets_release (w, (((guint) sk[e] << 28) | si[e]) + 1);
+        const TopoRef *refs;
+        uint32_t n;
+        topo_switch_links (w->hw.topo, sk[e], si[e], &refs, &n);
+        for (uint32_t i = 0; i < n; i++)
+          faults_restore_link (w, core_health_link_of (w, refs[i].kind, refs[i].index));
+        switch_fixed = true;
+      }
+  if (!switch_fixed && w->faults.link_down[h] && w->faults.link_fault_mode[h] != NO_FAULT)
+    {
+      char lb[128];
+      WorldEvent ev;
+      bus_event_init (&ev, WEV_COMPONENT_REPAIRED);
+      ev.component = core_comp_name (w, kind, idx, lb, sizeof lb);
+      ev.mode = w->faults.modes[w->faults.link_fault_mode[h]].fm->name;
+      bus_emit (w, &ev);
+    }
+  faults_restore_link (w, h);
+  if (switch_fixed || kind != TOPO_CABLE)
+    jobs_update_all_bandwidth (w);
+}
+
+/* The failed switch that takes health link h down, as a hash key
+ * (kind << 28 | index) + 1, or 0 when the link's own part is at fault. */
+guint
+faults_link_failed_switch (World *w, uint32_t h)
+{
+  uint32_t idx;
+  TopoKind kind = core_topo_link_of (w, h, &idx);
+  const TopoLink *tl = topo_link (w->hw.topo, kind, idx);
+  if (tl == NULL)
+    return 0;
+  TopoKind ka = kind == TOPO_UPLINK ? TOPO_LEAF : kind == TOPO_CORELINK ? TOPO_SPINE : TOPO_N_KINDS;
+  TopoKind kb = kind == TOPO_CABLE ? TOPO_LEAF : kind == TOPO_UPLINK ? TOPO_SPINE : TOPO_CORE;
+  if (ka != TOPO_N_KINDS && fabric_switch_failed (w->hw.fabric, ka, tl->a))
+    return (((guint) ka << 28) | tl->a) + 1;
+  if (fabric_switch_failed (w->hw.fabric, kb, tl->b))
+    return (((guint) kb << 28) | tl->b) + 1;
+  return 0;
+}
+
+void
+faults_build (World *w)
+{
+  const WorldConfig *cfg = w->core.cfg;
+  /* Lemon nodes: a fixed draw per node from its own stream. */
+  RngStream ls;
+  rng_stream_init (&ls, w->core.seed, "cluster", "lemons");
+  for (uint32_t i = 0; i < w->hw.n_nodes; i++)
+    {
+      w->hw.nodes[i].lemon = rng_uniform (&ls) < cfg->failures_lemon_fraction;
+      w->faults.n_lemons += w->hw.nodes[i].lemon;
+    }
+  w->faults.lemons = g_new (uint32_t, MAX (w->faults.n_lemons, 1));
+  for (uint32_t i = 0, k = 0; i < w->hw.n_nodes; i++)
+    if (w->hw.nodes[i].lemon)
+      w->faults.lemons[k++] = i;
+  size_t n = fl_failure_catalog_count (w->faults.cat);
+  w->faults.modes = g_new0 (ModeRt, MAX (n, 1));
+  w->faults.n_modes = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      FlFailureMode *fm = fl_failure_catalog_get (w->faults.cat, i);
+      ModeRt *mr = &w->faults.modes[w->faults.n_modes];
+      mr->fm = fm;
+      mr->idx = w->faults.n_modes;
+      mr->instances = mode_instances (w, fm, &mr->kind);
+      double mean = dist_mean (&fm->ttf);
+      if (!fm->enabled || mr->instances == 0 || !(mean > 0) || !isfinite (mean))
+        {
+          w->faults.n_modes++;
+          continue;
+        }
+      mr->rate_per_h = 1.0 / mean;
+      mr->aggregated = fm->ttf.kind == DIST_EXPONENTIAL;
+      rng_stream_init (&mr->rng, w->core.seed, fm->name, "ttf");
+      rng_stream_init (&mr->pick, w->core.seed, fm->name, "pick");
+      rng_stream_init (&mr->lemon_rng, w->core.seed, fm->name, "ttf-lemon");
+      rng_stream_init (&mr->lemon_pick, w->core.seed, fm->name, "pick-lemon");
+      w->faults.n_modes++;
+    }
+  for (uint32_t mi = 0; mi < w->faults.n_modes; mi++)
+    {
+      ModeRt *mr = &w->faults.modes[mi];
+      if (mr->rate_per_h <= 0)
+        continue;
+      if (mr->aggregated)
+        {
+          schedule_agg (w, mi, false);
+          schedule_agg (w, mi, true);
+        }
+      else
+        for (uint32_t i = 0; i < mr->instances; i++)
+          schedule_instance (w, mi, i, 0);
+    }
+}

@@ -1,0 +1,146 @@
+/* models/world-sensor.c - the sensor model: what a fault shows the
+ * health policy, and when (an Xid at once, heartbeat loss after the missed
+ * heartbeats, the periodic check that catches the fault, IB traps), plus
+ * the checks' false positives. Periodic checks are never polled: the time
+ * a check will see a fault is computed when the fault happens. */
+#include "world-int.h"
+
+#include <math.h>
+
+#include "health.h"
+
+/* The first periodic check at or after t that catches a fault on node,
+ * given the check's false-negative probability. */
+static SimTime
+next_catching_check (World *w, uint32_t node, SimTime t)
+{
+  SimTime period = (SimTime) w->care.hp->check_period_ms * 1000;
+  if (period <= 0)
+    return SIM_NEVER;
+  SimTime phase = (SimTime) (rng_key_index (w->core.seed, 7, node, "check-phase") % (uint64_t) period);
+  SimTime k = ((t - phase) / period + 1) * period + phase;
+  RngStream s;
+  rng_stream_init_key (&s, rng_key_index (w->core.seed, 8, node, "check-miss") ^ (uint64_t) t);
+  for (int i = 0; i < 1000 && rng_uniform (&s) < w->care.hp->false_negative_prob; i++)
+    k += period;
+  return k;
+}
+
+void
+sensor_on_false_positive (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  uint32_t node = (uint32_t) rng_below (&w->care.rng_fp, w->hw.n_nodes);
+  NodeRt *n = &w->hw.nodes[node];
+  if (n->fault_mode == NO_FAULT && !n->busy_action && !n->in_maintenance
+      && health_policy_node_state (w->care.health, node) == HEALTH_NODE_HEALTHY)
+    {
+      HealthObs o;
+      health_obs_init (&o, HEALTH_OBS_DCGM_PASSIVE, to_ms (sim_now (sim)));
+      o.node = node;
+      o.check = HEALTH_CHECK_DRIVER; /* a soft check: the node turns suspect */
+      o.passed = false;
+      care_feed (w, &o);
+    }
+  double dt_h = -log (rng_uniform_pos (&w->care.rng_fp)) / w->care.fp_rate_per_h;
+  SimTime at = sim_now (sim) + h_to_sim (dt_h);
+  if (at <= world_length (w))
+    sim_at (sim, at, w->core.kinds[EV_FALSE_POS], 0, 0);
+}
+
+void
+sensor_node_observations (World *w, uint32_t node, const FlFailureMode *fm,
+                          int gpu)
+{
+  SimTime t = sim_now (w->core.sim);
+  SimTime delay = simtime_from_s (fm->detect_delay_s);
+  HealthObs o;
+  switch (fm->obs)
+    {
+    case FL_OBS_XID:
+      health_obs_init (&o, HEALTH_OBS_XID, 0);
+      o.node = node;
+      o.gpu = gpu;
+      o.xid = fm->xid;
+      care_observe_at (w, &o, t + delay, node);
+      return; /* an Xid is logged at once; no need for checks */
+    case FL_OBS_HEARTBEAT_LOSS:
+      {
+        /* The mode's detection delay when it gives one, else the
+         * policy's missed heartbeats from a random phase. */
+        SimTime hb = (SimTime) w->care.hp->heartbeat_period_ms * 1000;
+        health_obs_init (&o, HEALTH_OBS_HEARTBEAT_MISSED, 0);
+        o.node = node;
+        if (delay > 0)
+          care_observe_at (w, &o, t + delay, node);
+        else if (hb > 0)
+          care_observe_at (w, &o, t + hb * MAX (1u, w->care.hp->heartbeat_misses)
+                               + (SimTime) rng_below (&w->faults.rng_misc, (uint64_t) hb),
+                      node);
+        break;
+      }
+    case FL_OBS_SILENT:
+      health_obs_init (&o, HEALTH_OBS_JOB_FAILED, 0);
+      o.node = node;
+      if (fm->detect_delay_s > 0)
+        care_observe_at (w, &o, t + delay, node);
+      break;
+    case FL_OBS_JOB_CRASH:
+      health_obs_init (&o, HEALTH_OBS_JOB_FAILED, 0);
+      o.node = node;
+      care_observe_at (w, &o, t + delay, node);
+      break;
+    case FL_OBS_JOB_HANG:
+      health_obs_init (&o, HEALTH_OBS_JOB_HANG, 0);
+      o.node = node;
+      care_observe_at (w, &o, t + delay, node);
+      break;
+    case FL_OBS_THERMAL:
+      health_obs_init (&o, HEALTH_OBS_THERMAL, 0);
+      o.node = node;
+      o.gpu = gpu;
+      o.counter_value = 95;
+      care_observe_at (w, &o, t + delay, node);
+      break;
+    case FL_OBS_PCIE_AER:
+      health_obs_init (&o, HEALTH_OBS_DCGM_PASSIVE, 0);
+      o.node = node;
+      o.check = HEALTH_CHECK_PCIE;
+      o.passed = false;
+      care_observe_at (w, &o, t + delay, node);
+      break;
+    case FL_OBS_IB_LINK_DOWN:
+    case FL_OBS_IB_SYMBOL_ERRORS:
+    default:
+      break;
+    }
+  /* Periodic health checks catch what the signal above may not. */
+  SimTime k = next_catching_check (w, node, t);
+  if (k != SIM_NEVER && k <= world_length (w))
+    {
+      health_obs_init (&o, HEALTH_OBS_DCGM_PASSIVE, 0);
+      o.node = node;
+      o.gpu = gpu;
+      o.check = fm->cls == FL_CLASS_GPU ? HEALTH_CHECK_GPU_MEMORY : HEALTH_CHECK_DRIVER;
+      o.passed = false;
+      care_observe_at (w, &o, k, node);
+    }
+}
+
+void
+sensor_link_down (World *w, uint32_t hlink, int32_t node, int32_t port)
+{
+  HealthObs o;
+  health_obs_init (&o, HEALTH_OBS_IB_PORT_STATE, 0);
+  o.link = hlink;
+  o.node = node < 0 ? HEALTH_NO_NODE : (uint32_t) node;
+  o.port = port;
+  o.counter_value = HEALTH_IB_PORT_DOWN;
+  care_observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
+  health_obs_init (&o, HEALTH_OBS_IB_TRAP, 0);
+  o.link = hlink;
+  o.node = node < 0 ? HEALTH_NO_NODE : (uint32_t) node;
+  o.port = port;
+  o.counter_value = 128;
+  care_observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
+}
