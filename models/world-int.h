@@ -465,8 +465,13 @@ void sensor_link_down (World *w, uint32_t hlink, int32_t node, int32_t port);
 /* care (world-care.c) */
 void care_observe_at (World *w, const HealthObs *obs, SimTime at,
                       uint32_t check_node);
+void care_reschedule_wakeup (World *w);
 void care_feed (World *w, const HealthObs *obs);
+void care_on_observe (Sim *sim, const SimEvent *e, void *ud);
+void care_on_wakeup (Sim *sim, const SimEvent *e, void *ud);
 void care_switch_tickets_release (World *w, guint key);
+void care_on_restock (Sim *sim, const SimEvent *e, void *ud);
+void care_on_action_done (Sim *sim, const SimEvent *e, void *ud);
 
 /* jobs (world-jobs.c) */
 double jobs_gpus (const World *w, const Job *j);

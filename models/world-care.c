@@ -1,0 +1,483 @@
+/* models/world-care.c - the only user of the health policy.
+ *
+ * Observations are delivered with their delays (a slab of pending
+ * observations, dropped when the fault they report was repaired first);
+ * the policy's actions are carried out and take their time: reset, reboot,
+ * reimage, diagnostics, burn-in, technician tickets from a pool with a
+ * parts stock, RMA with a lead time. Also the policy's wakeups. */
+#include "world-int.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "dist.h"
+#include "health.h"
+
+static void enact (World *w, const HealthAction *a);
+
+/* Delivers obs at time `at`; if check_node != NO_FAULT the observation is
+ * dropped when that node's fault (from fault_time) has been repaired. */
+void
+care_observe_at (World *w, const HealthObs *obs, SimTime at,
+                 uint32_t check_node)
+{
+  PendingObs p = { *obs, check_node, check_node != NO_FAULT ? w->hw.nodes[check_node].fault_time : 0 };
+  guint slot = core_slab_take (w->care.pobs, w->care.pobs_free, &p);
+  if (at < sim_now (w->core.sim))
+    at = sim_now (w->core.sim);
+  sim_at (w->core.sim, at, w->core.kinds[EV_OBSERVE], slot, 0);
+}
+
+void
+care_reschedule_wakeup (World *w)
+{
+  HealthTimeMs next = health_policy_next_wakeup (w->care.health);
+  SimTime at = next == HEALTH_TIME_NEVER ? SIM_NEVER : (SimTime) next * 1000;
+  if (at == w->care.wakeup_at)
+    return;
+  if (w->care.wakeup_ev != EVQ_NONE)
+    sim_cancel (w->core.sim, w->care.wakeup_ev);
+  w->care.wakeup_ev = EVQ_NONE;
+  w->care.wakeup_at = at;
+  if (at != SIM_NEVER && at <= world_length (w))
+    w->care.wakeup_ev = sim_at (w->core.sim, MAX (at, sim_now (w->core.sim)),
+                           w->core.kinds[EV_WAKEUP], 0, 0);
+}
+
+static void
+run_actions (World *w)
+{
+  /* enact() may feed the policy again (immediate ACTION_DONE), which
+   * appends to w->care.actions: take a private copy first. */
+  guint n = w->care.actions->len;
+  if (n == 0)
+    return;
+  HealthAction *copy = g_memdup2 (w->care.actions->data, n * sizeof (HealthAction));
+  g_array_set_size (w->care.actions, 0);
+  for (guint i = 0; i < n; i++)
+    enact (w, &copy[i]);
+  g_free (copy);
+}
+
+void
+care_feed (World *w, const HealthObs *obs)
+{
+  health_policy_observe (w->care.health, obs, w->care.actions);
+  run_actions (w);
+  if (obs->node != HEALTH_NO_NODE && obs->node < w->hw.n_nodes)
+    nodes_update_avail (w, obs->node);
+  care_reschedule_wakeup (w);
+}
+
+void
+care_on_observe (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  PendingObs p = g_array_index (w->care.pobs, PendingObs, e->target);
+  g_array_append_val (w->care.pobs_free, e->target);
+  if (p.fault_check_node != NO_FAULT)
+    {
+      NodeRt *n = &w->hw.nodes[p.fault_check_node];
+      if (n->fault_mode == NO_FAULT || n->fault_time != p.fault_time)
+        return; /* repaired in the meantime */
+      if (p.obs.kind == HEALTH_OBS_JOB_FAILED && n->job != NO_JOB)
+        {
+          /* silent data corruption noticed by the job: it stops now, and
+           * the node it points at is excluded from the restart. */
+          n->blamed = true;
+          char nb[96];
+          jobs_interrupt (w, g_ptr_array_index (w->jobs.all, n->job),
+                         core_node_name (w, p.fault_check_node, nb, sizeof nb),
+                         w->faults.modes[n->fault_mode].fm, NULL);
+        }
+    }
+  p.obs.time = to_ms (sim_now (sim));
+  care_feed (w, &p.obs);
+}
+
+void
+care_on_wakeup (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  w->care.wakeup_ev = EVQ_NONE;
+  w->care.wakeup_at = SIM_NEVER;
+  health_policy_wakeup (w->care.health, to_ms (sim_now (sim)), w->care.actions);
+  run_actions (w);
+  care_reschedule_wakeup (w);
+}
+
+static int
+action_strength (HealthActionKind k)
+{
+  switch (k)
+    {
+    case HEALTH_ACTION_RESET_GPU: return 1;
+    case HEALTH_ACTION_REBOOT: return 2;
+    case HEALTH_ACTION_REIMAGE: return 3;
+    case HEALTH_ACTION_OPEN_TICKET: return 5; /* a technician swaps the part */
+    case HEALTH_ACTION_RMA: return 5;
+    default: return -1;
+    }
+}
+
+/* Durations of remediation steps (docs/models.md; field-data.md §12.3:
+ * reboot ~10 minutes). */
+#define RESET_GPU_H (5.0 / 60)
+
+#define REBOOT_H (10.0 / 60)
+
+#define REIMAGE_H 1.0
+
+#define NO_FAULT_FOUND_H 1.0
+
+/* Tickets for the other links of a switch that is already being repaired
+ * wait for that repair instead of taking a technician each. */
+void
+care_switch_tickets_release (World *w, guint key)
+{
+  GArray *waiting = g_hash_table_lookup (w->care.switch_tickets, GUINT_TO_POINTER (key));
+  if (waiting == NULL)
+    return;
+  g_hash_table_steal (w->care.switch_tickets, GUINT_TO_POINTER (key));
+  for (guint i = 0; i < waiting->len; i++)
+    sim_after (w->core.sim, 0, w->core.kinds[EV_ACTION_DONE], g_array_index (waiting, guint, i), 2);
+  g_array_unref (waiting);
+}
+
+static void
+start_ticket (World *w, guint slot)
+{
+  PendingAction *pa = &g_array_index (w->care.pact, PendingAction, slot);
+  double hours = NO_FAULT_FOUND_H;
+  if (pa->act.node != HEALTH_NO_NODE && pa->act.node < w->hw.n_nodes)
+    {
+      NodeRt *n = &w->hw.nodes[pa->act.node];
+      if (n->fault_mode != NO_FAULT)
+        hours = dist_sample (&w->faults.modes[n->fault_mode].fm->repair_time, &w->faults.rng_misc);
+    }
+  else if (pa->act.link != HEALTH_NO_LINK
+           && pa->act.link < w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks
+           && w->faults.link_down[pa->act.link]
+           && w->faults.link_fault_mode[pa->act.link] != NO_FAULT)
+    hours = dist_sample (&w->faults.modes[w->faults.link_fault_mode[pa->act.link]].fm->repair_time,
+                         &w->faults.rng_misc);
+  else if (pa->act.link != HEALTH_NO_LINK
+           && pa->act.link < w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks
+           && !w->faults.link_down[pa->act.link])
+    hours = 0.25; /* already fixed: a technician checks and closes it */
+  w->care.techs_busy++;
+  sim_after (w->core.sim, h_to_sim (hours), w->core.kinds[EV_ACTION_DONE], slot, 0);
+}
+
+static bool
+ticket_needs_part (World *w, const HealthAction *a)
+{
+  if (a->node != HEALTH_NO_NODE && a->node < w->hw.n_nodes)
+    {
+      NodeRt *n = &w->hw.nodes[a->node];
+      return n->fault_mode != NO_FAULT
+             && faults_repair_strength (w->faults.modes[n->fault_mode].fm->repair) >= 4;
+    }
+  return a->link != HEALTH_NO_LINK && a->link < w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks
+         && w->faults.link_down[a->link];
+}
+
+static void
+dispatch_tickets (World *w)
+{
+  uint32_t cap = w->core.cfg->cluster_technicians > 0 ? (uint32_t) w->core.cfg->cluster_technicians
+                                                 : UINT32_MAX;
+  while (w->care.techs_busy < cap && !g_queue_is_empty (&w->care.tickets))
+    {
+      guint slot = GPOINTER_TO_UINT (g_queue_pop_head (&w->care.tickets));
+      PendingAction *pa = &g_array_index (w->care.pact, PendingAction, slot);
+      if (ticket_needs_part (w, &pa->act))
+        {
+          if (w->care.parts_stock < 1)
+            {
+              g_queue_push_tail (&w->care.parts_wait, GUINT_TO_POINTER (slot));
+              continue;
+            }
+          if (isfinite (w->care.parts_stock))
+            {
+              w->care.parts_stock -= 1;
+              sim_after (w->core.sim, simtime_from_s (w->core.cfg->cluster_restock_time),
+                         w->core.kinds[EV_RESTOCK], 0, 0);
+            }
+        }
+      start_ticket (w, slot);
+    }
+}
+
+void
+care_on_restock (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  w->care.parts_stock += 1;
+  /* Waiting tickets go back to the front of the technicians' queue. */
+  while (!g_queue_is_empty (&w->care.parts_wait))
+    g_queue_push_head (&w->care.tickets, g_queue_pop_tail (&w->care.parts_wait));
+  dispatch_tickets (w);
+}
+
+static void
+node_kill_job (World *w, uint32_t node, const char *cause)
+{
+  NodeRt *n = &w->hw.nodes[node];
+  if (n->job == NO_JOB)
+    return;
+  char nb[96];
+  core_node_name (w, node, nb, sizeof nb);
+  Job *j = g_ptr_array_index (w->jobs.all, n->job);
+  if (n->fault_mode != NO_FAULT)
+    jobs_interrupt (w, j, nb, w->faults.modes[n->fault_mode].fm, NULL);
+  else
+    jobs_interrupt (w, j, nb, NULL, cause);
+}
+
+static void
+action_later (World *w, const HealthAction *a, double hours)
+{
+  PendingAction pa = { .act = *a };
+  guint slot = core_slab_take (w->care.pact, w->care.pact_free, &pa);
+  sim_after (w->core.sim, h_to_sim (hours), w->core.kinds[EV_ACTION_DONE], slot, 0);
+}
+
+static void
+enact (World *w, const HealthAction *a)
+{
+  uint32_t node = a->node;
+  bool has_node = node != HEALTH_NO_NODE && node < w->hw.n_nodes;
+  bool has_link = a->link != HEALTH_NO_LINK
+                  && a->link < w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks;
+  NodeRt *n = has_node ? &w->hw.nodes[node] : NULL;
+  w->meter.m->policy_actions++;
+  char name[128] = "";
+  if (has_node)
+    core_node_name (w, node, name, sizeof name);
+  else if (has_link)
+    {
+      uint32_t idx;
+      TopoKind k = core_topo_link_of (w, a->link, &idx);
+      core_comp_name (w, k, idx, name, sizeof name);
+    }
+  WorldEvent ev;
+  bus_event_init (&ev, WEV_POLICY_ACTION);
+  ev.component = name;
+  ev.detail = health_action_name (a->kind);
+  ev.reason = a->reason;
+  ev.node = has_node ? (int32_t) node : -1;
+  bus_emit (w, &ev);
+  if (n != NULL && n->fault_mode != NO_FAULT && !n->detected)
+    {
+      n->detected = true;
+      double lat = simtime_to_min (sim_now (w->core.sim) - n->fault_time);
+      stats_quantile_add (w->meter.detect_lat, lat);
+      meter_set_detect (w, name, simtime_to_h (n->fault_time), lat);
+    }
+  HealthObs o;
+  switch (a->kind)
+    {
+    case HEALTH_ACTION_NONE:
+      break;
+    case HEALTH_ACTION_CORDON:
+    case HEALTH_ACTION_RETURN_TO_SERVICE:
+    case HEALTH_ACTION_QUARANTINE:
+      break;
+    case HEALTH_ACTION_DRAIN:
+      if (n != NULL && n->job == NO_JOB)
+        {
+          health_obs_init (&o, HEALTH_OBS_ACTION_DONE, 0);
+          o.node = node;
+          o.action = HEALTH_ACTION_DRAIN;
+          o.ok = true;
+          care_observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
+        }
+      break;
+    case HEALTH_ACTION_EVICT:
+      if (n != NULL)
+        node_kill_job (w, node, "Policy eviction");
+      break;
+    case HEALTH_ACTION_RUN_DIAG:
+      if (n != NULL)
+        {
+          n->busy_action = true;
+          action_later (w, a, (double) w->care.hp->diag_duration_ms / 3.6e6);
+        }
+      break;
+    case HEALTH_ACTION_RESET_GPU:
+    case HEALTH_ACTION_REBOOT:
+    case HEALTH_ACTION_REIMAGE:
+      if (n != NULL)
+        {
+          node_kill_job (w, node, "Remediation");
+          n->busy_action = true;
+          action_later (w, a, a->kind == HEALTH_ACTION_RESET_GPU ? RESET_GPU_H
+                              : a->kind == HEALTH_ACTION_REBOOT ? REBOOT_H : REIMAGE_H);
+        }
+      break;
+    case HEALTH_ACTION_DISABLE_PORT:
+    case HEALTH_ACTION_ENABLE_PORT:
+      if (has_link && a->link < w->hw.n_cables)
+        {
+          /* An administratively disabled node port keeps the node out of
+           * the scheduler's pool. */
+          uint32_t nd = a->link / w->hw.rails, rail = a->link % w->hw.rails;
+          bool disable = a->kind == HEALTH_ACTION_DISABLE_PORT;
+          if (w->hw.link_admin[a->link] != disable)
+            {
+              w->hw.link_admin[a->link] = disable;
+              faults_rail_down (w, nd, rail, a->link, disable, true);
+            }
+        }
+      break;
+    case HEALTH_ACTION_OPEN_TICKET:
+      if (n != NULL)
+        {
+          node_kill_job (w, node, "Remediation");
+          n->busy_action = true;
+        }
+      w->meter.m->tickets++;
+      {
+        PendingAction pa = { .act = *a };
+        guint slot = core_slab_take (w->care.pact, w->care.pact_free, &pa);
+        guint key = n == NULL && has_link && w->faults.link_down[a->link]
+                      ? faults_link_failed_switch (w, a->link) : 0;
+        if (key != 0)
+          {
+            GArray *waiting = g_hash_table_lookup (w->care.switch_tickets, GUINT_TO_POINTER (key));
+            if (waiting != NULL)
+              {
+                g_array_append_val (waiting, slot);
+                break;
+              }
+            g_hash_table_insert (w->care.switch_tickets, GUINT_TO_POINTER (key),
+                                 g_array_new (FALSE, FALSE, sizeof (guint)));
+          }
+        g_queue_push_tail (&w->care.tickets, GUINT_TO_POINTER (slot));
+        dispatch_tickets (w);
+      }
+      break;
+    case HEALTH_ACTION_RMA:
+      if (n != NULL)
+        {
+          node_kill_job (w, node, "Remediation");
+          n->busy_action = true;
+        }
+      w->meter.m->tickets++;
+      action_later (w, a, w->core.cfg->cluster_rma_lead_time / 3600.0);
+      break;
+    case HEALTH_ACTION_BURNIN:
+      if (n != NULL)
+        {
+          n->busy_action = true;
+          double hours = w->care.hp->burnin_duration_ms > 0 ? (double) w->care.hp->burnin_duration_ms / 3.6e6
+                                                       : w->core.cfg->cluster_burnin_time / 3600.0;
+          action_later (w, a, hours);
+        }
+      break;
+    default:
+      break;
+    }
+  if (has_node)
+    nodes_update_avail (w, node);
+}
+
+void
+care_on_action_done (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  PendingAction pa = g_array_index (w->care.pact, PendingAction, e->target);
+  g_array_append_val (w->care.pact_free, e->target);
+  const HealthAction *a = &pa.act;
+  uint32_t node = a->node;
+  bool has_node = node != HEALTH_NO_NODE && node < w->hw.n_nodes;
+  NodeRt *n = has_node ? &w->hw.nodes[node] : NULL;
+  HealthObs o;
+  health_obs_init (&o, HEALTH_OBS_ACTION_DONE, to_ms (sim_now (sim)));
+  o.node = has_node ? node : HEALTH_NO_NODE;
+  o.link = a->link;
+  o.gpu = a->gpu;
+  o.action = a->kind;
+  switch (a->kind)
+    {
+    case HEALTH_ACTION_NONE: /* a transient fault clears by itself */
+      if (n != NULL)
+        faults_clear_node (w, node);
+      return;
+    case HEALTH_ACTION_RUN_DIAG:
+      n->busy_action = false;
+      o.kind = HEALTH_OBS_DCGM_ACTIVE;
+      o.check = HEALTH_CHECK_DIAG;
+      if (n->fault_mode != NO_FAULT)
+        o.passed = rng_uniform (&w->care.rng_diag) < w->care.hp->false_negative_prob;
+      else
+        o.passed = !(rng_uniform (&w->care.rng_diag) < w->care.hp->false_positive_prob);
+      break;
+    case HEALTH_ACTION_RESET_GPU:
+    case HEALTH_ACTION_REBOOT:
+    case HEALTH_ACTION_REIMAGE:
+      n->busy_action = false;
+      if (n->fault_mode != NO_FAULT
+          && action_strength (a->kind) >= faults_repair_strength (w->faults.modes[n->fault_mode].fm->repair))
+        faults_clear_node (w, node);
+      faults_avert_pending (w, node, action_strength (a->kind));
+      o.ok = n->fault_mode == NO_FAULT && n->rails_disabled == 0;
+      break;
+    case HEALTH_ACTION_OPEN_TICKET:
+    case HEALTH_ACTION_RMA:
+      {
+      guint sw_key = a->link != HEALTH_NO_LINK && a->link < w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks
+                       && w->faults.link_down[a->link] ? faults_link_failed_switch (w, a->link) : 0;
+      if (a->kind == HEALTH_ACTION_OPEN_TICKET && e->data != 2)
+        {
+          w->care.techs_busy--;
+          dispatch_tickets (w);
+        }
+      o.kind = HEALTH_OBS_REPAIR_DONE;
+      if (n != NULL)
+        {
+          n->busy_action = false;
+          faults_clear_node (w, node);
+          faults_avert_pending (w, node, action_strength (a->kind));
+          /* The technician also reseats the node's own cables (a failed
+           * leaf is the leaf's ticket, not this one). */
+          for (uint32_t r = 0; r < w->hw.rails; r++)
+            {
+              uint32_t h = node * w->hw.rails + r;
+              if (w->faults.link_down[h] && faults_link_failed_switch (w, h) == 0)
+                faults_repair_link (w, h);
+              faults_avert_pending_link (w, h);
+            }
+        }
+      if (a->link != HEALTH_NO_LINK)
+        {
+          faults_repair_link (w, a->link);
+          faults_avert_pending_link (w, a->link);
+        }
+      if (sw_key != 0)
+        care_switch_tickets_release (w, sw_key);
+      o.ok = true;
+      break;
+      }
+    case HEALTH_ACTION_BURNIN:
+      n->busy_action = false;
+      o.kind = HEALTH_OBS_BURNIN_RESULT;
+      o.passed = n->fault_mode == NO_FAULT;
+      break;
+    case HEALTH_ACTION_RETURN_TO_SERVICE:
+      /* The end of a planned maintenance (world_maintenance): the node is
+       * back; the policy was never told it left. */
+      if (n != NULL)
+        {
+          n->in_maintenance = false;
+          nodes_update_avail (w, node);
+        }
+      return;
+    default:
+      return;
+    }
+  care_feed (w, &o);
+  if (has_node)
+    nodes_update_avail (w, node);
+}
