@@ -479,11 +479,19 @@ void jobs_account (World *w, Job *j, SimTime t);
 void jobs_update_bandwidth (World *w, Job *j);
 void jobs_interrupt (World *w, Job *j, const char *component,
                      const FlFailureMode *fm, const char *cause_override);
+void jobs_on_job_phase (Sim *sim, const SimEvent *e, void *ud);
+void jobs_on_job_written (Sim *sim, const SimEvent *e, void *ud);
+void jobs_request_sched (World *w);
+void jobs_on_sched (Sim *sim, const SimEvent *e, void *ud);
+void jobs_free (gpointer p);
+void jobs_on_arrival (Sim *sim, const SimEvent *e, void *ud);
 void jobs_update_all_bandwidth (World *w);
 double jobs_ettr_at (const World *w, const Job *j, SimTime t);
+bool jobs_build (World *w, GError **error);
 SimTime jobs_drain (World *w, Job *j);
 
 /* nodes (world-nodes.c) */
+void nodes_degraded_update (World *w);
 void nodes_update_avail (World *w, uint32_t node);
 
 /* meter (world-meter.c) */

@@ -1,0 +1,90 @@
+/* models/world-nodes.c - node availability: the one seam between the
+ * hardware state (faults), the policy's state (care) and the scheduler's
+ * pool (jobs). Every change to any of them ends in nodes_update_avail(). */
+#include "world-int.h"
+
+#include "health.h"
+#include "sched.h"
+
+/* policy.degraded_nodes = when-short: the idle nodes with disabled ports
+ * join the pool while a job interrupted by a failure waits for nodes, and
+ * leave it when none waits (the ones a job took stay with it until it
+ * stops). Schedules another pass when that changes what is free. */
+void
+nodes_degraded_update (World *w)
+{
+  bool want = w->jobs.restarts_waiting > 0;
+  if (want == w->pool.degraded_released)
+    return;
+  w->pool.degraded_released = want;
+  for (uint32_t i = 0; i < w->hw.n_nodes; i++)
+    if (w->hw.nodes[i].rails_disabled > 0 && w->hw.nodes[i].job == NO_JOB)
+      nodes_update_avail (w, i);
+}
+
+static bool
+node_schedulable (World *w, uint32_t node)
+{
+  NodeRt *n = &w->hw.nodes[node];
+  bool degraded_ok = w->pool.degraded == DEGRADED_USE
+                     || (w->pool.degraded == DEGRADED_WHEN_SHORT && w->pool.degraded_released);
+  if (n->busy_action || n->in_maintenance
+      || (n->rails_disabled > 0 && !degraded_ok)
+      || (n->blamed && n->fault_mode != NO_FAULT)
+      || fabric_node_rails_alive (w->hw.fabric, node) == 0)
+    return false;
+  HealthNodeState s = health_policy_node_state (w->care.health, node);
+  return s == HEALTH_NODE_HEALTHY || s == HEALTH_NODE_SUSPECT;
+}
+
+/* Emits node_state when the policy's state of the node changed since the
+ * world last looked (after every observation and action on the node). */
+static void
+node_state_track (World *w, uint32_t node)
+{
+  NodeRt *n = &w->hw.nodes[node];
+  HealthNodeState st = health_policy_node_state (w->care.health, node);
+  if ((uint8_t) st == n->state)
+    return;
+  char nb[96];
+  WorldEvent ev;
+  bus_event_init (&ev, WEV_NODE_STATE);
+  ev.component = core_node_name (w, node, nb, sizeof nb);
+  ev.node = (int32_t) node;
+  ev.old_state = n->state;
+  ev.new_state = (int32_t) st;
+  ev.detail = health_node_state_name (st);
+  n->state = (uint8_t) st;
+  bus_emit (w, &ev);
+}
+
+void
+nodes_update_avail (World *w, uint32_t node)
+{
+  NodeRt *n = &w->hw.nodes[node];
+  node_state_track (w, node);
+  bool avail = node_schedulable (w, node);
+  if (avail != n->avail)
+    {
+      n->avail = avail;
+      sched_node_set_available (w->jobs.sched, node, avail);
+      if (avail)
+        jobs_request_sched (w);
+    }
+  bool ok = avail && n->fault_mode == NO_FAULT;
+  if (ok != n->in_service_ok)
+    {
+      n->in_service_ok = ok;
+      if (ok)
+        w->meter.healthy_gpus += w->hw.gpn;
+      else
+        w->meter.healthy_gpus -= w->hw.gpn;
+      stats_timeavg_set (&w->meter.avail, now_h (w),
+                         (double) w->meter.healthy_gpus / (w->hw.n_nodes * w->hw.gpn));
+      if (ok && n->down_since >= 0)
+        {
+          stats_online_add (&w->meter.mttr, simtime_to_h (sim_now (w->core.sim) - n->down_since));
+          n->down_since = -1;
+        }
+    }
+}
