@@ -84,3 +84,42 @@ world_notes (const World *w)
 {
   return w->bus.notes->str;
 }
+
+/* ---- the module ---- */
+
+static bool
+bus_init (World *w, GError **error)
+{
+  w->bus.listeners = g_array_new (FALSE, FALSE, sizeof (Listener));
+  w->bus.notes = g_string_new (NULL);
+  return true;
+}
+
+/* The on() registrations made while the scenario was loaded. */
+static bool
+bus_start (World *w, GError **error)
+{
+  for (guint i = 0; i < w->core.cfg->ons->len; i++)
+    {
+      WorldOnReg *r = &g_array_index (w->core.cfg->ons, WorldOnReg, i);
+      if (w->bus.ons[r->kind] == NULL)
+        w->bus.ons[r->kind] = g_array_new (FALSE, FALSE, sizeof (uint64_t));
+      g_array_append_val (w->bus.ons[r->kind], r->cb);
+    }
+  return true;
+}
+
+static void
+bus_fini (World *w)
+{
+  g_clear_pointer (&w->bus.listeners, g_array_unref);
+  for (int k = 0; k < WEV_COUNT; k++)
+    g_clear_pointer (&w->bus.ons[k], g_array_unref);
+  g_clear_error (&w->bus.script_error);
+  if (w->bus.notes != NULL)
+    g_string_free (w->bus.notes, TRUE);
+}
+
+const WorldModule world_bus_module = {
+  .name = "bus", .init = bus_init, .start = bus_start, .fini = bus_fini,
+};

@@ -12,6 +12,7 @@
 
 #include "dist.h"
 #include "health.h"
+#include "plugin.h"
 
 static void enact (World *w, const HealthAction *a);
 
@@ -69,8 +70,8 @@ care_feed (World *w, const HealthObs *obs)
   care_reschedule_wakeup (w);
 }
 
-void
-care_on_observe (Sim *sim, const SimEvent *e, void *ud)
+static void
+on_observe (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
   PendingObs p = g_array_index (w->care.pobs, PendingObs, e->target);
@@ -95,8 +96,8 @@ care_on_observe (Sim *sim, const SimEvent *e, void *ud)
   care_feed (w, &p.obs);
 }
 
-void
-care_on_wakeup (Sim *sim, const SimEvent *e, void *ud)
+static void
+on_wakeup (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
   w->care.wakeup_ev = EVQ_NONE;
@@ -209,8 +210,8 @@ dispatch_tickets (World *w)
     }
 }
 
-void
-care_on_restock (Sim *sim, const SimEvent *e, void *ud)
+static void
+on_restock (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
   w->care.parts_stock += 1;
@@ -383,8 +384,8 @@ enact (World *w, const HealthAction *a)
     nodes_update_avail (w, node);
 }
 
-void
-care_on_action_done (Sim *sim, const SimEvent *e, void *ud)
+static void
+on_action_done (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
   PendingAction pa = g_array_index (w->care.pact, PendingAction, e->target);
@@ -481,3 +482,107 @@ care_on_action_done (Sim *sim, const SimEvent *e, void *ud)
   if (has_node)
     nodes_update_avail (w, node);
 }
+
+/* The policy's state of a node (what the other modules may know of the
+ * policy). */
+HealthNodeState
+care_node_state (const World *w, uint32_t node)
+{
+  return health_policy_node_state (w->care.health, node);
+}
+
+/* ---- the module ---- */
+
+/* Builds the health policy: one named by policy.health, loaded from
+ * policy.health_plugin, or made by the configuration's factory (Lua). */
+static bool
+care_init (World *w, GError **error)
+{
+  w->care.actions = g_array_new (FALSE, FALSE, sizeof (HealthAction));
+  w->care.pobs = g_array_new (FALSE, FALSE, sizeof (PendingObs));
+  w->care.pobs_free = g_array_new (FALSE, FALSE, sizeof (guint));
+  w->care.pact = g_array_new (FALSE, FALSE, sizeof (PendingAction));
+  w->care.pact_free = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_queue_init (&w->care.tickets);
+  g_queue_init (&w->care.parts_wait);
+  w->care.switch_tickets = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                                  (GDestroyNotify) g_array_unref);
+  w->care.wakeup_at = SIM_NEVER;
+  rng_stream_init (&w->care.rng_diag, w->core.seed, "health", "diag");
+  w->care.parts_stock = w->core.cfg->cluster_spare_parts > 0
+                          ? w->core.cfg->cluster_spare_parts : INFINITY;
+  w->core.kinds[EV_OBSERVE] = sim_register (w->core.sim, "observe", on_observe, w);
+  w->core.kinds[EV_ACTION_DONE] = sim_register (w->core.sim, "action-done", on_action_done, w);
+  w->core.kinds[EV_WAKEUP] = sim_register (w->core.sim, "policy-wakeup", on_wakeup, w);
+  w->core.kinds[EV_RESTOCK] = sim_register (w->core.sim, "restock", on_restock, w);
+
+  const WorldConfig *cfg = w->core.cfg;
+  HealthParams hp;
+  const HealthPolicyClass *cls = NULL;
+  bool has_plugin = cfg->policy_health_plugin != NULL
+                    && *cfg->policy_health_plugin;
+  if (cfg->health_factory != NULL && has_plugin)
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "policy.health_plugin = %s and a health policy written "
+                   "in Lua are both set; keep one of them",
+                   cfg->policy_health_plugin);
+      return false;
+    }
+  if (cfg->health_factory != NULL)
+    health_params_default (&hp, "standard");
+  else if (has_plugin)
+    {
+      cls = health_plugin_load (cfg->policy_health_plugin, error);
+      if (cls == NULL)
+        return false;
+      health_params_default (&hp, "standard");
+    }
+  else
+    {
+      cls = health_policy_class_lookup (cfg->policy_health);
+      if (cls == NULL)
+        {
+          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                       "policy.health: unknown policy '%s' (%s)", cfg->policy_health,
+                       health_policy_class_names ());
+          return false;
+        }
+      health_params_default (&hp, cfg->policy_health);
+    }
+  for (guint i = 0; i < cfg->health_kv->len; i++)
+    {
+      WorldKV *kv = &g_array_index (cfg->health_kv, WorldKV, i);
+      if (!health_params_set (&hp, kv->key, kv->value, error))
+        return false;
+    }
+  uint32_t n_links = w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks;
+  if (cfg->health_factory != NULL)
+    w->care.health = cfg->health_factory (w, &hp, w->hw.n_nodes, n_links,
+                                     cfg->health_factory_data, error);
+  else
+    w->care.health = health_policy_new (cls, &hp, w->hw.n_nodes, n_links, error);
+  if (w->care.health == NULL)
+    return false;
+  w->care.hp = health_policy_params (w->care.health);
+
+  return true;
+}
+
+static void
+care_fini (World *w)
+{
+  health_policy_free (w->care.health);
+  g_clear_pointer (&w->care.actions, g_array_unref);
+  g_clear_pointer (&w->care.pobs, g_array_unref);
+  g_clear_pointer (&w->care.pobs_free, g_array_unref);
+  g_clear_pointer (&w->care.pact, g_array_unref);
+  g_clear_pointer (&w->care.pact_free, g_array_unref);
+  g_queue_clear (&w->care.tickets);
+  g_queue_clear (&w->care.parts_wait);
+  g_clear_pointer (&w->care.switch_tickets, g_hash_table_unref);
+}
+
+const WorldModule world_care_module = {
+  .name = "care", .init = care_init, .fini = care_fini,
+};

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "dist.h"
-#include "health.h"
 
 static void degrade_or_fail (World *w, uint32_t mi, uint32_t i);
 
@@ -365,8 +364,8 @@ schedule_agg (World *w, uint32_t mi, bool lemon)
     sim_at (w->core.sim, at, w->core.kinds[EV_FAIL_AGG], mi, lemon ? 1 : 0);
 }
 
-void
-faults_on_fail_agg (Sim *sim, const SimEvent *e, void *ud)
+static void
+on_fail_agg (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
   ModeRt *mr = &w->faults.modes[e->target];
@@ -406,8 +405,8 @@ schedule_instance (World *w, uint32_t mi, uint32_t i, uint32_t k)
     sim_at (w->core.sim, at, w->core.kinds[EV_FAIL_INST], mi, ((uint64_t) i << 20) | (k & 0xfffff));
 }
 
-void
-faults_on_fail_inst (Sim *sim, const SimEvent *e, void *ud)
+static void
+on_fail_inst (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
   uint32_t i = (uint32_t) (e->data >> 20), k = (uint32_t) (e->data & 0xfffff);
@@ -434,6 +433,18 @@ faults_repair_strength (FlRepair r)
     }
 }
 
+/* ---- precursors: parts that degrade before they fail ----
+ *
+ * Some failures announce themselves (docs/models.md, "Precursors"): HBM and
+ * SRAM faults with correctable-ECC / row-remap events (Xid 63), thermal
+ * faults with a rising temperature, cables and NICs with a climbing
+ * SymbolErrorCounter. A fraction failures.precursor_fraction of such
+ * failures start as a degradation: the precursor signals go out now and
+ * the hard failure follows after a lead time ~ Exp(failures.precursor_lead).
+ * Each failure is only delayed, so long-run rates are unchanged. A repair
+ * strong enough for the mode during the lead time averts the failure. The
+ * fraction and lead are assumptions: the field data gives no figure. */
+
 typedef enum { PRECURSOR_NONE, PRECURSOR_ECC, PRECURSOR_THERMAL, PRECURSOR_SYMBOL } Precursor;
 
 static Precursor
@@ -449,8 +460,8 @@ mode_precursor (const FlFailureMode *fm)
   return PRECURSOR_NONE;
 }
 
-void
-faults_on_hard_fail (Sim *sim, const SimEvent *e, void *ud)
+static void
+on_hard_fail (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
   uint32_t i = (uint32_t) e->data;
@@ -646,8 +657,8 @@ faults_link_failed_switch (World *w, uint32_t h)
   return 0;
 }
 
-void
-faults_build (World *w)
+static void
+build_failures (World *w)
 {
   const WorldConfig *cfg = w->core.cfg;
   /* Lemon nodes: a fixed draw per node from its own stream. */
@@ -701,3 +712,49 @@ faults_build (World *w)
           schedule_instance (w, mi, i, 0);
     }
 }
+
+/* ---- the module ---- */
+
+static bool
+faults_init (World *w, GError **error)
+{
+  uint32_t n_links = w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks;
+  w->faults.link_down = g_new0 (uint8_t, MAX (n_links, 1));
+  w->faults.link_pending = g_new0 (EvqHandle, MAX (w->hw.n_cables, 1));
+  w->faults.link_fault_mode = g_new (uint32_t, MAX (n_links, 1));
+  for (uint32_t i = 0; i < n_links; i++)
+    w->faults.link_fault_mode[i] = NO_FAULT;
+  w->faults.cat = catalog_from_config (w->core.cfg, error);
+  if (w->faults.cat == NULL)
+    return false;
+  catalog_add_scripted_modes (w);
+  rng_stream_init (&w->faults.rng_misc, w->core.seed, "world", "misc");
+  rng_stream_init (&w->faults.rng_precursor, w->core.seed, "world", "precursor");
+  w->core.kinds[EV_FAIL_AGG] = sim_register (w->core.sim, "fail", on_fail_agg, w);
+  w->core.kinds[EV_FAIL_INST] = sim_register (w->core.sim, "fail-instance", on_fail_inst, w);
+  w->core.kinds[EV_HARD_FAIL] = sim_register (w->core.sim, "hard-fail", on_hard_fail, w);
+  return true;
+}
+
+static bool
+faults_start (World *w, GError **error)
+{
+  build_failures (w);
+  return true;
+}
+
+static void
+faults_fini (World *w)
+{
+  fl_failure_catalog_free (w->faults.cat);
+  g_free (w->faults.modes);
+  g_free (w->faults.lemons);
+  g_free (w->faults.link_down);
+  g_free (w->faults.link_pending);
+  g_free (w->faults.link_fault_mode);
+}
+
+const WorldModule world_faults_module = {
+  .name = "faults", .init = faults_init, .start = faults_start,
+  .fini = faults_fini,
+};

@@ -15,7 +15,9 @@
  *   care   world-care.c     the health policy: observations in, actions out,
  *                           their durations, tickets, technicians, parts, RMA
  *   jobs   world-jobs.c     the scheduler: jobs, phases, checkpoints,
- *                           interruptions, maintenance drains, spares, workloads
+ *                           interruptions, maintenance drains, spares
+ *          world-workload.c where the jobs come from: scenario jobs, SWF
+ *                           traces, the research workload
  *   nodes  world-nodes.c    node availability: hardware state + policy state
  *                           -> the scheduler's pool
  *   meter  world-meter.c    metrics, samples, the summary
@@ -130,7 +132,7 @@ enum
   EV_SCHED,        /* jobs: scheduling pass */
   EV_JOB_PHASE,    /* jobs: target = job */
   EV_JOB_WRITTEN,  /* jobs: target = job: its background checkpoint write ends */
-  EV_ARRIVAL,      /* jobs: target = job */
+  EV_ARRIVAL,      /* workload: target = job, data = 1 for a research job */
   EV_TIMER,        /* script: target = script timer slot */
   EV_RESTOCK,      /* care: a spare part arrives */
   EV_FALSE_POS,    /* sensor: false-positive check stream */
@@ -331,9 +333,14 @@ typedef struct
   EvqHandle wakeup_ev;     /* the pending policy wakeup */
   SimTime wakeup_at;       /* its time, SIM_NEVER when none */
   RngStream rng_diag;      /* diagnostics' outcomes ("health", "diag") */
+} WorldCare;
+
+/* sensor (world-sensor.c): the checks' false positives. */
+typedef struct
+{
   RngStream rng_fp;        /* false-positive checks ("health", "false-positive") */
   double fp_rate_per_h;    /* cluster-wide false-positive check rate (per hour) */
-} WorldCare;
+} WorldSensor;
 
 /* jobs (world-jobs.c): the scheduler and the jobs. */
 typedef struct
@@ -393,12 +400,45 @@ struct World
   WorldHw hw;
   WorldFaults faults;
   WorldCare care;
+  WorldSensor sensor;
   WorldJobs jobs;
   WorldPool pool;
   WorldMeter meter;
   WorldScript script;
   WorldBus bus;
 };
+
+/* ---- the module table ---- */
+
+/* A module's part in the life of a world (ROSS's tw_lptype, Redis's
+ * timers): world_new() calls every init in table order (world.c), then
+ * every start in the order the first events were always scheduled (it
+ * fixes the sequence numbers of simultaneous events, so it is part of
+ * the results); world_run() calls finish after the last event;
+ * world_free() calls fini, which must accept a module whose init failed
+ * or never ran (its sub-struct is then all zero). Any hook may be NULL. */
+typedef struct
+{
+  const char *name;
+  /* Builds the sub-struct and registers the module's event kinds with
+   * w->core.sim (the hardware is built; no event may be scheduled yet). */
+  bool (*init) (World *w, GError **error);
+  /* Schedules the module's first events. */
+  bool (*start) (World *w, GError **error);
+  /* The run is over (at sim_now): close accounts. */
+  void (*finish) (World *w);
+  void (*fini) (World *w);
+} WorldModule;
+
+extern const WorldModule world_faults_module;
+extern const WorldModule world_care_module;
+extern const WorldModule world_sensor_module;
+extern const WorldModule world_nodes_module;
+extern const WorldModule world_jobs_module;
+extern const WorldModule world_workload_module;
+extern const WorldModule world_meter_module;
+extern const WorldModule world_script_module;
+extern const WorldModule world_bus_module;
 
 /* ---- small helpers every module uses ---- */
 
@@ -424,9 +464,9 @@ h_to_sim (double h)
 /* ==== the modules' internal API (generated list; see each .c for the contract) ==== */
 
 /* core (world.c) */
-const char * core_comp_name (const World *w, TopoKind kind, uint32_t index,
+const char *core_comp_name (const World *w, TopoKind kind, uint32_t index,
                              char *buf, size_t len);
-const char * core_node_name (const World *w, uint32_t node, char *buf,
+const char *core_node_name (const World *w, uint32_t node, char *buf,
                              size_t len);
 uint32_t core_health_link_of (const World *w, TopoKind kind, uint32_t index);
 TopoKind core_topo_link_of (const World *w, uint32_t hlink, uint32_t *index);
@@ -437,7 +477,7 @@ void bus_emit (World *w, WorldEvent *ev);
 void bus_event_init (WorldEvent *ev, WorldEventKind kind);
 
 /* catalog (world-catalog.c) */
-FlFailureCatalog * catalog_from_config (const WorldConfig *cfg, GError **error);
+FlFailureCatalog *catalog_from_config (const WorldConfig *cfg, GError **error);
 void catalog_add_scripted_modes (World *w);
 
 /* faults (world-faults.c) */
@@ -445,19 +485,14 @@ void faults_rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink,
                        bool down, bool admin);
 void faults_restore_link (World *w, uint32_t h);
 bool faults_fail_instance (World *w, uint32_t mi, uint32_t i);
-void faults_on_fail_agg (Sim *sim, const SimEvent *e, void *ud);
-void faults_on_fail_inst (Sim *sim, const SimEvent *e, void *ud);
 int faults_repair_strength (FlRepair r);
-void faults_on_hard_fail (Sim *sim, const SimEvent *e, void *ud);
 void faults_avert_pending (World *w, uint32_t node, int strength);
 void faults_avert_pending_link (World *w, uint32_t h);
 void faults_clear_node (World *w, uint32_t node);
 void faults_repair_link (World *w, uint32_t h);
 guint faults_link_failed_switch (World *w, uint32_t h);
-void faults_build (World *w);
 
 /* sensor (world-sensor.c) */
-void sensor_on_false_positive (Sim *sim, const SimEvent *e, void *ud);
 void sensor_node_observations (World *w, uint32_t node, const FlFailureMode *fm,
                                int gpu);
 void sensor_link_down (World *w, uint32_t hlink, int32_t node, int32_t port);
@@ -467,11 +502,8 @@ void care_observe_at (World *w, const HealthObs *obs, SimTime at,
                       uint32_t check_node);
 void care_reschedule_wakeup (World *w);
 void care_feed (World *w, const HealthObs *obs);
-void care_on_observe (Sim *sim, const SimEvent *e, void *ud);
-void care_on_wakeup (Sim *sim, const SimEvent *e, void *ud);
 void care_switch_tickets_release (World *w, guint key);
-void care_on_restock (Sim *sim, const SimEvent *e, void *ud);
-void care_on_action_done (Sim *sim, const SimEvent *e, void *ud);
+HealthNodeState care_node_state (const World *w, uint32_t node);
 
 /* jobs (world-jobs.c) */
 double jobs_gpus (const World *w, const Job *j);
@@ -479,16 +511,17 @@ void jobs_account (World *w, Job *j, SimTime t);
 void jobs_update_bandwidth (World *w, Job *j);
 void jobs_interrupt (World *w, Job *j, const char *component,
                      const FlFailureMode *fm, const char *cause_override);
-void jobs_on_job_phase (Sim *sim, const SimEvent *e, void *ud);
-void jobs_on_job_written (Sim *sim, const SimEvent *e, void *ud);
 void jobs_request_sched (World *w);
-void jobs_on_sched (Sim *sim, const SimEvent *e, void *ud);
-void jobs_free (gpointer p);
-void jobs_on_arrival (Sim *sim, const SimEvent *e, void *ud);
+Job *jobs_new (World *w, const char *name, uint32_t nodes, double work_h,
+               double submit_h);
+void jobs_submit (World *w, Job *j);
 void jobs_update_all_bandwidth (World *w);
 double jobs_ettr_at (const World *w, const Job *j, SimTime t);
-bool jobs_build (World *w, GError **error);
 SimTime jobs_drain (World *w, Job *j);
+uint32_t jobs_running_count (const World *w);
+uint32_t jobs_queue_length (const World *w);
+uint32_t jobs_spares_free (const World *w);
+void jobs_node_set_available (World *w, uint32_t node, bool avail);
 
 /* nodes (world-nodes.c) */
 void nodes_degraded_update (World *w);
@@ -498,8 +531,4 @@ void nodes_update_avail (World *w, uint32_t node);
 void meter_set_detect (World *w, const char *node, double fault_h,
                        double minutes);
 void meter_sample (World *w, SimTime t);
-bool meter_on_tick (Sim *sim, SimTime now, void *ud);
-void meter_finalize (World *w);
 
-/* script (world-script.c) */
-void script_on_timer (Sim *sim, const SimEvent *e, void *ud);

@@ -14,13 +14,9 @@
 #include <string.h>
 
 #include "ckpt.h"
-#include "health.h"
 #include "sched.h"
-#include "swf.h"
 
 static void job_schedule_phase_end (World *w, Job *j);
-static void schedule_next_research (World *w);
-
 double
 jobs_gpus (const World *w, const Job *j)
 {
@@ -172,7 +168,7 @@ job_release_nodes (World *w, Job *j)
       w->hw.nodes[n].job = NO_JOB;
       if (w->hw.nodes[n].rails_disabled > 0)
         nodes_update_avail (w, n); /* policy.degraded_nodes may withdraw it */
-      if (health_policy_node_state (w->care.health, n) == HEALTH_NODE_DRAINING)
+      if (care_node_state (w, n) == HEALTH_NODE_DRAINING)
         {
           HealthObs o;
           health_obs_init (&o, HEALTH_OBS_ACTION_DONE, 0);
@@ -334,8 +330,8 @@ job_complete (World *w, Job *j)
 }
 
 /* The end of a job's phase. */
-void
-jobs_on_job_phase (Sim *sim, const SimEvent *e, void *ud)
+static void
+on_job_phase (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
   Job *j = g_ptr_array_index (w->jobs.all, e->target);
@@ -414,8 +410,8 @@ jobs_on_job_phase (Sim *sim, const SimEvent *e, void *ud)
 
 /* The end of a checkpoint's background write: it becomes the restart
  * point. A checkpoint stall waiting for it already ends after it. */
-void
-jobs_on_job_written (Sim *sim, const SimEvent *e, void *ud)
+static void
+on_job_written (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
   Job *j = g_ptr_array_index (w->jobs.all, e->target);
@@ -499,8 +495,8 @@ spares_track (World *w)
   stats_timeavg_set (&w->meter.spares_empty, now_h (w), out ? 1.0 : 0.0);
 }
 
-void
-jobs_on_sched (Sim *sim, const SimEvent *e, void *ud)
+static void
+on_sched (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
   w->jobs.sched_pending = false;
@@ -520,8 +516,8 @@ jobs_on_sched (Sim *sim, const SimEvent *e, void *ud)
   spares_track (w);
 }
 
-static void
-job_submit (World *w, Job *j)
+void
+jobs_submit (World *w, Job *j)
 {
   j->state = JOB_QUEUED;
   j->queued_since = sim_now (w->core.sim);
@@ -548,9 +544,9 @@ job_submit (World *w, Job *j)
   jobs_request_sched (w);
 }
 
-static Job *
-job_new (World *w, const char *name, uint32_t nodes, double work_h,
-         double submit_h)
+Job *
+jobs_new (World *w, const char *name, uint32_t nodes, double work_h,
+          double submit_h)
 {
   Job *j = g_new0 (Job, 1);
   j->name = g_strdup (name);
@@ -571,58 +567,13 @@ job_new (World *w, const char *name, uint32_t nodes, double work_h,
   return j;
 }
 
-void
-jobs_free (gpointer p)
+static void
+job_free (gpointer p)
 {
   Job *j = p;
   g_free (j->name);
   g_free (j->nodes_held);
   g_free (j);
-}
-
-void
-jobs_on_arrival (Sim *sim, const SimEvent *e, void *ud)
-{
-  World *w = ud;
-  Job *j = g_ptr_array_index (w->jobs.all, e->target);
-  job_submit (w, j);
-  if (e->data == 1)
-    schedule_next_research (w);
-}
-
-static Job *
-job_from_workload (World *w, const WorkloadJob *wj)
-{
-  Job *j = job_new (w, wj->name, wj->nodes, wj->work_h, wj->submit_s / 3600.0);
-  j->tau_h = wj->checkpoint_every_s / 3600.0;
-  if (j->tau_h <= 0)
-    j->tau_h = INFINITY; /* research jobs without checkpoints */
-  j->delta_h = wj->checkpoint_cost_s / 3600.0;
-  j->restart_h = wj->restart_s / 3600.0;
-  j->comm_share = wj->comm_share;
-  j->priority = wj->priority;
-  j->preemptible = wj->preemptible;
-  j->est_runtime_h = wj->est_runtime_s > 0 ? wj->est_runtime_s / 3600.0 : NAN;
-  return j;
-}
-
-static void
-schedule_next_research (World *w)
-{
-  WorkloadJob wj;
-  if (w->jobs.research == NULL || !workload_next (w->jobs.research, &wj))
-    return;
-  SimTime at = simtime_from_s (wj.submit_s);
-  if (at > world_length (w))
-    return;
-  if (wj.nodes > w->hw.n_nodes)
-    wj.nodes = w->hw.n_nodes;
-  Job *j = job_from_workload (w, &wj);
-  char name[64];
-  snprintf (name, sizeof name, "research-%06u", j->m.id);
-  g_free (j->name);
-  j->name = g_strdup (name);
-  sim_at (w->core.sim, MAX (at, sim_now (w->core.sim)), w->core.kinds[EV_ARRIVAL], j->m.id, 1);
 }
 
 void
@@ -652,156 +603,6 @@ jobs_ettr_at (const World *w, const Job *j, SimTime t)
   if (wall <= 0)
     return NAN;
   return j->saved_h / wall;
-}
-
-/* workload.research_sizes "NODES[:WEIGHT],..." into sizes (uint32_t) and
- * weights (double); "" leaves both empty (the default mix). */
-static bool
-research_sizes_parse (const char *spec, GArray *sizes, GArray *weights,
-                      GError **error)
-{
-  if (spec == NULL || *spec == '\0')
-    return true;
-  g_auto (GStrv) items = g_strsplit (spec, ",", -1);
-  for (char **it = items; *it != NULL; it++)
-    {
-      char *item = g_strstrip (*it);
-      char *colon = strchr (item, ':');
-      if (colon != NULL)
-        *colon = '\0';
-      guint64 nodes = 0;
-      double weight = 1.0;
-      bool ok = g_ascii_string_to_unsigned (g_strstrip (item), 10, 1, UINT32_MAX,
-                                            &nodes, NULL);
-      if (colon != NULL)
-        {
-          char *w = g_strstrip (colon + 1), *end = NULL;
-          weight = g_ascii_strtod (w, &end);
-          ok = ok && end != w && *end == '\0' && weight > 0 && isfinite (weight);
-          *colon = ':'; /* for the message */
-        }
-      if (!ok)
-        {
-          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                       "workload.research_sizes: '%s' is not NODES or NODES:WEIGHT "
-                       "(a whole number of nodes >= 1 and a weight > 0), in '%s'",
-                       item, spec);
-          return false;
-        }
-      uint32_t n32 = (uint32_t) nodes;
-      g_array_append_val (sizes, n32);
-      g_array_append_val (weights, weight);
-    }
-  return true;
-}
-
-/* The research jobs' runtime distribution (hours) from the config. */
-static bool
-research_duration (const WorldConfig *cfg, Dist *out, GError **error)
-{
-  const char *name = cfg->workload_research_duration;
-  double mean_h = cfg->workload_research_mean / 3600.0;
-  double sd_h = cfg->workload_research_sd / 3600.0;
-  if (strcmp (name, "lognormal") == 0)
-    *out = sd_h > 0 ? dist_lognormal_mean_sd (mean_h, sd_h) : dist_constant (mean_h);
-  else if (strcmp (name, "exponential") == 0)
-    *out = dist_exponential (mean_h);
-  else if (strcmp (name, "constant") == 0)
-    *out = dist_constant (mean_h);
-  else
-    {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "workload.research_duration: unknown distribution '%s' "
-                   "(use lognormal, exponential or constant)", name);
-      return false;
-    }
-  return true;
-}
-
-bool
-jobs_build (World *w, GError **error)
-{
-  const WorldConfig *cfg = w->core.cfg;
-  uint32_t biggest = 0;
-  for (guint i = 0; i < cfg->jobs->len; i++)
-    {
-      const WorldJobSpec *s = &g_array_index (cfg->jobs, WorldJobSpec, i);
-      if (s->nodes + (uint32_t) cfg->cluster_spares > w->hw.n_nodes)
-        {
-          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                       "job '%s' needs %u nodes but the cluster has %u (with %u hot spares held back)",
-                       s->name, s->nodes, w->hw.n_nodes, (uint32_t) cfg->cluster_spares);
-          return false;
-        }
-      Job *j = job_new (w, s->name, s->nodes, s->work_s > 0 ? s->work_s / 3600.0 : INFINITY,
-                        s->submit_s / 3600.0);
-      j->tau_h = s->checkpoint_every_s / 3600.0;
-      j->delta_h = s->checkpoint_cost_s / 3600.0;
-      j->write_h = s->checkpoint_write_s / 3600.0;
-      j->restart_h = s->restart_s / 3600.0;
-      j->comm_share = s->comm_share;
-      j->priority = s->priority;
-      j->preemptible = s->preemptible;
-      j->est_runtime_h = s->work_s > 0 ? s->work_s / 3600.0 : NAN;
-      if (s->nodes > biggest)
-        {
-          biggest = s->nodes;
-          w->jobs.main_job = j->m.id;
-        }
-      sim_at (w->core.sim, simtime_from_s (s->submit_s), w->core.kinds[EV_ARRIVAL], j->m.id, 0);
-    }
-  if (cfg->workload_trace != NULL && *cfg->workload_trace)
-    {
-      SwfOptions so;
-      swf_options_init (&so);
-      so.processors_per_node = w->hw.gpn;
-      so.time_scale = cfg->workload_trace_time_scale;
-      so.lenient = cfg->workload_trace_lenient;
-      so.max_nodes = w->hw.n_nodes - (uint32_t) cfg->cluster_spares;
-      GArray *tj = g_array_new (FALSE, FALSE, sizeof (WorkloadJob));
-      if (!swf_load (cfg->workload_trace, &so, tj, NULL, error))
-        {
-          g_array_unref (tj);
-          return false;
-        }
-      for (guint i = 0; i < tj->len; i++)
-        {
-          WorkloadJob *wj = &g_array_index (tj, WorkloadJob, i);
-          if (simtime_from_s (wj->submit_s) > world_length (w))
-            continue;
-          Job *j = job_from_workload (w, wj);
-          g_free (j->name);
-          j->name = g_strdup_printf ("swf-%u", wj->id);
-          sim_at (w->core.sim, simtime_from_s (wj->submit_s), w->core.kinds[EV_ARRIVAL], j->m.id, 0);
-        }
-      g_array_unref (tj);
-    }
-  if (cfg->workload_research_rate > 0)
-    {
-      WorkloadSpec spec;
-      workload_spec_init (&spec);
-      g_autoptr (GArray) sizes = g_array_new (FALSE, FALSE, sizeof (uint32_t));
-      g_autoptr (GArray) weights = g_array_new (FALSE, FALSE, sizeof (double));
-      if (!research_sizes_parse (cfg->workload_research_sizes, sizes, weights, error)
-          || !research_duration (cfg, &spec.research.duration_h, error))
-        return false;
-      if (sizes->len > 0)
-        {
-          spec.research.n_sizes = sizes->len;
-          spec.research.size_nodes = (const uint32_t *) sizes->data;
-          spec.research.size_weight = (const double *) weights->data;
-        }
-      spec.research.rate_per_h = cfg->workload_research_rate;
-      spec.research.start_s = 0;
-      spec.research.horizon_s = simtime_to_s (world_length (w));
-      spec.research.max_nodes = MIN ((uint32_t) cfg->workload_research_max_nodes,
-                                     w->hw.n_nodes - (uint32_t) cfg->cluster_spares);
-      w->jobs.research = workload_new (&spec, w->core.seed, error);
-      if (w->jobs.research == NULL)
-        return false;
-      schedule_next_research (w);
-    }
-  return true;
 }
 
 /* Planned maintenance of a node of running job j: the job checkpoints
@@ -844,7 +645,7 @@ jobs_drain (World *w, Job *j)
 uint32_t
 world_running_jobs (const World *w)
 {
-  return sched_running_count (w->jobs.sched);
+  return jobs_running_count (w);
 }
 
 double
@@ -858,3 +659,84 @@ world_job_progress (const World *w, const char *job)
     }
   return NAN;
 }
+
+/* What the other modules may ask of the scheduler. */
+uint32_t
+jobs_running_count (const World *w)
+{
+  return sched_running_count (w->jobs.sched);
+}
+
+uint32_t
+jobs_queue_length (const World *w)
+{
+  return sched_queue_length (w->jobs.sched);
+}
+
+uint32_t
+jobs_spares_free (const World *w)
+{
+  return sched_spares_free (w->jobs.sched);
+}
+
+/* Tells the scheduler whether it may place jobs on node. */
+void
+jobs_node_set_available (World *w, uint32_t node, bool avail)
+{
+  sched_node_set_available (w->jobs.sched, node, avail);
+}
+
+/* ---- the module ---- */
+
+/* Builds the scheduler (policy.sched, sched.*, cluster.spares). */
+static bool
+jobs_init (World *w, GError **error)
+{
+  const WorldConfig *cfg = w->core.cfg;
+  w->jobs.main_job = NO_JOB;
+  w->jobs.all = g_ptr_array_new_with_free_func (job_free);
+  w->jobs.running = g_ptr_array_new ();
+  w->jobs.decisions = g_array_new (FALSE, FALSE, sizeof (SchedDecision));
+  w->core.kinds[EV_SCHED] = sim_register (w->core.sim, "schedule", on_sched, w);
+  w->core.kinds[EV_JOB_PHASE] = sim_register (w->core.sim, "job-phase", on_job_phase, w);
+  w->core.kinds[EV_JOB_WRITTEN] = sim_register (w->core.sim, "job-written", on_job_written, w);
+
+  SchedConfig sc;
+  sched_config_init (&sc);
+  if (!sched_config_named (&sc, cfg->policy_sched, error))
+    return false;
+  sc.spares = (uint32_t) cfg->cluster_spares;
+  for (guint i = 0; i < cfg->sched_kv->len; i++)
+    {
+      WorldKV *kv = &g_array_index (cfg->sched_kv, WorldKV, i);
+      if (!sched_config_set (&sc, kv->key, kv->value, error))
+        return false;
+    }
+  if (sc.spares >= w->hw.n_nodes)
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "cluster.spares = %u leaves no node for jobs (the cluster has %u nodes)",
+                   sc.spares, w->hw.n_nodes);
+      return false;
+    }
+  uint32_t *groups = g_new (uint32_t, w->hw.n_nodes);
+  for (uint32_t i = 0; i < w->hw.n_nodes; i++)
+    groups[i] = topo_node_su (w->hw.topo, i);
+  w->jobs.sched = sched_new (&sc, w->hw.n_nodes, groups, error);
+  g_free (groups);
+  return w->jobs.sched != NULL;
+}
+
+static void
+jobs_fini (World *w)
+{
+  sched_free (w->jobs.sched);
+  workload_free (w->jobs.research);
+  g_clear_pointer (&w->jobs.running, g_ptr_array_unref);
+  g_clear_pointer (&w->jobs.all, g_ptr_array_unref);
+  g_clear_pointer (&w->jobs.decisions, g_array_unref);
+}
+
+const WorldModule world_jobs_module = {
+  .name = "jobs", .init = jobs_init, .fini = jobs_fini,
+};

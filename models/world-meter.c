@@ -6,9 +6,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "health.h"
-#include "sched.h"
-
 /* Fills the detection latency of the interruptions that the fault of
  * node `node` (failed at fault_h) caused: rows since fault_h whose
  * component is the node or one of its parts. Rows are in time order. */
@@ -35,16 +32,16 @@ meter_sample (World *w, SimTime t)
   s.healthy_gpus = w->meter.healthy_gpus;
   for (uint32_t i = 0; i < w->hw.n_nodes; i++)
     {
-      HealthNodeState st = health_policy_node_state (w->care.health, i);
+      HealthNodeState st = care_node_state (w, i);
       int k = (int) st;
       if (w->hw.nodes[i].fault_mode != NO_FAULT && st == HEALTH_NODE_HEALTHY)
         k = METRICS_NODE_STATES - 1; /* down, not yet noticed */
       if (k >= 0 && k < METRICS_NODE_STATES)
         s.nodes[k]++;
     }
-  s.running_jobs = sched_running_count (w->jobs.sched);
-  s.queued_jobs = sched_queue_length (w->jobs.sched);
-  s.spares_free = sched_spares_free (w->jobs.sched);
+  s.running_jobs = jobs_running_count (w);
+  s.queued_jobs = jobs_queue_length (w);
+  s.spares_free = jobs_spares_free (w);
   s.fabric_bw_lost = fabric_bandwidth_lost_fraction (w->hw.fabric);
   s.main_job_progress = NAN;
   s.main_job_ettr = NAN;
@@ -65,8 +62,8 @@ meter_sample (World *w, SimTime t)
   g_array_append_val (w->meter.m->timeseries, s);
 }
 
-bool
-meter_on_tick (Sim *sim, SimTime now, void *ud)
+static bool
+on_tick (Sim *sim, SimTime now, void *ud)
 {
   World *w = ud;
   /* The tick at 0 finds the meter_sample world_run took before the first event. */
@@ -99,8 +96,8 @@ world_metrics (const World *w)
   return w->meter.m;
 }
 
-void
-meter_finalize (World *w)
+static void
+finalize (World *w)
 {
   Metrics *m = w->meter.m;
   SimTime end = sim_now (w->core.sim);
@@ -167,3 +164,44 @@ world_healthy_gpus (const World *w)
 {
   return w->meter.healthy_gpus;
 }
+
+/* ---- the module ---- */
+
+static bool
+meter_init (World *w, GError **error)
+{
+  w->meter.m = metrics_new ();
+  w->meter.queue_wait = stats_quantile_new (0.01);
+  w->meter.detect_lat = stats_quantile_new (0.01);
+  stats_online_init (&w->meter.mttr);
+  stats_timeavg_init (&w->meter.avail);
+  stats_timeavg_init (&w->meter.spares_empty);
+  w->meter.healthy_gpus = w->hw.n_nodes * w->hw.gpn;
+  w->meter.m->nodes = w->hw.n_nodes;
+  w->meter.m->gpus = w->hw.n_nodes * w->hw.gpn;
+  w->meter.m->switches = topo_n_switches (w->hw.topo);
+  w->meter.m->links = (uint32_t) topo_n_links (w->hw.topo);
+  sim_set_tick (w->core.sim, simtime_from_s (w->core.cfg->run_sample_every), on_tick, w);
+  return true;
+}
+
+static bool
+meter_start (World *w, GError **error)
+{
+  stats_timeavg_set (&w->meter.avail, 0, 1.0);
+  stats_timeavg_set (&w->meter.spares_empty, 0, 0.0);
+  return true;
+}
+
+static void
+meter_fini (World *w)
+{
+  metrics_free (w->meter.m);
+  stats_quantile_free (w->meter.queue_wait);
+  stats_quantile_free (w->meter.detect_lat);
+}
+
+const WorldModule world_meter_module = {
+  .name = "meter", .init = meter_init, .start = meter_start,
+  .finish = finalize, .fini = meter_fini,
+};

@@ -3,9 +3,6 @@
  * pool (jobs). Every change to any of them ends in nodes_update_avail(). */
 #include "world-int.h"
 
-#include "health.h"
-#include "sched.h"
-
 /* policy.degraded_nodes = when-short: the idle nodes with disabled ports
  * join the pool while a job interrupted by a failure waits for nodes, and
  * leave it when none waits (the ones a job took stay with it until it
@@ -33,7 +30,7 @@ node_schedulable (World *w, uint32_t node)
       || (n->blamed && n->fault_mode != NO_FAULT)
       || fabric_node_rails_alive (w->hw.fabric, node) == 0)
     return false;
-  HealthNodeState s = health_policy_node_state (w->care.health, node);
+  HealthNodeState s = care_node_state (w, node);
   return s == HEALTH_NODE_HEALTHY || s == HEALTH_NODE_SUSPECT;
 }
 
@@ -43,7 +40,7 @@ static void
 node_state_track (World *w, uint32_t node)
 {
   NodeRt *n = &w->hw.nodes[node];
-  HealthNodeState st = health_policy_node_state (w->care.health, node);
+  HealthNodeState st = care_node_state (w, node);
   if ((uint8_t) st == n->state)
     return;
   char nb[96];
@@ -67,7 +64,7 @@ nodes_update_avail (World *w, uint32_t node)
   if (avail != n->avail)
     {
       n->avail = avail;
-      sched_node_set_available (w->jobs.sched, node, avail);
+      jobs_node_set_available (w, node, avail);
       if (avail)
         jobs_request_sched (w);
     }
@@ -88,3 +85,30 @@ nodes_update_avail (World *w, uint32_t node)
         }
     }
 }
+
+/* ---- the module ---- */
+
+static bool
+nodes_init (World *w, GError **error)
+{
+  const WorldConfig *cfg = w->core.cfg;
+  const char *dn = cfg->policy_degraded_nodes;
+  if (strcmp (dn, "drain") == 0)
+    w->pool.degraded = DEGRADED_DRAIN;
+  else if (strcmp (dn, "use") == 0)
+    w->pool.degraded = DEGRADED_USE;
+  else if (strcmp (dn, "when-short") == 0)
+    w->pool.degraded = DEGRADED_WHEN_SHORT;
+  else
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "policy.degraded_nodes: unknown value '%s' (use drain, use "
+                   "or when-short)", dn);
+      return false;
+    }
+  return true;
+}
+
+const WorldModule world_nodes_module = {
+  .name = "nodes", .init = nodes_init,
+};

@@ -7,10 +7,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "health.h"
-
-void
-script_on_timer (Sim *sim, const SimEvent *e, void *ud)
+static void
+on_timer (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
   TimerRt t = g_array_index (w->script.timers, TimerRt, e->target);
@@ -313,7 +311,7 @@ world_component_state (World *w, const char *name, const char **state, GError **
     case TOPO_GPU:
       {
         uint32_t node = k == TOPO_GPU ? idx / w->hw.gpn : idx;
-        HealthNodeState s = health_policy_node_state (w->care.health, node);
+        HealthNodeState s = care_node_state (w, node);
         if (w->hw.nodes[node].fault_mode != NO_FAULT && s == HEALTH_NODE_HEALTHY)
           *state = "down";
         else
@@ -357,3 +355,36 @@ world_component_state (World *w, const char *name, const char **state, GError **
       return true;
     }
 }
+
+/* ---- the module ---- */
+
+static bool
+script_init (World *w, GError **error)
+{
+  w->script.timers = g_array_new (FALSE, FALSE, sizeof (TimerRt));
+  w->core.kinds[EV_TIMER] = sim_register (w->core.sim, "timer", on_timer, w);
+  return true;
+}
+
+/* The at() and every() registered while the scenario was loaded. */
+static bool
+script_start (World *w, GError **error)
+{
+  for (guint i = 0; i < w->core.cfg->timers->len; i++)
+    {
+      WorldTimerReg *r = &g_array_index (w->core.cfg->timers, WorldTimerReg, i);
+      world_every (w, r->first, r->period, r->cb);
+    }
+  return true;
+}
+
+static void
+script_fini (World *w)
+{
+  g_clear_pointer (&w->script.timers, g_array_unref);
+}
+
+const WorldModule world_script_module = {
+  .name = "script", .init = script_init, .start = script_start,
+  .fini = script_fini,
+};

@@ -7,8 +7,6 @@
 
 #include <math.h>
 
-#include "health.h"
-
 /* The first periodic check at or after t that catches a fault on node,
  * given the check's false-negative probability. */
 static SimTime
@@ -26,14 +24,14 @@ next_catching_check (World *w, uint32_t node, SimTime t)
   return k;
 }
 
-void
-sensor_on_false_positive (Sim *sim, const SimEvent *e, void *ud)
+static void
+on_false_positive (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
-  uint32_t node = (uint32_t) rng_below (&w->care.rng_fp, w->hw.n_nodes);
+  uint32_t node = (uint32_t) rng_below (&w->sensor.rng_fp, w->hw.n_nodes);
   NodeRt *n = &w->hw.nodes[node];
   if (n->fault_mode == NO_FAULT && !n->busy_action && !n->in_maintenance
-      && health_policy_node_state (w->care.health, node) == HEALTH_NODE_HEALTHY)
+      && care_node_state (w, node) == HEALTH_NODE_HEALTHY)
     {
       HealthObs o;
       health_obs_init (&o, HEALTH_OBS_DCGM_PASSIVE, to_ms (sim_now (sim)));
@@ -42,7 +40,7 @@ sensor_on_false_positive (Sim *sim, const SimEvent *e, void *ud)
       o.passed = false;
       care_feed (w, &o);
     }
-  double dt_h = -log (rng_uniform_pos (&w->care.rng_fp)) / w->care.fp_rate_per_h;
+  double dt_h = -log (rng_uniform_pos (&w->sensor.rng_fp)) / w->sensor.fp_rate_per_h;
   SimTime at = sim_now (sim) + h_to_sim (dt_h);
   if (at <= world_length (w))
     sim_at (sim, at, w->core.kinds[EV_FALSE_POS], 0, 0);
@@ -144,3 +142,33 @@ sensor_link_down (World *w, uint32_t hlink, int32_t node, int32_t port)
   o.counter_value = 128;
   care_observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
 }
+
+/* ---- the module ---- */
+
+static bool
+sensor_init (World *w, GError **error)
+{
+  rng_stream_init (&w->sensor.rng_fp, w->core.seed, "health", "false-positive");
+  w->core.kinds[EV_FALSE_POS] = sim_register (w->core.sim, "false-positive",
+                                              on_false_positive, w);
+  return true;
+}
+
+/* The first false positive of the cluster-wide stream. */
+static bool
+sensor_start (World *w, GError **error)
+{
+  if (w->care.hp->check_period_ms > 0 && w->care.hp->false_positive_prob > 0)
+    {
+      w->sensor.fp_rate_per_h = w->hw.n_nodes * w->care.hp->false_positive_prob
+                                / ((double) w->care.hp->check_period_ms / 3.6e6);
+      double dt_h = -log (rng_uniform_pos (&w->sensor.rng_fp)) / w->sensor.fp_rate_per_h;
+      if (h_to_sim (dt_h) <= world_length (w))
+        sim_at (w->core.sim, h_to_sim (dt_h), w->core.kinds[EV_FALSE_POS], 0, 0);
+    }
+  return true;
+}
+
+const WorldModule world_sensor_module = {
+  .name = "sensor", .init = sensor_init, .start = sensor_start,
+};

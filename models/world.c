@@ -1,52 +1,29 @@
-/* models/world.c - one simulated cluster over time.
+/* models/world.c - the world's core: one simulated cluster over time.
  *
- * Ties the pieces together on the sim/ kernel: the topology and fabric
- * (topo.h, fabric.h), failure modes (failure.h), the health policy and the
- * scheduler (policy/health.h, policy/sched.h), the jobs and their
- * checkpoints, technicians and spare parts, and the metrics (metrics.h).
+ * Builds the hardware (topology, fabric, per-node state), then runs the
+ * module table (world-int.h): every module's init in dependency order,
+ * every start in the order that fixes the first events' sequence numbers,
+ * finish after the run, fini when freed. Owns the run's clock
+ * (world_run drives sim/) and component identity: inside the world a
+ * component is (TopoKind, index); names are made here, at the edges
+ * (core_comp_name), for events and outputs.
  *
- * What it assumes (docs/models.md, "The world"):
- *  - Failures of one mode with an exponential time to failure are drawn as
- *    one superposed Poisson stream per (mode, lemon or not) that picks the
- *    instance uniformly; other distributions draw per instance (renewal).
- *    A failure that hits a component already down is dropped (a broken part
- *    does not break again).
- *  - GPU and host faults take the node down; a NIC, node cable or leaf
- *    fault takes rails down and interrupts the jobs on those nodes; uplink,
- *    spine and core faults only slow jobs down (fabric_job_bandwidth);
- *    software faults interrupt the job running on the picked node.
- *  - The health policy sees only observations, with the delays of the
- *    mode (Xid at once, heartbeat loss after the missed heartbeats,
- *    periodic checks at the next check that catches the fault), and its
- *    actions take time: reset, reboot, reimage, technician tickets from a
- *    pool with a parts stock, RMA with a lead time, burn-in.
- *  - A job computes in intervals of its checkpoint period; a checkpoint
- *    blocks for its cost, then (asynchronous saves) is written in the
- *    background for its write time while the job computes on, one write
- *    in flight at a time; an interruption loses the work since the last
- *    durable checkpoint; a restart pays the restart overhead.
- * Periodic checks are never polled: the time a check will see a fault is
- * computed when the fault happens. */
+ * The modules and what they assume: world-faults.c (failure streams and
+ * their effects), world-sensor.c (what the policy sees), world-care.c (the
+ * health policy's actions and their time), world-jobs.c (jobs,
+ * checkpoints, the scheduler), world-workload.c (arrivals), world-nodes.c (availability),
+ * world-meter.c, world-script.c, world-bus.c; docs/models.md, "The world",
+ * and docs/architecture.md. */
 #include "world-int.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "ckpt.h"
-#include "dist.h"
 #include "fabric.h"
-#include "failure.h"
-#include "health.h"
 #include "ibnet.h"
-#include "plugin.h"
-#include "rng.h"
-#include "sched.h"
 #include "sim.h"
-#include "stats.h"
-#include "swf.h"
 #include "topo.h"
-#include "workload.h"
 
 const char *
 core_comp_name (const World *w, TopoKind kind, uint32_t index, char *buf,
@@ -113,18 +90,6 @@ core_slab_take (GArray *slab, GArray *free_list, const void *item)
   return i;
 }
 
-/* ---- precursors: parts that degrade before they fail ----
- *
- * Some failures announce themselves (docs/models.md, "Precursors"): HBM and
- * SRAM faults with correctable-ECC / row-remap events (Xid 63), thermal
- * faults with a rising temperature, cables and NICs with a climbing
- * SymbolErrorCounter. A fraction failures.precursor_fraction of such
- * failures start as a degradation: the precursor signals go out now and
- * the hard failure follows after a lead time ~ Exp(failures.precursor_lead).
- * Each failure is only delayed, so long-run rates are unchanged. A repair
- * strong enough for the mode during the lead time averts the failure. The
- * fraction and lead are assumptions: the field data gives no figure. */
-
 static Topo *
 build_topology (const WorldConfig *cfg, GError **error)
 {
@@ -161,134 +126,29 @@ world_config_build_topology (const WorldConfig *cfg, GError **error)
   return build_topology (cfg, error);
 }
 
+/* The modules, in the order their init runs: faults before care (a bad
+ * failure mode is reported before a bad policy), care before nodes and
+ * jobs (the policy, then policy.degraded_nodes, then the scheduler). */
+static const WorldModule *const modules[] = {
+  &world_faults_module, &world_care_module, &world_sensor_module,
+  &world_nodes_module, &world_jobs_module, &world_workload_module,
+  &world_meter_module, &world_script_module, &world_bus_module,
+};
+
+/* The order of their start: the jobs' arrivals, then the failure streams,
+ * false positives, scripted timers, on() registrations, the meter. */
+static const WorldModule *const start_order[] = {
+  &world_workload_module, &world_faults_module, &world_sensor_module,
+  &world_script_module, &world_bus_module, &world_meter_module,
+};
+
+/* The hardware: topology, fabric and the per-node state. */
 static bool
-build_policies (World *w, GError **error)
+hw_init (World *w, GError **error)
 {
-  const WorldConfig *cfg = w->core.cfg;
-  HealthParams hp;
-  const HealthPolicyClass *cls = NULL;
-  bool has_plugin = cfg->policy_health_plugin != NULL
-                    && *cfg->policy_health_plugin;
-  if (cfg->health_factory != NULL && has_plugin)
-    {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "policy.health_plugin = %s and a health policy written "
-                   "in Lua are both set; keep one of them",
-                   cfg->policy_health_plugin);
-      return false;
-    }
-  if (cfg->health_factory != NULL)
-    health_params_default (&hp, "standard");
-  else if (has_plugin)
-    {
-      cls = health_plugin_load (cfg->policy_health_plugin, error);
-      if (cls == NULL)
-        return false;
-      health_params_default (&hp, "standard");
-    }
-  else
-    {
-      cls = health_policy_class_lookup (cfg->policy_health);
-      if (cls == NULL)
-        {
-          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                       "policy.health: unknown policy '%s' (%s)", cfg->policy_health,
-                       health_policy_class_names ());
-          return false;
-        }
-      health_params_default (&hp, cfg->policy_health);
-    }
-  for (guint i = 0; i < cfg->health_kv->len; i++)
-    {
-      WorldKV *kv = &g_array_index (cfg->health_kv, WorldKV, i);
-      if (!health_params_set (&hp, kv->key, kv->value, error))
-        return false;
-    }
-  uint32_t n_links = w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks;
-  if (cfg->health_factory != NULL)
-    w->care.health = cfg->health_factory (w, &hp, w->hw.n_nodes, n_links,
-                                     cfg->health_factory_data, error);
-  else
-    w->care.health = health_policy_new (cls, &hp, w->hw.n_nodes, n_links, error);
-  if (w->care.health == NULL)
-    return false;
-  w->care.hp = health_policy_params (w->care.health);
-
-  const char *dn = cfg->policy_degraded_nodes;
-  if (strcmp (dn, "drain") == 0)
-    w->pool.degraded = DEGRADED_DRAIN;
-  else if (strcmp (dn, "use") == 0)
-    w->pool.degraded = DEGRADED_USE;
-  else if (strcmp (dn, "when-short") == 0)
-    w->pool.degraded = DEGRADED_WHEN_SHORT;
-  else
-    {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "policy.degraded_nodes: unknown value '%s' (use drain, use "
-                   "or when-short)", dn);
-      return false;
-    }
-
-  SchedConfig sc;
-  sched_config_init (&sc);
-  if (!sched_config_named (&sc, cfg->policy_sched, error))
-    return false;
-  sc.spares = (uint32_t) cfg->cluster_spares;
-  for (guint i = 0; i < cfg->sched_kv->len; i++)
-    {
-      WorldKV *kv = &g_array_index (cfg->sched_kv, WorldKV, i);
-      if (!sched_config_set (&sc, kv->key, kv->value, error))
-        return false;
-    }
-  if (sc.spares >= w->hw.n_nodes)
-    {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "cluster.spares = %u leaves no node for jobs (the cluster has %u nodes)",
-                   sc.spares, w->hw.n_nodes);
-      return false;
-    }
-  uint32_t *groups = g_new (uint32_t, w->hw.n_nodes);
-  for (uint32_t i = 0; i < w->hw.n_nodes; i++)
-    groups[i] = topo_node_su (w->hw.topo, i);
-  w->jobs.sched = sched_new (&sc, w->hw.n_nodes, groups, error);
-  g_free (groups);
-  return w->jobs.sched != NULL;
-}
-
-World *
-world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
-{
-  g_return_val_if_fail (cfg_in != NULL, NULL);
-  World *w = g_new0 (World, 1);
-  w->core.cfg = world_config_copy (cfg_in);
-  w->core.seed = seed;
-  w->jobs.main_job = NO_JOB;
-  w->jobs.all = g_ptr_array_new_with_free_func (jobs_free);
-  w->jobs.running = g_ptr_array_new ();
-  w->bus.listeners = g_array_new (FALSE, FALSE, sizeof (Listener));
-  w->care.actions = g_array_new (FALSE, FALSE, sizeof (HealthAction));
-  w->jobs.decisions = g_array_new (FALSE, FALSE, sizeof (SchedDecision));
-  w->care.pobs = g_array_new (FALSE, FALSE, sizeof (PendingObs));
-  w->care.pobs_free = g_array_new (FALSE, FALSE, sizeof (guint));
-  w->care.pact = g_array_new (FALSE, FALSE, sizeof (PendingAction));
-  w->care.pact_free = g_array_new (FALSE, FALSE, sizeof (guint));
-  w->script.timers = g_array_new (FALSE, FALSE, sizeof (TimerRt));
-  g_queue_init (&w->care.tickets);
-  g_queue_init (&w->care.parts_wait);
-  w->care.switch_tickets = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                             (GDestroyNotify) g_array_unref);
-  w->care.wakeup_at = SIM_NEVER;
-  w->meter.m = metrics_new ();
-  w->meter.queue_wait = stats_quantile_new (0.01);
-  w->meter.detect_lat = stats_quantile_new (0.01);
-  stats_online_init (&w->meter.mttr);
-  stats_timeavg_init (&w->meter.avail);
-  stats_timeavg_init (&w->meter.spares_empty);
-  w->bus.notes = g_string_new (NULL);
-
   w->hw.topo = build_topology (w->core.cfg, error);
   if (w->hw.topo == NULL)
-    goto fail;
+    return false;
   w->hw.fabric = fabric_new (w->hw.topo);
   w->hw.n_nodes = topo_count (w->hw.topo, TOPO_NODE);
   w->hw.gpn = topo_gpus_per_node (w->hw.topo);
@@ -296,13 +156,7 @@ world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
   w->hw.n_cables = topo_index_limit (w->hw.topo, TOPO_CABLE);
   w->hw.n_uplinks = topo_index_limit (w->hw.topo, TOPO_UPLINK);
   w->hw.n_corelinks = topo_index_limit (w->hw.topo, TOPO_CORELINK);
-  uint32_t n_links = w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks;
-  w->faults.link_down = g_new0 (uint8_t, MAX (n_links, 1));
   w->hw.link_admin = g_new0 (uint8_t, MAX (w->hw.n_cables, 1));
-  w->faults.link_pending = g_new0 (EvqHandle, MAX (w->hw.n_cables, 1));
-  w->faults.link_fault_mode = g_new (uint32_t, MAX (n_links, 1));
-  for (uint32_t i = 0; i < n_links; i++)
-    w->faults.link_fault_mode[i] = NO_FAULT;
   w->hw.nodes = g_new0 (NodeRt, w->hw.n_nodes);
   for (uint32_t i = 0; i < w->hw.n_nodes; i++)
     {
@@ -314,65 +168,25 @@ world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
       w->hw.nodes[i].down_since = -1;
       w->hw.nodes[i].pending_mode = NO_FAULT;
     }
-  w->meter.healthy_gpus = w->hw.n_nodes * w->hw.gpn;
-  w->meter.m->nodes = w->hw.n_nodes;
-  w->meter.m->gpus = w->hw.n_nodes * w->hw.gpn;
-  w->meter.m->switches = topo_n_switches (w->hw.topo);
-  w->meter.m->links = (uint32_t) topo_n_links (w->hw.topo);
+  return true;
+}
 
-  w->faults.cat = catalog_from_config (w->core.cfg, error);
-  if (w->faults.cat == NULL)
-    goto fail;
-  catalog_add_scripted_modes (w);
-  if (!build_policies (w, error))
-    goto fail;
-
+World *
+world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
+{
+  g_return_val_if_fail (cfg_in != NULL, NULL);
+  World *w = g_new0 (World, 1);
+  w->core.cfg = world_config_copy (cfg_in);
+  w->core.seed = seed;
   w->core.sim = sim_new (seed);
-  static const char *const kind_names[EV_N] = {
-    "fail", "fail-instance", "observe", "action-done", "policy-wakeup",
-    "schedule", "job-phase", "job-written", "arrival", "timer", "restock",
-    "false-positive", "hard-fail",
-  };
-  static const SimHandlerFn fns[EV_N] = {
-    faults_on_fail_agg, faults_on_fail_inst, care_on_observe, care_on_action_done, care_on_wakeup,
-    jobs_on_sched, jobs_on_job_phase, jobs_on_job_written, jobs_on_arrival, script_on_timer, care_on_restock,
-    sensor_on_false_positive, faults_on_hard_fail,
-  };
-  for (int k = 0; k < EV_N; k++)
-    w->core.kinds[k] = sim_register (w->core.sim, kind_names[k], fns[k], w);
-  sim_set_tick (w->core.sim, simtime_from_s (w->core.cfg->run_sample_every), meter_on_tick, w);
-
-  rng_stream_init (&w->care.rng_diag, seed, "health", "diag");
-  rng_stream_init (&w->care.rng_fp, seed, "health", "false-positive");
-  rng_stream_init (&w->faults.rng_misc, seed, "world", "misc");
-  rng_stream_init (&w->faults.rng_precursor, seed, "world", "precursor");
-  w->care.parts_stock = w->core.cfg->cluster_spare_parts > 0 ? w->core.cfg->cluster_spare_parts : INFINITY;
-
-  if (!jobs_build (w, error))
+  if (!hw_init (w, error))
     goto fail;
-  faults_build (w);
-  if (w->care.hp->check_period_ms > 0 && w->care.hp->false_positive_prob > 0)
-    {
-      w->care.fp_rate_per_h = w->hw.n_nodes * w->care.hp->false_positive_prob
-                         / ((double) w->care.hp->check_period_ms / 3.6e6);
-      double dt_h = -log (rng_uniform_pos (&w->care.rng_fp)) / w->care.fp_rate_per_h;
-      if (h_to_sim (dt_h) <= world_length (w))
-        sim_at (w->core.sim, h_to_sim (dt_h), w->core.kinds[EV_FALSE_POS], 0, 0);
-    }
-  for (guint i = 0; i < w->core.cfg->timers->len; i++)
-    {
-      WorldTimerReg *r = &g_array_index (w->core.cfg->timers, WorldTimerReg, i);
-      world_every (w, r->first, r->period, r->cb);
-    }
-  for (guint i = 0; i < w->core.cfg->ons->len; i++)
-    {
-      WorldOnReg *r = &g_array_index (w->core.cfg->ons, WorldOnReg, i);
-      if (w->bus.ons[r->kind] == NULL)
-        w->bus.ons[r->kind] = g_array_new (FALSE, FALSE, sizeof (uint64_t));
-      g_array_append_val (w->bus.ons[r->kind], r->cb);
-    }
-  stats_timeavg_set (&w->meter.avail, 0, 1.0);
-  stats_timeavg_set (&w->meter.spares_empty, 0, 0.0);
+  for (size_t i = 0; i < G_N_ELEMENTS (modules); i++)
+    if (modules[i]->init != NULL && !modules[i]->init (w, error))
+      goto fail;
+  for (size_t i = 0; i < G_N_ELEMENTS (start_order); i++)
+    if (start_order[i]->start != NULL && !start_order[i]->start (w, error))
+      goto fail;
   return w;
 
 fail:
@@ -386,40 +200,13 @@ world_free (World *w)
   if (w == NULL)
     return;
   sim_free (w->core.sim);
-  health_policy_free (w->care.health);
-  sched_free (w->jobs.sched);
-  workload_free (w->jobs.research);
-  fl_failure_catalog_free (w->faults.cat);
+  for (size_t i = 0; i < G_N_ELEMENTS (modules); i++)
+    if (modules[i]->fini != NULL)
+      modules[i]->fini (w);
   fabric_free (w->hw.fabric);
   topo_free (w->hw.topo);
-  g_free (w->faults.modes);
   g_free (w->hw.nodes);
-  g_free (w->faults.lemons);
-  g_free (w->faults.link_down);
   g_free (w->hw.link_admin);
-  g_free (w->faults.link_pending);
-  g_free (w->faults.link_fault_mode);
-  g_ptr_array_unref (w->jobs.running);
-  g_ptr_array_unref (w->jobs.all);
-  g_array_unref (w->bus.listeners);
-  g_array_unref (w->care.actions);
-  g_array_unref (w->jobs.decisions);
-  g_array_unref (w->care.pobs);
-  g_array_unref (w->care.pobs_free);
-  g_array_unref (w->care.pact);
-  g_array_unref (w->care.pact_free);
-  g_array_unref (w->script.timers);
-  g_queue_clear (&w->care.tickets);
-  g_queue_clear (&w->care.parts_wait);
-  g_hash_table_unref (w->care.switch_tickets);
-  for (int k = 0; k < WEV_COUNT; k++)
-    if (w->bus.ons[k])
-      g_array_unref (w->bus.ons[k]);
-  metrics_free (w->meter.m);
-  stats_quantile_free (w->meter.queue_wait);
-  stats_quantile_free (w->meter.detect_lat);
-  g_clear_error (&w->bus.script_error);
-  g_string_free (w->bus.notes, TRUE);
   world_config_free (w->core.cfg);
   g_free (w);
 }
@@ -476,7 +263,9 @@ world_run (World *w, GError **error)
       w->bus.script_error = NULL;
       return false;
     }
-  meter_finalize (w);
+  for (size_t i = 0; i < G_N_ELEMENTS (modules); i++)
+    if (modules[i]->finish != NULL)
+      modules[i]->finish (w);
   w->meter.m->wall_seconds = (g_get_monotonic_time () - w->meter.wall_start_us) / 1e6;
   if (w->meter.progress != NULL)
     w->meter.progress (w, world_now (w), world_length (w), w->meter.progress_ud);

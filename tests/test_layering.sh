@@ -25,5 +25,23 @@ for f in "$root"/policy/*.[ch]; do
   done || status=1
 done
 check models '"(runtime|sandbox|api|faultline|results|cli)\.h"'
+# The world's modules (world-int.h): only the care module uses the health
+# policy, only the jobs module the scheduler.
+only () { # what, regex, the one file allowed
+  hits=$(grep -nE "$2" "$root"/models/*.[ch] 2>/dev/null | grep -v "^$root/models/$3:")
+  if [ -n "$hits" ]; then
+    echo "layering violation: $1 outside models/$3:"; echo "$hits"; status=1
+  fi
+}
+only 'health policy include' '#[[:space:]]*include[[:space:]]*"(plugin)\.h"' world-care.c
+only 'health policy call' '(^|[^a-z_])health_(policy|plugin|params)_[a-z_]+ \(' world-care.c
+only 'scheduler include' '#[[:space:]]*include[[:space:]]*"sched\.h"' world-jobs.c
+only 'scheduler call' '(^|[^a-z_])sched_[a-z_]+ \(' world-jobs.c
+for f in "$root"/models/*.[ch]; do
+  case $(basename "$f") in world.h|world-care.c) continue ;; esac
+  if grep -nE '#[[:space:]]*include[[:space:]]*"health\.h"' "$f"; then
+    echo "layering violation: $f includes health.h (only world-care.c and world.h may)"; status=1
+  fi
+done
 if [ $status -eq 0 ]; then echo "1..1"; echo "ok 1 - layering"; fi
 exit $status

@@ -1,0 +1,228 @@
+/* models/world-workload.c - where the jobs come from: the scenario's jobs
+ * at their submit times, an SWF trace (swf.h), and the research workload's
+ * Poisson arrivals (workload.h), one drawn ahead at a time. Each arrival is
+ * handed to the jobs module (jobs_submit). */
+#include "world-int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "swf.h"
+
+static void schedule_next_research (World *w);
+
+static void
+on_arrival (Sim *sim, const SimEvent *e, void *ud)
+{
+  World *w = ud;
+  Job *j = g_ptr_array_index (w->jobs.all, e->target);
+  jobs_submit (w, j);
+  if (e->data == 1)
+    schedule_next_research (w);
+}
+
+static Job *
+job_from_workload (World *w, const WorkloadJob *wj)
+{
+  Job *j = jobs_new (w, wj->name, wj->nodes, wj->work_h, wj->submit_s / 3600.0);
+  j->tau_h = wj->checkpoint_every_s / 3600.0;
+  if (j->tau_h <= 0)
+    j->tau_h = INFINITY; /* research jobs without checkpoints */
+  j->delta_h = wj->checkpoint_cost_s / 3600.0;
+  j->restart_h = wj->restart_s / 3600.0;
+  j->comm_share = wj->comm_share;
+  j->priority = wj->priority;
+  j->preemptible = wj->preemptible;
+  j->est_runtime_h = wj->est_runtime_s > 0 ? wj->est_runtime_s / 3600.0 : NAN;
+  return j;
+}
+
+static void
+schedule_next_research (World *w)
+{
+  WorkloadJob wj;
+  if (w->jobs.research == NULL || !workload_next (w->jobs.research, &wj))
+    return;
+  SimTime at = simtime_from_s (wj.submit_s);
+  if (at > world_length (w))
+    return;
+  if (wj.nodes > w->hw.n_nodes)
+    wj.nodes = w->hw.n_nodes;
+  Job *j = job_from_workload (w, &wj);
+  char name[64];
+  snprintf (name, sizeof name, "research-%06u", j->m.id);
+  g_free (j->name);
+  j->name = g_strdup (name);
+  sim_at (w->core.sim, MAX (at, sim_now (w->core.sim)), w->core.kinds[EV_ARRIVAL], j->m.id, 1);
+}
+
+/* workload.research_sizes "NODES[:WEIGHT],..." into sizes (uint32_t) and
+ * weights (double); "" leaves both empty (the default mix). */
+static bool
+research_sizes_parse (const char *spec, GArray *sizes, GArray *weights,
+                      GError **error)
+{
+  if (spec == NULL || *spec == '\0')
+    return true;
+  g_auto (GStrv) items = g_strsplit (spec, ",", -1);
+  for (char **it = items; *it != NULL; it++)
+    {
+      char *item = g_strstrip (*it);
+      char *colon = strchr (item, ':');
+      if (colon != NULL)
+        *colon = '\0';
+      guint64 nodes = 0;
+      double weight = 1.0;
+      bool ok = g_ascii_string_to_unsigned (g_strstrip (item), 10, 1, UINT32_MAX,
+                                            &nodes, NULL);
+      if (colon != NULL)
+        {
+          char *w = g_strstrip (colon + 1), *end = NULL;
+          weight = g_ascii_strtod (w, &end);
+          ok = ok && end != w && *end == '\0' && weight > 0 && isfinite (weight);
+          *colon = ':'; /* for the message */
+        }
+      if (!ok)
+        {
+          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                       "workload.research_sizes: '%s' is not NODES or NODES:WEIGHT "
+                       "(a whole number of nodes >= 1 and a weight > 0), in '%s'",
+                       item, spec);
+          return false;
+        }
+      uint32_t n32 = (uint32_t) nodes;
+      g_array_append_val (sizes, n32);
+      g_array_append_val (weights, weight);
+    }
+  return true;
+}
+
+/* The research jobs' runtime distribution (hours) from the config. */
+static bool
+research_duration (const WorldConfig *cfg, Dist *out, GError **error)
+{
+  const char *name = cfg->workload_research_duration;
+  double mean_h = cfg->workload_research_mean / 3600.0;
+  double sd_h = cfg->workload_research_sd / 3600.0;
+  if (strcmp (name, "lognormal") == 0)
+    *out = sd_h > 0 ? dist_lognormal_mean_sd (mean_h, sd_h) : dist_constant (mean_h);
+  else if (strcmp (name, "exponential") == 0)
+    *out = dist_exponential (mean_h);
+  else if (strcmp (name, "constant") == 0)
+    *out = dist_constant (mean_h);
+  else
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "workload.research_duration: unknown distribution '%s' "
+                   "(use lognormal, exponential or constant)", name);
+      return false;
+    }
+  return true;
+}
+
+static bool
+build_jobs (World *w, GError **error)
+{
+  const WorldConfig *cfg = w->core.cfg;
+  uint32_t biggest = 0;
+  for (guint i = 0; i < cfg->jobs->len; i++)
+    {
+      const WorldJobSpec *s = &g_array_index (cfg->jobs, WorldJobSpec, i);
+      if (s->nodes + (uint32_t) cfg->cluster_spares > w->hw.n_nodes)
+        {
+          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                       "job '%s' needs %u nodes but the cluster has %u (with %u hot spares held back)",
+                       s->name, s->nodes, w->hw.n_nodes, (uint32_t) cfg->cluster_spares);
+          return false;
+        }
+      Job *j = jobs_new (w, s->name, s->nodes, s->work_s > 0 ? s->work_s / 3600.0 : INFINITY,
+                        s->submit_s / 3600.0);
+      j->tau_h = s->checkpoint_every_s / 3600.0;
+      j->delta_h = s->checkpoint_cost_s / 3600.0;
+      j->write_h = s->checkpoint_write_s / 3600.0;
+      j->restart_h = s->restart_s / 3600.0;
+      j->comm_share = s->comm_share;
+      j->priority = s->priority;
+      j->preemptible = s->preemptible;
+      j->est_runtime_h = s->work_s > 0 ? s->work_s / 3600.0 : NAN;
+      if (s->nodes > biggest)
+        {
+          biggest = s->nodes;
+          w->jobs.main_job = j->m.id;
+        }
+      sim_at (w->core.sim, simtime_from_s (s->submit_s), w->core.kinds[EV_ARRIVAL], j->m.id, 0);
+    }
+  if (cfg->workload_trace != NULL && *cfg->workload_trace)
+    {
+      SwfOptions so;
+      swf_options_init (&so);
+      so.processors_per_node = w->hw.gpn;
+      so.time_scale = cfg->workload_trace_time_scale;
+      so.lenient = cfg->workload_trace_lenient;
+      so.max_nodes = w->hw.n_nodes - (uint32_t) cfg->cluster_spares;
+      GArray *tj = g_array_new (FALSE, FALSE, sizeof (WorkloadJob));
+      if (!swf_load (cfg->workload_trace, &so, tj, NULL, error))
+        {
+          g_array_unref (tj);
+          return false;
+        }
+      for (guint i = 0; i < tj->len; i++)
+        {
+          WorkloadJob *wj = &g_array_index (tj, WorkloadJob, i);
+          if (simtime_from_s (wj->submit_s) > world_length (w))
+            continue;
+          Job *j = job_from_workload (w, wj);
+          g_free (j->name);
+          j->name = g_strdup_printf ("swf-%u", wj->id);
+          sim_at (w->core.sim, simtime_from_s (wj->submit_s), w->core.kinds[EV_ARRIVAL], j->m.id, 0);
+        }
+      g_array_unref (tj);
+    }
+  if (cfg->workload_research_rate > 0)
+    {
+      WorkloadSpec spec;
+      workload_spec_init (&spec);
+      g_autoptr (GArray) sizes = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+      g_autoptr (GArray) weights = g_array_new (FALSE, FALSE, sizeof (double));
+      if (!research_sizes_parse (cfg->workload_research_sizes, sizes, weights, error)
+          || !research_duration (cfg, &spec.research.duration_h, error))
+        return false;
+      if (sizes->len > 0)
+        {
+          spec.research.n_sizes = sizes->len;
+          spec.research.size_nodes = (const uint32_t *) sizes->data;
+          spec.research.size_weight = (const double *) weights->data;
+        }
+      spec.research.rate_per_h = cfg->workload_research_rate;
+      spec.research.start_s = 0;
+      spec.research.horizon_s = simtime_to_s (world_length (w));
+      spec.research.max_nodes = MIN ((uint32_t) cfg->workload_research_max_nodes,
+                                     w->hw.n_nodes - (uint32_t) cfg->cluster_spares);
+      w->jobs.research = workload_new (&spec, w->core.seed, error);
+      if (w->jobs.research == NULL)
+        return false;
+      schedule_next_research (w);
+    }
+  return true;
+}
+
+/* ---- the module ---- */
+
+static bool
+workload_init (World *w, GError **error)
+{
+  w->core.kinds[EV_ARRIVAL] = sim_register (w->core.sim, "arrival", on_arrival, w);
+  return true;
+}
+
+/* The configured jobs' arrivals, the SWF trace, the research workload. */
+static bool
+workload_start (World *w, GError **error)
+{
+  return build_jobs (w, error);
+}
+
+const WorldModule world_workload_module = {
+  .name = "workload", .init = workload_init, .start = workload_start,
+};
