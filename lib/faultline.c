@@ -43,6 +43,7 @@ struct FlRun
   World *world;
   char *summary;
   bool done;
+  gint64 last_progress_us; /* wall clock of the last progress report (monotonic) */
 };
 
 void
@@ -328,10 +329,17 @@ typedef struct
   FlRun *run;
 } ProgressCtx;
 
+/* The world calls this at every sample tick; a person hears of it at most
+ * once a wall-clock second (the wall clock is read here, never in
+ * models/). */
 static void
 progress_cb (World *w, SimTime now, SimTime end, void *user_data)
 {
   FlRun *run = user_data;
+  gint64 us = g_get_monotonic_time ();
+  if (us - run->last_progress_us < 1000000)
+    return;
+  run->last_progress_us = us;
   run->opt.progress (simtime_to_s (now), simtime_to_s (end), world_events (w),
                      run->opt.progress_data);
 }
@@ -427,8 +435,15 @@ fl_run_execute (FlRun *run, GError **error)
   if (run->opt.progress != NULL)
     world_set_progress (run->world, progress_cb, run);
 
+  gint64 wall_start_us = g_get_monotonic_time ();
+  run->last_progress_us = wall_start_us;
   if (!world_run (run->world, &err))
     goto fail_input;
+  double wall_seconds = (g_get_monotonic_time () - wall_start_us) / 1e6;
+  if (run->opt.progress != NULL)
+    run->opt.progress (simtime_to_s (world_now (run->world)),
+                       simtime_to_s (world_length (run->world)),
+                       world_events (run->world), run->opt.progress_data);
 
   /* The summary (kept in memory for fl_run_summary_json). */
   const GPtrArray *lp = lb_params (run->lb);
@@ -444,7 +459,7 @@ fl_run_execute (FlRun *run, GError **error)
   ResultsRunInfo info = {
     .faultline_version = FL_VERSION, .scenario = run->scenario_label,
     .scenario_name = lb_scenario_name (run->lb), .seed = run->opt.seed,
-    .params = params, .n_params = lp->len,
+    .params = params, .n_params = lp->len, .wall_seconds = wall_seconds,
     .write_wall_seconds = run->opt.write_wall_seconds,
     .remediation = remediation,
   };

@@ -244,7 +244,7 @@ results_summary_json (const ResultsRunInfo *info, const Metrics *m,
   json_builder_end_object (b);
   results_add_int (b, "events", m->events);
   results_json_add_number (b, "wall_seconds",
-                   info->write_wall_seconds ? m->wall_seconds : NAN);
+                   info->write_wall_seconds ? info->wall_seconds : NAN);
   json_builder_set_member_name (b, "metrics");
   json_builder_begin_object (b);
   /* The metrics, in the order and with the types of the metric table. */

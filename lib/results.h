@@ -44,6 +44,7 @@ typedef struct
    * false writes "wall_seconds": null so the file is byte-identical across
    * runs (golden files); `faultline compare` ignores it either way. */
   bool write_wall_seconds;
+  double wall_seconds;           /* wall-clock seconds of the run (lib/ measures it) */
   /* summary.json "remediation" (lib/sla.h), written after "metrics";
    * NULL: not written. (transfer none) */
   JsonNode *remediation;

@@ -74,7 +74,6 @@ typedef struct
   /* the run */
   double sim_hours;
   uint64_t events;
-  double wall_seconds;
   /* the cluster */
   uint32_t nodes, gpus, switches, links;
   /* headline metrics (docs/results.md defines each) */

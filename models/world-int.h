@@ -372,10 +372,8 @@ typedef struct
   StatsQuantile *detect_lat; /* fault-to-first-action latency (minutes) */
   StatsOnline mttr;        /* node down times (hours) */
   StatsTimeAvg spares_empty; /* 1 while the hot spares are exhausted (hours) */
-  WorldProgressFn progress; /* progress report, or NULL */
+  WorldProgressFn progress; /* called at every sample tick, or NULL */
   void *progress_ud;
-  gint64 last_progress_us; /* wall clock of the last report (monotonic us) */
-  gint64 wall_start_us;    /* wall clock at world_run (monotonic us) */
 } WorldMeter;
 
 /* script (world-script.c): scripted timers. */

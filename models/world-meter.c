@@ -1,5 +1,6 @@
 /* models/world-meter.c - the run's metrics: samples of the time series,
- * progress, and the summary's figures at the end (metrics.h). Reads every
+ * the progress tick, and the summary's figures at the end (metrics.h).
+ * Simulated time only: the wall clock is the caller's (lib/). Reads every
  * module's state; changes none. */
 #include "world-int.h"
 
@@ -72,14 +73,7 @@ on_tick (Sim *sim, SimTime now, void *ud)
       || g_array_index (ts, MetricsSample, ts->len - 1).t_h < simtime_to_h (now))
     meter_sample (w, now);
   if (w->meter.progress != NULL)
-    {
-      gint64 us = g_get_monotonic_time ();
-      if (us - w->meter.last_progress_us >= 1000000)
-        {
-          w->meter.last_progress_us = us;
-          w->meter.progress (w, now, world_length (w), w->meter.progress_ud);
-        }
-    }
+    w->meter.progress (w, now, world_length (w), w->meter.progress_ud);
   return w->bus.script_error == NULL;
 }
 

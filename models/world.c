@@ -250,8 +250,6 @@ world_gpus (const World *w)
 bool
 world_run (World *w, GError **error)
 {
-  w->meter.wall_start_us = g_get_monotonic_time ();
-  w->meter.last_progress_us = w->meter.wall_start_us;
   meter_sample (w, 0);
   /* a policy may want its first wakeup before any observation (a Lua
    * policy with every =); the built-in ones start with none */
@@ -266,8 +264,5 @@ world_run (World *w, GError **error)
   for (size_t i = 0; i < G_N_ELEMENTS (modules); i++)
     if (modules[i]->finish != NULL)
       modules[i]->finish (w);
-  w->meter.m->wall_seconds = (g_get_monotonic_time () - w->meter.wall_start_us) / 1e6;
-  if (w->meter.progress != NULL)
-    w->meter.progress (w, world_now (w), world_length (w), w->meter.progress_ud);
   return true;
 }

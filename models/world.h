@@ -261,7 +261,9 @@ void world_free (World *w);
 
 void world_set_hooks (World *w, const WorldHooks *hooks);
 void world_add_listener (World *w, WorldListenerFn fn, void *user_data);
-/* Progress (stderr) every `period` of simulated time; NULL to disable. */
+/* Called at every sample tick (run.sample_every of simulated time) while
+ * the run goes; NULL to disable. The world never reads the wall clock: a
+ * caller that reports to a person rate-limits (lib/faultline.c does). */
 typedef void (*WorldProgressFn) (World *w, SimTime now, SimTime end,
                                  void *user_data);
 void world_set_progress (World *w, WorldProgressFn fn, void *user_data);

@@ -175,7 +175,6 @@ sample_metrics (void)
   Metrics *m = metrics_new ();
   m->sim_hours = 1296;
   m->events = 123456789;
-  m->wall_seconds = 3.25;
   m->nodes = 2048;
   m->gpus = 16384;
   m->switches = 384;
@@ -222,7 +221,7 @@ static ResultsRunInfo
 sample_info (void)
 {
   ResultsRunInfo info = { "0.1.0", "scenarios/x.lua", "x", 7, params,
-                          G_N_ELEMENTS (params), false, NULL };
+                          G_N_ELEMENTS (params), false, 3.25, NULL };
   return info;
 }
 
@@ -348,7 +347,7 @@ test_summary_values (void **state)
   doc = parse (t2);
   assert_true (json_object_get_double_member (json_node_get_object (doc),
                                               "wall_seconds")
-               == m->wall_seconds);
+               == info.wall_seconds);
   json_node_unref (doc);
   /* Shortest form: 0.1 is "0.1", not 0.10000000000000001. */
   assert_non_null (strstr (text, "\"goodput\": 0.1,"));
@@ -360,7 +359,7 @@ test_bad_info (void **state)
 {
   Metrics *m = metrics_new ();
   ResultsParam bad[] = { { "spares", "sixty-four" } };
-  ResultsRunInfo info = { "0.1.0", "s.lua", NULL, 1, bad, 1, false, NULL };
+  ResultsRunInfo info = { "0.1.0", "s.lua", NULL, 1, bad, 1, false, 0, NULL };
   GError *error = NULL;
   assert_null (results_summary_json (&info, m, &error));
   assert_non_null (strstr (error->message, "spares"));
