@@ -22,6 +22,7 @@
 #include "metrictab.h"
 #include "openmetrics.h"
 #include "plots.h"
+#include "plugin.h"
 #include "results.h"
 #include "sla.h"
 #include "runtime.h"
@@ -239,7 +240,13 @@ fl_run_new (const FlRunOptions *opt, GError **error)
       fl_run_free (run);
       return NULL;
     }
-  run->world = world_new (lb_config (run->lb), opt->seed, &err);
+  /* The composition root resolves what models/ may not: a plugin. */
+  WorldPolicies pol = { 0 };
+  const char *plugin = world_config_health_plugin (lb_config (run->lb));
+  if (plugin != NULL)
+    pol.health_plugin = health_plugin_load (plugin, &err);
+  if (plugin == NULL || pol.health_plugin != NULL)
+    run->world = world_new_with (lb_config (run->lb), opt->seed, &pol, &err);
   if (run->world == NULL)
     {
       bool internal = err && err->domain == WORLD_ERROR && err->code == WORLD_ERROR_INTERNAL;

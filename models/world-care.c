@@ -12,7 +12,6 @@
 
 #include "dist.h"
 #include "health.h"
-#include "plugin.h"
 
 static void enact (World *w, const HealthAction *a);
 
@@ -493,8 +492,9 @@ care_node_state (const World *w, uint32_t node)
 
 /* ---- the module ---- */
 
-/* Builds the health policy: one named by policy.health, loaded from
- * policy.health_plugin, or made by the configuration's factory (Lua). */
+/* Builds the health policy: one named by policy.health, the class of the
+ * plugin the caller loaded (world_new_with), or one made by the
+ * configuration's factory (Lua). */
 static bool
 care_init (World *w, GError **error)
 {
@@ -519,8 +519,9 @@ care_init (World *w, GError **error)
   const WorldConfig *cfg = w->core.cfg;
   HealthParams hp;
   const HealthPolicyClass *cls = NULL;
-  bool has_plugin = cfg->policy_health_plugin != NULL
-                    && *cfg->policy_health_plugin;
+  bool has_plugin = w->care.plugin_class != NULL
+                    || (cfg->policy_health_plugin != NULL
+                        && *cfg->policy_health_plugin);
   if (cfg->health_factory != NULL && has_plugin)
     {
       g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
@@ -533,9 +534,16 @@ care_init (World *w, GError **error)
     health_params_default (&hp, "standard");
   else if (has_plugin)
     {
-      cls = health_plugin_load (cfg->policy_health_plugin, error);
+      /* Plugins are loaded by the composition root (lib/), never here. */
+      cls = w->care.plugin_class;
       if (cls == NULL)
-        return false;
+        {
+          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                       "policy.health_plugin = %s was not loaded: the caller "
+                       "loads plugins and passes the class to world_new_with()",
+                       cfg->policy_health_plugin);
+          return false;
+        }
       health_params_default (&hp, "standard");
     }
   else

@@ -318,6 +318,7 @@ typedef struct
 /* care (world-care.c): the health policy and the work it orders. */
 typedef struct
 {
+  const HealthPolicyClass *plugin_class; /* resolved by the caller (world_new_with), or NULL */
   HealthPolicy *health;    /* the policy (owned) */
   const HealthParams *hp;  /* its parameters (owned by the policy) */
   GArray *pobs;            /* PendingObs slab */

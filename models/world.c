@@ -172,12 +172,28 @@ hw_init (World *w, GError **error)
 }
 
 World *
-world_new (const WorldConfig *cfg_in, uint64_t seed, GError **error)
+world_new (const WorldConfig *cfg, uint64_t seed, GError **error)
+{
+  return world_new_with (cfg, seed, NULL, error);
+}
+
+const char *
+world_config_health_plugin (const WorldConfig *cfg)
+{
+  g_return_val_if_fail (cfg != NULL, NULL);
+  return cfg->policy_health_plugin != NULL && *cfg->policy_health_plugin
+           ? cfg->policy_health_plugin : NULL;
+}
+
+World *
+world_new_with (const WorldConfig *cfg_in, uint64_t seed,
+                const WorldPolicies *policies, GError **error)
 {
   g_return_val_if_fail (cfg_in != NULL, NULL);
   World *w = g_new0 (World, 1);
   w->core.cfg = world_config_copy (cfg_in);
   w->core.seed = seed;
+  w->care.plugin_class = policies != NULL ? policies->health_plugin : NULL;
   w->core.sim = sim_new (seed);
   if (!hw_init (w, error))
     goto fail;

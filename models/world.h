@@ -257,6 +257,21 @@ typedef void (*WorldListenerFn) (const WorldEvent *ev, void *user_data);
  * impossible topology, an unreadable ibnetdiscover file, an unknown policy,
  * a job larger than the cluster). */
 World *world_new (const WorldConfig *cfg, uint64_t seed, GError **error);
+
+/* The policies a world runs that the world cannot resolve itself: models/
+ * never loads a shared object, so the caller (lib/, the composition root)
+ * loads policy.health_plugin (policy/plugin.h) and passes its class. */
+typedef struct
+{
+  const HealthPolicyClass *health_plugin; /* (transfer none) must outlive
+                                           * the world; NULL: none */
+} WorldPolicies;
+/* world_new() with resolved policies (policies may be NULL). Without a
+ * plugin class, a configuration that names policy.health_plugin fails. */
+World *world_new_with (const WorldConfig *cfg, uint64_t seed,
+                       const WorldPolicies *policies, GError **error);
+/* policy.health_plugin's path, or NULL when unset. (transfer none) */
+const char *world_config_health_plugin (const WorldConfig *cfg);
 void world_free (World *w);
 
 void world_set_hooks (World *w, const WorldHooks *hooks);
