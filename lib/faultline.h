@@ -27,8 +27,17 @@ G_BEGIN_DECLS
 
 #define FAULTLINE_API_VERSION 1
 
+/* Marks the public API: libfaultline.so is built with hidden visibility
+ * and exports exactly the functions declared FL_API (tests/test_exports.sh
+ * checks it with nm -D). */
+#if defined(__GNUC__) || defined(__clang__)
+#define FL_API __attribute__ ((visibility ("default")))
+#else
+#define FL_API
+#endif
+
 #define FL_ERROR (fl_error_quark ())
-GQuark fl_error_quark (void);
+FL_API GQuark fl_error_quark (void);
 typedef enum
 {
   FL_ERROR_INPUT,    /* bad scenario, option, file: exit status 2 */
@@ -62,37 +71,37 @@ typedef struct
                                 * policy.health_plugin in sets is loaded */
 } FlRunOptions;
 
-void fl_run_options_init (FlRunOptions *opt);
+FL_API void fl_run_options_init (FlRunOptions *opt);
 
 typedef struct FlRun FlRun;
 
 /* Loads the scenario and builds the cluster. Returns: (transfer full), or
  * NULL with an FL_ERROR naming the file and line, the option or value. */
-FlRun *fl_run_new (const FlRunOptions *opt, GError **error);
-void fl_run_free (FlRun *run); /* NULL is a no-op */
+FL_API FlRun *fl_run_new (const FlRunOptions *opt, GError **error);
+FL_API void fl_run_free (FlRun *run); /* NULL is a no-op */
 
 /* Runs to the scenario's end and writes the output folder, if any,
  * atomically: on failure nothing is left behind. */
-bool fl_run_execute (FlRun *run, GError **error);
+FL_API bool fl_run_execute (FlRun *run, GError **error);
 
 /* A headline metric of summary.json's "metrics" by key ("ettr", "goodput",
  * "interruptions", "mtti_hours", ...). NaN for an unknown key or before
  * fl_run_execute. */
-double fl_run_metric (const FlRun *run, const char *key);
+FL_API double fl_run_metric (const FlRun *run, const char *key);
 /* The interruption count of one cause ("Faulty GPU"), 0 if none. */
-uint64_t fl_run_interruptions_by_cause (const FlRun *run, const char *cause);
+FL_API uint64_t fl_run_interruptions_by_cause (const FlRun *run, const char *cause);
 /* The text of summary.json (after fl_run_execute). Returns: (transfer
  * none), valid until fl_run_free. */
-const char *fl_run_summary_json (FlRun *run);
+FL_API const char *fl_run_summary_json (FlRun *run);
 /* The output folder actually written (after fl_run_execute), or NULL. */
-const char *fl_run_output_dir (const FlRun *run);
+FL_API const char *fl_run_output_dir (const FlRun *run);
 /* The scenario's short name (file stem). */
-const char *fl_run_scenario_name (const FlRun *run);
+FL_API const char *fl_run_scenario_name (const FlRun *run);
 /* The scenario's i-th param() in declaration order: its name, the value
  * in effect as JSON text (after --set), its help text ("" when none).
  * Returns false past the last one. All (transfer none), valid until
  * fl_run_free. */
-bool fl_run_param (const FlRun *run, size_t i, const char **name,
+FL_API bool fl_run_param (const FlRun *run, size_t i, const char **name,
                    const char **value_json, const char **help);
 
 /* One row of the metric table (lib/metrictab.h): what a key of
@@ -110,17 +119,17 @@ typedef struct
 
 /* The i-th metric of summary.json's "metrics", in file order. Returns
  * false past the last. Strings are static. */
-bool fl_metric_info (size_t i, FlMetricInfo *info);
+FL_API bool fl_metric_info (size_t i, FlMetricInfo *info);
 /* Metric NAME's value v rounded for a person with its unit ("91.23 %",
  * "3.10 h", "1,234 GPU-h"; "-" when not measured). NULL for an unknown
  * name. Returns: (transfer full). */
-char *fl_metric_format (const char *name, double v);
+FL_API char *fl_metric_format (const char *name, double v);
 
 /* Exit status for an error: 2 for FL_ERROR_INPUT, 3 otherwise. */
-int fl_error_exit_status (const GError *error);
+FL_API int fl_error_exit_status (const GError *error);
 
 /* The library's version ("0.1.0"). */
-const char *fl_version (void);
+FL_API const char *fl_version (void);
 
 /* The folder of the shipped scenarios (scenarios/) and the Lua library
  * (lua/): $FAULTLINE_DATADIR if set; the source tree for a library run
@@ -128,14 +137,14 @@ const char *fl_version (void);
  * relative to the library itself (so a relocated prefix works), else the
  * configured $prefix/share/faultline. An installed faultline never reads a
  * source checkout. Returns: (transfer none), static. */
-const char *fl_data_dir (void);
+FL_API const char *fl_data_dir (void);
 /* The default scenario, llama3-16k.lua of fl_data_dir(). Returns:
  * (transfer full). */
-char *fl_default_scenario (void);
+FL_API char *fl_default_scenario (void);
 /* Finds a scenario: an existing file as given; else a shipped scenario of
  * that name ("spares.lua" or "spares") in fl_data_dir()/scenarios. A
  * folder, or a name found nowhere, is FL_ERROR_INPUT naming where it
  * looked. Returns: (transfer full) the path, or NULL. */
-char *fl_scenario_find (const char *name, GError **error);
+FL_API char *fl_scenario_find (const char *name, GError **error);
 
 G_END_DECLS

@@ -43,5 +43,23 @@ for f in "$root"/models/*.[ch]; do
     echo "layering violation: $f includes health.h (only world-care.c and world.h may)"; status=1
   fi
 done
+# lua/ is below lib/: it includes none of lib/'s headers.
+for h in "$root"/lib/*.h; do
+  hits=$(grep -nE "#[[:space:]]*include[[:space:]]*\"$(basename "$h")\"" "$root"/lua/*.[ch] 2>/dev/null)
+  if [ -n "$hits" ]; then
+    echo "layering violation: lua/ includes lib/$(basename "$h"):"; echo "$hits"; status=1
+  fi
+done
+# models/ never loads a shared object: no GModule in its sources or its
+# build, nor in the policy library it links (the loader, policy/plugin.c,
+# is a separate library that only lib/ links).
+hits=$(grep -nE '#[[:space:]]*include[[:space:]]*<gmodule\.h>' "$root"/models/*.[ch] "$root"/sim/*.[ch] 2>/dev/null)
+if [ -n "$hits" ]; then echo "layering violation: GModule below lib/:"; echo "$hits"; status=1; fi
+if grep -n 'gmodule_dep' "$root/models/meson.build"; then
+  echo "layering violation: models/meson.build links GModule"; status=1
+fi
+if sed -n '/^policy_sources =/,/^policy_dep =/p' "$root/policy/meson.build" | grep -n "gmodule_dep\|'plugin\.c'"; then
+  echo "layering violation: policy_lib (linked by models/) carries the plugin loader"; status=1
+fi
 if [ $status -eq 0 ]; then echo "1..1"; echo "ok 1 - layering"; fi
 exit $status
