@@ -429,47 +429,6 @@ world_config_copy (const WorldConfig *cfg)
   return c;
 }
 
-const HealthPolicyClass *
-world_config_health_policy (const WorldConfig *cfg, const char *name,
-                            HealthParams *params, GError **error)
-{
-  g_return_val_if_fail (cfg != NULL && params != NULL, NULL);
-  if (name == NULL && cfg->health_factory != NULL)
-    {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "the scenario's health policy is written in Lua and needs "
-                   "a running world; name a built-in policy (%s)",
-                   health_policy_class_names ());
-      return NULL;
-    }
-  if (name == NULL && cfg->policy_health_plugin != NULL
-      && *cfg->policy_health_plugin)
-    {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "the scenario's health policy is the plugin %s; name a "
-                   "built-in policy (%s)", cfg->policy_health_plugin,
-                   health_policy_class_names ());
-      return NULL;
-    }
-  const char *policy = name != NULL ? name : cfg->policy_health;
-  const HealthPolicyClass *cls = health_policy_class_lookup (policy);
-  if (cls == NULL)
-    {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "unknown health policy '%s' (%s)", policy,
-                   health_policy_class_names ());
-      return NULL;
-    }
-  health_params_default (params, policy);
-  for (guint i = 0; i < cfg->health_kv->len; i++)
-    {
-      WorldKV *kv = &g_array_index (cfg->health_kv, WorldKV, i);
-      if (!health_params_set (params, kv->key, kv->value, error))
-        return NULL;
-    }
-  return cls;
-}
-
 void
 world_config_set_health_factory (WorldConfig *cfg, WorldHealthFactoryFn fn,
                                  void *data)

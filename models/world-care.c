@@ -490,6 +490,50 @@ care_node_state (const World *w, uint32_t node)
   return health_policy_node_state (w->care.health, node);
 }
 
+/* policy.health's class with its defaults and the health.* keys, without
+ * a world (faultline replay); world.h states the contract. Lives here
+ * because this module is the only user of the health policy. */
+const HealthPolicyClass *
+world_config_health_policy (const WorldConfig *cfg, const char *name,
+                            HealthParams *params, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL && params != NULL, NULL);
+  if (name == NULL && cfg->health_factory != NULL)
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "the scenario's health policy is written in Lua and needs "
+                   "a running world; name a built-in policy (%s)",
+                   health_policy_class_names ());
+      return NULL;
+    }
+  if (name == NULL && cfg->policy_health_plugin != NULL
+      && *cfg->policy_health_plugin)
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "the scenario's health policy is the plugin %s; name a "
+                   "built-in policy (%s)", cfg->policy_health_plugin,
+                   health_policy_class_names ());
+      return NULL;
+    }
+  const char *policy = name != NULL ? name : cfg->policy_health;
+  const HealthPolicyClass *cls = health_policy_class_lookup (policy);
+  if (cls == NULL)
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "unknown health policy '%s' (%s)", policy,
+                   health_policy_class_names ());
+      return NULL;
+    }
+  health_params_default (params, policy);
+  for (guint i = 0; i < cfg->health_kv->len; i++)
+    {
+      WorldKV *kv = &g_array_index (cfg->health_kv, WorldKV, i);
+      if (!health_params_set (params, kv->key, kv->value, error))
+        return NULL;
+    }
+  return cls;
+}
+
 /* ---- the module ---- */
 
 /* Builds the health policy: one named by policy.health, the class of the
