@@ -1,7 +1,7 @@
 /* lib/faultline.c - the public API: scenario -> world -> outputs.
  *
  * Glue only: lua/ loads the scenario into a WorldConfig, models/ runs the
- * world, lib/results.c, plots.c and models/ibpcap.c write what it left.
+ * world, lib/results.c, plots.c and lib/ibpcap.c write what it left.
  * Errors from every layer become FL_ERROR_INPUT (exit 2) unless they are
  * internal. */
 #include "faultline.h"
@@ -289,7 +289,7 @@ typedef struct
 } PcapSink;
 
 /* Link state changes become subnet-management traps 128 from the switches
- * at the link's ends, as an SM would receive them (models/ibpcap.h says
+ * at the link's ends, as an SM would receive them (lib/ibpcap.h says
  * which ends and when); a failed switch sends none. A node cable the
  * policy disabled stays Down when its hardware is repaired, until the
  * policy enables it (the world models disable_port on node cables only). */

@@ -2,7 +2,7 @@
  * subnet-management traffic fed to a health policy in simulated time.
  *
  * The capture (ibdump's ERF-in-pcap, raw LINKTYPE_INFINIBAND, or a run's
- * fabric.pcap; models/ibpcap.h reads it) gives traps and PortInfo
+ * fabric.pcap; lib/ibpcap.h reads it) gives traps and PortInfo
  * responses; (LID, port) pairs map to links through an ibnetdiscover dump
  * (--fabric) or the fabric of a scenario (--scenario: the dump
  * `faultline topo SCENARIO --format ibnetdiscover` prints). Each change of

@@ -61,5 +61,12 @@ fi
 if sed -n '/^policy_sources =/,/^policy_dep =/p' "$root/policy/meson.build" | grep -n "gmodule_dep\|'plugin\.c'"; then
   echo "layering violation: policy_lib (linked by models/) carries the plugin loader"; status=1
 fi
+# models/ writes no output file format of its own: no libpcap (fabric.pcap
+# is lib/ibpcap.c, a listener on the world's events).
+hits=$(grep -nE '#[[:space:]]*include[[:space:]]*<pcap' "$root"/models/*.[ch] 2>/dev/null)
+if [ -n "$hits" ]; then echo "layering violation: libpcap in models/:"; echo "$hits"; status=1; fi
+if grep -n 'pcap_dep' "$root/models/meson.build"; then
+  echo "layering violation: models/meson.build links libpcap"; status=1
+fi
 if [ $status -eq 0 ]; then echo "1..1"; echo "ok 1 - layering"; fi
 exit $status

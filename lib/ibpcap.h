@@ -1,4 +1,4 @@
-/* models/ibpcap.h - fabric events as real InfiniBand management packets,
+/* lib/ibpcap.h - fabric events as real InfiniBand management packets,
  * and captures of them read back.
  *
  * Writes a pcap file of link type ERF (DLT_ERF = 197) whose records are ERF

@@ -1,4 +1,4 @@
-/* tests/models/test_ibpcap.c - fabric.pcap holds real InfiniBand SM traps.
+/* tests/output/test_ibpcap.c - fabric.pcap holds real InfiniBand SM traps.
  *
  * Asserts:
  *  - the packet encoding is self-consistent: LRH PktLen covers LRH..ICRC,

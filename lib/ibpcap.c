@@ -1,4 +1,4 @@
-/* models/ibpcap.c - InfiniBand SM traps in ERF records in a pcap file.
+/* lib/ibpcap.c - InfiniBand SM traps in ERF records in a pcap file.
  *
  * Layout of one record (all multi-byte IB fields big-endian):
  *   ERF header   16 bytes: ts (LE 32.32 fixed point), type 21, flags, rlen,
