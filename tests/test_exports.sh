@@ -8,8 +8,12 @@ hdr=$2
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 command -v nm >/dev/null || { echo "Bail out! nm not found"; exit 2; }
+# The linker defines _init/_fini/_edata/_end/__bss_start, and __start_X /
+# __stop_X for every section X a tool adds (the fuzz build's sancov
+# counters): none of them is code of ours.
 nm -D --defined-only "$lib" | awk '{ print $3 }' |
-  grep -vE '^(_init|_fini|_edata|_end|__bss_start)$' | sort -u >"$tmp/exported"
+  grep -vE '^(_init|_fini|_edata|_end|__bss_start|__(start|stop)___sancov_[a-z_]+)$' |
+  sort -u >"$tmp/exported"
 grep -oE 'FL_API[^(]*[^a-z_0-9](fl_[a-z_0-9]+) \(' "$hdr" |
   sed -E 's/.*[^a-z_0-9](fl_[a-z_0-9]+) \($/\1/' | sort -u >"$tmp/declared"
 echo "1..3"
