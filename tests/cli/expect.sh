@@ -8,14 +8,13 @@ T=$(mktemp -d); trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
 IN="$T/in"; W="$T/w"
 mkdir -p "$IN" "$W"
 DATA="$FL_SOURCE_DIR/tests/data"
-n=0; failed=0
+. "$(dirname "$0")/../tap.sh"
 
 # expect DESC PATTERN CMD...: runs CMD in $W; passes when the exit status is
 # 2, the first stderr line matches the grep -E PATTERN, stderr has no
 # sanitizer/GLib critical report, and $W is listed the same as before.
 expect () {
   desc=$1; pat=$2; shift 2
-  n=$((n + 1))
   before=$(cd "$W" && find . | LC_ALL=C sort)
   (cd "$W" && "$@") > "$T/out" 2> "$T/err"
   rc=$?
@@ -29,10 +28,9 @@ expect () {
   fi
   [ "$before" = "$after" ] || why="$why left files behind: $(printf '%s\n' "$after" | grep -vxF "$before" | tr '\n' ' ');"
   if [ -z "$why" ]; then
-    echo "ok $n - $desc"
+    ok "$desc"
   else
-    failed=1
-    echo "not ok $n - $desc"
+    not_ok "$desc"
     echo "#   $why"
     echo "#   stderr: $(head -c 300 "$T/err" | tr '\n' ' ')"
   fi

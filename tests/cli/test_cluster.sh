@@ -13,10 +13,7 @@
 : "${FAULTLINE:?set FAULTLINE to the faultline binary}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); echo "not ok $n - $1"; }
-check () { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
+. "$(dirname "$0")/../tap.sh"
 kube=0
 if command -v kubectl > /dev/null 2>&1 && kubectl version --request-timeout=5s > /dev/null 2>&1; then
   kube=1

@@ -16,11 +16,7 @@ set -u
 : "${FL_SOURCE_DIR:?set FL_SOURCE_DIR to the source tree}"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-n=0
-failed=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-nok () { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
-check () { desc=$1; shift; if "$@"; then ok "$desc"; else nok "$desc"; fi; }
+. "$(dirname "$0")/../tap.sh"
 
 echo "1..9"
 
@@ -32,7 +28,7 @@ clean () {
     && test -n "$(ls "$1" | grep '\.png$')"
 }
 
-check "gnuplot is on PATH (the cases below need it)" \
+check_that "gnuplot is on PATH (the cases below need it)" \
   sh -c 'command -v gnuplot > /dev/null'
 
 # ---- run: job name and cause from a scenario ----
@@ -45,9 +41,9 @@ run { length = days (2) }
 EOF
 "$FAULTLINE" run "$T/evil.lua" --seed 3 -q -o "$T/run" > "$T/out" 2>&1
 rc=$?
-check "run with a hostile job name and cause exits 0 (rc $rc)" test "$rc" -eq 0
-check "run: no command ran, plots rendered" clean "$T/run/plots"
-check "run: the job name reached main-job-progress.gp" \
+check_that "run with a hostile job name and cause exits 0 (rc $rc)" test "$rc" -eq 0
+check_that "run: no command ran, plots rendered" clean "$T/run/plots"
+check_that "run: the job name reached main-job-progress.gp" \
   grep -q 'touch' "$T/run/plots/main-job-progress.gp"
 
 # ---- plot and report: CSVs of a results folder ----
@@ -62,10 +58,10 @@ printf '"nl\nsystem(""touch %s.p4"")\n`touch %s.p5`\\",7\n' "$M" "$M" \
 find "$T" -name 'marker*' -exec rm -f {} +
 "$FAULTLINE" plot "$T/rs" > "$T/out" 2>&1
 rc=$?
-check "plot on a folder with hostile CSV text exits 0 (rc $rc)" \
+check_that "plot on a folder with hostile CSV text exits 0 (rc $rc)" \
   test "$rc" -eq 0
-check "plot: no command ran, plots rendered" clean "$T/rs/plots"
-check "plot: the text reached the script and the data file" \
+check_that "plot: no command ran, plots rendered" clean "$T/rs/plots"
+check_that "plot: the text reached the script and the data file" \
   sh -c "grep -q 'touch' '$T/rs/plots/main-job-progress.gp' \
          && grep -q 'touch' '$T/rs/plots/by_cause.dat'"
 rm -rf "$T/rs/plots"
@@ -75,7 +71,7 @@ rc=$?
 if [ "$rc" -eq 0 ] && clean "$T/rs/plots"; then
   ok "report on the same folder: exit 0, no command ran"
 else
-  nok "report on the same folder (rc $rc): $(find "$T" -name 'marker*')"
+  not_ok "report on the same folder (rc $rc): $(find "$T" -name 'marker*')"
 fi
 
 # ---- sweep: grid values are labels in ettr.dat and series titles ----
@@ -97,7 +93,7 @@ if [ "$rc" -eq 0 ] && clean "$T/sweep/plots" \
    && grep -q 'touch' "$T/sweep/plots/ettr.dat"; then
   ok "sweep with hostile grid values: no command ran, ettr plot rendered"
 else
-  nok "sweep with hostile grid values (rc $rc): $(find "$T" -name 'marker*' | tr '\n' ' ')"
+  not_ok "sweep with hostile grid values (rc $rc): $(find "$T" -name 'marker*' | tr '\n' ' ')"
   sed 's/^/#   /' "$T/out" | head -5
 fi
 exit $failed

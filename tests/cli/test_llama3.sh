@@ -21,9 +21,7 @@
 : "${FL_SOURCE_DIR:?set FL_SOURCE_DIR to the source tree}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); echo "not ok $n - $1"; }
+. "$(dirname "$0")/../tap.sh"
 echo "1..3"
 
 scen="$FL_SOURCE_DIR/scenarios/llama3-16k.lua"

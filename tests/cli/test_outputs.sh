@@ -15,10 +15,7 @@ set -u
 F=$FAULTLINE
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-n=0
-failed=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-nok () { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
+. "$(dirname "$0")/../tap.sh"
 # snap DIR: a fingerprint of every file's path and content under DIR
 snap () { (cd "$1" && find . -type f | LC_ALL=C sort | xargs cksum 2>/dev/null; find . | LC_ALL=C sort) | cksum; }
 # refused DESC PATTERN WATCHED CMD...: exit 2, stderr matches PATTERN,
@@ -32,7 +29,7 @@ refused () {
   if [ "$rc" -eq 2 ] && grep -Eq -- "$pat" "$T/err" && [ "$before" = "$after" ]; then
     ok "$desc"
   else
-    nok "$desc (exit $rc, changed: $([ "$before" = "$after" ] && echo no || echo yes))"
+    not_ok "$desc (exit $rc, changed: $([ "$before" = "$after" ] && echo no || echo yes))"
     sed 's/^/#   /' "$T/err" | head -3
   fi
 }
@@ -54,7 +51,7 @@ rc=$?
 if [ "$rc" -eq 0 ] && grep -q 'content="faultline report"' "$T/r.html"; then
   ok "report -o an earlier report replaces it (exit 0)"
 else
-  nok "report -o an earlier report (exit $rc)"
+  not_ok "report -o an earlier report (exit $rc)"
 fi
 
 cat > "$T/tiny.lua" <<'EOF'
@@ -72,7 +69,7 @@ rc=$?
 if [ "$rc" -eq 0 ] && grep -q '"seed": 2' "$T/run1/summary.json"; then
   ok "run -o an earlier run folder replaces its files (exit 0)"
 else
-  nok "run -o an earlier run folder (exit $rc)"
+  not_ok "run -o an earlier run folder (exit $rc)"
 fi
 
 refused "run -o a folder another process holds locked" \
@@ -81,7 +78,7 @@ refused "run -o a folder another process holds locked" \
 if [ -z "$(ls -d "$T"/run1.partial-* 2>/dev/null)" ]; then
   ok "the refused run left no staging folder"
 else
-  nok "the refused run left $(ls -d "$T"/run1.partial-*)"
+  not_ok "the refused run left $(ls -d "$T"/run1.partial-*)"
 fi
 
 # A new folder whose staging folder another live writer holds.

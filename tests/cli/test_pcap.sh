@@ -16,10 +16,7 @@
 : "${FL_SOURCE_DIR:?set FL_SOURCE_DIR to the source tree}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
+. "$(dirname "$0")/../tap.sh"
 
 if [ $# -eq 0 ]; then
   set -- checkpoint-interval:14 firmware-rollout:14 fleet-100k:14 \

@@ -15,23 +15,19 @@ set -u
 SAMPLE="$FL_SOURCE_DIR/tests/data/run-sample"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-n=0
-failed=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-nok () { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
-check () { desc=$1; shift; if "$@"; then ok "$desc"; else nok "$desc"; fi; }
+. "$(dirname "$0")/../tap.sh"
 PLOTS="node-states healthy-gpus main-job-progress main-job-ettr interruptions-by-cause"
 
 echo "1..16"
 
 "$FAULTLINE" plot --help > "$T/help" 2>&1
-check "plot --help exits 0 with an example" \
+check_that "plot --help exits 0 with an example" \
   grep -q 'faultline plot results/' "$T/help"
 
 cp -R "$SAMPLE" "$T/run"
 "$FAULTLINE" plot "$T/run" > "$T/out" 2> "$T/err"
 rc=$?
-check "plot on the sample run exits 0 and prints nothing" \
+check_that "plot on the sample run exits 0 and prints nothing" \
   test "$rc" -eq 0 -a ! -s "$T/out" -a ! -s "$T/err"
 
 all=1
@@ -44,15 +40,15 @@ for p in $PLOTS; do
   grep -q '<svg' "$T/run/plots/$p.svg" 2>/dev/null \
     || { all=0; echo "# $p.svg is not an SVG"; }
 done
-check "five plots, each as .gp, PNG and SVG" test "$all" -eq 1
+check_that "five plots, each as .gp, PNG and SVG" test "$all" -eq 1
 
-check "no temporary file left in plots/" \
+check_that "no temporary file left in plots/" \
   test -z "$(ls "$T/run/plots" | grep -e '\.tmp')"
 
 # The kept scripts re-render by hand, as the docs say.
 rm -f "$T/run/plots/main-job-ettr.png"
 (cd "$T/run/plots" && gnuplot main-job-ettr.gp) > /dev/null 2>&1
-check "a kept script re-renders with plain 'gnuplot NAME.gp'" \
+check_that "a kept script re-renders with plain 'gnuplot NAME.gp'" \
   test -s "$T/run/plots/main-job-ettr.png"
 
 # Interruption marks: rows of interruptions.csv whose job is the main job
@@ -61,7 +57,7 @@ main=$(awk -F, 'NR > 1 && $4 + 0 > best { best = $4 + 0; name = $1 } END { print
   "$SAMPLE/jobs.csv")
 want=$(awk -F, -v j="$main" 'NR > 1 && $2 == j' "$SAMPLE/interruptions.csv" | wc -l)
 got=$(grep -vc '^#' "$T/run/plots/interruptions.dat")
-check "interruption marks = the main job's rows ($got = $want, job $main)" \
+check_that "interruption marks = the main job's rows ($got = $want, job $main)" \
   test "$want" -gt 0 -a "$got" -eq "$want"
 
 # Causes most frequent first, same total as the CSV.
@@ -69,27 +65,27 @@ sorted=$(grep -v '^#' "$T/run/plots/by_cause.dat" | awk '{ print $NF }' | sort -
 asis=$(grep -v '^#' "$T/run/plots/by_cause.dat" | awk '{ print $NF }' | tr '\n' ' ')
 sum_dat=$(grep -v '^#' "$T/run/plots/by_cause.dat" | awk '{ s += $NF } END { print s }')
 sum_csv=$(awk -F, 'NR > 1 { s += $NF } END { print s }' "$SAMPLE/interruptions_by_cause.csv")
-check "causes sorted by count, totals match ($sum_dat)" \
+check_that "causes sorted by count, totals match ($sum_dat)" \
   test "$sorted" = "$asis" -a "$sum_dat" = "$sum_csv"
 
 # Row 1 of the sample has empty fabric_bw_lost and main_job_ettr.
 first=$(grep -v '^#' "$T/run/plots/timeseries.dat" | head -1)
-check "empty CSV fields become NaN in timeseries.dat" \
+check_that "empty CSV fields become NaN in timeseries.dat" \
   sh -c "echo '$first' | awk '{ exit !(\$15 == \"NaN\" && \$17 == \"NaN\") }'"
 
 # Missing gnuplot: PATH without it.
 cp -R "$SAMPLE" "$T/nognu"
 PATH=/nonexistent "$FAULTLINE" plot "$T/nognu" > "$T/out" 2> "$T/err"
 rc=$?
-check "without gnuplot: exit 0 and the one-line warning" \
+check_that "without gnuplot: exit 0 and the one-line warning" \
   sh -c "test $rc -eq 0 && test \"\$(cat '$T/err')\" = 'faultline: gnuplot not found; wrote data files only'"
-check "without gnuplot: scripts and data written, no image" \
+check_that "without gnuplot: scripts and data written, no image" \
   sh -c "test -s '$T/nognu/plots/timeseries.dat' && test -s '$T/nognu/plots/node-states.gp' && ! ls '$T/nognu/plots/'*.png >/dev/null 2>&1"
 
 mkdir "$T/empty"
 "$FAULTLINE" plot "$T/empty" > "$T/out" 2> "$T/err"
 rc=$?
-check "a folder without timeseries.csv: exit 2 naming it" \
+check_that "a folder without timeseries.csv: exit 2 naming it" \
   sh -c "test $rc -eq 2 && grep -q 'timeseries.csv' '$T/err'"
 
 cp -R "$SAMPLE" "$T/bad"
@@ -97,7 +93,7 @@ printf '9,1,2,3\n' >> "$T/bad/timeseries.csv"
 line=$(wc -l < "$T/bad/timeseries.csv")
 "$FAULTLINE" plot "$T/bad" > "$T/out" 2> "$T/err"
 rc=$?
-check "a short row: exit 2 naming file:line ($line)" \
+check_that "a short row: exit 2 naming file:line ($line)" \
   sh -c "test $rc -eq 2 && grep -q 'timeseries.csv:$line:' '$T/err'"
 
 cp -R "$SAMPLE" "$T/quote"
@@ -105,14 +101,14 @@ printf '1,"pretrain,node0001,Faulty GPU,xid79,1,2\n' >> "$T/quote/interruptions.
 line=$(wc -l < "$T/quote/interruptions.csv")
 "$FAULTLINE" plot "$T/quote" > "$T/out" 2> "$T/err"
 rc=$?
-check "an unterminated quote: exit 2 naming file:line" \
+check_that "an unterminated quote: exit 2 naming file:line" \
   sh -c "test $rc -eq 2 && grep -q 'interruptions.csv:$line:.*unterminated' '$T/err'"
 
 cp -R "$SAMPLE" "$T/word"
 sed '3s/^3,/three,/' "$SAMPLE/timeseries.csv" > "$T/word/timeseries.csv"
 "$FAULTLINE" plot "$T/word" > "$T/out" 2> "$T/err"
 rc=$?
-check "a word in a number column: exit 2 naming line, column and value" \
+check_that "a word in a number column: exit 2 naming line, column and value" \
   sh -c "test $rc -eq 2 && grep -q \"timeseries.csv:3: column 't_h': 'three'\" '$T/err'"
 
 # A gnuplot that fails: its stderr in the message, exit 2, no image.
@@ -126,9 +122,9 @@ chmod +x "$T/fakegnuplot"
 cp -R "$SAMPLE" "$T/fail"
 FAULTLINE_GNUPLOT="$T/fakegnuplot" "$FAULTLINE" plot "$T/fail" > "$T/out" 2> "$T/err"
 rc=$?
-check "a failing gnuplot: exit 2 with its stderr" \
+check_that "a failing gnuplot: exit 2 with its stderr" \
   sh -c "test $rc -eq 2 && grep -q 'undefined variable: boom' '$T/err'"
-check "a failing gnuplot leaves no image or temporary" \
+check_that "a failing gnuplot leaves no image or temporary" \
   sh -c "! ls '$T/fail/plots/' | grep -q -e png -e svg -e tmp"
 
 exit $failed

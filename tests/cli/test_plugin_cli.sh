@@ -10,11 +10,7 @@
 : "${FL_TEST_PLUGIN_V7:?set FL_TEST_PLUGIN_V7 to plugin_v7.so}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
-check () { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
+. "$(dirname "$0")/../tap.sh"
 
 echo "1..11"
 

@@ -7,7 +7,7 @@
 # run are escaped; the interruption table stops at 500 rows and gives the
 # count. Then a headless Chromium loads it: the DOM holds the summary
 # table with the ETTR value read from summary.json, and a screenshot is a
-# PNG. A missing Chromium is "not ok ... # chromium missing": a check that
+# PNG. A missing Chromium is "not ok ... # chromium missing": a check_that that
 # did not run never passes. Bad input exits 2 naming the file.
 set -u
 : "${FAULTLINE:?set FAULTLINE to the faultline binary}"
@@ -15,29 +15,25 @@ set -u
 SAMPLE="$FL_SOURCE_DIR/tests/data/run-sample"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-n=0
-failed=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-nok () { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
-check () { desc=$1; shift; if "$@"; then ok "$desc"; else nok "$desc"; fi; }
+. "$(dirname "$0")/../tap.sh"
 
 echo "1..15"
 
 "$FAULTLINE" report --help > "$T/help" 2>&1
-check "report --help exits 0 with an example" \
+check_that "report --help exits 0 with an example" \
   grep -q 'faultline report results/' "$T/help"
 
 cp -R "$SAMPLE" "$T/run"
 "$FAULTLINE" report "$T/run" > "$T/out" 2> "$T/err"
 rc=$?
 R="$T/run/report.html"
-check "report exits 0 and writes DIR/report.html" test "$rc" -eq 0 -a -s "$R"
+check_that "report exits 0 and writes DIR/report.html" test "$rc" -eq 0 -a -s "$R"
 
-check "no external resource, no script" \
+check_that "no external resource, no script" \
   sh -c "! grep -Eiq '(src|href)=\"(https?:|//)|<script|<link|@import|url\\(' '$R'"
 
 imgs=$(grep -o 'src="data:image/png;base64,' "$R" | wc -l)
-check "the five plots are inlined as PNG data URIs ($imgs)" test "$imgs" -eq 5
+check_that "the five plots are inlined as PNG data URIs ($imgs)" test "$imgs" -eq 5
 
 # Escaping: hostile strings in summary.json and jobs.csv.
 cp -R "$SAMPLE" "$T/evil"
@@ -46,7 +42,7 @@ sed 's|"scenario": "scenarios/llama3-16k.lua"|"scenario": "<script>alert(1)</scr
 printf '"<img src=x onerror=alert(2)> & co",9,1,8,0,0,1,1,1,0,0,0,0,0,0,0,true,1\n' \
   >> "$T/evil/jobs.csv"
 "$FAULTLINE" report "$T/evil" --no-plots > /dev/null 2>&1
-check "strings from the run are escaped" \
+check_that "strings from the run are escaped" \
   sh -c "grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' '$T/evil/report.html' && grep -q '&lt;img src=x onerror=alert(2)&gt; &amp; co' '$T/evil/report.html' && ! grep -q '<script' '$T/evil/report.html' && ! grep -q '<img src=x' '$T/evil/report.html'"
 
 # 1200 interruptions: 500 rows shown, the count given.
@@ -57,31 +53,31 @@ while [ "$i" -lt 1200 ]; do cat "$T/row"; i=$((i + 1)); done >> "$T/many/interru
 "$FAULTLINE" report "$T/many" --no-plots > /dev/null 2>&1
 rows=$(awk '/<h2 id="interruptions">/ { on = 1 } /<h2 id="jobs">/ { on = 0 } on && /^<tr>/' \
   "$T/many/report.html" | wc -l)
-check "interruptions: 500 data rows of 1200 ($rows)" test "$rows" -eq 500
-check "interruptions: the total is stated" \
+check_that "interruptions: 500 data rows of 1200 ($rows)" test "$rows" -eq 500
+check_that "interruptions: the total is stated" \
   grep -q '1200 rows; the first 500 are shown' "$T/many/report.html"
 
 "$FAULTLINE" report "$T/run" -o "$T/elsewhere.html" --no-plots > /dev/null 2>&1
-check "-o FILE writes there" test -s "$T/elsewhere.html"
+check_that "-o FILE writes there" test -s "$T/elsewhere.html"
 
 mkdir "$T/empty"
 "$FAULTLINE" report "$T/empty" > "$T/out" 2> "$T/err"
 rc=$?
-check "no summary.json: exit 2 naming it" \
+check_that "no summary.json: exit 2 naming it" \
   sh -c "test $rc -eq 2 && grep -q 'summary.json' '$T/err'"
 
 cp -R "$SAMPLE" "$T/badjson"
 printf '{"seed": 7,\n "metrics": {"ettr": 0.9,}\n' > "$T/badjson/summary.json"
 "$FAULTLINE" report "$T/badjson" --no-plots > "$T/out" 2> "$T/err"
 rc=$?
-check "malformed summary.json: exit 2 naming it" \
+check_that "malformed summary.json: exit 2 naming it" \
   sh -c "test $rc -eq 2 && grep -q 'summary.json' '$T/err'"
 
 cp -R "$SAMPLE" "$T/badcsv"
 printf 'x,1\n' >> "$T/badcsv/jobs.csv"
 "$FAULTLINE" report "$T/badcsv" --no-plots > "$T/out" 2> "$T/err"
 rc=$?
-check "malformed jobs.csv: exit 2 naming file:line" \
+check_that "malformed jobs.csv: exit 2 naming file:line" \
   sh -c "test $rc -eq 2 && grep -q 'jobs.csv:5:' '$T/err'"
 
 # Headless Chromium.
@@ -92,7 +88,7 @@ done
 if [ -z "$CHROMIUM" ]; then
   for d in "DOM holds the summary table" "DOM holds the ETTR of summary.json" \
            "DOM holds five inlined images" "screenshot is a PNG"; do
-    nok "$d # chromium missing (apt-get install chromium; cli/bootstrap.sh)"
+    not_ok "$d # chromium missing (apt-get install chromium; cli/bootstrap.sh)"
   done
   exit 1
 fi
@@ -102,16 +98,16 @@ chrome () {
     --disable-sync --no-first-run --user-data-dir="$(mktemp -d -p "$T")" "$@"
 }
 chrome --dump-dom "file://$R" > "$T/dom.html" 2> "$T/chrome.err"
-check "DOM holds the summary table" \
+check_that "DOM holds the summary table" \
   sh -c "grep -q '<h3 id=\"metrics\">Headline metrics</h3>' '$T/dom.html' && grep -q 'class=\"summary\"' '$T/dom.html'"
 ettr=$(sed -n 's/.*"ettr": *\([0-9.eE+-]*\).*/\1/p' "$SAMPLE/summary.json" | head -1)
-check "DOM holds the ETTR of summary.json ($ettr)" \
+check_that "DOM holds the ETTR of summary.json ($ettr)" \
   sh -c "test -n '$ettr' && grep -q '<th>metrics.ettr</th><td class=\"num\">$ettr' '$T/dom.html'"
 dimgs=$(grep -o '<img alt="[a-z-]*" src="data:image/png' "$T/dom.html" | wc -l)
-check "DOM holds five inlined images ($dimgs)" test "$dimgs" -eq 5
+check_that "DOM holds five inlined images ($dimgs)" test "$dimgs" -eq 5
 chrome --window-size=1280,2400 --screenshot="$T/shot.png" "file://$R" \
   > /dev/null 2>> "$T/chrome.err"
-check "screenshot is a PNG" \
+check_that "screenshot is a PNG" \
   sh -c "test -s '$T/shot.png' && head -c 8 '$T/shot.png' | od -An -c | grep -q 'P   N   G'"
 
 exit $failed

@@ -10,10 +10,7 @@
 : "${FL_SOURCE_DIR:?set FL_SOURCE_DIR to the source tree}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); echo "not ok $n - $1"; }
-check () { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
+. "$(dirname "$0")/../tap.sh"
 
 scenarios=""
 for f in "$FL_SOURCE_DIR"/scenarios/*.lua; do

@@ -12,10 +12,7 @@
 : "${FAULTLINE:?set FAULTLINE to the faultline binary}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); echo "not ok $n - $1"; }
-check () { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
+. "$(dirname "$0")/../tap.sh"
 
 have_gnuplot=0
 command -v gnuplot > /dev/null 2>&1 && have_gnuplot=1
