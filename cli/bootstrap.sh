@@ -55,7 +55,8 @@ case $mode in
     ;;
   test)
     setup build "${CC:-cc}"
-    meson test -C build --print-errorlogs "$@"
+    # --setup full: the slow suite too (plain `meson test` leaves it out)
+    meson test -C build --setup full --print-errorlogs "$@"
     if [ "${FL_NO_SANITIZE:-0}" != 1 ]; then
       # built with clang, so CI builds with both compilers (gcc above)
       echo "bootstrap: the same suite built with clang, under AddressSanitizer + UndefinedBehaviorSanitizer" >&2
