@@ -1,13 +1,14 @@
 /* cli/bench_phold.c - `faultline bench phold`: runs PHOLD (sim/phold.h) on
  * the kernel with its radix queue or its 4-ary heap, or on a plain binary
  * heap (--queue reference, or --reference), and prints one key=value line. Not a harness: tests/bench/phold.sh runs the two in
- * separate processes (maxrss is a per-process peak) and compares them. */
+ * separate processes (maxrss is a per-process peak) and compares them.
+ * The work is fl_bench_phold() (lib/tools.c). */
 #include "cli.h"
+#include "faultline.h"
 
 #include <math.h>
 #include <stdio.h>
 
-#include "phold.h"
 
 static const char *bench_phold_cmd = "bench phold";
 
@@ -77,21 +78,15 @@ bench_phold_main (int argc, char **argv)
       return FL_EXIT_USAGE;
     }
 
-  PholdParams p = { .lps = 10000, .population = 16, .end = 100, .seed = 1 };
-  if (queue_s != NULL && g_strcmp0 (queue_s, "reference") == 0)
-    reference = TRUE;
-  else if (queue_s != NULL && !evq_kind_from_name (queue_s, &p.queue))
-    {
-      cli_error (bench_phold_cmd, "--queue: unknown queue '%s' (radix, heap "
-                 "or reference)", queue_s);
-      return FL_EXIT_USAGE;
-    }
-  else if (queue_s != NULL && reference)
+  FlPholdParams p;
+  fl_phold_params_init (&p);
+  if (queue_s != NULL && reference && g_strcmp0 (queue_s, "reference") != 0)
     {
       cli_error (bench_phold_cmd, "--reference and --queue %s contradict "
                  "each other", queue_s);
       return FL_EXIT_USAGE;
     }
+  p.queue = reference ? "reference" : queue_s;
   if (!bench_phold_u32 ("--lps", lps_s, p.lps, false, &p.lps)
       || !bench_phold_u32 ("--population", pop_s, p.population, false,
                            &p.population))
@@ -120,17 +115,18 @@ bench_phold_main (int argc, char **argv)
       return FL_EXIT_USAGE;
     }
 
-  PholdResult r;
-  if (reference)
-    phold_run_reference (&p, &r);
-  else
-    phold_run (&p, &r);
+  FlPholdResult r;
+  g_autoptr (GError) error = NULL;
+  if (!fl_bench_phold (&p, &r, &error))
+    {
+      cli_error (bench_phold_cmd, "%s", error->message);
+      return FL_EXIT_USAGE;
+    }
   printf ("name=%s L=%u M=%u events=%" G_GUINT64_FORMAT " seconds=%.3f "
           "cpu_s=%.3f events_per_s=%.0f events_per_cpu_s=%.0f "
           "maxrss_kb=%ld\n",
-          reference ? "reference" : evq_kind_name (p.queue), p.lps,
-          p.population, (guint64) r.events, r.seconds, r.cpu_seconds,
-          r.events_per_s, r.cpu_seconds > 0 ? r.events / r.cpu_seconds : 0,
-          r.maxrss_kb);
+          r.queue, p.lps, p.population, (guint64) r.events, r.seconds,
+          r.cpu_seconds, r.events_per_s,
+          r.cpu_seconds > 0 ? r.events / r.cpu_seconds : 0, r.maxrss_kb);
   return FL_EXIT_OK;
 }

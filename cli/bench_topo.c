@@ -2,13 +2,11 @@
  * its FabricState, and count the memory they hold. Prints one key=value
  * line; tests/bench/topo.sh runs the series recorded in
  * docs/performance.md (## Topology build). Wall-clock time is measured here and only here:
- * no test asserts on it. */
+ * no test asserts on it. The work is fl_bench_topo() (lib/tools.c). */
 #include "cli.h"
-#include "fabric.h"
-#include "topo.h"
+#include "faultline.h"
 
 #include <stdio.h>
-#include <sys/resource.h>
 
 #define CMD "bench topo"
 
@@ -38,9 +36,8 @@ bench_topo_main (int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!cli_parse (ctx, CMD, &argc, &argv))
     return FL_EXIT_USAGE;
-  TopoParams p;
-  topo_params_init (&p);
   guint64 v;
+  uint32_t per_node = 8, r = 0;
   if (gpus == NULL)
     {
       cli_error (CMD, "--gpus N is required");
@@ -53,7 +50,7 @@ bench_topo_main (int argc, char **argv)
       cli_error (CMD, "--gpus: '%s' must be in 1..%u", gpus, G_MAXUINT32);
       return FL_EXIT_USAGE;
     }
-  guint64 n_gpus = v;
+  uint32_t n_gpus = (uint32_t) v;
   if (gpn != NULL)
     {
       if (!cli_parse_u64 (CMD, "--gpus-per-node", gpn, &v))
@@ -63,44 +60,30 @@ bench_topo_main (int argc, char **argv)
           cli_error (CMD, "--gpus-per-node: '%s' must be in 1..64", gpn);
           return FL_EXIT_USAGE;
         }
-      p.gpus_per_node = (uint32_t) v;
+      per_node = (uint32_t) v;
     }
   if (radix != NULL)
     {
       if (!cli_parse_u64 (CMD, "--radix", radix, &v))
         return FL_EXIT_USAGE;
-      p.radix = (uint32_t) MIN (v, 65535);
+      r = (uint32_t) MIN (v, 65535);
+      if (r == 0)
+        {
+          cli_error (CMD, "--radix: '%s' must be at least 4", radix);
+          return FL_EXIT_USAGE;
+        }
     }
-  p.nodes = (uint32_t) ((n_gpus + p.gpus_per_node - 1) / p.gpus_per_node);
 
   g_autoptr (GError) error = NULL;
-  gint64 t0 = g_get_monotonic_time ();
-  g_autoptr (Topo) t = topo_new_fattree (&p, &error);
-  /* Without --radix, a cluster too large for 64-port switches is built
-   * with the next switch generation's radix (only the successful build is
-   * timed). */
-  while (t == NULL && radix == NULL && p.radix < 256
-         && g_error_matches (error, TOPO_ERROR, TOPO_ERROR_PARAM))
-    {
-      g_clear_error (&error);
-      p.radix *= 2;
-      t0 = g_get_monotonic_time ();
-      t = topo_new_fattree (&p, &error);
-    }
-  if (t == NULL)
+  FlTopoBenchResult b;
+  if (!fl_bench_topo (n_gpus, per_node, r, &b, &error))
     {
       cli_error (CMD, "%s", error->message);
       return FL_EXIT_USAGE;
     }
-  g_autoptr (FabricState) f = fabric_new (t);
-  gint64 t1 = g_get_monotonic_time ();
-  size_t bytes = topo_bytes (t) + fabric_bytes (f);
-  struct rusage ru;
-  long maxrss = getrusage (RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
-  uint32_t g = topo_count (t, TOPO_GPU);
   printf ("name=topo gpus=%u nodes=%u radix=%u switches=%u links=%" G_GUINT64_FORMAT
-          " seconds=%.6f bytes=%zu bytes_per_gpu=%.1f maxrss_kb=%ld\n", g,
-          topo_count (t, TOPO_NODE), topo_radix (t), topo_n_switches (t), topo_n_links (t),
-          (double) (t1 - t0) / 1e6, bytes, (double) bytes / g, maxrss);
+          " seconds=%.6f bytes=%zu bytes_per_gpu=%.1f maxrss_kb=%ld\n", b.gpus,
+          b.nodes, b.radix, b.switches, b.links, b.seconds, b.bytes,
+          (double) b.bytes / b.gpus, b.maxrss_kb);
   return FL_EXIT_OK;
 }

@@ -1,6 +1,6 @@
 /* cli/cli.c - helpers shared by the subcommands: errors and GOption. */
 #include "cli.h"
-#include "fl-config.h"
+#include "faultline.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -25,7 +25,7 @@ static gboolean
 cli_version_cb (const char *name, const char *value, gpointer data,
                 GError **error)
 {
-  printf ("faultline %s\n", FL_VERSION);
+  printf ("faultline %s\n", fl_version ());
   fflush (stdout);
   exit (FL_EXIT_OK);
 }
@@ -33,7 +33,7 @@ cli_version_cb (const char *name, const char *value, gpointer data,
 void
 cli_print_version (void)
 {
-  printf ("faultline %s\n", FL_VERSION);
+  printf ("faultline %s\n", fl_version ());
 }
 
 int

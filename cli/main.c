@@ -4,7 +4,6 @@
  * in cli/cmd_*.c and returns an exit status (cli.h). */
 #include "cli.h"
 #include "faultline.h"
-#include "fl-config.h"
 #include "health.h"
 #include "sched.h"
 #include "world.h"
@@ -45,7 +44,7 @@ usage (FILE *out)
            "faultline %s - a discrete-event simulator of GPU supercomputers:\n"
            "failure scenarios in Lua, replayed against the real health and\n"
            "scheduling policies.\n\nCommands:\n",
-           FL_VERSION);
+           fl_version ());
   for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-9s %s\n", commands[i].name, commands[i].summary);
   fprintf (out,
@@ -208,7 +207,7 @@ main (int argc, char **argv)
   const char *name = argv[1];
   if (strcmp (name, "--version") == 0 || strcmp (name, "-V") == 0)
     {
-      printf ("faultline %s\n", FL_VERSION);
+      printf ("faultline %s\n", fl_version ());
       return cli_finish_stdout (NULL, FL_EXIT_OK);
     }
   if (strcmp (name, "--help") == 0 || strcmp (name, "-h") == 0)

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 G_BEGIN_DECLS
 
@@ -146,5 +147,80 @@ FL_API char *fl_default_scenario (void);
  * folder, or a name found nowhere, is FL_ERROR_INPUT naming where it
  * looked. Returns: (transfer full) the path, or NULL. */
 FL_API char *fl_scenario_find (const char *name, GError **error);
+
+/* ---- Topology: what `faultline topo` prints ---- */
+
+/* A fabric built from parameters, a scenario's cluster{} or an
+ * ibnetdiscover file (models/topo.h, docs/models.md). */
+typedef struct FlTopology FlTopology;
+
+typedef struct
+{
+  uint32_t nodes;           /* > 0 */
+  uint32_t gpus_per_node;   /* default 8 */
+  uint32_t rails;           /* NICs per node = leaves per SU; default 8 */
+  uint32_t su_size;         /* nodes per scalable unit; default 32 */
+  uint32_t radix;           /* switch ports, even, >= 4; default 64 */
+  double oversubscription;  /* leaf down/up ratio, >= 1; default 1 */
+  uint32_t tiers;           /* 0 automatic, or 2 or 3 */
+  uint32_t planes;          /* 0 automatic, 1 one fabric, rails: per rail */
+} FlTopologyParams;
+
+/* Fills the defaults above (nodes 0: set it). */
+FL_API void fl_topology_params_init (FlTopologyParams *p);
+/* A rail-optimised fat tree; an impossible one is FL_ERROR_INPUT. */
+FL_API FlTopology *fl_topology_new (const FlTopologyParams *p, GError **error);
+/* The cluster{} of a scenario, with its param() defaults. */
+FL_API FlTopology *fl_topology_from_scenario (const char *scenario, GError **error);
+/* An ibnetdiscover dump; gpus_per_node 0 = the default. */
+FL_API FlTopology *fl_topology_from_ibnet (const char *path, uint32_t gpus_per_node,
+                                           GError **error);
+/* Writes the fabric in FORMAT "text" (an aligned table), "json", "dot"
+ * (graphviz) or "ibnetdiscover"; inventory adds every component's name
+ * (text and json). A write error (a full disk, a closed pipe) or an
+ * unknown format is FL_ERROR_INPUT. */
+FL_API bool fl_topology_write (const FlTopology *t, const char *format, bool inventory,
+                               FILE *out, GError **error);
+FL_API void fl_topology_free (FlTopology *t); /* NULL is a no-op */
+
+/* ---- Benchmarks: what `faultline bench` measures (docs/performance.md) ---- */
+
+typedef struct
+{
+  uint32_t lps;             /* L, default 10,000 */
+  uint32_t population;      /* M, events per LP at start; default 16 */
+  double end;               /* T in mean delays; default 100 */
+  uint64_t seed;            /* default 1 */
+  const char *queue;        /* "radix" (NULL: default), "heap", or
+                             * "reference" (a plain binary heap) */
+} FlPholdParams;
+
+typedef struct
+{
+  const char *queue;        /* the queue's name (static) */
+  uint64_t events;          /* events handled */
+  double seconds;           /* wall time of the event loop */
+  double cpu_seconds;       /* user + sys CPU time of the event loop */
+  double events_per_s;
+  long maxrss_kb;           /* peak resident set after the run */
+} FlPholdResult;
+
+FL_API void fl_phold_params_init (FlPholdParams *p);
+/* Runs PHOLD (Fujimoto) on the kernel; bad parameters are FL_ERROR_INPUT. */
+FL_API bool fl_bench_phold (const FlPholdParams *p, FlPholdResult *r, GError **error);
+
+typedef struct
+{
+  uint32_t gpus, nodes, radix, switches;
+  uint64_t links;
+  double seconds;           /* building the topology and its fabric state */
+  size_t bytes;             /* their memory */
+  long maxrss_kb;
+} FlTopoBenchResult;
+
+/* Times building a fat tree of GPUS and its fabric state; radix 0 picks
+ * 64, doubled up to 256 until the cluster fits. */
+FL_API bool fl_bench_topo (uint32_t gpus, uint32_t gpus_per_node, uint32_t radix,
+                           FlTopoBenchResult *r, GError **error);
 
 G_END_DECLS
