@@ -277,6 +277,7 @@ struct Sched
   GPtrArray *queue;    /* sorted by sched_queue_cmp */
   GPtrArray *running;  /* unordered */
   uint32_t *scratch;   /* n_nodes */
+  uint64_t *mark;      /* n_words, all zero between calls (sched_ascending) */
   uint64_t pass;
 };
 
@@ -451,6 +452,7 @@ sched_new (const SchedConfig *cfg, uint32_t n_nodes,
   s->spr.bits = g_new0 (uint64_t, s->n_words);
   s->spr.gfree = g_new0 (uint32_t, s->n_groups);
   s->scratch = g_new (uint32_t, n_nodes);
+  s->mark = g_new0 (uint64_t, s->n_words);
   for (uint32_t i = 0; i < n_nodes; i++)
     {
       s->up[i] = true;
@@ -483,6 +485,7 @@ sched_free (Sched *s)
   g_free (s->spr.bits);
   g_free (s->spr.gfree);
   g_free (s->scratch);
+  g_free (s->mark);
   g_free (s);
 }
 
@@ -629,6 +632,37 @@ sched_place (Sched *s, const SchedPool *p, uint32_t n, uint32_t *out)
   g_free (gf);
 }
 
+/* Puts the n distinct node indices of v in ascending order. A placement
+ * is a few ascending runs (one per group taken, then the spares), and most
+ * often one, so a sorted list is checked in O(n); otherwise the nodes are
+ * marked in s->mark and read back in order, O(n + span / 64), which is
+ * cheaper than a comparison sort of a 4,096-node allocation. */
+static void
+sched_ascending (Sched *s, uint32_t *v, uint32_t n)
+{
+  uint32_t i = 1;
+  while (i < n && v[i - 1] < v[i])
+    i++;
+  if (i >= n)
+    return;
+  uint32_t lo = UINT32_MAX, hi = 0;
+  for (i = 0; i < n; i++)
+    {
+      uint32_t w = v[i] >> 6;
+      s->mark[w] |= (uint64_t) 1 << (v[i] & 63);
+      lo = MIN (lo, w);
+      hi = MAX (hi, w);
+    }
+  uint32_t k = 0;
+  for (uint32_t w = lo; w <= hi; w++)
+    {
+      for (uint64_t b = s->mark[w]; b != 0; b &= b - 1)
+        v[k++] = w * 64 + (uint32_t) __builtin_ctzll (b);
+      s->mark[w] = 0;
+    }
+  g_assert (k == n); /* the nodes were distinct */
+}
+
 /* ---- running and releasing ---- */
 
 static void
@@ -668,7 +702,7 @@ sched_try_start (Sched *s, SchedJobRec *r, SchedTimeMs now, GArray *out)
   uint32_t from_spr = n - from_gen;
   sched_place (s, &s->gen, from_gen, s->scratch);
   sched_place (s, &s->spr, from_spr, s->scratch + from_gen);
-  qsort (s->scratch, n, sizeof (uint32_t), sched_u32_cmp);
+  sched_ascending (s, s->scratch, n);
 
   sched_queue_remove (s, r);
   if (r->n_last != n)
