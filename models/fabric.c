@@ -17,6 +17,8 @@ struct FabricState
   uint16_t *leaf_up;     /* alive uplinks per leaf */
   uint32_t *su_up, *su_up_total;
   uint32_t *pod_core, *pod_core_total;
+  uint32_t *node_su, *su_pod; /* topo_node_su, topo_su_pod as arrays for
+                                 fabric_job_bandwidth's loop */
   uint64_t alive_links, total_links;
 };
 
@@ -113,6 +115,12 @@ fabric_new (const Topo *topo)
       f->pod_core[topo_spine_pod (topo, s)] += n;
       f->pod_core_total[topo_spine_pod (topo, s)] += n;
     }
+  f->node_su = g_new (uint32_t, nn + 1);
+  for (uint32_t n = 0; n < nn; n++)
+    f->node_su[n] = topo_node_su (topo, n);
+  f->su_pod = g_new (uint32_t, topo_n_sus (topo) + 1);
+  for (uint32_t su = 0; su < topo_n_sus (topo); su++)
+    f->su_pod[su] = topo_su_pod (topo, su);
   f->total_links = topo_n_links (topo);
   f->alive_links = f->total_links;
   return f;
@@ -135,6 +143,8 @@ fabric_free (FabricState *f)
   g_free (f->su_up_total);
   g_free (f->pod_core);
   g_free (f->pod_core_total);
+  g_free (f->node_su);
+  g_free (f->su_pod);
   g_free (f);
 }
 
@@ -150,6 +160,7 @@ fabric_bytes (const FabricState *f)
   b += sizeof (uint16_t) * (topo_count (t, TOPO_NODE) + 1);
   b += sizeof (uint16_t) * (topo_count (t, TOPO_LEAF) + 1);
   b += 2 * sizeof (uint32_t) * (topo_n_sus (t) + topo_n_pods (t) + 2);
+  b += sizeof (uint32_t) * (topo_count (t, TOPO_NODE) + topo_n_sus (t) + 2);
   return b;
 }
 
@@ -282,18 +293,27 @@ fabric_job_bandwidth (const FabricState *f, const uint32_t *nodes, size_t n)
 {
   g_return_val_if_fail (f != NULL, 0.0);
   g_return_val_if_fail (nodes != NULL || n == 0, 0.0);
-  const Topo *t = f->topo;
-  uint32_t nn = topo_count (t, TOPO_NODE);
-  double b = 1.0;
-  gboolean multi_su = FALSE, multi_pod = FALSE;
-  uint32_t su0 = TOPO_NONE, pod0 = TOPO_NONE;
+  uint32_t nn = topo_count (f->topo, TOPO_NODE);
+  /* One pass. The SU and pod terms are evaluated once per run of nodes in
+   * the same SU (an allocation is ascending, so a run is a whole SU) and
+   * applied only if the job turns out to span several SUs / pods; the
+   * rails term is the fewest alive rails over rails, which equals the
+   * minimum of the per-node quotients (division by a positive constant is
+   * monotone), so the result is the same double as a per-node minimum. */
+  uint32_t rails_min = f->rails;
+  double b_su = 1.0, b_pod = 1.0;
+  bool multi_su = false, multi_pod = false;
+  uint32_t su0 = TOPO_NONE, pod0 = TOPO_NONE, su_prev = TOPO_NONE;
   for (size_t i = 0; i < n; i++)
     {
-      g_return_val_if_fail (nodes[i] < nn, 0.0);
-      double c = (double) f->node_rails[nodes[i]] / f->rails;
-      b = MIN (b, c);
-      uint32_t su = topo_node_su (t, nodes[i]);
-      uint32_t pod = topo_su_pod (t, su);
+      uint32_t node = nodes[i];
+      g_return_val_if_fail (node < nn, 0.0);
+      rails_min = MIN (rails_min, f->node_rails[node]);
+      uint32_t su = f->node_su[node];
+      if (su == su_prev)
+        continue;
+      su_prev = su;
+      uint32_t pod = f->su_pod[su];
       if (i == 0)
         {
           su0 = su;
@@ -301,21 +321,16 @@ fabric_job_bandwidth (const FabricState *f, const uint32_t *nodes, size_t n)
         }
       multi_su |= su != su0;
       multi_pod |= pod != pod0;
+      if (f->su_up_total[su] > 0)
+        b_su = MIN (b_su, (double) f->su_up[su] / f->su_up_total[su]);
+      if (f->pod_core_total[pod] > 0)
+        b_pod = MIN (b_pod, (double) f->pod_core[pod] / f->pod_core_total[pod]);
     }
+  double b = MIN (1.0, (double) rails_min / f->rails);
   if (multi_su)
-    for (size_t i = 0; i < n; i++)
-      {
-        uint32_t su = topo_node_su (t, nodes[i]);
-        if (f->su_up_total[su] > 0)
-          b = MIN (b, (double) f->su_up[su] / f->su_up_total[su]);
-      }
+    b = MIN (b, b_su);
   if (multi_pod)
-    for (size_t i = 0; i < n; i++)
-      {
-        uint32_t pod = topo_su_pod (t, topo_node_su (t, nodes[i]));
-        if (f->pod_core_total[pod] > 0)
-          b = MIN (b, (double) f->pod_core[pod] / f->pod_core_total[pod]);
-      }
+    b = MIN (b, b_pod);
   return b;
 }
 
