@@ -17,31 +17,6 @@ G_DEFINE_QUARK (faultline-results-error-quark, results_error)
 
 /* ---- numbers and JSON text ---- */
 
-const char *
-results_format_double (double v, char *buf, size_t len)
-{
-  g_return_val_if_fail (buf != NULL && len >= 32, NULL);
-  if (!isfinite (v))
-    {
-      buf[0] = '\0';
-      return buf;
-    }
-  /* Whole numbers (counts, most of the CSV cells) need no search. */
-  if (v == floor (v) && fabs (v) < 1e15)
-    {
-      snprintf (buf, len, "%lld", (long long) v);
-      return buf;
-    }
-  static const char *const fmts[] = { "%.15g", "%.16g", "%.17g" };
-  for (size_t i = 0; i < G_N_ELEMENTS (fmts); i++)
-    {
-      g_ascii_formatd (buf, (int) len, fmts[i], v);
-      if (g_ascii_strtod (buf, NULL) == v)
-        break;
-    }
-  return buf;
-}
-
 static void
 results_json_escape (GString *out, const char *s)
 {

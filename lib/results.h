@@ -75,6 +75,10 @@ void results_json_add_number (JsonBuilder *b, const char *name, double v);
 /* Formats a double as results_json_to_string does, into buf (>= 32 bytes);
  * non-finite values give "" (the CSV convention: empty = not measured). */
 const char *results_format_double (double v, char *buf, size_t len);
+/* The same text by printf and strtod (up to three of each): the definition
+ * results_format_double computes faster (lib/results-num.c), kept as the
+ * reference its test compares against. */
+const char *results_format_double_slow (double v, char *buf, size_t len);
 
 /* ---- events.jsonl: one JSON object per world event ---- */
 

@@ -6,7 +6,9 @@
  * byte-identical files, NaN is written as null and doubles read back
  * exactly, CSV headers are the documented ones and fields are quoted as
  * RFC 4180 says, events.jsonl and trace.json are valid and discarded on
- * abort. */
+ * abort; results_format_double gives the same text as its printf + strtod
+ * definition (results_format_double_slow) on edge cases and on millions
+ * of doubles drawn to cover every digit count and exponent. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -559,6 +561,104 @@ test_trace (void **state)
   rm_dir (d);
 }
 
+/* ---- results_format_double against its definition ---- */
+
+static uint64_t fmt_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t
+fmt_next (void)
+{
+  fmt_state ^= fmt_state << 13;
+  fmt_state ^= fmt_state >> 7;
+  fmt_state ^= fmt_state << 17;
+  return fmt_state;
+}
+
+static double
+fmt_u01 (void)
+{
+  return (double) (fmt_next () >> 11) * 0x1p-53;
+}
+
+static unsigned long fmt_checked;
+
+static void
+fmt_check (double v)
+{
+  char fast[40], slow[40];
+  results_format_double (v, fast, sizeof fast);
+  results_format_double_slow (v, slow, sizeof slow);
+  if (strcmp (fast, slow) != 0)
+    fail_msg ("%.17g: fast path '%s', printf + strtod '%s'", v, fast, slow);
+  if (isfinite (v))
+    assert_true (g_ascii_strtod (fast, NULL) == v);
+  else
+    assert_string_equal (fast, "");
+  fmt_checked++;
+}
+
+static void
+test_format_double (void **state)
+{
+  static const double edges[] = {
+    0.0, -0.0, 0.1, 0.2, 0.3, 1.0 / 3, 2.0 / 3, -1.5, 1e-4, 1e-5, 9.5e-5,
+    0.0001234, 1e-16, 1e-17, 1.0000000000000002, 0.30000000000000004,
+    123456789012345.5, 999999999999999.9, 1e15 + 0.5, 4503599627370495.5,
+    9007199254740991.0, 9007199254740993.0, 1e16, 1e17, 1e21, 1e300,
+    5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 0.5, 0.25,
+    0.125, 99.99999999999999, 9.999999999999998, 0.9999999999999999,
+    INFINITY, -INFINITY, NAN,
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (edges); i++)
+    {
+      fmt_check (edges[i]);
+      fmt_check (-edges[i]);
+    }
+  char buf[40];
+  assert_string_equal (results_format_double (0.1, buf, sizeof buf), "0.1");
+  assert_string_equal (results_format_double (1e-5, buf, sizeof buf), "1e-05");
+  assert_string_equal (results_format_double (-2.5, buf, sizeof buf), "-2.5");
+  assert_string_equal (results_format_double (3e15 + 0.5, buf, sizeof buf),
+                       "3000000000000000.5");
+  /* Powers of two and their neighbours (the lower neighbour of 2^k is
+   * closer than the upper one), decimal round numbers and theirs. */
+  for (int e = -70; e <= 70; e++)
+    {
+      double p = ldexp (1.0, e);
+      fmt_check (p);
+      fmt_check (nextafter (p, 0));
+      fmt_check (nextafter (p, INFINITY));
+    }
+  for (int e = -20; e <= 20; e++)
+    for (int k = 1; k < 1000; k += 7)
+      {
+        double d = k * pow (10, e);
+        fmt_check (d);
+        fmt_check (nextafter (d, 0));
+        fmt_check (nextafter (d, INFINITY));
+      }
+  /* Random doubles: raw bit patterns (every exponent), log-uniform
+   * magnitudes, numbers of few digits (shortest form < 15 digits), the
+   * hours and fractions outputs hold, large halves. */
+  for (int i = 0; i < 60000; i++)
+    {
+      uint64_t bits = fmt_next ();
+      double v;
+      memcpy (&v, &bits, sizeof v);
+      fmt_check (v);
+      fmt_check (exp (fmt_u01 () * 90 - 45));
+      fmt_check (-exp (fmt_u01 () * 80 - 37));
+      double scale = pow (10, (double) (fmt_next () % 12));
+      fmt_check (round (fmt_u01 () * 1e6 * scale) / scale);
+      fmt_check ((double) (fmt_next () % 100000000) / 3600.0);
+      fmt_check ((double) (fmt_next () % 100000000) / 3.6e9);
+      fmt_check (fmt_u01 ());
+      fmt_check ((double) (fmt_next () >> 11) + 0.5);
+      fmt_check (ldexp ((double) (fmt_next () >> 11), -(int) (fmt_next () % 100)));
+    }
+  assert_true (fmt_checked > 500000);
+}
+
 int
 main (void)
 {
@@ -569,6 +669,7 @@ main (void)
     cmocka_unit_test (test_files_identical_and_csv),
     cmocka_unit_test (test_events_jsonl),
     cmocka_unit_test (test_trace),
+    cmocka_unit_test (test_format_double),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
