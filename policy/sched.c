@@ -261,6 +261,11 @@ typedef struct
   uint32_t total;
 } SchedPool;
 
+typedef struct
+{
+  uint32_t g, free;
+} SchedGroupFree;
+
 struct Sched
 {
   SchedConfig cfg;
@@ -278,6 +283,9 @@ struct Sched
   GPtrArray *running;  /* unordered */
   uint32_t *scratch;   /* n_nodes */
   uint64_t *mark;      /* n_words, all zero between calls (sched_ascending) */
+  uint32_t max_group;  /* nodes in the largest group */
+  uint32_t *gcount;    /* max_group + 1: sched_place's counting sort */
+  SchedGroupFree *gf;  /* n_groups: sched_place's groups in order */
   uint64_t pass;
 };
 
@@ -453,6 +461,10 @@ sched_new (const SchedConfig *cfg, uint32_t n_nodes,
   s->spr.gfree = g_new0 (uint32_t, s->n_groups);
   s->scratch = g_new (uint32_t, n_nodes);
   s->mark = g_new0 (uint64_t, s->n_words);
+  for (uint32_t g = 0; g < s->n_groups; g++)
+    s->max_group = MAX (s->max_group, s->gstart[g + 1] - s->gstart[g]);
+  s->gcount = g_new (uint32_t, s->max_group + 1);
+  s->gf = g_new (SchedGroupFree, s->n_groups);
   for (uint32_t i = 0; i < n_nodes; i++)
     {
       s->up[i] = true;
@@ -486,6 +498,8 @@ sched_free (Sched *s)
   g_free (s->spr.gfree);
   g_free (s->scratch);
   g_free (s->mark);
+  g_free (s->gcount);
+  g_free (s->gf);
   g_free (s);
 }
 
@@ -554,20 +568,6 @@ sched_take_group (Sched *s, const SchedPool *p, uint32_t g, uint32_t m,
   return k;
 }
 
-typedef struct
-{
-  uint32_t g, free;
-} SchedGroupFree;
-
-static int
-sched_group_free_desc (const void *a, const void *b)
-{
-  const SchedGroupFree *x = a, *y = b;
-  if (x->free != y->free)
-    return x->free > y->free ? -1 : 1;
-  return (x->g > y->g) - (x->g < y->g);
-}
-
 /* Chooses n free nodes of pool p into out (unsorted). The pool must hold
  * at least n free nodes. */
 static void
@@ -603,12 +603,24 @@ sched_place (Sched *s, const SchedPool *p, uint32_t n, uint32_t *out)
         return;
       }
   }
-  SchedGroupFree *gf = g_new (SchedGroupFree, s->n_groups);
+  /* The groups with free nodes by free count descending, then group
+   * index: a counting sort (counts are at most the largest group), stable
+   * in the group order. */
+  SchedGroupFree *gf = s->gf;
+  uint32_t *pos = s->gcount;
+  memset (pos, 0, sizeof (uint32_t) * (s->max_group + 1));
+  for (uint32_t g = 0; g < s->n_groups; g++)
+    pos[p->gfree[g]]++;
   uint32_t ng = 0;
+  for (uint32_t f = s->max_group; f > 0; f--)
+    {
+      uint32_t c = pos[f];
+      pos[f] = ng;
+      ng += c;
+    }
   for (uint32_t g = 0; g < s->n_groups; g++)
     if (p->gfree[g] > 0)
-      gf[ng++] = (SchedGroupFree) { g, p->gfree[g] };
-  qsort (gf, ng, sizeof *gf, sched_group_free_desc);
+      gf[pos[p->gfree[g]]++] = (SchedGroupFree) { g, p->gfree[g] };
   uint32_t k = 0, first = 0;
   while (k < n)
     {
@@ -629,7 +641,6 @@ sched_place (Sched *s, const SchedPool *p, uint32_t n, uint32_t *out)
       first++;
     }
   g_assert (k == n);
-  g_free (gf);
 }
 
 /* Puts the n distinct node indices of v in ascending order. A placement
@@ -669,11 +680,19 @@ static void
 sched_release (Sched *s, SchedJobRec *r)
 {
   g_assert (r->state == SCHED_JOB_RUNNING);
+  /* sched_node_sync for a node that stops being held, unrolled: it was in
+   * no pool (held) and joins the general one if it is up. */
   for (uint32_t i = 0; i < r->n_alloc; i++)
     {
-      g_assert (s->owner[r->nodes[i]] == r);
-      s->owner[r->nodes[i]] = NULL;
-      sched_node_sync (s, r->nodes[i]);
+      uint32_t node = r->nodes[i];
+      g_assert (s->owner[node] == r && !s->spare[node]);
+      s->owner[node] = NULL;
+      if (s->up[node])
+        {
+          s->gen.bits[node >> 6] |= (uint64_t) 1 << (node & 63);
+          s->gen.gfree[s->group[node]]++;
+          s->gen.total++;
+        }
     }
   r->n_alloc = 0;
   guint idx = r->run_index;
@@ -709,11 +728,20 @@ sched_try_start (Sched *s, SchedJobRec *r, SchedTimeMs now, GArray *out)
     r->nodes = g_renew (uint32_t, r->nodes, n);
   memcpy (r->nodes, s->scratch, sizeof (uint32_t) * n);
   r->n_alloc = r->n_last = n;
+  /* sched_node_sync for a free node that becomes held, unrolled: it
+   * leaves the pool it was in (the general or the spare one). */
   for (uint32_t i = 0; i < n; i++)
     {
-      g_assert (s->owner[r->nodes[i]] == NULL && s->up[r->nodes[i]]);
-      s->owner[r->nodes[i]] = r;
-      sched_node_sync (s, r->nodes[i]);
+      uint32_t node = r->nodes[i];
+      g_assert (s->owner[node] == NULL && s->up[node]);
+      s->owner[node] = r;
+      uint64_t m = (uint64_t) 1 << (node & 63);
+      SchedPool *p = s->spare[node] ? &s->spr : &s->gen;
+      g_assert (p->bits[node >> 6] & m);
+      p->bits[node >> 6] &= ~m;
+      p->gfree[s->group[node]]--;
+      p->total--;
+      s->spare[node] = false;
     }
   r->state = SCHED_JOB_RUNNING;
   r->start = now;
