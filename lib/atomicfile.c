@@ -1,4 +1,5 @@
-/* lib/atomicfile.c - temp file + fsync + rename, and staged run folders.
+/* lib/atomicfile.c - temp file + fsync + rename, and staged run folders
+ * (whose files need neither: one syncfs and the folder's rename).
  * See atomicfile.h for the exact guarantee. POSIX only (rename, fsync,
  * flock): a run folder being written is locked (flock on the folder and on
  * its staging folder), and a second writer is refused, not merged. */
@@ -11,6 +12,11 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <sys/syscall.h> /* SYS_syncfs: <unistd.h> declares syncfs only
+                             with _GNU_SOURCE, which pulls in <sched.h>,
+                             here policy/sched.h */
+#endif
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -19,9 +25,48 @@ G_DEFINE_QUARK (faultline-atomicfile-error-quark, atomicfile_error)
 struct AtomicFile
 {
   char *path;
-  char *tmp;
+  char *tmp;   /* the name written: path itself when staged */
   FILE *fp;
+  bool staged; /* inside a live AtomicDir's staging folder */
 };
+
+/* The staging folders of the live AtomicDirs of this process (a sweep
+ * has one per worker thread). A file under one of them is invisible to
+ * readers until the folder commits, so it is written under its own name,
+ * without a temporary name, an fsync or a rename of its own: the folder's
+ * commit makes all its files durable with one syncfs(2) before its
+ * rename. */
+static GMutex atomicfile_staging_lock;
+static GPtrArray *atomicfile_staging_dirs; /* char *, not owned */
+
+static void
+atomicfile_staging_register (const char *staging, bool add)
+{
+  g_mutex_lock (&atomicfile_staging_lock);
+  if (atomicfile_staging_dirs == NULL)
+    atomicfile_staging_dirs = g_ptr_array_new ();
+  if (add)
+    g_ptr_array_add (atomicfile_staging_dirs, (gpointer) staging);
+  else
+    g_ptr_array_remove_fast (atomicfile_staging_dirs, (gpointer) staging);
+  g_mutex_unlock (&atomicfile_staging_lock);
+}
+
+static bool
+atomicfile_is_staged (const char *path)
+{
+  bool hit = false;
+  g_mutex_lock (&atomicfile_staging_lock);
+  for (guint i = 0; atomicfile_staging_dirs != NULL
+                    && i < atomicfile_staging_dirs->len && !hit; i++)
+    {
+      const char *d = atomicfile_staging_dirs->pdata[i];
+      size_t n = strlen (d);
+      hit = strncmp (path, d, n) == 0 && path[n] == '/' && path[n + 1] != '\0';
+    }
+  g_mutex_unlock (&atomicfile_staging_lock);
+  return hit;
+}
 
 struct AtomicDir
 {
@@ -106,8 +151,10 @@ atomicfile_open (const char *path, GError **error)
                    "'%s' is a folder: give the path of a file to write", path);
       return NULL;
     }
-  g_autofree char *tmp = g_strdup_printf ("%s.tmp.%ld", path,
-                                          (long) getpid ());
+  bool staged = atomicfile_is_staged (path);
+  g_autofree char *tmp = staged ? g_strdup (path)
+                                : g_strdup_printf ("%s.tmp.%ld", path,
+                                                   (long) getpid ());
   int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0)
     {
@@ -127,6 +174,7 @@ atomicfile_open (const char *path, GError **error)
   af->path = g_strdup (path);
   af->tmp = g_steal_pointer (&tmp);
   af->fp = fp;
+  af->staged = staged;
   return af;
 }
 
@@ -183,11 +231,11 @@ atomicfile_commit (AtomicFile *af, GError **error)
   const char *what = NULL;
   if (fflush (fp) != 0 || ferror (fp))
     err = errno ? errno : EIO, what = "cannot write";
-  else if (fsync (fileno (fp)) != 0)
+  else if (!af->staged && fsync (fileno (fp)) != 0)
     err = errno, what = "cannot fsync";
   if (fclose (fp) != 0 && what == NULL)
     err = errno, what = "cannot close";
-  if (what == NULL && rename (af->tmp, af->path) != 0)
+  if (what == NULL && !af->staged && rename (af->tmp, af->path) != 0)
     err = errno, what = "cannot rename into place";
   if (what != NULL)
     {
@@ -196,7 +244,8 @@ atomicfile_commit (AtomicFile *af, GError **error)
       atomicfile_destroy (af);
       return false;
     }
-  atomicfile_sync_parent (af->path);
+  if (!af->staged)
+    atomicfile_sync_parent (af->path);
   atomicfile_destroy (af);
   return true;
 }
@@ -386,6 +435,7 @@ atomicfile_dir_begin (const char *dir, GError **error)
   d->dir = g_steal_pointer (&clean);
   d->staging = g_steal_pointer (&staging);
   d->created_top = g_steal_pointer (&created_top);
+  atomicfile_staging_register (d->staging, true);
   return d;
 }
 
@@ -399,6 +449,7 @@ atomicfile_dir_staging (const AtomicDir *d)
 static void
 atomicfile_dir_destroy (AtomicDir *d)
 {
+  atomicfile_staging_register (d->staging, false);
   if (d->dir_fd >= 0)
     close (d->dir_fd);
   if (d->staging_fd >= 0)
@@ -483,6 +534,18 @@ atomicfile_dir_commit (AtomicDir *d, GError **error)
 {
   g_return_val_if_fail (d != NULL, false);
   bool ok;
+  /* The staged files were written without fsync: make them (and the
+   * staging folder's entries) durable before they become visible. */
+#ifdef __linux__
+  if (syscall (SYS_syncfs, d->staging_fd) != 0)
+    {
+      atomicfile_fail (error, errno, "cannot sync", d->staging);
+      atomicfile_dir_abort (d);
+      return false;
+    }
+#else
+  sync ();
+#endif
   if (!g_file_test (d->dir, G_FILE_TEST_EXISTS))
     {
       ok = rename (d->staging, d->dir) == 0;

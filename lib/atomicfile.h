@@ -8,7 +8,11 @@
  * so the new name survives a power loss too.
  *
  * A run folder is produced in a staging directory "<dir>.partial-<pid>" next
- * to <dir> and moved into place by atomicfile_dir_commit():
+ * to <dir> and moved into place by atomicfile_dir_commit(). No reader looks
+ * inside a staging folder, so a file opened under a live one (by this
+ * process) is written under its own name with no fsync or rename of its
+ * own; the commit first makes the whole staging folder durable with one
+ * syncfs(2) (sync(2) where there is none), then:
  *  - <dir> absent: the staging directory is renamed to <dir> (one atomic
  *    step: the folder appears complete or not at all);
  *  - <dir> present: each staged file is renamed over its namesake in <dir>,

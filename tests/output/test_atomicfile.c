@@ -331,6 +331,49 @@ test_dir_abort_removes_created_parents (void **state)
   atomicfile_remove_tree (d);
 }
 
+/* A file inside a live staging folder is written under its own name (the
+ * folder as a whole is what appears atomically); abort removes it; once
+ * the folder is committed, files are written through a temporary name
+ * again. */
+static void
+test_staged_files (void **state)
+{
+  g_autofree char *d = tmpdir ();
+  g_autofree char *run = g_build_filename (d, "out", NULL);
+  GError *error = NULL;
+  AtomicDir *ad = atomicfile_dir_begin (run, &error);
+  assert_non_null (ad);
+  const char *st = atomicfile_dir_staging (ad);
+  g_autofree char *a = g_build_filename (st, "a.csv", NULL);
+  g_autofree char *b = g_build_filename (st, "b.csv", NULL);
+  AtomicFile *af = atomicfile_open (a, &error);
+  assert_non_null (af);
+  assert_true (atomicfile_append (af, "a\n", 2, &error));
+  assert_true (g_file_test (a, G_FILE_TEST_EXISTS)); /* its own name */
+  assert_int_equal (count_entries (st), 1);
+  assert_true (atomicfile_commit (af, &error));
+  af = atomicfile_open (b, &error);
+  assert_true (atomicfile_append (af, "b\n", 2, &error));
+  atomicfile_abort (af);
+  assert_false (g_file_test (b, G_FILE_TEST_EXISTS));
+  assert_false (g_file_test (run, G_FILE_TEST_EXISTS));
+  assert_true (atomicfile_dir_commit (ad, &error));
+  g_autofree char *fa = g_build_filename (run, "a.csv", NULL);
+  g_autofree char *sa = slurp (fa);
+  assert_string_equal (sa, "a\n");
+  assert_int_equal (count_entries (run), 1);
+  /* Committed: a file in the folder gets a temporary name again. */
+  g_autofree char *c = g_build_filename (run, "c.csv", NULL);
+  af = atomicfile_open (c, &error);
+  assert_true (atomicfile_append (af, "c\n", 2, &error));
+  assert_false (g_file_test (c, G_FILE_TEST_EXISTS));
+  assert_int_equal (count_entries (run), 2); /* a.csv, c.csv.tmp.<pid> */
+  assert_true (atomicfile_commit (af, &error));
+  assert_true (g_file_test (c, G_FILE_TEST_EXISTS));
+  assert_int_equal (count_entries (run), 2);
+  atomicfile_remove_tree (d);
+}
+
 int
 main (void)
 {
@@ -343,6 +386,7 @@ main (void)
     cmocka_unit_test (test_killed_run_folder),
     cmocka_unit_test (test_dir_commit_over_existing),
     cmocka_unit_test (test_dir_abort_and_errors),
+    cmocka_unit_test (test_staged_files),
     cmocka_unit_test (test_dir_abort_removes_created_parents),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
