@@ -444,12 +444,13 @@ job_start (World *w, Job *j, const uint32_t *nodes, uint32_t n)
   g_ptr_array_add (w->jobs.running, j);
   j->nodes_held = g_memdup2 (nodes, n * sizeof *nodes);
   j->n_held = n;
-  j->multi_su = false;
   for (uint32_t i = 0; i < n; i++)
-    {
-      w->hw.nodes[nodes[i]].job = j->m.id;
-      j->multi_su |= topo_node_su (w->hw.topo, nodes[i]) != topo_node_su (w->hw.topo, nodes[0]);
-    }
+    w->hw.nodes[nodes[i]].job = j->m.id;
+  /* Spans SUs: stop at the first node outside the first node's SU. */
+  j->multi_su = false;
+  uint32_t su0 = topo_node_su (w->hw.topo, nodes[0]);
+  for (uint32_t i = 1; i < n && !j->multi_su; i++)
+    j->multi_su = topo_node_su (w->hw.topo, nodes[i]) != su0;
   j->slowdown = 1.0;
   double b = fabric_job_bandwidth (w->hw.fabric, nodes, n);
   if (b < 1.0)
