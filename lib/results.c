@@ -285,7 +285,15 @@ results_csv_num (GString *out, double v)
 static void
 results_csv_u (GString *out, uint64_t v)
 {
-  g_string_append_printf (out, "%" PRIu64, v);
+  char tmp[20];
+  size_t n = sizeof tmp;
+  do
+    {
+      tmp[--n] = (char) ('0' + v % 10);
+      v /= 10;
+    }
+  while (v != 0);
+  g_string_append_len (out, tmp + n, (gssize) (sizeof tmp - n));
 }
 
 static bool
@@ -370,19 +378,30 @@ results_interruptions_csv (const Metrics *m)
   return o;
 }
 
-static GString *
-results_jobs_csv (const Metrics *m)
+/* jobs.csv, streamed: one row per job (175,000 on fleet-100k, 27 MB) goes
+ * through a 64 KiB buffer into the file instead of one string. */
+static bool
+results_jobs_csv_write (const char *dir, const Metrics *m, GError **error)
 {
-  GString *o = g_string_new ("name,id,nodes,gpus,submit_h,first_start_h,"
-                             "end_h,work_h,productive_h,lost_h,restart_h,"
-                             "checkpoint_h,queue_h,slowdown_h,interruptions,"
-                             "preemptions,completed,ettr\n");
-  for (guint i = 0; m->job_rows != NULL && i < m->job_rows->len; i++)
+  g_autofree char *path = g_build_filename (dir, "jobs.csv", NULL);
+  GError *local = NULL;
+  AtomicFile *af = atomicfile_open (path, &local);
+  GString *o = g_string_sized_new (1 << 16);
+  g_string_append (o, "name,id,nodes,gpus,submit_h,first_start_h,"
+                      "end_h,work_h,productive_h,lost_h,restart_h,"
+                      "checkpoint_h,queue_h,slowdown_h,interruptions,"
+                      "preemptions,completed,ettr\n");
+  bool ok = af != NULL;
+  for (guint i = 0; ok && m->job_rows != NULL && i < m->job_rows->len; i++)
     {
       const MetricsJob *j = &g_array_index (m->job_rows, MetricsJob, i);
       results_csv_str (o, j->name);
-      g_string_append_printf (o, ",%" PRIu32 ",%" PRIu32 ",%" PRIu32,
-                              j->id, j->nodes, j->gpus);
+      const uint32_t ids[] = { j->id, j->nodes, j->gpus };
+      for (size_t k = 0; k < G_N_ELEMENTS (ids); k++)
+        {
+          g_string_append_c (o, ',');
+          results_csv_u (o, ids[k]);
+        }
       const double h[] = { j->submit_h, j->first_start_h, j->end_h,
                            j->work_h, j->productive_h, j->lost_h,
                            j->restart_h, j->checkpoint_h, j->queue_h,
@@ -392,13 +411,32 @@ results_jobs_csv (const Metrics *m)
           g_string_append_c (o, ',');
           results_csv_num (o, h[k]);
         }
-      g_string_append_printf (o, ",%" PRIu32 ",%" PRIu32 ",%d,",
-                              j->interruptions, j->preemptions,
-                              j->completed ? 1 : 0);
+      g_string_append_c (o, ',');
+      results_csv_u (o, j->interruptions);
+      g_string_append_c (o, ',');
+      results_csv_u (o, j->preemptions);
+      g_string_append (o, j->completed ? ",1," : ",0,");
       results_csv_num (o, j->ettr);
       g_string_append_c (o, '\n');
+      if (o->len >= (1 << 16) - 512)
+        {
+          ok = atomicfile_append (af, o->str, o->len, &local);
+          g_string_truncate (o, 0);
+        }
     }
-  return o;
+  ok = ok && atomicfile_append (af, o->str, o->len, &local);
+  g_string_free (o, TRUE);
+  if (ok)
+    ok = atomicfile_commit (g_steal_pointer (&af), &local);
+  else
+    atomicfile_abort (g_steal_pointer (&af));
+  if (!ok)
+    {
+      g_set_error (error, RESULTS_ERROR, RESULTS_ERROR_IO, "%s",
+                   local->message);
+      g_error_free (local);
+    }
+  return ok;
 }
 
 static GString *
@@ -439,7 +477,7 @@ results_write (const char *dir, const ResultsRunInfo *info, const Metrics *m,
                        error)
          && results_save (dir, "interruptions.csv",
                           results_interruptions_csv (m), error)
-         && results_save (dir, "jobs.csv", results_jobs_csv (m), error)
+         && results_jobs_csv_write (dir, m, error)
          && results_save (dir, "interruptions_by_cause.csv",
                           results_causes_csv (m), error)
          && results_save (dir, "summary.json", g_string_new (summary),
