@@ -43,6 +43,8 @@ struct FlRun
   LbRun *lb;
   World *world;
   char *summary;
+  GPtrArray *param_defaults; /* name, default JSON, name, ... of the params
+                              * a --set moved off the scenario's default */
   bool done;
   gint64 last_progress_us; /* wall clock of the last progress report (monotonic) */
 };
@@ -202,6 +204,44 @@ as_fl_error (GError **error, GError *src, FlError code)
   g_error_free (src);
 }
 
+/* The params whose value in effect (params, after the --set values)
+ * differs from the scenario's own default: the scenario loaded once more
+ * without --set (its top level only: no cluster is built, nothing runs),
+ * as summary.json's "param_defaults" (docs/results.md). A scenario that
+ * does not load without its --set values (one that insists on a param)
+ * has no defaults to compare with: NULL. Returns: (transfer full) pairs
+ * name, JSON text; NULL when none differs. */
+static GPtrArray *
+fl_param_defaults (const FlRunOptions *opt, const LbOptions *with_sets,
+                   const GPtrArray *params)
+{
+  LbOptions lo = *with_sets;
+  lo.sets = NULL;
+  LbRun *lb = lb_load (opt->scenario, &lo, NULL);
+  if (lb == NULL)
+    return NULL;
+  const GPtrArray *defs = lb_params (lb);
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < params->len; i++)
+    {
+      const LbParam *p = g_ptr_array_index (params, i);
+      for (guint j = 0; j < defs->len; j++)
+        {
+          const LbParam *d = g_ptr_array_index (defs, j);
+          if (strcmp (p->name, d->name) == 0
+              && strcmp (p->value_json, d->value_json) != 0)
+            {
+              g_ptr_array_add (out, g_strdup (p->name));
+              g_ptr_array_add (out, g_strdup (d->value_json));
+            }
+        }
+    }
+  lb_free (lb);
+  if (out->len == 0)
+    g_clear_pointer (&out, g_ptr_array_unref);
+  return out;
+}
+
 FlRun *
 fl_run_new (const FlRunOptions *opt, GError **error)
 {
@@ -257,6 +297,8 @@ fl_run_new (const FlRunOptions *opt, GError **error)
       return NULL;
     }
   lb_attach (run->lb, run->world);
+  if (sets->len > 0)
+    run->param_defaults = fl_param_defaults (opt, &lo, lb_params (run->lb));
   return run;
 }
 
@@ -275,6 +317,8 @@ fl_run_free (FlRun *run)
   g_free (run->trace_path);
   g_free (run->metrics_path);
   g_free (run->summary);
+  if (run->param_defaults != NULL)
+    g_ptr_array_unref (run->param_defaults);
   g_free (run);
 }
 
@@ -392,6 +436,7 @@ fl_run_execute (FlRun *run, GError **error)
   pcap.disabled = pcap_disabled;
   const char *staging = NULL;
   g_autofree ResultsParam *params = NULL;
+  g_autofree ResultsParam *defaults = NULL;
 
   if (run->output_dir != NULL)
     {
@@ -461,12 +506,20 @@ fl_run_execute (FlRun *run, GError **error)
       params[i].name = p->name;
       params[i].json = p->value_json;
     }
+  size_t n_defaults = run->param_defaults ? run->param_defaults->len / 2 : 0;
+  defaults = g_new0 (ResultsParam, MAX (n_defaults, 1));
+  for (size_t i = 0; i < n_defaults; i++)
+    {
+      defaults[i].name = g_ptr_array_index (run->param_defaults, 2 * i);
+      defaults[i].json = g_ptr_array_index (run->param_defaults, 2 * i + 1);
+    }
   sla_finish (sla, world_length (run->world));
   remediation = sla_summary (sla);
   ResultsRunInfo info = {
     .faultline_version = FL_VERSION, .scenario = run->scenario_label,
     .scenario_name = lb_scenario_name (run->lb), .seed = run->opt.seed,
     .params = params, .n_params = lp->len, .wall_seconds = wall_seconds,
+    .param_defaults = defaults, .n_param_defaults = n_defaults,
     .write_wall_seconds = run->opt.write_wall_seconds,
     .remediation = remediation,
   };

@@ -474,6 +474,9 @@ metrictab_schema_json (void)
   schema_prop (b, "params", "object", false,
                "name -> value of every param()/--set value of the run",
                false);
+  schema_prop (b, "param_defaults", "object", false,
+               "name -> the scenario's default of each param a --set "
+               "changed; absent when none differs", false);
   schema_prop (b, "sim_hours", "number", false,
                "simulated length of the run, hours", true);
   schema_cluster (b);

@@ -166,6 +166,35 @@ results_add_causes (JsonBuilder *b, const char *name, const GArray *causes)
   json_builder_end_object (b);
 }
 
+/* Adds member NAME = { param name: its JSON value, ... }. Errors: a value
+ * that is not JSON text (RESULTS_ERROR_INVALID). */
+static bool
+results_add_params (JsonBuilder *b, const char *name,
+                    const ResultsParam *params, size_t n, GError **error)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_object (b);
+  for (size_t i = 0; i < n; i++)
+    {
+      const ResultsParam *p = &params[i];
+      GError *local = NULL;
+      JsonNode *v = p->json ? json_from_string (p->json, &local) : NULL;
+      if (v == NULL)
+        {
+          g_set_error (error, RESULTS_ERROR, RESULTS_ERROR_INVALID,
+                       "param '%s': value '%s' is not JSON text (%s)",
+                       p->name ? p->name : "", p->json ? p->json : "(null)",
+                       local ? local->message : "empty");
+          g_clear_error (&local);
+          return false;
+        }
+      json_builder_set_member_name (b, p->name ? p->name : "");
+      json_builder_add_value (b, v); /* takes v */
+    }
+  json_builder_end_object (b);
+  return true;
+}
+
 char *
 results_summary_json (const ResultsRunInfo *info, const Metrics *m,
                       GError **error)
@@ -173,6 +202,8 @@ results_summary_json (const ResultsRunInfo *info, const Metrics *m,
   g_return_val_if_fail (info != NULL, NULL);
   g_return_val_if_fail (m != NULL, NULL);
   g_return_val_if_fail (info->n_params == 0 || info->params != NULL, NULL);
+  g_return_val_if_fail (info->n_param_defaults == 0
+                        || info->param_defaults != NULL, NULL);
   if (info->seed > (uint64_t) G_MAXINT64)
     {
       g_set_error (error, RESULTS_ERROR, RESULTS_ERROR_INVALID,
@@ -189,26 +220,13 @@ results_summary_json (const ResultsRunInfo *info, const Metrics *m,
   json_builder_set_member_name (b, "scenario");
   json_builder_add_string_value (b, info->scenario ? info->scenario : "");
   results_add_int (b, "seed", info->seed);
-  json_builder_set_member_name (b, "params");
-  json_builder_begin_object (b);
-  for (size_t i = 0; i < info->n_params; i++)
-    {
-      const ResultsParam *p = &info->params[i];
-      GError *local = NULL;
-      JsonNode *v = p->json ? json_from_string (p->json, &local) : NULL;
-      if (v == NULL)
-        {
-          g_set_error (error, RESULTS_ERROR, RESULTS_ERROR_INVALID,
-                       "param '%s': value '%s' is not JSON text (%s)",
-                       p->name ? p->name : "", p->json ? p->json : "(null)",
-                       local ? local->message : "empty");
-          g_clear_error (&local);
-          return NULL;
-        }
-      json_builder_set_member_name (b, p->name ? p->name : "");
-      json_builder_add_value (b, v); /* takes v */
-    }
-  json_builder_end_object (b);
+  if (!results_add_params (b, "params", info->params, info->n_params,
+                           error))
+    return NULL;
+  if (info->n_param_defaults > 0
+      && !results_add_params (b, "param_defaults", info->param_defaults,
+                              info->n_param_defaults, error))
+    return NULL;
   results_json_add_number (b, "sim_hours", m->sim_hours);
   json_builder_set_member_name (b, "cluster");
   json_builder_begin_object (b);

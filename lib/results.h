@@ -48,6 +48,11 @@ typedef struct
   /* summary.json "remediation" (lib/sla.h), written after "metrics";
    * NULL: not written. (transfer none) */
   JsonNode *remediation;
+  /* The scenario's defaults of the params that a --set changed, written as
+   * "param_defaults" after "params" when n_param_defaults > 0 (so a run
+   * without --set keeps the same file). */
+  const ResultsParam *param_defaults;
+  size_t n_param_defaults;
 } ResultsRunInfo;
 
 /* Writes summary.json, timeseries.csv, interruptions.csv, jobs.csv and

@@ -18,7 +18,7 @@ for f in "$FL_SOURCE_DIR"/scenarios/*.lua; do
   scenarios="$scenarios $f"
 done
 count=$(echo $scenarios | wc -w)
-echo "1..$((count + 15))"
+echo "1..$((count + 17))"
 
 # one check per scenario: runs (10 days when it declares a days param)
 for f in $scenarios; do
@@ -43,6 +43,19 @@ check $? "llama3-16k twice with seed 5: byte-identical summary.json"
 "$FAULTLINE" run "$d" $common --seed 6 -o "$tmp/c" 2>/dev/null \
   && [ -s "$tmp/c/summary.json" ] && ! cmp -s "$tmp/a/summary.json" "$tmp/c/summary.json"
 check $? "llama3-16k with seed 6: a different summary.json"
+
+# param_defaults: the scenario's default of each param a --set moved, and
+# only those (python3 reads the JSON)
+python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+sys.exit(0 if s["params"]["days"] == 10 and s["param_defaults"] == {"days": 54} and list(s)[4] == "param_defaults" else 1)
+' "$tmp/a/summary.json"
+check $? "--set days=10: param_defaults is {days: 54}, right after params"
+"$FAULTLINE" run "$d" -q --no-plots --no-pcap --no-wall-seconds --set days=10 \
+  --set spares=128 --seed 5 -o "$tmp/same" 2>/dev/null \
+  && cmp -s "$tmp/a/summary.json" "$tmp/same/summary.json"
+check $? "a --set to the default value (spares=128) is not a difference"
 
 # bad --set: exit 2, message names it, no folder
 "$FAULTLINE" run "$d" -q --no-plots -o "$tmp/badset" --set spraes=3 2> "$tmp/badset.err"

@@ -223,7 +223,7 @@ static ResultsRunInfo
 sample_info (void)
 {
   ResultsRunInfo info = { "0.1.0", "scenarios/x.lua", "x", 7, params,
-                          G_N_ELEMENTS (params), false, 3.25, NULL };
+                          G_N_ELEMENTS (params), false, 3.25, NULL, NULL, 0 };
   return info;
 }
 
@@ -283,6 +283,17 @@ test_summary_matches_schema (void **state)
   char *err = validate (json_node_get_object (schema), doc, "$");
   if (err != NULL)
     fail_msg ("%s", err);
+  /* With the param_defaults of a run with --set. */
+  static const ResultsParam defs[] = { { "spares", "128" } };
+  ResultsRunInfo with_defs = info;
+  with_defs.param_defaults = defs;
+  with_defs.n_param_defaults = 1;
+  g_autofree char *text2 = results_summary_json (&with_defs, m, &error);
+  JsonNode *doc2 = parse (text2);
+  err = validate (json_node_get_object (schema), doc2, "$");
+  if (err != NULL)
+    fail_msg ("%s", err);
+  json_node_unref (doc2);
   /* The validator can fail: a missing key, an extra key, a wrong type. */
   JsonObject *metrics = json_object_get_object_member (
     json_node_get_object (doc), "metrics");
@@ -353,6 +364,22 @@ test_summary_values (void **state)
   json_node_unref (doc);
   /* Shortest form: 0.1 is "0.1", not 0.10000000000000001. */
   assert_non_null (strstr (text, "\"goodput\": 0.1,"));
+  /* param_defaults: right after params when a --set moved a param, and
+   * the schema still holds. */
+  static const ResultsParam defs[] = { { "spares", "128" } };
+  info.param_defaults = defs;
+  info.n_param_defaults = 1;
+  g_autofree char *t3 = results_summary_json (&info, m, NULL);
+  doc = parse (t3);
+  names = json_object_get_members (json_node_get_object (doc));
+  assert_string_equal (g_list_nth_data (names, 3), "params");
+  assert_string_equal (g_list_nth_data (names, 4), "param_defaults");
+  g_list_free (names);
+  JsonObject *d = json_object_get_object_member (json_node_get_object (doc),
+                                                 "param_defaults");
+  assert_int_equal (json_object_get_size (d), 1);
+  assert_int_equal (json_object_get_int_member (d, "spares"), 128);
+  json_node_unref (doc);
   metrics_free (m);
 }
 
@@ -361,7 +388,7 @@ test_bad_info (void **state)
 {
   Metrics *m = metrics_new ();
   ResultsParam bad[] = { { "spares", "sixty-four" } };
-  ResultsRunInfo info = { "0.1.0", "s.lua", NULL, 1, bad, 1, false, 0, NULL };
+  ResultsRunInfo info = { "0.1.0", "s.lua", NULL, 1, bad, 1, false, 0, NULL, NULL, 0 };
   GError *error = NULL;
   assert_null (results_summary_json (&info, m, &error));
   assert_non_null (strstr (error->message, "spares"));
