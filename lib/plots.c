@@ -11,6 +11,7 @@
 #include "infile.h"
 
 #include <errno.h>
+#include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
@@ -255,10 +256,11 @@ const char *
 plots_caption (const char *name)
 {
   static const char *const captions[] = {
-    "Nodes in each non-healthy state of the health state machine over time.",
+    "Nodes that are not healthy, by state of the health state machine, "
+    "stacked (the top edge is all unhealthy nodes).",
     "GPUs on healthy nodes over time.",
-    "Progress of the main job (share of its work done); red lines mark its "
-    "interruptions (interruptions.csv).",
+    "Progress of the main job (share of its work done) and its "
+    "interruption rate per day, in bins (interruptions.csv).",
     "ETTR of the main job (productive time / elapsed time) over time.",
     "Interruptions by root cause over the run (compare with Llama 3, "
     "Table 5: 419 interruptions in 54 days on 16,384 GPUs).",
@@ -276,9 +278,18 @@ typedef struct
   const char *xlabel; /* "time (h)" or "time (days)" */
   double pscale;      /* progress multiplier to percent */
   bool have[TS_N];    /* column has a finite value */
+  bool nonzero[TS_N]; /* column has a value other than 0 */
+  double tmax;        /* last sample time, hours */
+  double stack_max;   /* the most nodes in non-healthy states at once */
   size_t n_marks;     /* interruptions of the main job */
+  double bin_h;       /* width of the interruption-rate bins, hours */
+  double rate_max;    /* the highest binned rate, per day */
   char *main_job;     /* name of the main job, or NULL */
   size_t n_causes;
+  double cause_max;   /* the largest count of one cause */
+  double cause_sum;
+  char *subtitle;     /* scenario, seed, size, changed params; or NULL */
+  double gpus;        /* cluster GPUs (summary.json), or NaN */
 } PlotsData;
 
 static bool
@@ -395,17 +406,22 @@ plots_write_timeseries (const char *dir, const char *out, PlotsData *pd,
   double tmax = 0.0, pmax = 0.0;
   for (size_t r = 0; r < t->rows->len; r++)
     {
+      double stack = 0;
       for (size_t c = 0; c < TS_N; c++)
         {
           double v;
           if (!plots_table_number (t, r, (size_t) idx[c], &v, error))
             return false;
+          if (c >= TS_SUSPECT && c <= TS_DOWN && isfinite (v))
+            stack += v;
           if (c > 0)
             g_string_append_c (s, ' ');
           plots_gp_number (s, v);
           if (isfinite (v))
             {
               pd->have[c] = true;
+              if (v != 0.0)
+                pd->nonzero[c] = true;
               if (c == TS_T)
                 tmax = MAX (tmax, v);
               if (c == TS_PROGRESS)
@@ -413,7 +429,9 @@ plots_write_timeseries (const char *dir, const char *out, PlotsData *pd,
             }
         }
       g_string_append_c (s, '\n');
+      pd->stack_max = MAX (pd->stack_max, stack);
     }
+  pd->tmax = tmax;
   pd->xs = tmax > 96.0 ? 24.0 : 1.0;
   pd->xlabel = tmax > 96.0 ? "time since the start of the run (days)"
                            : "time since the start of the run (h)";
@@ -458,6 +476,70 @@ plots_find_main_job (const char *dir, char **main_job, GError **error)
   return true;
 }
 
+/* The width of the interruption-rate bins: the smallest of 1 h, 2 h, 3 h,
+ * 6 h, 12 h, 1, 2, 3 days, 1, 2 weeks and 30 days that gives at most 100
+ * bins over the run, so a bar stays a few pixels wide on a 1100-pixel plot
+ * whatever the length (a year: weekly bins). */
+static double
+plots_bin_hours (double tmax_h)
+{
+  static const double widths[] = { 1, 2, 3, 6, 12, 24, 48, 72, 168, 336,
+                                   720 };
+  for (size_t i = 0; i < G_N_ELEMENTS (widths); i++)
+    if (ceil (tmax_h / widths[i]) <= 100)
+      return widths[i];
+  return ceil (tmax_h / 100 / 720) * 720;
+}
+
+/* interruption_rate.dat: the main job's interruptions per day in bins of
+ * pd->bin_h hours (a last bin shorter than half a bin joins the one
+ * before it, so a few minutes of run never make a spike). One line per
+ * bin: centre (h), width (h), count, rate per day. Thousands of
+ * interruptions stay readable as a rate where a line per interruption
+ * fills the plot. */
+static bool
+plots_write_rate (const char *out, const GArray *times, PlotsData *pd,
+                  GError **error)
+{
+  double tmax = pd->tmax;
+  for (guint i = 0; i < times->len; i++)
+    tmax = MAX (tmax, g_array_index (times, double, i));
+  double w = plots_bin_hours (tmax);
+  size_t n = tmax > 0 ? (size_t) ceil (tmax / w) : 1;
+  if (n > 1 && tmax - (double) (n - 1) * w < w / 2)
+    n--;
+  g_autofree double *count = g_new0 (double, n);
+  for (guint i = 0; i < times->len; i++)
+    {
+      double t = g_array_index (times, double, i);
+      size_t b = t > 0 ? (size_t) (t / w) : 0;
+      count[MIN (b, n - 1)] += 1;
+    }
+  g_autofree char *head = g_strdup_printf (
+      "# interruption_rate.dat - the main job's interruptions per day in "
+      "%g-hour bins, from interruptions.csv\n# 1:centre_h 2:width_h 3:count "
+      "4:per_day\n", w);
+  g_autoptr (GString) s = g_string_new (head);
+  pd->bin_h = w;
+  pd->rate_max = 0;
+  for (size_t b = 0; b < n; b++)
+    {
+      double lo = (double) b * w;
+      double hi = b + 1 == n ? MAX (tmax, lo + w / 2) : lo + w;
+      double rate = count[b] / ((hi - lo) / 24.0);
+      pd->rate_max = MAX (pd->rate_max, rate);
+      plots_gp_number (s, (lo + hi) / 2);
+      g_string_append_c (s, ' ');
+      plots_gp_number (s, hi - lo);
+      g_string_append_c (s, ' ');
+      plots_gp_number (s, count[b]);
+      g_string_append_c (s, ' ');
+      plots_gp_number (s, rate);
+      g_string_append_c (s, '\n');
+    }
+  return plots_write_file (out, "interruption_rate.dat", s, error);
+}
+
 static bool
 plots_write_interruptions (const char *dir, const char *out, PlotsData *pd,
                            GError **error)
@@ -466,6 +548,7 @@ plots_write_interruptions (const char *dir, const char *out, PlotsData *pd,
   g_autoptr (GString) s = g_string_new (
       "# interruptions.dat - times (h) of the main job's interruptions, "
       "from interruptions.csv\n# 1:t_h 2:cause\n");
+  g_autoptr (GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
   pd->n_marks = 0;
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     {
@@ -496,10 +579,12 @@ plots_write_interruptions (const char *dir, const char *out, PlotsData *pd,
           g_string_append_c (s, ' ');
           plots_gp_datafield (s, plots_table_get (t, r, (size_t) cc));
           g_string_append_c (s, '\n');
+          g_array_append_val (times, v);
           pd->n_marks++;
         }
     }
-  return plots_write_file (out, "interruptions.dat", s, error);
+  return plots_write_file (out, "interruptions.dat", s, error)
+         && plots_write_rate (out, times, pd, error);
 }
 
 typedef struct
@@ -554,9 +639,135 @@ plots_write_causes (const char *dir, const char *out, PlotsData *pd,
       g_string_append_c (s, ' ');
       plots_gp_number (s, c->count);
       g_string_append_c (s, '\n');
+      pd->cause_max = MAX (pd->cause_max, c->count);
+      pd->cause_sum += c->count;
     }
   pd->n_causes = causes->len;
   return plots_write_file (out, "by_cause.dat", s, error);
+}
+
+/* n with a comma between thousands ("17,408"). Returns: (transfer full). */
+static char *
+plots_grouped (double v)
+{
+  g_autofree char *digits = g_strdup_printf ("%.0f", fabs (v));
+  GString *s = g_string_new (v < 0 ? "-" : "");
+  size_t len = strlen (digits);
+  for (size_t i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (s, ',');
+      g_string_append_c (s, digits[i]);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* A JSON scalar as text: strings as they are, numbers in the shortest
+ * form. Returns: (transfer full). */
+static char *
+plots_json_text (JsonNode *n)
+{
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
+    return g_strdup ("?");
+  GType t = json_node_get_value_type (n);
+  if (t == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (n));
+  if (t == G_TYPE_BOOLEAN)
+    return g_strdup (json_node_get_boolean (n) ? "true" : "false");
+  if (t == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (n));
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.6g",
+                                    json_node_get_double (n)));
+}
+
+char *
+plots_subtitle (JsonObject *o)
+{
+  g_return_val_if_fail (o != NULL, NULL);
+  g_autoptr (GString) s = g_string_new (NULL);
+  const char *scen = json_object_get_string_member_with_default (o, "scenario",
+                                                                 NULL);
+  if (scen != NULL && *scen)
+    {
+      g_autofree char *base = g_path_get_basename (scen);
+      g_string_append (s, base);
+    }
+  JsonNode *seed = json_object_get_member (o, "seed");
+  if (seed != NULL && JSON_NODE_HOLDS_VALUE (seed))
+    {
+      g_autofree char *t = plots_json_text (seed);
+      g_string_append_printf (s, "%sseed %s", s->len ? ", " : "", t);
+    }
+  JsonNode *cl = json_object_get_member (o, "cluster");
+  if (cl != NULL && JSON_NODE_HOLDS_OBJECT (cl))
+    {
+      JsonNode *g = json_object_get_member (json_node_get_object (cl), "gpus");
+      if (g != NULL && JSON_NODE_HOLDS_VALUE (g))
+        {
+          g_autofree char *t = plots_grouped (json_node_get_double (g));
+          g_string_append_printf (s, "%s%s GPUs", s->len ? ", " : "", t);
+        }
+    }
+  JsonNode *h = json_object_get_member (o, "sim_hours");
+  if (h != NULL && JSON_NODE_HOLDS_VALUE (h))
+    {
+      double hours = json_node_get_double (h);
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      g_string_append_printf (s, "%s%s %s", s->len ? ", " : "",
+                              g_ascii_formatd (buf, sizeof buf, "%.4g",
+                                               hours > 96 ? hours / 24
+                                                          : hours),
+                              hours > 96 ? "days" : "h");
+    }
+  /* The params that differ from the scenario's defaults. */
+  JsonNode *pn = json_object_get_member (o, "params");
+  JsonNode *dn = json_object_get_member (o, "param_defaults");
+  if (pn != NULL && JSON_NODE_HOLDS_OBJECT (pn) && dn != NULL
+      && JSON_NODE_HOLDS_OBJECT (dn))
+    {
+      JsonObject *po = json_node_get_object (pn);
+      JsonObject *d = json_node_get_object (dn);
+      g_autoptr (GList) names = json_object_get_members (d);
+      const char *sep = "; ";
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          g_autofree char *v = plots_json_text (json_object_get_member (po,
+                                                                  l->data));
+          g_autofree char *dv = plots_json_text (json_object_get_member (d,
+                                                                  l->data));
+          g_string_append_printf (s, "%s%s=%s (default %s)", sep,
+                                  (const char *) l->data, v, dv);
+          sep = ", ";
+        }
+    }
+  return s->len ? g_strdup (s->str) : NULL;
+}
+
+/* pd->subtitle and pd->gpus from DIR/summary.json, when it is there and
+ * readable; a plot never fails for want of it. */
+static void
+plots_read_summary (const char *dir, PlotsData *pd)
+{
+  g_autofree char *path = g_build_filename (dir, "summary.json", NULL);
+  pd->gpus = NAN;
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!infile_load_json (parser, path, "summary.json", NULL))
+    return;
+  JsonNode *root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  JsonObject *o = json_node_get_object (root);
+  pd->subtitle = plots_subtitle (o);
+  JsonNode *cl = json_object_get_member (o, "cluster");
+  if (cl != NULL && JSON_NODE_HOLDS_OBJECT (cl))
+    {
+      JsonNode *g = json_object_get_member (json_node_get_object (cl), "gpus");
+      if (g != NULL && JSON_NODE_HOLDS_VALUE (g))
+        pd->gpus = json_node_get_double (g);
+    }
 }
 
 GString *
@@ -590,14 +801,31 @@ plots_script_new (const char *name, const char *about, const char *writer,
   return s;
 }
 
+void
+plots_script_subtitle (GString *s, const char *subtitle)
+{
+  if (subtitle == NULL || *subtitle == '\0')
+    return;
+  /* A second title line, in grey, between the title and the graph; in
+   * character units from the graph's top edge, so it sits right at any
+   * terminal size. */
+  g_string_append (s, "set tmargin 4.5\nset title offset 0,0.4\n"
+                   "set label 1001 ");
+  plots_gp_quoted (s, subtitle);
+  g_string_append (s, " at graph 0.5, graph 1 center offset 0,1.1 "
+                   "noenhanced textcolor rgb '#555555'\n");
+}
+
 /* The head of one of the run folder's plots. */
 static GString *
 plots_script_begin (const char *name, const char *title, const char *xlabel,
-                    const char *ylabel)
+                    const char *ylabel, const PlotsData *pd)
 {
-  return plots_script_new (name, plots_caption (name),
-                           "`faultline plot` (docs/plots-and-report.md)",
-                           title, xlabel, ylabel);
+  GString *s = plots_script_new (name, plots_caption (name),
+                                 "`faultline plot` (docs/plots-and-report.md)",
+                                 title, xlabel, ylabel);
+  plots_script_subtitle (s, pd->subtitle);
+  return s;
 }
 
 void
@@ -626,6 +854,24 @@ plots_script_end (GString *s, const char *plot_cmd)
       plot_cmd);
 }
 
+/* The node states of node-states.png, bottom of the stack first: the
+ * long-lived states (down, quarantined, in repair) at the bottom, the
+ * short ones on top; with their colours. */
+static const struct
+{
+  int col;           /* index in ts_cols */
+  const char *color;
+} plots_stack[] = {
+  { 10, "#4d4d4d" }, /* down */
+  { 9, "#d62728" },  /* quarantined */
+  { 7, "#ff7f0e" },  /* in_repair */
+  { 8, "#bcbd22" },  /* burn_in */
+  { 6, "#9467bd" },  /* remediating */
+  { 5, "#17becf" },  /* draining */
+  { 4, "#1f77b4" },  /* cordoned */
+  { 3, "#e377c2" },  /* suspect */
+};
+
 static GString *
 plots_script (const char *name, const PlotsData *pd)
 {
@@ -633,47 +879,92 @@ plots_script (const char *name, const PlotsData *pd)
   g_autoptr (GString) p = g_string_new (NULL);
   if (strcmp (name, "node-states") == 0)
     {
-      s = plots_script_begin (name, "Nodes by state (healthy nodes: see "
-                              "healthy-gpus)", pd->xlabel, "nodes");
-      g_string_append (s, "set key outside right top\nset yrange [0:*]\n");
+      s = plots_script_begin (name, "Nodes that are not healthy, by state "
+                              "(stacked)", pd->xlabel, "nodes", pd);
+      g_string_append (s, "set key outside right top\nset yrange [0:*]\n"
+                       "set style fill solid 1.0 noborder\n");
+      if (pd->stack_max < 6)
+        g_string_append (s, "set ytics 1\nset yrange [0:6]\n");
+      /* Stacked steps: each state is drawn as the step curve of its sum
+       * with every state below it, filled to the axis, from the top of
+       * the stack down, so each band shows through above the next. A
+       * state that is 0 throughout is left out (the key stays short). */
+      int shown[G_N_ELEMENTS (plots_stack)];
+      size_t n = 0;
+      for (size_t i = 0; i < G_N_ELEMENTS (plots_stack); i++)
+        if (pd->nonzero[plots_stack[i].col])
+          shown[n++] = (int) i;
+      if (n == 0)
+        shown[n++] = 0; /* all healthy: an empty "down" band, and a key */
       g_string_append (p, "plot ");
-      for (int c = TS_SUSPECT; c <= TS_DOWN; c++)
-        g_string_append_printf (p, "%s'timeseries.dat' using ($1/xs):%d "
-                                "with steps lw 2 title '%s'",
-                                c > TS_SUSPECT ? ", " : "", c + 1,
-                                ts_cols[c]);
+      for (size_t k = n; k-- > 0;)
+        {
+          g_string_append_printf (p, "%s'timeseries.dat' using ($1/xs):(",
+                                  k + 1 < n ? ", " : "");
+          for (size_t j = 0; j <= k; j++)
+            g_string_append_printf (p, "%s$%d", j ? "+" : "",
+                                    plots_stack[shown[j]].col + 1);
+          g_string_append_printf (p, ") with fillsteps lc rgb '%s' title '%s'",
+                                  plots_stack[shown[k]].color,
+                                  ts_cols[plots_stack[shown[k]].col]);
+        }
     }
   else if (strcmp (name, "healthy-gpus") == 0)
     {
-      s = plots_script_begin (name, "GPUs on healthy nodes", pd->xlabel,
-                              "healthy GPUs");
+      g_autofree char *of = isfinite (pd->gpus) ? plots_grouped (pd->gpus)
+                                                : NULL;
+      g_autofree char *yl = of ? g_strdup_printf ("healthy GPUs (of %s)", of)
+                               : g_strdup ("healthy GPUs");
+      s = plots_script_begin (name, "GPUs on healthy nodes", pd->xlabel, yl,
+                              pd);
       g_string_append (s, "set key bottom right\n");
       g_string_append (p, "plot 'timeseries.dat' using ($1/xs):2 with steps "
                        "lw 2 lc rgb '#2ca02c' title 'healthy GPUs'");
     }
   else if (strcmp (name, "main-job-progress") == 0)
     {
+      g_autofree char *count = plots_grouped ((double) pd->n_marks);
+      double days = pd->tmax / 24.0;
+      char rate[G_ASCII_DTOSTR_BUF_SIZE];
+      g_ascii_formatd (rate, sizeof rate, "%.3g",
+                       days > 0 ? (double) pd->n_marks / days : 0.0);
       g_autofree char *t = g_strdup_printf (
-          "Main job progress%s%s%s, %zu interruptions",
+          "Main job progress%s%s%s: %s interruptions, %s per day",
           pd->main_job ? " (" : "", pd->main_job ? pd->main_job : "",
-          pd->main_job ? ")" : "", pd->n_marks);
+          pd->main_job ? ")" : "", count, rate);
       s = plots_script_begin (name, t, pd->xlabel,
-                              "work done (% of the job's total)");
+                              "work done (% of the job's total)", pd);
+      g_autofree char *bins = pd->bin_h >= 24
+          ? g_strdup_printf ("%g-day bins", pd->bin_h / 24)
+          : g_strdup_printf ("%g-hour bins", pd->bin_h);
       g_string_append_printf (s, "pscale = %g\nset yrange [0:105]\n"
+                              "set ytics nomirror\nset y2tics\n"
                               "set key top left opaque box\n", pd->pscale);
-      g_string_append (p, "plot ");
       if (pd->n_marks > 0)
-        g_string_append (p, "'interruptions.dat' using ($1/xs):(105) with "
-                         "impulses lw 1 lc rgb '#d62728' title "
-                         "'interruption', ");
+        {
+          /* Bars in the lower part of the plot, under the progress line. */
+          g_string_append (s, "set y2range [0:");
+          plots_gp_number (s, pd->rate_max * 2);
+          g_string_append (s, "]\nset y2label ");
+          g_autofree char *y2 = g_strdup_printf ("interruptions per day (%s)",
+                                                 bins);
+          plots_gp_quoted (s, y2);
+          g_string_append (s, " noenhanced\nset style fill solid 0.45 "
+                           "noborder\n");
+          g_string_append (p, "plot 'interruption_rate.dat' using ($1/xs):4:"
+                           "($2/xs) axes x1y2 with boxes lc rgb '#d62728' "
+                           "title 'interruptions per day (right axis)', ");
+        }
+      else
+        g_string_append (p, "plot ");
       g_string_append (p, "'timeseries.dat' using ($1/xs):($16*pscale) with "
-                       "lines lw 2 lc rgb '#1f77b4' title 'progress'");
+                       "lines lw 2.5 lc rgb '#1f77b4' title 'progress'");
     }
   else if (strcmp (name, "main-job-ettr") == 0)
     {
       s = plots_script_begin (name, "Effective training time ratio (ETTR) "
                               "of the main job", pd->xlabel,
-                              "ETTR (productive time / elapsed time)");
+                              "ETTR (productive time / elapsed time)", pd);
       g_string_append (s, "set yrange [0:1.05]\nset key bottom right\n");
       g_string_append (p, "plot 'timeseries.dat' using ($1/xs):17 with lines "
                        "lw 2 lc rgb '#9467bd' title 'ETTR'");
@@ -681,16 +972,22 @@ plots_script (const char *name, const PlotsData *pd)
   else
     {
       g_assert (strcmp (name, "interruptions-by-cause") == 0);
-      s = plots_script_begin (name, "Interruptions by root cause",
-                              "root cause", "interruptions");
-      g_string_append (s, "set style fill solid 0.85 border -1\n"
-                       "set boxwidth 0.7\nset xtics rotate by -35 scale 0 "
-                       "noenhanced\nset bmargin 11\nset yrange [0:*]\n"
-                       "set offsets 0.5, 0.5, 0, 0\nunset key\n"
-                       "set grid noxtics ytics\n");
-      g_string_append (p, "plot 'by_cause.dat' using 0:2:xtic(1) with boxes "
-                       "lc rgb '#1f77b4', '' using 0:2:(sprintf('%d', $2)) "
-                       "with labels offset 0,0.8");
+      g_autofree char *total = plots_grouped (pd->cause_sum);
+      g_autofree char *t = g_strdup_printf ("Interruptions by root cause "
+                                            "(%s in all)", total);
+      s = plots_script_begin (name, t, "interruptions", "", pd);
+      /* Horizontal bars, the most frequent on top: a cause's name is
+       * written in full on the left whatever its length, and its count at
+       * the end of its bar, inside the x range. */
+      g_string_append_printf (s, "set style fill solid 0.85 border -1\n"
+                              "set yrange [%zu.5:-0.5]\nset xrange [0:",
+                              pd->n_causes - 1);
+      plots_gp_number (s, MAX (pd->cause_max, 1) * 1.12);
+      g_string_append (s, "]\nset ytics scale 0 noenhanced\nunset key\n"
+                       "set grid xtics noytics\nunset ylabel\n");
+      g_string_append (p, "plot 'by_cause.dat' using (0):0:(0):2:($0-0.35):"
+                       "($0+0.35):ytic(1) with boxxyerror lc rgb '#1f77b4', "
+                       "'' using 2:0:(sprintf(' %d', $2)) with labels left");
     }
   if (strcmp (name, "interruptions-by-cause") != 0)
     g_string_append_printf (s, "xs = %g\nset autoscale xfix\n", pd->xs);
@@ -867,6 +1164,7 @@ plots_render (const char *dir, PlotsOptions *opt, GError **error)
     }
 
   PlotsData pd = { 0 };
+  plots_read_summary (dir, &pd);
   bool ok = plots_write_timeseries (dir, out, &pd, error)
             && plots_find_main_job (dir, &pd.main_job, error)
             && plots_write_interruptions (dir, out, &pd, error)
@@ -893,6 +1191,7 @@ plots_render (const char *dir, PlotsOptions *opt, GError **error)
   if (!ok)
     {
       g_free (pd.main_job);
+      g_free (pd.subtitle);
       if (created)
         atomicfile_remove_tree (out);
       return false;
@@ -903,6 +1202,7 @@ plots_render (const char *dir, PlotsOptions *opt, GError **error)
     {
       opt->gnuplot_missing = true;
       g_free (pd.main_job);
+      g_free (pd.subtitle);
       return true;
     }
   const char *pngterm = opt->no_png ? "png" : plots_png_terminal (gnuplot, out);
@@ -915,6 +1215,7 @@ plots_render (const char *dir, PlotsOptions *opt, GError **error)
         opt->n_rendered++;
     }
   g_free (pd.main_job);
+  g_free (pd.subtitle);
   if (!ok && created)
     atomicfile_remove_tree (out);
   return ok;

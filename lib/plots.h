@@ -13,6 +13,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -88,6 +89,14 @@ void plots_gp_number (GString *s, double v);
 GString *plots_script_new (const char *name, const char *about,
                            const char *writer, const char *title,
                            const char *xlabel, const char *ylabel);
+/* Appends a grey second title line (the scenario, seed, size and the
+ * params that differ from the scenario's defaults); NULL or "" appends
+ * nothing. */
+void plots_script_subtitle (GString *s, const char *subtitle);
+/* The subtitle of a run from its summary.json object o: "llama3-16k.lua,
+ * seed 7, 17,408 GPUs, 54 days; spares=64 (default 128)". NULL when o
+ * names none of them. Returns: (transfer full). */
+char *plots_subtitle (JsonObject *o);
 /* Appends the render loop: plot_cmd once per format in `formats`. */
 void plots_script_end (GString *s, const char *plot_cmd);
 /* Runs gnuplot on DIR/NAME.gp, giving DIR/NAME.png and DIR/NAME.svg (each

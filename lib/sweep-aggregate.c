@@ -18,6 +18,7 @@
 #include "faultline.h"
 #include "plots.h"
 #include "infile.h"
+#include "metrictab.h"
 #include "results.h"
 
 /* ---- aggregation ---- */
@@ -396,39 +397,34 @@ sweep_is_number (const char *s)
   return end != s && *end == '\0' && isfinite (v);
 }
 
-/* Writes plots/ettr.dat and ettr.gp and runs gnuplot. A missing or failing
- * gnuplot is a warning (the run's numbers are in sweep.json). */
+/* Writes plots/METRIC.dat and METRIC.gp for one headline metric and runs
+ * gnuplot. A missing or failing gnuplot is a warning (the run's numbers
+ * are in sweep.json); *warned keeps the "not found" line to one. */
 static bool
-sweep_plot (const SweepPlan *plan, const SweepData *d, const char *root,
-            GError **error)
+sweep_plot_metric (const SweepPlan *plan, const SweepData *d,
+                   const char *dir, const MetrictabEntry *e, guint k,
+                   bool *warned, GError **error)
 {
   const SweepPlan *opt = plan;
-  const char *metric = "ettr";
-  if (opt->n_axes == 0
-      || !g_ptr_array_find_with_equal_func (d->numeric, metric, g_str_equal,
-                                            NULL))
-    return true;
-  g_autofree char *dir = g_build_filename (root, "plots", NULL);
-  if (g_mkdir_with_parents (dir, 0755) != 0)
-    {
-      g_set_error (error, FL_ERROR, FL_ERROR_INPUT, "%s: cannot create: %s",
-                   dir, g_strerror (errno));
-      return false;
-    }
+  const char *metric = e->name;
   const SweepAxis *x = &opt->axes[0];
   size_t nx = g_strv_length ((char **) x->values);
   size_t series = plan->points->len / nx;
   bool numeric = true;
   for (size_t v = 0; v < nx; v++)
     numeric = numeric && sweep_is_number (x->values[v]);
+  /* Fractions are shown as they are stored (0..1), as in summary.json. */
+  const char *unit = metrictab_unit_name (e->unit);
 
   g_autoptr (GString) dat = g_string_new (NULL);
   g_autofree char *dat_head = g_strdup_printf (
-      "ettr.dat - written by faultline sweep: mean ETTR and its 95%% CI per "
-      "value of %s\n1:x 2:mean 3:ci95_low 4:ci95_high 5:label", x->key);
+      "%s.dat - written by faultline sweep: mean %s and its 95%% CI per "
+      "value of %s\n1:x 2:mean 3:ci95_low 4:ci95_high 5:label", metric,
+      e->label, x->key);
   g_string_append (dat, "# ");
   plots_gp_comment (dat, dat_head);
   g_string_append_c (dat, '\n');
+  g_autofree char *file = g_strdup_printf ("%s.dat", metric);
   g_autoptr (GString) plot = g_string_new ("plot ");
   for (size_t r = 0; r < series; r++)
     {
@@ -439,7 +435,7 @@ sweep_plot (const SweepPlan *plan, const SweepData *d, const char *root,
         g_string_append_printf (title, "%s%s=%s", a > 1 ? ", " : "",
                                 opt->axes[a].key, p0->values[a]);
       if (title->len == 0)
-        g_string_append (title, "mean, 95% CI");
+        g_string_append (title, "mean");
       if (r > 0)
         g_string_append (dat, "\n\n");
       g_string_append (dat, "# ");
@@ -448,9 +444,6 @@ sweep_plot (const SweepPlan *plan, const SweepData *d, const char *root,
       for (size_t v = 0; v < nx; v++)
         {
           guint p = (guint) (v * series + r);
-          guint k = 0;
-          g_ptr_array_find_with_equal_func (d->numeric, metric, g_str_equal,
-                                            &k);
           SweepStats st = d->stats[p * d->numeric->len + k];
           bool ci = isfinite (st.ci95_low);
           if (numeric)
@@ -467,37 +460,88 @@ sweep_plot (const SweepPlan *plan, const SweepData *d, const char *root,
           plots_gp_datafield (dat, x->values[v]);
           g_string_append_c (dat, '\n');
         }
-      g_string_append_printf (plot, "%s'ettr.dat' index %zu using 1:2:3:4%s "
-                              "with yerrorlines lw 2 pt 7 title ",
-                              r ? ", " : "", r, numeric ? "" : ":xtic(5)");
+      /* The CI as a shaded band, the mean as a line with points, in the
+       * series' colour. */
+      g_string_append_printf (plot, "%s'%s' index %zu using 1:3:4 with "
+                              "filledcurves fs transparent solid 0.2 "
+                              "noborder lc %zu notitle, '%s' index %zu "
+                              "using 1:2%s with linespoints lw 2 pt 7 lc %zu "
+                              "title ", r ? ", " : "", file, r, r + 1, file,
+                              r, numeric ? "" : ":xtic(5)", r + 1);
       plots_gp_quoted (plot, title->str);
     }
 
   g_autofree char *about = g_strdup_printf (
-      "mean ETTR against %s, with the 95%% CI of the mean over\n%zu seeds "
-      "as error bars", x->key, opt->n_seeds);
+      "mean %s against %s, with the 95%% CI of the mean over\n%zu seeds "
+      "as a shaded band", e->label, x->key, opt->n_seeds);
   g_autofree char *title = g_strdup_printf (
-      "ETTR against %s (mean and 95%% CI over %zu seeds)", x->key,
-      opt->n_seeds);
+      "%c%s against %s (mean and 95%% CI over %zu seed%s)",
+      g_ascii_toupper (e->label[0]), e->label + 1, x->key, opt->n_seeds,
+      opt->n_seeds == 1 ? "" : "s");
+  g_autofree char *ylabel = g_strdup_printf ("%s (%s)", e->label, unit);
   g_autoptr (GString) gp = plots_script_new (
-      "ettr", about, "`faultline sweep` (docs/sweep.md)", title, x->key,
-      "ETTR (productive time / elapsed time)");
-  g_string_append (gp, "set key bottom right\n"
+      metric, about, "`faultline sweep` (docs/sweep.md)", title, x->key,
+      ylabel);
+  g_autoptr (GString) sub = g_string_new (NULL);
+  if (plan->scenario != NULL)
+    {
+      g_autofree char *base = g_path_get_basename (plan->scenario);
+      g_string_append (sub, base);
+    }
+  for (size_t i = 0; plan->sets != NULL && plan->sets[i] != NULL; i++)
+    g_string_append_printf (sub, "%s%s", i ? ", " : "; ", plan->sets[i]);
+  plots_script_subtitle (gp, sub->str);
+  g_string_append (gp, "set key outside right top\n"
                    "set offsets graph 0.05, graph 0.05, 0, 0\n");
   if (!numeric)
     g_string_append (gp, "set xtics noenhanced\n");
   plots_script_end (gp, plot->str);
-  if (!sweep_write_file (dir, "ettr.dat", dat->str, dat->len, error)
-      || !sweep_write_file (dir, "ettr.gp", gp->str, gp->len, error))
+  g_autofree char *gpname = g_strdup_printf ("%s.gp", metric);
+  if (!sweep_write_file (dir, file, dat->str, dat->len, error)
+      || !sweep_write_file (dir, gpname, gp->str, gp->len, error))
     return false;
 
   PlotsOptions po = { 0 };
   g_autoptr (GError) err = NULL;
-  if (!plots_run_script (dir, "ettr", &po, &err))
+  if (!plots_run_script (dir, metric, &po, &err))
     g_printerr ("faultline: warning: %s\n", err->message);
-  else if (po.gnuplot_missing)
-    g_printerr ("faultline: gnuplot not found; wrote plots/ettr.dat and "
-                "ettr.gp only\n");
+  else if (po.gnuplot_missing && !*warned)
+    {
+      g_printerr ("faultline: gnuplot not found; wrote the data files and "
+                  "scripts of plots/ only\n");
+      *warned = true;
+    }
+  return true;
+}
+
+/* With a grid, plots/METRIC.{dat,gp,png,svg} for each headline metric of
+ * the metric table: the metric against the first grid axis. */
+static bool
+sweep_plot (const SweepPlan *plan, const SweepData *d, const char *root,
+            GError **error)
+{
+  if (plan->n_axes == 0)
+    return true;
+  g_autofree char *dir = g_build_filename (root, "plots", NULL);
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      g_set_error (error, FL_ERROR, FL_ERROR_INPUT, "%s: cannot create: %s",
+                   dir, g_strerror (errno));
+      return false;
+    }
+  size_t n_tab;
+  const MetrictabEntry *tab = metrictab_entries (&n_tab);
+  bool warned = false;
+  for (size_t i = 0; i < n_tab; i++)
+    {
+      guint k = 0;
+      if (!tab[i].headline
+          || !g_ptr_array_find_with_equal_func (d->numeric, tab[i].name,
+                                                g_str_equal, &k))
+        continue;
+      if (!sweep_plot_metric (plan, d, dir, &tab[i], k, &warned, error))
+        return false;
+    }
   return true;
 }
 

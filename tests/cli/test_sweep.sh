@@ -25,7 +25,7 @@ if ldd "$FAULTLINE" 2> /dev/null | grep -q libtsan; then
   export G_SLICE=always-malloc
   export TSAN_OPTIONS="${TSAN_OPTIONS:+$TSAN_OPTIONS }halt_on_error=0 log_path=$tmp/tsan"
 fi
-echo "1..$((27 + have_gnuplot + tsan))"
+echo "1..$((28 + have_gnuplot + tsan))"
 
 cat > "$tmp/s.lua" <<'LUA'
 local spares = param ("spares", 4, "hot spares")
@@ -124,6 +124,17 @@ grep -v '^#' t1/plots/ettr.dat | awk 'NF' > ettr.rows
 [ "$(wc -l < ettr.rows)" -eq 2 ] \
   && [ "$(awk 'NR == 1 { print $2 }' ettr.rows)" = "$(printf '%.10g' "$(stat_of spares=2 ettr mean)")" ]
 check $? "plots/ettr.dat has the two points and the mean ETTR"
+# every headline metric has its plot: mean line and 95% CI band, the
+# values of sweep.json
+allm=0
+for m in ettr goodput gpu_availability interruptions mtti_hours mttr_hours lost_gpu_hours; do
+  [ -s "t1/plots/$m.gp" ] && grep -q "'$m.dat' index 0 using 1:3:4 with filledcurves" "t1/plots/$m.gp" \
+    || { allm=1; echo "# no CI band plot for $m"; continue; }
+  row=$(grep -v '^#' "t1/plots/$m.dat" | awk 'NF' | head -1)
+  want="$(printf '%.10g' "$(stat_of spares=2 "$m" mean)")"
+  [ "$(echo "$row" | awk '{ print $2 }')" = "$want" ] || { allm=1; echo "# $m: $row, want mean $want"; }
+done
+check $allm "plots/ for each headline metric: the mean and a CI band, as in sweep.json"
 if [ $have_gnuplot -eq 1 ]; then
   [ -s t1/plots/ettr.png ] && [ -s t1/plots/ettr.svg ]
   check $? "gnuplot rendered plots/ettr.png and .svg"
