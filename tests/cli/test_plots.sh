@@ -75,12 +75,12 @@ check_that "empty CSV fields become NaN in timeseries.dat" \
 
 # Interruption rate: the main job's marks, binned; every mark in one bin.
 binned=$(grep -v '^#' "$T/run/plots/interruption_rate.dat" | awk '{ s += $3 } END { print s }')
-check "interruption_rate.dat counts every mark once ($binned = $got)" \
+check_that "interruption_rate.dat counts every mark once ($binned = $got)" \
   test "$binned" = "$got"
 # The rate is count / bin width in days, bin by bin.
-check "interruption_rate.dat: rate = count / width in days" \
+check_that "interruption_rate.dat: rate = count / width in days" \
   sh -c "grep -v '^#' '$T/run/plots/interruption_rate.dat' | awk '{ r = \$3 / (\$2 / 24); if (r - \$4 > 1e-6 || \$4 - r > 1e-6) bad = 1 } END { exit bad }'"
-check "main-job-progress plots the rate, not a line per interruption" \
+check_that "main-job-progress plots the rate, not a line per interruption" \
   sh -c "grep -q \"interruption_rate.dat' using\" '$T/run/plots/main-job-progress.gp' && ! grep -q impulses '$T/run/plots/main-job-progress.gp'"
 
 # Thousands of interruptions (a 100k-GPU year): still at most 100 bins.
@@ -91,11 +91,11 @@ awk -v n=6000 -F, 'NR == 1 { for (i = 0; i < n; i++) { $1 = sprintf("%.4f", i * 
 "$FAULTLINE" plot "$T/many" > /dev/null 2>&1
 bins=$(grep -vc '^#' "$T/many/plots/interruption_rate.dat")
 sum=$(grep -v '^#' "$T/many/plots/interruption_rate.dat" | awk '{ s += $3 } END { print s }')
-check "6,000 more interruptions: $bins bins (<= 100) holding all $sum" \
+check_that "6,000 more interruptions: $bins bins (<= 100) holding all $sum" \
   test "$bins" -le 100 -a "$sum" -eq $((got + 6000)) -a -s "$T/many/plots/main-job-progress.png"
 
 # Node states are stacked areas, one band per state that occurs.
-check "node-states is stacked filled steps" \
+check_that "node-states is stacked filled steps" \
   sh -c "grep -q 'with fillsteps' '$T/run/plots/node-states.gp' && ! grep -q 'with steps' '$T/run/plots/node-states.gp'"
 
 # A subtitle with the scenario file name and the seed on every plot.
@@ -103,13 +103,13 @@ sub_ok=1
 for p in $PLOTS; do
   grep -q "set label 1001 'llama3-16k.lua, seed 7," "$T/run/plots/$p.gp" || { sub_ok=0; echo "# no subtitle in $p.gp"; }
 done
-check "every plot has the subtitle (scenario file, seed)" test "$sub_ok" -eq 1
+check_that "every plot has the subtitle (scenario file, seed)" test "$sub_ok" -eq 1
 
 # Causes: horizontal bars named in full (no rotated, clipped labels), and
 # an x range that leaves room for the largest count's label.
 max=$(grep -v '^#' "$T/run/plots/by_cause.dat" | awk '{ if ($NF > m) m = $NF } END { print m }')
 xmax=$(sed -n 's/^set xrange \[0:\([0-9.e+]*\)\]/\1/p' "$T/run/plots/interruptions-by-cause.gp")
-check "causes: horizontal bars, x range past the largest count ($xmax > $max)" \
+check_that "causes: horizontal bars, x range past the largest count ($xmax > $max)" \
   sh -c "grep -q 'ytic(1) with boxxyerror' '$T/run/plots/interruptions-by-cause.gp' && ! grep -q 'rotate' '$T/run/plots/interruptions-by-cause.gp' && awk 'BEGIN { exit !($xmax > $max * 1.05) }'"
 
 # Missing gnuplot: PATH without it.
