@@ -107,7 +107,8 @@ static const MetrictabEntry metrictab[] = {
     0.1, true, false, false, 1, "median detection latency",
     "median failure -> first policy action, minutes",
     "median time from a failure to the health policy's first action on it "
-    "(Xid failures are acted on at once, so 0 is common)",
+    "(Xid failures are acted on at once, so 0 is common; a link down is "
+    "acted on at the end of the policy's grace period, 10 min)",
     OFF (detection_latency_minutes_p50) },
   { "failures", C, false, METRICTAB_EVENTS, INFO, NAN, NAN, false, false,
     false, 0, "component failures", "component failures, interrupting or not",

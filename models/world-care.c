@@ -275,6 +275,18 @@ enact (World *w, const HealthAction *a)
       stats_quantile_add (w->meter.detect_lat, lat);
       meter_set_detect (w, name, simtime_to_h (n->fault_time), lat);
     }
+  else if (n == NULL && has_link)
+    {
+      /* A link fault's detection latency: from the fault to the policy's
+       * first action on the link, as for a node. */
+      SimTime ft;
+      if (faults_link_detected (w, a->link, &ft))
+        {
+          double lat = simtime_to_min (sim_now (w->core.sim) - ft);
+          stats_quantile_add (w->meter.detect_lat, lat);
+          meter_set_detect (w, name, simtime_to_h (ft), lat);
+        }
+    }
   HealthObs o;
   switch (a->kind)
     {
@@ -404,6 +416,11 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
     case HEALTH_ACTION_NONE: /* a transient fault clears by itself */
       if (n != NULL)
         faults_clear_node (w, node);
+      else if (a->link != HEALTH_NO_LINK
+               && a->link < w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks
+               && w->faults.link_down[a->link]
+               && to_ms (w->faults.link_fault_time[a->link]) == a->time)
+        faults_restore_link (w, a->link);
       return;
     case HEALTH_ACTION_RUN_DIAG:
       n->busy_action = false;

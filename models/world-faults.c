@@ -108,8 +108,15 @@ fail_link (World *w, TopoKind kind, uint32_t idx, uint32_t mode, bool by_switch)
   uint32_t h = core_health_link_of (w, kind, idx);
   if (h == HEALTH_NO_LINK || w->faults.link_down[h])
     return false;
+  const FlFailureMode *fm = w->faults.modes[mode].fm;
+  SimTime t = sim_now (w->core.sim);
   w->faults.link_down[h] = 1;
   w->faults.link_fault_mode[h] = mode;
+  w->faults.link_fault_time[h] = t;
+  w->faults.link_detected[h] = 0;
+  /* The port state change reaches the policy after the mode's detection
+   * delay, like a node fault's observation (sensor_node_observations). */
+  w->faults.link_seen_at[h] = t + simtime_from_s (fm->detect_delay_s);
   if (!by_switch)
     fabric_fail_link (w->hw.fabric, kind, idx);
   char lb[128];
@@ -122,7 +129,8 @@ fail_link (World *w, TopoKind kind, uint32_t idx, uint32_t mode, bool by_switch)
       if (n->job != NO_JOB)
         jobs_interrupt (w, g_ptr_array_index (w->jobs.all, n->job), lb,
                        w->faults.modes[mode].fm, NULL);
-      sensor_link_down (w, h, (int32_t) node, (int32_t) rail);
+      sensor_link_down (w, h, (int32_t) node, (int32_t) rail,
+                        w->faults.link_seen_at[h]);
     }
   else
     {
@@ -134,7 +142,19 @@ fail_link (World *w, TopoKind kind, uint32_t idx, uint32_t mode, bool by_switch)
       ev.value = tl ? (double) tl->a : -1.0;
       ev.old_state = tl ? tl->a_port : 0;
       bus_emit (w, &ev);
-      sensor_link_down (w, h, -1, -1);
+      sensor_link_down (w, h, -1, -1, w->faults.link_seen_at[h]);
+    }
+  if (fm->repair == FL_REPAIR_NONE && !by_switch)
+    {
+      /* Transient (a flap, a reseat by itself): the port comes back after
+       * the mode's repair time. act.time keys the fault, so a later fault
+       * of the same link is not ended by this one's timer. */
+      PendingAction pa = { .act = { .kind = HEALTH_ACTION_NONE, .time = to_ms (t),
+                                    .node = HEALTH_NO_NODE, .gpu = HEALTH_NO_GPU,
+                                    .link = h } };
+      guint slot = core_slab_take (w->care.pact, w->care.pact_free, &pa);
+      double hours = dist_sample (&fm->repair_time, &w->faults.rng_misc);
+      sim_after (w->core.sim, h_to_sim (hours), w->core.kinds[EV_ACTION_DONE], slot, 0);
     }
   return true;
 }
@@ -149,10 +169,18 @@ faults_restore_link (World *w, uint32_t h)
   uint32_t idx;
   TopoKind kind = core_topo_link_of (w, h, &idx);
   fabric_restore_link (w->hw.fabric, kind, idx);
+  /* The port is Active again: the policy hears it (never before it heard
+   * of the fault). */
+  SimTime seen = MAX (sim_now (w->core.sim), w->faults.link_seen_at[h]);
   if (kind == TOPO_CABLE)
-    faults_rail_down (w, idx / w->hw.rails, idx % w->hw.rails, h, false, false);
+    {
+      uint32_t node = idx / w->hw.rails, rail = idx % w->hw.rails;
+      faults_rail_down (w, node, rail, h, false, false);
+      sensor_link_up (w, h, (int32_t) node, (int32_t) rail, seen);
+    }
   else
     {
+      sensor_link_up (w, h, -1, -1, seen);
       char lb[128];
       WorldEvent ev;
       bus_event_init (&ev, WEV_LINK_STATE);
@@ -638,6 +666,19 @@ faults_repair_link (World *w, uint32_t h)
     jobs_update_all_bandwidth (w);
 }
 
+/* The policy acted on health link h: true (with the fault's time) the
+ * first time it does so for the link's current fault. */
+bool
+faults_link_detected (World *w, uint32_t h, SimTime *fault_time)
+{
+  if (!w->faults.link_down[h] || w->faults.link_fault_mode[h] == NO_FAULT
+      || w->faults.link_detected[h])
+    return false;
+  w->faults.link_detected[h] = 1;
+  *fault_time = w->faults.link_fault_time[h];
+  return true;
+}
+
 /* The failed switch that takes health link h down, as a hash key
  * (kind << 28 | index) + 1, or 0 when the link's own part is at fault. */
 guint
@@ -722,6 +763,9 @@ faults_init (World *w, GError **error)
   w->faults.link_down = g_new0 (uint8_t, MAX (n_links, 1));
   w->faults.link_pending = g_new0 (EvqHandle, MAX (w->hw.n_cables, 1));
   w->faults.link_fault_mode = g_new (uint32_t, MAX (n_links, 1));
+  w->faults.link_fault_time = g_new0 (SimTime, MAX (n_links, 1));
+  w->faults.link_seen_at = g_new0 (SimTime, MAX (n_links, 1));
+  w->faults.link_detected = g_new0 (uint8_t, MAX (n_links, 1));
   for (uint32_t i = 0; i < n_links; i++)
     w->faults.link_fault_mode[i] = NO_FAULT;
   w->faults.cat = catalog_from_config (w->core.cfg, error);
@@ -752,6 +796,9 @@ faults_fini (World *w)
   g_free (w->faults.link_down);
   g_free (w->faults.link_pending);
   g_free (w->faults.link_fault_mode);
+  g_free (w->faults.link_fault_time);
+  g_free (w->faults.link_seen_at);
+  g_free (w->faults.link_detected);
 }
 
 const WorldModule world_faults_module = {

@@ -310,6 +310,9 @@ typedef struct
   uint8_t *link_down;      /* per health link index: 1 when failed (hardware) */
   EvqHandle *link_pending; /* per node cable: a degrading cable's failure */
   uint32_t *link_fault_mode; /* per health link: the mode that failed it, or NO_FAULT */
+  SimTime *link_fault_time; /* per health link: when it failed (valid while link_down) */
+  SimTime *link_seen_at;    /* per health link: when the policy is told it is down */
+  uint8_t *link_detected;   /* per health link: the policy acted on its fault */
   RngStream rng_misc;      /* heartbeat phases and repair times ("world", "misc");
                             * care draws ticket durations from it too */
   RngStream rng_precursor; /* which failures degrade first, and their lead */
@@ -490,11 +493,15 @@ void faults_avert_pending_link (World *w, uint32_t h);
 void faults_clear_node (World *w, uint32_t node);
 void faults_repair_link (World *w, uint32_t h);
 guint faults_link_failed_switch (World *w, uint32_t h);
+bool faults_link_detected (World *w, uint32_t h, SimTime *fault_time);
 
 /* sensor (world-sensor.c) */
 void sensor_node_observations (World *w, uint32_t node, const FlFailureMode *fm,
                                int gpu);
-void sensor_link_down (World *w, uint32_t hlink, int32_t node, int32_t port);
+void sensor_link_down (World *w, uint32_t hlink, int32_t node, int32_t port,
+                       SimTime at);
+void sensor_link_up (World *w, uint32_t hlink, int32_t node, int32_t port,
+                     SimTime at);
 
 /* care (world-care.c) */
 void care_observe_at (World *w, const HealthObs *obs, SimTime at,

@@ -125,22 +125,45 @@ sensor_node_observations (World *w, uint32_t node, const FlFailureMode *fm,
     }
 }
 
-void
-sensor_link_down (World *w, uint32_t hlink, int32_t node, int32_t port)
+/* A port state change as the fabric reports it: the PortState the SM reads
+ * and the trap 128 the leaf sends (field-data §9.3), both at `at`. */
+static void
+link_state_obs (World *w, uint32_t hlink, int32_t node, int32_t port,
+                int32_t state, SimTime at)
 {
   HealthObs o;
   health_obs_init (&o, HEALTH_OBS_IB_PORT_STATE, 0);
   o.link = hlink;
   o.node = node < 0 ? HEALTH_NO_NODE : (uint32_t) node;
   o.port = port;
-  o.counter_value = HEALTH_IB_PORT_DOWN;
-  care_observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
+  o.counter_value = state;
+  care_observe_at (w, &o, at, NO_FAULT);
   health_obs_init (&o, HEALTH_OBS_IB_TRAP, 0);
   o.link = hlink;
   o.node = node < 0 ? HEALTH_NO_NODE : (uint32_t) node;
   o.port = port;
   o.counter_value = 128;
-  care_observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
+  care_observe_at (w, &o, at, NO_FAULT);
+}
+
+/* A link went down; the policy hears of it at `at` (the failure mode's
+ * detection delay after the fault). */
+void
+sensor_link_down (World *w, uint32_t hlink, int32_t node, int32_t port,
+                  SimTime at)
+{
+  link_state_obs (w, hlink, node, port, HEALTH_IB_PORT_DOWN, at);
+}
+
+/* A link came back (by itself, a reseat, a repair): the port returns to
+ * Active and the policy is told, never before it was told of the fault
+ * (`at` is at least that time), so a flap shorter than the policy's grace
+ * period ends the grace timer instead of disabling the port. */
+void
+sensor_link_up (World *w, uint32_t hlink, int32_t node, int32_t port,
+                SimTime at)
+{
+  link_state_obs (w, hlink, node, port, HEALTH_IB_PORT_ACTIVE, at);
 }
 
 /* ---- the module ---- */
