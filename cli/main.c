@@ -9,6 +9,7 @@
 #include "world.h"
 
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,17 +68,100 @@ find_command (const char *name)
   return NULL;
 }
 
-/* "[MIN, MAX] s (or 0); --set takes 90s 30m 2h 54d 1w" for a number. */
+/* "whole 0 to 1e+07 s (or 0); --set takes 90s 30m 2h 54d 1w" for a
+ * number. */
 static char *
 range_text (const WorldRange *r)
 {
   bool dur = strcmp (r->unit, "s") == 0;
-  return g_strdup_printf ("%s [%g, %g]%s%s%s%s%s", r->whole ? "whole" : "range",
-                          r->min, r->max, *r->unit ? " " : "", r->unit,
-                          r->zero_off ? " (or 0)" : "",
+  return g_strdup_printf ("%s %g to %g%s%s%s%s%s.", r->whole ? "Whole,"
+                          : "Range", r->min, r->max, *r->unit ? " " : "",
+                          r->unit, r->zero_off ? " (or 0)" : "",
                           r->is_key ? "; --set takes " : "",
                           !r->is_key ? "" : dur ? "seconds or 90s 30m 2h 54d 1w"
                           : "a plain number, no unit");
+}
+
+/* Appends text to s, wrapped at HELP_WIDTH columns, each line indented by
+ * indent spaces (words longer than a line stay whole). */
+#define HELP_WIDTH 80
+static void
+help_wrap (GString *s, const char *text, int indent)
+{
+  g_auto (GStrv) words = g_strsplit_set (text, " \n", -1);
+  int col = 0;
+  for (char **w = words; *w != NULL; w++)
+    {
+      int len = (int) strlen (*w); /* bytes: never more columns */
+      if (len == 0)
+        continue;
+      if (col > indent && col + 1 + len > HELP_WIDTH)
+        {
+          g_string_append_c (s, '\n');
+          col = 0;
+        }
+      if (col == 0)
+        {
+          g_string_append_printf (s, "%*s", indent, "");
+          col = indent;
+        }
+      else
+        {
+          g_string_append_c (s, ' ');
+          col++;
+        }
+      g_string_append (s, *w);
+      col += len;
+    }
+  if (col > 0)
+    g_string_append_c (s, '\n');
+}
+
+/* A default as a person reads it: durations in the largest of the units
+ * --set takes that divides them (432000 s -> "5d"), other numbers in at
+ * most 6 significant digits, strings as they are ("" when empty).
+ * Returns: (transfer full). */
+static char *
+help_default (const char *def, const char *unit)
+{
+  if (def == NULL || *def == '\0')
+    return g_strdup ("\"\"");
+  char *end;
+  double v = g_ascii_strtod (def, &end);
+  if (end == def || *end != '\0')
+    return g_strdup (def);
+  if (strcmp (unit, "s") == 0 && v >= 60 && v == floor (v))
+    {
+      static const struct
+      {
+        double s;
+        const char *suffix;
+      } units[] = { { 604800, "w" }, { 86400, "d" }, { 3600, "h" },
+                    { 60, "m" } };
+      for (size_t i = 0; i < G_N_ELEMENTS (units); i++)
+        if (fmod (v, units[i].s) == 0)
+          return g_strdup_printf ("%g%s", v / units[i].s, units[i].suffix);
+    }
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.6g", v));
+}
+
+/* "  KEY  TYPE, UNIT; default D" then the help and MORE (NULL: none),
+ * wrapped and indented. */
+static void
+help_entry (GString *s, const char *key, const char *type, const char *unit,
+            const char *def, const char *help, const char *more)
+{
+  g_autofree char *d = help_default (def, unit ? unit : "");
+  g_autoptr (GString) kind = g_string_new (type);
+  if (unit != NULL && *unit)
+    g_string_append_printf (kind, "%s%s", kind->len ? ", " : "", unit);
+  g_string_append_printf (kind, "%sdefault %s", kind->len ? "; " : "", d);
+  g_string_append_printf (s, "  %-30s %s\n", key, kind->str);
+  g_autofree char *text = more == NULL ? g_strdup (help)
+      : g_strdup_printf ("%s%s%s", help, g_str_has_suffix (help, ".")
+                                         ? " " : ". ", more);
+  help_wrap (s, text, 6);
 }
 
 static void
@@ -85,13 +169,9 @@ print_key (const char *key, WorldValType type, const char *unit,
            const char *def, const char *help, void *user_data)
 {
   const char *t = type == WORLD_VAL_NUMBER ? "number" : type == WORLD_VAL_STRING ? "string" : "bool";
-  printf ("  %-30s %-6s %-4s default %-14s %s\n", key, t, unit, *def ? def : "\"\"", help);
   const WorldRange *r = type == WORLD_VAL_NUMBER ? world_range (key) : NULL;
-  if (r != NULL)
-    {
-      g_autofree char *rt = range_text (r);
-      printf ("  %-30s %s\n", "", rt);
-    }
+  g_autofree char *rt = r != NULL ? range_text (r) : NULL;
+  help_entry (user_data, key, t, unit, def, help, rt);
 }
 
 /* The numbers that are not config keys (job{}, failure_mode(), ...). */
@@ -101,37 +181,60 @@ print_range (const WorldRange *r, void *user_data)
   if (r->is_key)
     return;
   g_autofree char *rt = range_text (r);
-  printf ("  %-30s %s\n  %-30s %s\n", r->key, r->help, "", rt);
+  GString *s = user_data;
+  g_string_append_printf (s, "  %s\n", r->key);
+  g_autofree char *text = g_strdup_printf ("%s. %s", r->help, rt);
+  help_wrap (s, text, 6);
 }
 
-/* faultline help options: every key --set and the Lua tables accept. */
+/* faultline help options: every key --set and the Lua tables accept,
+ * wrapped at 80 columns. */
 static void
 help_options (void)
 {
-  printf ("Configuration keys (Lua: cluster{...}, failures{...}, policy{...},\n"
-          "workload{...}, run{...}; command line: --set KEY=VALUE; durations\n"
-          "in seconds, or with a unit suffix on the command line: 90s 30m 2h 54d 1w):\n\n");
-  world_config_foreach_key (print_key, NULL);
-  printf ("\nOther numbers a scenario gives (job{KEY}, failure_mode(name, {KEY}),\n"
-          "at(t), every(dt, fn, first), maintenance(p, d), lua_policy{every}):\n\n");
-  world_range_foreach (print_range, NULL);
-  printf ("\nHealth policy parameters (--set health.KEY=VALUE, or\n"
-          "policy{ health_params = { KEY = VALUE } }):\n\n");
+  g_autoptr (GString) s = g_string_new (NULL);
+  help_wrap (s, "Configuration keys (Lua: cluster{...}, failures{...}, "
+             "policy{...}, workload{...}, run{...}; command line: --set "
+             "KEY=VALUE; durations in seconds, or with a unit suffix on the "
+             "command line: 90s 30m 2h 54d 1w; defaults are shown rounded "
+             "to such a unit):", 0);
+  g_string_append_c (s, '\n');
+  world_config_foreach_key (print_key, s);
+  g_string_append_c (s, '\n');
+  help_wrap (s, "Other numbers a scenario gives (job{KEY}, "
+             "failure_mode(name, {KEY}), at(t), every(dt, fn, first), "
+             "maintenance(p, d), lua_policy{every}):", 0);
+  g_string_append_c (s, '\n');
+  world_range_foreach (print_range, s);
+  g_string_append_c (s, '\n');
+  help_wrap (s, "Health policy parameters (--set health.KEY=VALUE, or "
+             "policy{ health_params = { KEY = VALUE } }):", 0);
+  g_string_append_c (s, '\n');
   for (const HealthParamInfo *k = health_params_keys (); k->key != NULL; k++)
     {
       HealthParams hp;
       health_params_default (&hp, "standard");
       g_autofree char *def = health_params_get (&hp, k->key);
-      printf ("  health.%-23s %-6s default %-14s %s\n", k->key, k->unit, def ? def : "", k->help);
+      g_autofree char *key = g_strdup_printf ("health.%s", k->key);
+      help_entry (s, key, "", k->unit, def ? def : "", k->help, NULL);
     }
-  printf ("\nScheduler parameters (--set sched.KEY=VALUE, or\n"
-          "policy{ sched_params = { KEY = VALUE } }):\n\n");
+  g_string_append_c (s, '\n');
+  help_wrap (s, "Scheduler parameters (--set sched.KEY=VALUE, or "
+             "policy{ sched_params = { KEY = VALUE } }):", 0);
+  g_string_append_c (s, '\n');
   size_t n;
   const SchedConfigKey *sk = sched_config_keys (&n);
   for (size_t i = 0; i < n; i++)
-    printf ("  sched.%-24s %-30s default %-14s %s\n", sk[i].key, sk[i].values, sk[i].def, sk[i].help);
-  printf ("\nA scenario's own param() names are listed in its file; 'faultline run\n"
-          "SCENARIO --set NAME=VALUE' overrides them.\n");
+    {
+      g_autofree char *key = g_strdup_printf ("sched.%s", sk[i].key);
+      g_autofree char *vals = g_strdup_printf ("Values: %s.", sk[i].values);
+      help_entry (s, key, "", NULL, sk[i].def, sk[i].help, vals);
+    }
+  g_string_append_c (s, '\n');
+  help_wrap (s, "A scenario's own param() names are listed by 'faultline "
+             "run SCENARIO --params'; 'faultline run SCENARIO --set "
+             "NAME=VALUE' overrides them.", 0);
+  fputs (s->str, stdout);
 }
 
 /* faultline help metrics: the metric table (lib/metrictab.h). */

@@ -4,7 +4,7 @@
 set -u
 . "$(dirname "$0")/../tap.sh"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-echo "1..13"
+echo "1..15"
 "$FAULTLINE" --version | grep -Eq '^faultline [0-9]+\.[0-9]+\.[0-9]+$'; check $? "--version prints the version"
 "$FAULTLINE" --help | grep -q 'Commands:'; check $? "--help lists the commands"
 "$FAULTLINE" help | grep -q 'compare'; check $? "help lists compare"
@@ -28,6 +28,13 @@ check $bad "--version on every subcommand"
 "$FAULTLINE" help options >"$tmp/o"
 grep -q 'cluster.nodes' "$tmp/o" && grep -q 'health.check_period' "$tmp/o" && grep -q 'sched.spares' "$tmp/o"
 check $? "help options lists config, health and scheduler keys"
+long=$(awk 'length($0) > 80' "$tmp/o" | wc -l)
+[ "$long" -eq 0 ] && [ "$(wc -l < "$tmp/o")" -gt 100 ]
+check $? "help options: no line longer than 80 columns ($long longer)"
+grep -q '^  cluster.rma_lead_time  *number, s; default 5d$' "$tmp/o" \
+  && grep -q '^  cluster.restock_time  *number, s; default 1w$' "$tmp/o" \
+  && grep -q '^  cluster.burnin_time  *number, s; default 2h$' "$tmp/o"
+check $? "help options: durations rounded to a unit --set takes (5d, 1w, 2h)"
 "$FAULTLINE" run --seed -3 2>/dev/null; [ $? -eq 2 ]; check $? "run --seed -3 -> exit 2"
 "$FAULTLINE" run --set nonsense 2>"$tmp/e"; rc=$?
 [ $rc -eq 2 ] && grep -q "expected NAME=VALUE" "$tmp/e"; check $? "run --set without '=' -> exit 2"
