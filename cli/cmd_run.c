@@ -8,26 +8,26 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <json-glib/json-glib.h>
+
 #include "faultline.h"
+#include "progress.h"
 
 /* Largest --lua-mem: 1 TiB, far above any machine we run on, and small
  * enough that MiB -> bytes cannot overflow size_t. */
 #define CMD_RUN_LUA_MEM_MAX_MIB (1024 * 1024)
 
-typedef struct
-{
-  gint64 start_us;
-} Progress;
-
+/* The run's progress line on stderr (lib/progress.h): rewritten in place
+ * on a terminal, a line every few seconds in a log (--progress). */
 static void
 progress (double sim_s, double total_s, uint64_t events, void *user_data)
 {
   Progress *p = user_data;
-  double wall = (g_get_monotonic_time () - p->start_us) / 1e6;
-  fprintf (stderr, "\r  %7.1f / %.1f simulated days  %3.0f%%  %'12llu events  %'10.0f events/s ",
-           sim_s / 86400, total_s / 86400, total_s > 0 ? 100 * sim_s / total_s : 100.0,
-           (unsigned long long) events, wall > 0 ? events / wall : 0.0);
-  fflush (stderr);
+  double elapsed;
+  if (!progress_due (p, sim_s >= total_s, &elapsed))
+    return;
+  g_autofree char *line = progress_run_line (sim_s, total_s, events, elapsed);
+  progress_print (p, line);
 }
 
 /* The headline metrics of the metric table, rounded, with units. */
@@ -46,6 +46,34 @@ print_headline (const FlRun *run)
                                                fl_run_metric (run, mi.name));
         printf ("  %-*s  %s\n", width, mi.label, v);
       }
+}
+
+/* The workload trace's line, when the run read one: "trace: 1,204 jobs;
+ * 96 records skipped (0 malformed, 90 cancelled, 6 unusable); 3 after the
+ * end" (summary.json "workload_trace", docs/results.md). */
+static void
+print_trace (FlRun *run)
+{
+  g_autoptr (JsonParser) p = json_parser_new ();
+  if (!json_parser_load_from_data (p, fl_run_summary_json (run), -1, NULL))
+    return;
+  JsonObject *o = json_node_get_object (json_parser_get_root (p));
+  JsonNode *tn = json_object_get_member (o, "workload_trace");
+  if (tn == NULL || !JSON_NODE_HOLDS_OBJECT (tn))
+    return;
+  JsonObject *t = json_node_get_object (tn);
+  gint64 after = json_object_get_int_member_with_default (t, "after_end", 0);
+  printf ("  trace: %" G_GINT64_FORMAT " jobs; %" G_GINT64_FORMAT " records "
+          "skipped (%" G_GINT64_FORMAT " malformed, %" G_GINT64_FORMAT
+          " cancelled, %" G_GINT64_FORMAT " unusable)",
+          json_object_get_int_member_with_default (t, "jobs", 0),
+          json_object_get_int_member_with_default (t, "skipped", 0),
+          json_object_get_int_member_with_default (t, "skipped_malformed", 0),
+          json_object_get_int_member_with_default (t, "skipped_cancelled", 0),
+          json_object_get_int_member_with_default (t, "skipped_unusable", 0));
+  if (after > 0)
+    printf ("; %" G_GINT64_FORMAT " submitted after the end", after);
+  putchar ('\n');
 }
 
 /* --params: the scenario's param()s as a table on stdout. */
@@ -82,7 +110,7 @@ cmd_run (int argc, char **argv)
   guint64 seed = 1, lua_mem_mib = 0, lua_budget = 0;
   gboolean quiet = FALSE, events = FALSE, no_plots = FALSE, no_pcap = FALSE;
   gboolean no_wall = FALSE, list_params = FALSE, health_events = FALSE;
-  gboolean allow_plugins = FALSE;
+  gboolean allow_plugins = FALSE, force_progress = FALSE;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out,
       "output folder (default results/SCENARIO-seedN)", "DIR" },
@@ -97,6 +125,9 @@ cmd_run (int argc, char **argv)
       "let the scenario load the health-policy plugin it names "
       "(policy{plugin=...}: native code runs with your rights)", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no progress, no summary", NULL },
+    { "progress", 0, 0, G_OPTION_ARG_NONE, &force_progress,
+      "progress on stderr even when it is not a terminal: a line every 5 s "
+      "(for a log); a terminal always gets it, unless -q", NULL },
     { "events", 0, 0, G_OPTION_ARG_NONE, &events, "also write events.jsonl", NULL },
     { "health-events", 0, 0, G_OPTION_ARG_NONE, &health_events,
       "also write health_events.jsonl (faults and policy actions as "
@@ -140,6 +171,9 @@ cmd_run (int argc, char **argv)
     "    a plugin of another health API version is refused with status 2)\n"
     "  faultline run my-scenario.lua --allow-plugins\n"
     "    (the scenario's own policy{plugin=...}: refused without it)\n\n"
+    "Progress (stderr): on a terminal one line, rewritten each second, with\n"
+    "the simulated time done, events, elapsed time and an ETA; none in a\n"
+    "log unless --progress (then a line every 5 s); none with -q.\n\n"
     "Writes summary.json, timeseries.csv, interruptions.csv, jobs.csv,\n"
     "interruptions_by_cause.csv, fabric.pcap and plots/ (docs/results.md).\n"
     "An existing -o must be empty or an earlier run folder, and not being\n"
@@ -300,9 +334,10 @@ cmd_run (int argc, char **argv)
   o.lua_mem_limit = (size_t) lua_mem_mib * 1024 * 1024;
   o.lua_budget = (uint64_t) lua_budget;
   o.allow_plugins = allow_plugins;
-  Progress prog = { g_get_monotonic_time () };
+  Progress prog;
   bool tty = isatty (STDERR_FILENO);
-  if (!quiet && tty)
+  progress_init (&prog, tty);
+  if (!quiet && (tty || force_progress))
     {
       o.progress = progress;
       o.progress_data = &prog;
@@ -326,7 +361,7 @@ cmd_run (int argc, char **argv)
       return FL_EXIT_OK;
     }
   bool ok = fl_run_execute (run, &error);
-  if (o.progress != NULL)
+  if (o.progress != NULL && tty && prog.printed)
     fputc ('\n', stderr);
   if (!ok)
     {
@@ -340,6 +375,7 @@ cmd_run (int argc, char **argv)
       printf ("faultline %s: %s, seed %" G_GUINT64_FORMAT "\n", fl_version (),
               fl_run_scenario_name (run), seed);
       print_headline (run);
+      print_trace (run);
       printf ("results: %s/ (summary.json; plots in %s/plots/)\n", out, out);
     }
   fl_run_free (run);

@@ -16,30 +16,10 @@
 #include <json-glib/json-glib.h>
 
 #include "faultline.h"
+#include "progress.h"
 #include "sweep.h"
 
 /* ---- progress ---- */
-
-typedef struct
-{
-  gint64 start_us;
-  gint64 last_us;
-  bool tty;
-  bool printed;
-} SweepProgress;
-
-static void
-cmd_sweep_duration (char *buf, size_t len, double s)
-{
-  if (!isfinite (s) || s < 0)
-    g_snprintf (buf, len, "-");
-  else if (s < 100)
-    g_snprintf (buf, len, "%.0f s", s);
-  else if (s < 6000)
-    g_snprintf (buf, len, "%.0f min", s / 60);
-  else
-    g_snprintf (buf, len, "%.1f h", s / 3600);
-}
 
 /* "sweep: 3/8 points, 130/320 replicas (40 resumed), 2.1 runs/s, elapsed
  * 43 s, eta 45 s". The rate counts the replicas run by this process; the
@@ -48,15 +28,11 @@ cmd_sweep_duration (char *buf, size_t len, double s)
 static void
 cmd_sweep_progress (const SweepProgressInfo *in, void *user_data)
 {
-  SweepProgress *p = user_data;
-  gint64 now = g_get_monotonic_time ();
-  bool last = in->done >= in->total;
+  Progress *p = user_data;
+  double el;
   /* a log (not a terminal): a line at most every 5 s, and the last one */
-  if (!p->tty && p->printed && !last
-      && now - p->last_us < 5 * G_USEC_PER_SEC)
+  if (!progress_due (p, in->done >= in->total, &el))
     return;
-  p->last_us = now;
-  double el = (double) (now - p->start_us) / 1e6;
   unsigned ran = in->done - in->resumed;
   unsigned left = in->total - in->done;
   double rate = el > 0 && ran > 0 ? ran / el : NAN;
@@ -66,20 +42,19 @@ cmd_sweep_progress (const SweepProgressInfo *in, void *user_data)
   if (left == 0)
     eta = 0;
   char e1[32], e2[32], r[32];
-  cmd_sweep_duration (e1, sizeof e1, el);
-  cmd_sweep_duration (e2, sizeof e2, eta);
+  progress_duration (e1, sizeof e1, el);
+  progress_duration (e2, sizeof e2, eta);
   if (isfinite (rate))
     g_snprintf (r, sizeof r, "%.*f runs/s", rate < 10 ? 2 : 1, rate);
   else
     g_snprintf (r, sizeof r, "- runs/s");
   g_autofree char *resumed = in->resumed > 0
     ? g_strdup_printf (" (%u resumed)", in->resumed) : g_strdup ("");
-  fprintf (stderr, "%ssweep: %u/%u points, %u/%u replicas done%s, %s, "
-           "%u threads, elapsed %s, eta %s%s", p->tty ? "\r\033[K" : "",
-           in->points_done, in->points, in->done, in->total, resumed, r,
-           in->threads, e1, e2, p->tty ? "" : "\n");
-  fflush (stderr);
-  p->printed = true;
+  g_autofree char *line = g_strdup_printf (
+      "sweep: %u/%u points, %u/%u replicas done%s, %s, %u threads, elapsed "
+      "%s, eta %s", in->points_done, in->points, in->done, in->total,
+      resumed, r, in->threads, e1, e2);
+  progress_print (p, line);
 }
 
 /* ---- the sweep options, shared with slurm and k8s ---- */
@@ -215,13 +190,23 @@ cli_sweep_check (const char *cmd, CliSweepArgs *a, int argc, char **argv,
             return FL_EXIT_USAGE;
           }
     }
-  a->scenario = argc == 2 ? g_strdup (argv[1]) : fl_default_scenario ();
-  if (!g_file_test (a->scenario, G_FILE_TEST_IS_REGULAR))
+  /* Found as `faultline run` finds it: a file, or a shipped scenario by
+   * name (spares.lua, spares). */
+  g_autofree char *given = argc == 2 ? g_strdup (argv[1])
+                                     : fl_default_scenario ();
+  if (g_file_test (given, G_FILE_TEST_EXISTS)
+      && !g_file_test (given, G_FILE_TEST_IS_DIR)
+      && !g_file_test (given, G_FILE_TEST_IS_REGULAR))
     {
-      cli_error (cmd, "%s: %s", a->scenario,
-                 g_file_test (a->scenario, G_FILE_TEST_EXISTS)
-                 ? "not a regular file (expected a scenario .lua file)"
-                 : "no such scenario file");
+      cli_error (cmd, "%s: not a regular file (expected a scenario .lua "
+                 "file)", given);
+      return FL_EXIT_USAGE;
+    }
+  g_autoptr (GError) ferr = NULL;
+  a->scenario = fl_scenario_find (given, &ferr);
+  if (a->scenario == NULL)
+    {
+      cli_error (cmd, "%s", ferr->message);
       return FL_EXIT_USAGE;
     }
   if (a->out == NULL)
@@ -310,7 +295,9 @@ cmd_sweep (int argc, char **argv)
     "sweep", "[SCENARIO]",
     "Run one scenario over seeds and a grid of --set values, in parallel,\n"
     "and aggregate: mean, sd, min, max and 95% CI of every metric per grid\n"
-    "point (default scenario: scenarios/llama3-16k.lua).",
+    "point (default scenario: scenarios/llama3-16k.lua). SCENARIO is a\n"
+    "file, or the name of a shipped scenario (spares.lua or spares), as\n"
+    "for 'faultline run'.",
     "Examples:\n"
     "  faultline sweep scenarios/spares.lua --seeds 1-8 --grid spares=0,64,128,256\n"
     "  faultline sweep --seeds 1-20 --set days=10 -o results/ci-sweep\n"
@@ -340,8 +327,8 @@ cmd_sweep (int argc, char **argv)
   if (status != FL_EXIT_OK)
     return status;
 
-  SweepProgress prog = { g_get_monotonic_time (), 0,
-                         isatty (STDERR_FILENO) != 0, false };
+  Progress prog;
+  progress_init (&prog, isatty (STDERR_FILENO) != 0);
   SweepOptions o = {
     .scenario = a.scenario,
     .sets = (const char *const *) a.sets,

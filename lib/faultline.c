@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "atomicfile.h"
+#include "fl-int.h"
 #include "fl-config.h"
 #include "healthevents.h"
 #include "ibpcap.h"
@@ -170,8 +171,9 @@ fl_scenario_find (const char *name, GError **error)
 /* The scenario as summary.json records it: relative to the folder it was
  * found in (the shipped scenarios' data folder, else the current folder)
  * when it lies inside, else as given; so two machines give the same file.
- * Returns: (transfer full). */
-static char *
+ * sweep.json and a sweep point's summary.json record it the same way
+ * (sweep-int.h). Returns: (transfer full). */
+char *
 fl_scenario_label (const char *path)
 {
   char *real = realpath (path, NULL);
@@ -395,6 +397,39 @@ progress_cb (World *w, SimTime now, SimTime end, void *user_data)
                      run->opt.progress_data);
 }
 
+/* summary.json's "workload_trace": what the run's SWF trace gave, or NULL
+ * when it read none (docs/results.md). Returns: (transfer full). */
+static JsonNode *
+fl_trace_summary (World *w)
+{
+  WorldTraceStats t;
+  if (!world_trace_stats (w, &t))
+    return NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  const struct
+  {
+    const char *name;
+    uint32_t v;
+  } f[] = {
+    { "jobs", t.jobs },
+    { "skipped", t.skipped_malformed + t.skipped_cancelled
+                 + t.skipped_unusable },
+    { "skipped_malformed", t.skipped_malformed },
+    { "skipped_cancelled", t.skipped_cancelled },
+    { "skipped_unusable", t.skipped_unusable },
+    { "after_end", t.after_end },
+    { "capped", t.capped },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (f); i++)
+    {
+      json_builder_set_member_name (b, f[i].name);
+      json_builder_add_int_value (b, f[i].v);
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
 static bool
 write_notes (const char *dir, const char *notes, GError **error)
 {
@@ -427,6 +462,7 @@ fl_run_execute (FlRun *run, GError **error)
   ResultsEvents *events = NULL;
   HealthEvents *hevents = NULL;
   g_autoptr (JsonNode) remediation = NULL;
+  g_autoptr (JsonNode) trace_node = NULL;
   Sla *sla = sla_new (world_nodes (run->world));
   OpenMetrics *om = NULL;
   ResultsTrace *trace = NULL;
@@ -515,11 +551,13 @@ fl_run_execute (FlRun *run, GError **error)
     }
   sla_finish (sla, world_length (run->world));
   remediation = sla_summary (sla);
+  trace_node = fl_trace_summary (run->world);
   ResultsRunInfo info = {
     .faultline_version = FL_VERSION, .scenario = run->scenario_label,
     .scenario_name = lb_scenario_name (run->lb), .seed = run->opt.seed,
     .params = params, .n_params = lp->len, .wall_seconds = wall_seconds,
     .param_defaults = defaults, .n_param_defaults = n_defaults,
+    .workload_trace = trace_node,
     .write_wall_seconds = run->opt.write_wall_seconds,
     .remediation = remediation,
   };

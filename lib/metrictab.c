@@ -491,6 +491,10 @@ metrictab_schema_json (void)
                "remediation SLAs from the event stream (lib/sla.c; keys in "
                "docs/results.md, \"remediation\"); absent when the run had "
                "no node incident", false);
+  schema_prop (b, "workload_trace", "object", false,
+               "what the SWF workload trace gave: jobs, records skipped "
+               "(malformed, cancelled, unusable), submitted after the end, "
+               "capped (docs/results.md); absent without a trace", false);
   json_builder_end_object (b);
   json_builder_end_object (b);
 

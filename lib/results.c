@@ -266,6 +266,11 @@ results_summary_json (const ResultsRunInfo *info, const Metrics *m,
       json_builder_set_member_name (b, "remediation");
       json_builder_add_value (b, json_node_copy (info->remediation));
     }
+  if (info->workload_trace != NULL)
+    {
+      json_builder_set_member_name (b, "workload_trace");
+      json_builder_add_value (b, json_node_copy (info->workload_trace));
+    }
   json_builder_end_object (b);
   g_autoptr (JsonNode) root = json_builder_get_root (b);
   return results_json_to_string (root, true);

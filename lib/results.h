@@ -53,6 +53,9 @@ typedef struct
    * without --set keeps the same file). */
   const ResultsParam *param_defaults;
   size_t n_param_defaults;
+  /* summary.json "workload_trace" (what an SWF trace gave: jobs, skipped
+   * records), written last; NULL: not written (no trace). (transfer none) */
+  JsonNode *workload_trace;
 } ResultsRunInfo;
 
 /* Writes summary.json, timeseries.csv, interruptions.csv, jobs.csv and

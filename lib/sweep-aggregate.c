@@ -16,6 +16,7 @@
 
 #include "atomicfile.h"
 #include "faultline.h"
+#include "fl-int.h"
 #include "plots.h"
 #include "infile.h"
 #include "metrictab.h"
@@ -177,7 +178,8 @@ sweep_json_begin (const SweepPlan *opt)
   json_builder_set_member_name (b, "faultline_version");
   json_builder_add_string_value (b, opt->version);
   json_builder_set_member_name (b, "scenario");
-  json_builder_add_string_value (b, opt->scenario);
+  g_autofree char *label = fl_scenario_label (opt->scenario);
+  json_builder_add_string_value (b, label);
   return b;
 }
 

@@ -396,6 +396,13 @@ typedef struct
   GString *notes;          /* notes.txt */
 } WorldBus;
 
+/* The workload module's record of the trace it read (world-workload.c). */
+typedef struct
+{
+  bool have_trace;        /* workload{ trace = } was read */
+  WorldTraceStats trace;
+} WorldWorkload;
+
 struct World
 {
   WorldCore core;
@@ -404,6 +411,7 @@ struct World
   WorldCare care;
   WorldSensor sensor;
   WorldJobs jobs;
+  WorldWorkload workload;
   WorldPool pool;
   WorldMeter meter;
   WorldScript script;

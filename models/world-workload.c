@@ -162,16 +162,27 @@ build_jobs (World *w, GError **error)
       so.lenient = cfg->workload_trace_lenient;
       so.max_nodes = w->hw.n_nodes - (uint32_t) cfg->cluster_spares;
       GArray *tj = g_array_new (FALSE, FALSE, sizeof (WorkloadJob));
-      if (!swf_load (cfg->workload_trace, &so, tj, NULL, error))
+      SwfStats st;
+      if (!swf_load (cfg->workload_trace, &so, tj, &st, error))
         {
           g_array_unref (tj);
           return false;
         }
+      WorldTraceStats *ts = &w->workload.trace;
+      w->workload.have_trace = true;
+      ts->skipped_malformed = st.skipped_malformed;
+      ts->skipped_cancelled = st.skipped_cancelled;
+      ts->skipped_unusable = st.skipped_unusable;
+      ts->capped = st.capped;
       for (guint i = 0; i < tj->len; i++)
         {
           WorkloadJob *wj = &g_array_index (tj, WorkloadJob, i);
           if (simtime_from_s (wj->submit_s) > world_length (w))
-            continue;
+            {
+              ts->after_end++;
+              continue;
+            }
+          ts->jobs++;
           Job *j = job_from_workload (w, wj);
           g_free (j->name);
           j->name = g_strdup_printf ("swf-%u", wj->id);
@@ -205,6 +216,14 @@ build_jobs (World *w, GError **error)
       schedule_next_research (w);
     }
   return true;
+}
+
+bool
+world_trace_stats (const World *w, WorldTraceStats *out)
+{
+  g_return_val_if_fail (w != NULL && out != NULL, false);
+  *out = w->workload.trace;
+  return w->workload.have_trace;
 }
 
 /* ---- the module ---- */

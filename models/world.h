@@ -291,6 +291,21 @@ SimTime world_now (const World *w);
 SimTime world_length (const World *w);
 uint64_t world_events (const World *w);
 const Metrics *world_metrics (const World *w); /* valid after world_run */
+/* What the workload trace (workload{ trace = }, an SWF file, models/swf.h)
+ * gave the run: the records that became jobs, those skipped and why, and
+ * the usable ones submitted after the run's end (never run). */
+typedef struct
+{
+  uint32_t jobs;              /* records that became jobs of the run */
+  uint32_t skipped_malformed; /* workload{ trace_lenient = true } only */
+  uint32_t skipped_cancelled; /* status 0 or 5 (cancelled before running) */
+  uint32_t skipped_unusable;  /* no run or requested time, no processors */
+  uint32_t after_end;         /* submitted after the run's end */
+  uint32_t capped;            /* jobs whose size was capped to the cluster */
+} WorldTraceStats;
+/* Fills *out and returns true when the run read a workload trace; false
+ * (and *out zeroed) otherwise. Valid once world_new() returned. */
+bool world_trace_stats (const World *w, WorldTraceStats *out);
 uint32_t world_nodes (const World *w);
 /* The world's topology (models/topo.h), valid while w lives. */
 const struct Topo *world_topo (const World *w);

@@ -18,7 +18,7 @@ for f in "$FL_SOURCE_DIR"/scenarios/*.lua; do
   scenarios="$scenarios $f"
 done
 count=$(echo $scenarios | wc -w)
-echo "1..$((count + 17))"
+echo "1..$((count + 21))"
 
 # one check per scenario: runs (10 days when it declares a days param)
 for f in $scenarios; do
@@ -104,6 +104,40 @@ printf 'cluster { nodes = 64 }\nfailures { source = "none" }\nworkload { trace =
 rc=$?
 [ $rc -eq 0 ] && grep -q '"jobs_submitted": *[1-9]' "$tmp/beside-out/summary.json"
 check $? "a scenario's relative trace path is found beside it (rc $rc)"
+
+# the trace's records in summary.json "workload_trace" and on the printed
+# summary: jobs + skipped + after_end = the data lines of sample.swf; the
+# cancelled ones (status 0 or 5, field 11) counted here with awk
+(cd "$tmp/elsewhere" && "$FAULTLINE" run "$tmp/beside/s.lua" --no-plots --no-pcap \
+  -o "$tmp/trace-out" > "$tmp/trace.out" 2> /dev/null)
+data=$(awk '!/^;/ && NF' "$tmp/beside/t.swf" | wc -l)
+cancelled=$(awk '!/^;/ && NF >= 11 && ($11 == 0 || $11 == 5)' "$tmp/beside/t.swf" | wc -l)
+python3 - "$tmp/trace-out/summary.json" "$data" "$cancelled" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))["workload_trace"]
+data, cancelled = int(sys.argv[2]), int(sys.argv[3])
+ok = (t["skipped"] == t["skipped_malformed"] + t["skipped_cancelled"] + t["skipped_unusable"]
+      and t["jobs"] + t["skipped"] + t["after_end"] == data
+      and t["skipped_cancelled"] == cancelled and t["skipped"] > 0)
+print("# workload_trace", t, "data lines", data, "cancelled", cancelled)
+sys.exit(0 if ok else 1)
+PY
+check $? "workload_trace counts every record of the trace: used, skipped (why), after the end"
+grep -Eq '^  trace: [0-9]+ jobs; [1-9][0-9]* records skipped \([0-9]+ malformed, [0-9]+ cancelled, [0-9]+ unusable\)' "$tmp/trace.out"
+check $? "the printed summary reports the skipped records"
+! grep -q workload_trace "$tmp/a/summary.json"
+check $? "a run without a trace has no workload_trace"
+
+# progress: nothing in a log unless --progress; then lines with an ETA and
+# a last one at 100%; -q wins
+"$FAULTLINE" run "$d" -q --no-plots --no-pcap --set days=5 -o "$tmp/pq" --progress 2> "$tmp/pq.err"
+"$FAULTLINE" run "$d" --no-plots --no-pcap --set days=5 -o "$tmp/pn" > /dev/null 2> "$tmp/pn.err"
+"$FAULTLINE" run "$d" --no-plots --no-pcap --set days=5 -o "$tmp/pp" --progress > /dev/null 2> "$tmp/pp.err"
+[ ! -s "$tmp/pq.err" ] && [ ! -s "$tmp/pn.err" ] \
+  && grep -Eq '^run: [0-9.]+ / 5\.0 simulated days \([0-9]+%\), [0-9,]+ events, elapsed [0-9]+ s, eta ' "$tmp/pp.err" \
+  && tail -1 "$tmp/pp.err" | grep -q '(100%).*eta 0 s$' \
+  && ! grep -q "$(printf '\r')" "$tmp/pp.err"
+check $? "progress: none in a log (or with -q), --progress gives lines with an ETA, the last at 100%"
 
 # wall_seconds as docs/results.md says: a number >= 0 by default, null with
 # --no-wall-seconds (and nothing else in the summary changes)

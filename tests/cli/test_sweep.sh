@@ -25,7 +25,7 @@ if ldd "$FAULTLINE" 2> /dev/null | grep -q libtsan; then
   export G_SLICE=always-malloc
   export TSAN_OPTIONS="${TSAN_OPTIONS:+$TSAN_OPTIONS }halt_on_error=0 log_path=$tmp/tsan"
 fi
-echo "1..$((28 + have_gnuplot + tsan))"
+echo "1..$((30 + have_gnuplot + tsan))"
 
 cat > "$tmp/s.lua" <<'LUA'
 local spares = param ("spares", 4, "hot spares")
@@ -49,6 +49,16 @@ check $? "sweep with --threads 1 and 2 exits 0 (rc $rc1, $rc2)"
 [ $rc1 -ne 0 ] && sed 's/^/# /' t1.err
 cmp -s t1/sweep.json t2/sweep.json && cmp -s t1/sweep.csv t2/sweep.csv
 check $? "sweep.json and sweep.csv are byte-identical with 1 and 2 threads"
+# the scenario as a run records it: relative to the current folder, even
+# when given by its absolute path; a shipped scenario found by its name
+"$FAULTLINE" sweep "$tmp/s.lua" --seeds 1 --set days=1 --no-wall-seconds -o abs -q 2> /dev/null
+grep -q '"scenario": "s.lua"' abs/sweep.json && grep -q '"scenario": "s.lua"' abs/base/summary.json
+check $? "sweep.json and the point's summary.json name the scenario as run does (s.lua)"
+"$FAULTLINE" sweep spares --seeds 1 --set days=1 --no-wall-seconds -o shelf -q 2> shelf.err
+rc=$?
+[ $rc -eq 0 ] && grep -q '"scenario": "scenarios/spares.lua"' shelf/sweep.json
+check $? "sweep finds a shipped scenario by name, as run does (rc $rc)"
+[ $rc -ne 0 ] && sed 's/^/# /' shelf.err
 files=$(cd t1 && find . -name summary.json | sort)
 count=$(echo "$files" | wc -l)
 [ "$count" -eq 8 ]

@@ -117,7 +117,7 @@ test_summary_follows_table (void **state)
   m->spares_exhausted_hours = 0.5;
   m->fabric_slowdown_gpu_hours = 0.5;
   m->interruptions = 3;
-  ResultsRunInfo info = { "0.1.0", "s.lua", NULL, 1, NULL, 0, false, 0, NULL, NULL, 0 };
+  ResultsRunInfo info = { "0.1.0", "s.lua", NULL, 1, NULL, 0, false, 0, NULL, NULL, 0, NULL };
   g_autofree char *text = results_summary_json (&info, m, NULL);
   assert_non_null (text);
   JsonNode *root = json_from_string (text, NULL);
@@ -182,7 +182,7 @@ test_compare_follows_table (void **state)
   m->detection_latency_minutes_p50 = 100;
   m->spares_exhausted_hours = m->fabric_slowdown_gpu_hours = 1000;
   m->interruptions = m->jobs_completed = 1000;
-  ResultsRunInfo info = { "0.1.0", "s.lua", NULL, 1, NULL, 0, false, 0, NULL, NULL, 0 };
+  ResultsRunInfo info = { "0.1.0", "s.lua", NULL, 1, NULL, 0, false, 0, NULL, NULL, 0, NULL };
   g_autofree char *base = results_summary_json (&info, m, NULL);
   for (size_t i = 0; i < n; i++)
     {

@@ -223,7 +223,7 @@ static ResultsRunInfo
 sample_info (void)
 {
   ResultsRunInfo info = { "0.1.0", "scenarios/x.lua", "x", 7, params,
-                          G_N_ELEMENTS (params), false, 3.25, NULL, NULL, 0 };
+                          G_N_ELEMENTS (params), false, 3.25, NULL, NULL, 0, NULL };
   return info;
 }
 
@@ -388,7 +388,7 @@ test_bad_info (void **state)
 {
   Metrics *m = metrics_new ();
   ResultsParam bad[] = { { "spares", "sixty-four" } };
-  ResultsRunInfo info = { "0.1.0", "s.lua", NULL, 1, bad, 1, false, 0, NULL, NULL, 0 };
+  ResultsRunInfo info = { "0.1.0", "s.lua", NULL, 1, bad, 1, false, 0, NULL, NULL, 0, NULL };
   GError *error = NULL;
   assert_null (results_summary_json (&info, m, &error));
   assert_non_null (strstr (error->message, "spares"));
