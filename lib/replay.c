@@ -17,36 +17,13 @@
 #include "health.h"
 #include "ibnet.h"
 #include "ibpcap.h"
+#include "infile.h"
 #include "runtime.h"
 #include "topo.h"
 #include "world.h"
 
-/* The largest ibnetdiscover file read (bytes). */
-#define FABRIC_MAX_BYTES ((gsize) 256 << 20)
-/* Names longer than this in a fabric file are refused. */
-#define NAME_MAX_LEN 200
 
 /* ---- the fabric map ---- */
-
-typedef struct
-{
-  char *id;       /* "S-..." / "H-..." */
-  char *desc;     /* NULL if none */
-  bool is_switch;
-  uint32_t lid;   /* switches: from "lid N" in the header; 0 = none */
-  int line;
-  int tier;       /* -1 HCA, 0 leaf, 1 spine, 2 core */
-  bool has_hca, has_leaf;
-  uint32_t node;  /* HCA: node index */
-  uint32_t rail;  /* HCA: rail */
-} FRec;
-
-typedef struct
-{
-  uint32_t rec, port, peer_port;
-  char *peer_id;
-  int line;
-} FConn;
 
 typedef struct
 {
@@ -72,15 +49,6 @@ flink_free (gpointer p)
 }
 
 static void
-frec_free (gpointer p)
-{
-  FRec *r = p;
-  g_free (r->id);
-  g_free (r->desc);
-  g_free (r);
-}
-
-static void
 fabric_map_free (FabricMap *m)
 {
   if (m == NULL)
@@ -92,294 +60,48 @@ fabric_map_free (FabricMap *m)
   g_free (m);
 }
 
-static bool
-fab_fail (GError **error, const char *name, int line, const char *fmt, ...)
-  G_GNUC_PRINTF (4, 5);
-
-static bool
-fab_fail (GError **error, const char *name, int line, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error (error, FL_ERROR, FL_ERROR_INPUT, "%s:%d: %s", name, line, msg);
-  return false;
-}
-
 static const char *
-ws (const char *s)
-{
-  while (*s == ' ' || *s == '\t')
-    s++;
-  return s;
-}
-
-/* "..." -> contents (at most NAME_MAX_LEN bytes) or NULL; advances *s. */
-static char *
-quoted (const char **s)
-{
-  const char *p = ws (*s);
-  if (*p != '"')
-    return NULL;
-  const char *e = strchr (p + 1, '"');
-  if (e == NULL || e - p - 1 > NAME_MAX_LEN)
-    return NULL;
-  *s = e + 1;
-  return g_strndup (p + 1, (gsize) (e - p - 1));
-}
-
-static bool
-number (const char **s, uint32_t max, uint32_t *out)
-{
-  const char *p = ws (*s);
-  if (!g_ascii_isdigit (*p))
-    return false;
-  uint64_t v = 0;
-  while (g_ascii_isdigit (*p))
-    {
-      v = v * 10 + (uint64_t) (*p++ - '0');
-      if (v > max)
-        return false;
-    }
-  *out = (uint32_t) v;
-  *s = p;
-  return true;
-}
-
-/* "[N]" (1..255) */
-static bool
-bracket_port (const char **s, uint32_t *out)
-{
-  const char *p = ws (*s);
-  if (*p != '[')
-    return false;
-  p++;
-  if (!number (&p, 255, out) || *p != ']' || *out == 0)
-    return false;
-  *s = p + 1;
-  return true;
-}
-
-static void
-skip_paren (const char **s)
-{
-  if (**s == '(')
-    {
-      const char *e = strchr (*s, ')');
-      if (e != NULL)
-        *s = e + 1;
-    }
-}
-
-/* "... lid N ..." in a comment -> N (1..0xFFFF) */
-static uint32_t
-comment_lid (const char *s)
-{
-  const char *p = s;
-  while ((p = strstr (p, "lid ")) != NULL)
-    {
-      if (p == s || p[-1] == ' ' || p[-1] == '\t')
-        {
-          const char *q = p + 4;
-          uint32_t v;
-          if (number (&q, 0xffff, &v) && v > 0)
-            return v;
-        }
-      p += 4;
-    }
-  return 0;
-}
-
-static uint32_t
-desc_rail (const char *word)
-{
-  const char *num = NULL;
-  uint32_t off = 0;
-  if (g_str_has_prefix (word, "HCA-"))
-    {
-      num = word + 4;
-      off = 1;
-    }
-  else if (g_str_has_prefix (word, "mlx5_"))
-    num = word + 5;
-  guint64 v;
-  if (num == NULL || !g_ascii_string_to_unsigned (num, 10, off, 4096, &v, NULL))
-    return UINT32_MAX;
-  return (uint32_t) v - off;
-}
-
-static const char *
-rec_name (const FRec *r)
+rec_name (const IbnetRec *r)
 {
   return r->desc != NULL && r->desc[0] != '\0' ? r->desc : r->id;
 }
 
-/* Parses ibnetdiscover text into a map. NAME is for messages. */
+/* Parses ibnetdiscover text (models/ibnet.h reads and checks it) into a
+ * map. NAME is for messages. */
 static FabricMap *
 fabric_map_parse (const char *data, size_t len, const char *name,
                   GError **error)
 {
-  g_autoptr (GPtrArray) recs = g_ptr_array_new_with_free_func (frec_free);
-  g_autoptr (GArray) conns = g_array_new (FALSE, FALSE, sizeof (FConn));
-  g_autoptr (GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
-  bool ok = true;
-  int lineno = 0;
-  const char *p = data, *end = data + len;
-  while (ok && p < end)
+  g_autoptr (GError) e = NULL;
+  g_autoptr (IbnetDump) d = ibnet_dump_parse (data, len, name, &e);
+  if (d == NULL)
     {
-      const char *nl = memchr (p, '\n', (size_t) (end - p));
-      size_t ll = nl ? (size_t) (nl - p) : (size_t) (end - p);
-      g_autofree char *line = g_strndup (p, ll);
-      p += ll + (nl ? 1 : 0);
-      lineno++;
-      if (strlen (line) != ll)
-        {
-          ok = fab_fail (error, name, lineno, "a NUL byte: not an "
-                         "ibnetdiscover text file");
-          break;
-        }
-      const char *s = ws (line);
-      if (*s == '\0' || *s == '#' || *s == '\r')
-        continue;
-      bool sw = g_str_has_prefix (s, "Switch") && (s[6] == ' ' || s[6] == '\t');
-      bool ca = g_str_has_prefix (s, "Ca") && (s[2] == ' ' || s[2] == '\t');
-      if (sw || ca)
-        {
-          s += sw ? 6 : 2;
-          uint32_t nports;
-          FRec *r = g_new0 (FRec, 1);
-          r->is_switch = sw;
-          r->line = lineno;
-          g_ptr_array_add (recs, r);
-          if (!number (&s, 255, &nports) || nports == 0
-              || (r->id = quoted (&s)) == NULL || r->id[0] == '\0')
-            {
-              ok = fab_fail (error, name, lineno, "expected '%s N \"id\"'",
-                             sw ? "Switch" : "Ca");
-              break;
-            }
-          if (g_hash_table_contains (ids, r->id))
-            {
-              ok = fab_fail (error, name, lineno, "node id \"%s\" defined "
-                             "twice", r->id);
-              break;
-            }
-          g_hash_table_insert (ids, r->id, GUINT_TO_POINTER (recs->len));
-          s = ws (s);
-          if (*s == '#')
-            {
-              s++;
-              r->desc = quoted (&s);
-              if (sw)
-                r->lid = comment_lid (s);
-            }
-          continue;
-        }
-      if (*s == '[')
-        {
-          FConn c = { 0 };
-          c.line = lineno;
-          if (recs->len == 0)
-            {
-              ok = fab_fail (error, name, lineno, "a port line before any "
-                             "Switch or Ca record");
-              break;
-            }
-          c.rec = recs->len - 1;
-          if (!bracket_port (&s, &c.port))
-            {
-              ok = fab_fail (error, name, lineno, "expected a port line like "
-                             "'[1]\t\"S-0002c90300000001\"[2]'");
-              break;
-            }
-          skip_paren (&s);
-          s = ws (s);
-          if (g_str_has_prefix (s, "[ext"))
-            {
-              const char *e = strchr (s, ']');
-              s = e ? e + 1 : s + strlen (s);
-            }
-          c.peer_id = quoted (&s);
-          if (c.peer_id == NULL || !bracket_port (&s, &c.peer_port))
-            {
-              g_free (c.peer_id);
-              ok = fab_fail (error, name, lineno, "expected the peer "
-                             "'\"id\"[N]' after port [%u]", c.port);
-              break;
-            }
-          g_array_append_val (conns, c);
-          continue;
-        }
-      /* vendid=, devid=, sysimgguid=, switchguid=, caguid= and the like */
-      if (strchr (s, '=') == NULL)
-        {
-          ok = fab_fail (error, name, lineno, "expected 'Switch', 'Ca', a "
-                         "port line or 'key=value', found '%.40s'", s);
-          break;
-        }
+      g_set_error_literal (error, FL_ERROR, FL_ERROR_INPUT, e->message);
+      return NULL;
     }
-  /* resolve peers; classify */
-  for (guint i = 0; ok && i < conns->len; i++)
-    {
-      FConn *c = &g_array_index (conns, FConn, i);
-      gpointer v = g_hash_table_lookup (ids, c->peer_id);
-      if (v == NULL)
-        {
-          ok = fab_fail (error, name, c->line, "peer \"%s\" has no Switch or "
-                         "Ca record", c->peer_id);
-          break;
-        }
-      uint32_t peer = GPOINTER_TO_UINT (v) - 1;
-      FRec *a = g_ptr_array_index (recs, c->rec), *b = g_ptr_array_index (recs, peer);
-      if (!a->is_switch && !b->is_switch)
-        {
-          ok = fab_fail (error, name, c->line, "\"%s\" and \"%s\" are both "
-                         "HCAs", a->id, b->id);
-          break;
-        }
-      if (a->is_switch && !b->is_switch)
-        a->has_hca = true;
-      if (b->is_switch && !a->is_switch)
-        b->has_hca = true;
-    }
-  for (guint i = 0; ok && i < conns->len; i++)
-    {
-      FConn *c = &g_array_index (conns, FConn, i);
-      FRec *a = g_ptr_array_index (recs, c->rec);
-      FRec *b = g_ptr_array_index (recs, GPOINTER_TO_UINT (g_hash_table_lookup (ids, c->peer_id)) - 1);
-      if (a->is_switch && b->has_hca && b->is_switch)
-        a->has_leaf = true;
-      if (b->is_switch && a->has_hca && a->is_switch)
-        b->has_leaf = true;
-    }
+  GPtrArray *recs = d->recs;
   FabricMap *m = g_new0 (FabricMap, 1);
   m->links = g_ptr_array_new_with_free_func (flink_free);
   m->nodes = g_ptr_array_new_with_free_func (g_free);
   m->ends = g_hash_table_new (g_direct_hash, g_direct_equal);
   m->lids = g_hash_table_new (g_direct_hash, g_direct_equal);
-  if (!ok)
-    {
-      for (guint i = 0; i < conns->len; i++)
-        g_free (g_array_index (conns, FConn, i).peer_id);
-      fabric_map_free (m);
-      return NULL;
-    }
+  /* HCAs: node = the first word of the description, rail = its "HCA-N" /
+   * "mlx5_N", else the node's next NIC */
+  g_autofree uint32_t *node_of = g_new0 (uint32_t, recs->len + 1);
+  g_autofree uint32_t *rail_of = g_new0 (uint32_t, recs->len + 1);
   g_autoptr (GHashTable) node_ix = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GHashTable) node_nics = g_hash_table_new (g_direct_hash, g_direct_equal);
   for (guint i = 0; i < recs->len; i++)
     {
-      FRec *r = g_ptr_array_index (recs, i);
+      const IbnetRec *r = g_ptr_array_index (recs, i);
       if (r->is_switch)
         {
-          r->tier = r->has_hca ? 0 : r->has_leaf ? 1 : 2;
           if (r->lid != 0)
             g_hash_table_add (m->lids, GUINT_TO_POINTER (r->lid));
           continue;
         }
-      r->tier = -1;
-      const char *d = rec_name (r);
-      g_autofree char *word = g_strndup (d, strcspn (d, " "));
+      const char *dsc = rec_name (r);
+      g_autofree char *word = g_strndup (dsc, strcspn (dsc, " "));
       gpointer v = g_hash_table_lookup (node_ix, word);
       if (v == NULL)
         {
@@ -388,29 +110,32 @@ fabric_map_parse (const char *data, size_t len, const char *name,
           v = GUINT_TO_POINTER (m->nodes->len);
           g_hash_table_insert (node_ix, nm, v);
         }
-      r->node = GPOINTER_TO_UINT (v) - 1;
+      node_of[i] = GPOINTER_TO_UINT (v) - 1;
       guint nth = GPOINTER_TO_UINT (g_hash_table_lookup (node_nics, v));
       g_hash_table_insert (node_nics, v, GUINT_TO_POINTER (nth + 1));
-      const char *sp = strchr (d, ' ');
-      r->rail = sp ? desc_rail (sp + 1) : UINT32_MAX;
-      if (r->rail == UINT32_MAX)
-        r->rail = nth;
+      const char *sp = strchr (dsc, ' ');
+      g_autofree char *second = sp ? g_strndup (sp + 1, strcspn (sp + 1, " ")) : NULL;
+      rail_of[i] = second ? ibnet_desc_rail (second) : TOPO_NONE;
+      if (rail_of[i] == TOPO_NONE)
+        rail_of[i] = nth;
     }
+  /* links, each once (a dump lists most from both ends), oriented lower
+   * tier first as a run names them */
   g_autoptr (GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
-  g_autoptr (GArray) keys = g_array_sized_new (FALSE, FALSE, sizeof (gint64), conns->len);
-  for (guint i = 0; i < conns->len; i++)
+  g_autoptr (GArray) keys = g_array_sized_new (FALSE, FALSE, sizeof (gint64), d->conns->len);
+  for (guint i = 0; i < d->conns->len; i++)
     {
-      FConn *c = &g_array_index (conns, FConn, i);
-      uint32_t ai = c->rec, bi = GPOINTER_TO_UINT (g_hash_table_lookup (ids, c->peer_id)) - 1;
+      const IbnetConn *c = &g_array_index (d->conns, IbnetConn, i);
+      uint32_t ai = c->rec, bi = c->peer;
       uint32_t ap = c->port, bp = c->peer_port;
-      FRec *a = g_ptr_array_index (recs, ai), *b = g_ptr_array_index (recs, bi);
+      const IbnetRec *a = g_ptr_array_index (recs, ai), *b = g_ptr_array_index (recs, bi);
       if (a->tier > b->tier || (a->tier == b->tier && ai > bi))
         {
-          FRec *t = a; a = b; b = t;
+          const IbnetRec *t = a; a = b; b = t;
           uint32_t tp = ap; ap = bp; bp = tp;
           uint32_t ti = ai; ai = bi; bi = ti;
         }
-      gint64 k = (gint64) ai << 8 | ap;
+      gint64 k = (gint64) ai << 16 | ap;
       g_array_append_val (keys, k);
       gint64 *kp = &g_array_index (keys, gint64, keys->len - 1);
       if (g_hash_table_contains (seen, kp))
@@ -419,11 +144,11 @@ fabric_map_parse (const char *data, size_t len, const char *name,
       FLink *l = g_new0 (FLink, 1);
       if (a->tier == -1)
         {
-          l->node = a->node;
-          l->rail = (int32_t) a->rail;
+          l->node = node_of[ai];
+          l->rail = (int32_t) rail_of[ai];
           l->name = g_strdup_printf ("%s/nic%u<->%s:p%u",
-                                     (char *) g_ptr_array_index (m->nodes, a->node),
-                                     a->rail, rec_name (b), bp);
+                                     (char *) g_ptr_array_index (m->nodes, node_of[ai]),
+                                     rail_of[ai], rec_name (b), bp);
         }
       else
         {
@@ -434,16 +159,16 @@ fabric_map_parse (const char *data, size_t len, const char *name,
         }
       g_ptr_array_add (m->links, l);
       gpointer li = GUINT_TO_POINTER (m->links->len);
-      if (a->is_switch && a->lid != 0)
+      /* a capture addresses ports 1..255 of LIDs 1..0xFFFF */
+      if (a->is_switch && a->lid != 0 && ap <= 255)
         g_hash_table_insert (m->ends, GUINT_TO_POINTER (a->lid << 8 | ap), li);
-      if (b->is_switch && b->lid != 0)
+      if (b->is_switch && b->lid != 0 && bp <= 255)
         g_hash_table_insert (m->ends, GUINT_TO_POINTER (b->lid << 8 | bp), li);
     }
-  for (guint i = 0; i < conns->len; i++)
-    g_free (g_array_index (conns, FConn, i).peer_id);
   if (m->links->len == 0)
     {
-      fab_fail (error, name, 1, "no links: not an ibnetdiscover dump");
+      g_set_error (error, FL_ERROR, FL_ERROR_INPUT, "%s: no links: not an "
+                   "ibnetdiscover dump", name);
       fabric_map_free (m);
       return NULL;
     }
@@ -453,31 +178,17 @@ fabric_map_parse (const char *data, size_t len, const char *name,
 static FabricMap *
 fabric_map_file (const char *path, GError **error)
 {
+  /* infile_read: opened once, checked and read through that descriptor */
+  g_autofree char *data = NULL;
+  gsize len = 0;
   g_autoptr (GError) e = NULL;
-  g_autoptr (GMappedFile) mf = NULL;
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+  if (!infile_read (path, "ibnetdiscover dump (a text file)",
+                    INFILE_MAX_IBNET, &data, &len, &e))
     {
-      g_set_error (error, FL_ERROR, FL_ERROR_INPUT, "%s: not a regular file "
-                   "(an ibnetdiscover dump is a text file)", path);
+      g_set_error_literal (error, FL_ERROR, FL_ERROR_INPUT, e->message);
       return NULL;
     }
-  mf = g_mapped_file_new (path, FALSE, &e);
-  if (mf == NULL)
-    {
-      g_set_error (error, FL_ERROR, FL_ERROR_INPUT, "%s: cannot read: %s",
-                   path, e->message);
-      return NULL;
-    }
-  gsize len = g_mapped_file_get_length (mf);
-  if (len > FABRIC_MAX_BYTES)
-    {
-      g_set_error (error, FL_ERROR, FL_ERROR_INPUT, "%s: %" G_GSIZE_FORMAT
-                   " bytes, more than the %" G_GSIZE_FORMAT " an ibnetdiscover "
-                   "dump may have", path, len, FABRIC_MAX_BYTES);
-      return NULL;
-    }
-  const char *d = g_mapped_file_get_contents (mf);
-  return fabric_map_parse (d ? d : "", len, path, error);
+  return fabric_map_parse (data, len, path, error);
 }
 
 /* The fabric of a scenario, through the same ibnetdiscover text `faultline

@@ -1,5 +1,6 @@
 /* models/faulttrace.c - per-node fault traces: see faulttrace.h. */
 #include "faulttrace.h"
+#include "infile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -86,37 +87,6 @@ add_event (Reader *rd, const char *where, const char *node_id, double days,
 
 /* ---- JSON ---- */
 
-/* The deepest nesting of [ and { outside strings, without parsing. */
-static int
-json_depth (const char *s, size_t len)
-{
-  int depth = 0, max = 0;
-  bool in_str = false;
-  for (size_t i = 0; i < len; i++)
-    {
-      char c = s[i];
-      if (in_str)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_str = false;
-          continue;
-        }
-      if (c == '"')
-        in_str = true;
-      else if (c == '[' || c == '{')
-        {
-          depth++;
-          if (depth > max)
-            max = depth;
-        }
-      else if (c == ']' || c == '}')
-        depth--;
-    }
-  return max;
-}
-
 /* A member as text: a string, or a number written as JSON writes it. */
 static char *
 member_text (JsonObject *o, const char *key)
@@ -142,7 +112,8 @@ member_text (JsonObject *o, const char *key)
 static bool
 read_json (Reader *rd, const char *data, size_t len, GError **error)
 {
-  if (json_depth (data, len) > FAULT_TRACE_MAX_DEPTH)
+  if (!infile_json_depth_ok (data, (gssize) len, FAULT_TRACE_MAX_DEPTH,
+                             rd->name, NULL))
     return fail (error, FAULT_TRACE_ERROR_PARSE, rd->name, "JSON",
                  "nested more than %d deep: not a fault trace",
                  FAULT_TRACE_MAX_DEPTH);
@@ -456,24 +427,19 @@ FaultTrace *
 fault_trace_read_file (const char *path, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_set_error (error, FAULT_TRACE_ERROR, FAULT_TRACE_ERROR_IO,
-                   "%s: not a regular file (a fault trace is a JSON or CSV "
-                   "file)", path);
-      return NULL;
-    }
+  /* infile_read: one open, then fstat and read on that descriptor (no
+   * window between the check and the read), regular files only, capped */
+  g_autofree char *data = NULL;
+  gsize len = 0;
   g_autoptr (GError) e = NULL;
-  g_autoptr (GMappedFile) mf = g_mapped_file_new (path, FALSE, &e);
-  if (mf == NULL)
+  if (!infile_read (path, "fault trace (a JSON or CSV file)",
+                    FAULT_TRACE_MAX_BYTES, &data, &len, &e))
     {
-      g_set_error (error, FAULT_TRACE_ERROR, FAULT_TRACE_ERROR_IO,
-                   "%s: cannot read: %s", path, e->message);
+      g_set_error_literal (error, FAULT_TRACE_ERROR, FAULT_TRACE_ERROR_IO,
+                           e->message);
       return NULL;
     }
-  const char *d = g_mapped_file_get_contents (mf);
-  return fault_trace_read_data (d ? d : "", g_mapped_file_get_length (mf),
-                                path, error);
+  return fault_trace_read_data (data, len, path, error);
 }
 
 FlClass

@@ -34,6 +34,7 @@ typedef struct
   char *id;   /* "S-..." / "H-..." */
   char *desc; /* may be NULL */
   uint32_t nports;
+  uint32_t lid; /* switches: "lid N" after the description, or 0 */
   int line;
   /* classification */
   gboolean has_hca, has_leaf;
@@ -151,6 +152,24 @@ skip_paren (const char **s)
   return TRUE;
 }
 
+/* The N of the first word "lid N" (1..0xFFFF) in what follows a switch's
+ * description ("# \"leaf-0\" enhanced port 0 lid 1 lmc 0"), or 0. */
+static uint32_t
+comment_lid (const char *s)
+{
+  for (const char *p = s; (p = strstr (p, "lid")) != NULL; p += 3)
+    {
+      if ((p != s && p[-1] != ' ' && p[-1] != '\t')
+          || (p[3] != ' ' && p[3] != '\t'))
+        continue;
+      const char *q = p + 3;
+      uint32_t v;
+      if (parse_uint (&q, &v) && v > 0 && (*q == '\0' || *q == ' ' || *q == '\t'))
+        return v;
+    }
+  return 0;
+}
+
 static gboolean
 parse_header (Reader *rd, const char *line, int lineno, gboolean is_switch,
               GError **error)
@@ -172,6 +191,8 @@ parse_header (Reader *rd, const char *line, int lineno, gboolean is_switch,
     {
       s++;
       r->desc = parse_quoted (&s);
+      if (is_switch && r->desc != NULL)
+        r->lid = comment_lid (s);
     }
   if (g_hash_table_contains (rd->ids, r->id))
     return fail (error, rd, lineno, "node id \"%s\" defined twice (first "
@@ -283,10 +304,8 @@ cmp_leafkey (const void *a, const void *b)
   return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* Parses the rail of "HCA-N" (N - 1) or "mlx5_N" (N), N < 65536;
- * TOPO_NONE if none. */
-static uint32_t
-desc_rail (const char *word)
+uint32_t
+ibnet_desc_rail (const char *word)
 {
   const char *num = NULL;
   uint32_t off = 0;
@@ -322,11 +341,12 @@ valid_node_name (const char *w)
   return TRUE;
 }
 
-static Topo *
-build (Reader *rd, uint32_t gpus_per_node, GError **error)
+/* Resolves the peers of the port lines, checks the links, classifies the
+ * records into tiers. */
+static gboolean
+resolve (Reader *rd, GError **error)
 {
   GPtrArray *recs = rd->recs;
-  uint32_t nrec = recs->len;
   /* resolve peers; every (rec, port) has at most one peer */
   g_autoptr (GHashTable) ends = g_hash_table_new (g_int64_hash,
                                                   g_int64_equal);
@@ -339,22 +359,21 @@ build (Reader *rd, uint32_t gpus_per_node, GError **error)
       gpointer v = g_hash_table_lookup (rd->ids, pid);
       if (v == NULL)
         {
-          fail (error, rd, c->line, "peer \"%s\" has no Switch or Ca record "
-                "in the file", pid);
-          return NULL;
+          return fail (error, rd, c->line, "peer \"%s\" has no Switch or "
+                       "Ca record in the file", pid);
         }
       c->peer = GPOINTER_TO_UINT (v) - 1;
       Rec *pr = g_ptr_array_index (recs, c->peer);
       if (c->peer_port > pr->nports)
         {
-          fail (error, rd, c->line, "peer port [%u] exceeds the %u ports of "
-                "\"%s\" (line %d)", c->peer_port, pr->nports, pid, pr->line);
-          return NULL;
+          return fail (error, rd, c->line, "peer port [%u] exceeds the %u "
+                       "ports of \"%s\" (line %d)", c->peer_port,
+                       pr->nports, pid, pr->line);
         }
       if (c->peer == c->rec)
         {
-          fail (error, rd, c->line, "\"%s\" is linked to itself", pid);
-          return NULL;
+          return fail (error, rd, c->line, "\"%s\" is linked to itself",
+                       pid);
         }
       /* check both ends agree */
       gint64 *k1 = &keys[nk++], *k2 = &keys[nk++];
@@ -367,10 +386,9 @@ build (Reader *rd, uint32_t gpus_per_node, GError **error)
           || (o2 != NULL && *(gint64 *) o2 != want1))
         {
           Rec *r = g_ptr_array_index (recs, c->rec);
-          fail (error, rd, c->line, "port [%u] of \"%s\" is connected to two "
-                "different peers; expected each port linked once", c->port,
-                r->id);
-          return NULL;
+          return fail (error, rd, c->line, "port [%u] of \"%s\" is "
+                       "connected to two different peers; expected each "
+                       "port linked once", c->port, r->id);
         }
       if (o1 == NULL)
         g_hash_table_insert (ends, k1, k2);
@@ -385,9 +403,9 @@ build (Reader *rd, uint32_t gpus_per_node, GError **error)
       Rec *b = g_ptr_array_index (recs, c->peer);
       if (!a->is_switch && !b->is_switch)
         {
-          fail (error, rd, c->line, "\"%s\" and \"%s\" are both HCAs; "
-                "expected an HCA to link to a switch", a->id, b->id);
-          return NULL;
+          return fail (error, rd, c->line, "\"%s\" and \"%s\" are both "
+                       "HCAs; expected an HCA to link to a switch", a->id,
+                       b->id);
         }
       if (a->is_switch && !b->is_switch)
         a->has_hca = TRUE;
@@ -404,6 +422,19 @@ build (Reader *rd, uint32_t gpus_per_node, GError **error)
       if (a->has_hca && b->is_switch)
         b->has_leaf = TRUE;
     }
+  for (guint i = 0; i < recs->len; i++)
+    {
+      Rec *r = g_ptr_array_index (recs, i);
+      r->tier = !r->is_switch ? -1 : r->has_hca ? 0 : r->has_leaf ? 1 : 2;
+    }
+  return TRUE;
+}
+
+static Topo *
+build (Reader *rd, uint32_t gpus_per_node, GError **error)
+{
+  GPtrArray *recs = rd->recs;
+  uint32_t nrec = recs->len;
   /* nodes from CA descriptions; r->rail is the rail the description asks
    * for ("HCA-5", "mlx5_4"), or TOPO_NONE */
   g_autoptr (GHashTable) node_ix = g_hash_table_new (g_str_hash, g_str_equal);
@@ -414,12 +445,10 @@ build (Reader *rd, uint32_t gpus_per_node, GError **error)
       Rec *r = g_ptr_array_index (recs, i);
       if (r->is_switch)
         {
-          r->tier = r->has_hca ? 0 : r->has_leaf ? 1 : 2;
           r->index = n_sw[r->tier]++;
           radix = MAX (radix, r->nports);
           continue;
         }
-      r->tier = -1;
       if (r->desc == NULL || r->desc[0] == '\0' || r->desc[0] == ' ')
         {
           fail (error, rd, r->line, "expected a node description such as "
@@ -446,7 +475,7 @@ build (Reader *rd, uint32_t gpus_per_node, GError **error)
       else
         node = GPOINTER_TO_UINT (v) - 1;
       r->index = node;
-      r->rail = words[1] ? desc_rail (words[1]) : TOPO_NONE;
+      r->rail = words[1] ? ibnet_desc_rail (words[1]) : TOPO_NONE;
     }
   if (n_sw[0] == 0 || node_names->len == 0)
     {
@@ -708,23 +737,30 @@ build (Reader *rd, uint32_t gpus_per_node, GError **error)
   return t;
 }
 
-Topo *
-ibnet_read_data (const char *data, size_t len, const char *name,
-                 uint32_t gpus_per_node, GError **error)
+static void
+reader_clear (Reader *rd)
 {
-  g_return_val_if_fail (data != NULL || len == 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-  Reader rd = { 0 };
-  rd.name = name ? name : "<ibnetdiscover>";
-  rd.recs = g_ptr_array_new_with_free_func (rec_free);
-  rd.ids = g_hash_table_new (g_str_hash, g_str_equal);
-  rd.conns = g_array_new (FALSE, FALSE, sizeof (Conn));
-  rd.peer_ids = g_ptr_array_new_with_free_func (g_free);
-  Topo *t = NULL;
+  g_ptr_array_unref (rd->recs);
+  g_hash_table_unref (rd->ids);
+  g_array_unref (rd->conns);
+  g_ptr_array_unref (rd->peer_ids);
+}
+
+/* Reads the lines of DATA into RD (records, port lines), then resolves
+ * and checks them (resolve()). */
+static gboolean
+reader_parse (Reader *rd, const char *data, size_t len, const char *name,
+              GError **error)
+{
+  rd->name = name ? name : "<ibnetdiscover>";
+  rd->recs = g_ptr_array_new_with_free_func (rec_free);
+  rd->ids = g_hash_table_new (g_str_hash, g_str_equal);
+  rd->conns = g_array_new (FALSE, FALSE, sizeof (Conn));
+  rd->peer_ids = g_ptr_array_new_with_free_func (g_free);
   gboolean ok = TRUE;
   g_autofree char *copy = g_strndup (data ? data : "", len);
   if (strlen (copy) != len)
-    ok = fail (error, &rd, 1, "expected text, found a NUL byte");
+    ok = fail (error, rd, 1, "expected text, found a NUL byte");
   char *save = copy;
   int lineno = 0;
   while (ok && save != NULL)
@@ -744,26 +780,91 @@ ibnet_read_data (const char *data, size_t len, const char *name,
       if (*s == '\0' || *s == '#')
         continue;
       if (g_str_has_prefix (s, "Switch") && (s[6] == ' ' || s[6] == '\t'))
-        ok = parse_header (&rd, s, lineno, TRUE, error);
+        ok = parse_header (rd, s, lineno, TRUE, error);
       else if (g_str_has_prefix (s, "Ca") && (s[2] == ' ' || s[2] == '\t'))
-        ok = parse_header (&rd, s, lineno, FALSE, error);
+        ok = parse_header (rd, s, lineno, FALSE, error);
       else if (*s == '[')
-        ok = parse_port_line (&rd, s, lineno, error);
+        ok = parse_port_line (rd, s, lineno, error);
       else if (g_ascii_isalpha (*s) && strchr (s, '=') != NULL
                && strspn (s, "abcdefghijklmnopqrstuvwxyz") == (size_t) (strchr (s, '=') - s))
         continue; /* vendid=, devid=, sysimgguid=, switchguid=, caguid= */
       else
-        ok = fail (error, &rd, lineno, "expected 'Switch', 'Ca', a port "
+        ok = fail (error, rd, lineno, "expected 'Switch', 'Ca', a port "
                    "line '[N] \"id\"[M]' or 'key=value' (the line is not "
                    "quoted: the file may not be an ibnetdiscover dump)");
     }
-  if (ok)
+  return ok && resolve (rd, error);
+}
+
+Topo *
+ibnet_read_data (const char *data, size_t len, const char *name,
+                 uint32_t gpus_per_node, GError **error)
+{
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  Reader rd = { 0 };
+  Topo *t = NULL;
+  if (reader_parse (&rd, data, len, name, error))
     t = build (&rd, gpus_per_node, error);
-  g_ptr_array_unref (rd.recs);
-  g_hash_table_unref (rd.ids);
-  g_array_unref (rd.conns);
-  g_ptr_array_unref (rd.peer_ids);
+  reader_clear (&rd);
   return t;
+}
+
+static void
+ibnet_rec_free (gpointer p)
+{
+  IbnetRec *r = p;
+  g_free (r->id);
+  g_free (r->desc);
+  g_free (r);
+}
+
+IbnetDump *
+ibnet_dump_parse (const char *data, size_t len, const char *name,
+                  GError **error)
+{
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  Reader rd = { 0 };
+  IbnetDump *d = NULL;
+  if (reader_parse (&rd, data, len, name, error))
+    {
+      d = g_new0 (IbnetDump, 1);
+      d->recs = g_ptr_array_new_full (rd.recs->len, ibnet_rec_free);
+      for (guint i = 0; i < rd.recs->len; i++)
+        {
+          Rec *r = g_ptr_array_index (rd.recs, i);
+          IbnetRec *o = g_new0 (IbnetRec, 1);
+          o->is_switch = r->is_switch;
+          o->id = g_steal_pointer (&r->id);
+          o->desc = g_steal_pointer (&r->desc);
+          o->nports = r->nports;
+          o->lid = r->lid;
+          o->line = r->line;
+          o->tier = r->tier;
+          g_ptr_array_add (d->recs, o);
+        }
+      d->conns = g_array_sized_new (FALSE, FALSE, sizeof (IbnetConn),
+                                    rd.conns->len);
+      for (guint i = 0; i < rd.conns->len; i++)
+        {
+          const Conn *c = &g_array_index (rd.conns, Conn, i);
+          IbnetConn o = { c->rec, c->port, c->peer, c->peer_port, c->line };
+          g_array_append_val (d->conns, o);
+        }
+    }
+  reader_clear (&rd);
+  return d;
+}
+
+void
+ibnet_dump_free (IbnetDump *d)
+{
+  if (d == NULL)
+    return;
+  g_ptr_array_unref (d->recs);
+  g_array_unref (d->conns);
+  g_free (d);
 }
 
 Topo *

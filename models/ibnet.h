@@ -19,6 +19,54 @@
 
 #include <stdio.h>
 
+/* ---- the dump as written: records and their links ---- */
+
+/* One Switch or Ca record. */
+typedef struct
+{
+  gboolean is_switch;
+  char *id;       /* "S-..." / "H-..." */
+  char *desc;     /* the quoted description after '#', or NULL */
+  uint32_t nports;
+  uint32_t lid;   /* switches: "lid N" after the description (1..0xFFFF),
+                     0 when absent; HCAs: 0 */
+  int line;
+  int tier;       /* -1 HCA; switches: 0 leaf (linked to an HCA), 1 spine
+                     (linked to a leaf), 2 core (any other) */
+} IbnetRec;
+
+/* One port line: port PORT of record REC is cabled to PEER_PORT of PEER. A
+ * link listed from both ends is two. */
+typedef struct
+{
+  uint32_t rec, port, peer, peer_port;
+  int line;
+} IbnetConn;
+
+typedef struct
+{
+  GPtrArray *recs; /* IbnetRec*, in file order */
+  GArray *conns;   /* IbnetConn, in file order */
+} IbnetDump;
+
+/* Parses ibnetdiscover text into its records and links, checked: every
+ * record line and port line parses, ids are unique, every peer has a
+ * record, ports are within their record's port count, a port is linked
+ * once, nothing is linked to itself, no HCA to an HCA. Says nothing about
+ * the shape of the fabric (ibnet_read_data() does). NAME is used in
+ * messages ("file:LINE: expected ..."). Returns: (transfer full), or NULL
+ * with error (TOPO_ERROR_PARSE). */
+IbnetDump *ibnet_dump_parse (const char *data, size_t len, const char *name,
+                             GError **error);
+void ibnet_dump_free (IbnetDump *d);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IbnetDump, ibnet_dump_free)
+
+/* The rail an HCA's description names in its second word: "HCA-N" ->
+ * N - 1, "mlx5_N" -> N (N < 65536); TOPO_NONE if neither. */
+uint32_t ibnet_desc_rail (const char *word);
+
+/* ---- the dump as a Topo ---- */
+
 /* Parses ibnetdiscover text. name is used in messages ("file:LINE:
  * expected ..."). gpus_per_node is not in the format (0 means 8).
  * Returns: (transfer full) a Topo, or NULL with error (TOPO_ERROR_PARSE). */

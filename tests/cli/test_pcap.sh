@@ -7,9 +7,11 @@
 # link state changes counted per live switch end (tests/cli/pcap_check.py
 # says exactly what is checked).
 #
-#   test_pcap.sh SCENARIO[:DAYS] ...   (default: the nine, 14 days each)
-# A scenario runs --set days=DAYS when DAYS is given, else its full length
-# (`pcap_full` in the `slow` suite runs all nine so: tests/cli/meson.build).
+#   test_pcap.sh [--full] [SCENARIO[:DAYS] ...]
+# A scenario runs --set days=DAYS when DAYS is given, else its full length.
+# With no scenario: every shipped scenario (scenarios/*.lua, none left out),
+# 14 days each; with --full, each at its full length (`pcap_full` in the
+# `slow` suite: tests/cli/meson.build).
 # The last test flips one byte of a capture and expects the checker to
 # catch it, so a checker that passes everything fails here.
 : "${FAULTLINE:?set FAULTLINE to the faultline binary}"
@@ -18,10 +20,21 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/../tap.sh"
 
+full=""
+if [ "${1:-}" = "--full" ]; then
+  full=1
+  shift
+fi
 if [ $# -eq 0 ]; then
-  set -- checkpoint-interval:14 firmware-rollout:14 fleet-100k:14 \
-    lemon-nodes:14 link-flaps:14 llama3-16k:14 power-domain:14 spares:14 \
-    spine-failure:14
+  for f in "$FL_SOURCE_DIR"/scenarios/*.lua; do
+    s=$(basename "$f" .lua)
+    if [ -n "$full" ]; then set -- "$@" "$s"; else set -- "$@" "$s:14"; fi
+  done
+  if [ $# -eq 0 ]; then
+    echo "1..1"
+    not_ok "no scenario found in $FL_SOURCE_DIR/scenarios"
+    exit 1
+  fi
 fi
 echo "1..$(($# * 2 + 1))"
 if ! command -v tshark > /dev/null; then

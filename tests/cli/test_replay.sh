@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/cli/test_replay.sh - `faultline replay` end to end (TAP):
 # * a run's own fabric.pcap replays to the run's link decisions
-#   (tests/cli/replay_check.py), on the nine scenarios for 14 days;
+#   (tests/cli/replay_check.py), on every shipped scenario (scenarios/*.lua)
+#   for 14 days;
 # * the same capture through `topo --format ibnetdiscover` (--fabric) gives
 #   the same decisions, and so does the capture rewritten as raw
 #   LINKTYPE_INFINIBAND (247) records;
@@ -16,11 +17,14 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/../tap.sh"
 sc="$FL_SOURCE_DIR/scenarios"
-scenarios="checkpoint-interval firmware-rollout fleet-100k lemon-nodes link-flaps llama3-16k power-domain spares spine-failure"
+scenarios=""
+for f in "$sc"/*.lua; do scenarios="$scenarios $(basename "$f" .lua)"; done
+nsc=$(echo $scenarios | wc -w)
 
-echo "1..27"
+echo "1..$((nsc + 18))"
+[ "$nsc" -gt 0 ] || not_ok "no scenario found in $sc"
 
-# 1-9: a run's capture replays to the run's decisions
+# a run's capture replays to the run's decisions, for every scenario
 for s in $scenarios; do
   if "$FAULTLINE" run "$sc/$s.lua" --seed 7 -q --no-plots --events --set days=14 -o "$tmp/$s" \
      && "$FAULTLINE" replay "$tmp/$s/fabric.pcap" --scenario "$sc/$s.lua" --set days=14 -q -o "$tmp/$s-rep" \
@@ -31,7 +35,7 @@ for s in $scenarios; do
   fi
 done
 
-# 10: through an ibnetdiscover dump instead of the scenario: same decisions
+# through an ibnetdiscover dump instead of the scenario: same decisions
 l3=llama3-16k
 "$FAULTLINE" topo "$sc/$l3.lua" --format ibnetdiscover > "$tmp/l3.ibnet"
 len=$((14 * 86400))
@@ -39,7 +43,7 @@ len=$((14 * 86400))
 cmp -s "$tmp/l3-fab/decisions.csv" "$tmp/$l3-rep/decisions.csv"
 check $? "--fabric (topo --format ibnetdiscover) gives the same decisions as --scenario"
 
-# 11: the capture as raw InfiniBand records (link type 247): same decisions
+# the capture as raw InfiniBand records (link type 247): same decisions
 python3 - "$tmp/$l3/fabric.pcap" "$tmp/raw.pcap" <<'PY'
 import struct, sys
 d = open(sys.argv[1], "rb").read()
@@ -57,7 +61,7 @@ PY
   && cmp -s "$tmp/raw-rep/decisions.csv" "$tmp/$l3-rep/decisions.csv"
 check $? "a LINKTYPE_INFINIBAND capture replays like the ERF one"
 
-# 12-13: --compare-policy; replay.json
+# --compare-policy; replay.json
 "$FAULTLINE" replay "$tmp/$l3/fabric.pcap" --scenario "$sc/$l3.lua" --set days=14 \
   --compare-policy reactive -o "$tmp/cmp" > "$tmp/cmp.txt"
 rc=$?
@@ -73,14 +77,14 @@ ok = c["changes"] > 0 and [p["name"] for p in d["policies"]] == ["standard", "re
 sys.exit(0 if ok else 1)' "$tmp/cmp/replay.json"
 check $? "replay.json has the counts and the decisions per action of both policies"
 
-# 14: truncated: counted, the rest replayed
+# truncated: counted, the rest replayed
 size=$(wc -c < "$tmp/$l3/fabric.pcap")
 head -c $((size / 2 + 7)) "$tmp/$l3/fabric.pcap" > "$tmp/cut.pcap"
 out=$("$FAULTLINE" replay "$tmp/cut.pcap" --scenario "$sc/$l3.lua" --set days=14); rc=$?
 [ $rc -eq 0 ] && echo "$out" | grep -q "(truncated)"
 check $? "a truncated capture: exit 0, reported as truncated"
 
-# 15: corrupt packets: counted
+# corrupt packets: counted
 python3 - "$tmp/$l3/fabric.pcap" "$tmp/corrupt.pcap" <<'PY'
 import sys
 b = bytearray(open(sys.argv[1], "rb").read())
@@ -92,13 +96,13 @@ out=$("$FAULTLINE" replay "$tmp/corrupt.pcap" --scenario "$sc/$l3.lua" --set day
 [ $rc -eq 0 ] && echo "$out" | grep -q " 10 corrupt"
 check $? "10 packets with bad CRCs: counted as corrupt, the rest replayed"
 
-# 16: unknown LIDs: an 8,192-GPU fabric has half the LIDs of 16,384 GPUs
+# unknown LIDs: an 8,192-GPU fabric has half the LIDs of 16,384 GPUs
 "$FAULTLINE" topo --gpus 8192 --format ibnetdiscover > "$tmp/small.ibnet"
 out=$("$FAULTLINE" replay "$tmp/$l3/fabric.pcap" --fabric "$tmp/small.ibnet"); rc=$?
 [ $rc -eq 0 ] && echo "$out" | grep -Eq " [1-9][0-9]* unknown LIDs"
 check $? "LIDs the fabric does not have: counted"
 
-# 17: nothing usable (a capture with no SM traffic of this fabric): exit 2
+# nothing usable (a capture with no SM traffic of this fabric): exit 2
 "$FAULTLINE" topo --gpus 8 --format ibnetdiscover > "$tmp/tiny.ibnet"
 python3 - "$tmp/$l3/fabric.pcap" "$tmp/foreign.pcap" <<'PY'
 import sys
@@ -110,7 +114,7 @@ PY
 [ $rc -eq 2 ] && grep -q "nothing usable" "$tmp/err" && grep -q "from LIDs the fabric does not have" "$tmp/err"
 check $? "nothing usable: exit 2 with the counts"
 
-# 18: another link type (Ethernet)
+# another link type (Ethernet)
 python3 - "$tmp/eth.pcap" <<'PY'
 import struct, sys
 pkt = bytes(60)
@@ -121,7 +125,7 @@ PY
 [ $rc -eq 2 ] && grep -q "link type 1" "$tmp/err"
 check $? "an Ethernet capture: exit 2 naming the link type"
 
-# 19-21: not a capture: text, a folder, /dev/zero
+# not a capture: text, a folder, /dev/zero
 echo "not a capture" > "$tmp/text.pcap"
 "$FAULTLINE" replay "$tmp/text.pcap" --scenario "$sc/$l3.lua" > /dev/null 2> "$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "text.pcap: not a pcap file" "$tmp/err"
@@ -133,7 +137,7 @@ check $? "a folder: exit 2"
 [ $rc -eq 2 ] && grep -q "not a regular file" "$tmp/err"
 check $? "/dev/zero: exit 2, not read"
 
-# 22-23: a missing file; a bad fabric file names its line
+# a missing file; a bad fabric file names its line
 "$FAULTLINE" replay "$tmp/none.pcap" --scenario "$sc/$l3.lua" > /dev/null 2> "$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "none.pcap" "$tmp/err"
 check $? "a missing capture: exit 2 naming it"
@@ -142,7 +146,7 @@ printf 'Switch\t36 "S-1"\t# "sw" lid 3\n[1]\t"H-9"[1]\n' > "$tmp/bad.ibnet"
 [ $rc -eq 2 ] && grep -q "bad.ibnet:2: peer \"H-9\" has no Switch or Ca record" "$tmp/err"
 check $? "a fabric with a dangling peer: exit 2 with file:line"
 
-# 24-26: usage
+# usage
 "$FAULTLINE" replay "$tmp/$l3/fabric.pcap" > /dev/null 2> "$tmp/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "no fabric" "$tmp/err"
 check $? "no --fabric nor --scenario: exit 2"
@@ -153,7 +157,7 @@ check $? "an unknown --compare-policy: exit 2 listing the policies"
 [ $rc -eq 2 ]
 check $? "--until -5: exit 2"
 
-# 27: --help has an example
+# --help has an example
 "$FAULTLINE" replay --help | grep -q "faultline replay results/lf/fabric.pcap"
 check $? "replay --help shows an example"
 exit $failed
