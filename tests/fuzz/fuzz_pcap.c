@@ -1,5 +1,5 @@
 /* tests/fuzz/fuzz_pcap.c - libFuzzer harness of the capture reader of
- * `faultline replay` (models/ibpcap.h, ibpcap_read): any bytes give the
+ * `faultline replay` (lib/ibpcap.h, ibpcap_read): any bytes give the
  * records of a capture or an error, never a crash, a sanitizer report or a
  * leak. Checked on every input: an error exactly when no array is
  * returned; every record read is counted once, as used or as skipped for
