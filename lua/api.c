@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "failure.h"
+#include "faulttrace.h"
 #include "health.h"
 #include "luapolicy.h"
 #include "sched.h"
@@ -201,7 +202,8 @@ static bool
 api_is_path_key (const char *key)
 {
   return strcmp (key, "workload.trace") == 0 || strcmp (key, "cluster.ibnet") == 0
-         || strcmp (key, "policy.health_plugin") == 0;
+         || strcmp (key, "policy.health_plugin") == 0
+         || strcmp (key, "failure_trace.file") == 0;
 }
 
 /* A relative data path written in a scenario is looked up beside the
@@ -509,6 +511,103 @@ static int
 l_workload (lua_State *L)
 {
   return api_section (L, "workload", NULL, 0);
+}
+
+/* [-0, +0, e] Checks that the value at idx is nil or a table of string
+ * (or integer) keys to non-empty strings. */
+static void
+api_check_string_map (lua_State *L, int idx, const char *fn, const char *key,
+                      const char *what)
+{
+  int t = lua_getfield (L, idx, key);
+  if (t != LUA_TNIL && t != LUA_TTABLE)
+    luaL_error (L, "%s: key '%s' must be a table of %s, got %s", fn, key,
+                what, luaL_typename (L, -1));
+  if (t == LUA_TTABLE)
+    {
+      lua_pushnil (L);
+      while (lua_next (L, -2) != 0)
+        {
+          bool kok = lua_type (L, -2) == LUA_TSTRING
+                     || (lua_type (L, -2) == LUA_TNUMBER && lua_isinteger (L, -2));
+          if (!kok || lua_type (L, -1) != LUA_TSTRING || lua_rawlen (L, -1) == 0)
+            luaL_error (L, "%s: %s must be a table of %s", fn, key, what);
+          lua_pop (L, 1);
+        }
+    }
+  lua_pop (L, 1);
+}
+
+/* failure_trace { file=, repair=, map={ [trace node id] = "node0003", ... },
+ * classes={ [Class] = "failure mode", ... } } -> { nodes=, outages=,
+ * events=, span= (s), availability= (the trace's own, over its nodes) }.
+ * Reads the trace now (errors name it and the event); models/world-faults.c
+ * injects it. Errors: unknown key, wrong types, an unreadable or malformed
+ * trace. */
+static int
+l_failure_trace (lua_State *L)
+{
+  static const char *const extras[] = { "map", "classes" };
+  ApiState *st = api_state (L);
+  luaL_checktype (L, 1, LUA_TTABLE);
+  api_check_string_map (L, 1, "failure_trace{}", "map",
+                        "trace node id = node name");
+  api_check_string_map (L, 1, "failure_trace{}", "classes",
+                        "Class = failure mode name");
+  api_section (L, "failure_trace", extras, G_N_ELEMENTS (extras));
+  const char *prefixes[] = { "failure_trace.map.", "failure_trace.class." };
+  for (int i = 0; i < 2; i++)
+    {
+      if (lua_getfield (L, 1, extras[i]) == LUA_TTABLE)
+        {
+          lua_pushnil (L);
+          while (lua_next (L, -2) != 0)
+            {
+              /* the key as a Lua string (nothing of C's is held when an
+               * error unwinds); a copy, since lua_tostring changes a
+               * number in place */
+              lua_pushvalue (L, -2);
+              lua_pushfstring (L, "%s%s", prefixes[i], lua_tostring (L, -1));
+              const char *key = lua_tostring (L, -1);
+              WorldValue v = { .type = WORLD_VAL_STRING,
+                               .str = (char *) lua_tostring (L, -3) };
+              GError *err = NULL;
+              api_charge_c (L, st, strlen (key) + strlen (v.str));
+              if (!world_config_set (st->cfg, key, &v, &err))
+                api_raise (L, "failure_trace{}: ", err);
+              lua_pop (L, 3);
+            }
+        }
+      lua_pop (L, 1);
+    }
+  char *cfile = api_cfg_string (st, "failure_trace.file");
+  lua_pushstring (L, cfile != NULL ? cfile : "");
+  g_free (cfile);
+  const char *file = lua_tostring (L, -1);
+  if (*file == '\0')
+    return luaL_error (L, "failure_trace{}: key 'file' is required (a JSON "
+                       "or CSV fault trace)");
+  GError *err = NULL;
+  FaultTrace *t = fault_trace_read_file (file, &err);
+  if (t == NULL)
+    api_raise (L, "failure_trace{}: ", err);
+  lua_Integer nodes = t->nodes->len, outages = t->outages->len;
+  lua_Integer events = t->events->len;
+  double span = t->span_s;
+  double avail = fault_trace_availability (t, t->nodes->len);
+  fault_trace_free (t); /* before anything that may raise */
+  lua_createtable (L, 0, 5);
+  lua_pushinteger (L, nodes);
+  lua_setfield (L, -2, "nodes");
+  lua_pushinteger (L, outages);
+  lua_setfield (L, -2, "outages");
+  lua_pushinteger (L, events);
+  lua_setfield (L, -2, "events");
+  lua_pushnumber (L, span);
+  lua_setfield (L, -2, "span");
+  lua_pushnumber (L, avail);
+  lua_setfield (L, -2, "availability");
+  return 1;
 }
 
 /* run { length=, sample_every= } -> nil */
@@ -1343,6 +1442,7 @@ static const luaL_Reg api_funcs[] = {
   { "cluster", l_cluster },
   { "failures", l_failures },
   { "failure_mode", l_failure_mode },
+  { "failure_trace", l_failure_trace },
   { "policy", l_policy },
   { "lua_policy", l_lua_policy },
   { "health_policy", l_health_policy },

@@ -108,6 +108,11 @@ static const ConfigKey config_keys[] = {
         "skip malformed trace lines (counted) instead of failing"),
   NUM ("workload.trace_time_scale", workload_trace_time_scale, "", "1", 1e-6, 1e6,
        "multiplies the trace's times"),
+  STR ("failure_trace.file", failure_trace_file, "",
+       "per-node fault trace (JSON or CSV, docs/scenario-api.md) injected as failures"),
+  STR ("failure_trace.repair", failure_trace_repair, "trace",
+       "trace (a node is down from each fault_start to its fault_end) or policy "
+       "(only the starts are injected; the health policy and technicians repair)"),
   NUM ("run.length", run_length, "s", "4665600", 1, 1e11, "simulated time (default 54 days)"),
   NUM ("run.sample_every", run_sample_every, "s", "3600", 1, 1e9,
        "time-series resolution (timeseries.csv)"),
@@ -357,6 +362,10 @@ world_config_new (void)
   g_array_set_clear_func (cfg->health_kv, kv_clear);
   cfg->sched_kv = g_array_new (FALSE, TRUE, sizeof (WorldKV));
   g_array_set_clear_func (cfg->sched_kv, kv_clear);
+  cfg->failure_trace_map = g_array_new (FALSE, TRUE, sizeof (WorldKV));
+  g_array_set_clear_func (cfg->failure_trace_map, kv_clear);
+  cfg->failure_trace_classes = g_array_new (FALSE, TRUE, sizeof (WorldKV));
+  g_array_set_clear_func (cfg->failure_trace_classes, kv_clear);
   cfg->jobs = g_array_new (FALSE, TRUE, sizeof (WorldJobSpec));
   g_array_set_clear_func (cfg->jobs, job_clear);
   cfg->timers = g_array_new (FALSE, TRUE, sizeof (WorldTimerReg));
@@ -375,6 +384,8 @@ world_config_free (WorldConfig *cfg)
   g_array_unref (cfg->failure_overrides);
   g_array_unref (cfg->health_kv);
   g_array_unref (cfg->sched_kv);
+  g_array_unref (cfg->failure_trace_map);
+  g_array_unref (cfg->failure_trace_classes);
   g_array_unref (cfg->jobs);
   g_array_unref (cfg->timers);
   g_array_unref (cfg->ons);
@@ -402,9 +413,11 @@ world_config_copy (const WorldConfig *cfg)
       o.v.str = g_strdup (o.v.str);
       g_array_append_val (c->failure_overrides, o);
     }
-  GArray *kvs[2] = { cfg->health_kv, cfg->sched_kv };
-  GArray **dst[2] = { &c->health_kv, &c->sched_kv };
-  for (int k = 0; k < 2; k++)
+  GArray *kvs[4] = { cfg->health_kv, cfg->sched_kv, cfg->failure_trace_map,
+                     cfg->failure_trace_classes };
+  GArray **dst[4] = { &c->health_kv, &c->sched_kv, &c->failure_trace_map,
+                      &c->failure_trace_classes };
+  for (int k = 0; k < 4; k++)
     {
       *dst[k] = g_array_new (FALSE, TRUE, sizeof (WorldKV));
       g_array_set_clear_func (*dst[k], kv_clear);
@@ -516,6 +529,26 @@ world_config_set (WorldConfig *cfg, const char *key, const WorldValue *v,
         }
       g_autofree char *text = value_to_text (v);
       kv_set (key[0] == 'h' ? cfg->health_kv : cfg->sched_kv, sub, text);
+      return true;
+    }
+  /* failure_trace.map.<trace node id> = node name;
+   * failure_trace.class.<Class text> = failure mode */
+  if (g_str_has_prefix (key, "failure_trace.map.")
+      || g_str_has_prefix (key, "failure_trace.class."))
+    {
+      bool map = g_str_has_prefix (key, "failure_trace.map.");
+      const char *sub = key + (map ? strlen ("failure_trace.map.")
+                                   : strlen ("failure_trace.class."));
+      if (*sub == '\0' || v->type != WORLD_VAL_STRING || v->str == NULL
+          || *v->str == '\0')
+        {
+          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                       "%s: expected a non-empty %s name", key,
+                       map ? "node" : "failure mode");
+          return false;
+        }
+      kv_set (map ? cfg->failure_trace_map : cfg->failure_trace_classes, sub,
+              v->str);
       return true;
     }
   const ConfigKey *k = find_key (key);

@@ -19,10 +19,13 @@
 
 static void degrade_or_fail (World *w, uint32_t mi, uint32_t i);
 
-/* A node-level fault (GPU, host, power domain). Returns false if dropped. */
+/* A node-level fault (GPU, host, power domain). BY_TRACE: an outage of a
+ * fault trace with repair = "trace" (the trace says when the node is down
+ * and back, so the node leaves the pool at once, the policy is shown
+ * nothing and the trace's end clears it). Returns false if dropped. */
 static bool
 fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
-           const char *component)
+           const char *component, bool by_trace)
 {
   NodeRt *n = &w->hw.nodes[node];
   if (n->fault_mode != NO_FAULT)
@@ -33,7 +36,7 @@ fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
   n->fault_group = group;
   n->fault_time = sim_now (w->core.sim);
   n->detected = false;
-  n->blamed = false;
+  n->blamed = by_trace;
   if (n->down_since < 0)
     n->down_since = sim_now (w->core.sim);
   nodes_update_avail (w, node);
@@ -46,7 +49,7 @@ fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
   ev.xid = fm->xid;
   ev.node = (int32_t) node;
   bus_emit (w, &ev);
-  if (n->job != NO_JOB && fm->obs != FL_OBS_SILENT)
+  if (n->job != NO_JOB && (fm->obs != FL_OBS_SILENT || by_trace))
     {
       /* The job's launcher blames the node it lost and the scheduler
        * excludes it from the restart (docs/models.md). */
@@ -54,6 +57,8 @@ fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
       jobs_interrupt (w, g_ptr_array_index (w->jobs.all, n->job), component, fm, NULL);
       nodes_update_avail (w, node);
     }
+  if (by_trace)
+    return true;
   sensor_node_observations (w, node, fm, gpu);
   if (fm->repair == FL_REPAIR_NONE)
     {
@@ -234,14 +239,15 @@ faults_fail_instance (World *w, uint32_t mi, uint32_t i)
       if (w->hw.nodes[i / w->hw.gpn].fault_mode != NO_FAULT)
         return false;
       emit_component_failed (w, name, fm);
-      happened = fail_node (w, i / w->hw.gpn, mi, (int) (i % w->hw.gpn), NO_FAULT, name);
+      happened = fail_node (w, i / w->hw.gpn, mi, (int) (i % w->hw.gpn), NO_FAULT, name,
+                             false);
       break;
     case FL_CLASS_NODE:
       core_comp_name (w, TOPO_NODE, i, name, sizeof name);
       if (w->hw.nodes[i].fault_mode != NO_FAULT)
         return false;
       emit_component_failed (w, name, fm);
-      happened = fail_node (w, i, mi, HEALTH_NO_GPU, NO_FAULT, name);
+      happened = fail_node (w, i, mi, HEALTH_NO_GPU, NO_FAULT, name, false);
       break;
     case FL_CLASS_NIC:
     case FL_CLASS_CABLE:
@@ -289,7 +295,7 @@ faults_fail_instance (World *w, uint32_t mi, uint32_t i)
             uint32_t d = k == TOPO_RACK ? topo_node_rack (w->hw.topo, node)
                                         : topo_node_row (w->hw.topo, node);
             if (d == i)
-              happened |= fail_node (w, node, mi, HEALTH_NO_GPU, i, name);
+              happened |= fail_node (w, node, mi, HEALTH_NO_GPU, i, name, false);
           }
         break;
       }
@@ -715,6 +721,7 @@ build_failures (World *w)
     if (w->hw.nodes[i].lemon)
       w->faults.lemons[k++] = i;
   size_t n = fl_failure_catalog_count (w->faults.cat);
+  g_free (w->faults.modes); /* a trace's modes (trace_load): same order */
   w->faults.modes = g_new0 (ModeRt, MAX (n, 1));
   w->faults.n_modes = 0;
   for (size_t i = 0; i < n; i++)
@@ -754,6 +761,219 @@ build_failures (World *w)
     }
 }
 
+/* ---- a published fault trace (failure_trace{}, docs/scenario-api.md) ----
+ *
+ * Trace node k (in order of first appearance) is cluster node k, or the
+ * node failure_trace.map names. A fault's Class picks a failure mode:
+ * failure_trace.class.<Class> names one, else the first mode of the class
+ * fault_trace_default_class() gives (GPU, node, NIC or cable). repair =
+ * "trace": each outage (a node's overlapping faults merged) takes the
+ * whole node down from its start to its end, whatever the mode's class;
+ * the policy is shown nothing (the trace already holds detection and
+ * repair). repair = "policy": each fault_start is a failure of that mode
+ * (a GPU or rail of the node drawn from the "world"/"trace" stream), seen,
+ * handled and repaired like any other; the ends are not used. A node
+ * already down when a trace fault starts is left to the fault it has. */
+
+static bool
+trace_fail (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static bool
+trace_fail (GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID, "failure_trace{}: %s",
+               msg);
+  return false;
+}
+
+/* The mode of a fault of Class CLS (Desc DESC). */
+static bool
+trace_mode_of (World *w, const char *cls, const char *desc, uint32_t *out,
+               GError **error)
+{
+  const GArray *ov = w->core.cfg->failure_trace_classes;
+  const char *name = NULL;
+  for (guint i = 0; i < ov->len && name == NULL; i++)
+    {
+      const WorldKV *kv = &g_array_index (ov, WorldKV, i);
+      if (g_ascii_strcasecmp (kv->key, cls) == 0)
+        name = kv->value;
+    }
+  FlClass want = fault_trace_default_class (cls, desc);
+  for (uint32_t mi = 0; mi < w->faults.n_modes; mi++)
+    {
+      const FlFailureMode *fm = w->faults.modes[mi].fm;
+      if (name != NULL ? strcmp (fm->name, name) != 0 : fm->cls != want)
+        continue;
+      if (fm->cls != FL_CLASS_GPU && fm->cls != FL_CLASS_NODE
+          && fm->cls != FL_CLASS_NIC && fm->cls != FL_CLASS_CABLE)
+        return trace_fail (error, "classes: '%s' = '%s' is a %s mode; a "
+                           "node's fault maps to a gpu, node, nic or cable "
+                           "mode", cls, name, fl_class_name (fm->cls));
+      *out = mi;
+      return true;
+    }
+  return trace_fail (error, "classes: '%s' = '%s': no such failure mode",
+                     cls, name);
+}
+
+static bool
+trace_load (World *w, GError **error)
+{
+  const WorldConfig *cfg = w->core.cfg;
+  const char *repair = cfg->failure_trace_repair;
+  if (strcmp (repair, "trace") != 0 && strcmp (repair, "policy") != 0)
+    return trace_fail (error, "repair = '%s': expected \"trace\" or "
+                       "\"policy\"", repair);
+  w->faults.trace_repair = strcmp (repair, "trace") == 0;
+  GError *e = NULL;
+  w->faults.trace = fault_trace_read_file (cfg->failure_trace_file, &e);
+  if (w->faults.trace == NULL)
+    {
+      trace_fail (error, "%s", e->message);
+      g_error_free (e);
+      return false;
+    }
+  const FaultTrace *t = w->faults.trace;
+  uint32_t nt = t->nodes->len;
+  w->faults.trace_node = g_new (uint32_t, MAX (nt, 1));
+  g_autofree uint32_t *owner = g_new (uint32_t, w->hw.n_nodes);
+  for (uint32_t i = 0; i < w->hw.n_nodes; i++)
+    owner[i] = NO_FAULT;
+  const GArray *map = cfg->failure_trace_map;
+  for (guint i = 0; i < map->len; i++)
+    {
+      const WorldKV *kv = &g_array_index (map, WorldKV, i);
+      bool found = false;
+      for (uint32_t k = 0; k < nt && !found; k++)
+        found = strcmp (g_ptr_array_index (t->nodes, k), kv->key) == 0;
+      if (!found)
+        return trace_fail (error, "map: '%s' is not a node of the trace %s",
+                           kv->key, cfg->failure_trace_file);
+    }
+  for (uint32_t k = 0; k < nt; k++)
+    {
+      const char *id = g_ptr_array_index (t->nodes, k);
+      uint32_t node = k;
+      if (map->len > 0)
+        {
+          const char *name = NULL;
+          for (guint i = 0; i < map->len && name == NULL; i++)
+            if (strcmp (g_array_index (map, WorldKV, i).key, id) == 0)
+              name = g_array_index (map, WorldKV, i).value;
+          TopoKind kind;
+          if (name == NULL)
+            return trace_fail (error, "map: the trace's node '%s' is not "
+                               "mapped (map every node of the trace, or "
+                               "leave map out to take them in order)", id);
+          if (!topo_lookup (w->hw.topo, name, &kind, &node)
+              || kind != TOPO_NODE)
+            return trace_fail (error, "map: '%s' = '%s' is not a node of "
+                               "the cluster", id, name);
+        }
+      else if (k >= w->hw.n_nodes)
+        return trace_fail (error, "the trace %s has %u nodes, the cluster "
+                           "%u: enlarge cluster{} or map the trace's nodes",
+                           cfg->failure_trace_file, nt, w->hw.n_nodes);
+      if (owner[node] != NO_FAULT)
+        return trace_fail (error, "map: the trace's nodes '%s' and '%s' are "
+                           "both mapped to one node",
+                           (char *) g_ptr_array_index (t->nodes, owner[node]),
+                           id);
+      owner[node] = k;
+      w->faults.trace_node[k] = node;
+    }
+  /* each outage's or event's mode, checked before the run starts */
+  guint n = w->faults.trace_repair ? t->outages->len : t->events->len;
+  w->faults.trace_mode = g_new (uint32_t, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      const char *cls, *desc = NULL;
+      if (w->faults.trace_repair)
+        cls = g_array_index (t->outages, FaultTraceOutage, i).fault_class;
+      else
+        {
+          const FaultTraceEvent *ev = &g_array_index (t->events, FaultTraceEvent, i);
+          cls = ev->cls;
+          desc = ev->desc;
+        }
+      if (!trace_mode_of (w, cls, desc, &w->faults.trace_mode[i], error))
+        return false;
+    }
+  w->faults.trace_down = g_new0 (uint8_t, w->hw.n_nodes);
+  rng_stream_init (&w->faults.rng_trace, w->core.seed, "world", "trace");
+  return true;
+}
+
+static void
+on_trace (Sim *sim, const SimEvent *e, void *ud)
+{
+  (void) sim;
+  World *w = ud;
+  const FaultTrace *t = w->faults.trace;
+  uint32_t mi = w->faults.trace_mode[e->target];
+  const FlFailureMode *fm = w->faults.modes[mi].fm;
+  if (!w->faults.trace_repair)
+    {
+      const FaultTraceEvent *ev = &g_array_index (t->events, FaultTraceEvent, e->target);
+      uint32_t node = w->faults.trace_node[ev->node];
+      uint32_t inst = node;
+      if (fm->cls == FL_CLASS_GPU)
+        inst = node * w->hw.gpn + (uint32_t) rng_below (&w->faults.rng_trace, w->hw.gpn);
+      else if (fm->cls == FL_CLASS_NIC || fm->cls == FL_CLASS_CABLE)
+        inst = node * w->hw.rails + (uint32_t) rng_below (&w->faults.rng_trace, w->hw.rails);
+      faults_fail_instance (w, mi, inst);
+      return;
+    }
+  const FaultTraceOutage *o = &g_array_index (t->outages, FaultTraceOutage, e->target);
+  uint32_t node = w->faults.trace_node[o->node];
+  if (e->data == 1)
+    {
+      if (w->faults.trace_down[node])
+        {
+          w->faults.trace_down[node] = 0;
+          faults_clear_node (w, node);
+        }
+      return;
+    }
+  if (w->hw.nodes[node].fault_mode != NO_FAULT)
+    return;
+  char name[96];
+  core_node_name (w, node, name, sizeof name);
+  emit_component_failed (w, name, fm);
+  if (fail_node (w, node, mi, HEALTH_NO_GPU, NO_FAULT, name, true))
+    {
+      w->faults.trace_down[node] = 1;
+      w->meter.m->failures++;
+      metrics_cause_add (w->meter.m->failures_by_cause, fm->cause, 1);
+    }
+}
+
+/* Schedules the trace's starts (and with repair = "trace" its ends). */
+static void
+trace_schedule (World *w)
+{
+  const FaultTrace *t = w->faults.trace;
+  uint32_t kind = w->core.kinds[EV_TRACE];
+  if (w->faults.trace_repair)
+    for (guint i = 0; i < t->outages->len; i++)
+      {
+        const FaultTraceOutage *o = &g_array_index (t->outages, FaultTraceOutage, i);
+        sim_at (w->core.sim, simtime_from_s (o->start_s), kind, i, 0);
+        sim_at (w->core.sim, simtime_from_s (o->end_s), kind, i, 1);
+      }
+  else
+    for (guint i = 0; i < t->events->len; i++)
+      if (g_array_index (t->events, FaultTraceEvent, i).start)
+        sim_at (w->core.sim,
+                simtime_from_s (g_array_index (t->events, FaultTraceEvent, i).time_s),
+                kind, i, 0);
+}
+
 /* ---- the module ---- */
 
 static bool
@@ -777,6 +997,18 @@ faults_init (World *w, GError **error)
   w->core.kinds[EV_FAIL_AGG] = sim_register (w->core.sim, "fail", on_fail_agg, w);
   w->core.kinds[EV_FAIL_INST] = sim_register (w->core.sim, "fail-instance", on_fail_inst, w);
   w->core.kinds[EV_HARD_FAIL] = sim_register (w->core.sim, "hard-fail", on_hard_fail, w);
+  if (w->core.cfg->failure_trace_file[0] != '\0')
+    {
+      /* the modes first: a trace's classes name them */
+      size_t n = fl_failure_catalog_count (w->faults.cat);
+      w->faults.modes = g_new0 (ModeRt, MAX (n, 1));
+      for (size_t i = 0; i < n; i++)
+        w->faults.modes[i].fm = fl_failure_catalog_get (w->faults.cat, i);
+      w->faults.n_modes = (uint32_t) n;
+      if (!trace_load (w, error))
+        return false;
+      w->core.kinds[EV_TRACE] = sim_register (w->core.sim, "trace", on_trace, w);
+    }
   return true;
 }
 
@@ -784,6 +1016,8 @@ static bool
 faults_start (World *w, GError **error)
 {
   build_failures (w);
+  if (w->faults.trace != NULL)
+    trace_schedule (w);
   return true;
 }
 
@@ -799,6 +1033,10 @@ faults_fini (World *w)
   g_free (w->faults.link_fault_time);
   g_free (w->faults.link_seen_at);
   g_free (w->faults.link_detected);
+  fault_trace_free (w->faults.trace);
+  g_free (w->faults.trace_node);
+  g_free (w->faults.trace_mode);
+  g_free (w->faults.trace_down);
 }
 
 const WorldModule world_faults_module = {

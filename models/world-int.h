@@ -32,6 +32,7 @@
 
 #include "fabric.h"
 #include "failure.h"
+#include "faulttrace.h"
 #include "metrics.h"
 #include "rng.h"
 #include "sim.h"
@@ -98,6 +99,11 @@ struct WorldConfig
   double workload_research_sd;        /* s, lognormal only */
   char *workload_trace;
   bool workload_trace_lenient;
+  /* a published fault trace injected as failures (world-faults.c) */
+  char *failure_trace_file;          /* "" = none */
+  char *failure_trace_repair;        /* trace, policy */
+  GArray *failure_trace_map;         /* WorldKV: trace node id -> node name */
+  GArray *failure_trace_classes;     /* WorldKV: Class text -> failure mode */
   double workload_trace_time_scale;
   /* run */
   double run_length, run_sample_every;
@@ -137,6 +143,8 @@ enum
   EV_RESTOCK,      /* care: a spare part arrives */
   EV_FALSE_POS,    /* sensor: false-positive check stream */
   EV_HARD_FAIL,    /* faults: a degrading part fails: target = mode, data = instance */
+  EV_TRACE,        /* faults: a fault trace's start (data 0) or end (data 1) of
+                    * outage or event `target` */
   EV_N
 };
 
@@ -316,6 +324,14 @@ typedef struct
   RngStream rng_misc;      /* heartbeat phases and repair times ("world", "misc");
                             * care draws ticket durations from it too */
   RngStream rng_precursor; /* which failures degrade first, and their lead */
+  /* a published fault trace (failure_trace{}), or NULL */
+  FaultTrace *trace;       /* models/faulttrace.h (owned) */
+  uint32_t *trace_node;    /* per trace node: the cluster node */
+  uint32_t *trace_mode;    /* repair = trace: per outage; policy: per event:
+                            * the failure mode it injects */
+  bool trace_repair;       /* repair = "trace": the trace ends the outages */
+  uint8_t *trace_down;     /* per node: down by a trace outage now */
+  RngStream rng_trace;     /* the GPU or rail a policy-repaired trace fault hits */
 } WorldFaults;
 
 /* care (world-care.c): the health policy and the work it orders. */

@@ -2,7 +2,8 @@
 # tests/cli/test_replay.sh - `faultline replay` end to end (TAP):
 # * a run's own fabric.pcap replays to the run's link decisions
 #   (tests/cli/replay_check.py), on every shipped scenario (scenarios/*.lua)
-#   for 14 days;
+#   for 14 days (a fabric beyond the unicast LIDs, fleet-1m: only with
+#   --big, see below);
 # * the same capture through `topo --format ibnetdiscover` (--fabric) gives
 #   the same decisions, and so does the capture rewritten as raw
 #   LINKTYPE_INFINIBAND (247) records;
@@ -17,16 +18,73 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/../tap.sh"
 sc="$FL_SOURCE_DIR/scenarios"
+# Every scenarios/*.lua, split by fabric size: a fabric of more switches
+# than the 49,151 unicast LIDs (fleet-1m: 55,320) is replayed only with
+# --big (the `replay_big` test of the slow suite: ~100 CPU-s, most of it
+# mapping 3 M links), and the default run says so for each.
+big=""
+[ "${1:-}" = "--big" ] && big=1
 scenarios=""
-for f in "$sc"/*.lua; do scenarios="$scenarios $(basename "$f" .lua)"; done
+skipped=""
+for f in "$sc"/*.lua; do
+  s=$(basename "$f" .lua)
+  nsw=$("$FAULTLINE" topo "$f" | awk '$1 == "switches" { print $2 }')
+  if [ "${nsw:-0}" -gt 49151 ]; then
+    if [ -n "$big" ]; then scenarios="$scenarios $s"; else skipped="$skipped $s"; fi
+  elif [ -z "$big" ]; then
+    scenarios="$scenarios $s"
+  fi
+done
 nsc=$(echo $scenarios | wc -w)
 
-echo "1..$((nsc + 18))"
+if [ -n "$big" ]; then echo "1..$nsc"; else echo "1..$((nsc + 18))"; fi
 [ "$nsc" -gt 0 ] || not_ok "no scenario found in $sc"
+for s in $skipped; do
+  echo "# $s: a fabric beyond the unicast LIDs, replayed by replay_big (slow suite: test_replay.sh --big)"
+done
 
 # a run's capture replays to the run's decisions, for every scenario
+# A fabric of more switches than the 49,151 unicast LIDs cannot put every
+# switch's traps in one capture (docs/plots-and-report.md), so the policy
+# sees less in the replay than in the run and the decisions may differ:
+# there, 2 days, and the test is that every record maps to the fabric (no
+# unknown LID or port, nothing corrupt), changes are fed and decisions come
+# out.
 for s in $scenarios; do
+  msg=""
+  if [ -n "$big" ]; then
+    nsw=$("$FAULTLINE" topo "$sc/$s.lua" | awk '$1 == "switches" { print $2 }')
+    if "$FAULTLINE" run "$sc/$s.lua" --seed 7 -q --no-plots --set days=2 -o "$tmp/$s" \
+       && "$FAULTLINE" replay "$tmp/$s/fabric.pcap" --scenario "$sc/$s.lua" --set days=2 -q -o "$tmp/$s-rep" \
+       && msg=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = d["counts"]
+n = sum(d["policies"][0]["decisions"].values())
+ok = c["unknown_lid"] == 0 and c["unknown_port"] == 0 and c["corrupt"] == 0 and c["changes"] > 0 and n > 0
+print("%d changes, %d decisions, %d unknown LIDs, %d unknown ports" % (c["changes"], n, c["unknown_lid"], c["unknown_port"]))
+sys.exit(0 if ok else 1)' "$tmp/$s-rep/replay.json"); then
+      ok "$s ($nsw switches, more than the unicast LIDs; 2 days): every record maps to the fabric ($msg)"
+    else
+      not_ok "$s ($nsw switches): ${msg:-run or replay failed}"
+    fi
+    continue
+  fi
   if "$FAULTLINE" run "$sc/$s.lua" --seed 7 -q --no-plots --events --set days=14 -o "$tmp/$s" \
+     && ! grep -q '"event":"link_state"' "$tmp/$s/events.jsonl"; then
+    # no link changed state (a fault trace of node outages): the capture
+    # has nothing for the policy, which replay refuses
+    "$FAULTLINE" replay "$tmp/$s/fabric.pcap" --scenario "$sc/$s.lua" --set days=14 -q \
+      -o "$tmp/$s-rep" > /dev/null 2> "$tmp/err"; rc=$?
+    if [ $rc -eq 2 ] && grep -q "nothing usable" "$tmp/err" && [ ! -e "$tmp/$s-rep" ] \
+       && ! grep -q '"event":"policy_action".*<->' "$tmp/$s/events.jsonl"; then
+      ok "$s: no link state change and no link decision in the run; its empty capture is refused as nothing usable (exit 2)"
+    else
+      not_ok "$s: no link state change, but replay exited $rc: $(head -c 200 "$tmp/err")"
+    fi
+    continue
+  fi
+  if [ -f "$tmp/$s/events.jsonl" ] \
      && "$FAULTLINE" replay "$tmp/$s/fabric.pcap" --scenario "$sc/$s.lua" --set days=14 -q -o "$tmp/$s-rep" \
      && msg=$(python3 "$FL_SOURCE_DIR/tests/cli/replay_check.py" "$tmp/$s" "$tmp/$s-rep"); then
     ok "$s: the capture replays to the run's decisions ($msg)"
@@ -34,6 +92,8 @@ for s in $scenarios; do
     not_ok "$s: ${msg:-run or replay failed}"
   fi
 done
+
+[ -n "$big" ] && exit $failed
 
 # through an ibnetdiscover dump instead of the scenario: same decisions
 l3=llama3-16k
