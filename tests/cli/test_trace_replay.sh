@@ -18,11 +18,7 @@
 : "${FL_SOURCE_DIR:?set FL_SOURCE_DIR to the source tree}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
-check () { if [ "$1" -eq 0 ]; then ok "$2"; else not_ok "$2"; fi; }
+. "$(dirname "$0")/../tap.sh"
 sc="$FL_SOURCE_DIR/scenarios/trace-replay.lua"
 data="$FL_SOURCE_DIR/scenarios/data"
 run () { "$FAULTLINE" run "$sc" -q --no-plots --no-wall-seconds --events "$@"; }
