@@ -121,11 +121,11 @@ fabric_map_parse (const char *data, size_t len, const char *name,
     }
   /* links, each once (a dump lists most from both ends), oriented lower
    * tier first as a run names them */
-  g_autoptr (GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
-  g_autoptr (GArray) keys = g_array_sized_new (FALSE, FALSE, sizeof (gint64), d->conns->len);
   for (guint i = 0; i < d->conns->len; i++)
     {
       const IbnetConn *c = &g_array_index (d->conns, IbnetConn, i);
+      if (c->again)
+        continue; /* listed from both ends */
       uint32_t ai = c->rec, bi = c->peer;
       uint32_t ap = c->port, bp = c->peer_port;
       const IbnetRec *a = g_ptr_array_index (recs, ai), *b = g_ptr_array_index (recs, bi);
@@ -135,12 +135,6 @@ fabric_map_parse (const char *data, size_t len, const char *name,
           uint32_t tp = ap; ap = bp; bp = tp;
           uint32_t ti = ai; ai = bi; bi = ti;
         }
-      gint64 k = (gint64) ai << 16 | ap;
-      g_array_append_val (keys, k);
-      gint64 *kp = &g_array_index (keys, gint64, keys->len - 1);
-      if (g_hash_table_contains (seen, kp))
-        continue; /* listed from both ends */
-      g_hash_table_add (seen, kp);
       FLink *l = g_new0 (FLink, 1);
       if (a->tier == -1)
         {

@@ -47,6 +47,7 @@ typedef struct
 {
   uint32_t rec, port, peer, peer_port;
   int line;
+  gboolean again; /* the link of an earlier port line, from its other end */
 } Conn;
 
 typedef struct
@@ -247,6 +248,22 @@ parse_port_line (Reader *rd, const char *line, int lineno, GError **error)
   return TRUE;
 }
 
+/* g_int64_hash folds the high half onto the low one, which leaves keys
+ * (record << k | port) clustered in a few buckets on a fabric of a million
+ * ports (minutes in the probe loops); this mixes every bit in
+ * (MurmurHash3's 64-bit finalizer). */
+static guint
+key_hash (gconstpointer p)
+{
+  uint64_t x = (uint64_t) *(const gint64 *) p;
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return (guint) x;
+}
+
 static int
 cmp_link (const void *a, const void *b)
 {
@@ -348,7 +365,7 @@ resolve (Reader *rd, GError **error)
 {
   GPtrArray *recs = rd->recs;
   /* resolve peers; every (rec, port) has at most one peer */
-  g_autoptr (GHashTable) ends = g_hash_table_new (g_int64_hash,
+  g_autoptr (GHashTable) ends = g_hash_table_new (key_hash,
                                                   g_int64_equal);
   g_autofree gint64 *keys = g_new (gint64, 2 * rd->conns->len + 1);
   guint nk = 0;
@@ -390,6 +407,7 @@ resolve (Reader *rd, GError **error)
                        "connected to two different peers; expected each "
                        "port linked once", c->port, r->id);
         }
+      c->again = o1 != NULL; /* then it is this link (checked above) */
       if (o1 == NULL)
         g_hash_table_insert (ends, k1, k2);
       if (o2 == NULL)
@@ -849,7 +867,8 @@ ibnet_dump_parse (const char *data, size_t len, const char *name,
       for (guint i = 0; i < rd.conns->len; i++)
         {
           const Conn *c = &g_array_index (rd.conns, Conn, i);
-          IbnetConn o = { c->rec, c->port, c->peer, c->peer_port, c->line };
+          IbnetConn o = { c->rec, c->port, c->peer, c->peer_port, c->line,
+                          c->again };
           g_array_append_val (d->conns, o);
         }
     }

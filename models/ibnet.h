@@ -36,11 +36,12 @@ typedef struct
 } IbnetRec;
 
 /* One port line: port PORT of record REC is cabled to PEER_PORT of PEER. A
- * link listed from both ends is two. */
+ * link listed from both ends is two port lines, the later one AGAIN. */
 typedef struct
 {
   uint32_t rec, port, peer, peer_port;
   int line;
+  gboolean again; /* the same link as an earlier port line */
 } IbnetConn;
 
 typedef struct

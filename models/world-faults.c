@@ -790,9 +790,11 @@ trace_fail (GError **error, const char *fmt, ...)
   return false;
 }
 
-/* The mode of a fault of Class CLS (Desc DESC). */
+/* The mode of a fault of Class CLS: failure_trace.class.<CLS>, else the
+ * first mode of class WANT (fault_trace_default_class of its Class and
+ * Desc). */
 static bool
-trace_mode_of (World *w, const char *cls, const char *desc, uint32_t *out,
+trace_mode_of (World *w, const char *cls, FlClass want, uint32_t *out,
                GError **error)
 {
   const GArray *ov = w->core.cfg->failure_trace_classes;
@@ -803,7 +805,6 @@ trace_mode_of (World *w, const char *cls, const char *desc, uint32_t *out,
       if (g_ascii_strcasecmp (kv->key, cls) == 0)
         name = kv->value;
     }
-  FlClass want = fault_trace_default_class (cls, desc);
   for (uint32_t mi = 0; mi < w->faults.n_modes; mi++)
     {
       const FlFailureMode *fm = w->faults.modes[mi].fm;
@@ -817,6 +818,9 @@ trace_mode_of (World *w, const char *cls, const char *desc, uint32_t *out,
       *out = mi;
       return true;
     }
+  if (name == NULL)
+    return trace_fail (error, "Class '%s': no failure mode of class %s",
+                       cls, fl_class_name (want));
   return trace_fail (error, "classes: '%s' = '%s': no such failure mode",
                      cls, name);
 }
@@ -892,16 +896,21 @@ trace_load (World *w, GError **error)
   w->faults.trace_mode = g_new (uint32_t, MAX (n, 1));
   for (guint i = 0; i < n; i++)
     {
-      const char *cls, *desc = NULL;
+      const char *cls;
+      FlClass want;
       if (w->faults.trace_repair)
-        cls = g_array_index (t->outages, FaultTraceOutage, i).fault_class;
+        {
+          const FaultTraceOutage *o = &g_array_index (t->outages, FaultTraceOutage, i);
+          cls = o->fault_class;
+          want = o->cls;
+        }
       else
         {
           const FaultTraceEvent *ev = &g_array_index (t->events, FaultTraceEvent, i);
           cls = ev->cls;
-          desc = ev->desc;
+          want = fault_trace_default_class (ev->cls, ev->desc);
         }
-      if (!trace_mode_of (w, cls, desc, &w->faults.trace_mode[i], error))
+      if (!trace_mode_of (w, cls, want, &w->faults.trace_mode[i], error))
         return false;
     }
   w->faults.trace_down = g_new0 (uint8_t, w->hw.n_nodes);
