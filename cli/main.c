@@ -68,14 +68,14 @@ find_command (const char *name)
   return NULL;
 }
 
-/* "whole 0 to 1e+07 s (or 0); --set takes 90s 30m 2h 54d 1w" for a
- * number. */
+/* "whole [0, 1e+07] s (or 0); --set takes 90s 30m 2h 54d 1w" for a
+ * number (tests/cli/test_hostile.sh reads this form). */
 static char *
 range_text (const WorldRange *r)
 {
   bool dur = strcmp (r->unit, "s") == 0;
-  return g_strdup_printf ("%s %g to %g%s%s%s%s%s.", r->whole ? "Whole,"
-                          : "Range", r->min, r->max, *r->unit ? " " : "",
+  return g_strdup_printf ("%s [%g, %g]%s%s%s%s%s", r->whole ? "whole"
+                          : "range", r->min, r->max, *r->unit ? " " : "",
                           r->unit, r->zero_off ? " (or 0)" : "",
                           r->is_key ? "; --set takes " : "",
                           !r->is_key ? "" : dur ? "seconds or 90s 30m 2h 54d 1w"
@@ -158,10 +158,9 @@ help_entry (GString *s, const char *key, const char *type, const char *unit,
     g_string_append_printf (kind, "%s%s", kind->len ? ", " : "", unit);
   g_string_append_printf (kind, "%sdefault %s", kind->len ? "; " : "", d);
   g_string_append_printf (s, "  %-30s %s\n", key, kind->str);
-  g_autofree char *text = more == NULL ? g_strdup (help)
-      : g_strdup_printf ("%s%s%s", help, g_str_has_suffix (help, ".")
-                                         ? " " : ". ", more);
-  help_wrap (s, text, 6);
+  help_wrap (s, help, 6);
+  if (more != NULL)
+    help_wrap (s, more, 6);
 }
 
 static void
@@ -182,9 +181,9 @@ print_range (const WorldRange *r, void *user_data)
     return;
   g_autofree char *rt = range_text (r);
   GString *s = user_data;
-  g_string_append_printf (s, "  %s\n", r->key);
-  g_autofree char *text = g_strdup_printf ("%s. %s", r->help, rt);
-  help_wrap (s, text, 6);
+  g_string_append_printf (s, "  %-30s number\n", r->key);
+  help_wrap (s, r->help, 6);
+  help_wrap (s, rt, 6);
 }
 
 /* faultline help options: every key --set and the Lua tables accept,
