@@ -19,6 +19,7 @@
 #define N METRICTAB_NUMBER
 #define C METRICTAB_COUNT
 #define BY METRICTAB_BY_CAUSE
+#define BYJ METRICTAB_BY_JOB
 #define HI METRICTAB_HIGHER_BETTER
 #define LO METRICTAB_LOWER_BETTER
 #define INFO METRICTAB_INFORMATIONAL
@@ -42,6 +43,16 @@ static const MetrictabEntry metrictab[] = {
     "checkpoint time. The run's value is the mean over jobs that started, "
     "weighted by GPUs. `null` if no job started",
     OFF (ettr) },
+  { "main_job_ettr", N, true, METRICTAB_FRACTION, HI, 1.0, 0.001, false,
+    true, false, 2, "main job ETTR",
+    "ETTR of the main job alone, 0..1; null without job{} or if it never "
+    "started",
+    "the ETTR of the main job alone (the `job{}` with `main = true`, else "
+    "the largest: most nodes, the first on a tie), defined as `ettr`; "
+    "`ettr` weights every job by its GPUs, so a cluster of many small jobs "
+    "can show a high `ettr` while its main training run does worse. `null` "
+    "without `job{}` or when the main job never started",
+    OFF (main_job_ettr) },
   { "goodput", N, true, METRICTAB_FRACTION, HI, 1.0, 0.001, true, true,
     false, 2, "goodput",
     "productive GPU-hours / (cluster GPUs x sim_hours), 0..1",
@@ -58,6 +69,12 @@ static const MetrictabEntry metrictab[] = {
     "job interruptions caused by failures (preemptions and planned "
     "maintenance not counted)",
     OFF (interruptions) },
+  { "main_job_interruptions", C, false, METRICTAB_EVENTS, LO, 5.0, 1.0,
+    false, true, false, 0, "main job interruptions",
+    "interruptions of the main job by failures",
+    "interruptions of the main job by failures (as `interruptions`); 0 "
+    "without `job{}`",
+    OFF (main_job_interruptions) },
   { "interruptions_by_cause", BY, false, METRICTAB_EVENTS, INFO, NAN, NAN,
     false, false, false, 0, "interruptions by cause",
     "cause (field-data.md 1.1 name) -> interruptions",
@@ -70,9 +87,10 @@ static const MetrictabEntry metrictab[] = {
     OFF (interruptions_by_cause) },
   { "mtti_hours", N, true, METRICTAB_HOURS, HI, 10.0, 0.01, true, true, true,
     2, "mean time to interruption",
-    "mean time to interruption of the largest job, hours",
-    "mean time to interruption of the largest job (most nodes, the first "
-    "on a tie): the hours it ran (queueing excluded) / its interruptions; "
+    "mean time to interruption of the main job, hours",
+    "mean time to interruption of the main job (the `job{}` with `main = "
+    "true`, else the largest: most nodes, the first on a tie): the hours "
+    "it ran (queueing excluded) / its interruptions; "
     "`sim_hours` / all interruptions when the scenario has no `job{}`; "
     "`null` when it was never interrupted (Llama 3 measured ~3.1 h over 54 "
     "days on 16,384 GPUs, field-data.md §1.2)",
@@ -88,6 +106,32 @@ static const MetrictabEntry metrictab[] = {
     "work lost to interruptions: (time since the last checkpoint + restart) "
     "× GPUs of the job, summed",
     OFF (lost_gpu_hours) },
+  { "main_job_lost_hours", N, true, METRICTAB_HOURS, LO, 5.0, 0.01, false,
+    true, false, 2, "main job lost hours",
+    "hours of the main job's time lost: work re-done + restart overhead",
+    "hours of the main job's time lost to interruptions (and preemptions): "
+    "the work since its last durable checkpoint, which it computes again, "
+    "plus the restart overhead it paid; times its GPUs, the main job's "
+    "share of `lost_gpu_hours`. Queue waits after an interruption are not "
+    "in it (they are in `main_job_ettr`). `null` without `job{}`",
+    OFF (main_job_lost_hours) },
+  { "main_job_completion_hours", N, true, METRICTAB_HOURS, LO, 1.0, 0.01,
+    false, true, false, 1, "main job time to complete",
+    "hours from the main job's submission to its completion; null if it "
+    "did not complete",
+    "the main job's completion (training) time: hours from its submission "
+    "to the end of its `work`, queueing, failures, restarts and "
+    "checkpoints included. `null` when it did not complete within the run "
+    "(or has no `work`: it runs until the end), or without `job{}`",
+    OFF (main_job_completion_hours) },
+  { "job_completion_hours", BYJ, false, METRICTAB_HOURS, INFO, NAN, NAN,
+    false, false, false, 1, "completion time by job",
+    "job{} name -> hours from submission to completion (null: not completed)",
+    "each `job{}` of the scenario (in the order written) -> its completion "
+    "time, hours from submission to the end of its `work` (as "
+    "`main_job_completion_hours`); `null` when it did not complete within "
+    "the run. Research and trace jobs are in `jobs.csv` only",
+    OFF (job_completion_hours) },
   { "jobs_completed", C, false, METRICTAB_EVENTS, HI, 5.0, 1.0, true, false,
     false, 0, "jobs completed", "jobs that finished their work",
     "jobs that finished their work within the run",
@@ -111,13 +155,25 @@ static const MetrictabEntry metrictab[] = {
     "acted on at the end of the policy's grace period, 10 min)",
     OFF (detection_latency_minutes_p50) },
   { "failures", C, false, METRICTAB_EVENTS, INFO, NAN, NAN, false, false,
-    false, 0, "component failures", "component failures, interrupting or not",
-    "component failures, whether or not they interrupted a job",
+    false, 0, "component failures",
+    "hardware and software failures drawn by the failure model, "
+    "interrupting or not",
+    "hardware and software component failures drawn by the failure model "
+    "(the catalogue and `failure_mode{}`), whether or not they interrupted "
+    "a job; failures a scenario orders with `fail()` are counted in "
+    "`failures_scripted` instead",
     OFF (failures) },
   { "failures_by_cause", BY, false, METRICTAB_EVENTS, INFO, NAN, NAN, false,
     false, false, 0, "failures by cause", "cause -> component failures",
     "root cause -> failures (same names as `interruptions_by_cause`)",
     OFF (failures_by_cause) },
+  { "failures_scripted", C, false, METRICTAB_EVENTS, INFO, NAN, NAN, false,
+    false, false, 0, "scripted failures",
+    "component failures a scenario ordered with fail()",
+    "component failures a scenario ordered with `fail()` (a storm, a bad "
+    "batch re-failing, a domain outage); they act as drawn failures do but "
+    "are not in `failures` or `failures_by_cause`",
+    OFF (failures_scripted) },
   { "jobs_submitted", C, false, METRICTAB_EVENTS, INFO, NAN, NAN, false,
     false, false, 0, "jobs submitted", "jobs submitted",
     "jobs submitted during the run",
@@ -155,6 +211,7 @@ static const MetrictabEntry metrictab[] = {
 #undef N
 #undef C
 #undef BY
+#undef BYJ
 #undef HI
 #undef LO
 #undef INFO
@@ -216,6 +273,7 @@ metrictab_value (const MetrictabEntry *e, const void *metrics)
     case METRICTAB_COUNT:
       return (double) *(const uint64_t *) (base + e->offset);
     case METRICTAB_BY_CAUSE:
+    case METRICTAB_BY_JOB:
       break;
     }
   return NAN;
@@ -366,13 +424,14 @@ schema_metrics (JsonBuilder *b, bool means)
                                                               : "integer";
       json_builder_set_member_name (b, e->name);
       json_builder_begin_object (b);
-      if (e->kind == METRICTAB_BY_CAUSE)
+      if (e->kind == METRICTAB_BY_CAUSE || e->kind == METRICTAB_BY_JOB)
         {
           schema_string (b, "type", "object");
           schema_string (b, "description", e->summary);
           json_builder_set_member_name (b, "additionalProperties");
           json_builder_begin_object (b);
-          schema_string (b, "type", num);
+          schema_type (b, e->kind == METRICTAB_BY_JOB ? "number" : num,
+                       e->kind == METRICTAB_BY_JOB);
           schema_int (b, "minimum", 0);
           json_builder_end_object (b);
         }
@@ -483,6 +542,10 @@ metrictab_schema_json (void)
   schema_cluster (b);
   schema_prop (b, "events", "integer", false, "simulation events processed",
                true);
+  schema_prop (b, "main_job", "string", true,
+               "the main job's name (the job{} with main = true, else the "
+               "largest), whose figures are the metrics main_job_*; null "
+               "without job{}", false);
   schema_prop (b, "wall_seconds", "number", true,
                "wall-clock seconds of the run; null when not recorded "
                "(deterministic output); ignored by faultline compare", true);
@@ -563,6 +626,7 @@ metrictab_md_type (const MetrictabEntry *e)
     case METRICTAB_NUMBER: return e->nullable ? "number/null" : "number";
     case METRICTAB_COUNT: return "integer";
     case METRICTAB_BY_CAUSE: return "object";
+    case METRICTAB_BY_JOB: return "object";
     }
   return "";
 }
@@ -579,7 +643,8 @@ metrictab_results_md (void)
       g_string_append_printf (s, "| `%s` | %s | %s%s | %s | %s | %s |\n",
                               e->name, metrictab_md_type (e),
                               metrictab_unit_name (e->unit),
-                              e->kind == METRICTAB_BY_CAUSE ? "s" : "",
+                              e->kind == METRICTAB_BY_CAUSE
+                                || e->kind == METRICTAB_BY_JOB ? "s" : "",
                               e->direction == METRICTAB_INFORMATIONAL
                                 ? "-" : metrictab_direction_name (e->direction),
                               e->label, e->definition);

@@ -21,7 +21,10 @@ typedef enum
 {
   METRICTAB_NUMBER,   /* a double (null when NaN and nullable) */
   METRICTAB_COUNT,    /* an integer (uint64_t in Metrics) */
-  METRICTAB_BY_CAUSE, /* an object: root cause -> count (GArray *) */
+  METRICTAB_BY_CAUSE, /* an object: root cause -> count (GArray * of
+                       * MetricsCause) */
+  METRICTAB_BY_JOB,   /* an object: job name -> number, null when NaN
+                       * (GArray * of MetricsJobTime) */
 } MetrictabKind;
 
 typedef enum
@@ -70,7 +73,8 @@ const char *metrictab_unit_name (MetrictabUnit u);
 /* "higher", "lower", "info". */
 const char *metrictab_direction_name (MetrictabDirection d);
 
-/* The value of e in m (a Metrics *, models/metrics.h); NaN for by-cause. */
+/* The value of e in m (a Metrics *, models/metrics.h); NaN for the
+ * objects (by cause, by job). */
 double metrictab_value (const MetrictabEntry *e, const void *metrics);
 
 /* A value rounded for a person, with its unit: "91.2 %" (fractions as

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
@@ -441,13 +442,32 @@ plots_write_timeseries (const char *dir, const char *out, PlotsData *pd,
   return plots_write_file (out, "timeseries.dat", s, error);
 }
 
-/* The main job: the one with the most GPUs in jobs.csv (the first on a
- * tie). NULL when jobs.csv is absent or empty. */
+/* The main job: summary.json's "main_job" (the scenario's choice, or its
+ * largest job{}); when it names none (no job{}, or an older folder), the
+ * job with the most GPUs in jobs.csv (the first on a tie). NULL when
+ * neither has one. */
 static bool
 plots_find_main_job (const char *dir, char **main_job, GError **error)
 {
-  g_autofree char *path = g_build_filename (dir, "jobs.csv", NULL);
   *main_job = NULL;
+  g_autofree char *sum = g_build_filename (dir, "summary.json", NULL);
+  if (g_file_test (sum, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr (JsonParser) p = json_parser_new ();
+      if (!infile_load_json (p, sum, "summary.json", error))
+        return false;
+      JsonNode *root = json_parser_get_root (p);
+      JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root)
+                        ? json_node_get_object (root) : NULL;
+      JsonNode *n = o ? json_object_get_member (o, "main_job") : NULL;
+      if (n != NULL && JSON_NODE_HOLDS_VALUE (n)
+          && json_node_get_value_type (n) == G_TYPE_STRING)
+        {
+          *main_job = g_strdup (json_node_get_string (n));
+          return true;
+        }
+    }
+  g_autofree char *path = g_build_filename (dir, "jobs.csv", NULL);
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return true;
   g_autoptr (PlotsTable) t = plots_table_read (path, error);

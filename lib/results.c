@@ -195,6 +195,19 @@ results_add_params (JsonBuilder *b, const char *name,
   return true;
 }
 
+static void
+results_add_job_times (JsonBuilder *b, const char *name, const GArray *times)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_object (b);
+  for (guint i = 0; times != NULL && i < times->len; i++)
+    {
+      const MetricsJobTime *t = &g_array_index (times, MetricsJobTime, i);
+      results_json_add_number (b, t->job, t->hours);
+    }
+  json_builder_end_object (b);
+}
+
 char *
 results_summary_json (const ResultsRunInfo *info, const Metrics *m,
                       GError **error)
@@ -236,6 +249,11 @@ results_summary_json (const ResultsRunInfo *info, const Metrics *m,
   results_add_int (b, "links", m->links);
   json_builder_end_object (b);
   results_add_int (b, "events", m->events);
+  json_builder_set_member_name (b, "main_job");
+  if (m->main_job != NULL)
+    json_builder_add_string_value (b, m->main_job);
+  else
+    json_builder_add_null_value (b);
   results_json_add_number (b, "wall_seconds",
                    info->write_wall_seconds ? info->wall_seconds : NAN);
   json_builder_set_member_name (b, "metrics");
@@ -257,6 +275,9 @@ results_summary_json (const ResultsRunInfo *info, const Metrics *m,
           break;
         case METRICTAB_BY_CAUSE:
           results_add_causes (b, e->name, *(GArray *const *) field);
+          break;
+        case METRICTAB_BY_JOB:
+          results_add_job_times (b, e->name, *(GArray *const *) field);
           break;
         }
     }

@@ -43,8 +43,11 @@ typedef struct
   GPtrArray *parsers;   /* JsonParser per replica of the loaded point */
   GPtrArray *metrics;   /* JsonObject * per replica (transfer none) */
   unsigned base;        /* replica index of metrics->pdata[0] */
-  GPtrArray *numeric;   /* metric keys with a number or null, in order */
-  GPtrArray *objects;   /* metric keys holding an object (by cause) */
+  GPtrArray *numeric;   /* metrics with a number or null, in order: a key,
+                         * or KEY.NAME for a member of a by-job object */
+  GPtrArray *num_key;   /* the key in "metrics" of each numeric entry */
+  GPtrArray *num_sub;   /* its member name in that object, or NULL */
+  GPtrArray *objects;   /* metric keys holding an object (by cause, by job) */
   SweepStats *stats;    /* [point * numeric->len + k] */
 } SweepData;
 
@@ -54,6 +57,8 @@ sweep_data_clear (SweepData *d)
   g_clear_pointer (&d->parsers, g_ptr_array_unref);
   g_clear_pointer (&d->metrics, g_ptr_array_unref);
   g_clear_pointer (&d->numeric, g_ptr_array_unref);
+  g_clear_pointer (&d->num_key, g_ptr_array_unref);
+  g_clear_pointer (&d->num_sub, g_ptr_array_unref);
   g_clear_pointer (&d->objects, g_ptr_array_unref);
   g_clear_pointer (&d->stats, g_free);
 }
@@ -104,27 +109,65 @@ sweep_data_load (const SweepPlan *plan, const char *root, SweepData *d,
   if (d->numeric != NULL)
     return true;
   d->numeric = g_ptr_array_new_with_free_func (g_free);
+  d->num_key = g_ptr_array_new_with_free_func (g_free);
+  d->num_sub = g_ptr_array_new_with_free_func (g_free);
   d->objects = g_ptr_array_new_with_free_func (g_free);
   GList *names = json_object_get_members (d->metrics->pdata[0]);
   for (GList *l = names; l != NULL; l = l->next)
     {
       JsonNode *n = json_object_get_member (d->metrics->pdata[0], l->data);
       if (JSON_NODE_HOLDS_OBJECT (n))
-        g_ptr_array_add (d->objects, g_strdup (l->data));
+        {
+          g_ptr_array_add (d->objects, g_strdup (l->data));
+          /* A by-job object (each job{}'s completion time) is numbers
+           * users want CIs of: one entry per job, KEY.NAME. Every replica
+           * has the same jobs (null when one did not complete). */
+          const MetrictabEntry *e = metrictab_find (l->data);
+          if (e == NULL || e->kind != METRICTAB_BY_JOB)
+            continue;
+          GList *subs = json_object_get_members (json_node_get_object (n));
+          for (GList *q = subs; q != NULL; q = q->next)
+            {
+              g_ptr_array_add (d->numeric, g_strconcat (l->data, ".",
+                                                        q->data, NULL));
+              g_ptr_array_add (d->num_key, g_strdup (l->data));
+              g_ptr_array_add (d->num_sub, g_strdup (q->data));
+            }
+          g_list_free (subs);
+        }
       else if (JSON_NODE_HOLDS_NULL (n)
                || (JSON_NODE_HOLDS_VALUE (n)
                    && (json_node_get_value_type (n) == G_TYPE_INT64
                        || json_node_get_value_type (n) == G_TYPE_DOUBLE)))
-        g_ptr_array_add (d->numeric, g_strdup (l->data));
+        {
+          g_ptr_array_add (d->numeric, g_strdup (l->data));
+          g_ptr_array_add (d->num_key, g_strdup (l->data));
+          g_ptr_array_add (d->num_sub, NULL);
+        }
     }
   g_list_free (names);
   return true;
+}
+
+/* The value of numeric entry k in metrics object o: NaN when null or
+ * absent. */
+static double
+sweep_data_number (const SweepData *d, JsonObject *o, guint k)
+{
+  JsonNode *n = json_object_get_member (o, d->num_key->pdata[k]);
+  const char *sub = d->num_sub->pdata[k];
+  if (sub != NULL)
+    n = n && JSON_NODE_HOLDS_OBJECT (n)
+          ? json_object_get_member (json_node_get_object (n), sub) : NULL;
+  return sweep_node_number (n);
 }
 
 static void
 sweep_stats_of (const SweepPlan *plan, const SweepData *d, guint point,
                 const char *key, const char *sub, SweepStats *st)
 {
+  const MetrictabEntry *e = metrictab_find (key);
+  double absent = e != NULL && e->kind == METRICTAB_BY_JOB ? NAN : 0.0;
   size_t ns = plan->n_seeds;
   g_autofree double *x = g_new (double, ns);
   for (size_t s = 0; s < ns; s++)
@@ -133,11 +176,12 @@ sweep_stats_of (const SweepPlan *plan, const SweepData *d, guint point,
       JsonNode *n = json_object_get_member (o, key);
       if (sub != NULL)
         {
-          /* a count by cause: absent means none */
+          /* a count by cause: absent means none; a job's time: absent
+           * means not measured */
           JsonObject *so = n && JSON_NODE_HOLDS_OBJECT (n)
                            ? json_node_get_object (n) : NULL;
           n = so ? json_object_get_member (so, sub) : NULL;
-          x[s] = n ? sweep_node_number (n) : 0.0;
+          x[s] = n ? sweep_node_number (n) : absent;
         }
       else
         x[s] = sweep_node_number (n);
@@ -354,7 +398,10 @@ sweep_csv_head (GString *o, const SweepPlan *plan, const SweepData *d)
     }
   g_string_append (o, ",seed,dir");
   for (guint k = 0; k < d->numeric->len; k++)
-    g_string_append_printf (o, ",%s", (char *) d->numeric->pdata[k]);
+    {
+      g_string_append_c (o, ',');
+      sweep_csv_str (o, d->numeric->pdata[k]);
+    }
   g_string_append_c (o, '\n');
 }
 
@@ -379,11 +426,9 @@ sweep_csv_rows (GString *o, const SweepPlan *plan, const SweepData *d)
       for (guint k = 0; k < d->numeric->len; k++)
         {
           char buf[40];
-          JsonNode *n = json_object_get_member (sweep_data_metrics (d, i),
-                                                d->numeric->pdata[k]);
+          double v = sweep_data_number (d, sweep_data_metrics (d, i), k);
           g_string_append_c (o, ',');
-          g_string_append (o, results_format_double (sweep_node_number (n),
-                                                     buf, sizeof buf));
+          g_string_append (o, results_format_double (v, buf, sizeof buf));
         }
       g_string_append_c (o, '\n');
     }
@@ -574,8 +619,8 @@ sweep_aggregate (const SweepPlan *plan, const char *root, SweepDb *db,
           sweep_csv_head (chunk, plan, &d);
         }
       for (size_t k = 0; ok && k < nm; k++)
-        sweep_stats_of (plan, &d, p, d.numeric->pdata[k], NULL,
-                        &d.stats[p * nm + k]);
+        sweep_stats_of (plan, &d, p, d.num_key->pdata[k],
+                        d.num_sub->pdata[k], &d.stats[p * nm + k]);
       const SweepPoint *pt = g_ptr_array_index (plan->points, p);
       g_autofree char *sum = ok ? sweep_point_summary (plan, &d, p) : NULL;
       g_autofree char *pdir = g_build_filename (root, pt->name, NULL);

@@ -763,6 +763,15 @@ world_config_add_job (WorldConfig *cfg, const WorldJobSpec *job, GError **error)
                    "job '%s': nodes must be at least 1", job->name);
       return false;
     }
+  for (guint i = 0; job->main && i < cfg->jobs->len; i++)
+    if (g_array_index (cfg->jobs, WorldJobSpec, i).main)
+      {
+        g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                     "job '%s': main = true, but job '%s' is already the main job "
+                     "(mark one job{} at most)", job->name,
+                     g_array_index (cfg->jobs, WorldJobSpec, i).name);
+        return false;
+      }
   const struct { const char *key; double v; } nums[] = {
     { "job.nodes", job->nodes }, { "job.work", job->work_s },
     { "job.submit", job->submit_s },

@@ -37,6 +37,13 @@ metrics_job_clear (gpointer p)
   g_free (j->name);
 }
 
+static void
+metrics_job_time_clear (gpointer p)
+{
+  MetricsJobTime *t = p;
+  g_free (t->job);
+}
+
 static GArray *
 metrics_cause_array_new (void)
 {
@@ -59,6 +66,11 @@ metrics_new (void)
   m->queue_wait_hours_p50 = NAN;
   m->queue_wait_hours_p99 = NAN;
   m->detection_latency_minutes_p50 = NAN;
+  m->main_job_ettr = NAN;
+  m->main_job_lost_hours = NAN;
+  m->main_job_completion_hours = NAN;
+  m->job_completion_hours = g_array_new (FALSE, TRUE, sizeof (MetricsJobTime));
+  g_array_set_clear_func (m->job_completion_hours, metrics_job_time_clear);
   m->interruptions_by_cause = metrics_cause_array_new ();
   m->failures_by_cause = metrics_cause_array_new ();
   m->timeseries = g_array_new (FALSE, TRUE, sizeof (MetricsSample));
@@ -80,6 +92,8 @@ metrics_free (Metrics *m)
   g_clear_pointer (&m->timeseries, g_array_unref);
   g_clear_pointer (&m->interruption_rows, g_array_unref);
   g_clear_pointer (&m->job_rows, g_array_unref);
+  g_clear_pointer (&m->job_completion_hours, g_array_unref);
+  g_free (m->main_job);
   g_free (m);
 }
 

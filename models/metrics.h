@@ -69,6 +69,13 @@ typedef struct
   uint64_t count;
 } MetricsCause;
 
+/* A scenario job's completion time (summary.json job_completion_hours). */
+typedef struct
+{
+  char *job;             /* job{} name */
+  double hours;          /* submit -> completion; NaN when it did not complete */
+} MetricsJobTime;
+
 typedef struct
 {
   /* the run */
@@ -82,9 +89,19 @@ typedef struct
   double gpu_availability;     /* time-average of healthy_gpus / gpus */
   uint64_t interruptions;      /* job interruptions by failures (not preemption) */
   GArray *interruptions_by_cause; /* MetricsCause, in field-data order */
-  uint64_t failures;           /* component failures (interrupting or not) */
-  GArray *failures_by_cause;   /* MetricsCause */
-  double mtti_hours;           /* sim_hours / interruptions of the largest job, or NaN */
+  uint64_t failures;           /* component failures the failure model drew
+                                * (interrupting or not); not a script's fail() */
+  GArray *failures_by_cause;   /* MetricsCause, of the same failures */
+  uint64_t failures_scripted;  /* component failures a script's fail() caused */
+  /* the main job: the job{} marked main = true, else the largest job{}
+   * (most nodes, the first on a tie); none without job{} */
+  char *main_job;              /* its name, or NULL */
+  double main_job_ettr;        /* its ETTR, NaN when none or never started */
+  uint64_t main_job_interruptions;
+  double main_job_lost_hours;  /* its work lost + restart overhead paid, hours */
+  double main_job_completion_hours; /* submit -> completion, NaN when not done */
+  GArray *job_completion_hours; /* MetricsJobTime per job{}, in scenario order */
+  double mtti_hours;           /* the main job's running hours / its interruptions, or NaN */
   double mttr_hours;           /* mean failure -> back in service */
   double lost_gpu_hours;
   uint64_t jobs_completed;

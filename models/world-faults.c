@@ -224,9 +224,10 @@ emit_component_failed (World *w, const char *name, const FlFailureMode *fm)
   bus_emit (w, &ev);
 }
 
-/* One failure of instance i of mode mi. Returns false when dropped. */
-bool
-faults_fail_instance (World *w, uint32_t mi, uint32_t i)
+/* One failure of instance i of mode mi, not counted. Returns false when
+ * dropped. */
+static bool
+fail_instance (World *w, uint32_t mi, uint32_t i)
 {
   ModeRt *mr = &w->faults.modes[mi];
   FlFailureMode *fm = mr->fm;
@@ -324,12 +325,32 @@ faults_fail_instance (World *w, uint32_t mi, uint32_t i)
     default:
       return false;
     }
-  if (happened)
-    {
-      w->meter.m->failures++;
-      metrics_cause_add (w->meter.m->failures_by_cause, fm->cause, 1);
-    }
   return happened;
+}
+
+/* A failure the failure model drew: counted in the summary's failures and
+ * failures_by_cause. Returns false when dropped. */
+bool
+faults_fail_instance (World *w, uint32_t mi, uint32_t i)
+{
+  if (!fail_instance (w, mi, i))
+    return false;
+  w->meter.m->failures++;
+  metrics_cause_add (w->meter.m->failures_by_cause, w->faults.modes[mi].fm->cause, 1);
+  return true;
+}
+
+/* A failure a script ordered (fail()): it acts as a drawn one but is
+ * counted apart, in failures_scripted (a scenario that re-fails a part to
+ * model a bad batch must not inflate the hardware's failure count).
+ * Returns false when dropped. */
+bool
+faults_fail_scripted (World *w, uint32_t mi, uint32_t i)
+{
+  if (!fail_instance (w, mi, i))
+    return false;
+  w->meter.m->failures_scripted++;
+  return true;
 }
 
 static uint32_t

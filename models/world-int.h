@@ -186,6 +186,7 @@ typedef struct
   double comm_share;
   int32_t priority;
   bool preemptible;
+  bool from_scenario;   /* a job{} (summary.json job_completion_hours) */
   double est_runtime_h;
   /* run state */
   JobState state;
@@ -369,7 +370,7 @@ typedef struct
   Workload *research;      /* the research-job generator, or NULL */
   GPtrArray *all;          /* Job* by id (owned) */
   GPtrArray *running;      /* Job* running now (unordered; for fabric updates) */
-  uint32_t main_job;       /* largest configured job or NO_JOB */
+  uint32_t main_job;       /* the job{} marked main, else the largest; or NO_JOB */
   bool sched_pending;      /* a scheduling pass is queued */
   GArray *decisions;       /* SchedDecision scratch */
   uint32_t restarts_waiting; /* jobs with waiting_restart */
@@ -511,6 +512,7 @@ void faults_rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink,
                        bool down, bool admin);
 void faults_restore_link (World *w, uint32_t h);
 bool faults_fail_instance (World *w, uint32_t mi, uint32_t i);
+bool faults_fail_scripted (World *w, uint32_t mi, uint32_t i);
 int faults_repair_strength (FlRepair r);
 void faults_avert_pending (World *w, uint32_t node, int strength);
 void faults_avert_pending_link (World *w, uint32_t h);

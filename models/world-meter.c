@@ -117,7 +117,14 @@ finalize (World *w)
           stats_quantile_add (w->meter.queue_wait, simtime_to_h (end - j->queued_since));
         }
       if (j->state == JOB_PENDING)
-        continue;
+        {
+          if (j->from_scenario) /* submitted after the end: not completed */
+            {
+              MetricsJobTime jt = { g_strdup (j->name), NAN };
+              g_array_append_val (m->job_completion_hours, jt);
+            }
+          continue;
+        }
       j->m.productive_h = j->saved_h;
       j->m.ettr = jobs_ettr_at (w, j, end);
       productive_gpu_h += j->saved_h * jobs_gpus (w, j);
@@ -129,6 +136,12 @@ finalize (World *w)
       MetricsJob row = j->m;
       row.name = g_strdup (j->name);
       g_array_append_val (m->job_rows, row);
+      if (j->from_scenario)
+        {
+          MetricsJobTime jt = { g_strdup (j->name),
+                                j->m.completed ? j->m.end_h - j->submit_h : NAN };
+          g_array_append_val (m->job_completion_hours, jt);
+        }
       m->fabric_slowdown_gpu_hours += j->m.slowdown_h * jobs_gpus (w, j);
     }
   m->ettr = ettr_den > 0 ? ettr_num / ettr_den : NAN;
@@ -138,6 +151,11 @@ finalize (World *w)
     {
       Job *j = g_ptr_array_index (w->jobs.all, w->jobs.main_job);
       m->mtti_hours = j->m.interruptions > 0 ? j->running_h / j->m.interruptions : NAN;
+      m->main_job = g_strdup (j->name);
+      m->main_job_ettr = j->m.ettr;
+      m->main_job_interruptions = j->m.interruptions;
+      m->main_job_lost_hours = j->m.lost_h + j->m.restart_h;
+      m->main_job_completion_hours = j->m.completed ? j->m.end_h - j->submit_h : NAN;
     }
   else
     m->mtti_hours = m->interruptions > 0 ? end_h / m->interruptions : NAN;

@@ -104,7 +104,7 @@ world_fail (World *w, const char *pattern, const char *mode, GError **error)
       uint32_t inst = r.index;
       if (r.kind == TOPO_CORELINK)
         inst += w->hw.n_uplinks;
-      count += faults_fail_instance (w, mi, inst);
+      count += faults_fail_scripted (w, mi, inst);
     }
   return count;
 }

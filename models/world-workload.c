@@ -126,6 +126,7 @@ build_jobs (World *w, GError **error)
 {
   const WorldConfig *cfg = w->core.cfg;
   uint32_t biggest = 0;
+  bool marked = false; /* a job{} with main = true: the main job */
   for (guint i = 0; i < cfg->jobs->len; i++)
     {
       const WorldJobSpec *s = &g_array_index (cfg->jobs, WorldJobSpec, i);
@@ -146,7 +147,13 @@ build_jobs (World *w, GError **error)
       j->priority = s->priority;
       j->preemptible = s->preemptible;
       j->est_runtime_h = s->work_s > 0 ? s->work_s / 3600.0 : NAN;
-      if (s->nodes > biggest)
+      j->from_scenario = true;
+      if (s->main)
+        {
+          marked = true;
+          w->jobs.main_job = j->m.id;
+        }
+      else if (!marked && s->nodes > biggest)
         {
           biggest = s->nodes;
           w->jobs.main_job = j->m.id;

@@ -131,6 +131,8 @@ typedef struct
   double comm_share;     /* fraction of step time in collectives, 0..1 */
   int32_t priority;
   bool preemptible;
+  bool main;             /* the summary's main job (at most one job{});
+                            none marked: the largest */
 } WorldJobSpec;
 
 bool world_config_add_job (WorldConfig *cfg, const WorldJobSpec *job,

@@ -317,6 +317,35 @@ test_summary_matches_schema (void **state)
   metrics_free (m);
 }
 
+/* The main job's name at the top level; each job{}'s completion time, a
+ * job that did not complete as null, in the scenario's order. */
+static void
+test_summary_main_job (void **state)
+{
+  Metrics *m = sample_metrics ();
+  ResultsRunInfo info = sample_info ();
+  m->main_job = g_strdup ("finetune");
+  MetricsJobTime jt[] = { { g_strdup ("pretrain"), NAN },
+                          { g_strdup ("finetune"), 72.5 } };
+  g_array_append_vals (m->job_completion_hours, jt, G_N_ELEMENTS (jt));
+  g_autofree char *text = results_summary_json (&info, m, NULL);
+  JsonNode *doc = parse (text);
+  JsonObject *top = json_node_get_object (doc);
+  assert_string_equal (json_object_get_string_member (top, "main_job"),
+                       "finetune");
+  JsonObject *mo = json_object_get_object_member (top, "metrics");
+  JsonObject *jo = json_object_get_object_member (mo, "job_completion_hours");
+  GList *names = json_object_get_members (jo);
+  assert_int_equal (g_list_length (names), 2);
+  assert_string_equal (names->data, "pretrain");
+  assert_string_equal (names->next->data, "finetune");
+  g_list_free (names);
+  assert_true (json_object_get_null_member (jo, "pretrain"));
+  assert_true (json_object_get_double_member (jo, "finetune") == 72.5);
+  json_node_unref (doc);
+  metrics_free (m);
+}
+
 static void
 test_summary_values (void **state)
 {
@@ -328,7 +357,8 @@ test_summary_values (void **state)
   /* Top level keys, in the documented order. */
   static const char *const keys[] = { "faultline_version", "scenario", "seed",
                                       "params", "sim_hours", "cluster",
-                                      "events", "wall_seconds", "metrics" };
+                                      "events", "main_job", "wall_seconds",
+                                      "metrics" };
   GList *names = json_object_get_members (top);
   guint i = 0;
   for (GList *l = names; l; l = l->next, i++)
@@ -346,6 +376,7 @@ test_summary_values (void **state)
   assert_true (json_object_get_null_member (mo, "mtti_hours"));
   assert_true (json_object_get_null_member (mo, "detection_latency_minutes_p50"));
   assert_true (json_object_get_null_member (top, "wall_seconds"));
+  assert_true (json_object_get_null_member (top, "main_job"));
   assert_int_equal (json_object_get_int_member (top, "seed"), 7);
   JsonObject *p = json_object_get_object_member (top, "params");
   assert_int_equal (json_object_get_int_member (p, "spares"), 64);
@@ -692,6 +723,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_summary_matches_schema),
     cmocka_unit_test (test_summary_values),
+    cmocka_unit_test (test_summary_main_job),
     cmocka_unit_test (test_bad_info),
     cmocka_unit_test (test_files_identical_and_csv),
     cmocka_unit_test (test_events_jsonl),
