@@ -562,7 +562,8 @@ sweep_plot_metric (const SweepPlan *plan, const SweepData *d,
 }
 
 /* With a grid, plots/METRIC.{dat,gp,png,svg} for each headline metric of
- * the metric table: the metric against the first grid axis. */
+ * the metric table that some point measured: the metric against the
+ * first grid axis. */
 static bool
 sweep_plot (const SweepPlan *plan, const SweepData *d, const char *root,
             GError **error)
@@ -585,6 +586,13 @@ sweep_plot (const SweepPlan *plan, const SweepData *d, const char *root,
       if (!tab[i].headline
           || !g_ptr_array_find_with_equal_func (d->numeric, tab[i].name,
                                                 g_str_equal, &k))
+        continue;
+      /* Not measured at any point (null in every replica: a main job that
+       * never completes, a job never interrupted): nothing to plot. */
+      bool any = false;
+      for (guint p = 0; p < plan->points->len; p++)
+        any = any || isfinite (d->stats[p * d->numeric->len + k].mean);
+      if (!any)
         continue;
       if (!sweep_plot_metric (plan, d, dir, &tab[i], k, &warned, error))
         return false;
