@@ -92,6 +92,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliClusterArgs, cli_cluster_args_clear)
 int cmd_run (int argc, char **argv);
 int cmd_topo (int argc, char **argv);
 int cmd_replay (int argc, char **argv);
+int cmd_promtest (int argc, char **argv);
 int cmd_compare (int argc, char **argv);
 /* cli/cmd_compare_sweep.c: two sweep folders, point by point. */
 typedef struct CompareOptions CompareOptions;

@@ -245,7 +245,11 @@ cmd_run (int argc, char **argv)
   if (metrics != NULL)
     {
       g_autofree char *mdir = g_path_get_dirname (metrics);
-      if (!g_file_test (mdir, G_FILE_TEST_IS_DIR))
+      g_autofree char *amdir = g_canonicalize_filename (mdir, NULL);
+      g_autofree char *aout = out ? g_canonicalize_filename (out, NULL) : NULL;
+      /* in the -o folder: written with its files */
+      if ((aout == NULL || strcmp (amdir, aout) != 0)
+          && !g_file_test (mdir, G_FILE_TEST_IS_DIR))
         {
           cli_error ("run", "--metrics %s: folder '%s' does not exist",
                      metrics, mdir);

@@ -30,6 +30,7 @@ static const CliCommand commands[] = {
   { "k8s", cmd_k8s, "print Kubernetes Indexed Jobs for a sweep" },
   { "topo", cmd_topo, "build a topology and print its inventory" },
   { "replay", cmd_replay, "replay a fabric capture against a health policy" },
+  { "promtest", cmd_promtest, "write a promtool test of alert rules on a run" },
   { "compare", cmd_compare, "compare two runs; exit 1 on a regression" },
   { "plot", cmd_plot, "re-render the plots of a run folder" },
   { "report", cmd_report, "write a self-contained HTML report of a run" },

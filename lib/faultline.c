@@ -439,6 +439,16 @@ write_notes (const char *dir, const char *notes, GError **error)
   return atomicfile_write (path, notes, strlen (notes), error);
 }
 
+/* Whether folders A and B are one (both made absolute, not resolved
+ * through links). */
+static bool
+same_folder (const char *a, const char *b)
+{
+  g_autofree char *x = g_canonicalize_filename (a, NULL);
+  g_autofree char *y = g_canonicalize_filename (b, NULL);
+  return strcmp (x, y) == 0;
+}
+
 /* The health policy's name as policy.health says ("standard" when it is
  * not a plain string). Returns: (transfer full). */
 static char *
@@ -568,8 +578,14 @@ fl_run_execute (FlRun *run, GError **error)
 
   if (om != NULL)
     {
+      /* --metrics inside the -o folder is staged with the folder's files */
+      g_autofree char *mdir = g_path_get_dirname (run->metrics_path);
+      g_autofree char *mbase = g_path_get_basename (run->metrics_path);
+      g_autofree char *staged = NULL;
+      if (dir != NULL && same_folder (mdir, run->output_dir))
+        staged = g_build_filename (staging, mbase, NULL);
       bool ok = openmetrics_write (om, world_length (run->world),
-                                   run->metrics_path, &err);
+                                   staged ? staged : run->metrics_path, &err);
       g_clear_pointer (&om, openmetrics_free);
       if (!ok)
         goto fail_input;

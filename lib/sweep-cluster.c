@@ -9,6 +9,7 @@
 
 #include "faultline.h"
 #include "fl-config.h"
+#include "yamltext.h"
 
 /* ---- checks ---- */
 
@@ -170,25 +171,6 @@ sweep_cluster_slurm (const SweepClusterOptions *o)
 
 /* ---- Kubernetes ---- */
 
-/* A YAML double-quoted scalar (JSON string escapes). */
-static void
-sweep_cluster_yq (GString *s, const char *v)
-{
-  g_string_append_c (s, '"');
-  for (const unsigned char *p = (const unsigned char *) v; *p; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_printf (s, "\\%c", *p);
-      else if (*p == '\n')
-        g_string_append (s, "\\n");
-      else if (*p < 0x20 || *p == 0x7f)
-        g_string_append_printf (s, "\\u%04x", *p);
-      else
-        g_string_append_c (s, (char) *p);
-    }
-  g_string_append_c (s, '"');
-}
-
 static void
 sweep_cluster_k8s_job (GString *s, const SweepClusterOptions *o,
                        const char *suffix, const char *role,
@@ -230,12 +212,12 @@ sweep_cluster_k8s_job (GString *s, const SweepClusterOptions *o,
       "      containers:\n"
       "        - name: %s\n"
       "          image: ", o->name, role);
-  sweep_cluster_yq (s, o->image);
+  yamltext_dquote (s, o->image);
   g_string_append (s, "\n          workingDir: ");
-  sweep_cluster_yq (s, o->workdir);
+  yamltext_dquote (s, o->workdir);
   g_string_append (s, "\n          command: [\"/bin/sh\", \"-c\"]\n"
                    "          args:\n            - ");
-  sweep_cluster_yq (s, command);
+  yamltext_dquote (s, command);
   g_string_append_printf (
       s,
       "\n          resources:\n"
@@ -244,12 +226,12 @@ sweep_cluster_k8s_job (GString *s, const SweepClusterOptions *o,
       "          volumeMounts:\n"
       "            - name: results\n"
       "              mountPath: ", indexed ? o->threads : 1);
-  sweep_cluster_yq (s, o->workdir);
+  yamltext_dquote (s, o->workdir);
   g_string_append (s, "\n      volumes:\n"
                    "        - name: results\n"
                    "          persistentVolumeClaim:\n"
                    "            claimName: ");
-  sweep_cluster_yq (s, o->claim);
+  yamltext_dquote (s, o->claim);
   g_string_append_c (s, '\n');
 }
 
