@@ -341,23 +341,6 @@ ibnet_desc_rail (const char *word)
   return (uint32_t) v - off;
 }
 
-/* A node name read from a file names files, components ("NAME/nic3"),
- * globs and plot labels: a host name's characters only, at most
- * IBNET_MAX_NAME bytes (HOST_NAME_MAX). */
-#define IBNET_MAX_NAME 64
-
-static gboolean
-valid_node_name (const char *w)
-{
-  size_t n = strlen (w);
-  if (n == 0 || n > IBNET_MAX_NAME)
-    return FALSE;
-  for (const char *c = w; *c; c++)
-    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '_' && *c != '.')
-      return FALSE;
-  return TRUE;
-}
-
 /* Resolves the peers of the port lines, checks the links, classifies the
  * records into tiers. */
 static gboolean
@@ -474,11 +457,11 @@ build (Reader *rd, uint32_t gpus_per_node, GError **error)
           return NULL;
         }
       g_auto (GStrv) words = g_strsplit (r->desc, " ", 3);
-      if (!valid_node_name (words[0]))
+      if (!topo_valid_node_name (words[0]))
         {
           fail (error, rd, r->line, "the node name of Ca \"%s\" (the first "
                 "word of its description) must be 1-%d letters, digits, "
-                "'-', '_' or '.', as a host name", r->id, IBNET_MAX_NAME);
+                "'-', '_' or '.', as a host name", r->id, TOPO_MAX_NODE_NAME);
           return NULL;
         }
       gpointer v = g_hash_table_lookup (node_ix, words[0]);

@@ -823,6 +823,18 @@ topo_new_explicit (TopoExplicit *x)
   return t;
 }
 
+gboolean
+topo_valid_node_name (const char *name)
+{
+  size_t n = strlen (name);
+  if (n == 0 || n > TOPO_MAX_NODE_NAME)
+    return FALSE;
+  for (const char *c = name; *c; c++)
+    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '_' && *c != '.')
+      return FALSE;
+  return TRUE;
+}
+
 void
 topo_free (Topo *topo)
 {

@@ -204,6 +204,13 @@ guint topo_glob (const Topo *topo, const char *pattern, GArray *out);
  * "corelink", "rack", "row". */
 const char *topo_kind_name (TopoKind kind);
 
+/* A node name read from a file (ibnetdiscover, a Kubernetes inventory)
+ * names files, components ("NAME/nic3"), globs and plot labels: a host
+ * name's characters only (letters, digits, '-', '_', '.'), 1 to
+ * TOPO_MAX_NODE_NAME bytes (HOST_NAME_MAX). */
+#define TOPO_MAX_NODE_NAME 64
+gboolean topo_valid_node_name (const char *name);
+
 /* ---- used by models/ibnet.c to build a Topo read from a file ---- */
 /* A Topo with explicit switches and links: node_names (transfer full,
  * NULL-terminated, may be NULL for "nodeNNNN"); node_su (n_nodes entries);
