@@ -10,6 +10,7 @@
  * decisions (drain deadline, link down grace, flap quiet) sit in a binary
  * heap with lazy deletion, so next_wakeup is O(log n) amortised. */
 #include "health.h"
+#include "health_kit.h"
 #include "health_reference.h"
 
 #include <string.h>
@@ -32,21 +33,14 @@ typedef enum
 
 typedef struct
 {
-  HealthTimeMs *t; /* k slots, allocated on first push */
-  uint32_t n;
-  uint32_t head;
-} Ring;
-
-typedef struct
-{
   HealthNodeState state;
   int32_t gpu;            /* GPU the remediation targets, or -1 */
   Step step;              /* REMEDIATING: current; DRAINING: next */
   bool burnin_failed;
   HealthTimeMs deadline;  /* DRAINING: evict at; else NEVER */
   const char *reason;
-  Ring failures;          /* lemon */
-  Ring ecc_xids;          /* Xid 63/92 precursors */
+  HealthKitRing failures;          /* lemon */
+  HealthKitRing ecc_xids;          /* Xid 63/92 precursors */
   uint64_t ce_last;
   HealthTimeMs ce_time;
   bool ce_seen;
@@ -59,18 +53,11 @@ typedef struct
   HealthTimeMs down_since;
   HealthTimeMs last_change;
   HealthTimeMs timer;     /* NEVER if none */
-  Ring changes;           /* flaps */
+  HealthKitRing changes;           /* flaps */
   uint64_t sym_last;
   HealthTimeMs sym_time;
   bool sym_seen;
 } Link;
-
-typedef struct
-{
-  HealthTimeMs time;
-  uint32_t id;   /* node index, or link index | LINK_BIT */
-} Timer;
-#define LINK_BIT 0x80000000u
 
 typedef struct
 {
@@ -80,108 +67,19 @@ typedef struct
   uint32_t n_links;
   Node *nodes;
   Link *links;
-  GArray *heap; /* Timer, min-heap on time */
+  GArray *heap; /* HealthKitTimer, min-heap on time */
 } Engine;
 
 /* ---- small helpers ---- */
 
-/* Records an event at now; TRUE when k events fell within window. */
-static bool
-ring_push_hits (Ring *r, uint32_t k, HealthTimeMs now, HealthTimeMs window)
-{
-  if (k == 0)
-    return false;
-  if (r->t == NULL)
-    r->t = g_new (HealthTimeMs, k);
-  r->t[r->head] = now;
-  r->head = (r->head + 1) % k;
-  if (r->n < k)
-    r->n++;
-  if (r->n < k)
-    return false;
-  /* head now points at the oldest of the last k events */
-  return now - r->t[r->head] <= window;
-}
-
-static void
-ring_clear (Ring *r)
-{
-  r->n = 0;
-  r->head = 0;
-}
-
-static void
-heap_push (Engine *e, HealthTimeMs time, uint32_t id)
-{
-  Timer t = { time, id };
-  Timer *h;
-  guint i;
-
-  g_array_append_val (e->heap, t);
-  h = (Timer *) (void *) e->heap->data;
-  i = e->heap->len - 1;
-  while (i > 0 && h[(i - 1) / 2].time > h[i].time)
-    {
-      Timer tmp = h[i];
-      h[i] = h[(i - 1) / 2];
-      h[(i - 1) / 2] = tmp;
-      i = (i - 1) / 2;
-    }
-}
-
-static void
-heap_pop (Engine *e)
-{
-  Timer *h = (Timer *) (void *) e->heap->data;
-  guint n = e->heap->len - 1, i = 0;
-
-  h[0] = h[n];
-  g_array_set_size (e->heap, n);
-  for (;;)
-    {
-      guint l = 2 * i + 1, r = l + 1, m = i;
-      if (l < n && h[l].time < h[m].time)
-        m = l;
-      if (r < n && h[r].time < h[m].time)
-        m = r;
-      if (m == i)
-        break;
-      Timer tmp = h[i];
-      h[i] = h[m];
-      h[m] = tmp;
-      i = m;
-    }
-}
-
 /* A heap entry is live while its owner still waits for exactly that time. */
 static bool
-timer_live (Engine *e, const Timer *t)
+timer_live (void *owner, const HealthKitTimer *t)
 {
-  if (t->id & LINK_BIT)
-    return e->links[t->id & ~LINK_BIT].timer == t->time;
+  Engine *e = owner;
+  if (t->id & HEALTH_KIT_TIMER_LINK)
+    return e->links[t->id & ~HEALTH_KIT_TIMER_LINK].timer == t->time;
   return e->nodes[t->id].deadline == t->time;
-}
-
-static void
-emit (HealthActionSink *sink, HealthActionKind kind, HealthTimeMs now,
-      uint32_t node, int32_t gpu, uint32_t link, const char *reason)
-{
-  HealthAction a = { kind, now, node, gpu, link, reason };
-  health_emit (sink, &a);
-}
-
-static void
-emit_node (HealthActionSink *sink, HealthActionKind kind, HealthTimeMs now,
-           uint32_t node, int32_t gpu, const char *reason)
-{
-  emit (sink, kind, now, node, gpu, HEALTH_NO_LINK, reason);
-}
-
-static void
-emit_link (HealthActionSink *sink, HealthActionKind kind, HealthTimeMs now,
-           uint32_t link, const char *reason)
-{
-  emit (sink, kind, now, HEALTH_NO_NODE, HEALTH_NO_GPU, link, reason);
 }
 
 static bool
@@ -207,20 +105,20 @@ node_start_step (Engine *e, uint32_t id, HealthTimeMs now, Step step,
     {
     case STEP_RESET:
       n->state = HEALTH_NODE_REMEDIATING;
-      emit_node (sink, HEALTH_ACTION_RESET_GPU, now, id, n->gpu, n->reason);
+      health_kit_emit_node (sink, HEALTH_ACTION_RESET_GPU, now, id, n->gpu, n->reason);
       break;
     case STEP_REBOOT:
       n->state = HEALTH_NODE_REMEDIATING;
-      emit_node (sink, HEALTH_ACTION_REBOOT, now, id, n->gpu, n->reason);
+      health_kit_emit_node (sink, HEALTH_ACTION_REBOOT, now, id, n->gpu, n->reason);
       break;
     case STEP_REIMAGE:
       n->state = HEALTH_NODE_REMEDIATING;
-      emit_node (sink, HEALTH_ACTION_REIMAGE, now, id, n->gpu, n->reason);
+      health_kit_emit_node (sink, HEALTH_ACTION_REIMAGE, now, id, n->gpu, n->reason);
       break;
     case STEP_TICKET:
     default:
       n->state = HEALTH_NODE_IN_REPAIR;
-      emit_node (sink, HEALTH_ACTION_OPEN_TICKET, now, id, n->gpu, n->reason);
+      health_kit_emit_node (sink, HEALTH_ACTION_OPEN_TICKET, now, id, n->gpu, n->reason);
       break;
     }
 }
@@ -237,17 +135,17 @@ node_fault (Engine *e, uint32_t id, HealthTimeMs now, int32_t gpu, Step step,
     return; /* already being dealt with */
   n->gpu = gpu;
   n->reason = reason;
-  emit_node (sink, HEALTH_ACTION_EVICT, now, id, gpu, reason);
-  if (ring_push_hits (&n->failures, e->p->lemon_failures, now,
-                      e->p->lemon_window_ms))
+  health_kit_emit_node (sink, HEALTH_ACTION_EVICT, now, id, gpu, reason);
+  if (health_kit_ring_push_hits (&n->failures, e->p->lemon_failures, now,
+                                 e->p->lemon_window_ms))
     {
       n->state = HEALTH_NODE_QUARANTINED;
       n->deadline = HEALTH_TIME_NEVER;
       n->reason = "lemon: repeated failures within the lemon window";
-      emit_node (sink, HEALTH_ACTION_QUARANTINE, now, id, HEALTH_NO_GPU,
-                 n->reason);
-      emit_node (sink, HEALTH_ACTION_OPEN_TICKET, now, id, HEALTH_NO_GPU,
-                 n->reason);
+      health_kit_emit_node (sink, HEALTH_ACTION_QUARANTINE, now, id, HEALTH_NO_GPU,
+                            n->reason);
+      health_kit_emit_node (sink, HEALTH_ACTION_OPEN_TICKET, now, id, HEALTH_NO_GPU,
+                            n->reason);
       return;
     }
   node_start_step (e, id, now, step, sink);
@@ -267,11 +165,11 @@ node_drain (Engine *e, uint32_t id, HealthTimeMs now, int32_t gpu, Step step,
   n->gpu = gpu;
   n->step = step;
   n->reason = reason;
-  emit_node (sink, HEALTH_ACTION_DRAIN, now, id, gpu, reason);
+  health_kit_emit_node (sink, HEALTH_ACTION_DRAIN, now, id, gpu, reason);
   if (e->p->drain_timeout_ms > 0)
     {
       n->deadline = now + e->p->drain_timeout_ms;
-      heap_push (e, n->deadline, id);
+      health_kit_timers_push (e->heap, n->deadline, id);
     }
   else
     n->deadline = HEALTH_TIME_NEVER;
@@ -292,17 +190,17 @@ node_suspect (Engine *e, uint32_t id, HealthTimeMs now, int32_t gpu,
       if (cordon)
         {
           n->state = HEALTH_NODE_CORDONED;
-          emit_node (sink, HEALTH_ACTION_CORDON, now, id, gpu, reason);
+          health_kit_emit_node (sink, HEALTH_ACTION_CORDON, now, id, gpu, reason);
         }
       else
         n->state = HEALTH_NODE_SUSPECT;
-      emit_node (sink, HEALTH_ACTION_RUN_DIAG, now, id, gpu, reason);
+      health_kit_emit_node (sink, HEALTH_ACTION_RUN_DIAG, now, id, gpu, reason);
     }
   else if (n->state == HEALTH_NODE_SUSPECT)
     {
       /* a second signal before the diag answered: stop scheduling on it */
       n->state = HEALTH_NODE_CORDONED;
-      emit_node (sink, HEALTH_ACTION_CORDON, now, id, gpu, reason);
+      health_kit_emit_node (sink, HEALTH_ACTION_CORDON, now, id, gpu, reason);
     }
 }
 
@@ -416,8 +314,8 @@ on_xid (Engine *e, const HealthObs *o, HealthActionSink *sink)
       break;
     case XID_MONITOR:
       if (e->p->precursors
-          && ring_push_hits (&n->ecc_xids, e->p->ecc_xid_count, o->time,
-                             e->p->precursor_window_ms))
+          && health_kit_ring_push_hits (&n->ecc_xids, e->p->ecc_xid_count, o->time,
+                                        e->p->precursor_window_ms))
         node_drain (e, o->node, o->time, o->gpu, STEP_RESET,
                     "precursor: repeated xid 63/92 (ECC) within the window",
                     sink);
@@ -448,10 +346,10 @@ on_action_done (Engine *e, const HealthObs *o, HealthActionSink *sink)
     {
       n->state = HEALTH_NODE_HEALTHY;
       n->gpu = HEALTH_NO_GPU;
-      ring_clear (&n->ecc_xids);
+      health_kit_ring_clear (&n->ecc_xids);
       n->ce_seen = false;
-      emit_node (sink, HEALTH_ACTION_RETURN_TO_SERVICE, o->time, o->node,
-                 HEALTH_NO_GPU, "remediation fixed the node");
+      health_kit_emit_node (sink, HEALTH_ACTION_RETURN_TO_SERVICE, o->time, o->node,
+                            HEALTH_NO_GPU, "remediation fixed the node");
       return;
     }
   n->reason = "remediation step did not fix the node";
@@ -525,8 +423,8 @@ on_node_obs (Engine *e, const HealthObs *o, HealthActionSink *sink)
       if (o->passed)
         {
           if (n->state == HEALTH_NODE_CORDONED)
-            emit_node (sink, HEALTH_ACTION_RETURN_TO_SERVICE, o->time,
-                       o->node, HEALTH_NO_GPU, "active diag passed");
+            health_kit_emit_node (sink, HEALTH_ACTION_RETURN_TO_SERVICE, o->time,
+                                  o->node, HEALTH_NO_GPU, "active diag passed");
           n->state = HEALTH_NODE_HEALTHY;
           n->gpu = HEALTH_NO_GPU;
         }
@@ -554,16 +452,16 @@ on_node_obs (Engine *e, const HealthObs *o, HealthActionSink *sink)
           n->state = HEALTH_NODE_HEALTHY;
           n->burnin_failed = false;
           n->gpu = HEALTH_NO_GPU;
-          emit_node (sink, HEALTH_ACTION_RETURN_TO_SERVICE, o->time, o->node,
-                     HEALTH_NO_GPU, "burn-in passed");
+          health_kit_emit_node (sink, HEALTH_ACTION_RETURN_TO_SERVICE, o->time, o->node,
+                                HEALTH_NO_GPU, "burn-in passed");
         }
       else
         {
           n->state = HEALTH_NODE_IN_REPAIR;
           n->burnin_failed = true;
           n->reason = "burn-in failed after repair: vendor return";
-          emit_node (sink, HEALTH_ACTION_RMA, o->time, o->node, n->gpu,
-                     n->reason);
+          health_kit_emit_node (sink, HEALTH_ACTION_RMA, o->time, o->node, n->gpu,
+                                n->reason);
         }
       break;
 
@@ -572,11 +470,11 @@ on_node_obs (Engine *e, const HealthObs *o, HealthActionSink *sink)
           && n->state != HEALTH_NODE_QUARANTINED)
         break;
       n->state = HEALTH_NODE_BURN_IN;
-      ring_clear (&n->failures);
-      ring_clear (&n->ecc_xids);
+      health_kit_ring_clear (&n->failures);
+      health_kit_ring_clear (&n->ecc_xids);
       n->ce_seen = false;
-      emit_node (sink, HEALTH_ACTION_BURNIN, o->time, o->node, n->gpu,
-                 "hardware repaired: burn-in before service");
+      health_kit_emit_node (sink, HEALTH_ACTION_BURNIN, o->time, o->node, n->gpu,
+                            "hardware repaired: burn-in before service");
       break;
 
     case HEALTH_OBS_ACTION_DONE:
@@ -596,7 +494,7 @@ link_set_timer (Engine *e, uint32_t id, HealthTimeMs t)
   Link *l = &e->links[id];
   l->timer = t;
   if (t != HEALTH_TIME_NEVER)
-    heap_push (e, t, id | LINK_BIT);
+    health_kit_timers_push (e->heap, t, id | HEALTH_KIT_TIMER_LINK);
 }
 
 static void
@@ -607,8 +505,8 @@ link_disable (Engine *e, uint32_t id, HealthTimeMs now, const char *reason,
 
   l->state = HEALTH_LINK_DISABLED;
   l->timer = HEALTH_TIME_NEVER;
-  emit_link (sink, HEALTH_ACTION_DISABLE_PORT, now, id, reason);
-  emit_link (sink, HEALTH_ACTION_OPEN_TICKET, now, id, reason);
+  health_kit_emit_link (sink, HEALTH_ACTION_DISABLE_PORT, now, id, reason);
+  health_kit_emit_link (sink, HEALTH_ACTION_OPEN_TICKET, now, id, reason);
 }
 
 /* Re-arms the link's single timer: the earlier of "down too long" and
@@ -645,8 +543,8 @@ on_link_obs (Engine *e, const HealthObs *o, HealthActionSink *sink)
         l->last_change = o->time;
         if (down)
           l->down_since = o->time;
-        if (ring_push_hits (&l->changes, p->flap_count, o->time,
-                            p->flap_window_ms))
+        if (health_kit_ring_push_hits (&l->changes, p->flap_count, o->time,
+                                       p->flap_window_ms))
           {
             link_disable (e, o->link, o->time,
                           "flap damping: too many port state changes", sink);
@@ -688,15 +586,15 @@ on_link_obs (Engine *e, const HealthObs *o, HealthActionSink *sink)
       break;
     case HEALTH_OBS_REPAIR_DONE:
       if (l->state == HEALTH_LINK_DISABLED || l->state == HEALTH_LINK_IN_REPAIR)
-        emit_link (sink, HEALTH_ACTION_ENABLE_PORT, o->time, o->link,
-                   "link repaired");
+        health_kit_emit_link (sink, HEALTH_ACTION_ENABLE_PORT, o->time, o->link,
+                              "link repaired");
       if (l->state == HEALTH_LINK_DISABLED || l->state == HEALTH_LINK_IN_REPAIR)
         {
           l->state = HEALTH_LINK_ACTIVE;
           l->down = false;
           l->timer = HEALTH_TIME_NEVER;
           l->sym_seen = false;
-          ring_clear (&l->changes);
+          health_kit_ring_clear (&l->changes);
         }
       break;
     default:
@@ -712,7 +610,7 @@ engine_create (Flavor flavor, const HealthParams *params, uint32_t n_nodes,
 {
   Engine *e;
 
-  if (params == NULL || n_nodes >= LINK_BIT || n_links >= LINK_BIT)
+  if (params == NULL || n_nodes >= HEALTH_KIT_TIMER_LINK || n_links >= HEALTH_KIT_TIMER_LINK)
     return NULL;
   e = g_new0 (Engine, 1);
   e->flavor = flavor;
@@ -728,7 +626,7 @@ engine_create (Flavor flavor, const HealthParams *params, uint32_t n_nodes,
     }
   for (uint32_t i = 0; i < n_links; i++)
     e->links[i].timer = HEALTH_TIME_NEVER;
-  e->heap = g_array_new (FALSE, FALSE, sizeof (Timer));
+  e->heap = health_kit_timers_new ();
   return e;
 }
 
@@ -814,14 +712,7 @@ engine_next_wakeup (void *self)
 {
   Engine *e = self;
 
-  while (e->heap->len > 0)
-    {
-      Timer *top = &g_array_index (e->heap, Timer, 0);
-      if (timer_live (e, top))
-        return top->time;
-      heap_pop (e);
-    }
-  return HEALTH_TIME_NEVER;
+  return health_kit_timers_next (e->heap, timer_live, e);
 }
 
 static void
@@ -831,11 +722,10 @@ engine_wakeup (void *self, HealthTimeMs now, HealthActionSink *sink)
 
   while (engine_next_wakeup (e) <= now)
     {
-      Timer t = g_array_index (e->heap, Timer, 0);
-      heap_pop (e);
-      if (t.id & LINK_BIT)
+      HealthKitTimer t = health_kit_timers_pop (e->heap);
+      if (t.id & HEALTH_KIT_TIMER_LINK)
         {
-          uint32_t id = t.id & ~LINK_BIT;
+          uint32_t id = t.id & ~HEALTH_KIT_TIMER_LINK;
           Link *l = &e->links[id];
           l->timer = HEALTH_TIME_NEVER;
           if (l->down && e->p->link_down_grace_ms > 0
@@ -846,10 +736,10 @@ engine_wakeup (void *self, HealthTimeMs now, HealthActionSink *sink)
                * scheduler (IB link errors are high severity, field-data
                * §2.5), and call a technician. */
               l->state = HEALTH_LINK_IN_REPAIR;
-              emit_link (sink, HEALTH_ACTION_DISABLE_PORT, now, id,
-                         "link down longer than the grace period");
-              emit_link (sink, HEALTH_ACTION_OPEN_TICKET, now, id,
-                         "link down longer than the grace period");
+              health_kit_emit_link (sink, HEALTH_ACTION_DISABLE_PORT, now, id,
+                                    "link down longer than the grace period");
+              health_kit_emit_link (sink, HEALTH_ACTION_OPEN_TICKET, now, id,
+                                    "link down longer than the grace period");
             }
           else if (!l->down && l->state == HEALTH_LINK_FLAPPING)
             l->state = HEALTH_LINK_ACTIVE;
@@ -861,8 +751,8 @@ engine_wakeup (void *self, HealthTimeMs now, HealthActionSink *sink)
           Node *n = &e->nodes[t.id];
           g_assert (n->state == HEALTH_NODE_DRAINING);
           n->deadline = HEALTH_TIME_NEVER;
-          emit_node (sink, HEALTH_ACTION_EVICT, now, t.id, n->gpu,
-                     "drain timeout: evicting remaining jobs");
+          health_kit_emit_node (sink, HEALTH_ACTION_EVICT, now, t.id, n->gpu,
+                                "drain timeout: evicting remaining jobs");
           node_start_step (e, t.id, now, n->step, sink);
         }
     }

@@ -17,6 +17,7 @@
  * Time-driven decisions sit in a binary min-heap with lazy deletion: an
  * entry is live while its owner's `timer` still equals its time. */
 #include "health.h"
+#include "health_kit.h"
 #include "health_reference.h"
 
 #include <math.h>
@@ -40,13 +41,6 @@ typedef enum
 
 typedef struct
 {
-  HealthTimeMs *t; /* k slots, allocated on first push */
-  uint32_t n;
-  uint32_t head;
-} Ring;
-
-typedef struct
-{
   HealthNodeState state;
   int32_t gpu;
   HealthActionKind remedy; /* what runs after the drain / the wait */
@@ -54,7 +48,7 @@ typedef struct
   TimerKind timer_kind;
   const char *reason;
   bool unhealthy;          /* eks: counts toward its group's unhealthy */
-  Ring remediations;       /* nvsentinel: finished remediations */
+  HealthKitRing remediations;       /* nvsentinel: finished remediations */
 } RefNode;
 
 typedef struct
@@ -67,14 +61,7 @@ typedef struct
 
 typedef struct
 {
-  HealthTimeMs time;
-  uint32_t id; /* node, or link | LINK_BIT */
-} Timer;
-#define LINK_BIT 0x80000000u
-
-typedef struct
-{
-  Ring times;             /* fatal Xid bursts on this GPU */
+  HealthKitRing times;             /* fatal Xid bursts on this GPU */
   HealthTimeMs last;      /* last Xid seen, for burst merging */
 } GpuXids;
 
@@ -86,7 +73,7 @@ typedef struct
   uint32_t n_links;
   RefNode *nodes;
   RefLink *links;
-  GArray *heap;            /* Timer */
+  GArray *heap;            /* HealthKitTimer */
   /* nvsentinel */
   GHashTable *gpu_xids;    /* (node << 10 | gpu) -> GpuXids */
   GQueue cordons;          /* HealthTimeMs of cordons within the window */
@@ -216,77 +203,12 @@ health_ref_recommended_name (HealthRefRecommended r)
 
 /* ---- small helpers ---- */
 
-/* Records an event at now; TRUE when the last k events fall within
- * window. */
 static bool
-ring_push_hits (Ring *r, uint32_t k, HealthTimeMs now, HealthTimeMs window)
+timer_live (void *owner, const HealthKitTimer *t)
 {
-  if (k == 0)
-    return false;
-  if (r->t == NULL)
-    r->t = g_new (HealthTimeMs, k);
-  r->t[r->head] = now;
-  r->head = (r->head + 1) % k;
-  if (r->n < k)
-    r->n++;
-  return r->n == k && now - r->t[r->head] <= window;
-}
-
-/* TRUE when at least k events were recorded within window before now. */
-static bool
-ring_hits (const Ring *r, uint32_t k, HealthTimeMs now, HealthTimeMs window)
-{
-  return k > 0 && r->n == k && now - r->t[r->head] <= window;
-}
-
-static void
-heap_push (Ref *e, HealthTimeMs time, uint32_t id)
-{
-  Timer t = { time, id };
-  Timer *h;
-  guint i;
-
-  g_array_append_val (e->heap, t);
-  h = (Timer *) (void *) e->heap->data;
-  i = e->heap->len - 1;
-  while (i > 0 && h[(i - 1) / 2].time > h[i].time)
-    {
-      Timer tmp = h[i];
-      h[i] = h[(i - 1) / 2];
-      h[(i - 1) / 2] = tmp;
-      i = (i - 1) / 2;
-    }
-}
-
-static void
-heap_pop (Ref *e)
-{
-  Timer *h = (Timer *) (void *) e->heap->data;
-  guint n = e->heap->len - 1, i = 0;
-
-  h[0] = h[n];
-  g_array_set_size (e->heap, n);
-  for (;;)
-    {
-      guint l = 2 * i + 1, r = l + 1, m = i;
-      if (l < n && h[l].time < h[m].time)
-        m = l;
-      if (r < n && h[r].time < h[m].time)
-        m = r;
-      if (m == i)
-        break;
-      Timer tmp = h[i];
-      h[i] = h[m];
-      h[m] = tmp;
-      i = m;
-    }
-}
-
-static bool
-timer_live (Ref *e, const Timer *t)
-{
-  if (t->id & LINK_BIT)
-    return e->links[t->id & ~LINK_BIT].timer == t->time;
+  Ref *e = owner;
+  if (t->id & HEALTH_KIT_TIMER_LINK)
+    return e->links[t->id & ~HEALTH_KIT_TIMER_LINK].timer == t->time;
   return e->nodes[t->id].timer == t->time;
 }
 
@@ -297,7 +219,7 @@ node_set_timer (Ref *e, uint32_t id, TimerKind kind, HealthTimeMs at)
   n->timer_kind = kind;
   n->timer = at;
   if (at != HEALTH_TIME_NEVER)
-    heap_push (e, at, id);
+    health_kit_timers_push (e->heap, at, id);
 }
 
 static void
@@ -305,21 +227,6 @@ node_clear_timer (Ref *e, uint32_t id)
 {
   e->nodes[id].timer = HEALTH_TIME_NEVER;
   e->nodes[id].timer_kind = TK_NONE;
-}
-
-static void
-emit (HealthActionSink *sink, HealthActionKind kind, HealthTimeMs now,
-      uint32_t node, int32_t gpu, uint32_t link, const char *reason)
-{
-  HealthAction a = { kind, now, node, gpu, link, reason };
-  health_emit (sink, &a);
-}
-
-static void
-emit_node (HealthActionSink *sink, HealthActionKind kind, HealthTimeMs now,
-           uint32_t node, int32_t gpu, const char *reason)
-{
-  emit (sink, kind, now, node, gpu, HEALTH_NO_LINK, reason);
 }
 
 static bool
@@ -343,7 +250,7 @@ node_remediate (Ref *e, uint32_t id, HealthTimeMs now, HealthActionSink *sink)
   n->state = k == HEALTH_ACTION_OPEN_TICKET ? HEALTH_NODE_IN_REPAIR
                                             : HEALTH_NODE_REMEDIATING;
   n->remedy = k;
-  emit_node (sink, k, now, id, n->gpu, n->reason);
+  health_kit_emit_node (sink, k, now, id, n->gpu, n->reason);
 }
 
 /* DRAIN now; remediation follows ACTION_DONE(DRAIN) or the deadline. */
@@ -353,7 +260,7 @@ node_drain (Ref *e, uint32_t id, HealthTimeMs now, HealthActionSink *sink)
   RefNode *n = &e->nodes[id];
 
   n->state = HEALTH_NODE_DRAINING;
-  emit_node (sink, HEALTH_ACTION_DRAIN, now, id, n->gpu, n->reason);
+  health_kit_emit_node (sink, HEALTH_ACTION_DRAIN, now, id, n->gpu, n->reason);
   if (e->p->drain_timeout_ms > 0)
     node_set_timer (e, id, TK_DRAIN_DEADLINE, now + e->p->drain_timeout_ms);
   else
@@ -375,8 +282,8 @@ node_back_in_service (Ref *e, uint32_t id, HealthTimeMs now,
       n->unhealthy = false;
       e->group_unhealthy[id / e->group_size]--;
     }
-  emit_node (sink, HEALTH_ACTION_RETURN_TO_SERVICE, now, id, HEALTH_NO_GPU,
-             reason);
+  health_kit_emit_node (sink, HEALTH_ACTION_RETURN_TO_SERVICE, now, id, HEALTH_NO_GPU,
+                        reason);
 }
 
 /* What a fault observation means to all three: fatal or not, the
@@ -451,7 +358,7 @@ link_obs (Ref *e, const HealthObs *o, HealthActionSink *sink)
         {
           l->down_since = o->time;
           l->timer = o->time + e->p->link_down_grace_ms;
-          heap_push (e, l->timer, o->link | LINK_BIT);
+          health_kit_timers_push (e->heap, l->timer, o->link | HEALTH_KIT_TIMER_LINK);
         }
       else
         l->timer = HEALTH_TIME_NEVER;
@@ -461,8 +368,8 @@ link_obs (Ref *e, const HealthObs *o, HealthActionSink *sink)
       l->in_repair = false;
       l->down = false;
       l->timer = HEALTH_TIME_NEVER;
-      emit (sink, HEALTH_ACTION_ENABLE_PORT, o->time, HEALTH_NO_NODE,
-            HEALTH_NO_GPU, o->link, "link repaired");
+      health_kit_emit_link (sink, HEALTH_ACTION_ENABLE_PORT, o->time, o->link,
+                            "link repaired");
     }
 }
 
@@ -475,10 +382,10 @@ link_wakeup (Ref *e, uint32_t id, HealthTimeMs now, HealthActionSink *sink)
   if (!l->down || l->in_repair)
     return;
   l->in_repair = true;
-  emit (sink, HEALTH_ACTION_DISABLE_PORT, now, HEALTH_NO_NODE, HEALTH_NO_GPU,
-        id, "link down longer than the grace period");
-  emit (sink, HEALTH_ACTION_OPEN_TICKET, now, HEALTH_NO_NODE, HEALTH_NO_GPU,
-        id, "link down longer than the grace period");
+  health_kit_emit_link (sink, HEALTH_ACTION_DISABLE_PORT, now, id,
+                        "link down longer than the grace period");
+  health_kit_emit_link (sink, HEALTH_ACTION_OPEN_TICKET, now, id,
+                        "link down longer than the grace period");
 }
 
 /* ---- nvsentinel ---- */
@@ -520,12 +427,12 @@ nvs_xid_repeated (Ref *e, const HealthObs *o)
   if (o->time - g->last < p->xid_burst_ms)
     {
       g->last = o->time;
-      return ring_hits (&g->times, p->support_xid_repeats, o->time,
-                        p->support_xid_window_ms);
+      return health_kit_ring_hits (&g->times, p->support_xid_repeats, o->time,
+                                   p->support_xid_window_ms);
     }
   g->last = o->time;
-  return ring_push_hits (&g->times, p->support_xid_repeats, o->time,
-                         p->support_xid_window_ms);
+  return health_kit_ring_push_hits (&g->times, p->support_xid_repeats, o->time,
+                                    p->support_xid_window_ms);
 }
 
 /* The circuit breaker: FALSE when it is open. Counts this cordon and trips
@@ -536,8 +443,8 @@ nvs_breaker_allows (Ref *e, HealthTimeMs now, uint32_t id,
 {
   if (e->breaker_tripped)
     {
-      emit_node (sink, HEALTH_ACTION_NONE, now, id, HEALTH_NO_GPU,
-                 "circuit breaker open: quarantine skipped");
+      health_kit_emit_node (sink, HEALTH_ACTION_NONE, now, id, HEALTH_NO_GPU,
+                            "circuit breaker open: quarantine skipped");
       return false;
     }
   if (e->breaker_limit == 0)
@@ -561,9 +468,9 @@ nvs_after_cordon (Ref *e, HealthTimeMs now, uint32_t id,
       || g_queue_get_length (&e->cordons) < e->breaker_limit)
     return;
   e->breaker_tripped = true;
-  emit_node (sink, HEALTH_ACTION_NONE, now, id, HEALTH_NO_GPU,
-             "circuit breaker tripped: too many nodes cordoned within "
-             "the window");
+  health_kit_emit_node (sink, HEALTH_ACTION_NONE, now, id, HEALTH_NO_GPU,
+                        "circuit breaker tripped: too many nodes cordoned within "
+                        "the window");
 }
 
 static void
@@ -584,8 +491,8 @@ nvs_fault (Ref *e, const HealthObs *o, HealthRefRecommended rec,
       n->remedy = HEALTH_ACTION_OPEN_TICKET;
       n->reason = "CONTACT_SUPPORT: RepeatedXIDErrorOnSameGPU";
     }
-  else if (ring_hits (&n->remediations, p->support_remediations, o->time,
-                      p->support_remediation_window_ms))
+  else if (health_kit_ring_hits (&n->remediations, p->support_remediations, o->time,
+                                 p->support_remediation_window_ms))
     {
       n->remedy = HEALTH_ACTION_OPEN_TICKET;
       n->reason = "CONTACT_SUPPORT: MultipleRemediations";
@@ -600,7 +507,7 @@ nvs_fault (Ref *e, const HealthObs *o, HealthRefRecommended rec,
       return;
     }
   n->state = HEALTH_NODE_CORDONED;
-  emit_node (sink, HEALTH_ACTION_CORDON, o->time, o->node, n->gpu, n->reason);
+  health_kit_emit_node (sink, HEALTH_ACTION_CORDON, o->time, o->node, n->gpu, n->reason);
   nvs_after_cordon (e, o->time, o->node, sink);
   node_drain (e, o->node, o->time, sink);
 }
@@ -674,9 +581,9 @@ eks_repair_due (Ref *e, uint32_t id, HealthTimeMs now, HealthActionSink *sink)
       if (!e->group_paused[g])
         {
           e->group_paused[g] = true;
-          emit_node (sink, HEALTH_ACTION_NONE, now, id, HEALTH_NO_GPU,
-                     "auto repair paused: too much of the node group is "
-                     "unhealthy");
+          health_kit_emit_node (sink, HEALTH_ACTION_NONE, now, id, HEALTH_NO_GPU,
+                                "auto repair paused: too much of the node group is "
+                                "unhealthy");
         }
       /* look again after another wait */
       node_set_timer (e, id, TK_REPAIR_AFTER, now + MAX (e->p->repair_after_ms,
@@ -686,13 +593,13 @@ eks_repair_due (Ref *e, uint32_t id, HealthTimeMs now, HealthActionSink *sink)
   if (e->group_paused[g])
     {
       e->group_paused[g] = false;
-      emit_node (sink, HEALTH_ACTION_NONE, now, id, HEALTH_NO_GPU,
-                 "auto repair resumed");
+      health_kit_emit_node (sink, HEALTH_ACTION_NONE, now, id, HEALTH_NO_GPU,
+                            "auto repair resumed");
     }
   if (n->remedy == HEALTH_ACTION_OPEN_TICKET)
     {
       /* Replace: drain, then the instance is replaced */
-      emit_node (sink, HEALTH_ACTION_CORDON, now, id, n->gpu, n->reason);
+      health_kit_emit_node (sink, HEALTH_ACTION_CORDON, now, id, n->gpu, n->reason);
       node_drain (e, id, now, sink);
     }
   else
@@ -724,8 +631,8 @@ nhc_fail (Ref *e, const HealthObs *o, bool gpu_fault, HealthActionSink *sink)
     {
       /* slurmctld, not NHC: the node is DOWN, its jobs are killed */
       n->reason = "slurmctld: node not responding (DOWN)";
-      emit_node (sink, HEALTH_ACTION_EVICT, o->time, o->node, n->gpu,
-                 n->reason);
+      health_kit_emit_node (sink, HEALTH_ACTION_EVICT, o->time, o->node, n->gpu,
+                            n->reason);
       node_remediate (e, o->node, o->time, sink);
       return;
     }
@@ -796,8 +703,8 @@ ref_observe (void *self, const HealthObs *o, HealthActionSink *sink)
       if (n->state != HEALTH_NODE_REMEDIATING || o->action != n->remedy)
         break;
       if (e->flavor == REF_NVSENTINEL)
-        ring_push_hits (&n->remediations, e->p->support_remediations, o->time,
-                        e->p->support_remediation_window_ms);
+        health_kit_ring_push_hits (&n->remediations, e->p->support_remediations, o->time,
+                                   e->p->support_remediation_window_ms);
       if (o->ok)
         {
           node_back_in_service (e, o->node, o->time,
@@ -824,8 +731,8 @@ ref_observe (void *self, const HealthObs *o, HealthActionSink *sink)
       if (n->state != HEALTH_NODE_IN_REPAIR)
         break;
       if (e->flavor == REF_NVSENTINEL)
-        ring_push_hits (&n->remediations, e->p->support_remediations, o->time,
-                        e->p->support_remediation_window_ms);
+        health_kit_ring_push_hits (&n->remediations, e->p->support_remediations, o->time,
+                                   e->p->support_remediation_window_ms);
       if (e->flavor == REF_NHC && e->p->check_period_ms > 0)
         {
           /* resumed by the next NHC run that passes */
@@ -852,8 +759,8 @@ node_wakeup (Ref *e, uint32_t id, HealthTimeMs now, HealthActionSink *sink)
     case TK_DRAIN_DEADLINE:
       if (n->state != HEALTH_NODE_DRAINING)
         break;
-      emit_node (sink, HEALTH_ACTION_EVICT, now, id, n->gpu,
-                 "drain timeout: evicting remaining jobs");
+      health_kit_emit_node (sink, HEALTH_ACTION_EVICT, now, id, n->gpu,
+                            "drain timeout: evicting remaining jobs");
       node_remediate (e, id, now, sink);
       break;
     case TK_REPAIR_AFTER:
@@ -878,14 +785,7 @@ ref_next_wakeup (void *self)
 {
   Ref *e = self;
 
-  while (e->heap->len > 0)
-    {
-      Timer *top = &g_array_index (e->heap, Timer, 0);
-      if (timer_live (e, top))
-        return top->time;
-      heap_pop (e);
-    }
-  return HEALTH_TIME_NEVER;
+  return health_kit_timers_next (e->heap, timer_live, e);
 }
 
 static void
@@ -895,10 +795,9 @@ ref_wakeup (void *self, HealthTimeMs now, HealthActionSink *sink)
 
   while (ref_next_wakeup (e) <= now)
     {
-      Timer t = g_array_index (e->heap, Timer, 0);
-      heap_pop (e);
-      if (t.id & LINK_BIT)
-        link_wakeup (e, t.id & ~LINK_BIT, now, sink);
+      HealthKitTimer t = health_kit_timers_pop (e->heap);
+      if (t.id & HEALTH_KIT_TIMER_LINK)
+        link_wakeup (e, t.id & ~HEALTH_KIT_TIMER_LINK, now, sink);
       else
         node_wakeup (e, t.id, now, sink);
     }
@@ -927,7 +826,7 @@ ref_create (RefFlavor flavor, const HealthParams *p, uint32_t n_nodes,
   Ref *e;
   uint32_t n_groups;
 
-  if (p == NULL || n_nodes >= LINK_BIT || n_links >= LINK_BIT
+  if (p == NULL || n_nodes >= HEALTH_KIT_TIMER_LINK || n_links >= HEALTH_KIT_TIMER_LINK
       || (p->breaker_pct > 0 && p->breaker_window_ms <= 0))
     return NULL;
   e = g_new0 (Ref, 1);
@@ -944,7 +843,7 @@ ref_create (RefFlavor flavor, const HealthParams *p, uint32_t n_nodes,
     }
   for (uint32_t i = 0; i < n_links; i++)
     e->links[i].timer = HEALTH_TIME_NEVER;
-  e->heap = g_array_new (FALSE, FALSE, sizeof (Timer));
+  e->heap = health_kit_timers_new ();
   e->gpu_xids = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                        NULL);
   g_queue_init (&e->cordons);
