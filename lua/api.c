@@ -202,6 +202,7 @@ static bool
 api_is_path_key (const char *key)
 {
   return strcmp (key, "workload.trace") == 0 || strcmp (key, "cluster.ibnet") == 0
+         || strcmp (key, "cluster.inventory") == 0
          || strcmp (key, "policy.health_plugin") == 0
          || strcmp (key, "failure_trace.file") == 0;
 }
@@ -453,7 +454,8 @@ api_cfg_number (ApiState *st, const char *key)
 /* Raises when a job of `nodes` nodes cannot fit the cluster cluster{} has
  * described (the check world_new() makes, with its message). Only when
  * cluster{} was called and no --set cluster.* key is waiting to change the
- * size; a fabric read from cluster.ibnet is counted when it is read. The
+ * size; a fabric read from cluster.ibnet or nodes from cluster.inventory
+ * are counted when they are read. The
  * node count is the one models/world.c gives the fat tree: ceil(gpus /
  * gpus_per_node) when cluster.gpus > 0, else cluster.nodes. */
 static void
@@ -469,8 +471,10 @@ api_check_job_fits (lua_State *L, ApiState *st, const char *fn,
     if (g_str_has_prefix (key, "cluster."))
       return;
   char *ibnet = api_cfg_string (st, "cluster.ibnet");
-  bool file = ibnet == NULL || *ibnet != '\0';
+  char *inventory = api_cfg_string (st, "cluster.inventory");
+  bool file = ibnet == NULL || *ibnet != '\0' || inventory == NULL || *inventory != '\0';
   g_free (ibnet);
+  g_free (inventory);
   if (file)
     return;
   double gpus = api_cfg_number (st, "cluster.gpus");

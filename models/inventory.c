@@ -472,3 +472,49 @@ inventory_steal_names (Inventory *inv)
 {
   return g_steal_pointer (&inv->names);
 }
+
+Topo *
+inventory_topology (const char *path, const InventoryLabels *labels,
+                    const TopoParams *base, GError **error)
+{
+  g_autoptr (Inventory) inv = inventory_load (path, labels, error);
+  if (inv == NULL)
+    return NULL;
+  TopoParams p = *base;
+  p.nodes = inv->n_nodes;
+  p.gpus_per_node = inv->gpus_per_node;
+  if (inv->su_size > 0)
+    p.su_size = inv->su_size;
+  if (inv->nodes_per_rack > 0)
+    p.nodes_per_rack = inv->nodes_per_rack;
+  if (inv->nodes_per_zone > 0)
+    {
+      if (inv->nodes_per_zone % p.nodes_per_rack != 0)
+        {
+          g_set_error (error, INVENTORY_ERROR, INVENTORY_ERROR_SHAPE,
+                       "%s: a zone of %u nodes is not a whole number of racks "
+                       "of %u: faultline's rows are whole racks", path,
+                       inv->nodes_per_zone, p.nodes_per_rack);
+          return NULL;
+        }
+      p.racks_per_row = inv->nodes_per_zone / p.nodes_per_rack;
+    }
+  g_autoptr (GError) local = NULL;
+  Topo *t = topo_new_fattree (&p, &local);
+  if (t == NULL)
+    {
+      g_set_error (error, INVENTORY_ERROR, INVENTORY_ERROR_SHAPE, "%s: %s",
+                   path, local->message);
+      return NULL;
+    }
+  char **names = inventory_steal_names (inv);
+  if (!topo_set_node_names (t, names, &local))
+    {
+      g_strfreev (names);
+      topo_free (t);
+      g_set_error (error, INVENTORY_ERROR, INVENTORY_ERROR_SHAPE, "%s: %s",
+                   path, local->message);
+      return NULL;
+    }
+  return t;
+}

@@ -30,6 +30,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "topo.h"
+
 G_BEGIN_DECLS
 
 #define INVENTORY_ERROR (inventory_error_quark ())
@@ -75,6 +77,14 @@ Inventory *inventory_load (const char *path, const InventoryLabels *labels,
                            GError **error);
 void inventory_free (Inventory *inv); /* NULL is a no-op */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Inventory, inventory_free)
+/* The cluster of the inventory at PATH: a fat tree with BASE's fabric
+ * (rails, radix, oversubscription, tiers, and the group sizes the labels
+ * do not give), the inventory's nodes, GPUs per node, SU size, nodes per
+ * rack and racks per row (nodes per zone / nodes per rack, which must
+ * divide), its nodes named as in the file. Returns: (transfer full). */
+Topo *inventory_topology (const char *path, const InventoryLabels *labels,
+                          const TopoParams *base, GError **error);
+
 /* Takes the names out of INV (the caller frees them with g_strfreev). */
 char **inventory_steal_names (Inventory *inv);
 

@@ -835,6 +835,41 @@ topo_valid_node_name (const char *name)
   return TRUE;
 }
 
+gboolean
+topo_set_node_names (Topo *topo, char **names, GError **error)
+{
+  static const char *const reserved[] = { "leaf-su", "spine-", "core-", "rack-", "row-" };
+  g_return_val_if_fail (topo != NULL && names != NULL && topo->node_names == NULL, FALSE);
+  if (g_strv_length (names) != topo->n_nodes)
+    {
+      g_set_error (error, TOPO_ERROR, TOPO_ERROR_PARAM, "%u node names for "
+                   "%u nodes", g_strv_length (names), topo->n_nodes);
+      return FALSE;
+    }
+  GHashTable *index = g_hash_table_new (g_str_hash, g_str_equal);
+  for (uint32_t n = 0; n < topo->n_nodes; n++)
+    {
+      const char *bad = !topo_valid_node_name (names[n]) ? "is not a host name"
+                        : g_hash_table_contains (index, names[n]) ? "is given twice"
+                        : NULL;
+      for (size_t i = 0; bad == NULL && i < G_N_ELEMENTS (reserved); i++)
+        if (g_str_has_prefix (names[n], reserved[i]))
+          bad = "starts as faultline's switch, rack and row names do "
+                "(leaf-su, spine-, core-, rack-, row-)";
+      if (bad != NULL)
+        {
+          g_set_error (error, TOPO_ERROR, TOPO_ERROR_PARAM, "node name '%s' %s",
+                       names[n], bad);
+          g_hash_table_unref (index);
+          return FALSE;
+        }
+      g_hash_table_insert (index, names[n], GUINT_TO_POINTER (n + 1));
+    }
+  topo->node_names = names;
+  topo->node_index = index;
+  return TRUE;
+}
+
 void
 topo_free (Topo *topo)
 {

@@ -11,7 +11,9 @@
  * "node0412/nic5<->leaf-su03-r5:p17", "leaf-su03-r5:p33<->spine-07:p12",
  * "spine-07:p40<->core-002:p5"); with per-rail planes spines and cores
  * carry their plane and their index within it ("spine-r5-007",
- * "core-r5-002"). Only a fabric read from a file keeps its node names. This file knows nothing of failures (models/fabric.h) or of
+ * "core-r5-002"). A fabric read from a file keeps its node names, and a
+ * fat tree can be given names (topo_set_node_names, a Kubernetes
+ * inventory). This file knows nothing of failures (models/fabric.h) or of
  * time. See docs/models.md. */
 #pragma once
 
@@ -210,6 +212,15 @@ const char *topo_kind_name (TopoKind kind);
  * TOPO_MAX_NODE_NAME bytes (HOST_NAME_MAX). */
 #define TOPO_MAX_NODE_NAME 64
 gboolean topo_valid_node_name (const char *name);
+
+/* Names the nodes of TOPO (a generated fat tree) with NAMES (n_nodes
+ * entries, NULL-terminated; transfer full on success): GPUs, NICs and
+ * cables follow ("NAME/gpu3"). Each name must be topo_valid_node_name,
+ * distinct, and must not start as a switch, rack or row name does
+ * ("leaf-su", "spine-", "core-", "rack-", "row-"), which would hide it
+ * from topo_lookup. FALSE with TOPO_ERROR_PARAM naming the first bad name
+ * (NAMES then stays the caller's). */
+gboolean topo_set_node_names (Topo *topo, char **names, GError **error);
 
 /* ---- used by models/ibnet.c to build a Topo read from a file ---- */
 /* A Topo with explicit switches and links: node_names (transfer full,

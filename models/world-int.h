@@ -76,6 +76,9 @@ struct WorldConfig
   double cluster_su_size, cluster_radix, cluster_oversubscription;
   double cluster_tiers, cluster_nodes_per_rack, cluster_racks_per_row;
   char *cluster_ibnet;
+  char *cluster_inventory;          /* kubectl get nodes -o json, or "" */
+  char *cluster_inventory_su_label, *cluster_inventory_rack_label;
+  char *cluster_inventory_zone_label;
   double cluster_spares, cluster_technicians, cluster_spare_parts;
   double cluster_rma_lead_time;   /* s */
   double cluster_restock_time;    /* s */

@@ -22,6 +22,7 @@
 
 #include "fabric.h"
 #include "ibnet.h"
+#include "inventory.h"
 #include "sim.h"
 #include "topo.h"
 
@@ -93,8 +94,17 @@ core_slab_take (GArray *slab, GArray *free_list, const void *item)
 static Topo *
 build_topology (const WorldConfig *cfg, GError **error)
 {
+  bool inventory = cfg->cluster_inventory != NULL && *cfg->cluster_inventory;
   if (cfg->cluster_ibnet != NULL && *cfg->cluster_ibnet)
-    return ibnet_read_file (cfg->cluster_ibnet, (uint32_t) cfg->cluster_gpus_per_node, error);
+    {
+      if (inventory)
+        {
+          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID, "cluster.ibnet "
+                       "and cluster.inventory both give the nodes: use one");
+          return NULL;
+        }
+      return ibnet_read_file (cfg->cluster_ibnet, (uint32_t) cfg->cluster_gpus_per_node, error);
+    }
   if (strcmp (cfg->cluster_preset, "h100-superpod") != 0
       && strcmp (cfg->cluster_preset, "custom") != 0)
     {
@@ -116,6 +126,13 @@ build_topology (const WorldConfig *cfg, GError **error)
   p.tiers = (uint32_t) cfg->cluster_tiers;
   p.nodes_per_rack = (uint32_t) cfg->cluster_nodes_per_rack;
   p.racks_per_row = (uint32_t) cfg->cluster_racks_per_row;
+  if (inventory)
+    {
+      InventoryLabels l = { cfg->cluster_inventory_su_label,
+                            cfg->cluster_inventory_rack_label,
+                            cfg->cluster_inventory_zone_label };
+      return inventory_topology (cfg->cluster_inventory, &l, &p, error);
+    }
   return topo_new_fattree (&p, error);
 }
 

@@ -51,6 +51,26 @@ sc spares_all 'cluster { nodes = 64, spares = 64 } failures { source = "none" } 
 sc job_big 'cluster { nodes = 64 } job { name = "x", nodes = 1000 } run { length = days (1) }'
 sc job_twice 'cluster { nodes = 64 } job { name = "x", nodes = 8 } job { name = "x", nodes = 8 }'
 sc radix3 'cluster { gpus = 64, radix = 3 }'
+# Kubernetes node inventories (cluster.inventory, models/inventory.h)
+inv () { # inv NAME NODE...: a List of nodes, each "name:gpus:rack"
+  f=$IN/$1.json; shift
+  { printf '{"kind": "List", "items": [\n'; sep=""
+    for n in "$@"; do
+      IFS=: read -r nm g r <<EON
+$n
+EON
+      printf '%s{"kind": "Node", "metadata": {"name": "%s",\n "labels": {"topology.kubernetes.io/rack": "%s"}},\n "status": {"capacity": {"nvidia.com/gpu": "%s"}}}' "$sep" "$nm" "$r" "$g"
+      sep=",
+"
+    done
+    printf '\n]}\n'; } > "$f"
+}
+inv inv_gpus a:8:r1 b:4:r1
+inv inv_racks a:8:r1 b:8:r1 c:8:r2 d:8:r3 e:8:r3
+inv inv_reserved rack-1:8:r1
+inv inv_cpu a:0:r1
+inv inv_ok a:8:r1 b:8:r1
+printf 'cluster { inventory = "inv_gpus.json" }\n' > "$IN/inv_topo.lua"
 sw () { # sw NAME TRACE: a scenario replaying TRACE
   printf 'cluster { nodes = 64 }\nfailures { source = "none" }\nworkload { trace = "%s" }\nrun { length = days (1) }\n' "$2" > "$IN/$1.lua"
 }
@@ -157,6 +177,14 @@ expect "a job defined twice" "job_twice.lua:1: .*twice" $F $R "$IN/job_twice.lua
 expect "radix 3" "radix3.lua:1: .*radix" $F $R "$IN/radix3.lua" -o out
 expect "--set cluster.ibnet= a missing file" "/nonexistent.ibnet" $F $R "$IN/tiny.lua" -o out --set cluster.ibnet=/nonexistent.ibnet
 expect "--set cluster.ibnet= binary garbage" "garbage.bin:1:" $F $R "$IN/tiny.lua" -o out --set "cluster.ibnet=$IN/garbage.bin"
+expect "--set cluster.inventory= a missing file" "/nonexistent.json" $F $R "$IN/tiny.lua" -o out --set cluster.inventory=/nonexistent.json
+expect "--set cluster.inventory= binary garbage" "garbage.bin:1:" $F $R "$IN/tiny.lua" -o out --set "cluster.inventory=$IN/garbage.bin"
+expect "inventory: nodes with 8 and 4 GPUs" "inv_gpus.json:7: node b has 4 GPUs, node a \\(line 2\\) 8" $F $R "$IN/tiny.lua" -o out --set "cluster.inventory=$IN/inv_gpus.json"
+expect "inventory: racks of 2, 1 and 2 nodes" "inv_racks.json:8: rack 'r2' .* has 1 nodes" $F $R "$IN/tiny.lua" -o out --set "cluster.inventory=$IN/inv_racks.json"
+expect "inventory: a node named as a rack" "inv_reserved.json: node name 'rack-1' starts as" $F $R "$IN/tiny.lua" -o out --set "cluster.inventory=$IN/inv_reserved.json"
+expect "inventory: no GPU node" "inv_cpu.json: no node with nvidia.com/gpu" $F $R "$IN/tiny.lua" -o out --set "cluster.inventory=$IN/inv_cpu.json"
+expect "inventory and ibnet both" "cluster.ibnet and cluster.inventory" $F $R "$IN/tiny.lua" -o out --set "cluster.inventory=$IN/inv_ok.json" --set "cluster.ibnet=$DATA/small-2tier.ibnet"
+expect "topo: a scenario's inventory (beside it) with nodes of 8 and 4 GPUs" "inv_gpus.json:7:" $F topo "$IN/inv_topo.lua"
 
 # ---- run: SWF traces ----
 expect "SWF trace missing" "nope.swf" $F $R "$IN/swf_missing.lua" -o out

@@ -186,6 +186,59 @@ test_errors (void **state)
     }
 }
 
+/* The example as a topology: names resolve both ways, GPUs follow their
+ * node, a rack of the fat tree holds one inventory rack; a name that
+ * starts as faultline's own does is refused. */
+static void
+test_topology (void **state)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("FL_SOURCE_DIR"), "scenarios",
+                                            "data", "dgx-h100-64.nodes.json", NULL);
+  TopoParams p;
+  topo_params_init (&p);
+  p.nodes_per_rack = 8; /* the inventory's racks of 4 win */
+  GError *error = NULL;
+  Topo *t = inventory_topology (path, NULL, &p, &error);
+  if (t == NULL)
+    fail_msg ("%s", error->message);
+  assert_int_equal (topo_count (t, TOPO_NODE), 64);
+  TopoKind k;
+  uint32_t i;
+  assert_true (topo_lookup (t, "dgx-r102-n3", &k, &i));
+  assert_int_equal (k, TOPO_NODE);
+  assert_int_equal (i, 6);
+  assert_true (topo_lookup (t, "dgx-r102-n3/gpu7", &k, &i));
+  assert_int_equal (k, TOPO_GPU);
+  assert_int_equal (i, 6 * 8 + 7);
+  assert_false (topo_lookup (t, "node0006", &k, &i));
+  char buf[64];
+  topo_name (t, TOPO_NODE, 63, buf, sizeof buf);
+  assert_string_equal (buf, "dgx-r116-n4");
+  assert_int_equal (topo_node_rack (t, 4), topo_node_rack (t, 7));
+  assert_true (topo_node_rack (t, 3) != topo_node_rack (t, 4));
+  topo_free (t);
+
+  TopoParams q;
+  topo_params_init (&q);
+  q.nodes = 2;
+  Topo *two = topo_new_fattree (&q, NULL);
+  char **bad = g_strsplit ("a rack-2", " ", -1);
+  assert_false (topo_set_node_names (two, bad, &error));
+  assert_non_null (strstr (error->message, "'rack-2' starts as"));
+  g_clear_error (&error);
+  char **dup = g_strsplit ("a a", " ", -1);
+  assert_false (topo_set_node_names (two, dup, &error));
+  assert_non_null (strstr (error->message, "given twice"));
+  g_clear_error (&error);
+  char **good = g_strsplit ("b1 b2", " ", -1);
+  assert_true (topo_set_node_names (two, good, &error));
+  assert_true (topo_lookup (two, "b2/nic1", &k, &i));
+  assert_int_equal (k, TOPO_NIC);
+  g_strfreev (bad);
+  g_strfreev (dup);
+  topo_free (two);
+}
+
 int
 main (void)
 {
@@ -193,6 +246,7 @@ main (void)
     cmocka_unit_test (test_example),
     cmocka_unit_test (test_order_and_labels),
     cmocka_unit_test (test_errors),
+    cmocka_unit_test (test_topology),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
