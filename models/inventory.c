@@ -324,6 +324,16 @@ inventory_parse (const char *text, size_t len, const char *name,
             local ? local->message : "too large");
       return NULL;
     }
+  const char *bad = NULL;
+  if (!g_utf8_validate (text, (gssize) len, &bad))
+    {
+      guint line = 1;
+      for (const char *q = text; q < bad; q++)
+        line += *q == '\n';
+      fail (error, &l, line, INVENTORY_ERROR_PARSE, "not UTF-8 text (not JSON: "
+            "give what `kubectl get nodes -o json` prints)");
+      return NULL;
+    }
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_signal_connect (parser, "object-member", G_CALLBACK (on_member), &l);
   if (!json_parser_load_from_data (parser, text, (gssize) len, &local))

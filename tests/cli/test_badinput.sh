@@ -55,9 +55,9 @@ sc radix3 'cluster { gpus = 64, radix = 3 }'
 inv () { # inv NAME NODE...: a List of nodes, each "name:gpus:rack"
   f=$IN/$1.json; shift
   { printf '{"kind": "List", "items": [\n'; sep=""
-    for n in "$@"; do
+    for spec in "$@"; do
       IFS=: read -r nm g r <<EON
-$n
+$spec
 EON
       printf '%s{"kind": "Node", "metadata": {"name": "%s",\n "labels": {"topology.kubernetes.io/rack": "%s"}},\n "status": {"capacity": {"nvidia.com/gpu": "%s"}}}' "$sep" "$nm" "$r" "$g"
       sep=",
@@ -107,7 +107,7 @@ mkdir "$IN/fiforun"; mkfifo "$IN/fiforun/summary.json"
 tw () { s=$1; shift; timeout "$s" "$@"; }
 
 R="run --no-plots --no-pcap -q"
-echo "1..138"
+echo "1..146"
 
 # ---- run: options ----
 expect "run -o '' (empty folder name)" 'output' $F $R "$IN/tiny.lua" -o ''
@@ -295,5 +295,5 @@ expect "bench topo --radix 3" "radix = 3" $F bench topo --gpus 64 --radix 3
 expect "bench nope" "nope" $F bench nope
 expect "help ''" "unknown command ''" $F help ''
 
-[ "$n" -eq 138 ] || { echo "# ran $n cases, planned 138"; failed=1; }
+[ "$n" -eq 146 ] || { echo "# ran $n cases, planned 146"; failed=1; }
 exit $failed

@@ -172,6 +172,7 @@ test_errors (void **state)
       "inv.json:20: the last rack, 'r2' (r), has 2 nodes, more than the others' 1" },
     { g_strdup ("{\"kind\": \"List\", \"items\": [1]}"), "inv.json: item 1 of 'items' is not an object" },
     { g_strdup (""), "inv.json:" },
+    { g_strdup ("{\"kind\":\n\"\xff\"}"), "inv.json:2: not UTF-8" },
   };
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
     {
