@@ -158,7 +158,10 @@ help_entry (GString *s, const char *key, const char *type, const char *unit,
   if (unit != NULL && *unit)
     g_string_append_printf (kind, "%s%s", kind->len ? ", " : "", unit);
   g_string_append_printf (kind, "%sdefault %s", kind->len ? "; " : "", d);
-  g_string_append_printf (s, "  %-30s %s\n", key, kind->str);
+  if (2 + MAX (strlen (key), 30) + 1 + kind->len > 80) /* a long default */
+    g_string_append_printf (s, "  %s\n      %s\n", key, kind->str);
+  else
+    g_string_append_printf (s, "  %-30s %s\n", key, kind->str);
   help_wrap (s, help, 6);
   if (more != NULL)
     help_wrap (s, more, 6);
