@@ -8,6 +8,7 @@
  * memory when it raises. Not here: the sandbox, limits, error formatting
  * (runtime.c). Reference for users: docs/scenario-api.md. */
 #include "api.h"
+#include "api-query.h"
 #include "suggest.h"
 
 #include <lauxlib.h>
@@ -1545,6 +1546,7 @@ api_open (lua_State *L, ApiState *st)
   lua_pushlightuserdata (L, st);
   luaL_setfuncs (L, api_funcs, 1);
   lua_pop (L, 1);
+  api_query_open (L, st);
 }
 
 void

@@ -404,6 +404,8 @@ typedef struct
 typedef struct
 {
   GArray *timers;          /* TimerRt, indexed by EV_TIMER's target */
+  GArray **history;        /* per node: its WorldNodeFailure records, or
+                            * NULL before its first failure (n_nodes) */
 } WorldScript;
 
 /* bus (world-bus.c): who hears the run's events. */

@@ -661,6 +661,29 @@ world_job_progress (const World *w, const char *job)
   return NAN;
 }
 
+bool
+world_job_nodes (const World *w, const char *job, const uint32_t **nodes,
+                 uint32_t *n)
+{
+  g_return_val_if_fail (w != NULL && job != NULL && nodes != NULL && n != NULL,
+                        false);
+  *nodes = NULL;
+  *n = 0;
+  for (guint i = 0; i < w->jobs.all->len; i++)
+    {
+      const Job *j = g_ptr_array_index (w->jobs.all, i);
+      if (strcmp (j->name, job) != 0)
+        continue;
+      if (j->state == JOB_RUNNING)
+        {
+          *nodes = j->nodes_held;
+          *n = j->n_held;
+        }
+      return true;
+    }
+  return false;
+}
+
 /* What the other modules may ask of the scheduler. */
 uint32_t
 jobs_running_count (const World *w)

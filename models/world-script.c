@@ -356,12 +356,72 @@ world_component_state (World *w, const char *name, const char **state, GError **
     }
 }
 
+/* ---- the nodes' failure history (node_history() in Lua) ----
+ *
+ * Kept from the events the faults module emits, as a listener: a
+ * node_failed opens a record, the node's component_repaired (emitted by
+ * faults_clear_node for the node and for each node of a cleared power
+ * domain) closes its open one. Reading it changes nothing in the run. */
+
+static void
+history_listen (const WorldEvent *ev, void *ud)
+{
+  World *w = ud;
+  if (ev->node < 0 || (uint32_t) ev->node >= w->hw.n_nodes)
+    return;
+  GArray **h = &w->script.history[ev->node];
+  if (ev->kind == WEV_NODE_FAILED)
+    {
+      if (*h == NULL)
+        *h = g_array_new (FALSE, FALSE, sizeof (WorldNodeFailure));
+      WorldNodeFailure f = { .time = ev->time, .mode = ev->mode,
+                             .cause = ev->cause, .repaired = -1 };
+      g_array_append_val (*h, f);
+    }
+  else if (ev->kind == WEV_COMPONENT_REPAIRED && *h != NULL && (*h)->len > 0)
+    {
+      WorldNodeFailure *f = &g_array_index (*h, WorldNodeFailure, (*h)->len - 1);
+      if (f->repaired < 0)
+        f->repaired = ev->time;
+    }
+}
+
+const char *
+world_node_name (const World *w, uint32_t node, char *buf, size_t len)
+{
+  g_return_val_if_fail (w != NULL && buf != NULL && node < w->hw.n_nodes, NULL);
+  return core_node_name (w, node, buf, len);
+}
+
+const WorldNodeFailure *
+world_node_history (const World *w, const char *node, guint *n,
+                    GError **error)
+{
+  g_return_val_if_fail (w != NULL && node != NULL && n != NULL, NULL);
+  TopoKind k;
+  uint32_t idx;
+  *n = 0;
+  if (!topo_lookup (w->hw.topo, node, &k, &idx) || k != TOPO_NODE)
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "'%s' is not a node (names look like node0412; 'faultline "
+                   "topo --inventory' lists them)", node);
+      return NULL;
+    }
+  const GArray *h = w->script.history[idx];
+  if (h == NULL)
+    return NULL;
+  *n = h->len;
+  return (const WorldNodeFailure *) h->data;
+}
+
 /* ---- the module ---- */
 
 static bool
 script_init (World *w, GError **error)
 {
   w->script.timers = g_array_new (FALSE, FALSE, sizeof (TimerRt));
+  w->script.history = g_new0 (GArray *, MAX (w->hw.n_nodes, 1));
   w->core.kinds[EV_TIMER] = sim_register (w->core.sim, "timer", on_timer, w);
   return true;
 }
@@ -370,6 +430,7 @@ script_init (World *w, GError **error)
 static bool
 script_start (World *w, GError **error)
 {
+  world_add_listener (w, history_listen, w);
   for (guint i = 0; i < w->core.cfg->timers->len; i++)
     {
       WorldTimerReg *r = &g_array_index (w->core.cfg->timers, WorldTimerReg, i);
@@ -382,6 +443,11 @@ static void
 script_fini (World *w)
 {
   g_clear_pointer (&w->script.timers, g_array_unref);
+  if (w->script.history != NULL)
+    for (uint32_t i = 0; i < w->hw.n_nodes; i++)
+      if (w->script.history[i] != NULL)
+        g_array_unref (w->script.history[i]);
+  g_clear_pointer (&w->script.history, g_free);
 }
 
 const WorldModule world_script_module = {

@@ -343,3 +343,28 @@ bool world_component_state (World *w, const char *name, const char **state,
 uint32_t world_healthy_gpus (const World *w);
 uint32_t world_running_jobs (const World *w);
 double world_job_progress (const World *w, const char *job); /* 0..1, NaN */
+/* The nodes job `job` holds now: *n node indices in *nodes (valid until
+ * the next event), none while the job is queued, waiting or done. Returns
+ * false (and *n = 0) when no job has that name. */
+bool world_job_nodes (const World *w, const char *job, const uint32_t **nodes,
+                      uint32_t *n);
+/* Node `node`'s operator name ("node0412") in buf (96 bytes hold any). */
+const char *world_node_name (const World *w, uint32_t node, char *buf,
+                             size_t len);
+
+/* One failure that took a node down (a GPU, host or power-domain fault;
+ * not a link, switch or software fault), oldest first. */
+typedef struct
+{
+  SimTime time;      /* when the fault hit */
+  const char *mode;  /* its failure mode (valid while the world lives) */
+  const char *cause; /* its field-data cause */
+  SimTime repaired;  /* when the fault was cleared (a remedy, a repair, a
+                      * transient ending), or -1 while it lasts */
+} WorldNodeFailure;
+/* The failure history of node `node` (an operator name: "node0003") so
+ * far: *n entries, oldest first, valid until the next event. Returns NULL
+ * with *n = 0 for a node that never failed; NULL with *error when no node
+ * has that name. */
+const WorldNodeFailure *world_node_history (const World *w, const char *node,
+                                            guint *n, GError **error);

@@ -1,0 +1,11 @@
+/* lua/api-query.h - the scenario API's queries of the running cluster that
+ * return tables: job_nodes(), node_history(). Registered by api_open();
+ * reference: docs/scenario-api.md, "Actions and queries". */
+#pragma once
+
+#include <lua.h>
+
+#include "api.h"
+
+/* [-0, +0, m] Registers the query globals; st must outlive L. */
+void api_query_open (lua_State *L, ApiState *st);
