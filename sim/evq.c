@@ -5,19 +5,20 @@
  *
  * Why a radix queue. Time is an integer (microseconds) and never goes
  * back: every push is at or after the last pop. A radix heap (Ahuja,
- * Mehlhorn, Orlin & Tarjan 1990) exploits exactly that. With `last` the
- * smallest key taken out so far (a lower bound of every pending key), a
- * key k lives in bucket b(k) = bit length of (k XOR last): bucket 0 holds
- * the keys equal to last, bucket j >= 1 those that first differ from last
- * in bit j-1. Every key of bucket j is smaller than every key of bucket
- * j+1. A pop takes from bucket 0; when it is empty, the lowest non-empty
- * bucket j is scanned for its minimum, last becomes that minimum, and the
- * bucket's keys are redistributed: each lands in a bucket below j. A key
- * therefore moves at most 64 times in its life and in practice a few times
- * (log2 of its delay, spread over refills), whatever the number of pending
- * events: no comparisons against other keys, no O(log n) sift through a
- * tree much bigger than the cache. Measured against the 4-ary heap and a
- * plain binary heap in docs/performance.md.
+ * Mehlhorn, Orlin & Tarjan 1990) exploits exactly that, here with 8-bit
+ * digits. With `last` a lower bound of every pending key, a key k is filed
+ * by the highest 8-bit digit l in which it differs from last (l = 0 if
+ * equal) and by its own digit d at l: bucket (l, d), 8 levels of 256.
+ * Every key of bucket (l, d) is smaller than every key of (l, d + 1) and
+ * of every bucket of level l + 1. A pop takes from the current bucket
+ * (0, last's digit 0), which holds the keys equal to last. When it is
+ * empty, the lowest non-empty bucket (l, d) becomes the base: last takes
+ * digit d at l followed by zeros, and the bucket's keys are redistributed
+ * into levels below l, in one sequential pass. A key therefore moves about
+ * three times in its life whatever the number of pending events: no
+ * comparisons against other keys, no O(log n) sift through a tree much
+ * bigger than the cache. Measured against the 4-ary heap and a plain
+ * binary heap in docs/performance.md.
  *
  * Keys. key = time with the sign bit flipped, so that unsigned order is
  * time order for every int64 (negative times included; INT64_MAX works).
@@ -27,41 +28,46 @@
  * the order of a bucket: a push appends, a redistribution reads a bucket
  * from head to tail and appends to the targets, a compaction filters in
  * place. A push has the largest seq so far. Hence entries of equal time
- * sit in seq order in their bucket, and bucket 0 (all of time == last) is
- * a FIFO in seq order: no seq comparison is ever needed.
+ * sit in seq order in their bucket, and the current bucket (all of time ==
+ * last) is a FIFO in seq order: no seq comparison is ever needed.
  *
- * Storage. A bucket is a list of 1 KiB chunks of 63 entries of 16 bytes
- * (key, tag), tag = seq << slot_bits | slot; the event body (kind, target,
- * data) sits in a slab slot that never moves. Chunks come from a free
- * list, refilled from blocks of up to 2 MiB (huge pages advised); a
- * redistribution returns each chunk it has read to the free list before
- * reading the next, so the targets reuse it at once. After warm-up nothing
- * is allocated: memory is the peak number of entries (plus one partial
- * chunk per bucket), never a power-of-two overshoot of a heap array.
+ * Storage. An entry is the whole event, 32 bytes: key, seq, kind, target,
+ * data. A pop reads nothing but its entry, which it reaches sequentially,
+ * so the only random access an event costs is its handler's own state;
+ * and when entries move into level 0 (they pop within 256 us of simulated
+ * time) the queue knows their targets and can start loading that state
+ * (evq_set_prefetch) hundreds of events ahead. A bucket is a list of 4 KiB
+ * chunks of 127 entries. Chunks come from a free list, refilled from
+ * blocks of up to 2 MiB (huge pages advised; evq_reserve allocates one
+ * block for all it is told); a redistribution returns each chunk it has
+ * read to the free list before reading the next, so the targets reuse it
+ * at once. After warm-up nothing is allocated: memory is 32 bytes per
+ * peak entry plus one partial chunk per non-empty bucket.
  *
  * Pushes below last. A peek may take last ahead of the last pop (it
- * refills bucket 0 to learn the next time); if the caller then pushes an
- * event between the two (legal: e.g. sim_run stopped at `until` before the
- * next event, or a tick scheduling at its own instant), the entry goes
- * into `early`, a small binary heap ordered by (key, tag) whose entries
- * are all below last and so pop before every bucket. Empty in steady
- * state.
+ * refills the current bucket to learn the next time); if the caller then
+ * pushes an event between the two (legal: e.g. sim_run stopped at `until`
+ * before the next event, or a tick scheduling at its own instant), the
+ * entry goes into `early`, a small binary heap ordered by (key, seq) whose
+ * entries are all below last and so pop before every bucket. Empty in
+ * steady state.
  *
- * Cancel and reschedule. The handle is the seq. As in the heap, a seq ->
- * slot hash is built on the first cancel/reschedule (O(n), once) and kept
- * from then on; a queue that never cancels never pays for it. Cancelling
- * marks the body dead (kind = EVQ_DEAD) and leaves its entry where it is:
- * finding an entry inside a bucket would cost a position array updated on
- * every move. A dead entry is dropped, and its slot freed, when it reaches
- * a pop or a peek, or by a compaction, which runs when dead entries
- * outnumber live ones by EVQ_DEAD_SLACK: each bucket and `early` are
- * filtered in order. So memory stays bounded by about twice the peak
- * number of live events, and a cancel costs O(1) amortised. A reschedule
- * is a cancel plus a push of the same payload (a new seq, as the API says).
+ * Cancel and reschedule. The handle is the seq. On the first cancel or
+ * reschedule, an open-addressing hash seq -> payload of every pending live
+ * event is built (O(n), once) and kept from then on: a queue that never
+ * cancels never pays for it. An entry is live if and only if its seq is in
+ * that hash. Cancelling removes the seq from the hash and leaves the entry
+ * where it is (finding an entry inside a bucket would cost a position
+ * array updated on every move); a reschedule also pushes the payload the
+ * hash held, under a new seq. A dead entry is dropped when it reaches a
+ * pop or a peek (which look the seq up anyway, to remove it from the
+ * hash), or by a compaction, which runs when dead entries outnumber live
+ * ones by EVQ_DEAD_SLACK: each bucket and `early` are filtered in order.
+ * So memory stays bounded by about twice the peak number of live events,
+ * and a cancel costs O(1) amortised.
  *
- * Limits: as in the heap, the seq gets 64 - slot_bits bits (2^42 pushes
- * with 4 million pending events), past which the queue stops with a
- * message (g_error), never a silent wrap. */
+ * Limits: the seq is 64 bits; the queue stops with a message (g_error)
+ * before it would wrap, never silently. */
 #include "evq.h"
 
 #include <glib.h>
@@ -78,10 +84,6 @@
 #define EVQ_BUCKETS (EVQ_LEVELS * EVQ_DIGITS)      /* 2048 */
 #define EVQ_WORDS (EVQ_BUCKETS / 64)               /* bitmap words */
 #define EVQ_CHUNK_BYTES 4096
-#define EVQ_MIN_BITS 6
-#define EVQ_MAX_BITS 32 /* slots are uint32_t */
-#define EVQ_NIL UINT32_MAX
-#define EVQ_DEAD UINT32_MAX /* body.kind of a cancelled event */
 #define EVQ_DEAD_SLACK 256
 #define EVQ_SIGN ((uint64_t) 1 << 63)
 #define EVQ_HUGE ((size_t) 2 << 20)
@@ -91,37 +93,50 @@
 typedef struct
 {
   uint64_t key; /* time ^ EVQ_SIGN */
-  uint64_t tag; /* seq << bits | slot */
+  uint64_t seq;
+  uint32_t kind;
+  uint32_t target;
+  uint64_t data;
 } EvqEnt;
 
-#define EVQ_CHUNK_ENTS (EVQ_CHUNK_BYTES / sizeof (EvqEnt) - 1)
+G_STATIC_ASSERT (sizeof (EvqEnt) == 32);
+
+/* The header sits after the entries, so that every entry is aligned on
+ * 32 bytes and never straddles a cache line. */
+#define EVQ_CHUNK_ENTS (EVQ_CHUNK_BYTES / sizeof (EvqEnt) - 1) /* 127 */
 
 typedef struct EvqChunk EvqChunk;
 struct EvqChunk
 {
+  EvqEnt e[EVQ_CHUNK_ENTS];
   EvqChunk *next;
   uint32_t first; /* entries [first, n) are in the bucket */
   uint32_t n;
-  EvqEnt e[EVQ_CHUNK_ENTS];
+  uint64_t pad[2]; /* to 4 KiB: every chunk of a block 64-byte aligned */
 };
+
+G_STATIC_ASSERT (sizeof (EvqChunk) == EVQ_CHUNK_BYTES);
 
 typedef struct
 {
   EvqChunk *head, *tail; /* NULL when empty */
 } EvqBucket;
 
+/* One slot of the seq -> payload hash (seq 0 = empty). */
 typedef struct
 {
-  uint32_t kind;   /* EVQ_DEAD once cancelled */
-  uint32_t target; /* next free slot while the slot is free */
+  uint64_t seq;
   uint64_t data;
-} EvqBody;
+  uint32_t kind;
+  uint32_t target;
+} EvqIdx;
 
+/* evq_set_prefetch: the per-target state of a kind's handler. */
 typedef struct
 {
-  uint64_t seq; /* 0 = empty slot */
-  uint64_t slot;
-} EvqSlot;
+  const char *base; /* NULL: none */
+  size_t stride;
+} EvqPrefetch;
 
 struct Evq
 {
@@ -133,14 +148,7 @@ struct Evq
                     names the current bucket */
   EvqEnt *early;     /* binary heap of entries below last */
   size_t early_n, early_cap;
-  EvqBody *body; /* slab of cap bodies */
-  size_t cap;
-  unsigned bits;
-  uint64_t slot_mask;
-  uint32_t free_head; /* freed slots, linked through body.target */
-  uint32_t fresh;     /* slots [fresh, cap) never used */
   uint64_t next_seq;
-  uint64_t seq_limit;
   size_t live; /* pushed, not popped, not cancelled */
   size_t dead; /* cancelled, entry still in a bucket or early */
   SimTime last_pop;
@@ -148,13 +156,15 @@ struct Evq
   GPtrArray *blocks; /* chunk blocks, for evq_free */
   size_t chunks;     /* chunks allocated */
   size_t next_block; /* chunks in the next block */
+  EvqPrefetch *pf;   /* indexed by kind, pf_n of them */
+  uint32_t pf_n;
   bool indexed;
-  EvqSlot *index;
+  EvqIdx *index;
   size_t index_cap, index_n;
   unsigned index_shift;
 };
 
-/* ---- internals: slab, chunks ---- */
+/* ---- internals: chunks ---- */
 
 static void *
 evq_array_new (size_t n, size_t size)
@@ -167,18 +177,6 @@ evq_array_new (size_t n, size_t size)
   (void) madvise (p, bytes & ~(EVQ_HUGE - 1), MADV_HUGEPAGE);
 #endif
   return p;
-}
-
-static inline uint32_t
-tag_slot (const Evq *q, uint64_t tag)
-{
-  return (uint32_t) (tag & q->slot_mask);
-}
-
-static inline uint64_t
-tag_seq (const Evq *q, uint64_t tag)
-{
-  return tag >> q->bits;
 }
 
 static inline SimTime
@@ -219,7 +217,34 @@ mark_empty (Evq *q, unsigned j)
     q->used_words &= ~(1u << (j / 64));
 }
 
-static void chunk_refill (Evq *q);
+static inline void
+chunk_put (Evq *q, EvqChunk *c)
+{
+  c->next = q->free_chunks;
+  q->free_chunks = c;
+}
+
+/* Adds a block of n chunks to the free list. */
+static void
+chunk_block (Evq *q, size_t n)
+{
+  EvqChunk *blk = n * EVQ_CHUNK_BYTES >= EVQ_HUGE
+                    ? evq_array_new (n, sizeof (EvqChunk))
+                    : g_aligned_alloc (n, sizeof (EvqChunk), 64);
+  g_ptr_array_add (q->blocks, blk);
+  q->chunks += n;
+  for (size_t i = n; i-- > 0;)
+    chunk_put (q, &blk[i]);
+}
+
+/* A block of chunks: 2 at first, doubling up to 2 MiB (EVQ_BLOCK_MAX). */
+static G_GNUC_NO_INLINE void
+chunk_refill (Evq *q)
+{
+  chunk_block (q, q->next_block);
+  if (q->next_block < EVQ_BLOCK_MAX)
+    q->next_block *= 2;
+}
 
 static inline EvqChunk *
 chunk_get (Evq *q)
@@ -233,31 +258,8 @@ chunk_get (Evq *q)
   return c;
 }
 
-static inline void
-chunk_put (Evq *q, EvqChunk *c)
-{
-  c->next = q->free_chunks;
-  q->free_chunks = c;
-}
-
-/* A block of chunks: 2 at first, doubling up to 2 MiB (EVQ_BLOCK_MAX). */
-static void
-chunk_refill (Evq *q)
-{
-  size_t n = q->next_block;
-  EvqChunk *blk = n * EVQ_CHUNK_BYTES >= EVQ_HUGE
-                    ? evq_array_new (n, sizeof (EvqChunk))
-                    : g_aligned_alloc (n, sizeof (EvqChunk), 64);
-  g_ptr_array_add (q->blocks, blk);
-  q->chunks += n;
-  for (size_t i = n; i-- > 0;)
-    chunk_put (q, &blk[i]);
-  if (q->next_block < EVQ_BLOCK_MAX)
-    q->next_block *= 2;
-}
-
 static inline G_ALWAYS_INLINE void
-bucket_append (Evq *q, unsigned j, EvqEnt e)
+bucket_append (Evq *q, unsigned j, const EvqEnt *e)
 {
   EvqBucket *b = &q->b[j];
   EvqChunk *t = b->tail;
@@ -273,7 +275,7 @@ bucket_append (Evq *q, unsigned j, EvqEnt e)
         t->next = c;
       b->tail = t = c;
     }
-  t->e[t->n++] = e;
+  t->e[t->n++] = *e;
 }
 
 /* Removes and returns the head entry of the current bucket (not empty). */
@@ -308,78 +310,13 @@ cur_head (const Evq *q)
   return c != NULL ? &c->e[c->first] : NULL;
 }
 
-/* Grows the slab to hold want slots: to exactly want if exact, else by
- * doubling. */
-static void
-body_grow (Evq *q, size_t want, bool exact)
-{
-  size_t cap = q->cap ? q->cap : (size_t) 1 << EVQ_MIN_BITS;
-  if (exact)
-    cap = want;
-  while (cap < want)
-    cap *= 2;
-  if (cap > (size_t) 1 << EVQ_MAX_BITS)
-    {
-      if (want > (size_t) 1 << EVQ_MAX_BITS)
-        g_error ("%s:%d: event queue cannot grow past %zu entries", __FILE__,
-                 __LINE__, (size_t) 1 << EVQ_MAX_BITS);
-      cap = (size_t) 1 << EVQ_MAX_BITS;
-    }
-  if (cap <= q->cap)
-    return;
-  unsigned bits = EVQ_MIN_BITS;
-  while (((size_t) 1 << bits) < cap)
-    bits++;
-  uint64_t limit = (uint64_t) 1 << (64 - bits);
-  if (q->next_seq >= limit)
-    g_error ("%s:%d: event queue: %" G_GUINT64_FORMAT " events pushed, more "
-             "than a queue of %zu entries can number (2^%u)", __FILE__,
-             __LINE__, q->next_seq - 1, cap, 64 - bits);
-  EvqBody *body = evq_array_new (cap, sizeof (EvqBody));
-  if (q->fresh > 0)
-    memcpy (body, q->body, q->fresh * sizeof (EvqBody));
-  g_aligned_free (q->body);
-  q->body = body;
-  q->cap = cap;
-  if (bits != q->bits)
-    {
-      /* The slot field widens: repack every pending tag (O(n), at most
-       * once per doubling). Order is unchanged: seq stays the high part. */
-      uint64_t old_mask = q->slot_mask;
-      unsigned old_bits = q->bits;
-      for (unsigned j = 0; j < EVQ_BUCKETS; j++)
-        for (EvqChunk *c = q->b[j].head; c != NULL; c = c->next)
-          for (uint32_t i = c->first; i < c->n; i++)
-            c->e[i].tag = (c->e[i].tag >> old_bits) << bits
-                          | (c->e[i].tag & old_mask);
-      for (size_t i = 0; i < q->early_n; i++)
-        q->early[i].tag = (q->early[i].tag >> old_bits) << bits
-                          | (q->early[i].tag & old_mask);
-      q->bits = bits;
-      q->slot_mask = ((uint64_t) 1 << bits) - 1;
-      q->seq_limit = limit;
-    }
-}
-
-static inline uint32_t
-slot_alloc (Evq *q)
-{
-  uint32_t s = q->free_head;
-  if (s != EVQ_NIL)
-    {
-      q->free_head = q->body[s].target;
-      return s;
-    }
-  if (G_UNLIKELY (q->fresh == q->cap))
-    body_grow (q, q->cap + 1, false);
-  return q->fresh++;
-}
-
+/* Starts loading the state e's handler will touch (evq_set_prefetch). */
 static inline void
-slot_free (Evq *q, uint32_t s)
+prefetch_target (const Evq *q, const EvqEnt *e)
 {
-  q->body[s].target = q->free_head;
-  q->free_head = s;
+  if (e->kind < q->pf_n && q->pf[e->kind].base != NULL)
+    __builtin_prefetch (q->pf[e->kind].base
+                        + (size_t) e->target * q->pf[e->kind].stride);
 }
 
 /* ---- internals: early, a binary heap of entries below last ---- */
@@ -387,7 +324,7 @@ slot_free (Evq *q, uint32_t s)
 static inline bool
 ent_lt (const EvqEnt *a, const EvqEnt *b)
 {
-  return a->key < b->key || (a->key == b->key && a->tag < b->tag);
+  return a->key < b->key || (a->key == b->key && a->seq < b->seq);
 }
 
 static void
@@ -412,7 +349,7 @@ early_sift_down (Evq *q, size_t i)
 }
 
 static void
-early_push (Evq *q, EvqEnt e)
+early_push (Evq *q, const EvqEnt *e)
 {
   if (q->early_n == q->early_cap)
     {
@@ -420,12 +357,12 @@ early_push (Evq *q, EvqEnt e)
       q->early = g_renew (EvqEnt, q->early, q->early_cap);
     }
   size_t i = q->early_n++;
-  while (i > 0 && ent_lt (&e, &q->early[(i - 1) / 2]))
+  while (i > 0 && ent_lt (e, &q->early[(i - 1) / 2]))
     {
       q->early[i] = q->early[(i - 1) / 2];
       i = (i - 1) / 2;
     }
-  q->early[i] = e;
+  q->early[i] = *e;
 }
 
 static EvqEnt
@@ -438,7 +375,7 @@ early_pop (Evq *q)
   return top;
 }
 
-/* ---- internals: the seq -> slot hash (as in evq_heap.c) ---- */
+/* ---- internals: the seq -> payload hash of live events ---- */
 
 static inline size_t
 index_home (const Evq *q, uint64_t seq)
@@ -446,41 +383,40 @@ index_home (const Evq *q, uint64_t seq)
   return (size_t) ((seq * 0x9e3779b97f4a7c15ULL) >> q->index_shift);
 }
 
-static void index_put (Evq *q, uint64_t seq, uint32_t slot);
+static void index_put (Evq *q, const EvqIdx *x);
 
 static void
 index_resize (Evq *q, size_t cap)
 {
-  EvqSlot *old = q->index;
+  EvqIdx *old = q->index;
   size_t old_cap = q->index_cap;
   unsigned bits = 0;
   while (((size_t) 1 << bits) < cap)
     bits++;
   q->index_cap = (size_t) 1 << bits;
   q->index_shift = 64 - bits;
-  q->index = g_new0 (EvqSlot, q->index_cap);
+  q->index = g_new0 (EvqIdx, q->index_cap);
   q->index_n = 0;
   for (size_t i = 0; i < old_cap; i++)
     if (old[i].seq != 0)
-      index_put (q, old[i].seq, (uint32_t) old[i].slot);
+      index_put (q, &old[i]);
   g_free (old);
 }
 
 static void
-index_put (Evq *q, uint64_t seq, uint32_t slot)
+index_put (Evq *q, const EvqIdx *x)
 {
   if (2 * (q->index_n + 1) > q->index_cap)
     index_resize (q, 2 * q->index_cap);
   size_t mask = q->index_cap - 1;
-  size_t i = index_home (q, seq);
+  size_t i = index_home (q, x->seq);
   while (q->index[i].seq != 0)
     i = (i + 1) & mask;
-  q->index[i].seq = seq;
-  q->index[i].slot = slot;
+  q->index[i] = *x;
   q->index_n++;
 }
 
-static EvqSlot *
+static EvqIdx *
 index_find (const Evq *q, uint64_t seq)
 {
   size_t mask = q->index_cap - 1;
@@ -493,8 +429,10 @@ index_find (const Evq *q, uint64_t seq)
     }
 }
 
+/* Removes s (backward-shift deletion: no tombstones) and shrinks the
+ * table when it is mostly empty, so that it follows the live count. */
 static void
-index_remove (Evq *q, EvqSlot *s)
+index_remove (Evq *q, EvqIdx *s)
 {
   size_t mask = q->index_cap - 1;
   size_t hole = (size_t) (s - q->index);
@@ -511,16 +449,18 @@ index_remove (Evq *q, EvqSlot *s)
     }
   q->index[hole].seq = 0;
   q->index_n--;
+  if (q->index_cap > 64 && 8 * q->index_n < q->index_cap)
+    index_resize (q, q->index_cap / 2);
 }
 
-static void
+static inline void
 index_add_ent (Evq *q, const EvqEnt *e)
 {
-  uint32_t s = tag_slot (q, e->tag);
-  if (q->body[s].kind != EVQ_DEAD)
-    index_put (q, tag_seq (q, e->tag), s);
+  index_put (q, &(EvqIdx) { .seq = e->seq, .data = e->data,
+                            .kind = e->kind, .target = e->target });
 }
 
+/* Before the first cancel nothing is dead: every entry goes in. */
 static void
 index_build (Evq *q)
 {
@@ -537,7 +477,30 @@ index_build (Evq *q)
   q->indexed = true;
 }
 
+/* Whether entry e is still pending (not cancelled). */
+static inline bool
+ent_live (const Evq *q, const EvqEnt *e)
+{
+  return q->dead == 0 || index_find (q, e->seq) != NULL;
+}
+
 /* ---- internals: refill and compaction ---- */
+
+/* Moves one chunk's entries [first, n) to their buckets under the new
+ * last; entries that land in level 0 pop within 256 us of simulated time:
+ * their handlers' state is prefetched if pf (evq_set_prefetch). */
+static inline G_ALWAYS_INLINE void
+redistribute (Evq *q, const EvqChunk *c, bool pf)
+{
+  for (uint32_t i = c->first; i < c->n; i++)
+    {
+      const EvqEnt *e = &c->e[i];
+      unsigned j = bucket_of (q, e->key);
+      if (pf && j < EVQ_DIGITS)
+        prefetch_target (q, e);
+      bucket_append (q, j, e);
+    }
+}
 
 /* The current bucket is empty: moves last up to the lowest non-empty
  * bucket, redistributing it if it is above level 0 (a level-0 bucket
@@ -568,39 +531,27 @@ refill (Evq *q)
   q->b[j] = (EvqBucket) { 0 };
   mark_empty (q, j);
   q->last = (src.head->e[src.head->first].key >> shift) << shift;
+  bool pf = q->pf_n > 0;
   for (EvqChunk *c = src.head; c != NULL;)
     {
       EvqChunk *next = c->next;
       /* Chunks are a linked list: fetch the next one while this one is
        * read (the hardware prefetcher does not follow pointers). */
       if (next != NULL)
-        {
-          __builtin_prefetch (next);
-          __builtin_prefetch ((char *) next + 64);
-          __builtin_prefetch ((char *) next + 128);
-          __builtin_prefetch ((char *) next + 192);
-        }
-      if (shift == EVQ_DIGIT_BITS)
-        /* Level 1 to level 0: these events pop next, within 256 us of
-         * simulated time. Start loading their bodies now, so that the
-         * pops find them in cache instead of waiting on a random line of
-         * the slab each. */
-        for (uint32_t i = c->first; i < c->n; i++)
-          {
-            __builtin_prefetch (&q->body[tag_slot (q, c->e[i].tag)]);
-            bucket_append (q, bucket_of (q, c->e[i].key), c->e[i]);
-          }
+        for (size_t off = 0; off < 512; off += 64)
+          __builtin_prefetch ((const char *) next + off);
+      if (pf)
+        redistribute (q, c, true);
       else
-        for (uint32_t i = c->first; i < c->n; i++)
-          bucket_append (q, bucket_of (q, c->e[i].key), c->e[i]);
+        redistribute (q, c, false);
       chunk_put (q, c);
       c = next;
     }
   return true;
 }
 
-/* Drops the dead entries of every bucket and of early, in order, freeing
- * their slots. O(live + dead). */
+/* Drops the dead entries of every bucket and of early, in order. O(live +
+ * dead). */
 static void
 compact (Evq *q)
 {
@@ -614,13 +565,8 @@ compact (Evq *q)
       for (EvqChunk *c = src.head; c != NULL;)
         {
           for (uint32_t i = c->first; i < c->n; i++)
-            {
-              uint32_t s = tag_slot (q, c->e[i].tag);
-              if (q->body[s].kind == EVQ_DEAD)
-                slot_free (q, s);
-              else
-                bucket_append (q, j, c->e[i]);
-            }
+            if (index_find (q, c->e[i].seq) != NULL)
+              bucket_append (q, j, &c->e[i]);
           EvqChunk *next = c->next;
           chunk_put (q, c);
           c = next;
@@ -628,13 +574,8 @@ compact (Evq *q)
     }
   size_t k = 0;
   for (size_t i = 0; i < q->early_n; i++)
-    {
-      uint32_t s = tag_slot (q, q->early[i].tag);
-      if (q->body[s].kind == EVQ_DEAD)
-        slot_free (q, s);
-      else
-        q->early[k++] = q->early[i];
-    }
+    if (index_find (q, q->early[i].seq) != NULL)
+      q->early[k++] = q->early[i];
   q->early_n = k;
   for (size_t i = k / 2; i-- > 0;)
     early_sift_down (q, i);
@@ -659,16 +600,12 @@ front_slow (Evq *q)
             if (!refill (q))
               return NULL;
         }
-      if (G_LIKELY (q->dead == 0))
-        return e;
-      uint32_t s = tag_slot (q, e->tag);
-      if (q->body[s].kind != EVQ_DEAD)
+      if (ent_live (q, e))
         return e;
       if (in_early)
         early_pop (q);
       else
         cur_take (q);
-      slot_free (q, s);
       q->dead--;
     }
 }
@@ -683,16 +620,6 @@ front (Evq *q)
         return &c->e[c->first];
     }
   return front_slow (q);
-}
-
-static uint64_t
-next_seq (Evq *q)
-{
-  uint64_t seq = q->next_seq++;
-  if (G_UNLIKELY (seq >= q->seq_limit))
-    g_error ("%s:%d: event queue: more than 2^%u events pushed into a queue "
-             "of %zu entries", __FILE__, __LINE__, 64 - q->bits, q->cap);
-  return seq;
 }
 
 /* ---- public API ---- */
@@ -726,13 +653,8 @@ evq_new_kind (EvqKind kind, size_t cap_hint)
     }
   q->next_seq = 1;
   q->last_pop = INT64_MIN;
-  q->free_head = EVQ_NIL;
   q->blocks = g_ptr_array_new ();
   q->next_block = 2;
-  q->bits = EVQ_MIN_BITS;
-  q->slot_mask = ((uint64_t) 1 << EVQ_MIN_BITS) - 1;
-  q->seq_limit = (uint64_t) 1 << (64 - EVQ_MIN_BITS);
-  body_grow (q, cap_hint > 0 ? cap_hint : 1, false);
   return q;
 }
 
@@ -761,9 +683,9 @@ evq_free (Evq *q)
       for (guint i = 0; i < q->blocks->len; i++)
         g_aligned_free (q->blocks->pdata[i]);
       g_ptr_array_free (q->blocks, TRUE);
-      g_aligned_free (q->body);
       g_free (q->early);
       g_free (q->index);
+      g_free (q->pf);
     }
   g_free (q);
 }
@@ -777,9 +699,27 @@ evq_reserve (Evq *q, size_t n)
       evq_heap_reserve (q->heap, n);
       return;
     }
-  /* Exactly n slots (not the next power of two): memory is what the
-   * caller said it needs. */
-  body_grow (q, n, true);
+  /* One block of the chunks n entries fill (not a power of two: memory is
+   * what the caller said it needs); the partial chunks of the buckets
+   * come from the usual small blocks. */
+  size_t want = (n + EVQ_CHUNK_ENTS - 1) / EVQ_CHUNK_ENTS;
+  if (want > q->chunks)
+    chunk_block (q, want - q->chunks);
+}
+
+void
+evq_set_prefetch (Evq *q, uint32_t kind, const void *base, size_t stride)
+{
+  g_return_if_fail (q != NULL && kind != UINT32_MAX);
+  if (q->heap != NULL)
+    return;
+  if (kind >= q->pf_n)
+    {
+      q->pf = g_renew (EvqPrefetch, q->pf, kind + 1);
+      memset (q->pf + q->pf_n, 0, (kind + 1 - q->pf_n) * sizeof *q->pf);
+      q->pf_n = kind + 1;
+    }
+  q->pf[kind] = (EvqPrefetch) { .base = base, .stride = stride };
 }
 
 EvqHandle
@@ -789,19 +729,21 @@ evq_push (Evq *q, SimTime time, uint32_t kind, uint32_t target,
   g_return_val_if_fail (q != NULL, EVQ_NONE);
   if (q->heap != NULL)
     return evq_heap_push (q->heap, time, kind, target, data);
-  g_return_val_if_fail (kind != EVQ_DEAD, EVQ_NONE);
+  g_return_val_if_fail (kind != UINT32_MAX, EVQ_NONE);
   /* Kept in release builds: an event in the past breaks causality. */
   g_assert (time >= q->last_pop);
-  uint32_t s = slot_alloc (q);
-  uint64_t seq = next_seq (q);
-  q->body[s] = (EvqBody) { .kind = kind, .target = target, .data = data };
-  EvqEnt e = { .key = (uint64_t) time ^ EVQ_SIGN, .tag = seq << q->bits | s };
+  uint64_t seq = q->next_seq++;
+  if (G_UNLIKELY (seq == UINT64_MAX))
+    g_error ("%s:%d: event queue: 2^64 - 1 events pushed, the handles "
+             "would wrap", __FILE__, __LINE__);
+  EvqEnt e = { .key = (uint64_t) time ^ EVQ_SIGN, .seq = seq, .kind = kind,
+               .target = target, .data = data };
   if (G_UNLIKELY (q->indexed))
-    index_put (q, seq, s);
+    index_add_ent (q, &e);
   if (G_LIKELY (e.key >= q->last))
-    bucket_append (q, bucket_of (q, e.key), e);
+    bucket_append (q, bucket_of (q, e.key), &e);
   else
-    early_push (q, e);
+    early_push (q, &e);
   q->live++;
   return seq;
 }
@@ -814,27 +756,13 @@ evq_pop (Evq *q, SimEvent *out)
     return evq_heap_pop (q->heap, out);
   if (front (q) == NULL)
     return false;
-  EvqEnt e;
-  if (G_UNLIKELY (q->early_n > 0))
-    e = early_pop (q);
-  else
-    {
-      e = cur_take (q);
-      /* The next pop is (almost always) the next entry of the current
-       * bucket: start loading its body while the handler runs. */
-      const EvqEnt *next = cur_head (q);
-      if (next != NULL)
-        __builtin_prefetch (&q->body[tag_slot (q, next->tag)]);
-    }
-  uint32_t s = tag_slot (q, e.tag);
-  const EvqBody *b = &q->body[s];
-  *out = (SimEvent) { .time = key_time (e.key), .seq = tag_seq (q, e.tag),
-                      .kind = b->kind, .target = b->target, .data = b->data };
-  slot_free (q, s);
+  EvqEnt e = G_UNLIKELY (q->early_n > 0) ? early_pop (q) : cur_take (q);
+  *out = (SimEvent) { .time = key_time (e.key), .seq = e.seq,
+                      .kind = e.kind, .target = e.target, .data = e.data };
   q->live--;
   q->last_pop = out->time;
   if (G_UNLIKELY (q->indexed))
-    index_remove (q, index_find (q, out->seq));
+    index_remove (q, index_find (q, e.seq));
   return true;
 }
 
@@ -854,9 +782,8 @@ evq_next_hint (Evq *q, uint32_t *kind, uint32_t *target)
         return false;
       c = q->b[j].head;
     }
-  const EvqBody *b = &q->body[tag_slot (q, c->e[c->first].tag)];
-  *kind = b->kind;
-  *target = b->target;
+  *kind = c->e[c->first].kind;
+  *target = c->e[c->first].target;
   return true;
 }
 
@@ -870,31 +797,26 @@ evq_peek_time (Evq *q)
   return e != NULL ? key_time (e->key) : SIM_NEVER;
 }
 
-/* The slot of pending event h, removed from the index; EVQ_NIL if h is
- * not pending. */
-static uint32_t
-take_pending (Evq *q, EvqHandle h)
+/* Removes pending event h from the index into *x, its entry becoming dead
+ * (compacting if the dead now outnumber the live by the slack). False if h
+ * is not pending. */
+static bool
+take_pending (Evq *q, EvqHandle h, EvqIdx *x)
 {
   if (h == EVQ_NONE || h >= q->next_seq)
-    return EVQ_NIL;
+    return false;
   if (!q->indexed)
     index_build (q);
-  EvqSlot *e = index_find (q, h);
-  if (e == NULL)
-    return EVQ_NIL;
-  uint32_t s = (uint32_t) e->slot;
-  index_remove (q, e);
-  return s;
-}
-
-static void
-bury (Evq *q, uint32_t s)
-{
-  q->body[s].kind = EVQ_DEAD;
+  EvqIdx *s = index_find (q, h);
+  if (s == NULL)
+    return false;
+  *x = *s;
+  index_remove (q, s);
   q->live--;
   q->dead++;
   if (q->dead > q->live + EVQ_DEAD_SLACK)
     compact (q);
+  return true;
 }
 
 bool
@@ -903,11 +825,8 @@ evq_cancel (Evq *q, EvqHandle h)
   g_return_val_if_fail (q != NULL, false);
   if (q->heap != NULL)
     return evq_heap_cancel (q->heap, h);
-  uint32_t s = take_pending (q, h);
-  if (s == EVQ_NIL)
-    return false;
-  bury (q, s);
-  return true;
+  EvqIdx x;
+  return take_pending (q, h, &x);
 }
 
 EvqHandle
@@ -917,12 +836,10 @@ evq_reschedule (Evq *q, EvqHandle h, SimTime when)
   if (q->heap != NULL)
     return evq_heap_reschedule (q->heap, h, when);
   g_return_val_if_fail (when >= q->last_pop, EVQ_NONE);
-  uint32_t s = take_pending (q, h);
-  if (s == EVQ_NIL)
+  EvqIdx x;
+  if (!take_pending (q, h, &x))
     return EVQ_NONE;
-  EvqBody b = q->body[s];
-  bury (q, s);
-  return evq_push (q, when, b.kind, b.target, b.data);
+  return evq_push (q, when, x.kind, x.target, x.data);
 }
 
 size_t
@@ -941,6 +858,6 @@ evq_bytes (const Evq *q)
   if (q->heap != NULL)
     return sizeof (Evq) + evq_heap_bytes (q->heap);
   return sizeof (Evq) + q->chunks * sizeof (EvqChunk)
-         + q->cap * sizeof (EvqBody) + q->early_cap * sizeof (EvqEnt)
-         + q->index_cap * sizeof (EvqSlot);
+         + q->early_cap * sizeof (EvqEnt) + q->index_cap * sizeof (EvqIdx)
+         + q->pf_n * sizeof (EvqPrefetch);
 }

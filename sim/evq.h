@@ -64,10 +64,18 @@ EvqHandle evq_push (Evq *q, SimTime time, uint32_t kind, uint32_t target,
 bool evq_pop (Evq *q, SimEvent *out);
 
 /* A hint, not a promise: the kind and target of the event that will
- * probably pop next, if the queue can tell cheaply (its body already in
- * cache); false otherwise (always for EVQ_HEAP). The engine uses it to
- * prefetch the next handler's state (sim_set_prefetch). */
+ * probably pop next, if the queue can tell cheaply; false otherwise
+ * (always for EVQ_HEAP). The engine uses it to prefetch the next handler's
+ * state (sim_set_prefetch). */
 bool evq_next_hint (Evq *q, uint32_t *kind, uint32_t *target);
+
+/* Tells the queue where the per-target state of kind's handler lives
+ * (base + target * stride; base NULL: nowhere). The radix queue starts
+ * loading it when an event moves within 256 us of the front, hundreds of
+ * events before it pops. Only a hint: the pop order never depends on it.
+ * The heap ignores it. */
+void evq_set_prefetch (Evq *q, uint32_t kind, const void *base,
+                       size_t stride);
 
 /* Time of the earliest live event, or SIM_NEVER when empty. */
 SimTime evq_peek_time (Evq *q);

@@ -103,6 +103,7 @@ sim_set_prefetch (Sim *sim, uint32_t kind, const void *base, size_t stride)
   h->prefetch_stride = stride;
   if (base != NULL)
     sim->prefetch = true;
+  evq_set_prefetch (sim->q, kind, base, stride);
 }
 
 EvqHandle

@@ -38,10 +38,12 @@ uint32_t sim_register (Sim *sim, const char *name, SimHandlerFn fn,
 const char *sim_kind_name (const Sim *sim, uint32_t kind);
 
 /* Declares where the state a handler of `kind` reads for an event's target
- * lives: base + target * stride. While a handler runs, the engine then
- * prefetches that address for the event that will probably pop next, so a
- * model whose per-target state is larger than the cache does not wait on
- * it. Only a hint: nothing is read from the address. base NULL removes. */
+ * lives: base + target * stride. The radix queue then prefetches that
+ * address when an event moves within 256 us of the front (evq_set_prefetch),
+ * and while a handler runs the engine prefetches it again for the event
+ * that will probably pop next, so a model whose per-target state is larger
+ * than the cache does not wait on it. Only a hint: nothing is read from the
+ * address. base NULL removes. */
 void sim_set_prefetch (Sim *sim, uint32_t kind, const void *base,
                        size_t stride);
 

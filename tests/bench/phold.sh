@@ -7,7 +7,9 @@
 # of the event loop, getrusage: other jobs on a shared machine do not count)
 # and of maxrss, and the ratios to the reference. Not a unit test: no
 # pass/fail on timing.
-# Usage: tests/bench/phold.sh [path/to/faultline]   (REPEAT=3 by default)
+# Usage: tests/bench/phold.sh [path/to/faultline]   (REPEAT=3 by default;
+# END_1M=T, 2 by default, is the horizon at L=1,000,000: each run there
+# costs about 2.5 million events per unit of T)
 FAULTLINE=${1:-${FAULTLINE:-faultline}}
 REPEAT=${REPEAT:-3}
 QUEUES=${QUEUES:-radix heap reference}
@@ -15,7 +17,7 @@ QUEUES=${QUEUES:-radix heap reference}
 field () { sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
 median () { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-for size in "10000 16 100" "1000000 4 5"; do
+for size in "10000 16 100" "1000000 4 ${END_1M:-2}"; do
   set -- $size
   tmp=$(mktemp -d)
   i=0
