@@ -274,6 +274,15 @@ enact (World *w, const HealthAction *a)
       double lat = simtime_to_min (sim_now (w->core.sim) - n->fault_time);
       stats_quantile_add (w->meter.detect_lat, lat);
       meter_set_detect (w, name, simtime_to_h (n->fault_time), lat);
+      if (n->fault_group != NO_FAULT)
+        {
+          /* A domain's interruption row is named by the domain. */
+          char db[64];
+          TopoKind dk = w->faults.modes[n->fault_mode].fm->cls == FL_CLASS_RACK
+                          ? TOPO_RACK : TOPO_ROW;
+          meter_set_detect (w, core_comp_name (w, dk, n->fault_group, db, sizeof db),
+                            simtime_to_h (n->fault_time), lat);
+        }
     }
   else if (n == NULL && has_link)
     {

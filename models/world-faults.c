@@ -19,10 +19,12 @@
 
 static void degrade_or_fail (World *w, uint32_t mi, uint32_t i);
 
-/* A node-level fault (GPU, host, power domain). BY_TRACE: an outage of a
- * fault trace with repair = "trace" (the trace says when the node is down
- * and back, so the node leaves the pool at once, the policy is shown
- * nothing and the trace's end clears it). Returns false if dropped. */
+/* A node-level fault (GPU, host, or one node of a domain: group !=
+ * NO_FAULT). BY_TRACE: an outage of a fault trace with repair = "trace"
+ * (the trace says when the node is down and back, so the node leaves the
+ * pool at once, the policy is shown nothing and the trace's end clears it).
+ * Returns false if dropped. A domain's caller (fail_domain) interrupts the
+ * jobs and sends the observations once for the domain. */
 static bool
 fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
            const char *component, bool by_trace)
@@ -36,7 +38,9 @@ fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
   n->fault_group = group;
   n->fault_time = sim_now (w->core.sim);
   n->detected = false;
-  n->blamed = by_trace;
+  /* A domain's nodes go dark together: the job's launcher and the
+   * scheduler lose all of them at once, so none is a restart target. */
+  n->blamed = by_trace || group != NO_FAULT;
   if (n->down_since < 0)
     n->down_since = sim_now (w->core.sim);
   nodes_update_avail (w, node);
@@ -49,6 +53,8 @@ fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
   ev.xid = fm->xid;
   ev.node = (int32_t) node;
   bus_emit (w, &ev);
+  if (group != NO_FAULT)
+    return true;
   if (n->job != NO_JOB && (fm->obs != FL_OBS_SILENT || by_trace))
     {
       /* The job's launcher blames the node it lost and the scheduler
@@ -70,6 +76,43 @@ fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
       sim_after (w->core.sim, h_to_sim (h), w->core.kinds[EV_ACTION_DONE], slot, 0);
     }
   return true;
+}
+
+/* A rack, row or cooling loop fails: one incident. Every node of the
+ * domain goes down at this instant, each job on them is interrupted once
+ * (charged one restart), and the policy sees the domain's nodes by one
+ * signal at one time (sensor_domain_observations). Nodes down already for
+ * their own fault keep it. */
+static bool
+fail_domain (World *w, uint32_t mi, TopoKind k, uint32_t d, const char *name)
+{
+  FlFailureMode *fm = w->faults.modes[mi].fm;
+  GArray *down = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+  GArray *jobs = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+  for (uint32_t node = 0; node < w->hw.n_nodes; node++)
+    {
+      uint32_t nd = k == TOPO_RACK ? topo_node_rack (w->hw.topo, node)
+                                   : topo_node_row (w->hw.topo, node);
+      if (nd != d || !fail_node (w, node, mi, HEALTH_NO_GPU, d, name, false))
+        continue;
+      g_array_append_val (down, node);
+      uint32_t job = w->hw.nodes[node].job;
+      bool seen = job == NO_JOB;
+      for (guint j = 0; j < jobs->len && !seen; j++)
+        seen = g_array_index (jobs, uint32_t, j) == job;
+      if (!seen)
+        g_array_append_val (jobs, job);
+    }
+  for (guint j = 0; j < jobs->len; j++)
+    jobs_interrupt (w, g_ptr_array_index (w->jobs.all, g_array_index (jobs, uint32_t, j)),
+                    name, fm, NULL);
+  for (guint i = 0; i < down->len; i++)
+    nodes_update_avail (w, g_array_index (down, uint32_t, i));
+  sensor_domain_observations (w, (const uint32_t *) down->data, down->len, fm);
+  bool any = down->len > 0;
+  g_array_unref (down);
+  g_array_unref (jobs);
+  return any;
 }
 
 /* A node port goes down or up. A hardware failure leaves the node
@@ -291,13 +334,7 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
       {
         TopoKind k = fm->cls == FL_CLASS_RACK ? TOPO_RACK : TOPO_ROW;
         emit_component_failed (w, core_comp_name (w, k, i, name, sizeof name), fm);
-        for (uint32_t node = 0; node < w->hw.n_nodes; node++)
-          {
-            uint32_t d = k == TOPO_RACK ? topo_node_rack (w->hw.topo, node)
-                                        : topo_node_row (w->hw.topo, node);
-            if (d == i)
-              happened |= fail_node (w, node, mi, HEALTH_NO_GPU, i, name, false);
-          }
+        happened = fail_domain (w, mi, k, i, name);
         break;
       }
     case FL_CLASS_JOB:

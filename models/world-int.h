@@ -529,6 +529,8 @@ bool faults_link_detected (World *w, uint32_t h, SimTime *fault_time);
 /* sensor (world-sensor.c) */
 void sensor_node_observations (World *w, uint32_t node, const FlFailureMode *fm,
                                int gpu);
+void sensor_domain_observations (World *w, const uint32_t *nodes, uint32_t n,
+                                 const FlFailureMode *fm);
 void sensor_link_down (World *w, uint32_t hlink, int32_t node, int32_t port,
                        SimTime at);
 void sensor_link_up (World *w, uint32_t hlink, int32_t node, int32_t port,

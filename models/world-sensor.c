@@ -46,12 +46,34 @@ on_false_positive (Sim *sim, const SimEvent *e, void *ud)
     sim_at (sim, at, w->core.kinds[EV_FALSE_POS], 0, 0);
 }
 
-void
-sensor_node_observations (World *w, uint32_t node, const FlFailureMode *fm,
-                          int gpu)
+/* When the node fault's own signal reaches the policy: the mode's
+ * detection delay, or for a heartbeat loss without one, the policy's
+ * missed heartbeats from a random phase; SIM_NEVER for a silent fault
+ * without a delay. */
+static SimTime
+signal_time (World *w, const FlFailureMode *fm)
 {
   SimTime t = sim_now (w->core.sim);
   SimTime delay = simtime_from_s (fm->detect_delay_s);
+  if (fm->obs == FL_OBS_HEARTBEAT_LOSS && delay <= 0)
+    {
+      SimTime hb = (SimTime) w->care.hp->heartbeat_period_ms * 1000;
+      if (hb <= 0)
+        return SIM_NEVER;
+      return t + hb * MAX (1u, w->care.hp->heartbeat_misses)
+             + (SimTime) rng_below (&w->faults.rng_misc, (uint64_t) hb);
+    }
+  if (fm->obs == FL_OBS_SILENT && !(fm->detect_delay_s > 0))
+    return SIM_NEVER;
+  return t + delay;
+}
+
+/* The fault's own signal (an Xid, a missed heartbeat, ...) at `at`.
+ * Returns false when the mode has none the policy could act on alone. */
+static bool
+node_signal (World *w, uint32_t node, const FlFailureMode *fm, int gpu,
+             SimTime at)
+{
   HealthObs o;
   switch (fm->obs)
     {
@@ -60,62 +82,55 @@ sensor_node_observations (World *w, uint32_t node, const FlFailureMode *fm,
       o.node = node;
       o.gpu = gpu;
       o.xid = fm->xid;
-      care_observe_at (w, &o, t + delay, node);
-      return; /* an Xid is logged at once; no need for checks */
+      care_observe_at (w, &o, at, node);
+      return true; /* an Xid is logged at once; no need for checks */
     case FL_OBS_HEARTBEAT_LOSS:
-      {
-        /* The mode's detection delay when it gives one, else the
-         * policy's missed heartbeats from a random phase. */
-        SimTime hb = (SimTime) w->care.hp->heartbeat_period_ms * 1000;
-        health_obs_init (&o, HEALTH_OBS_HEARTBEAT_MISSED, 0);
-        o.node = node;
-        if (delay > 0)
-          care_observe_at (w, &o, t + delay, node);
-        else if (hb > 0)
-          care_observe_at (w, &o, t + hb * MAX (1u, w->care.hp->heartbeat_misses)
-                               + (SimTime) rng_below (&w->faults.rng_misc, (uint64_t) hb),
-                      node);
-        break;
-      }
-    case FL_OBS_SILENT:
-      health_obs_init (&o, HEALTH_OBS_JOB_FAILED, 0);
+      health_obs_init (&o, HEALTH_OBS_HEARTBEAT_MISSED, 0);
       o.node = node;
-      if (fm->detect_delay_s > 0)
-        care_observe_at (w, &o, t + delay, node);
       break;
+    case FL_OBS_SILENT:
     case FL_OBS_JOB_CRASH:
       health_obs_init (&o, HEALTH_OBS_JOB_FAILED, 0);
       o.node = node;
-      care_observe_at (w, &o, t + delay, node);
       break;
     case FL_OBS_JOB_HANG:
       health_obs_init (&o, HEALTH_OBS_JOB_HANG, 0);
       o.node = node;
-      care_observe_at (w, &o, t + delay, node);
       break;
     case FL_OBS_THERMAL:
       health_obs_init (&o, HEALTH_OBS_THERMAL, 0);
       o.node = node;
       o.gpu = gpu;
       o.counter_value = 95;
-      care_observe_at (w, &o, t + delay, node);
       break;
     case FL_OBS_PCIE_AER:
       health_obs_init (&o, HEALTH_OBS_DCGM_PASSIVE, 0);
       o.node = node;
       o.check = HEALTH_CHECK_PCIE;
       o.passed = false;
-      care_observe_at (w, &o, t + delay, node);
       break;
     case FL_OBS_IB_LINK_DOWN:
     case FL_OBS_IB_SYMBOL_ERRORS:
     default:
-      break;
+      return false;
     }
+  if (at != SIM_NEVER)
+    care_observe_at (w, &o, at, node);
+  return false;
+}
+
+void
+sensor_node_observations (World *w, uint32_t node, const FlFailureMode *fm,
+                          int gpu)
+{
+  SimTime t = sim_now (w->core.sim);
+  if (node_signal (w, node, fm, gpu, signal_time (w, fm)))
+    return;
   /* Periodic health checks catch what the signal above may not. */
   SimTime k = next_catching_check (w, node, t);
   if (k != SIM_NEVER && k <= world_length (w))
     {
+      HealthObs o;
       health_obs_init (&o, HEALTH_OBS_DCGM_PASSIVE, 0);
       o.node = node;
       o.gpu = gpu;
@@ -123,6 +138,19 @@ sensor_node_observations (World *w, uint32_t node, const FlFailureMode *fm,
       o.passed = false;
       care_observe_at (w, &o, k, node);
     }
+}
+
+/* A rack, row or cooling-loop fault: every node of the domain shows the
+ * mode's one signal at one instant (a dark rack's heartbeats stop
+ * together); no periodic check runs on a node without power or cooling
+ * before it, so the domain is detected as one. */
+void
+sensor_domain_observations (World *w, const uint32_t *nodes, uint32_t n,
+                            const FlFailureMode *fm)
+{
+  SimTime at = signal_time (w, fm);
+  for (uint32_t i = 0; i < n; i++)
+    node_signal (w, nodes[i], fm, HEALTH_NO_GPU, at);
 }
 
 /* A port state change as the fabric reports it: the PortState the SM reads
