@@ -137,7 +137,7 @@ topo_params_init (TopoParams *p)
   p->tiers = 0;
   p->planes = 0;
   p->nodes_per_rack = 4;
-  p->racks_per_row = 8;
+  p->racks_per_row = 16;
 }
 
 /* Port-sorted CSR of the links of every switch. Links are inserted in

@@ -71,7 +71,7 @@ typedef struct
                                one 3-tier fabric cannot hold the nodes),
                                1 = one fabric, rails = one per rail */
   uint32_t nodes_per_rack;  /* default 4 */
-  uint32_t racks_per_row;   /* default 8 */
+  uint32_t racks_per_row;   /* default 16 */
 } TopoParams;
 
 /* A link between two ports. a is the lower tier: for a CABLE a is the NIC

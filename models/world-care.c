@@ -278,10 +278,9 @@ enact (World *w, const HealthAction *a)
         {
           /* A domain's interruption row is named by the domain. */
           char db[64];
-          TopoKind dk = w->faults.modes[n->fault_mode].fm->cls == FL_CLASS_RACK
-                          ? TOPO_RACK : TOPO_ROW;
-          meter_set_detect (w, core_comp_name (w, dk, n->fault_group, db, sizeof db),
-                            simtime_to_h (n->fault_time), lat);
+          faults_domain_name (w, w->faults.modes[n->fault_mode].fm->cls, n->fault_group,
+                              db, sizeof db);
+          meter_set_detect (w, db, simtime_to_h (n->fault_time), lat);
         }
     }
   else if (n == NULL && has_link)

@@ -13,6 +13,7 @@
 #include "world-int.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dist.h"
@@ -78,22 +79,54 @@ fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
   return true;
 }
 
+/* Rows per cooling loop (cluster.rows_per_cooling_loop). */
+static uint32_t
+rows_per_loop (const World *w)
+{
+  return w->core.cfg->cluster_rows_per_cooling_loop >= 1
+           ? (uint32_t) w->core.cfg->cluster_rows_per_cooling_loop : 1;
+}
+
+/* The domain of a node for a domain class: its rack, its row, or its
+ * cooling loop (rows r*k .. r*k + k - 1 with k rows per loop;
+ * docs/failure-modes.md). */
+uint32_t
+faults_node_domain (const World *w, FlClass cls, uint32_t node)
+{
+  if (cls == FL_CLASS_RACK)
+    return topo_node_rack (w->hw.topo, node);
+  uint32_t row = topo_node_row (w->hw.topo, node);
+  return cls == FL_CLASS_COOLING ? row / rows_per_loop (w) : row;
+}
+
+/* A domain's name: rack-051 and row-03 as the topology names them, a
+ * cooling loop cooling-01. */
+const char *
+faults_domain_name (const World *w, FlClass cls, uint32_t d, char *buf, size_t len)
+{
+  if (cls == FL_CLASS_COOLING)
+    {
+      snprintf (buf, len, "cooling-%02u", d);
+      return buf;
+    }
+  return core_comp_name (w, cls == FL_CLASS_RACK ? TOPO_RACK : TOPO_ROW, d, buf, len);
+}
+
 /* A rack, row or cooling loop fails: one incident. Every node of the
  * domain goes down at this instant, each job on them is interrupted once
  * (charged one restart), and the policy sees the domain's nodes by one
  * signal at one time (sensor_domain_observations). Nodes down already for
  * their own fault keep it. */
 static bool
-fail_domain (World *w, uint32_t mi, TopoKind k, uint32_t d, const char *name)
+fail_domain (World *w, uint32_t mi, uint32_t d, const char *name)
 {
   FlFailureMode *fm = w->faults.modes[mi].fm;
   GArray *down = g_array_new (FALSE, FALSE, sizeof (uint32_t));
   GArray *jobs = g_array_new (FALSE, FALSE, sizeof (uint32_t));
   for (uint32_t node = 0; node < w->hw.n_nodes; node++)
     {
-      uint32_t nd = k == TOPO_RACK ? topo_node_rack (w->hw.topo, node)
-                                   : topo_node_row (w->hw.topo, node);
-      if (nd != d || !fail_node (w, node, mi, HEALTH_NO_GPU, d, name, false))
+      if (faults_node_domain (w, fm->cls, node) != d
+          || !fail_node (w, node, mi, HEALTH_NO_GPU, d, name, false))
         continue;
       g_array_append_val (down, node);
       uint32_t job = w->hw.nodes[node].job;
@@ -331,12 +364,9 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
     case FL_CLASS_RACK:
     case FL_CLASS_ROW:
     case FL_CLASS_COOLING:
-      {
-        TopoKind k = fm->cls == FL_CLASS_RACK ? TOPO_RACK : TOPO_ROW;
-        emit_component_failed (w, core_comp_name (w, k, i, name, sizeof name), fm);
-        happened = fail_domain (w, mi, k, i, name);
-        break;
-      }
+      emit_component_failed (w, faults_domain_name (w, fm->cls, i, name, sizeof name), fm);
+      happened = fail_domain (w, mi, i, name);
+      break;
     case FL_CLASS_JOB:
       {
         NodeRt *n = &w->hw.nodes[i];
@@ -405,8 +435,10 @@ mode_instances (World *w, const FlFailureMode *fm, TopoKind *kind)
     case FL_CLASS_CORE: *kind = TOPO_CORE; return topo_count (w->hw.topo, TOPO_CORE);
     case FL_CLASS_UPLINK: *kind = TOPO_UPLINK; return w->hw.n_uplinks + w->hw.n_corelinks;
     case FL_CLASS_RACK: *kind = TOPO_RACK; return topo_count (w->hw.topo, TOPO_RACK);
-    case FL_CLASS_ROW:
-    case FL_CLASS_COOLING: *kind = TOPO_ROW; return topo_count (w->hw.topo, TOPO_ROW);
+    case FL_CLASS_ROW: *kind = TOPO_ROW; return topo_count (w->hw.topo, TOPO_ROW);
+    case FL_CLASS_COOLING:
+      *kind = TOPO_ROW;
+      return (topo_count (w->hw.topo, TOPO_ROW) + rows_per_loop (w) - 1) / rows_per_loop (w);
     default: *kind = TOPO_NODE; return 0;
     }
 }

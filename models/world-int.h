@@ -75,6 +75,7 @@ struct WorldConfig
   double cluster_gpus, cluster_nodes, cluster_gpus_per_node, cluster_rails;
   double cluster_su_size, cluster_radix, cluster_oversubscription;
   double cluster_tiers, cluster_nodes_per_rack, cluster_racks_per_row;
+  double cluster_rows_per_cooling_loop;
   char *cluster_ibnet;
   char *cluster_inventory;          /* kubectl get nodes -o json, or "" */
   char *cluster_inventory_su_label, *cluster_inventory_rack_label;
@@ -522,6 +523,9 @@ int faults_repair_strength (FlRepair r);
 void faults_avert_pending (World *w, uint32_t node, int strength);
 void faults_avert_pending_link (World *w, uint32_t h);
 void faults_clear_node (World *w, uint32_t node);
+uint32_t faults_node_domain (const World *w, FlClass cls, uint32_t node);
+const char *faults_domain_name (const World *w, FlClass cls, uint32_t d, char *buf,
+                                size_t len);
 void faults_repair_link (World *w, uint32_t h);
 guint faults_link_failed_switch (World *w, uint32_t h);
 bool faults_link_detected (World *w, uint32_t h, SimTime *fault_time);

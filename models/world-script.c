@@ -164,8 +164,9 @@ world_repair (World *w, const char *pattern, GError **error)
         case TOPO_ROW:
           {
             /* A power domain: the fault it put on its nodes is cleared
-             * (faults_clear_node clears the whole group); a node's own
-             * fault stays. */
+             * (faults_clear_node clears the whole group: a row's cooling
+             * loop too, which may span more rows); a node's own fault
+             * stays. */
             bool any = false;
             for (uint32_t k = 0; k < w->hw.n_nodes; k++)
               {
@@ -177,8 +178,8 @@ world_repair (World *w, const char *pattern, GError **error)
                 bool domain_fault = r.kind == TOPO_RACK
                                       ? cls == FL_CLASS_RACK
                                       : cls == FL_CLASS_ROW || cls == FL_CLASS_COOLING;
-                if (d == r.index && n->fault_mode != NO_FAULT
-                    && n->fault_group == r.index && domain_fault)
+                if (d == r.index && n->fault_mode != NO_FAULT && domain_fault
+                    && n->fault_group == faults_node_domain (w, cls, k))
                   {
                     faults_clear_node (w, k);
                     any = true;
@@ -335,13 +336,17 @@ world_component_state (World *w, const char *name, const char **state, GError **
     case TOPO_RACK:
     case TOPO_ROW:
       {
-        /* A power domain is down while its nodes carry its fault. */
+        /* A power domain is down while its nodes carry its fault (a
+         * row's too while its cooling loop is out). */
         for (uint32_t i = 0; i < w->hw.n_nodes; i++)
           {
+            const NodeRt *n = &w->hw.nodes[i];
             uint32_t d = k == TOPO_RACK ? topo_node_rack (w->hw.topo, i) : topo_node_row (w->hw.topo, i);
-            if (d == idx && w->hw.nodes[i].fault_group == idx && w->hw.nodes[i].fault_mode != NO_FAULT
-                && w->faults.modes[w->hw.nodes[i].fault_mode].fm->cls != FL_CLASS_GPU
-                && w->faults.modes[w->hw.nodes[i].fault_mode].fm->cls != FL_CLASS_NODE)
+            FlClass cls = n->fault_mode != NO_FAULT ? w->faults.modes[n->fault_mode].fm->cls
+                                                    : FL_CLASS_GPU;
+            bool domain_fault = k == TOPO_RACK ? cls == FL_CLASS_RACK
+                                               : cls == FL_CLASS_ROW || cls == FL_CLASS_COOLING;
+            if (d == idx && domain_fault && n->fault_group == faults_node_domain (w, cls, i))
               {
                 *state = "down";
                 return true;

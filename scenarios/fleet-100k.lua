@@ -15,16 +15,17 @@
 --
 -- Measured on this 2-core machine (seed 1, 2026-11-29): the full year takes
 -- 3.8 s wall (1.38 M events, 174,695 jobs), so no reduction was needed;
--- days and research_rate are params to shorten it further. With 8
--- technicians (the config default, sized for a 16k cluster; --set
--- technicians=8) the repair queue is the bottleneck: GPU availability
--- 0.703 and a queue-wait p99 of 478 h. With 40 (one per ~300 nodes, an
--- assumption; the field data gives no staffing figure) availability is
--- 0.993 and research jobs do not wait (p99 0 h). The fleet's ETTR, 0.995,
--- is GPU-weighted over 174,695 mostly small jobs; the main job (frontier,
--- the largest) sits at 0.846 with 5,639 interruptions (summary.json
--- main_job_ettr, main_job_interruptions); finetune completes in 500.1 h
--- (job_completion_hours).
+-- days and research_rate are params to shorten it further. Results
+-- re-measured 2026-12-04 (seed 1; a rack, row or cooling failure is one
+-- incident, rows of 64 nodes): with 8 technicians (the config default,
+-- sized for a 16k cluster; --set technicians=8) the repair queue is the
+-- bottleneck: GPU availability 0.710 and a queue-wait p99 of 478 h. With
+-- 40 (one per ~300 nodes, an assumption; the field data gives no staffing
+-- figure) availability is 0.992 and research jobs do not wait (p99 0 h).
+-- The fleet's ETTR, 0.995, is GPU-weighted over 174,695 mostly small
+-- jobs; the main job (frontier, the largest) sits at 0.847 with 5,640
+-- interruptions (summary.json main_job_ettr, main_job_interruptions);
+-- finetune completes in 498.5 h (job_completion_hours).
 
 local presets = require "faultline.presets"
 

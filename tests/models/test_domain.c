@@ -6,7 +6,11 @@
  * 16 nodes of 2 GPUs, 2 rails, racks of 4 nodes, rows of 2 racks; random
  * failures off; a 4-node job placed on rack-00 (nodes 0-3) and 4 spares;
  * rack-00 (or row-00) loses power at 1 h and stays down (the domain's
- * repair takes forever). */
+ * repair takes forever).
+ *
+ * And the domains of the default cluster are the ones docs/failure-modes.md
+ * counts (2,048 nodes: 512 racks, 32 rows, 16 cooling loops) and fail at the
+ * catalogue's rate per domain. */
 #include <glib.h>
 #include <math.h>
 #include <setjmp.h>
@@ -17,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "failure.h"
 #include "world.h"
 #include "world_test.h"
 
@@ -135,12 +140,122 @@ test_row_is_one_incident (void **state)
   check_one_incident ("row-00", 8);
 }
 
+/* ---- domain counts and rates on the default cluster ---- */
+
+enum { D_RACK, D_ROW, D_COOLING, D_N };
+static const char *const d_mode[D_N] = { "rack_pdu", "row_power", "cooling_loop" };
+/* docs/failure-modes.md, "The default modes": instances on 2,048 nodes */
+static const double d_documented[D_N] = { 512, 32, 16 };
+/* each mode's rate is multiplied so that ~500 events fall in the run */
+static const double d_scale[D_N] = { 150, 6000, 12000 };
+
+typedef struct
+{
+  int events[D_N];
+  GHashTable *names[D_N];   /* distinct domains that failed */
+  int cur;                  /* the domain class of the last component_failed */
+  int cur_nodes;            /* node_failed events it caused */
+  int max_nodes[D_N];       /* the most nodes one event took down */
+} Census;
+
+static void
+census_close (Census *c)
+{
+  if (c->cur >= 0 && c->cur_nodes > c->max_nodes[c->cur])
+    c->max_nodes[c->cur] = c->cur_nodes;
+  c->cur = -1;
+}
+
+static void
+census_listener (const WorldEvent *ev, void *ud)
+{
+  Census *c = ud;
+  if (ev->kind == WEV_COMPONENT_FAILED)
+    {
+      census_close (c);
+      for (int d = 0; d < D_N; d++)
+        if (ev->mode != NULL && strcmp (ev->mode, d_mode[d]) == 0)
+          {
+            c->events[d]++;
+            g_hash_table_add (c->names[d], g_strdup (ev->component));
+            c->cur = d;
+            c->cur_nodes = 0;
+          }
+    }
+  else if (ev->kind == WEV_NODE_FAILED && c->cur >= 0 && ev->mode != NULL
+           && strcmp (ev->mode, d_mode[c->cur]) == 0)
+    c->cur_nodes++;
+}
+
+static void
+test_domain_counts_and_rates (void **state)
+{
+  WorldConfig *cfg = world_config_new ();
+  double hours = 54 * 24;
+  wt_set_num (cfg, "failures.lemon_fraction", 0);
+  wt_set_num (cfg, "cluster.technicians", 0);
+  wt_set_num (cfg, "run.length", hours * 3600);
+  /* only the domain modes fire; their repairs are quick, so that most
+   * events find their domain whole */
+  g_autoptr (FlFailureCatalog) cat = fl_failure_catalog_new_default ();
+  for (size_t i = 0; i < fl_failure_catalog_count (cat); i++)
+    {
+      const FlFailureMode *m = fl_failure_catalog_get (cat, i);
+      WorldValue off = { .type = WORLD_VAL_BOOL, .b = false };
+      bool domain = m->cls == FL_CLASS_RACK || m->cls == FL_CLASS_ROW
+                    || m->cls == FL_CLASS_COOLING;
+      if (!domain)
+        assert_true (world_config_failure_set (cfg, m->name, "enabled", &off, NULL));
+    }
+  Census c = { .cur = -1 };
+  for (int d = 0; d < D_N; d++)
+    {
+      c.names[d] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      wt_mode_num (cfg, d_mode[d], "rate_scale", d_scale[d]);
+      wt_mode_num (cfg, d_mode[d], "repair_time", 600);
+    }
+  g_autoptr (GError) error = NULL;
+  World *w = world_new (cfg, 7, &error);
+  if (w == NULL)
+    fail_msg ("world_new: %s", error->message);
+  assert_int_equal (world_nodes (w), 2048);
+  world_add_listener (w, census_listener, &c);
+  if (!world_run (w, &error))
+    fail_msg ("world_run: %s", error->message);
+  census_close (&c);
+
+  /* the number of domains: every one fails at least once at these rates
+   * (a row or loop is missed with probability < 1e-6, a rack ~0.2) */
+  assert_int_equal (g_hash_table_size (c.names[D_ROW]), d_documented[D_ROW]);
+  assert_int_equal (g_hash_table_size (c.names[D_COOLING]), d_documented[D_COOLING]);
+  assert_true (g_hash_table_size (c.names[D_RACK]) <= d_documented[D_RACK]);
+  /* a domain's size: 4 nodes a rack, 2,048 / 32 a row, two rows a loop */
+  assert_int_equal (c.max_nodes[D_RACK], 4);
+  assert_int_equal (c.max_nodes[D_ROW], 2048 / 32);
+  assert_int_equal (c.max_nodes[D_COOLING], 2048 / 16);
+  /* the rate per domain: Poisson counts within 4 sigma of the documented
+   * MTBF (scaled) times the documented number of domains */
+  for (int d = 0; d < D_N; d++)
+    {
+      const FlFailureMode *m = fl_failure_catalog_find (cat, d_mode[d]);
+      double expect = d_documented[d] * hours * d_scale[d] / dist_mean (&m->ttf);
+      print_message ("# %s: %d events, %.1f expected (%g domains, MTBF %.0f y / %g)\n",
+                     d_mode[d], c.events[d], expect, d_documented[d],
+                     dist_mean (&m->ttf) / 8760, d_scale[d]);
+      assert_true (fabs (c.events[d] - expect) < 4 * sqrt (expect));
+      g_hash_table_unref (c.names[d]);
+    }
+  world_free (w);
+  world_config_free (cfg);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_rack_is_one_incident),
     cmocka_unit_test (test_row_is_one_incident),
+    cmocka_unit_test (test_domain_counts_and_rates),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

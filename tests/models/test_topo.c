@@ -93,7 +93,7 @@ test_names (void **state)
   topo_name (t, TOPO_ROW, 3, buf, sizeof buf);
   assert_string_equal (buf, "row-03");
   assert_int_equal (topo_node_rack (t, 412), 412 / 4);
-  assert_int_equal (topo_node_row (t, 412), 412 / 32);
+  assert_int_equal (topo_node_row (t, 412), 412 / 64); /* 16 racks of 4 a row */
   /* first uplink of a leaf leaves from port su_size + 1 */
   uint32_t first, n;
   topo_leaf_uplinks (t, 0, &first, &n);
