@@ -4,9 +4,14 @@
  * unsharded sweep) and sweep_merge, so both write the same bytes.
  *
  * Everything is computed in (point, seed) order from the files as
- * `faultline run` wrote them, never in completion order, one point's
- * replicas in memory at a time (sweep.csv is streamed). Not here: running
- * replicas (sweep.c), the database itself (sweep-db.c). */
+ * `faultline run` wrote them, never in completion order. One replica's
+ * summary.json is parsed at a time; a point keeps only its replicas'
+ * numbers (8 bytes per metric and replica), sweep.csv is streamed row by
+ * row and each point's summary.json is written when the point is done,
+ * its "replicas" array streamed from the files read again one by one. So
+ * memory does not grow with the number of points, and with the seeds of a
+ * point only by those numbers. Not here: running replicas (sweep.c), the
+ * database itself (sweep-db.c). */
 #include "sweep-int.h"
 
 #include <errno.h>
@@ -36,13 +41,11 @@ sweep_node_number (JsonNode *n)
   return NAN;
 }
 
-/* One point's replicas at a time (memory flat in the number of points),
- * plus the statistics of every point, kept for sweep.json and the plot. */
+/* The metric list of the sweep (from the first replica of the first
+ * point) and the statistics of every point, kept for sweep.json, the plot
+ * and the database: a few numbers per point and metric. */
 typedef struct
 {
-  GPtrArray *parsers;   /* JsonParser per replica of the loaded point */
-  GPtrArray *metrics;   /* JsonObject * per replica (transfer none) */
-  unsigned base;        /* replica index of metrics->pdata[0] */
   GPtrArray *numeric;   /* metrics with a number or null, in order: a key,
                          * or KEY.NAME for a member of a by-job object */
   GPtrArray *num_key;   /* the key in "metrics" of each numeric entry */
@@ -54,8 +57,6 @@ typedef struct
 static void
 sweep_data_clear (SweepData *d)
 {
-  g_clear_pointer (&d->parsers, g_ptr_array_unref);
-  g_clear_pointer (&d->metrics, g_ptr_array_unref);
   g_clear_pointer (&d->numeric, g_ptr_array_unref);
   g_clear_pointer (&d->num_key, g_ptr_array_unref);
   g_clear_pointer (&d->num_sub, g_ptr_array_unref);
@@ -63,59 +64,96 @@ sweep_data_clear (SweepData *d)
   g_clear_pointer (&d->stats, g_free);
 }
 
-/* The metrics of replica i, which must be of the loaded point. */
-static JsonObject *
-sweep_data_metrics (const SweepData *d, unsigned i)
+/* One metric key of a point's summary.json, in the order of the point's
+ * first replica: a number (its value in each replica) or an object (the
+ * union of its members over the replicas, in order of first appearance,
+ * and each member's value in each replica). */
+typedef struct
 {
-  g_assert (i >= d->base && i - d->base < d->metrics->len);
-  return d->metrics->pdata[i - d->base];
+  char *key;
+  bool object;
+  double *x;            /* a number: [seed] */
+  double absent;        /* an object: the value of a member a replica lacks */
+  GPtrArray *subs;      /* an object: member names (owned) */
+  GPtrArray *sub_x;     /* an object: double[seed] per member (owned) */
+  GHashTable *sub_at;   /* an object: name -> index + 1 */
+} SweepKey;
+
+static void
+sweep_key_free (gpointer p)
+{
+  SweepKey *k = p;
+  g_free (k->key);
+  g_free (k->x);
+  if (k->subs != NULL)
+    {
+      g_ptr_array_unref (k->subs);
+      g_ptr_array_unref (k->sub_x);
+      g_hash_table_unref (k->sub_at);
+    }
+  g_free (k);
 }
 
-/* Parses root/<point>/seed-N/summary.json of point p's replicas, dropping
- * the previous point's; the first call also lists the metric keys. */
-static bool
-sweep_data_load (const SweepPlan *plan, const char *root, SweepData *d,
-                 guint point, GError **error)
+/* What one point keeps of its replicas while they are read one at a time:
+ * only numbers (8 bytes per metric and replica), never a parsed summary,
+ * so memory does not grow with the size of the replicas' files. */
+typedef struct
 {
-  g_clear_pointer (&d->parsers, g_ptr_array_unref);
-  g_clear_pointer (&d->metrics, g_ptr_array_unref);
-  d->parsers = g_ptr_array_new_with_free_func (g_object_unref);
-  d->metrics = g_ptr_array_new ();
-  d->base = point * (unsigned) plan->n_seeds;
-  for (unsigned i = d->base; i < d->base + plan->n_seeds; i++)
+  size_t ns;            /* replicas (seeds) of the point */
+  double *vals;         /* [k * ns + s]: numeric entry k of seed s */
+  JsonNode *params;     /* the first replica's "params" (a copy), or NULL */
+  GPtrArray *keys;      /* SweepKey *, NULL until the first replica */
+} SweepPointData;
+
+static void
+sweep_point_data_clear (SweepPointData *pd)
+{
+  g_clear_pointer (&pd->vals, g_free);
+  g_clear_pointer (&pd->params, json_node_unref);
+  g_clear_pointer (&pd->keys, g_ptr_array_unref);
+}
+
+/* Parses replica i's summary.json into parser and returns its metrics
+ * object (transfer none), or NULL with FL_ERROR_INPUT naming the file. */
+static JsonObject *
+sweep_replica_metrics (const SweepPlan *plan, const char *root,
+                       JsonParser *parser, unsigned i, JsonNode **root_out,
+                       GError **error)
+{
+  g_autofree char *dir = sweep_replica_dir (root, sweep_plan_point (plan, i),
+                                            sweep_plan_seed (plan, i));
+  g_autofree char *path = g_build_filename (dir, "summary.json", NULL);
+  GError *err = NULL;
+  JsonNode *r = NULL, *m = NULL;
+  if (infile_load_json (parser, path, "summary.json", &err))
+    r = json_parser_get_root (parser);
+  if (r != NULL && JSON_NODE_HOLDS_OBJECT (r))
+    m = json_object_get_member (json_node_get_object (r), "metrics");
+  if (m == NULL || !JSON_NODE_HOLDS_OBJECT (m))
     {
-      JsonParser *p = json_parser_new ();
-      g_ptr_array_add (d->parsers, p);
-      g_autofree char *dir = sweep_replica_dir (root,
-                                                sweep_plan_point (plan, i),
-                                                sweep_plan_seed (plan, i));
-      g_autofree char *path = g_build_filename (dir, "summary.json", NULL);
-      GError *err = NULL;
-      JsonNode *r = NULL, *m = NULL;
-      if (infile_load_json (p, path, "summary.json", &err))
-        r = json_parser_get_root (p);
-      if (r != NULL && JSON_NODE_HOLDS_OBJECT (r))
-        m = json_object_get_member (json_node_get_object (r), "metrics");
-      if (m == NULL || !JSON_NODE_HOLDS_OBJECT (m))
-        {
-          g_set_error (error, FL_ERROR, FL_ERROR_INPUT,
-                       "%s: not a replica summary (no metrics object)%s%s",
-                       path, err ? ": " : "", err ? err->message : "");
-          g_clear_error (&err);
-          return false;
-        }
-      g_ptr_array_add (d->metrics, json_node_get_object (m));
+      g_set_error (error, FL_ERROR, FL_ERROR_INPUT,
+                   "%s: not a replica summary (no metrics object)%s%s",
+                   path, err ? ": " : "", err ? err->message : "");
+      g_clear_error (&err);
+      return NULL;
     }
-  if (d->numeric != NULL)
-    return true;
+  if (root_out != NULL)
+    *root_out = r;
+  return json_node_get_object (m);
+}
+
+/* Lists the sweep's metric keys from the first replica's metrics. */
+static void
+sweep_data_list (SweepData *d, JsonObject *first)
+{
   d->numeric = g_ptr_array_new_with_free_func (g_free);
   d->num_key = g_ptr_array_new_with_free_func (g_free);
   d->num_sub = g_ptr_array_new_with_free_func (g_free);
   d->objects = g_ptr_array_new_with_free_func (g_free);
-  GList *names = json_object_get_members (d->metrics->pdata[0]);
+  GList *names = json_object_get_members (first);
   for (GList *l = names; l != NULL; l = l->next)
     {
-      JsonNode *n = json_object_get_member (d->metrics->pdata[0], l->data);
+      JsonNode *n = json_object_get_member (first, l->data);
       if (JSON_NODE_HOLDS_OBJECT (n))
         {
           g_ptr_array_add (d->objects, g_strdup (l->data));
@@ -146,7 +184,6 @@ sweep_data_load (const SweepPlan *plan, const char *root, SweepData *d,
         }
     }
   g_list_free (names);
-  return true;
 }
 
 /* The value of numeric entry k in metrics object o: NaN when null or
@@ -162,31 +199,89 @@ sweep_data_number (const SweepData *d, JsonObject *o, guint k)
   return sweep_node_number (n);
 }
 
+/* The keys of the point's summary.json from its first replica: the numbers
+ * and objects of the sweep's lists, in that replica's order. */
 static void
-sweep_stats_of (const SweepPlan *plan, const SweepData *d, guint point,
-                const char *key, const char *sub, SweepStats *st)
+sweep_point_keys (SweepPointData *pd, const SweepData *d, JsonObject *first)
 {
-  const MetrictabEntry *e = metrictab_find (key);
-  double absent = e != NULL && e->kind == METRICTAB_BY_JOB ? NAN : 0.0;
-  size_t ns = plan->n_seeds;
-  g_autofree double *x = g_new (double, ns);
-  for (size_t s = 0; s < ns; s++)
+  pd->keys = g_ptr_array_new_with_free_func (sweep_key_free);
+  GList *names = json_object_get_members (first);
+  for (GList *l = names; l != NULL; l = l->next)
     {
-      JsonObject *o = sweep_data_metrics (d, (unsigned) (point * ns + s));
-      JsonNode *n = json_object_get_member (o, key);
-      if (sub != NULL)
+      const char *key = l->data;
+      bool num = g_ptr_array_find_with_equal_func (d->numeric, key,
+                                                   g_str_equal, NULL);
+      if (!num && !g_ptr_array_find_with_equal_func (d->objects, key,
+                                                     g_str_equal, NULL))
+        continue;
+      SweepKey *k = g_new0 (SweepKey, 1);
+      k->key = g_strdup (key);
+      if (num)
+        k->x = g_new (double, pd->ns);
+      else
         {
           /* a count by cause: absent means none; a job's time: absent
            * means not measured */
-          JsonObject *so = n && JSON_NODE_HOLDS_OBJECT (n)
-                           ? json_node_get_object (n) : NULL;
-          n = so ? json_object_get_member (so, sub) : NULL;
-          x[s] = n ? sweep_node_number (n) : absent;
+          const MetrictabEntry *e = metrictab_find (key);
+          k->object = true;
+          k->absent = e != NULL && e->kind == METRICTAB_BY_JOB ? NAN : 0.0;
+          k->subs = g_ptr_array_new_with_free_func (g_free);
+          k->sub_x = g_ptr_array_new_with_free_func (g_free);
+          k->sub_at = g_hash_table_new (g_str_hash, g_str_equal);
         }
-      else
-        x[s] = sweep_node_number (n);
+      g_ptr_array_add (pd->keys, k);
     }
-  sweep_stats (x, ns, st);
+  g_list_free (names);
+}
+
+/* Keeps the numbers of seed s of the point from its metrics object m. */
+static void
+sweep_point_add (SweepPointData *pd, const SweepData *d, size_t s,
+                 JsonObject *m)
+{
+  for (guint k = 0; k < d->numeric->len; k++)
+    pd->vals[k * pd->ns + s] = sweep_data_number (d, m, k);
+  for (guint i = 0; i < pd->keys->len; i++)
+    {
+      SweepKey *k = pd->keys->pdata[i];
+      JsonNode *n = json_object_get_member (m, k->key);
+      if (!k->object)
+        {
+          k->x[s] = sweep_node_number (n);
+          continue;
+        }
+      if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
+        continue;
+      JsonObject *o = json_node_get_object (n);
+      GList *subs = json_object_get_members (o);
+      for (GList *q = subs; q != NULL; q = q->next)
+        {
+          guint at = GPOINTER_TO_UINT (g_hash_table_lookup (k->sub_at,
+                                                            q->data));
+          if (at == 0)
+            {
+              char *name = g_strdup (q->data);
+              double *x = g_new (double, pd->ns);
+              for (size_t t = 0; t < pd->ns; t++)
+                x[t] = k->absent;
+              g_ptr_array_add (k->subs, name);
+              g_ptr_array_add (k->sub_x, x);
+              at = k->subs->len;
+              g_hash_table_insert (k->sub_at, name, GUINT_TO_POINTER (at));
+            }
+          double *x = k->sub_x->pdata[at - 1];
+          x[s] = sweep_node_number (json_object_get_member (o, q->data));
+        }
+      g_list_free (subs);
+    }
+}
+
+static double
+sweep_mean (const double *x, size_t n)
+{
+  SweepStats st;
+  sweep_stats (x, n, &st);
+  return st.mean;
 }
 
 static void
@@ -289,82 +384,104 @@ sweep_json (const SweepPlan *plan, const SweepData *d, double wall_s)
   return results_json_to_string (root, true);
 }
 
+/* Appends the metrics object m as results_json_to_string writes it at
+ * depth 2 (an element of the top-level "replicas" array): a literal
+ * newline only ever starts an indentation (strings escape theirs), so
+ * indenting each line by two more levels is the same text. */
+static void
+sweep_append_replica (GString *o, JsonObject *m)
+{
+  g_autoptr (JsonNode) n = json_node_alloc ();
+  json_node_init_object (n, m);
+  g_autofree char *text = results_json_to_string (n, true);
+  size_t len = strlen (text);
+  if (len > 0 && text[len - 1] == '\n')
+    text[--len] = '\0';
+  for (const char *c = text; *c; c++)
+    {
+      g_string_append_c (o, *c);
+      if (*c == '\n')
+        g_string_append (o, "    ");
+    }
+}
+
 /* OUT/<point>/summary.json: a summary whose metrics are the means and whose
- * "replicas" are the metrics of each seed (docs/ci.md). */
-static char *
-sweep_point_summary (const SweepPlan *plan, const SweepData *d, guint p)
+ * "replicas" are the metrics of each seed (docs/ci.md). Written as a
+ * stream: the head from the point's numbers, then each replica's metrics
+ * read again from its summary.json, one at a time. */
+static bool
+sweep_point_summary (const SweepPlan *plan, const char *root,
+                     const SweepPointData *pd, guint p, GError **error)
 {
   const SweepPlan *opt = plan;
-  size_t ns = opt->n_seeds;
+  size_t ns = pd->ns;
   g_autoptr (JsonBuilder) b = sweep_json_begin (opt);
   sweep_add_seeds (b, opt);
   /* the params of the first seed's summary (the same for every seed) */
-  JsonNode *root = json_parser_get_root (d->parsers->pdata[p * ns
-                                                          - d->base]);
-  JsonNode *params = json_object_get_member (json_node_get_object (root),
-                                             "params");
   json_builder_set_member_name (b, "params");
-  if (params != NULL)
-    json_builder_add_value (b, json_node_copy (params));
+  if (pd->params != NULL)
+    json_builder_add_value (b, json_node_copy (pd->params));
   else
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "metrics");
   json_builder_begin_object (b);
-  JsonObject *first = sweep_data_metrics (d, (unsigned) (p * ns));
-  GList *names = json_object_get_members (first);
-  for (GList *l = names; l != NULL; l = l->next)
+  for (guint i = 0; i < pd->keys->len; i++)
     {
-      const char *key = l->data;
-      SweepStats st;
-      if (g_ptr_array_find_with_equal_func (d->numeric, key, g_str_equal,
-                                            NULL))
+      const SweepKey *k = pd->keys->pdata[i];
+      if (!k->object)
         {
-          sweep_stats_of (plan, d, p, key, NULL, &st);
-          results_json_add_number (b, key, st.mean);
+          results_json_add_number (b, k->key, sweep_mean (k->x, ns));
           continue;
         }
-      if (!g_ptr_array_find_with_equal_func (d->objects, key, g_str_equal,
-                                             NULL))
-        continue;
-      /* the union of the sub-keys, in order of first appearance */
-      g_autoptr (GPtrArray) subs = g_ptr_array_new ();
-      for (size_t s = 0; s < ns; s++)
-        {
-          JsonNode *n = json_object_get_member (
-              sweep_data_metrics (d, (unsigned) (p * ns + s)), key);
-          if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
-            continue;
-          GList *sn = json_object_get_members (json_node_get_object (n));
-          for (GList *q = sn; q != NULL; q = q->next)
-            if (!g_ptr_array_find_with_equal_func (subs, q->data,
-                                                   g_str_equal, NULL))
-              g_ptr_array_add (subs, q->data);
-          g_list_free (sn);
-        }
-      json_builder_set_member_name (b, key);
+      json_builder_set_member_name (b, k->key);
       json_builder_begin_object (b);
-      for (guint q = 0; q < subs->len; q++)
-        {
-          sweep_stats_of (plan, d, p, key, subs->pdata[q], &st);
-          results_json_add_number (b, subs->pdata[q], st.mean);
-        }
+      for (guint q = 0; q < k->subs->len; q++)
+        results_json_add_number (b, k->subs->pdata[q],
+                                 sweep_mean (k->sub_x->pdata[q], ns));
       json_builder_end_object (b);
     }
-  g_list_free (names);
   json_builder_end_object (b);
-  json_builder_set_member_name (b, "replicas");
-  json_builder_begin_array (b);
-  for (size_t s = 0; s < ns; s++)
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) head = json_builder_get_root (b);
+  g_autofree char *text = results_json_to_string (head, true);
+  /* text ends with the object's closing "\n}\n": "replicas" goes before */
+  size_t len = strlen (text);
+  g_assert (len >= 3 && strcmp (text + len - 3, "\n}\n") == 0);
+
+  const SweepPoint *pt = g_ptr_array_index (plan->points, p);
+  g_autofree char *path = g_build_filename (root, pt->name, "summary.json",
+                                            NULL);
+  GError *err = NULL;
+  AtomicFile *f = atomicfile_open (path, &err);
+  g_autoptr (GString) o = g_string_new_len (text, (gssize) len - 3);
+  g_string_append (o, ",\n  \"replicas\": [");
+  bool ok = f != NULL;
+  for (size_t s = 0; ok && s < ns; s++)
     {
-      JsonNode *n = json_node_alloc ();
-      json_node_init_object (n, sweep_data_metrics (d, (unsigned) (p * ns
-                                                                   + s)));
-      json_builder_add_value (b, n);
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      JsonObject *m = sweep_replica_metrics (plan, root, parser,
+                                             (unsigned) (p * ns + s), NULL,
+                                             error);
+      ok = m != NULL;
+      if (!ok)
+        break;
+      g_string_append (o, s > 0 ? ",\n    " : "\n    ");
+      sweep_append_replica (o, m);
+      ok = atomicfile_append (f, o->str, o->len, &err);
+      g_string_truncate (o, 0);
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  g_autoptr (JsonNode) out = json_builder_get_root (b);
-  return results_json_to_string (out, true);
+  g_string_append (o, ns > 0 ? "\n  ]\n}\n" : "]\n}\n");
+  ok = ok && atomicfile_append (f, o->str, o->len, &err);
+  if (ok)
+    ok = atomicfile_commit (g_steal_pointer (&f), &err);
+  atomicfile_abort (f);
+  if (err != NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, FL_ERROR, FL_ERROR_INPUT, err->message);
+      g_error_free (err);
+    }
+  return ok;
 }
 
 static void
@@ -405,33 +522,32 @@ sweep_csv_head (GString *o, const SweepPlan *plan, const SweepData *d)
   g_string_append_c (o, '\n');
 }
 
-/* The rows of sweep.csv of the loaded point. */
+/* The row of sweep.csv of seed s of point p (the point's numbers). */
 static void
-sweep_csv_rows (GString *o, const SweepPlan *plan, const SweepData *d)
+sweep_csv_row (GString *o, const SweepPlan *plan, const SweepData *d,
+               const SweepPointData *pd, guint p, size_t s)
 {
   const SweepPlan *opt = plan;
-  for (unsigned i = d->base; i < d->base + d->metrics->len; i++)
+  unsigned i = (unsigned) (p * pd->ns + s);
+  const SweepPoint *pt = sweep_plan_point (plan, i);
+  uint64_t seed = sweep_plan_seed (plan, i);
+  sweep_csv_str (o, pt->name);
+  for (size_t a = 0; a < opt->n_axes; a++)
     {
-      const SweepPoint *pt = sweep_plan_point (plan, i);
-      uint64_t seed = sweep_plan_seed (plan, i);
-      sweep_csv_str (o, pt->name);
-      for (size_t a = 0; a < opt->n_axes; a++)
-        {
-          g_string_append_c (o, ',');
-          sweep_csv_str (o, pt->values[a]);
-        }
-      g_string_append_printf (o, ",%" G_GUINT64_FORMAT ",", seed);
-      g_autofree char *dir = sweep_replica_dir (NULL, pt, seed);
-      sweep_csv_str (o, dir);
-      for (guint k = 0; k < d->numeric->len; k++)
-        {
-          char buf[40];
-          double v = sweep_data_number (d, sweep_data_metrics (d, i), k);
-          g_string_append_c (o, ',');
-          g_string_append (o, results_format_double (v, buf, sizeof buf));
-        }
-      g_string_append_c (o, '\n');
+      g_string_append_c (o, ',');
+      sweep_csv_str (o, pt->values[a]);
     }
+  g_string_append_printf (o, ",%" G_GUINT64_FORMAT ",", seed);
+  g_autofree char *dir = sweep_replica_dir (NULL, pt, seed);
+  sweep_csv_str (o, dir);
+  for (guint k = 0; k < d->numeric->len; k++)
+    {
+      char buf[40];
+      g_string_append_c (o, ',');
+      g_string_append (o, results_format_double (pd->vals[k * pd->ns + s],
+                                                 buf, sizeof buf));
+    }
+  g_string_append_c (o, '\n');
 }
 
 /* ---- the plot: ETTR against the first grid key ---- */
@@ -611,33 +727,51 @@ sweep_aggregate (const SweepPlan *plan, const char *root, SweepDb *db,
   AtomicFile *csv = NULL;
   GError *err = NULL;
   g_autoptr (GString) chunk = g_string_new (NULL);
+  size_t ns = plan->n_seeds;
   bool ok = true;
-  /* point by point: its replicas, its statistics, its summary, its rows */
+  /* Point by point, and in a point replica by replica: parse its
+   * summary.json, keep its numbers, append its sweep.csv row, drop the
+   * parse; then the point's statistics and its summary.json. */
   for (guint p = 0; ok && p < plan->points->len; p++)
     {
-      ok = sweep_data_load (plan, root, &d, p, error);
-      if (!ok)
-        break;
-      size_t nm = d.numeric->len;
-      if (p == 0)
+      SweepPointData pd = { .ns = ns };
+      for (size_t s = 0; ok && s < ns; s++)
         {
-          d.stats = g_new0 (SweepStats, MAX (nm * plan->points->len, 1));
-          csv = atomicfile_open (csv_path, &err);
-          ok = csv != NULL;
-          sweep_csv_head (chunk, plan, &d);
+          g_autoptr (JsonParser) parser = json_parser_new ();
+          JsonNode *r = NULL;
+          JsonObject *m = sweep_replica_metrics (plan, root, parser,
+                                                 (unsigned) (p * ns + s), &r,
+                                                 error);
+          ok = m != NULL;
+          if (!ok)
+            break;
+          if (d.numeric == NULL)
+            {
+              sweep_data_list (&d, m);
+              d.stats = g_new0 (SweepStats,
+                                MAX (d.numeric->len * plan->points->len, 1));
+              csv = atomicfile_open (csv_path, &err);
+              ok = csv != NULL;
+              sweep_csv_head (chunk, plan, &d);
+            }
+          if (s == 0)
+            {
+              JsonNode *params = json_object_get_member (
+                  json_node_get_object (r), "params");
+              pd.params = params != NULL ? json_node_copy (params) : NULL;
+              pd.vals = g_new (double, MAX (d.numeric->len * ns, 1));
+              sweep_point_keys (&pd, &d, m);
+            }
+          sweep_point_add (&pd, &d, s, m);
+          sweep_csv_row (chunk, plan, &d, &pd, p, s);
+          ok = ok && atomicfile_append (csv, chunk->str, chunk->len, &err);
+          g_string_truncate (chunk, 0);
         }
-      for (size_t k = 0; ok && k < nm; k++)
-        sweep_stats_of (plan, &d, p, d.num_key->pdata[k],
-                        d.num_sub->pdata[k], &d.stats[p * nm + k]);
-      const SweepPoint *pt = g_ptr_array_index (plan->points, p);
-      g_autofree char *sum = ok ? sweep_point_summary (plan, &d, p) : NULL;
-      g_autofree char *pdir = g_build_filename (root, pt->name, NULL);
-      ok = ok && sweep_write_file (pdir, "summary.json", sum, strlen (sum),
-                                   error);
-      if (ok)
-        sweep_csv_rows (chunk, plan, &d);
-      ok = ok && atomicfile_append (csv, chunk->str, chunk->len, &err);
-      g_string_truncate (chunk, 0);
+      size_t nm = ok ? d.numeric->len : 0;
+      for (size_t k = 0; k < nm; k++)
+        sweep_stats (&pd.vals[k * ns], ns, &d.stats[p * nm + k]);
+      ok = ok && sweep_point_summary (plan, root, &pd, p, error);
+      sweep_point_data_clear (&pd);
     }
   if (ok)
     {
@@ -647,7 +781,8 @@ sweep_aggregate (const SweepPlan *plan, const char *root, SweepDb *db,
   atomicfile_abort (csv);
   if (err != NULL)
     {
-      g_set_error_literal (error, FL_ERROR, FL_ERROR_INPUT, err->message);
+      if (error != NULL && *error == NULL)
+        g_set_error_literal (error, FL_ERROR, FL_ERROR_INPUT, err->message);
       g_error_free (err);
     }
   ok = ok && sweep_plot (plan, &d, root, error);
