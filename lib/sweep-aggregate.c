@@ -5,12 +5,13 @@
  *
  * Everything is computed in (point, seed) order from the files as
  * `faultline run` wrote them, never in completion order. One replica's
- * summary.json is parsed at a time; a point keeps only its replicas'
- * numbers (8 bytes per metric and replica), sweep.csv is streamed row by
- * row and each point's summary.json is written when the point is done,
- * its "replicas" array streamed from the files read again one by one. So
- * memory does not grow with the number of points, and with the seeds of a
- * point only by those numbers. Not here: running replicas (sweep.c), the
+ * summary.json is parsed at a time and each is read twice: the first pass
+ * sums its numbers into its point's accumulators and appends its
+ * sweep.csv row; the second streams its metrics into the point's
+ * summary.json and completes the point's statistics (sd and CI need the
+ * mean first; sweep_acc_* give the bits sweep_stats gives). A point keeps
+ * sums only, never a value per replica, so memory does not grow with the
+ * number of replicas or points. Not here: running replicas (sweep.c), the
  * database itself (sweep-db.c). */
 #include "sweep-int.h"
 
@@ -65,17 +66,19 @@ sweep_data_clear (SweepData *d)
 }
 
 /* One metric key of a point's summary.json, in the order of the point's
- * first replica: a number (its value in each replica) or an object (the
- * union of its members over the replicas, in order of first appearance,
- * and each member's value in each replica). */
+ * first replica: a number (the sum of its values over the replicas) or an
+ * object (the union of its members over the replicas, in order of first
+ * appearance, and the sum of each member's values). Only the means are
+ * written, so only the first pass of the accumulators is used. */
 typedef struct
 {
   char *key;
   bool object;
-  double *x;            /* a number: [seed] */
+  SweepAcc acc;         /* a number */
   double absent;        /* an object: the value of a member a replica lacks */
   GPtrArray *subs;      /* an object: member names (owned) */
-  GPtrArray *sub_x;     /* an object: double[seed] per member (owned) */
+  GArray *sub_acc;      /* an object: SweepAcc per member */
+  GArray *sub_seen;     /* an object: per member, last seed counted + 1 */
   GHashTable *sub_at;   /* an object: name -> index + 1 */
 } SweepKey;
 
@@ -84,23 +87,27 @@ sweep_key_free (gpointer p)
 {
   SweepKey *k = p;
   g_free (k->key);
-  g_free (k->x);
   if (k->subs != NULL)
     {
       g_ptr_array_unref (k->subs);
-      g_ptr_array_unref (k->sub_x);
+      g_array_unref (k->sub_acc);
+      g_array_unref (k->sub_seen);
       g_hash_table_unref (k->sub_at);
     }
   g_free (k);
 }
 
-/* What one point keeps of its replicas while they are read one at a time:
- * only numbers (8 bytes per metric and replica), never a parsed summary,
- * so memory does not grow with the size of the replicas' files. */
+/* What one point keeps while its replicas are read one at a time: sums,
+ * never a value per replica nor a parsed summary, so memory does not grow
+ * with the number of replicas. The statistics need two passes over the
+ * values in order (sweep_acc_*): the first while the replicas are read
+ * for sweep.csv, the second while their metrics are streamed into the
+ * point's summary.json. */
 typedef struct
 {
   size_t ns;            /* replicas (seeds) of the point */
-  double *vals;         /* [k * ns + s]: numeric entry k of seed s */
+  SweepAcc *acc;        /* per numeric entry */
+  double *row;          /* per numeric entry: the replica being read */
   JsonNode *params;     /* the first replica's "params" (a copy), or NULL */
   GPtrArray *keys;      /* SweepKey *, NULL until the first replica */
 } SweepPointData;
@@ -108,7 +115,8 @@ typedef struct
 static void
 sweep_point_data_clear (SweepPointData *pd)
 {
-  g_clear_pointer (&pd->vals, g_free);
+  g_clear_pointer (&pd->acc, g_free);
+  g_clear_pointer (&pd->row, g_free);
   g_clear_pointer (&pd->params, json_node_unref);
   g_clear_pointer (&pd->keys, g_ptr_array_unref);
 }
@@ -216,9 +224,7 @@ sweep_point_keys (SweepPointData *pd, const SweepData *d, JsonObject *first)
         continue;
       SweepKey *k = g_new0 (SweepKey, 1);
       k->key = g_strdup (key);
-      if (num)
-        k->x = g_new (double, pd->ns);
-      else
+      if (!num)
         {
           /* a count by cause: absent means none; a job's time: absent
            * means not measured */
@@ -226,7 +232,8 @@ sweep_point_keys (SweepPointData *pd, const SweepData *d, JsonObject *first)
           k->object = true;
           k->absent = e != NULL && e->kind == METRICTAB_BY_JOB ? NAN : 0.0;
           k->subs = g_ptr_array_new_with_free_func (g_free);
-          k->sub_x = g_ptr_array_new_with_free_func (g_free);
+          k->sub_acc = g_array_new (FALSE, TRUE, sizeof (SweepAcc));
+          k->sub_seen = g_array_new (FALSE, TRUE, sizeof (size_t));
           k->sub_at = g_hash_table_new (g_str_hash, g_str_equal);
         }
       g_ptr_array_add (pd->keys, k);
@@ -234,54 +241,61 @@ sweep_point_keys (SweepPointData *pd, const SweepData *d, JsonObject *first)
   g_list_free (names);
 }
 
-/* Keeps the numbers of seed s of the point from its metrics object m. */
+/* First pass over seed s of the point (seeds in order): its metrics
+ * object m into the point's sums and into pd->row. */
 static void
 sweep_point_add (SweepPointData *pd, const SweepData *d, size_t s,
                  JsonObject *m)
 {
   for (guint k = 0; k < d->numeric->len; k++)
-    pd->vals[k * pd->ns + s] = sweep_data_number (d, m, k);
+    {
+      pd->row[k] = sweep_data_number (d, m, k);
+      sweep_acc_add1 (&pd->acc[k], pd->row[k]);
+    }
   for (guint i = 0; i < pd->keys->len; i++)
     {
       SweepKey *k = pd->keys->pdata[i];
       JsonNode *n = json_object_get_member (m, k->key);
       if (!k->object)
         {
-          k->x[s] = sweep_node_number (n);
+          sweep_acc_add1 (&k->acc, sweep_node_number (n));
           continue;
         }
-      if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
-        continue;
-      JsonObject *o = json_node_get_object (n);
-      GList *subs = json_object_get_members (o);
+      JsonObject *o = n != NULL && JSON_NODE_HOLDS_OBJECT (n)
+                        ? json_node_get_object (n) : NULL;
+      GList *subs = o != NULL ? json_object_get_members (o) : NULL;
       for (GList *q = subs; q != NULL; q = q->next)
         {
           guint at = GPOINTER_TO_UINT (g_hash_table_lookup (k->sub_at,
                                                             q->data));
           if (at == 0)
             {
+              /* a member first seen here: the seeds before lacked it */
               char *name = g_strdup (q->data);
-              double *x = g_new (double, pd->ns);
-              for (size_t t = 0; t < pd->ns; t++)
-                x[t] = k->absent;
+              SweepAcc acc = { 0 };
+              for (size_t t = 0; t < s; t++)
+                sweep_acc_add1 (&acc, k->absent);
               g_ptr_array_add (k->subs, name);
-              g_ptr_array_add (k->sub_x, x);
+              g_array_append_val (k->sub_acc, acc);
+              g_array_append_val (k->sub_seen, s);
               at = k->subs->len;
               g_hash_table_insert (k->sub_at, name, GUINT_TO_POINTER (at));
             }
-          double *x = k->sub_x->pdata[at - 1];
-          x[s] = sweep_node_number (json_object_get_member (o, q->data));
+          sweep_acc_add1 (&g_array_index (k->sub_acc, SweepAcc, at - 1),
+                          sweep_node_number (json_object_get_member (
+                              o, q->data)));
+          g_array_index (k->sub_seen, size_t, at - 1) = s + 1;
         }
       g_list_free (subs);
+      /* the members this seed lacks */
+      for (guint q = 0; q < k->subs->len; q++)
+        if (g_array_index (k->sub_seen, size_t, q) != s + 1)
+          {
+            sweep_acc_add1 (&g_array_index (k->sub_acc, SweepAcc, q),
+                            k->absent);
+            g_array_index (k->sub_seen, size_t, q) = s + 1;
+          }
     }
-}
-
-static double
-sweep_mean (const double *x, size_t n)
-{
-  SweepStats st;
-  sweep_stats (x, n, &st);
-  return st.mean;
 }
 
 static void
@@ -407,11 +421,13 @@ sweep_append_replica (GString *o, JsonObject *m)
 
 /* OUT/<point>/summary.json: a summary whose metrics are the means and whose
  * "replicas" are the metrics of each seed (docs/ci.md). Written as a
- * stream: the head from the point's numbers, then each replica's metrics
- * read again from its summary.json, one at a time. */
+ * stream: the head from the point's sums, then each replica's metrics
+ * read again from its summary.json, one at a time; that read is also the
+ * second pass of the point's statistics (pd->acc). */
 static bool
 sweep_point_summary (const SweepPlan *plan, const char *root,
-                     const SweepPointData *pd, guint p, GError **error)
+                     const SweepData *d, SweepPointData *pd, guint p,
+                     GError **error)
 {
   const SweepPlan *opt = plan;
   size_t ns = pd->ns;
@@ -430,14 +446,15 @@ sweep_point_summary (const SweepPlan *plan, const char *root,
       const SweepKey *k = pd->keys->pdata[i];
       if (!k->object)
         {
-          results_json_add_number (b, k->key, sweep_mean (k->x, ns));
+          results_json_add_number (b, k->key, sweep_acc_mean (&k->acc));
           continue;
         }
       json_builder_set_member_name (b, k->key);
       json_builder_begin_object (b);
       for (guint q = 0; q < k->subs->len; q++)
-        results_json_add_number (b, k->subs->pdata[q],
-                                 sweep_mean (k->sub_x->pdata[q], ns));
+        results_json_add_number (
+            b, k->subs->pdata[q],
+            sweep_acc_mean (&g_array_index (k->sub_acc, SweepAcc, q)));
       json_builder_end_object (b);
     }
   json_builder_end_object (b);
@@ -465,6 +482,8 @@ sweep_point_summary (const SweepPlan *plan, const char *root,
       ok = m != NULL;
       if (!ok)
         break;
+      for (guint k = 0; k < d->numeric->len; k++)
+        sweep_acc_add2 (&pd->acc[k], sweep_data_number (d, m, k));
       g_string_append (o, s > 0 ? ",\n    " : "\n    ");
       sweep_append_replica (o, m);
       ok = atomicfile_append (f, o->str, o->len, &err);
@@ -522,7 +541,7 @@ sweep_csv_head (GString *o, const SweepPlan *plan, const SweepData *d)
   g_string_append_c (o, '\n');
 }
 
-/* The row of sweep.csv of seed s of point p (the point's numbers). */
+/* The row of sweep.csv of seed s of point p (its numbers in pd->row). */
 static void
 sweep_csv_row (GString *o, const SweepPlan *plan, const SweepData *d,
                const SweepPointData *pd, guint p, size_t s)
@@ -544,8 +563,8 @@ sweep_csv_row (GString *o, const SweepPlan *plan, const SweepData *d,
     {
       char buf[40];
       g_string_append_c (o, ',');
-      g_string_append (o, results_format_double (pd->vals[k * pd->ns + s],
-                                                 buf, sizeof buf));
+      g_string_append (o, results_format_double (pd->row[k], buf,
+                                                 sizeof buf));
     }
   g_string_append_c (o, '\n');
 }
@@ -730,8 +749,9 @@ sweep_aggregate (const SweepPlan *plan, const char *root, SweepDb *db,
   size_t ns = plan->n_seeds;
   bool ok = true;
   /* Point by point, and in a point replica by replica: parse its
-   * summary.json, keep its numbers, append its sweep.csv row, drop the
-   * parse; then the point's statistics and its summary.json. */
+   * summary.json, add its numbers to the point's sums, append its
+   * sweep.csv row, drop the parse; then the point's summary.json (the
+   * second pass) and its statistics. */
   for (guint p = 0; ok && p < plan->points->len; p++)
     {
       SweepPointData pd = { .ns = ns };
@@ -759,7 +779,8 @@ sweep_aggregate (const SweepPlan *plan, const char *root, SweepDb *db,
               JsonNode *params = json_object_get_member (
                   json_node_get_object (r), "params");
               pd.params = params != NULL ? json_node_copy (params) : NULL;
-              pd.vals = g_new (double, MAX (d.numeric->len * ns, 1));
+              pd.acc = g_new0 (SweepAcc, MAX (d.numeric->len, 1));
+              pd.row = g_new (double, MAX (d.numeric->len, 1));
               sweep_point_keys (&pd, &d, m);
             }
           sweep_point_add (&pd, &d, s, m);
@@ -767,10 +788,10 @@ sweep_aggregate (const SweepPlan *plan, const char *root, SweepDb *db,
           ok = ok && atomicfile_append (csv, chunk->str, chunk->len, &err);
           g_string_truncate (chunk, 0);
         }
+      ok = ok && sweep_point_summary (plan, root, &d, &pd, p, error);
       size_t nm = ok ? d.numeric->len : 0;
       for (size_t k = 0; k < nm; k++)
-        sweep_stats (&pd.vals[k * ns], ns, &d.stats[p * nm + k]);
-      ok = ok && sweep_point_summary (plan, root, &pd, p, error);
+        sweep_acc_stats (&pd.acc[k], &d.stats[p * nm + k]);
       sweep_point_data_clear (&pd);
     }
   if (ok)

@@ -132,6 +132,25 @@ bool sweep_db_set_point_stats (SweepDb *db, const SweepPlan *plan,
                                const char *const *metrics, size_t n_metrics,
                                const SweepStats *stats, GError **error);
 
+/* ---- lib/sweep.c: sweep_stats as a stream ---- */
+
+/* sweep_stats (sweep.h) over values that arrive one at a time, in two
+ * passes: sweep_acc_add1 for each value, then sweep_acc_add2 for each of
+ * the same values in the same order, then sweep_acc_stats. The same
+ * operations in the same order as sweep_stats (which is built on these),
+ * so the same bits. Non-finite values are skipped. sweep_acc_mean is
+ * valid after the first pass. Zero-initialise. */
+typedef struct
+{
+  size_t n;
+  double sum, ss, min, max;
+} SweepAcc;
+
+void sweep_acc_add1 (SweepAcc *a, double x);
+double sweep_acc_mean (const SweepAcc *a);
+void sweep_acc_add2 (SweepAcc *a, double x);
+void sweep_acc_stats (const SweepAcc *a, SweepStats *out);
+
 /* ---- lib/sweep-aggregate.c ---- */
 
 /* Reads every replica's root/<point>/seed-N/summary.json and writes into

@@ -44,39 +44,64 @@
 /* ---- statistics ---- */
 
 void
+sweep_acc_add1 (SweepAcc *a, double x)
+{
+  if (!isfinite (x))
+    return;
+  if (a->n == 0 || x < a->min)
+    a->min = x;
+  if (a->n == 0 || x > a->max)
+    a->max = x;
+  a->sum += x;
+  a->n++;
+}
+
+double
+sweep_acc_mean (const SweepAcc *a)
+{
+  return a->n > 0 ? a->sum / (double) a->n : NAN;
+}
+
+void
+sweep_acc_add2 (SweepAcc *a, double x)
+{
+  if (!isfinite (x))
+    return;
+  double mean = a->sum / (double) a->n;
+  a->ss += (x - mean) * (x - mean);
+}
+
+void
+sweep_acc_stats (const SweepAcc *a, SweepStats *out)
+{
+  out->n = a->n;
+  out->mean = out->sd = out->min = out->max = NAN;
+  out->ci95_low = out->ci95_high = NAN;
+  if (a->n == 0)
+    return;
+  out->min = a->min;
+  out->max = a->max;
+  out->mean = a->sum / (double) a->n;
+  if (a->n < 2)
+    return;
+  out->sd = sqrt (a->ss / (double) (a->n - 1));
+  double h = stats_ci95_halfwidth (out->sd, out->n);
+  out->ci95_low = out->mean - h;
+  out->ci95_high = out->mean + h;
+}
+
+void
 sweep_stats (const double *x, size_t n, SweepStats *out)
 {
   g_return_if_fail (out != NULL);
   g_return_if_fail (n == 0 || x != NULL);
-  out->n = 0;
-  out->mean = out->sd = out->min = out->max = NAN;
-  out->ci95_low = out->ci95_high = NAN;
   /* Two passes in index order: the same inputs give the same bits. */
-  double sum = 0.0;
+  SweepAcc a = { 0 };
   for (size_t i = 0; i < n; i++)
-    {
-      if (!isfinite (x[i]))
-        continue;
-      if (out->n == 0 || x[i] < out->min)
-        out->min = x[i];
-      if (out->n == 0 || x[i] > out->max)
-        out->max = x[i];
-      sum += x[i];
-      out->n++;
-    }
-  if (out->n == 0)
-    return;
-  out->mean = sum / (double) out->n;
-  if (out->n < 2)
-    return;
-  double ss = 0.0;
+    sweep_acc_add1 (&a, x[i]);
   for (size_t i = 0; i < n; i++)
-    if (isfinite (x[i]))
-      ss += (x[i] - out->mean) * (x[i] - out->mean);
-  out->sd = sqrt (ss / (double) (out->n - 1));
-  double h = stats_ci95_halfwidth (out->sd, out->n);
-  out->ci95_low = out->mean - h;
-  out->ci95_high = out->mean + h;
+    sweep_acc_add2 (&a, x[i]);
+  sweep_acc_stats (&a, out);
 }
 
 /* ---- parsing ---- */

@@ -7,8 +7,8 @@
 #   FAULTLINE=build/cli/faultline sh tests/bench/sweep.sh [all|speedup|memory|merge|big]
 #   big      1,000 replicas of llama3-16k with -j 2
 #   speedup  200 replicas with -j 1 and -j 2, interleaved A/B/A/B/A/B
-#   memory   -j 1 with 50, 200 and 800 replicas of a 2-day llama3-16k:
-#            peak RSS against the number of runs
+#   memory   -j 1 with N and 4N replicas of a 2-day llama3-16k (N=200, or
+#            MEMORY_N): peak RSS of each and their ratio (flat: ~1)
 #   merge    100 shards of 10 replicas each (2-day llama3-16k), then
 #            faultline merge of the 100 folders, three times
 set -eu
@@ -36,10 +36,13 @@ if [ "$what" = all ] || [ "$what" = speedup ]; then
   done
 fi
 if [ "$what" = all ] || [ "$what" = memory ]; then
-  for n in 50 200 800; do
+  n1=${MEMORY_N:-200}
+  for n in $n1 $((4 * n1)); do
     t "memory-j1-runs$n" "$FAULTLINE" sweep $S --seeds 1-$n --set days=2 -j 1 -q -o "$tmp/m$n"
     rm -rf "$tmp/m$n"
   done
+  tail -2 "$tmp/time.log" | sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' |
+    { read a; read b; echo "memory-ratio runs=$n1,$((4 * n1)) maxrss_kb=$a,$b ratio=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')"; }
 fi
 if [ "$what" = all ] || [ "$what" = merge ]; then
   k=1

@@ -25,7 +25,7 @@ if ldd "$FAULTLINE" 2> /dev/null | grep -q libtsan; then
   export G_SLICE=always-malloc
   export TSAN_OPTIONS="${TSAN_OPTIONS:+$TSAN_OPTIONS }halt_on_error=0 log_path=$tmp/tsan"
 fi
-echo "1..$((30 + have_gnuplot + tsan))"
+echo "1..$((31 + have_gnuplot + tsan))"
 
 cat > "$tmp/s.lua" <<'LUA'
 local spares = param ("spares", 4, "hot spares")
@@ -128,6 +128,43 @@ for p in "spares=2" "spares=8"; do
     check $? "$p $m: mean, sd and 95% CI match the replicas ($vals)"
   done
 done
+
+# a point's summary.json from its replicas (python3, independent of the
+# aggregation's code): "replicas" is each seed's metrics in seed order; a
+# number's mean; a by-cause object: the members of every replica in order
+# of first appearance, each the mean with 0 where a replica lacks it
+python3 - t1 <<'PY'
+import json, math, sys
+bad = []
+for p in ("spares=2", "spares=8"):
+    pt = json.load(open(f"{sys.argv[1]}/{p}/summary.json"))
+    reps = [json.load(open(f"{sys.argv[1]}/{p}/seed-{s}/summary.json"))["metrics"]
+            for s in (1, 2, 3)]
+    if pt["replicas"] != reps:
+        bad.append(f"{p}: replicas differ from the seeds' metrics")
+    close = lambda a, b: (a is None and b is None) or (
+        a is not None and b is not None and abs(a - b) <= 1e-12 * max(1, abs(b)))
+    for k, v in pt["metrics"].items():
+        if isinstance(v, dict) and k.endswith("_by_cause"):
+            union = []
+            for r in reps:
+                union += [c for c in r.get(k, {}) if c not in union]
+            if list(v) != union:
+                bad.append(f"{p} {k}: members {list(v)}, want {union}")
+            for c in union:
+                want = sum(r.get(k, {}).get(c, 0) for r in reps) / len(reps)
+                if not close(v.get(c), want):
+                    bad.append(f"{p} {k}.{c}: {v.get(c)}, want {want}")
+        elif isinstance(v, (int, float)) or v is None:
+            xs = [r[k] for r in reps if isinstance(r.get(k), (int, float))]
+            want = sum(xs) / len(xs) if xs else None
+            if not close(v, want):
+                bad.append(f"{p} {k}: {v}, want {want}")
+for b in bad:
+    print("#", b)
+sys.exit(1 if bad else 0)
+PY
+check $? "each point's summary.json: the seeds' metrics, their means, by-cause members merged with 0 for absent"
 
 # the plot data: one line per grid value, the means of sweep.json
 grep -v '^#' t1/plots/ettr.dat | awk 'NF' > ettr.rows
