@@ -941,7 +941,7 @@ api_job_number (lua_State *L, const char *key, double def)
 
 /* job { name=, nodes=, work=, submit=, checkpoint_every=, checkpoint_cost=,
  * checkpoint_write=, restart=, comm_share=, priority=, preemptible=,
- * main= } -> nil. name and nodes
+ * main=, lose_work= } -> nil. name and nodes
  * are required; durations in seconds. Errors: unknown key, wrong type,
  * out of range, duplicate name (models/). */
 static int
@@ -950,7 +950,7 @@ l_job (lua_State *L)
   static const char *const names[] = {
     "name", "nodes", "work", "submit", "checkpoint_every",
     "checkpoint_cost", "checkpoint_write", "restart", "comm_share",
-    "priority", "preemptible", "main",
+    "priority", "preemptible", "main", "lose_work",
   };
   ApiState *st = api_state (L);
   WorldJobSpec job = { 0 };
@@ -995,6 +995,12 @@ l_job (lua_State *L)
     luaL_error (L, "job{}: key 'main' must be a boolean, got %s",
                 luaL_typename (L, -1));
   job.main = lua_toboolean (L, -1);
+  lua_pop (L, 1);
+  t = lua_getfield (L, 1, "lose_work");
+  if (t != LUA_TNIL && t != LUA_TBOOLEAN)
+    luaL_error (L, "job{}: key 'lose_work' must be a boolean, got %s",
+                luaL_typename (L, -1));
+  job.keep_work = t == LUA_TBOOLEAN && !lua_toboolean (L, -1);
   lua_pop (L, 1);
   api_check_job_fits (L, st, "job{}", job.name, job.nodes);
   if (!world_config_add_job (st->cfg, &job, &err))

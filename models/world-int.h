@@ -191,6 +191,8 @@ typedef struct
   int32_t priority;
   bool preemptible;
   bool from_scenario;   /* a job{} (summary.json job_completion_hours) */
+  bool keep_work;       /* lose_work = false: an interruption keeps the work
+                         * done; without checkpoint_every it never checkpoints */
   double est_runtime_h;
   /* run state */
   JobState state;

@@ -3,7 +3,8 @@
  * A job computes in intervals of its checkpoint period; a checkpoint blocks
  * for its cost, then (asynchronous saves) is written in the background for
  * its write time while the job computes on, one write in flight at a time;
- * an interruption loses the work since the last durable checkpoint; a
+ * an interruption loses the work since the last durable checkpoint (a job
+ * with lose_work = false keeps it, as with in-memory redundancy); a
  * restart pays the restart overhead. Also: scheduling passes, preemption,
  * planned-maintenance drains, hot spares, the research workload and SWF
  * traces, and the jobs' reaction to fabric bandwidth. */
@@ -34,12 +35,24 @@ job_interval_work (const World *w, const Job *j, SimTime t)
   return j->phase_work0 + (isfinite (s) ? el / s : 0);
 }
 
+/* The work job j keeps at time t (hours): its durable checkpoints, and for
+ * a job that loses nothing (keep_work) all the work done so far. */
+static double
+job_kept_work (const World *w, const Job *j, SimTime t)
+{
+  if (!j->keep_work || j->state != JOB_RUNNING)
+    return j->saved_h;
+  return j->saved_h + j->writing_h + job_interval_work (w, j, t);
+}
+
 /* Checkpoint interval for the next compute interval, in hours of work. */
 static double
 job_tau (World *w, Job *j)
 {
   if (j->tau_h > 0)
     return j->tau_h;
+  if (j->keep_work)
+    return INFINITY; /* nothing to protect: no checkpoint unless asked */
   /* Young/Daly from the failure rate: the catalogue's expectation for the
    * job's nodes, replaced by the observed rate once there are three
    * interruptions (docs/scheduling.md). */
@@ -217,7 +230,8 @@ job_write_abandon (World *w, Job *j)
 }
 
 /* A job stops running at now: interrupted by a failure (cause != NULL),
- * preempted (preempt), or completed. Returns the work lost (hours). */
+ * preempted (preempt), or completed. Returns the work lost (hours): 0 for
+ * a job with lose_work = false, which keeps it. */
 static double
 job_stop (World *w, Job *j, bool completed)
 {
@@ -234,6 +248,13 @@ job_stop (World *w, Job *j, bool completed)
       else if (j->phase == PHASE_CHECKPOINT)
         lost = j->interval_h;
       lost += j->writing_h; /* a checkpoint not yet written is no restart point */
+      if (j->keep_work)
+        {
+          /* lose_work = false: the job restarts where it stopped. */
+          j->saved_h += lost;
+          j->m.productive_h = j->saved_h;
+          lost = 0;
+        }
       j->m.lost_h += lost;
     }
   job_write_abandon (w, j);
@@ -603,7 +624,7 @@ jobs_ettr_at (const World *w, const Job *j, SimTime t)
   double wall = end - j->m.first_start_h;
   if (wall <= 0)
     return NAN;
-  return j->saved_h / wall;
+  return job_kept_work (w, j, t) / wall;
 }
 
 /* Planned maintenance of a node of running job j: the job checkpoints
@@ -611,7 +632,8 @@ jobs_ettr_at (const World *w, const Job *j, SimTime t)
  * flight ends, and (asynchronous saves) until that checkpoint is written,
  * then stops with nothing lost; a failure meanwhile interrupts it as
  * usual. A job that is restarting stops at once (it has nothing new to
- * save). Returns when the job has left its nodes. */
+ * save), and so does a job with lose_work = false (it loses nothing).
+ * Returns when the job has left its nodes. */
 SimTime
 jobs_drain (World *w, Job *j)
 {
@@ -620,8 +642,9 @@ jobs_drain (World *w, Job *j)
     return now;
   if (j->draining)
     return j->drain_end;
-  if (j->phase == PHASE_RESTART)
+  if (j->phase == PHASE_RESTART || j->keep_work)
     {
+      /* Nothing new to save, or nothing to lose (lose_work = false). */
       job_stop_planned (w, j);
       return now;
     }
@@ -656,7 +679,8 @@ world_job_progress (const World *w, const char *job)
     {
       Job *j = g_ptr_array_index (w->jobs.all, i);
       if (strcmp (j->name, job) == 0)
-        return isfinite (j->work_h) && j->work_h > 0 ? j->saved_h / j->work_h : NAN;
+        return isfinite (j->work_h) && j->work_h > 0
+                 ? job_kept_work (w, j, sim_now (w->core.sim)) / j->work_h : NAN;
     }
   return NAN;
 }
@@ -751,6 +775,29 @@ jobs_init (World *w, GError **error)
   return w->jobs.sched != NULL;
 }
 
+/* The run is over: a job that loses nothing (lose_work = false) keeps the
+ * work of its last interval, as if it had stopped now (the meter then
+ * counts it productive, as it counts the others' durable checkpoints). */
+static void
+jobs_finish (World *w)
+{
+  SimTime end = sim_now (w->core.sim);
+  for (guint i = 0; i < w->jobs.all->len; i++)
+    {
+      Job *j = g_ptr_array_index (w->jobs.all, i);
+      if (!j->keep_work || j->state != JOB_RUNNING)
+        continue;
+      double kept = job_kept_work (w, j, end);
+      jobs_account (w, j, end);
+      j->phase_start = end;
+      j->phase_work0 = 0;
+      j->interval_h = 0; /* job_interval_work is 0 from here */
+      j->writing_h = 0;
+      j->saved_h = kept;
+      j->m.productive_h = kept;
+    }
+}
+
 static void
 jobs_fini (World *w)
 {
@@ -762,5 +809,6 @@ jobs_fini (World *w)
 }
 
 const WorldModule world_jobs_module = {
-  .name = "jobs", .init = jobs_init, .fini = jobs_fini,
+  .name = "jobs", .init = jobs_init, .finish = jobs_finish,
+  .fini = jobs_fini,
 };

@@ -146,6 +146,7 @@ build_jobs (World *w, GError **error)
       j->comm_share = s->comm_share;
       j->priority = s->priority;
       j->preemptible = s->preemptible;
+      j->keep_work = s->keep_work;
       j->est_runtime_h = s->work_s > 0 ? s->work_s / 3600.0 : NAN;
       j->from_scenario = true;
       if (s->main)

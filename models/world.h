@@ -133,6 +133,9 @@ typedef struct
   bool preemptible;
   bool main;             /* the summary's main job (at most one job{});
                             none marked: the largest */
+  bool keep_work;        /* job{ lose_work = false }: an interruption keeps
+                            the work done (in-memory redundancy); the
+                            job only pays its restart */
 } WorldJobSpec;
 
 bool world_config_add_job (WorldConfig *cfg, const WorldJobSpec *job,
