@@ -206,7 +206,8 @@ help_options (void)
   g_string_append_c (s, '\n');
   help_wrap (s, "Other numbers a scenario gives (job{KEY}, "
              "failure_mode(name, {KEY}), at(t), every(dt, fn, first), "
-             "maintenance(p, d), lua_policy{every}):", 0);
+             "maintenance(p, d), lua_policy{every}, set_node_rate(node, "
+             "multiplier, reset_probability)):", 0);
   g_string_append_c (s, '\n');
   world_range_foreach (print_range, s);
   g_string_append_c (s, '\n');

@@ -1,5 +1,6 @@
-/* lua/api-query.h - the scenario API's queries of the running cluster that
- * return tables: job_nodes(), node_history(). Registered by api_open();
+/* lua/api-query.h - the scenario API's per-node queries and settings of
+ * the running cluster: job_nodes(), node_history(), set_node_rate(),
+ * node_rate(). Registered by api_open();
  * reference: docs/scenario-api.md, "Actions and queries". */
 #pragma once
 

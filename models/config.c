@@ -169,6 +169,10 @@ static const WorldRange extra_ranges[] = {
   { "every.first", "s", 0, 1e11, false, false, "first call of every(dt, fn, first)", false },
   { "maintenance.duration", "s", 1e-6, 1e9, false, false, "planned maintenance time", false },
   { "lua_policy.every", "s", 0.001, 1e9, false, false, "wake-up period of a lua_policy{}", false },
+  { "node_rate.multiplier", "", 0, 1e6, false, false,
+    "set_node_rate(): multiplier of a node's GPU and host failure rates", false },
+  { "node_rate.reset_probability", "", 0, 1, false, false,
+    "set_node_rate(): probability a repair of the node resets its multiplier to 1", false },
 };
 
 /* The ranges of the config keys, built from config_keys on first use. */

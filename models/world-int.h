@@ -149,6 +149,7 @@ enum
   EV_HARD_FAIL,    /* faults: a degrading part fails: target = mode, data = instance */
   EV_TRACE,        /* faults: a fault trace's start (data 0) or end (data 1) of
                     * outage or event `target` */
+  EV_NODE_RATE,    /* faults: an excess failure of node `target` (set_node_rate) */
   EV_N
 };
 
@@ -339,6 +340,12 @@ typedef struct
   bool trace_repair;       /* repair = "trace": the trace ends the outages */
   uint8_t *trace_down;     /* per node: down by a trace outage now */
   RngStream rng_trace;     /* the GPU or rail a policy-repaired trace fault hits */
+  /* per-node rate multipliers set during the run (set_node_rate); all
+   * NULL until the first call */
+  double *rate_mult;       /* per node: multiplier of its GPU and host modes' rates */
+  double *rate_reset_p;    /* per node: probability a repair resets it to 1 */
+  EvqHandle *rate_ev;      /* per node: its pending excess failure (multiplier > 1) */
+  RngStream rng_rates;     /* thinning, excess failures, resets ("world", "node-rates") */
 } WorldFaults;
 
 /* care (world-care.c): the health policy and the work it orders. */
@@ -531,6 +538,9 @@ const char *faults_domain_name (const World *w, FlClass cls, uint32_t d, char *b
 void faults_repair_link (World *w, uint32_t h);
 guint faults_link_failed_switch (World *w, uint32_t h);
 bool faults_link_detected (World *w, uint32_t h, SimTime *fault_time);
+void faults_set_node_rate (World *w, uint32_t node, double multiplier,
+                           double reset_p);
+double faults_node_rate (const World *w, uint32_t node);
 
 /* sensor (world-sensor.c) */
 void sensor_node_observations (World *w, uint32_t node, const FlFailureMode *fm,

@@ -391,6 +391,45 @@ history_listen (const WorldEvent *ev, void *ud)
     }
 }
 
+static bool
+node_or_error (const World *w, const char *name, uint32_t *node,
+               GError **error)
+{
+  TopoKind k;
+  if (!topo_lookup (w->hw.topo, name, &k, node) || k != TOPO_NODE)
+    {
+      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                   "'%s' is not a node (names look like node0412; 'faultline "
+                   "topo --inventory' lists them)", name);
+      return false;
+    }
+  return true;
+}
+
+bool
+world_set_node_rate (World *w, const char *node, double multiplier,
+                     double reset_p, GError **error)
+{
+  g_return_val_if_fail (w != NULL && node != NULL, false);
+  uint32_t idx;
+  if (!node_or_error (w, node, &idx, error)
+      || !world_range_check ("node_rate.multiplier", multiplier, error)
+      || !world_range_check ("node_rate.reset_probability", reset_p, error))
+    return false;
+  faults_set_node_rate (w, idx, multiplier, reset_p);
+  return true;
+}
+
+double
+world_node_rate (const World *w, const char *node, GError **error)
+{
+  g_return_val_if_fail (w != NULL && node != NULL, NAN);
+  uint32_t idx;
+  if (!node_or_error (w, node, &idx, error))
+    return NAN;
+  return faults_node_rate (w, idx);
+}
+
 const char *
 world_node_name (const World *w, uint32_t node, char *buf, size_t len)
 {
@@ -403,16 +442,10 @@ world_node_history (const World *w, const char *node, guint *n,
                     GError **error)
 {
   g_return_val_if_fail (w != NULL && node != NULL && n != NULL, NULL);
-  TopoKind k;
   uint32_t idx;
   *n = 0;
-  if (!topo_lookup (w->hw.topo, node, &k, &idx) || k != TOPO_NODE)
-    {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "'%s' is not a node (names look like node0412; 'faultline "
-                   "topo --inventory' lists them)", node);
-      return NULL;
-    }
+  if (!node_or_error (w, node, &idx, error))
+    return NULL;
   const GArray *h = w->script.history[idx];
   if (h == NULL)
     return NULL;

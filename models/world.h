@@ -332,6 +332,18 @@ int world_degrade (World *w, const char *pattern, double fraction,
  * are out for `duration`. */
 int world_maintenance (World *w, const char *pattern, SimTime duration,
                        GError **error);
+/* From now on node `node` (an operator name) fails `multiplier` times as
+ * often in its GPU and host failure modes (a "bad server"; 1 restores the
+ * catalogue's rate, 0 stops them); each later repair of the node (one of
+ * its faults cleared) resets the multiplier to 1 with probability
+ * reset_p. Ranges: node_rate.multiplier, node_rate.reset_probability.
+ * Returns false with *error for a name that is not a node or a value out
+ * of range. */
+bool world_set_node_rate (World *w, const char *node, double multiplier,
+                          double reset_p, GError **error);
+/* node's current rate multiplier (1 unless set); NaN with *error when no
+ * node has that name. */
+double world_node_rate (const World *w, const char *node, GError **error);
 /* Schedules a timer/periodic callback during the run. */
 void world_at (World *w, SimTime when, uint64_t cb);
 void world_every (World *w, SimTime first, SimTime period, uint64_t cb);

@@ -23,6 +23,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -176,12 +177,201 @@ test_lose_work_random (void **state)
               sqrt (expect));
 }
 
+/* ---- per-node failure rates changed at run time ---- */
+
+/* node_failed events per node index. */
+typedef struct
+{
+  uint64_t per_node[16];
+} NodeCounts;
+
+static void
+count_node_failed (const WorldEvent *ev, void *ud)
+{
+  NodeCounts *c = ud;
+  if (ev->kind == WEV_NODE_FAILED && ev->node >= 0 && ev->node < 16)
+    c->per_node[ev->node]++;
+}
+
+/* Runs text with seed; returns the error of the run (the scenario's final
+ * error() carries what the script saw), NULL if it ran clean. */
+static GError *
+run_text (const char *text, uint64_t seed, WorldListenerFn fn, void *ud)
+{
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp ("fl-express-XXXXXX.lua", &path, NULL);
+  assert_true (fd >= 0);
+  close (fd);
+  assert_true (g_file_set_contents (path, text, -1, NULL));
+  GError *e = NULL;
+  LbOptions opt = { .seed = seed };
+  LbRun *run = lb_load (path, &opt, &e);
+  g_unlink (path);
+  if (run == NULL)
+    return e;
+  World *w = world_new (lb_config (run), seed, &e);
+  if (w == NULL)
+    fail_msg ("world_new: %s", e->message);
+  lb_attach (run, w);
+  if (fn != NULL)
+    world_add_listener (w, fn, ud);
+  world_run (w, &e);
+  world_free (w);
+  lb_free (run);
+  return e;
+}
+
+/* |observed - expected| within z standard deviations of a Poisson count. */
+static void
+check_poisson (const char *what, uint64_t observed, double expected, double z)
+{
+  if (fabs ((double) observed - expected) > z * sqrt (expected))
+    fail_msg ("%s: %" G_GUINT64_FORMAT " failures, Poisson mean %.1f "
+              "(sd %.1f)", what, observed, expected, sqrt (expected));
+}
+
+/* One host mode, mtbf 200 h per node, repaired in ~1 s (downtime is
+ * negligible), 2,400 h: a node fails Poisson(12) times. From time 0
+ * set_node_rate makes node0008 fail 50 times as often (Poisson(600)) and
+ * nodes 0-7 a quarter as often (together Poisson(24)); nodes 9-15 keep
+ * the catalogue's rate (together Poisson(84)). Each count within 4
+ * standard deviations. */
+static void
+test_node_rate_poisson (void **state)
+{
+  NodeCounts c = { 0 };
+  GError *e = run_text (
+    "cluster { nodes = 16 }\n"
+    "failures { source = \"none\" }\n"
+    "failure_mode (\"hw\", { class = \"node\", mtbf = hours(200), "
+    "repair = \"none\", repair_time = seconds(1) })\n"
+    "run { length = hours(2400) }\n"
+    "at (0, function ()\n"
+    "  assert (node_rate (\"node0008\") == 1)\n"
+    "  set_node_rate (\"node0008\", 50)\n"
+    "  for i = 0, 7 do set_node_rate (string.format (\"node%04d\", i), 0.25) end\n"
+    "  assert (node_rate (\"node0008\") == 50)\n"
+    "end)\n",
+    11, count_node_failed, &c);
+  if (e != NULL)
+    fail_msg ("run: %s", e->message);
+  uint64_t low = 0, base = 0;
+  for (int i = 0; i < 8; i++)
+    low += c.per_node[i];
+  for (int i = 9; i < 16; i++)
+    base += c.per_node[i];
+  check_poisson ("node0008 at x50", c.per_node[8], 50 * 2400 / 200.0, 4);
+  check_poisson ("nodes 0-7 at x0.25", low, 8 * 0.25 * 2400 / 200.0, 4);
+  check_poisson ("nodes 9-15 at x1", base, 7 * 2400 / 200.0, 4);
+}
+
+/* A repair resets a multiplier with the probability given: never with 0,
+ * always with 1 (scripted fail and repair); with 0.25, over 16 nodes at
+ * x50 for 60 days, the share of repairs of an elevated node that reset it
+ * is 0.25 within 4 binomial standard deviations. */
+static void
+test_node_rate_reset (void **state)
+{
+  GError *e = run_text (
+    "cluster { nodes = 16 }\n"
+    "failures { source = \"none\" }\n"
+    "run { length = hours(1) }\n"
+    "local seen = {}\n"
+    "at (seconds(1), function ()\n"
+    "  set_node_rate (\"node0001\", 5)\n"
+    "  fail (\"node0001\"); repair (\"node0001\")\n"
+    "  seen[#seen+1] = node_rate (\"node0001\")\n"
+    "  set_node_rate (\"node0001\", 5, 1)\n"
+    "  fail (\"node0001\"); repair (\"node0001\")\n"
+    "  seen[#seen+1] = node_rate (\"node0001\")\n"
+    "  error (\"seen=\" .. table.concat (seen, \",\"))\n"
+    "end)\n",
+    1, NULL, NULL);
+  assert_non_null (e);
+  if (strstr (e->message, "seen=5.0,1.0") == NULL)
+    fail_msg ("got %s", e->message);
+  g_error_free (e);
+
+  e = run_text (
+    "cluster { nodes = 16 }\n"
+    "failures { source = \"none\" }\n"
+    "failure_mode (\"hw\", { class = \"node\", mtbf = hours(1000), "
+    "repair = \"none\", repair_time = minutes(1) })\n"
+    "run { length = days(60) }\n"
+    "local elevated, trials, resets = {}, 0, 0\n"
+    "at (0, function ()\n"
+    "  for i = 0, 15 do\n"
+    "    local n = string.format (\"node%04d\", i)\n"
+    "    set_node_rate (n, 50, 0.25)\n"
+    "    elevated[n] = true\n"
+    "  end\n"
+    "end)\n"
+    "on (\"component_repaired\", function (ev)\n"
+    "  if ev.node and elevated[ev.component] then\n"
+    "    trials = trials + 1\n"
+    "    if node_rate (ev.component) == 1 then\n"
+    "      resets = resets + 1\n"
+    "      elevated[ev.component] = nil\n"
+    "    end\n"
+    "  end\n"
+    "end)\n"
+    "at (days(60), function ()\n"
+    "  error (string.format (\"trials=%d resets=%d\", trials, resets))\n"
+    "end)\n",
+    3, NULL, NULL);
+  assert_non_null (e);
+  const char *t = strstr (e->message, "trials=");
+  if (t == NULL)
+    fail_msg ("got %s", e->message);
+  unsigned trials = 0, resets = 0;
+  assert_int_equal (sscanf (t, "trials=%u resets=%u", &trials, &resets), 2);
+  g_error_free (e);
+  assert_true (trials >= 40); /* 16 nodes x 4 expected repairs each */
+  double p = 0.25, sd = sqrt (p * (1 - p) / trials);
+  if (fabs ((double) resets / trials - p) > 4 * sd)
+    fail_msg ("%u resets in %u repairs of elevated nodes, expected share "
+              "0.25 (sd %.3f)", resets, trials, sd);
+}
+
+static void
+test_node_rate_errors (void **state)
+{
+  static const struct { const char *call; const char *want; } cases[] = {
+    { "set_node_rate (\"node0001\", 2)", "set_node_rate() changes the running cluster" },
+    { "node_rate (\"node0001\")", "node_rate() reads the running cluster" },
+    { "at (1, function () set_node_rate (\"spine-000\", 2) end)",
+      "set_node_rate(): 'spine-000' is not a node" },
+    { "at (1, function () set_node_rate (\"node0001\", -1) end)",
+      "node_rate.multiplier = -1 is out of range" },
+    { "at (1, function () set_node_rate (\"node0001\", 2, 1.5) end)",
+      "node_rate.reset_probability = 1.5 is out of range" },
+    { "at (1, function () set_node_rate (\"node0001\", 0/0) end)",
+      "node_rate.multiplier" },
+    { "at (1, function () node_rate (\"node9999\") end)",
+      "node_rate(): 'node9999' is not a node" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strconcat (
+        "cluster { nodes = 16 }\nfailures { source = \"none\" }\n"
+        "run { length = hours(1) }\n", cases[i].call, "\n", NULL);
+      GError *e = run_text (text, 1, NULL, NULL);
+      if (e == NULL || strstr (e->message, cases[i].want) == NULL)
+        fail_msg ("%s: got '%s', want '%s'", cases[i].call,
+                  e ? e->message : "no error", cases[i].want);
+      g_error_free (e);
+    }
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_lose_work_scripted),
     cmocka_unit_test (test_lose_work_random),
+    cmocka_unit_test (test_node_rate_poisson),
+    cmocka_unit_test (test_node_rate_reset),
+    cmocka_unit_test (test_node_rate_errors),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
