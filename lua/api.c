@@ -767,6 +767,7 @@ static const struct
   { "blast", WORLD_VAL_STRING, "" },
   { "enabled", WORLD_VAL_BOOL, "" },
   { "detect_delay", WORLD_VAL_NUMBER, "s" },
+  { "when", WORLD_VAL_STRING, "" },
 };
 
 /* One failure_mode() setting, kept so that each call can be checked
@@ -845,8 +846,8 @@ api_mode_name_ok (const char *key, const char *value)
 }
 
 /* failure_mode(name, { mtbf=, dist=, shape=, sigma=, rate_scale=, repair=,
- * repair_time=, class=, cause=, xid=, blast=, enabled=, detect_delay= })
- * -> nil. Overrides a default mode or declares a new one (class needed).
+ * repair_time=, class=, cause=, xid=, blast=, enabled=, detect_delay=,
+ * when= }) -> nil. Overrides a default mode or declares a new one (class needed).
  * Errors, at the call's line: unknown key, wrong type, unknown class,
  * blast or repair name (with a suggestion), and every error world_new()
  * finds in the mode (dist name, mtbf 0, shape without weibull, ...). */

@@ -710,7 +710,7 @@ world_config_foreach_key (WorldKeyFn fn, void *user_data)
 
 static const char *const failure_keys[] = {
   "mtbf", "rate_scale", "dist", "shape", "sigma", "repair", "repair_time",
-  "class", "cause", "xid", "blast", "enabled", "detect_delay", NULL
+  "class", "cause", "xid", "blast", "enabled", "detect_delay", "when", NULL
 };
 
 bool
@@ -726,13 +726,13 @@ world_config_failure_set (WorldConfig *cfg, const char *mode, const char *key,
       const char *s = world_suggest (key, failure_keys);
       g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
                    "failure mode '%s': unknown key '%s'%s%s%s", mode, key,
-                   s ? " (did you mean '" : " (keys: mtbf, rate_scale, dist, shape, sigma, repair, repair_time, class, cause, xid, blast, enabled, detect_delay)",
+                   s ? " (did you mean '" : " (keys: mtbf, rate_scale, dist, shape, sigma, repair, repair_time, class, cause, xid, blast, enabled, detect_delay, when)",
                    s ? s : "", s ? "'?)" : "");
       return false;
     }
   bool is_str = strcmp (key, "dist") == 0 || strcmp (key, "repair") == 0
                 || strcmp (key, "class") == 0 || strcmp (key, "cause") == 0
-                || strcmp (key, "blast") == 0;
+                || strcmp (key, "blast") == 0 || strcmp (key, "when") == 0;
   bool is_bool = strcmp (key, "enabled") == 0;
   WorldValType want = is_str ? WORLD_VAL_STRING : is_bool ? WORLD_VAL_BOOL : WORLD_VAL_NUMBER;
   if (v->type != want)

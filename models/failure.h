@@ -110,6 +110,9 @@ typedef struct
   Dist repair_time;      /* hours, for the repair path */
   double detect_delay_s; /* mean delay from failure to observation, s */
   char *source;          /* citation of the defaults */
+  bool compute_only;     /* strikes a node only while its job computes
+                          * (failure_mode when = "computing"): gpu, node
+                          * and job modes */
   bool enabled;
 } FlFailureMode;
 

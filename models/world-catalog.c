@@ -151,6 +151,29 @@ apply_failure_overrides (FlFailureCatalog *cat, const WorldConfig *cfg,
         fm->enabled = v->b;
       else if (strcmp (k, "detect_delay") == 0)
         fm->detect_delay_s = v->num;
+      else if (strcmp (k, "when") == 0)
+        {
+          /* "computing": the failure strikes only while the node's job
+           * computes (world-faults.c degrade_or_fail). */
+          bool computing = strcmp (v->str, "computing") == 0;
+          if (!computing && strcmp (v->str, "always") != 0)
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s': when = '%s' is not \"always\" or "
+                           "\"computing\"", o->mode, v->str);
+              return false;
+            }
+          if (computing && fm->cls != FL_CLASS_GPU && fm->cls != FL_CLASS_NODE
+              && fm->cls != FL_CLASS_JOB)
+            {
+              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           "failure mode '%s': when = \"computing\" needs a gpu, "
+                           "node or job mode (it strikes the nodes of a computing "
+                           "job), not a %s mode", o->mode, fl_class_name (fm->cls));
+              return false;
+            }
+          fm->compute_only = computing;
+        }
     }
   return true;
 }

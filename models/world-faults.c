@@ -603,12 +603,27 @@ on_hard_fail (Sim *sim, const SimEvent *e, void *ud)
   faults_fail_instance (w, e->target, i);
 }
 
+/* Whether instance i of a gpu, node or job mode is on a node whose job
+ * computes now (not idle, restarting, checkpointing or stalled): a mode
+ * with when = "computing" strikes only then, so its failures are a
+ * Poisson process over the nodes' compute time (exponential modes). */
+static bool
+node_computing (World *w, const FlFailureMode *fm, uint32_t i)
+{
+  uint32_t node = fm->cls == FL_CLASS_GPU ? i / w->hw.gpn : i;
+  if (node >= w->hw.n_nodes || w->hw.nodes[node].job == NO_JOB)
+    return false;
+  const Job *j = g_ptr_array_index (w->jobs.all, w->hw.nodes[node].job);
+  return j->state == JOB_RUNNING && j->phase == PHASE_COMPUTE
+         && isfinite (j->slowdown);
+}
+
 /* Either starts a degradation with precursor signals or fails at once. */
 static void
 degrade_or_fail (World *w, uint32_t mi, uint32_t i)
 {
   FlFailureMode *fm = w->faults.modes[mi].fm;
-  if (rate_thinned (w, mi, i))
+  if (rate_thinned (w, mi, i) || (fm->compute_only && !node_computing (w, fm, i)))
     return;
   Precursor p = mode_precursor (fm);
   if (p == PRECURSOR_NONE || w->core.cfg->failures_precursor_fraction <= 0

@@ -363,6 +363,108 @@ test_node_rate_errors (void **state)
     }
 }
 
+/* ---- failure modes that strike only while a job computes ---- */
+
+typedef struct
+{
+  uint64_t failed, node_failed, node_repaired;
+} ModeCounts;
+
+static void
+count_mode (const WorldEvent *ev, void *ud)
+{
+  ModeCounts *c = ud;
+  if (ev->kind == WEV_COMPONENT_FAILED && ev->mode != NULL
+      && strcmp (ev->mode, "sdc") == 0)
+    c->failed++;
+  else if (ev->kind == WEV_NODE_FAILED)
+    c->node_failed++;
+  else if (ev->kind == WEV_COMPONENT_REPAIRED && ev->node >= 0)
+    c->node_repaired++;
+}
+
+/* A GPU mode with when = "computing", 8 GPUs x 1/400 h per node, on 16
+ * nodes for 2,400 h; one endless 8-node job that spends much of its time
+ * checkpointing (15 min every hour of work) and restarting (30 min). The
+ * mode's failures are Poisson over the job's compute node-hours:
+ * expected = 8/400 x 8 x compute_h, compute_h = 2,400 - queue - restart -
+ * checkpoint hours (the job's own accounts), within 4 sd; every failure
+ * interrupts the job (none hits an idle, restarting or checkpointing
+ * node) and takes a node down into repair (a reboot, 30 min), and the
+ * repairs bring it back. Without when = "computing" the same mode strikes
+ * all 16 nodes all the time, ~768 failures. */
+static void
+test_compute_only (void **state)
+{
+  const char *text =
+    "cluster { nodes = 16 }\n"
+    "failures { source = \"none\" }\n"
+    "failure_mode (\"sdc\", { class = \"gpu\", mtbf = hours(400), "
+    "repair = \"reboot\", repair_time = minutes(30), when = \"computing\" })\n"
+    "job { name = \"a\", nodes = 8, checkpoint_every = hours(1), "
+    "checkpoint_cost = minutes(15), restart = minutes(30) }\n"
+    "run { length = hours(2400) }\n";
+  ModeCounts c = { 0 };
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp ("fl-express-XXXXXX.lua", &path, NULL);
+  assert_true (fd >= 0);
+  close (fd);
+  assert_true (g_file_set_contents (path, text, -1, NULL));
+  GError *e = NULL;
+  LbOptions opt = { .seed = 21 };
+  LbRun *run = lb_load (path, &opt, &e);
+  g_unlink (path);
+  if (run == NULL)
+    fail_msg ("load: %s", e->message);
+  World *w = world_new (lb_config (run), 21, &e);
+  if (w == NULL)
+    fail_msg ("world_new: %s", e->message);
+  lb_attach (run, w);
+  world_add_listener (w, count_mode, &c);
+  if (!world_run (w, &e))
+    fail_msg ("run: %s", e->message);
+  const Metrics *m = world_metrics (w);
+  const MetricsJob *j = &g_array_index (m->job_rows, MetricsJob, 0);
+  double compute_h = 2400 - j->queue_h - j->restart_h - j->checkpoint_h;
+  double expect = 8.0 / 400 * 8 * compute_h;
+  /* the job's compute node-hours (8 x ~1,840 here) are well under the
+   * node-hours the mode would strike without the key (16 x 2,400), so
+   * the Poisson check can tell them apart */
+  assert_true (compute_h < 0.9 * 2400 && compute_h > 0.3 * 2400);
+  assert_int_equal (m->failures, c.failed);
+  check_poisson ("sdc failures over compute time", c.failed, expect, 4);
+  assert_int_equal (j->interruptions, c.failed);
+  assert_int_equal (c.node_failed, c.failed);
+  assert_true (c.node_repaired + 2 >= c.failed); /* at most the last ones pending */
+  world_free (w);
+  lb_free (run);
+}
+
+static void
+test_compute_only_errors (void **state)
+{
+  static const struct { const char *mode; const char *want; } cases[] = {
+    { "failure_mode (\"x\", { class = \"leaf\", mtbf = hours(10), when = \"computing\" })",
+      "when = \"computing\" needs a gpu, node or job mode" },
+    { "failure_mode (\"x\", { class = \"gpu\", mtbf = hours(10), when = \"idle\" })",
+      "when = 'idle' is not \"always\" or \"computing\"" },
+    { "failure_mode (\"x\", { class = \"gpu\", when = true })",
+      "key 'when' must be" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strconcat (
+        "cluster { nodes = 16 }\nfailures { source = \"none\" }\n",
+        cases[i].mode, "\n", NULL);
+      GError *e = run_text (text, 1, NULL, NULL);
+      if (e == NULL || strstr (e->message, cases[i].want) == NULL
+          || strstr (e->message, ".lua:3:") == NULL)
+        fail_msg ("%s: got '%s', want '%s' at line 3", cases[i].mode,
+                  e ? e->message : "no error", cases[i].want);
+      g_error_free (e);
+    }
+}
+
 int
 main (void)
 {
@@ -372,6 +474,8 @@ main (void)
     cmocka_unit_test (test_node_rate_poisson),
     cmocka_unit_test (test_node_rate_reset),
     cmocka_unit_test (test_node_rate_errors),
+    cmocka_unit_test (test_compute_only),
+    cmocka_unit_test (test_compute_only_errors),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
