@@ -9,6 +9,7 @@
  * (runtime.c). Reference for users: docs/scenario-api.md. */
 #include "api.h"
 #include "api-query.h"
+#include "params.h"
 #include "suggest.h"
 
 #include <lauxlib.h>
@@ -1092,21 +1093,6 @@ api_json_value (lua_State *L, int idx)
 }
 
 static bool
-api_parse_bool (const char *s, bool *out)
-{
-  static const char *const yes[] = { "true", "yes", "on", "1" };
-  static const char *const no[] = { "false", "no", "off", "0" };
-  for (guint i = 0; i < G_N_ELEMENTS (yes); i++)
-    {
-      if (g_ascii_strcasecmp (s, yes[i]) == 0)
-        return (*out = true);
-      if (g_ascii_strcasecmp (s, no[i]) == 0)
-        return !(*out = false);
-    }
-  return false;
-}
-
-static bool
 api_valid_param_name (const char *s)
 {
   if (!(g_ascii_isalpha (*s) || *s == '_'))
@@ -1169,9 +1155,9 @@ l_param (lua_State *L)
         }
       else if (t == LUA_TBOOLEAN)
         {
-          if (!api_parse_bool (s, &b))
+          if (!params_parse_bool (s, &b))
             luaL_error (L, "--set %s=%s: param '%s' is a boolean: write "
-                        "true or false", name, s, name);
+                        PARAMS_BOOL_WORDS, name, s, name);
           lua_pushboolean (L, b);
         }
       else

@@ -10,6 +10,7 @@
  * parameter tables (policy/health.h, policy/sched.h) when the world is
  * built. */
 #include "world-int.h"
+#include "params.h"
 #include "suggest.h"
 
 #include <math.h>
@@ -250,58 +251,14 @@ bool
 world_parse_number (const char *text, const char *unit, double *out,
                     GError **error)
 {
-  static const struct { const char *suffix; double k; } units[] = {
-    { "s", 1 }, { "m", 60 }, { "min", 60 }, { "h", 3600 },
-    { "d", 86400 }, { "w", 604800 },
-  };
   g_return_val_if_fail (text != NULL && out != NULL, false);
+  GError *e = NULL;
   bool duration = unit != NULL && strcmp (unit, "s") == 0;
-  /* decimal only: [+-] digits [. digits] [e [+-] digits] */
-  const char *p = text;
-  if (*p == '+' || *p == '-')
-    p++;
-  size_t digits = strspn (p, "0123456789");
-  p += digits;
-  if (*p == '.')
+  if (!params_parse_number (text, duration ? 1 : 0, out, &e))
     {
-      size_t frac = strspn (p + 1, "0123456789");
-      digits += frac;
-      p += 1 + frac;
-    }
-  if (digits > 0 && (*p == 'e' || *p == 'E'))
-    {
-      const char *q = p + 1;
-      if (*q == '+' || *q == '-')
-        q++;
-      size_t exp = strspn (q, "0123456789");
-      if (exp > 0)
-        p = q + exp;
-    }
-  double k = -1;
-  if (digits > 0 && *p == '\0')
-    k = 1;
-  else if (digits > 0 && duration)
-    for (size_t i = 0; i < G_N_ELEMENTS (units); i++)
-      if (strcmp (p, units[i].suffix) == 0)
-        k = units[i].k;
-  if (k < 0)
-    {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "'%s' is not %s", text,
-                   duration ? "a number of seconds or a duration like 90s, "
-                              "30m, 2h, 54d or 1w"
-                   : *p != '\0' && digits > 0 && strchr ("smhdw", *p) != NULL
-                     ? "a plain number (this value takes no unit suffix)"
-                     : "a plain decimal number (no spaces, no hex)");
-      return false;
-    }
-  char *end = NULL;
-  double x = g_ascii_strtod (text, &end);
-  *out = x * k;
-  if (!isfinite (*out))
-    {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "'%s' is too large", text);
+      g_set_error_literal (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                           e->message);
+      g_error_free (e);
       return false;
     }
   return true;
@@ -652,19 +609,10 @@ world_config_set_string (WorldConfig *cfg, const char *key, const char *value,
       v.str = value;
       break;
     case WORLD_VAL_BOOL:
-      /* The same words as a boolean param() of a scenario (lua/api.c). */
-      if (g_ascii_strcasecmp (value, "true") == 0 || strcmp (value, "1") == 0
-          || g_ascii_strcasecmp (value, "yes") == 0
-          || g_ascii_strcasecmp (value, "on") == 0)
-        v.b = true;
-      else if (g_ascii_strcasecmp (value, "false") == 0 || strcmp (value, "0") == 0
-               || g_ascii_strcasecmp (value, "no") == 0
-               || g_ascii_strcasecmp (value, "off") == 0)
-        v.b = false;
-      else
+      if (!params_parse_bool (value, &v.b))
         {
           g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                       "%s: '%s' is not a boolean (true/false, yes/no, on/off, 1/0)",
+                       "%s: '%s' is not a boolean (" PARAMS_BOOL_WORDS ")",
                        key, value);
           return false;
         }

@@ -3,6 +3,7 @@
  * The state machines themselves live in health_policies.c; plugins in
  * plugin.c. GLib only. */
 #include "health.h"
+#include "params.h"
 #include "suggest.h"
 
 #include <errno.h>
@@ -298,33 +299,24 @@ param_find (const char *key)
 }
 
 
-static const char *
-param_closest (const char *key)
+/* "unknown health parameter 'x'; did you mean 'health.y'?" or, when no
+ * key is close, where to find them. */
+static void
+param_unknown (const char *key, GError **error)
 {
-  const char *best = param_defs[0].info.key;
-  size_t best_d = SIZE_MAX;
-
-  if (g_str_has_prefix (key, "health."))
-    key += strlen ("health.");
+  const char *names[N_PARAMS];
+  const char *k = g_str_has_prefix (key, "health.") ? key + 7 : key;
   for (size_t i = 0; i < N_PARAMS; i++)
-    {
-      size_t d = policy_edit_distance (key, param_defs[i].info.key);
-      if (d < best_d)
-        {
-          best_d = d;
-          best = param_defs[i].info.key;
-        }
-    }
-  return best;
-}
-
-static gboolean
-parse_double (const char *value, double *out)
-{
-  char *end = NULL;
-  errno = 0;
-  *out = g_ascii_strtod (value, &end);
-  return end != value && *end == '\0' && errno == 0 && isfinite (*out);
+    names[i] = param_defs[i].info.key;
+  const char *best = policy_suggest (k, names, N_PARAMS);
+  if (best != NULL)
+    g_set_error (error, HEALTH_ERROR, HEALTH_ERROR_UNKNOWN,
+                 "unknown health parameter '%s'; did you mean 'health.%s'?"
+                 " (faultline help options lists them)", key, best);
+  else
+    g_set_error (error, HEALTH_ERROR, HEALTH_ERROR_UNKNOWN,
+                 "unknown health parameter '%s' (faultline help options "
+                 "lists them)", key);
 }
 
 gboolean
@@ -343,10 +335,7 @@ health_params_set (HealthParams *p, const char *key, const char *value,
   d = param_find (key);
   if (d == NULL)
     {
-      g_set_error (error, HEALTH_ERROR, HEALTH_ERROR_UNKNOWN,
-                   "unknown health parameter '%s'; did you mean 'health.%s'?"
-                   " (faultline help options lists them)",
-                   key, param_closest (key));
+      param_unknown (key, error);
       return FALSE;
     }
   field = (char *) p + d->offset;
@@ -354,29 +343,27 @@ health_params_set (HealthParams *p, const char *key, const char *value,
   if (d->type == PT_BOOL)
     {
       bool b;
-      if (g_ascii_strcasecmp (value, "true") == 0 || strcmp (value, "1") == 0
-          || g_ascii_strcasecmp (value, "yes") == 0)
-        b = true;
-      else if (g_ascii_strcasecmp (value, "false") == 0
-               || strcmp (value, "0") == 0
-               || g_ascii_strcasecmp (value, "no") == 0)
-        b = false;
-      else
+      if (!params_parse_bool (value, &b))
         {
           g_set_error (error, HEALTH_ERROR, HEALTH_ERROR_INVALID,
-                       "health.%s=%s: expected true or false",
-                       d->info.key, value);
+                       "health.%s=%s: expected a boolean ("
+                       PARAMS_BOOL_WORDS ")", d->info.key, value);
           return FALSE;
         }
       memcpy (field, &b, sizeof b);
       return TRUE;
     }
 
-  if (!parse_double (value, &v) || v < 0)
+  /* a duration key takes a unit suffix too: check_period_s=5m is 300 */
+  double unit_s = d->type == PT_MS ? (double) d->scale / HEALTH_MS_PER_S : 0;
+  GError *e = NULL;
+  if (!params_parse_number (value, unit_s, &v, &e) || v < 0)
     {
       g_set_error (error, HEALTH_ERROR, HEALTH_ERROR_INVALID,
-                   "health.%s=%s: expected a number >= 0 (unit: %s)",
-                   d->info.key, value, d->info.unit);
+                   "health.%s=%s: expected a number >= 0 (unit: %s)%s%s",
+                   d->info.key, value, d->info.unit, e ? ": " : "",
+                   e ? e->message : "");
+      g_clear_error (&e);
       return FALSE;
     }
 

@@ -9,8 +9,10 @@
  * computed. The id -> job hash table is used for lookup only, never
  * iterated, so decisions never depend on hash order. Not thread-safe. */
 #include "sched.h"
+#include "params.h"
 #include "suggest.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,23 +104,12 @@ static bool
 sched_parse_bool (const char *key, const char *value, bool *out,
                   GError **error)
 {
-  if (g_ascii_strcasecmp (value, "true") == 0
-      || g_ascii_strcasecmp (value, "yes") == 0
-      || g_ascii_strcasecmp (value, "on") == 0 || strcmp (value, "1") == 0)
-    *out = true;
-  else if (g_ascii_strcasecmp (value, "false") == 0
-           || g_ascii_strcasecmp (value, "no") == 0
-           || g_ascii_strcasecmp (value, "off") == 0
-           || strcmp (value, "0") == 0)
-    *out = false;
-  else
-    {
-      g_set_error (error, SCHED_ERROR, SCHED_ERROR_INVALID,
-                   "sched.%s: '%s' is not a boolean (use true or false)",
-                   key, value);
-      return false;
-    }
-  return true;
+  if (params_parse_bool (value, out))
+    return true;
+  g_set_error (error, SCHED_ERROR, SCHED_ERROR_INVALID,
+               "sched.%s: '%s' is not a boolean (" PARAMS_BOOL_WORDS ")",
+               key, value);
+  return false;
 }
 
 bool
@@ -177,8 +168,9 @@ sched_config_set (SchedConfig *cfg, const char *key, const char *value,
     }
   else if (strcmp (k, "spares") == 0)
     {
-      guint64 v;
-      if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT32, &v, NULL))
+      double v;
+      if (!params_parse_number (value, 0, &v, NULL) || v < 0
+          || v != floor (v) || v > G_MAXUINT32)
         {
           g_set_error (error, SCHED_ERROR, SCHED_ERROR_INVALID,
                        "sched.spares: '%s' is not a node count (use an "
@@ -203,20 +195,18 @@ sched_config_set (SchedConfig *cfg, const char *key, const char *value,
     }
   else
     {
-      const char *best = sched_keys[0].key;
-      size_t best_d = (size_t) -1;
+      const char *names[G_N_ELEMENTS (sched_keys)];
       for (size_t i = 0; i < G_N_ELEMENTS (sched_keys); i++)
-        {
-          size_t d = policy_edit_distance (k, sched_keys[i].key);
-          if (d < best_d)
-            {
-              best_d = d;
-              best = sched_keys[i].key;
-            }
-        }
-      g_set_error (error, SCHED_ERROR, SCHED_ERROR_INVALID,
-                   "unknown scheduler key 'sched.%s' (did you mean "
-                   "'sched.%s'?)", k, best);
+        names[i] = sched_keys[i].key;
+      const char *best = policy_suggest (k, names, G_N_ELEMENTS (names));
+      if (best != NULL)
+        g_set_error (error, SCHED_ERROR, SCHED_ERROR_INVALID,
+                     "unknown scheduler key 'sched.%s' (did you mean "
+                     "'sched.%s'?)", k, best);
+      else
+        g_set_error (error, SCHED_ERROR, SCHED_ERROR_INVALID,
+                     "unknown scheduler key 'sched.%s' (faultline help "
+                     "options lists them)", k);
       return false;
     }
   *cfg = c;
