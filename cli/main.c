@@ -172,9 +172,19 @@ print_key (const char *key, WorldValType type, const char *unit,
            const char *def, const char *help, void *user_data)
 {
   const char *t = type == WORLD_VAL_NUMBER ? "number" : type == WORLD_VAL_STRING ? "string" : "bool";
-  const WorldRange *r = type == WORLD_VAL_NUMBER ? world_range (key) : NULL;
-  g_autofree char *rt = r != NULL ? range_text (r) : NULL;
-  help_entry (user_data, key, t, unit, def, help, rt);
+  WorldKeyInfo info;
+  g_autofree char *more = NULL;
+  if (world_config_key_info (key, &info))
+    {
+      if (info.range != NULL)
+        more = range_text (info.range);
+      else if (info.values != NULL)
+        {
+          g_autofree char *all = g_strjoinv (", ", (char **) info.values);
+          more = g_strdup_printf ("one of: %s", all);
+        }
+    }
+  help_entry (user_data, key, t, unit, def, help, more);
 }
 
 /* The numbers that are not config keys (job{}, failure_mode(), ...). */

@@ -19,15 +19,14 @@
 
 #include "failure.h"
 #include "faulttrace.h"
-#include "health.h"
 #include "luapolicy.h"
-#include "sched.h"
 #include "simtime.h"
 
 typedef struct
 {
   char *key;  /* "cluster.gpus" */
   WorldValType type;
+  WorldKeyKind kind;
   char *unit; /* "s", "h", "" ... */
 } ApiKey;
 
@@ -52,27 +51,6 @@ api_raise (lua_State *L, const char *prefix, GError *err)
   g_error_free (err);
   lua_concat (L, 3);
   return lua_error (L);
-}
-
-/* Splits list (names separated by any of seps) in place in buf; fills
- * names and returns their count. */
-static guint
-api_split_names (const char *list, const char *seps, char *buf, size_t len,
-                 const char **names, guint max)
-{
-  guint n = 0;
-  g_strlcpy (buf, list, len);
-  for (char *p = buf; *p != '\0' && n < max;)
-    {
-      p += strspn (p, seps);
-      if (*p == '\0')
-        break;
-      names[n++] = p;
-      p += strcspn (p, seps);
-      if (*p != '\0')
-        *p++ = '\0';
-    }
-  return n;
 }
 
 /* Raises "<prefix>unknown <what> 'word', did you mean 'x'? (valid: a, b)"
@@ -198,17 +176,6 @@ api_check_keys (lua_State *L, int idx, const char *tname,
     }
 }
 
-/* Sets one config key from the value at idx, type-checked. */
-/* Config keys that name a data file. */
-static bool
-api_is_path_key (const char *key)
-{
-  return strcmp (key, "workload.trace") == 0 || strcmp (key, "cluster.ibnet") == 0
-         || strcmp (key, "cluster.inventory") == 0
-         || strcmp (key, "policy.health_plugin") == 0
-         || strcmp (key, "failure_trace.file") == 0;
-}
-
 /* A relative data path written in a scenario is looked up beside the
  * scenario file first, then in the current directory (as before), so a
  * scenario can ship its trace next to it and still run from anywhere.
@@ -257,7 +224,7 @@ api_set_key (lua_State *L, ApiState *st, const ApiKey *k, int idx,
                 "or give the plugin with --policy-plugin PATH.so", tname,
                 shortname, v.str);
   g_autofree char *beside = NULL;
-  if (v.type == WORLD_VAL_STRING && api_is_path_key (k->key))
+  if (k->kind == WORLD_KIND_PATH)
     {
       beside = api_path_beside_scenario (st, v.str);
       if (beside != NULL)
@@ -270,99 +237,6 @@ api_set_key (lua_State *L, ApiState *st, const ApiKey *k, int idx,
       lua_pushfstring (L, "%s{}: ", tname);
       api_raise (L, lua_tostring (L, -1), err);
     }
-}
-
-/* Checks one health.<key> or sched.<key> value with the validator the
- * world applies when it builds the policy (health_params_set,
- * sched_config_set), on scratch parameters; the value goes as the text
- * world_config_set stores (models/config.c value_to_text). */
-static void
-api_check_policy_param (lua_State *L, const char *prefix, const char *key,
-                        const WorldValue *v)
-{
-  char num[G_ASCII_DTOSTR_BUF_SIZE];
-  const char *text = v->type == WORLD_VAL_STRING ? v->str
-                      : v->type == WORLD_VAL_BOOL
-                        ? (v->b ? "true" : "false")
-                        : g_ascii_dtostr (num, sizeof num, v->num);
-  GError *err = NULL;
-  bool ok;
-  if (strcmp (prefix, "health") == 0)
-    {
-      HealthParams hp;
-      health_params_default (&hp, "standard");
-      ok = health_params_set (&hp, key, text, &err);
-    }
-  else
-    {
-      SchedConfig sc;
-      sched_config_init (&sc);
-      ok = sched_config_set (&sc, key, text, &err);
-    }
-  if (!ok)
-    {
-      lua_pushfstring (L, "policy{}: %s_params: ", prefix);
-      api_raise (L, lua_tostring (L, -1), err);
-    }
-}
-
-/* Checks policy{}'s health and sched names against the policies that
- * exist (health_policy_class_lookup, sched_config_named), with a
- * suggestion for a typo. */
-static void
-api_check_policy_names (lua_State *L, int idx)
-{
-  const char *names[16];
-  char buf[256];
-  if (lua_getfield (L, idx, "health") == LUA_TSTRING)
-    {
-      const char *h = lua_tostring (L, -1);
-      if (health_policy_class_lookup (h) == NULL)
-        {
-          guint n = api_split_names (health_policy_class_names (), ", ",
-                                     buf, sizeof buf, names,
-                                     G_N_ELEMENTS (names));
-          api_unknown_name (L, "policy{}: ", "health policy", h,
-                            names, n);
-        }
-    }
-  lua_pop (L, 1);
-  if (lua_getfield (L, idx, "sched") == LUA_TSTRING)
-    {
-      const char *name = lua_tostring (L, -1);
-      SchedConfig sc;
-      GError *err = NULL;
-      sched_config_init (&sc);
-      if (!sched_config_named (&sc, name, &err))
-        {
-          size_t nk = 0;
-          const SchedConfigKey *keys = sched_config_keys (&nk);
-          guint n = 0;
-          for (size_t i = 0; i < nk; i++)
-            if (strcmp (keys[i].key, "policy") == 0)
-              n = api_split_names (keys[i].values, "|", buf, sizeof buf,
-                                   names, G_N_ELEMENTS (names));
-          if (n == 0)
-            api_raise (L, "policy{}: ", err);
-          g_error_free (err);
-          api_unknown_name (L, "policy{}: ", "scheduling policy",
-                            name, names, n);
-        }
-    }
-  lua_pop (L, 1);
-  if (lua_getfield (L, idx, "degraded_nodes") == LUA_TSTRING)
-    {
-      /* The values models/world.c accepts (policy.degraded_nodes). */
-      static const char *const modes[] = { "drain", "use", "when-short" };
-      const char *m = lua_tostring (L, -1);
-      bool known = false;
-      for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
-        known |= strcmp (m, modes[i]) == 0;
-      if (!known)
-        api_unknown_name (L, "policy{}: ", "degraded_nodes value", m,
-                          modes, G_N_ELEMENTS (modes));
-    }
-  lua_pop (L, 1);
 }
 
 /* Applies `prefix.key = value` pairs from the table at idx to
@@ -384,10 +258,13 @@ api_set_passthrough (lua_State *L, ApiState *st, int idx, const char *prefix,
       if (!api_any_value (L, -1, &v))
         luaL_error (L, "policy{}: %s.%s must be a number, string or "
                     "boolean, got %s", what, k, luaL_typename (L, -1));
-      api_check_policy_param (L, prefix, k, &v);
+      /* world_config_set checks it as the policy will apply it */
       const char *full = lua_pushfstring (L, "%s.%s", prefix, k);
       if (!world_config_set (st->cfg, full, &v, &err))
-        api_raise (L, "policy{}: ", err);
+        {
+          lua_pushfstring (L, "policy{}: %s: ", what);
+          api_raise (L, lua_tostring (L, -1), err);
+        }
       lua_pop (L, 2);
     }
 }
@@ -684,14 +561,14 @@ l_policy (lua_State *L)
     lua_pop (L, 1);
   /* validate the whole table, including the sub-tables' types, first */
   api_section (L, "policy", extras, G_N_ELEMENTS (extras));
-  api_check_policy_names (L, 1);
   if (lua_health)
     api_install_lua_policy (L, st, 2);
   else if (named_health)
     api_drop_lua_policy (L, st);
   if (lua_getfield (L, 1, "plugin") != LUA_TNIL)
     {
-      ApiKey k = { (char *) "policy.health_plugin", WORLD_VAL_STRING, NULL };
+      ApiKey k = { (char *) "policy.health_plugin", WORLD_VAL_STRING,
+                   WORLD_KIND_PATH, NULL };
       api_set_key (L, st, &k, -1, "policy", "plugin");
     }
   lua_pop (L, 1);
@@ -1491,7 +1368,9 @@ api_collect_key (const char *key, WorldValType type, const char *unit,
 {
   ApiKey *k = g_new0 (ApiKey, 1);
   k->key = g_strdup (key);
+  WorldKeyInfo info;
   k->type = type;
+  k->kind = world_config_key_info (key, &info) ? info.kind : WORLD_KIND_STRING;
   k->unit = g_strdup (unit != NULL ? unit : "");
   g_ptr_array_add (user_data, k);
 }

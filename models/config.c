@@ -24,27 +24,52 @@ typedef struct
 {
   const char *key;
   WorldValType type;
+  WorldKeyKind kind;
   const char *unit;
   size_t offset;
   const char *def; /* default, as text */
   double min, max; /* numbers only */
   const char *help;
-  bool whole;       /* a count: only whole numbers */
+  const char *what; /* ENUM: what a value is, for errors ("health policy") */
+  const char *const *(*values) (void); /* ENUM: the names, from their owner */
 } ConfigKey;
 
+#define KEY(k, type, kind, unit, field, def, lo, hi, help, what, values) \
+  { k, type, kind, unit, offsetof (WorldConfig, field), def, lo, hi, help, \
+    what, values }
+/* A plain number in [lo, hi] (a fraction, a factor, a rate). */
 #define NUM(k, field, unit, def, lo, hi, help) \
-  { k, WORLD_VAL_NUMBER, unit, offsetof (WorldConfig, field), def, lo, hi, help, false }
+  KEY (k, WORLD_VAL_NUMBER, WORLD_KIND_NUMBER, unit, field, def, lo, hi, help, NULL, NULL)
 /* A count (nodes, ports, people): a whole number in [lo, hi]. */
 #define INT(k, field, unit, def, lo, hi, help) \
-  { k, WORLD_VAL_NUMBER, unit, offsetof (WorldConfig, field), def, lo, hi, help, true }
+  KEY (k, WORLD_VAL_NUMBER, WORLD_KIND_COUNT, unit, field, def, lo, hi, help, NULL, NULL)
+/* A duration in seconds in [lo, hi]; --set takes 90s 30m 2h 54d 1w. */
+#define DUR(k, field, def, lo, hi, help) \
+  KEY (k, WORLD_VAL_NUMBER, WORLD_KIND_DURATION, "s", field, def, lo, hi, help, NULL, NULL)
 #define STR(k, field, def, help) \
-  { k, WORLD_VAL_STRING, "", offsetof (WorldConfig, field), def, 0, 0, help, false }
+  KEY (k, WORLD_VAL_STRING, WORLD_KIND_STRING, "", field, def, 0, 0, help, NULL, NULL)
+/* A data file; "" = none. A scenario's relative path is tried beside it. */
+#define PATH(k, field, help) \
+  KEY (k, WORLD_VAL_STRING, WORLD_KIND_PATH, "", field, "", 0, 0, help, NULL, NULL)
+/* One of the names values() gives (the module that reads the key owns
+ * them); what names a value in errors. */
+#define ENUM(k, field, def, what, values, help) \
+  KEY (k, WORLD_VAL_STRING, WORLD_KIND_ENUM, "", field, def, 0, 0, help, what, values)
 #define BOOL(k, field, def, help) \
-  { k, WORLD_VAL_BOOL, "", offsetof (WorldConfig, field), def, 0, 0, help, false }
+  KEY (k, WORLD_VAL_BOOL, WORLD_KIND_BOOL, "", field, def, 0, 0, help, NULL, NULL)
+
+/* cluster.preset: every preset is the same DGX H100 fat tree today
+ * (world.c build_topology); "custom" says the cluster.* keys describe it. */
+static const char *const *
+preset_names (void)
+{
+  static const char *const names[] = { "h100-superpod", "custom", NULL };
+  return names;
+}
 
 static const ConfigKey config_keys[] = {
-  STR ("cluster.preset", cluster_preset, "h100-superpod",
-       "hardware preset: h100-superpod (DGX H100, 8 GPUs and 8 NDR rails per node)"),
+  ENUM ("cluster.preset", cluster_preset, "h100-superpod", "preset", preset_names,
+        "hardware preset: h100-superpod (DGX H100, 8 GPUs and 8 NDR rails per node)"),
   INT ("cluster.gpus", cluster_gpus, "", "0", 0, 1e8,
        "GPUs in the cluster (rounded up to whole nodes); 0: use cluster.nodes"),
   INT ("cluster.nodes", cluster_nodes, "", "2048", 1, 1e7, "nodes (hosts)"),
@@ -61,9 +86,9 @@ static const ConfigKey config_keys[] = {
        "racks per row (power domain; docs/failure-modes.md: 32 rows of 2,048 nodes)"),
   INT ("cluster.rows_per_cooling_loop", cluster_rows_per_cooling_loop, "", "2", 1, 1024,
        "rows per cooling loop (docs/failure-modes.md: 16 loops of 2,048 nodes)"),
-  STR ("cluster.ibnet", cluster_ibnet, "",
+  PATH ("cluster.ibnet", cluster_ibnet,
        "read the fabric from this ibnetdiscover file instead of generating a fat tree"),
-  STR ("cluster.inventory", cluster_inventory, "",
+  PATH ("cluster.inventory", cluster_inventory,
        "take the nodes from this `kubectl get nodes -o json` file: names, GPUs "
        "per node, SU/rack/zone groups from labels (docs/scenario-api.md)"),
   STR ("cluster.inventory_su_label", cluster_inventory_su_label,
@@ -80,13 +105,13 @@ static const ConfigKey config_keys[] = {
        "technicians working hardware tickets in parallel (0 = unlimited)"),
   INT ("cluster.spare_parts", cluster_spare_parts, "", "0", 0, 1e7,
        "replacement parts in stock for tickets (0 = unlimited); an empty stock waits for restock"),
-  NUM ("cluster.rma_lead_time", cluster_rma_lead_time, "s", "432000", 0, 1e9,
+  DUR ("cluster.rma_lead_time", cluster_rma_lead_time, "432000", 0, 1e9,
        "vendor RMA turnaround (default 5 days; field-data.md §12.3)"),
-  NUM ("cluster.restock_time", cluster_restock_time, "s", "604800", 0, 1e9,
+  DUR ("cluster.restock_time", cluster_restock_time, "604800", 0, 1e9,
        "time for a used spare part to be replaced in stock"),
-  NUM ("cluster.burnin_time", cluster_burnin_time, "s", "7200", 0, 1e8,
+  DUR ("cluster.burnin_time", cluster_burnin_time, "7200", 0, 1e8,
        "burn-in before a repaired node returns to service"),
-  STR ("failures.source", failures_source, "llama3",
+  ENUM ("failures.source", failures_source, "llama3", "failure source", catalog_sources,
        "default failure rates: llama3 (Llama 3 54-day table) or none"),
   NUM ("failures.scale", failures_scale, "", "1", 0, 1e6, "multiplies every failure rate"),
   NUM ("failures.lemon_fraction", failures_lemon_fraction, "", "0.012", 0, 1,
@@ -95,16 +120,18 @@ static const ConfigKey config_keys[] = {
        "failure-rate multiplier of a lemon node"),
   NUM ("failures.precursor_fraction", failures_precursor_fraction, "", "0.5", 0, 1,
        "share of HBM/SRAM, thermal, NIC and cable failures that show precursors first (assumption)"),
-  NUM ("failures.precursor_lead", failures_precursor_lead, "s", "86400", 0, 1e9,
+  DUR ("failures.precursor_lead", failures_precursor_lead, "86400", 0, 1e9,
        "mean time from the first precursor to the hard failure (assumption: 1 day)"),
-  STR ("policy.health", policy_health, "standard", "health policy: reactive, standard, proactive, nvsentinel, eks-auto-repair, slurm-nhc"),
-  STR ("policy.sched", policy_sched, "topology",
-       "scheduling policy: fifo, first-fit, topology, priority"),
-  STR ("policy.degraded_nodes", policy_degraded_nodes, "drain",
+  ENUM ("policy.health", policy_health, "standard", "health policy", care_health_names,
+        "health policy: reactive, standard, proactive, nvsentinel, eks-auto-repair, slurm-nhc"),
+  ENUM ("policy.sched", policy_sched, "topology", "scheduling policy", jobs_sched_names,
+        "scheduling policy (docs/scheduling.md)"),
+  ENUM ("policy.degraded_nodes", policy_degraded_nodes, "drain", "degraded_nodes value",
+        nodes_degraded_names,
        "nodes whose ports the health policy disabled (a leaf, NIC or cable down): "
        "drain (never scheduled), use (scheduled while a rail works, at the bandwidth "
        "the working rails give), when-short (used only while a failed job waits for nodes)"),
-  STR ("policy.health_plugin", policy_health_plugin, "",
+  PATH ("policy.health_plugin", policy_health_plugin,
        "shared library with a health policy (replaces policy.health)"),
   NUM ("workload.research_rate", workload_research_rate, "1/h", "0", 0, 1e6,
        "research jobs submitted per hour (Poisson); 0 = none"),
@@ -113,24 +140,26 @@ static const ConfigKey config_keys[] = {
   STR ("workload.research_sizes", workload_research_sizes, "",
        "research job sizes as NODES:WEIGHT,... (e.g. 1:0.7,8:0.3; a bare NODES weighs 1); "
        "empty = the RSC-1 mix of docs/scheduling.md"),
-  STR ("workload.research_duration", workload_research_duration, "lognormal",
+  ENUM ("workload.research_duration", workload_research_duration, "lognormal",
+        "distribution", workload_research_durations,
        "distribution of a research job's failure-free runtime: lognormal, exponential or constant"),
-  NUM ("workload.research_mean", workload_research_mean, "s", "5508", 1, 1e9,
+  DUR ("workload.research_mean", workload_research_mean, "5508", 1, 1e9,
        "mean failure-free runtime of a research job (default 1.53 h, RSC-1, field-data.md §2.1)"),
-  NUM ("workload.research_sd", workload_research_sd, "s", "16560", 0, 1e10,
+  DUR ("workload.research_sd", workload_research_sd, "16560", 0, 1e10,
        "standard deviation of that runtime, lognormal only (default 4.6 h: an assumption, CV 3)"),
-  STR ("workload.trace", workload_trace, "", "Standard Workload Format (.swf) trace to replay"),
+  PATH ("workload.trace", workload_trace, "Standard Workload Format (.swf) trace to replay"),
   BOOL ("workload.trace_lenient", workload_trace_lenient, "false",
         "skip malformed trace lines (counted) instead of failing"),
   NUM ("workload.trace_time_scale", workload_trace_time_scale, "", "1", 1e-6, 1e6,
        "multiplies the trace's times"),
-  STR ("failure_trace.file", failure_trace_file, "",
-       "per-node fault trace (JSON or CSV, docs/scenario-api.md) injected as failures"),
-  STR ("failure_trace.repair", failure_trace_repair, "trace",
-       "trace (a node is down from each fault_start to its fault_end) or policy "
-       "(only the starts are injected; the health policy and technicians repair)"),
-  NUM ("run.length", run_length, "s", "4665600", 1, 1e11, "simulated time (default 54 days)"),
-  NUM ("run.sample_every", run_sample_every, "s", "3600", 1, 1e9,
+  PATH ("failure_trace.file", failure_trace_file,
+        "per-node fault trace (JSON or CSV, docs/scenario-api.md) injected as failures"),
+  ENUM ("failure_trace.repair", failure_trace_repair, "trace", "failure_trace repair",
+        faults_trace_repair_names,
+        "trace (a node is down from each fault_start to its fault_end) or policy "
+        "(only the starts are injected; the health policy and technicians repair)"),
+  DUR ("run.length", run_length, "4665600", 1, 1e11, "simulated time (default 54 days)"),
+  DUR ("run.sample_every", run_sample_every, "3600", 1, 1e9,
        "time-series resolution (timeseries.csv)"),
   BOOL ("run.checkpoint_events", run_events, "false",
         "deliver job_checkpoint events to scripts and events.jsonl"),
@@ -187,7 +216,8 @@ key_ranges (void)
       for (size_t i = 0; i < G_N_ELEMENTS (config_keys); i++)
         {
           const ConfigKey *k = &config_keys[i];
-          r[i] = (WorldRange) { k->key, k->unit, k->min, k->max, k->whole,
+          r[i] = (WorldRange) { k->key, k->unit, k->min, k->max,
+                                k->kind == WORLD_KIND_COUNT,
                                 false, k->help, true };
         }
       g_once_init_leave (&done, 1);
@@ -490,6 +520,36 @@ value_to_text (const WorldValue *v)
   return g_strdup ("");
 }
 
+guint
+config_name_index (const char *const *names, const char *value)
+{
+  g_return_val_if_fail (names != NULL && value != NULL, G_MAXUINT);
+  for (guint i = 0; names[i] != NULL; i++)
+    if (strcmp (names[i], value) == 0)
+      return i;
+  return G_MAXUINT;
+}
+
+/* "unknown health policy 'x', did you mean 'y'? (valid: a, b)" */
+static bool
+enum_check (const ConfigKey *k, const char *value, GError **error)
+{
+  const char *const *names = k->values ();
+  if (value != NULL && config_name_index (names, value) != G_MAXUINT)
+    return true;
+  g_autofree char *all = g_strjoinv (", ", (char **) names);
+  const char *s = value != NULL ? world_suggest (value, names) : NULL;
+  if (s != NULL)
+    g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                 "unknown %s '%s', did you mean '%s'? (valid: %s)", k->what,
+                 value, s, all);
+  else
+    g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                 "unknown %s '%s' (valid: %s)", k->what,
+                 value != NULL ? value : "", all);
+  return false;
+}
+
 bool
 world_config_set (WorldConfig *cfg, const char *key, const WorldValue *v,
                   GError **error)
@@ -504,6 +564,16 @@ world_config_set (WorldConfig *cfg, const char *key, const WorldValue *v,
           return false;
         }
       g_autofree char *text = value_to_text (v);
+      /* checked as the module that applies it will (care_init, jobs_init) */
+      GError *e = NULL;
+      if (!(key[0] == 'h' ? care_param_check (sub, text, &e)
+                          : jobs_param_check (sub, text, &e)))
+        {
+          g_set_error_literal (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                               e->message);
+          g_error_free (e);
+          return false;
+        }
       kv_set (key[0] == 'h' ? cfg->health_kv : cfg->sched_kv, sub, text);
       return true;
     }
@@ -552,7 +622,7 @@ world_config_set (WorldConfig *cfg, const char *key, const WorldValue *v,
                        k->min, k->max, *k->unit ? " " : "", k->unit);
           return false;
         }
-      if (k->whole && v->num != floor (v->num))
+      if (k->kind == WORLD_KIND_COUNT && v->num != floor (v->num))
         {
           g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
                        "%s = %g is not a whole number (a count: write e.g. "
@@ -562,6 +632,8 @@ world_config_set (WorldConfig *cfg, const char *key, const WorldValue *v,
       *(double *) p = v->num;
       break;
     case WORLD_VAL_STRING:
+      if (k->kind == WORLD_KIND_ENUM && !enum_check (k, v->str, error))
+        return false;
       g_free (*(char **) p);
       *(char **) p = g_strdup (v->str ? v->str : "");
       break;
@@ -644,6 +716,22 @@ world_config_get_json (const WorldConfig *cfg, const char *key)
       return g_strdup (*(const bool *) p ? "true" : "false");
     }
   return NULL;
+}
+
+bool
+world_config_key_info (const char *key, WorldKeyInfo *info)
+{
+  g_return_val_if_fail (key != NULL && info != NULL, false);
+  const ConfigKey *k = find_key (key);
+  if (k == NULL)
+    return false;
+  *info = (WorldKeyInfo) {
+    .key = k->key, .type = k->type, .kind = k->kind, .unit = k->unit,
+    .def = k->def, .help = k->help,
+    .values = k->kind == WORLD_KIND_ENUM ? k->values () : NULL,
+    .range = k->type == WORLD_VAL_NUMBER ? world_range (k->key) : NULL,
+  };
+  return true;
 }
 
 void

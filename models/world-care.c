@@ -559,6 +559,31 @@ world_config_health_policy (const WorldConfig *cfg, const char *name,
   return cls;
 }
 
+/* ---- the configuration's view of the policy ---- */
+
+/* policy.health's names: the built-in classes (health_policy_class_names),
+ * split once. */
+const char *const *
+care_health_names (void)
+{
+  static char **names;
+  static gsize done = 0;
+  if (g_once_init_enter (&done))
+    {
+      names = g_strsplit (health_policy_class_names (), ", ", -1);
+      g_once_init_leave (&done, 1);
+    }
+  return (const char *const *) names;
+}
+
+bool
+care_param_check (const char *key, const char *value, GError **error)
+{
+  HealthParams hp;
+  health_params_default (&hp, "standard");
+  return health_params_set (&hp, key, value, error);
+}
+
 /* ---- the module ---- */
 
 /* Builds the health policy: one named by policy.health, the class of the

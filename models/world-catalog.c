@@ -178,23 +178,28 @@ apply_failure_overrides (FlFailureCatalog *cat, const WorldConfig *cfg,
   return true;
 }
 
+/* failures.source's names (models/config.c checks a value against them):
+ * the Llama 3 54-day table, or no failures but the scenario's own. */
+enum { SOURCE_LLAMA3, SOURCE_NONE };
+const char *const *
+catalog_sources (void)
+{
+  static const char *const names[] = {
+    [SOURCE_LLAMA3] = "llama3", [SOURCE_NONE] = "none", NULL
+  };
+  return names;
+}
+
 /* The failure catalogue of cfg: its source, scaled, with the scenario's
  * failure_mode() settings applied. (transfer full), NULL on bad input. */
 FlFailureCatalog *
 catalog_from_config (const WorldConfig *cfg, GError **error)
 {
-  FlFailureCatalog *cat;
-  if (strcmp (cfg->failures_source, "llama3") == 0)
-    cat = fl_failure_catalog_new_default ();
-  else if (strcmp (cfg->failures_source, "none") == 0)
-    cat = fl_failure_catalog_new_empty ();
-  else
-    {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "failures.source: unknown source '%s' (llama3 or none)",
-                   cfg->failures_source);
-      return NULL;
-    }
+  guint source = config_name_index (catalog_sources (), cfg->failures_source);
+  g_assert (source != G_MAXUINT); /* world_config_set checked it */
+  FlFailureCatalog *cat = source == SOURCE_LLAMA3
+                            ? fl_failure_catalog_new_default ()
+                            : fl_failure_catalog_new_empty ();
   if (cfg->failures_scale <= 0)
     for (size_t i = 0; i < fl_failure_catalog_count (cat); i++)
       fl_failure_catalog_get (cat, i)->enabled = false;

@@ -935,15 +935,24 @@ trace_mode_of (World *w, const char *cls, FlClass want, uint32_t *out,
                      cls, name);
 }
 
+enum { TRACE_REPAIR_TRACE, TRACE_REPAIR_POLICY };
+const char *const *
+faults_trace_repair_names (void)
+{
+  static const char *const names[] = {
+    [TRACE_REPAIR_TRACE] = "trace", [TRACE_REPAIR_POLICY] = "policy", NULL
+  };
+  return names;
+}
+
 static bool
 trace_load (World *w, GError **error)
 {
   const WorldConfig *cfg = w->core.cfg;
-  const char *repair = cfg->failure_trace_repair;
-  if (strcmp (repair, "trace") != 0 && strcmp (repair, "policy") != 0)
-    return trace_fail (error, "repair = '%s': expected \"trace\" or "
-                       "\"policy\"", repair);
-  w->faults.trace_repair = strcmp (repair, "trace") == 0;
+  guint repair = config_name_index (faults_trace_repair_names (),
+                                    cfg->failure_trace_repair);
+  g_assert (repair != G_MAXUINT); /* world_config_set checked it */
+  w->faults.trace_repair = repair == TRACE_REPAIR_TRACE;
   GError *e = NULL;
   w->faults.trace = fault_trace_read_file (cfg->failure_trace_file, &e);
   if (w->faults.trace == NULL)

@@ -119,6 +119,9 @@ struct WorldConfig
 };
 
 WorldConfig *world_config_copy (const WorldConfig *cfg);
+/* The index of value in names (NULL-terminated), G_MAXUINT when absent:
+ * an ENUM key's value as the module that owns its names maps it. */
+guint config_name_index (const char *const *names, const char *value);
 /* Suggests the closest of `candidates` (NULL-terminated) to `word`, or NULL
  * when nothing is close. */
 const char *world_suggest (const char *word, const char *const *candidates);
@@ -519,10 +522,12 @@ void bus_emit (World *w, WorldEvent *ev);
 void bus_event_init (WorldEvent *ev, WorldEventKind kind);
 
 /* catalog (world-catalog.c) */
+const char *const *catalog_sources (void); /* failures.source: llama3, none */
 FlFailureCatalog *catalog_from_config (const WorldConfig *cfg, GError **error);
 void catalog_add_scripted_modes (World *w);
 
 /* faults (world-faults.c) */
+const char *const *faults_trace_repair_names (void); /* failure_trace.repair: trace, policy */
 void faults_rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink,
                        bool down, bool admin);
 void faults_restore_link (World *w, uint32_t h);
@@ -553,6 +558,9 @@ void sensor_link_up (World *w, uint32_t hlink, int32_t node, int32_t port,
                      SimTime at);
 
 /* care (world-care.c) */
+const char *const *care_health_names (void); /* policy.health's names */
+/* Checks health.<key> = value as care_init applies it (HEALTH_ERROR). */
+bool care_param_check (const char *key, const char *value, GError **error);
 void care_observe_at (World *w, const HealthObs *obs, SimTime at,
                       uint32_t check_node);
 void care_reschedule_wakeup (World *w);
@@ -561,6 +569,9 @@ void care_switch_tickets_release (World *w, guint key);
 HealthNodeState care_node_state (const World *w, uint32_t node);
 
 /* jobs (world-jobs.c) */
+const char *const *jobs_sched_names (void); /* policy.sched's names */
+/* Checks sched.<key> = value as jobs_init applies it (SCHED_ERROR). */
+bool jobs_param_check (const char *key, const char *value, GError **error);
 double jobs_gpus (const World *w, const Job *j);
 void jobs_account (World *w, Job *j, SimTime t);
 void jobs_update_bandwidth (World *w, Job *j);
@@ -579,8 +590,12 @@ uint32_t jobs_spares_free (const World *w);
 void jobs_node_set_available (World *w, uint32_t node, bool avail);
 
 /* nodes (world-nodes.c) */
+const char *const *nodes_degraded_names (void); /* DegradedMode's names, in order */
 void nodes_degraded_update (World *w);
 void nodes_update_avail (World *w, uint32_t node);
+
+/* workload (world-workload.c) */
+const char *const *workload_research_durations (void); /* lognormal, exponential, constant */
 
 /* meter (world-meter.c) */
 void meter_set_detect (World *w, const char *node, double fault_h,

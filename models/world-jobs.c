@@ -734,6 +734,36 @@ jobs_node_set_available (World *w, uint32_t node, bool avail)
   sched_node_set_available (w->jobs.sched, node, avail);
 }
 
+/* ---- the configuration's view of the scheduler ---- */
+
+/* policy.sched's names: the values of the scheduler's "policy" key
+ * (sched_config_keys), split once. */
+const char *const *
+jobs_sched_names (void)
+{
+  static char **names;
+  static gsize done = 0;
+  if (g_once_init_enter (&done))
+    {
+      size_t n = 0;
+      const SchedConfigKey *keys = sched_config_keys (&n);
+      for (size_t i = 0; i < n && names == NULL; i++)
+        if (strcmp (keys[i].key, "policy") == 0)
+          names = g_strsplit (keys[i].values, "|", -1);
+      g_assert (names != NULL);
+      g_once_init_leave (&done, 1);
+    }
+  return (const char *const *) names;
+}
+
+bool
+jobs_param_check (const char *key, const char *value, GError **error)
+{
+  SchedConfig sc;
+  sched_config_init (&sc);
+  return sched_config_set (&sc, key, value, error);
+}
+
 /* ---- the module ---- */
 
 /* Builds the scheduler (policy.sched, sched.*, cluster.spares). */

@@ -92,21 +92,23 @@ static bool
 nodes_init (World *w, GError **error)
 {
   const WorldConfig *cfg = w->core.cfg;
-  const char *dn = cfg->policy_degraded_nodes;
-  if (strcmp (dn, "drain") == 0)
-    w->pool.degraded = DEGRADED_DRAIN;
-  else if (strcmp (dn, "use") == 0)
-    w->pool.degraded = DEGRADED_USE;
-  else if (strcmp (dn, "when-short") == 0)
-    w->pool.degraded = DEGRADED_WHEN_SHORT;
-  else
-    {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "policy.degraded_nodes: unknown value '%s' (use drain, use "
-                   "or when-short)", dn);
-      return false;
-    }
+  (void) error;
+  guint mode = config_name_index (nodes_degraded_names (),
+                                  cfg->policy_degraded_nodes);
+  g_assert (mode != G_MAXUINT); /* world_config_set checked it */
+  w->pool.degraded = (DegradedMode) mode;
   return true;
+}
+
+/* policy.degraded_nodes's names, in DegradedMode's order. */
+const char *const *
+nodes_degraded_names (void)
+{
+  static const char *const names[] = {
+    [DEGRADED_DRAIN] = "drain", [DEGRADED_USE] = "use",
+    [DEGRADED_WHEN_SHORT] = "when-short", NULL
+  };
+  return names;
 }
 
 const WorldModule world_nodes_module = {

@@ -98,25 +98,40 @@ research_sizes_parse (const char *spec, GArray *sizes, GArray *weights,
   return true;
 }
 
+/* workload.research_duration's names (models/config.c checks a value
+ * against them). */
+enum { RESEARCH_LOGNORMAL, RESEARCH_EXPONENTIAL, RESEARCH_CONSTANT };
+const char *const *
+workload_research_durations (void)
+{
+  static const char *const names[] = {
+    [RESEARCH_LOGNORMAL] = "lognormal", [RESEARCH_EXPONENTIAL] = "exponential",
+    [RESEARCH_CONSTANT] = "constant", NULL
+  };
+  return names;
+}
+
 /* The research jobs' runtime distribution (hours) from the config. */
 static bool
 research_duration (const WorldConfig *cfg, Dist *out, GError **error)
 {
-  const char *name = cfg->workload_research_duration;
+  (void) error;
   double mean_h = cfg->workload_research_mean / 3600.0;
   double sd_h = cfg->workload_research_sd / 3600.0;
-  if (strcmp (name, "lognormal") == 0)
-    *out = sd_h > 0 ? dist_lognormal_mean_sd (mean_h, sd_h) : dist_constant (mean_h);
-  else if (strcmp (name, "exponential") == 0)
-    *out = dist_exponential (mean_h);
-  else if (strcmp (name, "constant") == 0)
-    *out = dist_constant (mean_h);
-  else
+  switch (config_name_index (workload_research_durations (),
+                             cfg->workload_research_duration))
     {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "workload.research_duration: unknown distribution '%s' "
-                   "(use lognormal, exponential or constant)", name);
-      return false;
+    case RESEARCH_LOGNORMAL:
+      *out = sd_h > 0 ? dist_lognormal_mean_sd (mean_h, sd_h) : dist_constant (mean_h);
+      break;
+    case RESEARCH_EXPONENTIAL:
+      *out = dist_exponential (mean_h);
+      break;
+    case RESEARCH_CONSTANT:
+      *out = dist_constant (mean_h);
+      break;
+    default:
+      g_assert_not_reached (); /* world_config_set checked it */
     }
   return true;
 }

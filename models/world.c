@@ -105,14 +105,8 @@ build_topology (const WorldConfig *cfg, GError **error)
         }
       return ibnet_read_file (cfg->cluster_ibnet, (uint32_t) cfg->cluster_gpus_per_node, error);
     }
-  if (strcmp (cfg->cluster_preset, "h100-superpod") != 0
-      && strcmp (cfg->cluster_preset, "custom") != 0)
-    {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "cluster.preset: unknown preset '%s' (h100-superpod or custom)",
-                   cfg->cluster_preset);
-      return NULL;
-    }
+  /* cluster.preset (checked by world_config_set): every preset is the
+   * DGX H100 fat tree the cluster.* keys shape */
   TopoParams p;
   topo_params_init (&p);
   p.gpus_per_node = (uint32_t) cfg->cluster_gpus_per_node;

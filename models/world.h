@@ -62,6 +62,35 @@ bool world_config_set_string (WorldConfig *cfg, const char *key,
  * (transfer full). NULL for an unknown key. */
 char *world_config_get_json (const WorldConfig *cfg, const char *key);
 
+/* What a key holds, beyond its WorldValType. */
+typedef enum
+{
+  WORLD_KIND_NUMBER,   /* a plain number (a fraction, a factor, a rate) */
+  WORLD_KIND_COUNT,    /* a whole number */
+  WORLD_KIND_DURATION, /* seconds; --set also takes 90s 30m 2h 54d 1w */
+  WORLD_KIND_STRING,   /* free text */
+  WORLD_KIND_PATH,     /* a data file ("" = none); a scenario's relative
+                        * path is tried beside the scenario first */
+  WORLD_KIND_ENUM,     /* one of a list of names (WorldKeyInfo.values) */
+  WORLD_KIND_BOOL,
+} WorldKeyKind;
+
+/* One declared key, for docs, `faultline help options` and the Lua API. */
+typedef struct
+{
+  const char *key;
+  WorldValType type;
+  WorldKeyKind kind;
+  const char *unit;
+  const char *def;                /* the default, as text */
+  const char *help;
+  const char *const *values;      /* ENUM: NULL-terminated names; else NULL */
+  const struct WorldRange *range; /* numbers: the valid range; else NULL */
+} WorldKeyInfo;
+/* Fills *info for a declared key; false for an unknown one (the health.*
+ * and sched.* keys are the policies' own: policy/health.h, sched.h). */
+bool world_config_key_info (const char *key, WorldKeyInfo *info);
+
 /* Iterates over every declared key: name, type, unit ("s", "h", "" ...),
  * default as text, help. For docs and `faultline help options`. */
 typedef void (*WorldKeyFn) (const char *key, WorldValType type,
@@ -75,7 +104,7 @@ void world_config_foreach_key (WorldKeyFn fn, void *user_data);
  * "maintenance.duration", "lua_policy.every", ...).
  * Declared once in models/config.c, checked where each value is read,
  * listed by `faultline help options` and docs/scenario-api.md. */
-typedef struct
+typedef struct WorldRange
 {
   const char *key;
   const char *unit;  /* "s" (a duration: --set takes 90s 30m 2h 54d 1w),

@@ -200,7 +200,7 @@ expect "SWF trace with a repeated job number" "dup.swf:2: field 1 .*7 repeats th
 # ---- run: synthetic workload ----
 expect "research_sizes with a bad weight" "research_sizes: '1:x'" $F $R "$IN/tiny.lua" -o out --set workload.research_rate=5 --set workload.research_sizes=1:x
 expect "research_sizes of 0 nodes" "research_sizes: '0'" $F $R "$IN/tiny.lua" -o out --set workload.research_rate=5 --set workload.research_sizes=0,4
-expect "research_duration unknown" "research_duration: unknown distribution 'gamma'" $F $R "$IN/tiny.lua" -o out --set workload.research_rate=5 --set workload.research_duration=gamma
+expect "research_duration unknown" "research_duration=gamma: unknown distribution 'gamma'" $F $R "$IN/tiny.lua" -o out --set workload.research_rate=5 --set workload.research_duration=gamma
 
 # ---- topo ----
 expect "topo --ibnet FOLDER" "$IN" $F topo --ibnet "$IN"

@@ -179,7 +179,7 @@ bad "a missing trace" "failure_trace{}: .*nosuch.json" "$sc" --set trace=nosuch.
 bad "a trace of 15 nodes on 8" "has 15 nodes, the cluster 8" "$sc" --set nodes=8
 printf 'node_id,event_time,event_type\nn1,0.5,fault_start\nn1,1,fault_ended\n' > "$tmp/typo.csv"
 bad "a malformed trace" "typo.csv: line 3: event_type" "$sc" --set trace="$tmp/typo.csv"
-bad "an unknown repair" "repair = 'sometimes'" "$sc" --set repair=sometimes
+bad "an unknown repair" "unknown failure_trace repair 'sometimes' (valid: trace, policy)" "$sc" --set repair=sometimes
 cat > "$tmp/badmap.lua" <<LUA
 failure_trace { file = "$data/example-faults.json", map = { node06 = "node9999" } }
 cluster { nodes = 16 }

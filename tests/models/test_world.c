@@ -211,13 +211,20 @@ test_degraded_nodes (void **state)
   assert_true (use.queue_h > 0 && use.queue_h < 1.0);
   assert_true (fabs (short_.queue_h - use.queue_h) < 1e-9);
   assert_true (use.slowdown_h > drain.slowdown_h + 1.0);
-  /* a bad value is refused when the world is built */
+  /* a bad value is refused where it is set (the config table is the one
+   * validator), with the closest name, and leaves the key as it was */
   WorldConfig *cfg = world_config_new ();
   WorldValue m = { .type = WORLD_VAL_STRING, .str = "sometimes" };
-  assert_true (world_config_set (cfg, "policy.degraded_nodes", &m, NULL));
   g_autoptr (GError) error = NULL;
-  assert_null (world_new (cfg, 1, &error));
-  assert_non_null (strstr (error->message, "policy.degraded_nodes"));
+  assert_false (world_config_set (cfg, "policy.degraded_nodes", &m, &error));
+  assert_non_null (strstr (error->message, "unknown degraded_nodes value 'sometimes'"));
+  assert_non_null (strstr (error->message, "drain, use, when-short"));
+  g_clear_error (&error);
+  m.str = "when_short";
+  assert_false (world_config_set (cfg, "policy.degraded_nodes", &m, &error));
+  assert_non_null (strstr (error->message, "did you mean 'when-short'"));
+  g_autofree char *j = world_config_get_json (cfg, "policy.degraded_nodes");
+  assert_string_equal (j, "\"drain\"");
   world_config_free (cfg);
 }
 
