@@ -227,15 +227,27 @@ fl_param_defaults (const FlRunOptions *opt, const LbOptions *with_sets,
   for (guint i = 0; i < params->len; i++)
     {
       const LbParam *p = g_ptr_array_index (params, i);
+      bool found = false;
       for (guint j = 0; j < defs->len; j++)
         {
           const LbParam *d = g_ptr_array_index (defs, j);
-          if (strcmp (p->name, d->name) == 0
-              && strcmp (p->value_json, d->value_json) != 0)
+          if (strcmp (p->name, d->name) != 0)
+            continue;
+          found = true;
+          if (strcmp (p->value_json, d->value_json) != 0)
             {
               g_ptr_array_add (out, g_strdup (p->name));
               g_ptr_array_add (out, g_strdup (d->value_json));
             }
+        }
+      /* a config key echoed from --set: its default is the scenario's
+       * own value of the key (none for a health/sched key it never set) */
+      g_autofree char *def = found || strchr (p->name, '.') == NULL ? NULL
+        : world_config_get_json (lb_config (lb), p->name);
+      if (def != NULL && strcmp (p->value_json, def) != 0)
+        {
+          g_ptr_array_add (out, g_strdup (p->name));
+          g_ptr_array_add (out, g_steal_pointer (&def));
         }
     }
   lb_free (lb);

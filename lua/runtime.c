@@ -343,10 +343,13 @@ lb_parse_sets (LbRun *run, const GPtrArray *sets, GError **error)
   return true;
 }
 
-/* Applies the --set names no param() consumed. */
+/* Applies the --set names no param() consumed. Each config key set is
+ * echoed after the scenario's params (summary.json's "params"), with the
+ * value in effect, in --set order. */
 static bool
 lb_apply_sets (LbRun *run, GError **error)
 {
+  g_autoptr (GPtrArray) echo = g_ptr_array_new_with_free_func ((GDestroyNotify) api_param_free);
   for (guint i = 0; i < run->set_order->len; i++)
     {
       const char *name = g_ptr_array_index (run->set_order, i);
@@ -363,6 +366,12 @@ lb_apply_sets (LbRun *run, GError **error)
               g_error_free (err);
               return false;
             }
+          LbParam *p = g_new0 (LbParam, 1);
+          p->name = g_strdup (name);
+          p->value_json = world_config_get_json (run->api.cfg, name);
+          p->help = g_strdup ("--set");
+          g_assert (p->value_json != NULL);
+          g_ptr_array_add (echo, p);
           continue;
         }
       GPtrArray *params = run->api.params;
@@ -384,6 +393,9 @@ lb_apply_sets (LbRun *run, GError **error)
                    params->len ? declared->str : "no parameters");
       return false;
     }
+  for (guint i = 0; i < echo->len; i++)
+    g_ptr_array_add (run->api.params, g_steal_pointer (&echo->pdata[i]));
+  g_ptr_array_set_free_func (echo, NULL);
   return true;
 }
 

@@ -693,9 +693,32 @@ world_config_set_string (WorldConfig *cfg, const char *key, const char *value,
   return world_config_set (cfg, key, &v, error);
 }
 
+/* A health.* or sched.* value as JSON: a number or a boolean bare, any
+ * other text (a name, "5m") as a string. NULL when the key is unset. */
+static char *
+kv_get_json (const GArray *kvs, const char *sub)
+{
+  for (guint i = 0; i < kvs->len; i++)
+    {
+      const WorldKV *kv = &g_array_index (kvs, WorldKV, i);
+      if (strcmp (kv->key, sub) != 0)
+        continue;
+      double x;
+      if (strcmp (kv->value, "true") == 0 || strcmp (kv->value, "false") == 0
+          || params_parse_number (kv->value, 0, &x, NULL))
+        return g_strdup (kv->value);
+      g_autofree char *esc = g_strescape (kv->value, NULL);
+      return g_strdup_printf ("\"%s\"", esc);
+    }
+  return NULL;
+}
+
 char *
 world_config_get_json (const WorldConfig *cfg, const char *key)
 {
+  if (g_str_has_prefix (key, "health.") || g_str_has_prefix (key, "sched."))
+    return kv_get_json (key[0] == 'h' ? cfg->health_kv : cfg->sched_kv,
+                        strchr (key, '.') + 1);
   const ConfigKey *k = find_key (key);
   if (k == NULL)
     return NULL;

@@ -58,8 +58,10 @@ bool world_config_set (WorldConfig *cfg, const char *key, const WorldValue *v,
 /* Parses a --set style string value for key ("64", "2h", "true", "name"). */
 bool world_config_set_string (WorldConfig *cfg, const char *key,
                               const char *value, GError **error);
-/* Current value of a key formatted as JSON (for the params echo). Returns:
- * (transfer full). NULL for an unknown key. */
+/* Current value of a key formatted as JSON (for the params echo); a
+ * health.* or sched.* key gives the value it was set to (a number or
+ * boolean bare, other text as a string). Returns: (transfer full). NULL
+ * for an unknown key, or a health or sched key never set. */
 char *world_config_get_json (const WorldConfig *cfg, const char *key);
 
 /* What a key holds, beyond its WorldValType. */

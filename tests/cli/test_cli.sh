@@ -4,7 +4,7 @@
 set -u
 . "$(dirname "$0")/../tap.sh"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-echo "1..15"
+echo "1..17"
 "$FAULTLINE" --version | grep -Eq '^faultline [0-9]+\.[0-9]+\.[0-9]+$'; check $? "--version prints the version"
 "$FAULTLINE" --help | grep -q 'Commands:'; check $? "--help lists the commands"
 "$FAULTLINE" help | grep -q 'compare'; check $? "help lists compare"
@@ -38,4 +38,25 @@ check $? "help options: durations rounded to a unit --set takes (5d, 1w, 2h)"
 "$FAULTLINE" run --seed -3 2>/dev/null; [ $? -eq 2 ]; check $? "run --seed -3 -> exit 2"
 "$FAULTLINE" run --set nonsense 2>"$tmp/e"; rc=$?
 [ $rc -eq 2 ] && grep -q "expected NAME=VALUE" "$tmp/e"; check $? "run --set without '=' -> exit 2"
+# Every --set key is echoed in summary.json's params with the value in
+# effect (a duration in seconds); a run without --set echoes only param()s.
+printf 'local n = param ("n", 3)\ncluster { nodes = 16 }\nrun { length = hours (1) }\n' >"$tmp/s.lua"
+"$FAULTLINE" run "$tmp/s.lua" -q --no-plots --no-pcap -o "$tmp/plain" &&
+"$FAULTLINE" run "$tmp/s.lua" -q --no-plots --no-pcap -o "$tmp/set" --set n=4 \
+  --set run.length=2h --set health.escalation=on --set sched.backfill=off \
+  --set policy.health=reactive --set health.check_period_s=5m &&
+python3 - "$tmp/plain/summary.json" "$tmp/set/summary.json" <<'PY'
+import json, sys
+plain = json.load(open(sys.argv[1]))["params"]
+got = json.load(open(sys.argv[2]))["params"]
+assert plain == {"n": 3}, plain
+want = {"n": 4, "run.length": 7200, "health.escalation": "on",
+        "sched.backfill": "off", "policy.health": "reactive",
+        "health.check_period_s": "5m"}
+assert got == want and list(got) == list(want), got
+PY
+check $? "every --set key is echoed in summary.json's params, in --set order"
+"$FAULTLINE" run "$tmp/s.lua" -q --no-plots --no-pcap -o "$tmp/bad" --set health.escalation=maybe 2>"$tmp/e"; rc=$?
+[ $rc -eq 2 ] && grep -q "true/false, yes/no, on/off, 1/0" "$tmp/e" && [ ! -e "$tmp/bad" ]
+check $? "a bad health boolean -> exit 2 naming the words, no output"
 exit $failed
