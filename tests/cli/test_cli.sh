@@ -54,8 +54,11 @@ want = {"n": 4, "run.length": 7200, "health.escalation": "on",
         "sched.backfill": "off", "policy.health": "reactive",
         "health.check_period_s": "5m"}
 assert got == want and list(got) == list(want), got
+# the defaults of what --set moved: the scenario's own values
+pd = json.load(open(sys.argv[2]))["param_defaults"]
+assert pd == {"n": 3, "run.length": 3600, "policy.health": "standard"}, pd
 PY
-check $? "every --set key is echoed in summary.json's params, in --set order"
+check $? "every --set key is echoed in summary.json's params, in --set order, with its default"
 "$FAULTLINE" run "$tmp/s.lua" -q --no-plots --no-pcap -o "$tmp/bad" --set health.escalation=maybe 2>"$tmp/e"; rc=$?
 [ $rc -eq 2 ] && grep -q "true/false, yes/no, on/off, 1/0" "$tmp/e" && [ ! -e "$tmp/bad" ]
 check $? "a bad health boolean -> exit 2 naming the words, no output"
