@@ -221,6 +221,28 @@ help_options (void)
   g_string_append_c (s, '\n');
   world_range_foreach (print_range, s);
   g_string_append_c (s, '\n');
+  help_wrap (s, "failure_mode(name, {KEY = VALUE}) keys, applied in this "
+             "order (numbers: the ranges above):", 0);
+  g_string_append_c (s, '\n');
+  guint nm;
+  const WorldModeKey *mk = world_mode_keys (&nm);
+  for (guint i = 0; i < nm; i++)
+    {
+      const char *t = mk[i].type == WORLD_VAL_NUMBER ? "number"
+                      : mk[i].type == WORLD_VAL_STRING ? "string" : "bool";
+      g_autoptr (GString) kind = g_string_new (t);
+      if (*mk[i].unit)
+        g_string_append_printf (kind, ", %s", mk[i].unit);
+      g_string_append_printf (s, "  %-30s %s\n", mk[i].key, kind->str);
+      help_wrap (s, mk[i].help, 6);
+      if (mk[i].values != NULL)
+        {
+          g_autofree char *all = g_strjoinv (", ", (char **) mk[i].values);
+          g_autofree char *more = g_strdup_printf ("one of: %s", all);
+          help_wrap (s, more, 6);
+        }
+    }
+  g_string_append_c (s, '\n');
   help_wrap (s, "Health policy parameters (--set health.KEY=VALUE, or "
              "policy{ health_params = { KEY = VALUE } }):", 0);
   g_string_append_c (s, '\n');

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "failure.h"
 #include "faulttrace.h"
 #include "luapolicy.h"
 #include "simtime.h"
@@ -51,30 +50,6 @@ api_raise (lua_State *L, const char *prefix, GError *err)
   g_error_free (err);
   lua_concat (L, 3);
   return lua_error (L);
-}
-
-/* Raises "<prefix>unknown <what> 'word', did you mean 'x'? (valid: a, b)"
- * at the caller's line; the suggestion only when one is close. */
-static int
-api_unknown_name (lua_State *L, const char *prefix, const char *what,
-                  const char *word, const char *const *names, guint n)
-{
-  const char *close = api_suggest (word, names, n);
-  luaL_Buffer b;
-  luaL_buffinit (L, &b);
-  for (guint i = 0; i < n; i++)
-    {
-      if (i)
-        luaL_addstring (&b, ", ");
-      luaL_addstring (&b, names[i]);
-    }
-  luaL_pushresult (&b);
-  if (close != NULL)
-    return luaL_error (L, "%sunknown %s '%s', did you mean '%s'? (valid: "
-                       "%s)", prefix, what, word, close,
-                       lua_tostring (L, -1));
-  return luaL_error (L, "%sunknown %s '%s' (valid: %s)", prefix, what, word,
-                     lua_tostring (L, -1));
 }
 
 static const char *
@@ -308,62 +283,38 @@ api_section (lua_State *L, const char *section, const char *const *extras,
   return 0;
 }
 
-/* The value of a string config key (its JSON text unquoted), or NULL.
- * Returns: (transfer full) */
-static char *
-api_cfg_string (ApiState *st, const char *key)
+/* st->cfg with the --set config keys still to come applied over it (the
+ * runtime applies them when the script is done), for checking a value
+ * where it is written: (transfer full). *complete is false when a --set
+ * value does not apply (its error is reported when the world is built). */
+static WorldConfig *
+api_probe_config (ApiState *st, bool *complete)
 {
-  const char *o = g_hash_table_lookup (st->overrides, key);
-  if (o != NULL)
-    return g_strdup (o);
-  g_autofree char *j = world_config_get_json (st->cfg, key);
-  if (j == NULL || j[0] != '"')
-    return NULL;
-  j[strlen (j) - 1] = '\0';
-  return g_strcompress (j + 1);
-}
-
-static double
-api_cfg_number (ApiState *st, const char *key)
-{
-  g_autofree char *j = world_config_get_json (st->cfg, key);
-  return j != NULL ? g_ascii_strtod (j, NULL) : NAN;
-}
-
-/* Raises when a job of `nodes` nodes cannot fit the cluster cluster{} has
- * described (the check world_new() makes, with its message). Only when
- * cluster{} was called and no --set cluster.* key is waiting to change the
- * size; a fabric read from cluster.ibnet or nodes from cluster.inventory
- * are counted when they are read. The
- * node count is the one models/world.c gives the fat tree: ceil(gpus /
- * gpus_per_node) when cluster.gpus > 0, else cluster.nodes. */
-static void
-api_check_job_fits (lua_State *L, ApiState *st, const char *fn,
-                    const char *job, uint32_t nodes)
-{
+  WorldConfig *c = world_config_copy (st->cfg);
   GHashTableIter it;
-  gpointer key;
-  if (!st->cluster_given || job == NULL)
-    return;
+  gpointer key, value;
+  *complete = true;
   g_hash_table_iter_init (&it, st->overrides);
-  while (g_hash_table_iter_next (&it, &key, NULL))
-    if (g_str_has_prefix (key, "cluster."))
-      return;
-  char *ibnet = api_cfg_string (st, "cluster.ibnet");
-  char *inventory = api_cfg_string (st, "cluster.inventory");
-  bool file = ibnet == NULL || *ibnet != '\0' || inventory == NULL || *inventory != '\0';
-  g_free (ibnet);
-  g_free (inventory);
-  if (file)
-    return;
-  double gpus = api_cfg_number (st, "cluster.gpus");
-  double gpn = api_cfg_number (st, "cluster.gpus_per_node");
-  double spares = api_cfg_number (st, "cluster.spares");
-  double n = gpus > 0 ? ceil (gpus / gpn) : api_cfg_number (st, "cluster.nodes");
-  if (!(nodes + spares <= n))
-    luaL_error (L, "%s: job '%s' needs %d nodes but the cluster has %d (with "
-                "%d hot spares held back): lower the job's nodes or enlarge "
-                "cluster{}", fn, job, (int) nodes, (int) n, (int) spares);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    if (strchr (key, '.') != NULL) /* a config key, not a param() */
+      *complete &= world_config_set_string (c, key, value, NULL);
+  return c;
+}
+
+/* Raises, at the caller's line, the first error world_config_check finds
+ * of `what` in the configuration as it will be built (a pending --set
+ * applied), prefixed by fn ("cluster{}: "). Nothing when a --set value is
+ * bad: that is reported when the world is built. */
+static void
+api_check_config (lua_State *L, ApiState *st, const char *fn, WorldCheck what)
+{
+  bool complete;
+  WorldConfig *c = api_probe_config (st, &complete);
+  GError *err = NULL;
+  bool ok = !complete || world_config_check (c, what, &err);
+  world_config_free (c); /* before raising */
+  if (!ok)
+    api_raise (L, fn, err);
 }
 
 /* ---- declarative tables ---- */
@@ -377,7 +328,7 @@ l_cluster (lua_State *L)
   ApiState *st = api_state (L);
   api_section (L, "cluster", NULL, 0);
   st->cluster_given = true;
-  api_check_job_fits (L, st, "cluster{}", st->big_job, st->big_job_nodes);
+  api_check_config (L, st, "cluster{}: ", WORLD_CHECK_CLUSTER);
   return 0;
 }
 
@@ -463,9 +414,10 @@ l_failure_trace (lua_State *L)
         }
       lua_pop (L, 1);
     }
-  char *cfile = api_cfg_string (st, "failure_trace.file");
-  lua_pushstring (L, cfile != NULL ? cfile : "");
-  g_free (cfile);
+  bool complete;
+  WorldConfig *probe = api_probe_config (st, &complete);
+  lua_pushstring (L, world_config_get_string (probe, "failure_trace.file"));
+  world_config_free (probe);
   const char *file = lua_tostring (L, -1);
   if (*file == '\0')
     return luaL_error (L, "failure_trace{}: key 'file' is required (a JSON "
@@ -625,157 +577,45 @@ l_health_policy (lua_State *L)
   return 0;
 }
 
-/* The keys of failure_mode(): world_config_failure_set's list. */
-static const struct
-{
-  const char *name;
-  WorldValType type;
-  const char *unit;
-} api_mode_keys[] = {
-  { "class", WORLD_VAL_STRING, "" }, /* first: a new mode needs it */
-  { "mtbf", WORLD_VAL_NUMBER, "s" },
-  { "rate_scale", WORLD_VAL_NUMBER, "" },
-  { "dist", WORLD_VAL_STRING, "" },
-  { "shape", WORLD_VAL_NUMBER, "" },
-  { "sigma", WORLD_VAL_NUMBER, "" },
-  { "repair", WORLD_VAL_STRING, "" },
-  { "repair_time", WORLD_VAL_NUMBER, "s" },
-  { "cause", WORLD_VAL_STRING, "" },
-  { "xid", WORLD_VAL_NUMBER, "" },
-  { "blast", WORLD_VAL_STRING, "" },
-  { "enabled", WORLD_VAL_BOOL, "" },
-  { "detect_delay", WORLD_VAL_NUMBER, "s" },
-  { "when", WORLD_VAL_STRING, "" },
-};
-
-/* One failure_mode() setting, kept so that each call can be checked
- * against all the settings before it. */
-typedef struct
-{
-  char *mode, *key;
-  WorldValue v; /* v.str owned */
-} ApiFailureSet;
-
-static void
-api_failure_set_clear (gpointer p)
-{
-  ApiFailureSet *f = p;
-  g_free (f->mode);
-  g_free (f->key);
-  g_free ((char *) f->v.str);
-}
-
-/* Checks the failure-mode settings made so far the way world_new() applies
- * them (world_config_check_failure_modes), on the catalogue
- * failures.source names now (a pending --set of it included). */
-static bool
-api_failure_probe (ApiState *st, GError **error)
-{
-  g_autoptr (GError) ignored = NULL;
-  WorldConfig *c = world_config_new ();
-  g_autofree char *source = api_cfg_string (st, "failures.source");
-  WorldValue v = { .type = WORLD_VAL_STRING, .str = source };
-  /* a bad source is the failures{} line's error, reported at build */
-  bool usable = source != NULL
-                && world_config_set (c, "failures.source", &v, &ignored);
-  bool ok = true;
-  for (guint i = 0; usable && ok && i < st->failure_sets->len; i++)
-    {
-      ApiFailureSet *f = &g_array_index (st->failure_sets, ApiFailureSet, i);
-      ok = world_config_failure_set (c, f->mode, f->key, &f->v, error);
-    }
-  if (usable && ok)
-    ok = world_config_check_failure_modes (c, error);
-  world_config_free (c);
-  return ok;
-}
-
-/* The names a failure_mode() string key accepts (class, blast, repair):
- * fills names and returns the count, 0 for other keys. */
-static guint
-api_mode_names (const char *key, const char **names, guint max)
-{
-  guint n = 0;
-  if (strcmp (key, "class") == 0)
-    for (int i = 0; i < FL_CLASS_COUNT && n < max; i++)
-      names[n++] = fl_class_name ((FlClass) i);
-  else if (strcmp (key, "blast") == 0)
-    for (int i = 0; i < FL_BLAST_COUNT && n < max; i++)
-      names[n++] = fl_blast_name ((FlBlast) i);
-  else if (strcmp (key, "repair") == 0)
-    for (int i = 0; i < FL_REPAIR_COUNT && n < max; i++)
-      names[n++] = fl_repair_name ((FlRepair) i);
-  return n;
-}
-
-static bool
-api_mode_name_ok (const char *key, const char *value)
-{
-  FlClass c;
-  FlBlast b;
-  FlRepair r;
-  if (strcmp (key, "class") == 0)
-    return fl_class_from_name (value, &c);
-  if (strcmp (key, "blast") == 0)
-    return fl_blast_from_name (value, &b);
-  if (strcmp (key, "repair") == 0)
-    return fl_repair_from_name (value, &r);
-  return true;
-}
-
 /* failure_mode(name, { mtbf=, dist=, shape=, sigma=, rate_scale=, repair=,
  * repair_time=, class=, cause=, xid=, blast=, enabled=, detect_delay=,
- * when= }) -> nil. Overrides a default mode or declares a new one (class needed).
- * Errors, at the call's line: unknown key, wrong type, unknown class,
- * blast or repair name (with a suggestion), and every error world_new()
- * finds in the mode (dist name, mtbf 0, shape without weibull, ...). */
+ * when= }) -> nil: the keys of world_mode_keys, applied in its order.
+ * Overrides a default mode or declares a new one (class needed). Errors,
+ * at the call's line: those of world_config_failure_set (unknown key or
+ * name with a suggestion, wrong type, out of range) and every error
+ * world_new() finds in the mode (mtbf 0, shape without weibull, ...). */
 static int
 l_failure_mode (lua_State *L)
 {
   ApiState *st = api_state (L);
-  const char *names[G_N_ELEMENTS (api_mode_keys)];
+  guint n;
+  const WorldModeKey *keys = world_mode_keys (&n);
+  const char *names[32]; /* on the stack: luaL_error does not return */
+  g_assert (n <= G_N_ELEMENTS (names));
   const char *mode = luaL_checkstring (L, 1);
   luaL_checktype (L, 2, LUA_TTABLE);
-  for (guint i = 0; i < G_N_ELEMENTS (api_mode_keys); i++)
-    names[i] = api_mode_keys[i].name;
-  api_check_keys (L, 2, "failure_mode", names, G_N_ELEMENTS (names));
-  lua_pushfstring (L, "failure_mode('%s'): ", mode);
-  int prefix = lua_gettop (L);
-  for (guint i = 0; i < G_N_ELEMENTS (api_mode_keys); i++)
+  for (guint i = 0; i < n; i++)
+    names[i] = keys[i].key;
+  api_check_keys (L, 2, "failure_mode", names, n);
+  for (guint i = 0; i < n; i++)
     {
       WorldValue v;
       GError *err = NULL;
       if (lua_getfield (L, 2, names[i]) != LUA_TNIL)
         {
-          if (!api_to_value (L, -1, api_mode_keys[i].type, &v))
+          if (!api_to_value (L, -1, keys[i].type, &v))
             luaL_error (L, "failure_mode('%s'): key '%s' must be %s, got %s",
-                        mode, names[i],
-                        api_type_desc (api_mode_keys[i].type,
-                                       api_mode_keys[i].unit),
+                        mode, names[i], api_type_desc (keys[i].type,
+                                                       keys[i].unit),
                         luaL_typename (L, -1));
-          if (v.type == WORLD_VAL_STRING && !api_mode_name_ok (names[i],
-                                                               v.str))
-            {
-              const char *valid[32];
-              guint n = api_mode_names (names[i], valid, G_N_ELEMENTS (valid));
-              const char *what = strcmp (names[i], "class") == 0
-                                   ? "component class"
-                                 : strcmp (names[i], "blast") == 0
-                                   ? "blast radius" : "repair path";
-              api_unknown_name (L, lua_tostring (L, prefix), what, v.str,
-                                valid, n);
-            }
           if (!world_config_failure_set (st->cfg, mode, names[i], &v, &err))
-            api_raise (L, lua_tostring (L, prefix), err);
-          ApiFailureSet f = { g_strdup (mode), g_strdup (names[i]), v };
-          f.v.str = g_strdup (v.str);
-          g_array_append_val (st->failure_sets, f);
+            api_raise (L, "", err);
         }
       lua_pop (L, 1);
     }
-  GError *err = NULL;
-  if (!api_failure_probe (st, &err))
-    api_raise (L, "", err);
+  /* the modes as world_new will build them, on the failures.source a
+   * pending --set names */
+  api_check_config (L, st, "", WORLD_CHECK_FAILURE_MODES);
   return 0;
 }
 
@@ -881,15 +721,12 @@ l_job (lua_State *L)
                 luaL_typename (L, -1));
   job.keep_work = t == LUA_TBOOLEAN && !lua_toboolean (L, -1);
   lua_pop (L, 1);
-  api_check_job_fits (L, st, "job{}", job.name, job.nodes);
   if (!world_config_add_job (st->cfg, &job, &err))
     api_raise (L, "job{}: ", err);
-  if (job.nodes > st->big_job_nodes)
-    {
-      g_free (st->big_job);
-      st->big_job = g_strdup (job.name);
-      st->big_job_nodes = job.nodes;
-    }
+  /* against the cluster{} given so far; without one, the job is checked
+   * when cluster{} comes */
+  if (st->cluster_given)
+    api_check_config (L, st, "job{}: ", WORLD_CHECK_CLUSTER);
   return 0;
 }
 
@@ -1387,8 +1224,6 @@ api_state_init (ApiState *st, GHashTable *overrides)
   st->notes = g_ptr_array_new_with_free_func (g_free);
   st->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) api_key_free);
   world_config_foreach_key (api_collect_key, st->keys);
-  st->failure_sets = g_array_new (FALSE, FALSE, sizeof (ApiFailureSet));
-  g_array_set_clear_func (st->failure_sets, api_failure_set_clear);
 }
 
 void
@@ -1404,8 +1239,6 @@ api_state_clear (ApiState *st)
   g_clear_pointer (&st->params, g_ptr_array_unref);
   g_clear_pointer (&st->notes, g_ptr_array_unref);
   g_clear_pointer (&st->keys, g_ptr_array_unref);
-  g_clear_pointer (&st->failure_sets, g_array_unref);
-  g_clear_pointer (&st->big_job, g_free);
   st->cfg = NULL;
   st->world = NULL;
 }

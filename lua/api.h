@@ -36,11 +36,7 @@ typedef struct
   GPtrArray *keys;        /* every config key (private to api.c) */
   void *lua_policy;       /* LuaPolicySpec * (luapolicy.h) installed as
                            * the health policy, or NULL */
-  GArray *failure_sets;   /* failure_mode() settings so far, replayed to
-                           * check each call (private to api.c) */
   bool cluster_given;     /* cluster{} was called */
-  char *big_job;          /* name of the largest job{} so far, or NULL */
-  uint32_t big_job_nodes; /* its node count */
   const char *scenario_dir; /* folder of the scenario file (borrowed), or
                              * NULL: relative data paths are tried there */
   /* Counts memory C keeps for the script (note texts, string config

@@ -741,6 +741,58 @@ world_config_get_json (const WorldConfig *cfg, const char *key)
   return NULL;
 }
 
+const char *
+world_config_get_string (const WorldConfig *cfg, const char *key)
+{
+  g_return_val_if_fail (cfg != NULL && key != NULL, NULL);
+  const ConfigKey *k = find_key (key);
+  if (k == NULL || k->type != WORLD_VAL_STRING)
+    return NULL;
+  return *(char *const *) ((const char *) cfg + k->offset);
+}
+
+guint
+config_fattree_nodes (const WorldConfig *cfg)
+{
+  return cfg->cluster_gpus > 0
+           ? (guint) ceil (cfg->cluster_gpus / cfg->cluster_gpus_per_node)
+           : (guint) cfg->cluster_nodes;
+}
+
+bool
+config_nodes_from_file (const WorldConfig *cfg, GError **error)
+{
+  bool ibnet = cfg->cluster_ibnet != NULL && *cfg->cluster_ibnet;
+  bool inventory = cfg->cluster_inventory != NULL && *cfg->cluster_inventory;
+  if (ibnet && inventory)
+    g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID, "cluster.ibnet "
+                 "and cluster.inventory both give the nodes: use one");
+  return ibnet || inventory;
+}
+
+bool
+world_config_check (const WorldConfig *cfg, WorldCheck what, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL, false);
+  if (what & WORLD_CHECK_CLUSTER)
+    {
+      GError *e = NULL;
+      /* nodes read from a file are counted when world_new reads it */
+      bool file = config_nodes_from_file (cfg, &e);
+      if (e != NULL)
+        {
+          g_propagate_error (error, e);
+          return false;
+        }
+      if (!file && !workload_jobs_fit (cfg, config_fattree_nodes (cfg), error))
+        return false;
+    }
+  if ((what & WORLD_CHECK_FAILURE_MODES)
+      && !world_config_check_failure_modes (cfg, error))
+    return false;
+  return true;
+}
+
 bool
 world_config_key_info (const char *key, WorldKeyInfo *info)
 {
@@ -767,48 +819,58 @@ world_config_foreach_key (WorldKeyFn fn, void *user_data)
 
 /* ---- failure overrides, jobs, scripted events ---- */
 
-static const char *const failure_keys[] = {
-  "mtbf", "rate_scale", "dist", "shape", "sigma", "repair", "repair_time",
-  "class", "cause", "xid", "blast", "enabled", "detect_delay", "when", NULL
-};
+/* "unknown component class 'x', did you mean 'y'? (valid: a, b)" after
+ * prefix; false when value is not one of names. */
+static bool
+name_check (const char *prefix, const char *what, const char *const *names,
+            const char *value, GError **error)
+{
+  if (config_name_index (names, value) != G_MAXUINT)
+    return true;
+  g_autofree char *all = g_strjoinv (", ", (char **) names);
+  const char *s = world_suggest (value, names);
+  g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+               "%sunknown %s '%s'%s%s%s (valid: %s)", prefix, what, value,
+               s ? ", did you mean '" : "", s ? s : "", s ? "'?" : "", all);
+  return false;
+}
 
 bool
 world_config_failure_set (WorldConfig *cfg, const char *mode, const char *key,
                           const WorldValue *v, GError **error)
 {
   g_return_val_if_fail (cfg != NULL && mode != NULL && key != NULL, false);
-  bool known = false;
-  for (size_t i = 0; failure_keys[i] != NULL; i++)
-    known |= strcmp (failure_keys[i], key) == 0;
-  if (!known)
+  g_autofree char *prefix = g_strdup_printf ("failure mode '%s': ", mode);
+  const WorldModeKey *mk = world_mode_key (key);
+  if (mk == NULL)
     {
-      const char *s = world_suggest (key, failure_keys);
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "failure mode '%s': unknown key '%s'%s%s%s", mode, key,
-                   s ? " (did you mean '" : " (keys: mtbf, rate_scale, dist, shape, sigma, repair, repair_time, class, cause, xid, blast, enabled, detect_delay, when)",
-                   s ? s : "", s ? "'?)" : "");
-      return false;
+      guint n;
+      const WorldModeKey *all = world_mode_keys (&n);
+      g_autofree const char **names = g_new0 (const char *, n + 1);
+      for (guint i = 0; i < n; i++)
+        names[i] = all[i].key;
+      return name_check (prefix, "key", names, key, error);
     }
-  bool is_str = strcmp (key, "dist") == 0 || strcmp (key, "repair") == 0
-                || strcmp (key, "class") == 0 || strcmp (key, "cause") == 0
-                || strcmp (key, "blast") == 0 || strcmp (key, "when") == 0;
-  bool is_bool = strcmp (key, "enabled") == 0;
-  WorldValType want = is_str ? WORLD_VAL_STRING : is_bool ? WORLD_VAL_BOOL : WORLD_VAL_NUMBER;
+  WorldValType want = mk->type;
   if (v->type != want)
     {
       g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "failure mode '%s': %s must be %s, got %s", mode, key,
+                   "%s%s must be %s, got %s", prefix, key,
                    type_name (want), type_name (v->type));
       return false;
     }
+  if (mk->values != NULL
+      && !name_check (prefix, mk->what, mk->values, v->str ? v->str : "",
+                      error))
+    return false;
   if (want == WORLD_VAL_NUMBER)
     {
       g_autofree char *rk = g_strconcat ("failure_mode.", key, NULL);
       GError *e = NULL;
       if (!world_range_check (rk, v->num, &e))
         {
-          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                       "failure mode '%s': %s", mode, e->message);
+          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID, "%s%s",
+                       prefix, e->message);
           g_error_free (e);
           return false;
         }

@@ -17,19 +17,19 @@ G_DEFINE_QUARK (fl-failure-error-quark, fl_failure_error)
 
 /* ---- names ---- */
 
-static const char *const class_names[FL_CLASS_COUNT] = {
+const char *const fl_class_names[FL_CLASS_COUNT + 1] = {
   "gpu", "node", "nic", "cable", "leaf", "spine", "core", "uplink", "rack",
-  "row", "cooling", "job",
+  "row", "cooling", "job", NULL,
 };
 static const char *const obs_names[FL_OBS_COUNT] = {
   "xid", "ib_link_down", "ib_symbol_errors", "heartbeat_loss", "silent",
   "job_hang", "thermal", "pcie_aer", "job_crash", "health_check",
 };
-static const char *const blast_names[FL_BLAST_COUNT] = {
-  "node", "rail", "su_rail", "bandwidth", "domain", "job",
+const char *const fl_blast_names[FL_BLAST_COUNT + 1] = {
+  "node", "rail", "su_rail", "bandwidth", "domain", "job", NULL,
 };
-static const char *const repair_names[FL_REPAIR_COUNT] = {
-  "none", "reset_gpu", "reboot", "reimage", "replace", "rma",
+const char *const fl_repair_names[FL_REPAIR_COUNT + 1] = {
+  "none", "reset_gpu", "reboot", "reimage", "replace", "rma", NULL,
 };
 
 static const char *
@@ -54,7 +54,7 @@ name_find (const char *const *names, int count, const char *s, int *out)
 const char *
 fl_class_name (FlClass c)
 {
-  return name_of (class_names, FL_CLASS_COUNT, (int) c);
+  return name_of (fl_class_names, FL_CLASS_COUNT, (int) c);
 }
 
 const char *
@@ -66,13 +66,13 @@ fl_obs_kind_name (FlObsKind k)
 const char *
 fl_blast_name (FlBlast b)
 {
-  return name_of (blast_names, FL_BLAST_COUNT, (int) b);
+  return name_of (fl_blast_names, FL_BLAST_COUNT, (int) b);
 }
 
 const char *
 fl_repair_name (FlRepair r)
 {
-  return name_of (repair_names, FL_REPAIR_COUNT, (int) r);
+  return name_of (fl_repair_names, FL_REPAIR_COUNT, (int) r);
 }
 
 #define DEFINE_FROM_NAME(fn, Type, names, count)                             \
@@ -86,10 +86,10 @@ fl_repair_name (FlRepair r)
     return true;                                                             \
   }
 
-DEFINE_FROM_NAME (fl_class_from_name, FlClass, class_names, FL_CLASS_COUNT)
+DEFINE_FROM_NAME (fl_class_from_name, FlClass, fl_class_names, FL_CLASS_COUNT)
 DEFINE_FROM_NAME (fl_obs_kind_from_name, FlObsKind, obs_names, FL_OBS_COUNT)
-DEFINE_FROM_NAME (fl_blast_from_name, FlBlast, blast_names, FL_BLAST_COUNT)
-DEFINE_FROM_NAME (fl_repair_from_name, FlRepair, repair_names,
+DEFINE_FROM_NAME (fl_blast_from_name, FlBlast, fl_blast_names, FL_BLAST_COUNT)
+DEFINE_FROM_NAME (fl_repair_from_name, FlRepair, fl_repair_names,
                   FL_REPAIR_COUNT)
 
 /* ---- defaults ---- */

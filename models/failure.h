@@ -49,6 +49,8 @@ typedef enum
  * "row", "cooling", "job"; "unknown" out of range. */
 const char *fl_class_name (FlClass c);
 bool fl_class_from_name (const char *s, FlClass *out);
+/* The same names, indexed by FlClass and NULL-terminated. */
+extern const char *const fl_class_names[FL_CLASS_COUNT + 1];
 
 /* What the health policy gets to see. */
 typedef enum
@@ -96,6 +98,9 @@ const char *fl_repair_name (FlRepair r);    /* "none", "reset_gpu", ... */
 bool fl_obs_kind_from_name (const char *s, FlObsKind *out);
 bool fl_blast_from_name (const char *s, FlBlast *out);
 bool fl_repair_from_name (const char *s, FlRepair *out);
+/* The names, indexed by FlBlast / FlRepair and NULL-terminated. */
+extern const char *const fl_blast_names[FL_BLAST_COUNT + 1];
+extern const char *const fl_repair_names[FL_REPAIR_COUNT + 1];
 
 typedef struct
 {

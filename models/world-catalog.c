@@ -10,6 +10,82 @@
 
 #include "dist.h"
 
+/* failure_mode()'s "dist" names; apply_failure_overrides maps them by
+ * index. */
+enum { MODE_DIST_EXPONENTIAL, MODE_DIST_WEIBULL, MODE_DIST_LOGNORMAL };
+static const char *const mode_dists[] = {
+  [MODE_DIST_EXPONENTIAL] = "exponential", [MODE_DIST_WEIBULL] = "weibull",
+  [MODE_DIST_LOGNORMAL] = "lognormal", NULL
+};
+
+/* failure_mode()'s "when" names. */
+enum { MODE_WHEN_ALWAYS, MODE_WHEN_COMPUTING };
+static const char *const mode_whens[] = {
+  [MODE_WHEN_ALWAYS] = "always", [MODE_WHEN_COMPUTING] = "computing", NULL
+};
+
+/* failure_mode()'s keys, in the order a call applies them (world.h). */
+static const WorldModeKey mode_keys[] = {
+  { "class", WORLD_VAL_STRING, "", "component class", fl_class_names,
+    "component class (cable: node-leaf; uplink: switch-switch; job: per node "
+    "of a running job); a new mode needs it" },
+  { "mtbf", WORLD_VAL_NUMBER, "s", NULL, NULL,
+    "mean time between failures of one component" },
+  { "rate_scale", WORLD_VAL_NUMBER, "", NULL, NULL,
+    "multiplies this mode's rate; 0 disables it" },
+  { "dist", WORLD_VAL_STRING, "", "distribution", mode_dists,
+    "time-to-failure distribution, keeping the mean (a Weibull starts with "
+    "shape 1, a lognormal with sd = mean)" },
+  { "shape", WORLD_VAL_NUMBER, "", NULL, NULL,
+    "Weibull shape, keeping the mean (needs dist = weibull in this call or "
+    "an earlier one)" },
+  { "sigma", WORLD_VAL_NUMBER, "", NULL, NULL,
+    "lognormal sigma of log(ttf), keeping the mean (needs dist = lognormal)" },
+  { "repair", WORLD_VAL_STRING, "", "repair path", fl_repair_names,
+    "repair path (docs/failure-modes.md)" },
+  { "repair_time", WORLD_VAL_NUMBER, "s", NULL, NULL,
+    "mean repair time (exponentially distributed; at least 1 s)" },
+  { "cause", WORLD_VAL_STRING, "", NULL, NULL,
+    "root-cause label in reports (\"GPU HBM3 Memory\")" },
+  { "xid", WORLD_VAL_NUMBER, "", NULL, NULL,
+    "NVIDIA Xid the failure produces; setting it makes the policy see an Xid" },
+  { "blast", WORLD_VAL_STRING, "", "blast radius", fl_blast_names,
+    "blast radius (docs/failure-modes.md)" },
+  { "enabled", WORLD_VAL_BOOL, "", NULL, NULL, "false switches the mode off" },
+  { "detect_delay", WORLD_VAL_NUMBER, "s", NULL, NULL,
+    "time until an observation is produced" },
+  { "when", WORLD_VAL_STRING, "", "when value", mode_whens,
+    "always (default) or computing: the mode strikes a node only while the "
+    "job on it computes (gpu, node and job modes only)" },
+};
+
+const WorldModeKey *
+world_mode_keys (guint *n)
+{
+  g_return_val_if_fail (n != NULL, NULL);
+  *n = G_N_ELEMENTS (mode_keys);
+  return mode_keys;
+}
+
+const WorldModeKey *
+world_mode_key (const char *key)
+{
+  g_return_val_if_fail (key != NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (mode_keys); i++)
+    if (strcmp (mode_keys[i].key, key) == 0)
+      return &mode_keys[i];
+  return NULL;
+}
+
+/* The index of a name world_config_failure_set checked. */
+static guint
+mode_name_index (const char *key, const char *value)
+{
+  guint i = config_name_index (world_mode_key (key)->values, value);
+  g_assert (i != G_MAXUINT); /* world_config_failure_set checked it */
+  return i;
+}
+
 static bool
 apply_failure_overrides (FlFailureCatalog *cat, const WorldConfig *cfg,
                          GError **error)
@@ -31,12 +107,7 @@ apply_failure_overrides (FlFailureCatalog *cat, const WorldConfig *cfg,
           FlFailureMode nm = { 0 };
           nm.name = o->mode;
           nm.cause = o->mode;
-          if (!fl_class_from_name (o->v.str, &nm.cls))
-            {
-              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                           "failure mode '%s': unknown class '%s'", o->mode, o->v.str);
-              return false;
-            }
+          nm.cls = (FlClass) mode_name_index ("class", o->v.str);
           nm.ttf = dist_exponential (1e9);
           nm.repair_time = dist_exponential (2.0);
           nm.repair = FL_REPAIR_REPLACE;
@@ -69,21 +140,18 @@ apply_failure_overrides (FlFailureCatalog *cat, const WorldConfig *cfg,
             dist_scale (&fm->ttf, 1.0 / v->num);
         }
       else if (strcmp (k, "dist") == 0)
-        {
-          if (strcmp (v->str, "exponential") == 0)
+        switch (mode_name_index (k, v->str))
+          {
+          case MODE_DIST_EXPONENTIAL:
             fm->ttf = dist_exponential (mean);
-          else if (strcmp (v->str, "weibull") == 0)
+            break;
+          case MODE_DIST_WEIBULL:
             fm->ttf = dist_weibull (1.0, mean);
-          else if (strcmp (v->str, "lognormal") == 0)
+            break;
+          default:
             fm->ttf = dist_lognormal_mean_sd (mean, mean);
-          else
-            {
-              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                           "failure mode '%s': dist '%s' is not exponential, weibull or lognormal",
-                           o->mode, v->str);
-              return false;
-            }
-        }
+            break;
+          }
       else if (strcmp (k, "shape") == 0)
         {
           if (fm->ttf.kind != DIST_WEIBULL || v->num <= 0)
@@ -108,26 +176,11 @@ apply_failure_overrides (FlFailureCatalog *cat, const WorldConfig *cfg,
           fm->ttf = dist_lognormal (log (mean) - v->num * v->num / 2, v->num);
         }
       else if (strcmp (k, "repair") == 0)
-        {
-          if (!fl_repair_from_name (v->str, &fm->repair))
-            {
-              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                           "failure mode '%s': unknown repair path '%s' (none, reset_gpu, reboot, reimage, replace, rma)",
-                           o->mode, v->str);
-              return false;
-            }
-        }
+        fm->repair = (FlRepair) mode_name_index (k, v->str);
       else if (strcmp (k, "repair_time") == 0)
         fm->repair_time = dist_exponential (MAX (v->num, 1.0) / 3600.0);
       else if (strcmp (k, "class") == 0)
-        {
-          if (!fl_class_from_name (v->str, &fm->cls))
-            {
-              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                           "failure mode '%s': unknown class '%s'", o->mode, v->str);
-              return false;
-            }
-        }
+        fm->cls = (FlClass) mode_name_index (k, v->str);
       else if (strcmp (k, "cause") == 0)
         {
           g_free (fm->cause);
@@ -139,14 +192,7 @@ apply_failure_overrides (FlFailureCatalog *cat, const WorldConfig *cfg,
           fm->obs = FL_OBS_XID;
         }
       else if (strcmp (k, "blast") == 0)
-        {
-          if (!fl_blast_from_name (v->str, &fm->blast))
-            {
-              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                           "failure mode '%s': unknown blast radius '%s'", o->mode, v->str);
-              return false;
-            }
-        }
+        fm->blast = (FlBlast) mode_name_index (k, v->str);
       else if (strcmp (k, "enabled") == 0)
         fm->enabled = v->b;
       else if (strcmp (k, "detect_delay") == 0)
@@ -155,14 +201,7 @@ apply_failure_overrides (FlFailureCatalog *cat, const WorldConfig *cfg,
         {
           /* "computing": the failure strikes only while the node's job
            * computes (world-faults.c degrade_or_fail). */
-          bool computing = strcmp (v->str, "computing") == 0;
-          if (!computing && strcmp (v->str, "always") != 0)
-            {
-              g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                           "failure mode '%s': when = '%s' is not \"always\" or "
-                           "\"computing\"", o->mode, v->str);
-              return false;
-            }
+          bool computing = mode_name_index (k, v->str) == MODE_WHEN_COMPUTING;
           if (computing && fm->cls != FL_CLASS_GPU && fm->cls != FL_CLASS_NODE
               && fm->cls != FL_CLASS_JOB)
             {

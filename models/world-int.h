@@ -118,7 +118,12 @@ struct WorldConfig
   GArray *ons;                    /* WorldOnReg */
 };
 
-WorldConfig *world_config_copy (const WorldConfig *cfg);
+/* The nodes of the generated fat tree: ceil(cluster.gpus / gpus_per_node)
+ * when cluster.gpus > 0, else cluster.nodes. */
+guint config_fattree_nodes (const WorldConfig *cfg);
+/* Whether the nodes come from a file (cluster.ibnet or cluster.inventory);
+ * sets error (and returns true) when both are given. */
+bool config_nodes_from_file (const WorldConfig *cfg, GError **error);
 /* The index of value in names (NULL-terminated), G_MAXUINT when absent:
  * an ENUM key's value as the module that owns its names maps it. */
 guint config_name_index (const char *const *names, const char *value);
@@ -596,6 +601,9 @@ void nodes_update_avail (World *w, uint32_t node);
 
 /* workload (world-workload.c) */
 const char *const *workload_research_durations (void); /* lognormal, exponential, constant */
+/* Checks that every job of cfg, with cluster.spares held back, fits
+ * n_nodes nodes (world_config_check, build_jobs). */
+bool workload_jobs_fit (const WorldConfig *cfg, uint32_t n_nodes, GError **error);
 
 /* meter (world-meter.c) */
 void meter_set_detect (World *w, const char *node, double fault_h,

@@ -136,22 +136,34 @@ research_duration (const WorldConfig *cfg, Dist *out, GError **error)
   return true;
 }
 
+bool
+workload_jobs_fit (const WorldConfig *cfg, uint32_t n_nodes, GError **error)
+{
+  for (guint i = 0; i < cfg->jobs->len; i++)
+    {
+      const WorldJobSpec *s = &g_array_index (cfg->jobs, WorldJobSpec, i);
+      if (s->nodes + (uint32_t) cfg->cluster_spares > n_nodes)
+        {
+          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                       "job '%s' needs %u nodes but the cluster has %u (with %u hot spares held back)",
+                       s->name, s->nodes, n_nodes, (uint32_t) cfg->cluster_spares);
+          return false;
+        }
+    }
+  return true;
+}
+
 static bool
 build_jobs (World *w, GError **error)
 {
   const WorldConfig *cfg = w->core.cfg;
+  if (!workload_jobs_fit (cfg, w->hw.n_nodes, error))
+    return false;
   uint32_t biggest = 0;
   bool marked = false; /* a job{} with main = true: the main job */
   for (guint i = 0; i < cfg->jobs->len; i++)
     {
       const WorldJobSpec *s = &g_array_index (cfg->jobs, WorldJobSpec, i);
-      if (s->nodes + (uint32_t) cfg->cluster_spares > w->hw.n_nodes)
-        {
-          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                       "job '%s' needs %u nodes but the cluster has %u (with %u hot spares held back)",
-                       s->name, s->nodes, w->hw.n_nodes, (uint32_t) cfg->cluster_spares);
-          return false;
-        }
       Job *j = jobs_new (w, s->name, s->nodes, s->work_s > 0 ? s->work_s / 3600.0 : INFINITY,
                         s->submit_s / 3600.0);
       j->tau_h = s->checkpoint_every_s / 3600.0;

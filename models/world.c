@@ -94,25 +94,22 @@ core_slab_take (GArray *slab, GArray *free_list, const void *item)
 static Topo *
 build_topology (const WorldConfig *cfg, GError **error)
 {
-  bool inventory = cfg->cluster_inventory != NULL && *cfg->cluster_inventory;
-  if (cfg->cluster_ibnet != NULL && *cfg->cluster_ibnet)
+  GError *both = NULL;
+  bool file = config_nodes_from_file (cfg, &both);
+  if (both != NULL)
     {
-      if (inventory)
-        {
-          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID, "cluster.ibnet "
-                       "and cluster.inventory both give the nodes: use one");
-          return NULL;
-        }
-      return ibnet_read_file (cfg->cluster_ibnet, (uint32_t) cfg->cluster_gpus_per_node, error);
+      g_propagate_error (error, both);
+      return NULL;
     }
+  bool inventory = file && cfg->cluster_inventory != NULL && *cfg->cluster_inventory;
+  if (file && !inventory)
+    return ibnet_read_file (cfg->cluster_ibnet, (uint32_t) cfg->cluster_gpus_per_node, error);
   /* cluster.preset (checked by world_config_set): every preset is the
    * DGX H100 fat tree the cluster.* keys shape */
   TopoParams p;
   topo_params_init (&p);
   p.gpus_per_node = (uint32_t) cfg->cluster_gpus_per_node;
-  p.nodes = cfg->cluster_gpus > 0
-              ? (uint32_t) ceil (cfg->cluster_gpus / p.gpus_per_node)
-              : (uint32_t) cfg->cluster_nodes;
+  p.nodes = config_fattree_nodes (cfg);
   p.rails = (uint32_t) cfg->cluster_rails;
   p.su_size = (uint32_t) cfg->cluster_su_size;
   p.radix = (uint32_t) cfg->cluster_radix;

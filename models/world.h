@@ -49,6 +49,8 @@ typedef struct WorldConfig WorldConfig;
 
 WorldConfig *world_config_new (void); /* (transfer full), every default set */
 void world_config_free (WorldConfig *cfg);
+/* (transfer full) a deep copy of cfg. */
+WorldConfig *world_config_copy (const WorldConfig *cfg);
 
 /* Sets "section.key" (e.g. "cluster.nodes", "policy.health",
  * "failures.scale", "run.length"). Errors name the key, the expected type
@@ -63,6 +65,10 @@ bool world_config_set_string (WorldConfig *cfg, const char *key,
  * boolean bare, other text as a string). Returns: (transfer full). NULL
  * for an unknown key, or a health or sched key never set. */
 char *world_config_get_json (const WorldConfig *cfg, const char *key);
+/* The value of a string config key ("failure_trace.file"), or NULL for an
+ * unknown or non-string key. (transfer none): valid until the key is set
+ * again or cfg is freed. */
+const char *world_config_get_string (const WorldConfig *cfg, const char *key);
 
 /* What a key holds, beyond its WorldValType. */
 typedef enum
@@ -133,11 +139,34 @@ bool world_range_check (const char *key, double x, GError **error);
 bool world_parse_number (const char *text, const char *unit, double *out,
                          GError **error);
 
+/* failure_mode()'s keys: the one table (models/world-catalog.c owns it).
+ * world_config_failure_set checks a setting against it, the Lua API reads
+ * its keys and types from it and applies a table's keys in its order
+ * (class first: a new mode needs it), `faultline help options` lists it
+ * and docs/scenario-api.md's failure_mode() table is checked against it
+ * (tests/cli/test_cli.sh). A number key's valid range is world_range
+ * ("failure_mode.KEY"). */
+typedef struct
+{
+  const char *key;             /* "mtbf" */
+  WorldValType type;
+  const char *unit;            /* "s" for a duration, else "" */
+  const char *what;            /* a name key: what a name is, for errors
+                                * ("component class"); else NULL */
+  const char *const *values;   /* a name key: its NULL-terminated names */
+  const char *help;
+} WorldModeKey;
+/* Every failure_mode() key in the order they are applied; *n its count.
+ * (transfer none) */
+const WorldModeKey *world_mode_keys (guint *n);
+/* The key named key, or NULL. */
+const WorldModeKey *world_mode_key (const char *key);
+
 /* A failure-mode override: mode is a default mode name ("hbm3") or a new
- * one; key is "mtbf" (s), "rate_scale", "dist" ("exponential", "weibull",
- * "lognormal"), "shape", "sigma", "repair" (path name), "repair_time" (s),
- * "class", "cause", "xid", "blast", "enabled", "detect_delay" (s). A new
- * mode needs "class" set first. */
+ * one; key one of world_mode_keys (a new mode needs "class" set first).
+ * Errors ("failure mode 'hbm3': ...") name an unknown key (with a
+ * suggestion), a wrong type, an unknown name (with a suggestion and the
+ * valid names) and a number out of its range. */
 bool world_config_failure_set (WorldConfig *cfg, const char *mode,
                                const char *key, const WorldValue *v,
                                GError **error);
@@ -146,6 +175,24 @@ bool world_config_failure_set (WorldConfig *cfg, const char *mode,
  * building a world: for reporting a bad failure_mode() where it is
  * written. */
 bool world_config_check_failure_modes (const WorldConfig *cfg, GError **error);
+
+/* What world_config_check checks. */
+typedef enum
+{
+  /* cluster.ibnet and cluster.inventory are not both given, and every
+   * job fits the generated cluster with cluster.spares held back (nodes
+   * read from a file are counted when world_new reads it) */
+  WORLD_CHECK_CLUSTER = 1 << 0,
+  /* world_config_check_failure_modes */
+  WORLD_CHECK_FAILURE_MODES = 1 << 1,
+  WORLD_CHECK_ALL = WORLD_CHECK_CLUSTER | WORLD_CHECK_FAILURE_MODES,
+} WorldCheck;
+/* The checks world_new makes of cfg that need no world and no file read,
+ * with world_new's messages (the same code: the modules that own each
+ * check). For reporting bad input where it is written (lua/api.c) before
+ * the world is built. */
+bool world_config_check (const WorldConfig *cfg, WorldCheck what,
+                         GError **error);
 
 /* A job (training run or any fixed job). Durations in seconds. */
 typedef struct

@@ -4,7 +4,7 @@
 set -u
 . "$(dirname "$0")/../tap.sh"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-echo "1..17"
+echo "1..18"
 "$FAULTLINE" --version | grep -Eq '^faultline [0-9]+\.[0-9]+\.[0-9]+$'; check $? "--version prints the version"
 "$FAULTLINE" --help | grep -q 'Commands:'; check $? "--help lists the commands"
 "$FAULTLINE" help | grep -q 'compare'; check $? "help lists compare"
@@ -62,4 +62,41 @@ check $? "every --set key is echoed in summary.json's params, in --set order, wi
 "$FAULTLINE" run "$tmp/s.lua" -q --no-plots --no-pcap -o "$tmp/bad" --set health.escalation=maybe 2>"$tmp/e"; rc=$?
 [ $rc -eq 2 ] && grep -q "true/false, yes/no, on/off, 1/0" "$tmp/e" && [ ! -e "$tmp/bad" ]
 check $? "a bad health boolean -> exit 2 naming the words, no output"
+# failure_mode()'s keys are one table (models/world-catalog.c): help options
+# lists it; docs/scenario-api.md's table must state the same keys in the same
+# order (the order a call applies them), types and units, and every name a
+# name key takes.
+"$FAULTLINE" help options >"$tmp/o" &&
+python3 - "$tmp/o" "$FL_SOURCE_DIR/docs/scenario-api.md" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().split("\n")
+start = next(i for i, l in enumerate(lines) if l.startswith("failure_mode(name, {KEY"))
+start = lines.index("", start) + 1  # the heading wraps; entries follow its blank line
+keys, cur = [], None
+for l in lines[start:]:
+    if not l.strip():
+        break
+    m = re.match(r"  (\w+) +(number|string|bool)(?:, (\S+))?$", l)
+    if m:
+        cur = {"key": m[1], "type": m[2], "unit": m[3] or "", "text": ""}
+        keys.append(cur)
+    else:
+        cur["text"] += " " + l.strip()
+for k in keys:
+    t = k["text"]
+    k["names"] = t[t.index("one of:") + 7:].replace(",", " ").split() if "one of:" in t else []
+assert len(keys) >= 13, keys
+doc = open(sys.argv[2]).read()
+sec = doc[doc.index("### `failure_mode (name"):]
+sec = sec[:sec.index("\n### ", 1)]
+rows = [r.split("|")[1:-1] for r in sec.split("\n") if r.startswith("| `")]
+docs = [(c[0].strip().strip("`"), c[1].strip(), c[2].strip(), c[3]) for c in rows]
+assert [d[0] for d in docs] == [k["key"] for k in keys], ([d[0] for d in docs], [k["key"] for k in keys])
+for (key, typ, unit, meaning), k in zip(docs, keys):
+    assert typ == {"bool": "boolean"}.get(k["type"], k["type"]), (key, typ)
+    assert unit == k["unit"], (key, unit)
+    for n in k["names"]:
+        assert re.search(r"[`\"]%s[`\"]" % re.escape(n), meaning), (key, n)
+PY
+check $? "docs/scenario-api.md's failure_mode() table is the code's: keys in order, types, units, names"
 exit $failed

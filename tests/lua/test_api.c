@@ -400,7 +400,7 @@ test_call_time_checks_defer (void **state)
   static const char *text = "cluster { nodes = 64 }\n"
                             "job { name = \"big\", nodes = 100 }\n"
                             "run { length = hours (1) }\n";
-  g_autofree char *p1 = NULL, *p2 = NULL, *p3 = NULL, *p4 = NULL;
+  g_autofree char *p1 = NULL, *p2 = NULL, *p3 = NULL, *p4 = NULL, *p5 = NULL;
   GError *e = NULL;
   LbRun *run = load_text_sets (text, NULL, &p1, &e);
   assert_null (run);
@@ -417,15 +417,28 @@ test_call_time_checks_defer (void **state)
   world_free (w);
   lb_free (run);
 
-  /* with --set cluster.gpus the size stays too small: world_new refuses */
+  /* with --set cluster.gpus the size stays too small: the job's line is
+   * refused with the cluster as it will be built (the --set applied) */
   static const char *const smaller[] = { "cluster.gpus=64", NULL };
   run = load_text_sets (text, smaller, &p3, &e);
-  assert_non_null (run);
-  w = world_new (lb_config (run), 3, &e);
-  assert_null (w);
-  assert_non_null (strstr (e->message, "job 'big' needs 100 nodes"));
+  assert_null (run);
+  assert_non_null (strstr (e->message, ".lua:2: job{}: job 'big' needs 100 "
+                           "nodes but the cluster has 8 "));
   g_clear_error (&e);
-  lb_free (run);
+
+  /* a --set value that does not apply defers every check to world_new,
+   * which reports that value */
+  static const char *const bad[] = { "cluster.gpus=lots", NULL };
+  run = load_text_sets (text, bad, &p5, &e);
+  if (run != NULL)
+    {
+      World *w2 = world_new (lb_config (run), 3, &e);
+      assert_null (w2);
+      lb_free (run);
+    }
+  assert_non_null (e);
+  assert_null (strstr (e->message, "job 'big'"));
+  g_clear_error (&e);
 
   /* "hbm3" is no mode of failures.source = "none", but --set brings the
    * default catalogue back */
@@ -442,6 +455,7 @@ test_call_time_checks_defer (void **state)
   g_unlink (p2);
   g_unlink (p3);
   g_unlink (p4);
+  g_unlink (p5);
 }
 
 

@@ -447,7 +447,7 @@ test_compute_only_errors (void **state)
     { "failure_mode (\"x\", { class = \"leaf\", mtbf = hours(10), when = \"computing\" })",
       "when = \"computing\" needs a gpu, node or job mode" },
     { "failure_mode (\"x\", { class = \"gpu\", mtbf = hours(10), when = \"idle\" })",
-      "when = 'idle' is not \"always\" or \"computing\"" },
+      "failure mode 'x': unknown when value 'idle' (valid: always, computing)" },
     { "failure_mode (\"x\", { class = \"gpu\", when = true })",
       "key 'when' must be" },
   };

@@ -228,6 +228,147 @@ test_degraded_nodes (void **state)
   world_config_free (cfg);
 }
 
+/* failure_mode()'s keys are one table (world_mode_keys): every number key
+ * has its range under failure_mode.KEY with the table's unit and every
+ * failure_mode.* range is a key of the table; world_config_failure_set
+ * accepts every name of a name key and the table's type only, and names
+ * the valid names, the closest name and the closest key otherwise. */
+static void
+count_mode_ranges (const WorldRange *r, void *user_data)
+{
+  if (g_str_has_prefix (r->key, "failure_mode."))
+    {
+      assert_non_null (world_mode_key (r->key + strlen ("failure_mode.")));
+      (*(int *) user_data)++;
+    }
+}
+
+static void
+test_mode_keys_one_table (void **state)
+{
+  (void) state;
+  guint n;
+  const WorldModeKey *keys = world_mode_keys (&n);
+  assert_true (n >= 13);
+  assert_string_equal (keys[0].key, "class"); /* a new mode needs it first */
+  int numbers = 0, ranges = 0;
+  world_range_foreach (count_mode_ranges, &ranges);
+  for (guint i = 0; i < n; i++)
+    {
+      const WorldModeKey *k = &keys[i];
+      assert_ptr_equal (world_mode_key (k->key), k);
+      g_autofree char *rk = g_strconcat ("failure_mode.", k->key, NULL);
+      const WorldRange *r = world_range (rk);
+      if (k->type == WORLD_VAL_NUMBER)
+        {
+          numbers++;
+          assert_non_null (r);
+          assert_string_equal (r->unit, k->unit);
+        }
+      else
+        assert_null (r);
+      assert_true ((k->values != NULL) == (k->what != NULL));
+      WorldConfig *cfg = world_config_new ();
+      g_autoptr (GError) error = NULL;
+      /* the wrong type is refused, naming the key */
+      WorldValue wrong = k->type == WORLD_VAL_BOOL
+                           ? (WorldValue) { .type = WORLD_VAL_NUMBER, .num = 1 }
+                           : (WorldValue) { .type = WORLD_VAL_BOOL, .b = true };
+      assert_false (world_config_failure_set (cfg, "hbm3", k->key, &wrong, &error));
+      assert_non_null (strstr (error->message, "failure mode 'hbm3': "));
+      assert_non_null (strstr (error->message, k->key));
+      g_clear_error (&error);
+      for (guint j = 0; k->values != NULL && k->values[j] != NULL; j++)
+        {
+          WorldValue v = { .type = WORLD_VAL_STRING, .str = k->values[j] };
+          assert_true (world_config_failure_set (cfg, "hbm3", k->key, &v, &error));
+        }
+      if (k->values != NULL)
+        {
+          /* the first name with its last letter doubled: close to it */
+          g_autofree char *typo = g_strdup_printf ("%s%c", k->values[0],
+                                                   k->values[0][strlen (k->values[0]) - 1]);
+          WorldValue v = { .type = WORLD_VAL_STRING, .str = typo };
+          assert_false (world_config_failure_set (cfg, "hbm3", k->key, &v, &error));
+          g_autofree char *want = g_strdup_printf ("unknown %s '%s', did you "
+                                                   "mean '%s'? (valid: %s, ",
+                                                   k->what, typo, k->values[0],
+                                                   k->values[0]);
+          assert_non_null (strstr (error->message, want));
+          g_clear_error (&error);
+        }
+      world_config_free (cfg);
+    }
+  assert_int_equal (ranges, numbers);
+  WorldConfig *cfg = world_config_new ();
+  g_autoptr (GError) error = NULL;
+  WorldValue v = { .type = WORLD_VAL_NUMBER, .num = 3600 };
+  assert_false (world_config_failure_set (cfg, "hbm3", "mtfb", &v, &error));
+  assert_non_null (strstr (error->message, "unknown key 'mtfb', did you mean 'mtbf'?"));
+  world_config_free (cfg);
+}
+
+/* world_config_check makes world_new's checks without a world, with its
+ * messages: a job that does not fit the cluster with its spares, nodes
+ * given twice, a failure_mode() the catalogue refuses. Nodes read from a
+ * file are counted only when world_new reads it. */
+static void
+check_both (const WorldConfig *cfg, WorldCheck what, const char *want)
+{
+  g_autoptr (GError) e1 = NULL;
+  g_autoptr (GError) e2 = NULL;
+  assert_false (world_config_check (cfg, what, &e1));
+  if (strstr (e1->message, want) == NULL)
+    print_error ("'%s' lacks '%s'\n", e1->message, want);
+  assert_non_null (strstr (e1->message, want));
+  World *w = world_new (cfg, 1, &e2);
+  assert_null (w);
+  assert_string_equal (e2->message, e1->message);
+}
+
+static void
+test_config_check (void **state)
+{
+  (void) state;
+  WorldConfig *cfg = world_config_new ();
+  assert_true (world_config_set_string (cfg, "cluster.nodes", "8", NULL));
+  assert_true (world_config_set_string (cfg, "cluster.su_size", "4", NULL));
+  assert_true (world_config_set_string (cfg, "run.length", "1h", NULL));
+  WorldJobSpec job = { .name = "big", .nodes = 8, .work_s = 0,
+                       .checkpoint_cost_s = 1, .restart_s = 1 };
+  assert_true (world_config_add_job (cfg, &job, NULL));
+  assert_true (world_config_check (cfg, WORLD_CHECK_ALL, NULL));
+  assert_true (world_config_set_string (cfg, "cluster.spares", "1", NULL));
+  check_both (cfg, WORLD_CHECK_CLUSTER, "job 'big' needs 8 nodes but the "
+              "cluster has 8 (with 1 hot spares held back)");
+  /* 20 GPUs of 8 per node: 3 nodes */
+  assert_true (world_config_set_string (cfg, "cluster.gpus", "20", NULL));
+  check_both (cfg, WORLD_CHECK_ALL, "but the cluster has 3 (with 1");
+  assert_true (world_config_check (cfg, WORLD_CHECK_FAILURE_MODES, NULL));
+  world_config_free (cfg);
+
+  cfg = world_config_new ();
+  assert_true (world_config_set_string (cfg, "cluster.ibnet", "x.ibnet", NULL));
+  assert_true (world_config_set_string (cfg, "cluster.inventory", "y.json", NULL));
+  check_both (cfg, WORLD_CHECK_CLUSTER, "cluster.ibnet and cluster.inventory "
+              "both give the nodes: use one");
+  /* one file: its nodes are not known yet, so any job passes */
+  assert_true (world_config_set_string (cfg, "cluster.inventory", "", NULL));
+  job.nodes = 1000000;
+  assert_true (world_config_add_job (cfg, &job, NULL));
+  assert_true (world_config_check (cfg, WORLD_CHECK_CLUSTER, NULL));
+  world_config_free (cfg);
+
+  cfg = world_config_new ();
+  assert_true (world_config_set_string (cfg, "failures.source", "none", NULL));
+  WorldValue v = { .type = WORLD_VAL_NUMBER, .num = 3600 };
+  assert_true (world_config_failure_set (cfg, "hbm3", "mtbf", &v, NULL));
+  assert_true (world_config_check (cfg, WORLD_CHECK_CLUSTER, NULL));
+  check_both (cfg, WORLD_CHECK_FAILURE_MODES, "failure mode 'hbm3' is not a "
+              "default mode: set its class first");
+  world_config_free (cfg);
+}
+
 int
 main (void)
 {
@@ -236,6 +377,8 @@ main (void)
     cmocka_unit_test (test_leaf_takes_one_rail_of_one_su),
     cmocka_unit_test (test_spine_slows_cross_su_job),
     cmocka_unit_test (test_degraded_nodes),
+    cmocka_unit_test (test_mode_keys_one_table),
+    cmocka_unit_test (test_config_check),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
