@@ -110,7 +110,16 @@ static const ConfigKey config_keys[] = {
   DUR ("cluster.restock_time", cluster_restock_time, "604800", 0, 1e9,
        "time for a used spare part to be replaced in stock"),
   DUR ("cluster.burnin_time", cluster_burnin_time, "7200", 0, 1e8,
-       "burn-in before a repaired node returns to service"),
+       "burn-in before a repaired node returns to service (assumption: 2 h)"),
+  DUR ("cluster.reset_gpu_time", cluster_reset_gpu_time, "900", 0, 1e8,
+       "mean time of a GPU reset + quick check, lognormal sd 40% "
+       "(assumption: minutes, field-data.md §12.3)"),
+  DUR ("cluster.reboot_time", cluster_reboot_time, "7200", 0, 1e8,
+       "mean time of an automated reboot + checks, lognormal sd 50% "
+       "(AIReSim 2 h, NCSA Delta 2.2 h: field-data.md §12.3)"),
+  DUR ("cluster.reimage_time", cluster_reimage_time, "10800", 0, 1e8,
+       "mean time of an automated reimage, lognormal sd 50% "
+       "(assumption: the 2 h automated repair + 1 h install)"),
   ENUM ("failures.source", failures_source, "llama3", "failure source", catalog_sources,
        "default failure rates: llama3 (Llama 3 54-day table) or none"),
   NUM ("failures.scale", failures_scale, "", "1", 0, 1e6, "multiplies every failure rate"),

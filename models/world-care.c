@@ -120,26 +120,54 @@ action_strength (HealthActionKind k)
     }
 }
 
-/* Durations of remediation steps (docs/models.md; field-data.md §12.3:
- * reboot ~10 minutes). */
-#define RESET_GPU_H (5.0 / 60)
-
-#define REBOOT_H (10.0 / 60)
-
-#define REIMAGE_H 1.0
-
+/* A ticket on a node with nothing wrong: the technician finds nothing
+ * (assumption, docs/failure-modes.md). */
 #define NO_FAULT_FOUND_H 1.0
 
+/* How long a RESET_GPU, REBOOT or REIMAGE takes: on a node whose fault is
+ * on that very path, the mode's repair time (by default the path's
+ * cluster.*_time key; a scenario's failure_mode repair_time wins);
+ * otherwise the path's time (catalog_repair_dist). Hours. */
+static double
+remedy_hours (World *w, HealthActionKind kind, const NodeRt *n)
+{
+  FlRepair path = kind == HEALTH_ACTION_RESET_GPU ? FL_REPAIR_RESET_GPU
+                  : kind == HEALTH_ACTION_REBOOT ? FL_REPAIR_REBOOT : FL_REPAIR_REIMAGE;
+  if (n->fault_mode != NO_FAULT && w->faults.modes[n->fault_mode].fm->repair == path)
+    return dist_sample (&w->faults.modes[n->fault_mode].fm->repair_time, &w->faults.rng_misc);
+  Dist d = catalog_repair_dist (w->core.cfg, path);
+  return dist_sample (&d, &w->faults.rng_misc);
+}
+
 /* Tickets for the other links of a switch that is already being repaired
- * wait for that repair instead of taking a technician each. */
+ * wait for that repair instead of taking a technician each. When the
+ * switch is fixed (by its first ticket, or by another ticket that replaced
+ * it: EXCEPT is the ticket just done, G_MAXUINT none), they are all done. */
 void
-care_switch_tickets_release (World *w, guint key)
+care_switch_tickets_release (World *w, guint key, guint except)
 {
   GArray *waiting = g_hash_table_lookup (w->care.switch_tickets, GUINT_TO_POINTER (key));
   if (waiting == NULL)
     return;
   g_hash_table_steal (w->care.switch_tickets, GUINT_TO_POINTER (key));
-  for (guint i = 0; i < waiting->len; i++)
+  /* Element 0: the ticket a technician works on (or will) for the switch.
+   * When another repair fixed the switch first, the policy hears that its
+   * repair is done now; the technician's work ends without a second word. */
+  guint first = g_array_index (waiting, guint, 0);
+  PendingAction *fp = &g_array_index (w->care.pact, PendingAction, first);
+  if (first != except && !fp->done_early && fp->act.node == HEALTH_NO_NODE)
+    {
+      fp->done_early = true;
+      HealthObs o;
+      health_obs_init (&o, HEALTH_OBS_REPAIR_DONE, to_ms (sim_now (w->core.sim)));
+      o.node = HEALTH_NO_NODE;
+      o.link = fp->act.link;
+      o.gpu = fp->act.gpu;
+      o.action = fp->act.kind;
+      o.ok = true;
+      care_feed (w, &o);
+    }
+  for (guint i = 1; i < waiting->len; i++)
     sim_after (w->core.sim, 0, w->core.kinds[EV_ACTION_DONE], g_array_index (waiting, guint, i), 2);
   g_array_unref (waiting);
 }
@@ -332,8 +360,7 @@ enact (World *w, const HealthAction *a)
         {
           node_kill_job (w, node, "Remediation");
           n->busy_action = true;
-          action_later (w, a, a->kind == HEALTH_ACTION_RESET_GPU ? RESET_GPU_H
-                              : a->kind == HEALTH_ACTION_REBOOT ? REBOOT_H : REIMAGE_H);
+          action_later (w, a, remedy_hours (w, a->kind, n));
         }
       break;
     case HEALTH_ACTION_DISABLE_PORT:
@@ -371,8 +398,9 @@ enact (World *w, const HealthAction *a)
                 g_array_append_val (waiting, slot);
                 break;
               }
-            g_hash_table_insert (w->care.switch_tickets, GUINT_TO_POINTER (key),
-                                 g_array_new (FALSE, FALSE, sizeof (guint)));
+            GArray *first = g_array_new (FALSE, FALSE, sizeof (guint));
+            g_array_append_val (first, slot);
+            g_hash_table_insert (w->care.switch_tickets, GUINT_TO_POINTER (key), first);
           }
         g_queue_push_tail (&w->care.tickets, GUINT_TO_POINTER (slot));
         dispatch_tickets (w);
@@ -391,9 +419,7 @@ enact (World *w, const HealthAction *a)
       if (n != NULL)
         {
           n->busy_action = true;
-          double hours = w->care.hp->burnin_duration_ms > 0 ? (double) w->care.hp->burnin_duration_ms / 3.6e6
-                                                       : w->core.cfg->cluster_burnin_time / 3600.0;
-          action_later (w, a, hours);
+          action_later (w, a, w->core.cfg->cluster_burnin_time / 3600.0);
         }
       break;
     default:
@@ -459,6 +485,8 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
           w->care.techs_busy--;
           dispatch_tickets (w);
         }
+      if (pa.done_early)
+        return; /* the policy heard of this repair when the switch was fixed */
       o.kind = HEALTH_OBS_REPAIR_DONE;
       if (n != NULL)
         {
@@ -481,7 +509,7 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
           faults_avert_pending_link (w, a->link);
         }
       if (sw_key != 0)
-        care_switch_tickets_release (w, sw_key);
+        care_switch_tickets_release (w, sw_key, e->target);
       o.ok = true;
       break;
       }

@@ -2,6 +2,7 @@
  * describes: failures.source, failures.scale and the scenario's
  * failure_mode() overrides applied to it, plus a disabled "scripted_<class>"
  * mode for every class that has none (so a script can fail() anything).
+ * The automated repair paths take the times of the cluster.*_time keys.
  * Runs before the world exists (world_config_check_failure_modes). */
 #include "world-int.h"
 
@@ -229,6 +230,44 @@ catalog_sources (void)
   return names;
 }
 
+/* How long an automated repair path takes: the catalogue's distribution of
+ * the path (fl_failure_repair_default, docs/failure-modes.md "Repair
+ * paths") with its mean set by the key that owns it (cluster.reset_gpu_time,
+ * cluster.reboot_time, cluster.reimage_time; 0 = at once). The health
+ * policy's RESET_GPU, REBOOT and REIMAGE take this time (world-care.c), and
+ * so does a mode on that path, unless the scenario set its repair_time.
+ * Other paths: the catalogue's default. Hours. */
+Dist
+catalog_repair_dist (const WorldConfig *cfg, FlRepair path)
+{
+  Dist d = fl_failure_repair_default (path, NULL);
+  double mean_s;
+  switch (path)
+    {
+    case FL_REPAIR_RESET_GPU: mean_s = cfg->cluster_reset_gpu_time; break;
+    case FL_REPAIR_REBOOT: mean_s = cfg->cluster_reboot_time; break;
+    case FL_REPAIR_REIMAGE: mean_s = cfg->cluster_reimage_time; break;
+    default: return d;
+    }
+  if (!(mean_s > 0))
+    return dist_constant (0.0);
+  dist_scale (&d, mean_s / 3600.0 / dist_mean (&d));
+  return d;
+}
+
+static bool
+repair_time_overridden (const WorldConfig *cfg, const char *mode)
+{
+  GArray *ov = cfg->failure_overrides;
+  for (guint i = 0; i < ov->len; i++)
+    {
+      const WorldFailureOverride *o = &g_array_index (ov, WorldFailureOverride, i);
+      if (strcmp (o->mode, mode) == 0 && strcmp (o->key, "repair_time") == 0)
+        return true;
+    }
+  return false;
+}
+
 /* The failure catalogue of cfg: its source, scaled, with the scenario's
  * failure_mode() settings applied. (transfer full), NULL on bad input. */
 FlFailureCatalog *
@@ -245,7 +284,21 @@ catalog_from_config (const WorldConfig *cfg, GError **error)
   else if (cfg->failures_scale != 1.0)
     fl_failure_catalog_scale (cat, cfg->failures_scale);
   if (!apply_failure_overrides (cat, cfg, error))
-    g_clear_pointer (&cat, fl_failure_catalog_free);
+    {
+      g_clear_pointer (&cat, fl_failure_catalog_free);
+      return NULL;
+    }
+  for (size_t i = 0; i < fl_failure_catalog_count (cat); i++)
+    {
+      FlFailureMode *fm = fl_failure_catalog_get (cat, i);
+      if ((fm->repair == FL_REPAIR_RESET_GPU || fm->repair == FL_REPAIR_REBOOT
+           || fm->repair == FL_REPAIR_REIMAGE)
+          && !repair_time_overridden (cfg, fm->name))
+        {
+          dist_clear (&fm->repair_time);
+          fm->repair_time = catalog_repair_dist (cfg, fm->repair);
+        }
+    }
   return cat;
 }
 

@@ -734,6 +734,21 @@ faults_clear_node (World *w, uint32_t node)
 
 /* Repairs whatever is wrong with a health link (its own fault or its
  * switch's). */
+/* Whether a switch at either end of a fabric link is still down: the
+ * port does not come back when the switch at its other end is repaired
+ * (a link between a repaired spine and a dead leaf stays down). */
+static bool
+link_end_failed (World *w, TopoKind kind, uint32_t idx)
+{
+  const TopoLink *tl = topo_link (w->hw.topo, kind, idx);
+  if (tl == NULL)
+    return false;
+  TopoKind a = kind == TOPO_CABLE ? TOPO_N_KINDS : kind == TOPO_UPLINK ? TOPO_LEAF : TOPO_SPINE;
+  TopoKind b = kind == TOPO_CABLE ? TOPO_LEAF : kind == TOPO_UPLINK ? TOPO_SPINE : TOPO_CORE;
+  return (a != TOPO_N_KINDS && fabric_switch_failed (w->hw.fabric, a, tl->a))
+         || fabric_switch_failed (w->hw.fabric, b, tl->b);
+}
+
 void
 faults_repair_link (World *w, uint32_t h)
 {
@@ -760,12 +775,13 @@ faults_repair_link (World *w, uint32_t h)
           ev.mode = w->faults.modes[w->faults.link_fault_mode[h]].fm->name;
         bus_emit (w, &ev);
         /* The tickets parked on this switch are done too. */
-        care_switch_tickets_release (w, (((guint) sk[e] << 28) | si[e]) + 1);
+        care_switch_tickets_release (w, (((guint) sk[e] << 28) | si[e]) + 1, G_MAXUINT);
         const TopoRef *refs;
         uint32_t n;
         topo_switch_links (w->hw.topo, sk[e], si[e], &refs, &n);
         for (uint32_t i = 0; i < n; i++)
-          faults_restore_link (w, core_health_link_of (w, refs[i].kind, refs[i].index));
+          if (!link_end_failed (w, refs[i].kind, refs[i].index))
+            faults_restore_link (w, core_health_link_of (w, refs[i].kind, refs[i].index));
         switch_fixed = true;
       }
   if (!switch_fixed && w->faults.link_down[h] && w->faults.link_fault_mode[h] != NO_FAULT)

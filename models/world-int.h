@@ -84,6 +84,7 @@ struct WorldConfig
   double cluster_rma_lead_time;   /* s */
   double cluster_restock_time;    /* s */
   double cluster_burnin_time;     /* s */
+  double cluster_reset_gpu_time, cluster_reboot_time, cluster_reimage_time; /* s, means */
   /* failures */
   char *failures_source;
   double failures_scale, failures_lemon_fraction, failures_lemon_multiplier;
@@ -282,6 +283,7 @@ typedef struct
   HealthAction act;
   bool needs_part;
   bool waiting_part;
+  bool done_early;  /* a switch ticket whose switch another repair fixed */
 } PendingAction;
 
 /* A scripted timer (at/every). */
@@ -529,6 +531,7 @@ void bus_event_init (WorldEvent *ev, WorldEventKind kind);
 /* catalog (world-catalog.c) */
 const char *const *catalog_sources (void); /* failures.source: llama3, none */
 FlFailureCatalog *catalog_from_config (const WorldConfig *cfg, GError **error);
+Dist catalog_repair_dist (const WorldConfig *cfg, FlRepair path);
 void catalog_add_scripted_modes (World *w);
 
 /* faults (world-faults.c) */
@@ -570,7 +573,7 @@ void care_observe_at (World *w, const HealthObs *obs, SimTime at,
                       uint32_t check_node);
 void care_reschedule_wakeup (World *w);
 void care_feed (World *w, const HealthObs *obs);
-void care_switch_tickets_release (World *w, guint key);
+void care_switch_tickets_release (World *w, guint key, guint except);
 HealthNodeState care_node_state (const World *w, uint32_t node);
 
 /* jobs (world-jobs.c) */

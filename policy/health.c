@@ -127,8 +127,6 @@ static const ParamDef param_defs[] = {
      "probability that a check fails on a healthy node"),
   P ("false_negative_prob", "prob", PT_PROB, false_negative_prob,
      "probability that a check passes on a faulty node"),
-  P_MS ("burnin_duration_h", "h", HEALTH_MS_PER_H, burnin_duration_ms,
-        "burn-in after a repair"),
   P ("diag_after_job_failure", "bool", PT_BOOL, diag_after_job_failure,
      "run an active diag on the node a failed/hung job blamed"),
   P ("escalation", "bool", PT_BOOL, escalation,
@@ -223,7 +221,6 @@ health_params_default (HealthParams *p, const char *policy_name)
    * 2,048-node job ~0.6 false alarms a day (docs/policies.md). */
   p->false_positive_prob = 1e-6;
   p->false_negative_prob = 0.05;                   /* assumption */
-  p->burnin_duration_ms = 4 * HEALTH_MS_PER_H;     /* assumption */
   p->diag_after_job_failure = true;
   p->escalation = true;
   p->drain_timeout_ms = 24 * HEALTH_MS_PER_H;

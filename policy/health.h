@@ -219,7 +219,6 @@ typedef struct
   HealthTimeMs diag_duration_ms;      /* active diag -r 3 */
   double false_positive_prob;         /* per check on a healthy node */
   double false_negative_prob;         /* per check on a faulty node */
-  HealthTimeMs burnin_duration_ms;
   /* policy behaviour */
   bool diag_after_job_failure;        /* JOB_FAILED/JOB_HANG -> diag */
   bool escalation;                    /* reset -> reboot -> reimage -> ticket;

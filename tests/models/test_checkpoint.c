@@ -201,7 +201,7 @@ plan_cb (void *user_data, World *w, uint64_t cb, GError **error)
 /* 5 nodes of 1 GPU, failures only as scripted; a 4-node job, checkpoints
  * every 10 min with no cost; modes "soft" (a node fault a reboot fixes)
  * and "hard" (a node fault that waits 1e6 s for a technician) and
- * "silent" (a node fault noticed only after 1 h). */
+ * "silent" (a node fault noticed only after 1 h); reboots take ~10 min. */
 static MetricsJob
 run_plan (Plan *p, const double *at_s, int n_at, double restart_s, double hours)
 {
@@ -215,6 +215,7 @@ run_plan (Plan *p, const double *at_s, int n_at, double restart_s, double hours)
   assert_true (world_config_set (cfg, "failures.source", &none, NULL));
   wt_set_num (cfg, "failures.lemon_fraction", 0);
   wt_set_num (cfg, "run.length", hours * 3600);
+  wt_set_num (cfg, "cluster.reboot_time", 600); /* a reboot within minutes */
   const char *modes[] = { "soft", "hard", "silent" };
   const char *repair[] = { "reboot", "replace", "reboot" };
   for (int i = 0; i < 3; i++)
