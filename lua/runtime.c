@@ -44,6 +44,7 @@ struct LbRun
   GPtrArray *set_order;   /* --set names, first-seen order (not owned) */
   uint64_t cur_cb;        /* callback being started (read at once) */
   const WorldEvent *cur_ev;
+  bool cur_done;          /* the every() being run returned false */
   ApiState api;
 };
 
@@ -280,8 +281,6 @@ lb_callback_main (lua_State *L)
   ApiCbKind kind = API_CB_KIND (cb);
 
   lua_rawgeti (L, LUA_REGISTRYINDEX, ref);
-  if (!lua_isfunction (L, -1))
-    return 0; /* an every() that returned false */
   if (kind == API_CB_AT)
     luaL_unref (L, LUA_REGISTRYINDEX, ref); /* fires once */
   if (ev != NULL)
@@ -289,22 +288,24 @@ lb_callback_main (lua_State *L)
   lua_call (L, ev != NULL ? 1 : 0, 1);
   if (kind == API_CB_EVERY && lua_isboolean (L, -1) && !lua_toboolean (L, -1))
     {
-      /* stopped: keep the ref taken (false), so it is never reused for a
-       * new callback while models/ still fires this id */
-      lua_pushboolean (L, 0);
-      lua_rawseti (L, LUA_REGISTRYINDEX, ref);
+      /* stopped: models/ never fires this id again (WORLD_TIMER_DONE) */
+      luaL_unref (L, LUA_REGISTRYINDEX, ref);
+      run->cur_done = true;
     }
   return 0;
 }
 
-static bool
+static WorldTimerResult
 lb_hook_timer (void *user_data, World *w, uint64_t cb, GError **error)
 {
   LbRun *run = user_data;
   run->cur_cb = cb;
   run->cur_ev = NULL;
-  return lb_pcall (run, lb_callback_main, run, WORLD_ERROR,
-                   WORLD_ERROR_SCRIPT, error);
+  run->cur_done = false;
+  if (!lb_pcall (run, lb_callback_main, run, WORLD_ERROR, WORLD_ERROR_SCRIPT,
+                 error))
+    return WORLD_TIMER_FAILED;
+  return run->cur_done ? WORLD_TIMER_DONE : WORLD_TIMER_CONTINUE;
 }
 
 static bool

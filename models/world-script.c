@@ -7,25 +7,32 @@
 #include <math.h>
 #include <string.h>
 
+/* The timer fires its callback first and is scheduled again afterwards,
+ * only when the callback asks to continue: an every() whose function returns
+ * false costs no further events. */
 static void
 on_timer (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
   TimerRt t = g_array_index (w->script.timers, TimerRt, e->target);
-  if (t.period > 0)
-    {
-      SimTime next = sim_now (sim) + t.period;
-      if (next <= world_length (w))
-        sim_at (sim, next, w->core.kinds[EV_TIMER], e->target, 0);
-    }
-  if (w->bus.hooks.timer == NULL || w->bus.script_error != NULL)
+  WorldTimerResult r = WORLD_TIMER_CONTINUE;
+  if (w->bus.script_error != NULL)
     return;
-  if (!w->bus.hooks.timer (w->bus.hooks.user_data, w, t.cb, &w->bus.script_error))
+  if (w->bus.hooks.timer != NULL)
+    r = w->bus.hooks.timer (w->bus.hooks.user_data, w, t.cb, &w->bus.script_error);
+  if (r == WORLD_TIMER_FAILED || w->bus.script_error != NULL)
     {
       if (w->bus.script_error == NULL)
         g_set_error (&w->bus.script_error, WORLD_ERROR, WORLD_ERROR_SCRIPT,
                      "a script callback failed");
       sim_stop (sim);
+      return;
+    }
+  if (r == WORLD_TIMER_CONTINUE && t.period > 0)
+    {
+      SimTime next = sim_now (sim) + t.period;
+      if (next <= world_length (w))
+        sim_at (sim, next, w->core.kinds[EV_TIMER], e->target, 0);
     }
 }
 

@@ -283,11 +283,20 @@ const char *world_event_kind_name (WorldEventKind k); /* "node_failed", ... */
 
 typedef struct World World;
 
+/* What a timer callback asks of the kernel. */
+typedef enum
+{
+  WORLD_TIMER_FAILED,   /* *error is set: the run stops (WORLD_ERROR_SCRIPT) */
+  WORLD_TIMER_CONTINUE, /* a periodic timer fires again one period later */
+  WORLD_TIMER_DONE,     /* a periodic timer stops: it is not scheduled again */
+} WorldTimerResult;
+
 typedef struct
 {
-  /* A scripted timer or periodic callback fired. Returning false stops the
-   * run with *error set (WORLD_ERROR_SCRIPT). */
-  bool (*timer) (void *user_data, World *w, uint64_t cb, GError **error);
+  /* A scripted timer (at) or periodic callback (every) fired. For a one-shot
+   * timer CONTINUE and DONE mean the same. */
+  WorldTimerResult (*timer) (void *user_data, World *w, uint64_t cb,
+                             GError **error);
   /* An event that a script registered for with world_config_on(). */
   bool (*event) (void *user_data, World *w, uint64_t cb,
                  const WorldEvent *ev, GError **error);

@@ -27,7 +27,7 @@ typedef struct
   int hits;
 } Script;
 
-static bool
+static WorldTimerResult
 timer_cb (void *user_data, World *w, uint64_t cb, GError **error)
 {
   Script *s = user_data;
@@ -36,7 +36,7 @@ timer_cb (void *user_data, World *w, uint64_t cb, GError **error)
     s->hits = world_maintenance (w, "node0000", SIM_H (1), error);
   else
     s->hits = world_fail (w, "node0000/gpu0", NULL, error);
-  return s->hits > 0;
+  return s->hits > 0 ? WORLD_TIMER_CONTINUE : WORLD_TIMER_FAILED;
 }
 
 /* 4 nodes of 1 GPU, one 2-node job of interval tau, cost delta, write W,
@@ -186,7 +186,7 @@ typedef struct
   int hits;
 } Plan;
 
-static bool
+static WorldTimerResult
 plan_cb (void *user_data, World *w, uint64_t cb, GError **error)
 {
   Plan *p = user_data;
@@ -195,7 +195,7 @@ plan_cb (void *user_data, World *w, uint64_t cb, GError **error)
             ? world_maintenance (w, f[1], SIM_S (g_ascii_strtod (f[2], NULL)), error)
             : world_fail (w, f[1], f[2], error);
   p->hits += n > 0;
-  return n > 0;
+  return n > 0 ? WORLD_TIMER_CONTINUE : WORLD_TIMER_FAILED;
 }
 
 /* 5 nodes of 1 GPU, failures only as scripted; a 4-node job, checkpoints

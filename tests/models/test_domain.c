@@ -36,12 +36,12 @@ typedef struct
   int acted_nodes[64];
 } Watch;
 
-static bool
+static WorldTimerResult
 timer_cb (void *user_data, World *w, uint64_t cb, GError **error)
 {
   Watch *s = user_data;
   s->failed = world_fail (w, s->target, NULL, error);
-  return s->failed > 0;
+  return s->failed > 0 ? WORLD_TIMER_CONTINUE : WORLD_TIMER_FAILED;
 }
 
 static void

@@ -220,7 +220,7 @@ typedef struct
   char pending[128];
 } FlapWatch;
 
-static bool
+static WorldTimerResult
 flap_timer (void *user_data, World *w, uint64_t cb, GError **error)
 {
   FlapWatch *f = user_data;
@@ -231,17 +231,17 @@ flap_timer (void *user_data, World *w, uint64_t cb, GError **error)
       topo_name (world_topo (w), TOPO_NODE, f->next++ % 64, nb, sizeof nb);
       g_snprintf (f->pending, sizeof f->pending, "%s/nic0<->*", nb);
       if (world_fail (w, f->pending, "cable", error) <= 0)
-        return false;
+        return WORLD_TIMER_FAILED;
       f->flaps++;
       world_at (w, world_now (w) + simtime_from_s (f->flap_s), 2);
-      return true;
+      return WORLD_TIMER_CONTINUE;
     }
   if (world_repair (w, f->pending, error) > 0)
-    return true;
+    return WORLD_TIMER_CONTINUE;
   if (*error == NULL)
     g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID, "repair %s: nothing to repair",
                  f->pending);
-  return false;
+  return WORLD_TIMER_FAILED;
 }
 
 static void

@@ -32,7 +32,7 @@ typedef struct
   char cable[128];       /* the cable's operator name, from its failure */
 } Watch;
 
-static bool
+static WorldTimerResult
 timer_cb (void *user_data, World *w, uint64_t cb, GError **error)
 {
   Watch *s = user_data;
@@ -40,7 +40,7 @@ timer_cb (void *user_data, World *w, uint64_t cb, GError **error)
     s->fails += world_fail (w, CABLE, "cable", error);
   else
     s->repairs += world_repair (w, CABLE, error);
-  return *error == NULL;
+  return *error == NULL ? WORLD_TIMER_CONTINUE : WORLD_TIMER_FAILED;
 }
 
 static void

@@ -38,20 +38,21 @@ typedef struct
 
 /* Fails t->target, or with target "nodes" every node by its name (a
  * glob "node*" would match the GPUs too). */
-static bool
+static WorldTimerResult
 timer_cb (void *user_data, World *w, uint64_t cb, GError **error)
 {
   Timing *t = user_data;
   if (strcmp (t->target, "nodes") != 0)
-    return world_fail (w, t->target, t->mode, error) > 0;
+    return world_fail (w, t->target, t->mode, error) > 0 ? WORLD_TIMER_CONTINUE
+                                                          : WORLD_TIMER_FAILED;
   for (uint32_t i = 0; i < world_nodes (w); i++)
     {
       char nb[64];
       topo_name (world_topo (w), TOPO_NODE, i, nb, sizeof nb);
       if (world_fail (w, nb, t->mode, error) <= 0)
-        return false;
+        return WORLD_TIMER_FAILED;
     }
-  return true;
+  return WORLD_TIMER_CONTINUE;
 }
 
 static void

@@ -24,12 +24,12 @@ typedef struct
   int failed;
 } Script;
 
-static bool
+static WorldTimerResult
 timer_cb (void *user_data, World *w, uint64_t cb, GError **error)
 {
   Script *s = user_data;
   s->failed = world_fail (w, s->target, NULL, error);
-  return s->failed > 0;
+  return s->failed > 0 ? WORLD_TIMER_CONTINUE : WORLD_TIMER_FAILED;
 }
 
 static void
@@ -158,14 +158,14 @@ test_spine_slows_cross_su_job (void **state)
  * needs all 8 nodes again. drain: nodes 0-3 are out until the leaf is
  * replaced, so the job waits to the end (8 h); use and when-short: it
  * restarts as soon as node0005 is back, on the degraded nodes. */
-static bool
+static WorldTimerResult
 degraded_cb (void *user_data, World *w, uint64_t cb, GError **error)
 {
   int *hits = user_data;
   int n = cb == 1 ? world_fail (w, "leaf-su00-r1", NULL, error)
                   : world_fail (w, "node0005/gpu0", "faulty_gpu", error);
   *hits += n;
-  return n > 0;
+  return n > 0 ? WORLD_TIMER_CONTINUE : WORLD_TIMER_FAILED;
 }
 
 static MetricsJob
@@ -369,6 +369,43 @@ test_config_check (void **state)
   world_config_free (cfg);
 }
 
+/* A periodic timer whose callback says DONE is not scheduled again: the
+ * kernel stops it, so the hook runs exactly as often as it asked. One that
+ * says CONTINUE fires every period to the end of the run. */
+typedef struct
+{
+  int calls[2];
+} Ticks;
+
+static WorldTimerResult
+tick_cb (void *user_data, World *w, uint64_t cb, GError **error)
+{
+  Ticks *t = user_data;
+  t->calls[cb]++;
+  return cb == 0 && t->calls[0] == 3 ? WORLD_TIMER_DONE : WORLD_TIMER_CONTINUE;
+}
+
+static void
+test_every_done_stops_in_kernel (void **state)
+{
+  WorldConfig *cfg = base_cluster ();
+  world_config_every (cfg, SIM_H (1), SIM_H (1), 0);
+  world_config_every (cfg, SIM_H (1), SIM_H (1), 1);
+  g_autoptr (GError) error = NULL;
+  World *w = world_new (cfg, 7, &error);
+  if (w == NULL)
+    fail_msg ("world_new: %s", error->message);
+  Ticks t = { { 0, 0 } };
+  WorldHooks hooks = { .timer = tick_cb, .user_data = &t };
+  world_set_hooks (w, &hooks);
+  if (!world_run (w, &error))
+    fail_msg ("world_run: %s", error->message);
+  assert_int_equal (t.calls[0], 3);
+  assert_int_equal (t.calls[1], 10); /* 1 h, 2 h, ..., 10 h */
+  world_free (w);
+  world_config_free (cfg);
+}
+
 int
 main (void)
 {
@@ -379,6 +416,7 @@ main (void)
     cmocka_unit_test (test_degraded_nodes),
     cmocka_unit_test (test_mode_keys_one_table),
     cmocka_unit_test (test_config_check),
+    cmocka_unit_test (test_every_done_stops_in_kernel),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
