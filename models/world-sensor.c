@@ -143,14 +143,30 @@ sensor_node_observations (World *w, uint32_t node, const FlFailureMode *fm,
 /* A rack, row or cooling-loop fault: every node of the domain shows the
  * mode's one signal at one instant (a dark rack's heartbeats stop
  * together); no periodic check runs on a node without power or cooling
- * before it, so the domain is detected as one. */
+ * before it, so the domain is detected as one. A signal the policy may not
+ * act on alone (a cooling loop's temperature alarm, which the standard
+ * policy heeds only with precursors on) is followed by the heartbeat loss
+ * of the nodes that tripped, again one instant for the whole domain:
+ * without it a dead loop's nodes stayed down, unseen, to the end of the
+ * run. */
 void
 sensor_domain_observations (World *w, const uint32_t *nodes, uint32_t n,
                             const FlFailureMode *fm)
 {
   SimTime at = signal_time (w, fm);
+  SimTime dark = SIM_NEVER;
+  SimTime hb = (SimTime) w->care.hp->heartbeat_period_ms * 1000;
+  if (n > 0 && fm->obs != FL_OBS_HEARTBEAT_LOSS && at != SIM_NEVER && hb > 0)
+    dark = at + hb * MAX (1u, w->care.hp->heartbeat_misses)
+           + (SimTime) rng_below (&w->faults.rng_misc, (uint64_t) hb);
   for (uint32_t i = 0; i < n; i++)
-    node_signal (w, nodes[i], fm, HEALTH_NO_GPU, at);
+    if (!node_signal (w, nodes[i], fm, HEALTH_NO_GPU, at) && dark != SIM_NEVER)
+      {
+        HealthObs o;
+        health_obs_init (&o, HEALTH_OBS_HEARTBEAT_MISSED, 0);
+        o.node = nodes[i];
+        care_observe_at (w, &o, dark, nodes[i]);
+      }
 }
 
 /* A port state change as the fabric reports it: the PortState the SM reads

@@ -249,6 +249,81 @@ test_domain_counts_and_rates (void **state)
   world_config_free (cfg);
 }
 
+/* ---- every domain failure is seen and repaired ---- */
+
+/* The nodes a domain failure took down: name -> the hour they failed (a
+ * domain's repair brings back each node, component_repaired per node). */
+static void
+down_listener (const WorldEvent *ev, void *ud)
+{
+  GHashTable *down = ud;
+  if (ev->kind == WEV_NODE_FAILED && ev->mode != NULL
+      && (strcmp (ev->mode, "rack_pdu") == 0 || strcmp (ev->mode, "row_power") == 0
+          || strcmp (ev->mode, "cooling_loop") == 0))
+    g_hash_table_insert (down, g_strdup (ev->component), GINT_TO_POINTER ((int) (ev->time / SIM_H (1))));
+  else if (ev->kind == WEV_COMPONENT_REPAIRED)
+    g_hash_table_remove (down, ev->component);
+}
+
+/* With the standard policy and the default repair times, a domain that
+ * fails is detected and repaired. A cooling loop's temperature alarm alone
+ * moved the standard policy to nothing (it heeds temperature only with
+ * precursors on), so its 128 nodes stayed down to the end of the run; now
+ * their heartbeats stop too. Every node of a domain that failed more than
+ * 10 days before the end is back by then. */
+static void
+test_every_domain_is_repaired (void **state)
+{
+  WorldConfig *cfg = world_config_new ();
+  double hours = 54 * 24;
+  wt_set_num (cfg, "failures.lemon_fraction", 0);
+  wt_set_num (cfg, "run.length", hours * 3600);
+  g_autoptr (FlFailureCatalog) cat = fl_failure_catalog_new_default ();
+  for (size_t i = 0; i < fl_failure_catalog_count (cat); i++)
+    {
+      const FlFailureMode *m = fl_failure_catalog_get (cat, i);
+      WorldValue off = { .type = WORLD_VAL_BOOL, .b = false };
+      if (m->cls != FL_CLASS_RACK && m->cls != FL_CLASS_ROW && m->cls != FL_CLASS_COOLING)
+        assert_true (world_config_failure_set (cfg, m->name, "enabled", &off, NULL));
+    }
+  /* a few events of each class in the run (compare d_scale above) */
+  for (int d = 0; d < D_N; d++)
+    wt_mode_num (cfg, d_mode[d], "rate_scale", d_scale[d] / 50);
+  GHashTable *down = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  Census c = { .cur = -1 };
+  for (int d = 0; d < D_N; d++)
+    c.names[d] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GError) error = NULL;
+  World *w = world_new (cfg, 7, &error);
+  if (w == NULL)
+    fail_msg ("world_new: %s", error->message);
+  world_add_listener (w, down_listener, down);
+  world_add_listener (w, census_listener, &c);
+  if (!world_run (w, &error))
+    fail_msg ("world_run: %s", error->message);
+  for (int d = 0; d < D_N; d++)
+    {
+      print_message ("# %s: %d failures\n", d_mode[d], c.events[d]);
+      assert_true (c.events[d] >= 2);
+      g_hash_table_unref (c.names[d]);
+    }
+  GHashTableIter it;
+  gpointer k, v;
+  int stuck = 0;
+  g_hash_table_iter_init (&it, down);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    if (GPOINTER_TO_INT (v) < hours - 240)
+      {
+        if (stuck++ < 5)
+          print_message ("# %s failed at %d h, still down at the end\n", (char *) k,
+                         GPOINTER_TO_INT (v));
+      }
+  assert_int_equal (stuck, 0);
+  g_hash_table_unref (down);
+  world_free (w);
+  world_config_free (cfg);
+}
+
 int
 main (void)
 {
@@ -256,6 +331,7 @@ main (void)
     cmocka_unit_test (test_rack_is_one_incident),
     cmocka_unit_test (test_row_is_one_incident),
     cmocka_unit_test (test_domain_counts_and_rates),
+    cmocka_unit_test (test_every_domain_is_repaired),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
