@@ -208,7 +208,11 @@ test_lua_policy_runs (void **state)
   if (e != NULL)
     print_error ("%s\n", e->message);
   assert_null (e);
-  print_message ("actions:\n%snotes:\n%s\n", o.actions->str, o.notes);
+  /* TAP diagnostics: every line a comment */
+  g_autofree char *shown = g_strdup_printf ("actions:\n%snotes:\n%s", o.actions->str, o.notes);
+  g_auto (GStrv) lines = g_strsplit (shown, "\n", -1);
+  for (char **l = lines; *l != NULL; l++)
+    print_message ("# %s\n", *l);
   assert_int_equal (o.policy_actions, 3);
   const char *reboot = strstr (o.actions->str, "node0003 reboot lua: xid 79\n");
   const char *ticket = strstr (o.actions->str, "node0003 open_ticket lua: "
