@@ -67,18 +67,10 @@ listener (const WorldEvent *ev, void *ud)
 static const Metrics *
 run (const char *target, Watch *s, World **out, WorldConfig **cfg_out)
 {
-  WorldConfig *cfg = world_config_new ();
-  wt_set_num (cfg, "cluster.nodes", 16);
-  wt_set_num (cfg, "cluster.gpus_per_node", 2);
-  wt_set_num (cfg, "cluster.rails", 2);
-  wt_set_num (cfg, "cluster.su_size", 16);
-  wt_set_num (cfg, "cluster.radix", 32);
+  WorldConfig *cfg = wt_small_cluster (16, 2, 2, 16, 32, 10);
   wt_set_num (cfg, "cluster.nodes_per_rack", 4);
   wt_set_num (cfg, "cluster.racks_per_row", 2);
   wt_set_num (cfg, "cluster.spares", 4);
-  wt_set_num (cfg, "failures.scale", 0);
-  wt_set_num (cfg, "failures.lemon_fraction", 0);
-  wt_set_num (cfg, "run.length", 10 * 3600);
   wt_mode_num (cfg, "rack_pdu", "repair_time", 1e9);
   wt_mode_num (cfg, "row_power", "repair_time", 1e9);
   WorldJobSpec j = { .name = "a", .nodes = 4, .checkpoint_every_s = 3600,
@@ -187,6 +179,24 @@ census_listener (const WorldEvent *ev, void *ud)
     c->cur_nodes++;
 }
 
+/* Turns every failure mode off but the rack, row and cooling-loop ones;
+ * returns the default catalogue (for their rates). */
+static FlFailureCatalog *
+domain_modes_only (WorldConfig *cfg)
+{
+  FlFailureCatalog *cat = fl_failure_catalog_new_default ();
+  for (size_t i = 0; i < fl_failure_catalog_count (cat); i++)
+    {
+      const FlFailureMode *m = fl_failure_catalog_get (cat, i);
+      if (m->cls != FL_CLASS_RACK && m->cls != FL_CLASS_ROW && m->cls != FL_CLASS_COOLING)
+        {
+          WorldValue off = { .type = WORLD_VAL_BOOL, .b = false };
+          assert_true (world_config_failure_set (cfg, m->name, "enabled", &off, NULL));
+        }
+    }
+  return cat;
+}
+
 static void
 test_domain_counts_and_rates (void **state)
 {
@@ -197,16 +207,7 @@ test_domain_counts_and_rates (void **state)
   wt_set_num (cfg, "run.length", hours * 3600);
   /* only the domain modes fire; their repairs are quick, so that most
    * events find their domain whole */
-  g_autoptr (FlFailureCatalog) cat = fl_failure_catalog_new_default ();
-  for (size_t i = 0; i < fl_failure_catalog_count (cat); i++)
-    {
-      const FlFailureMode *m = fl_failure_catalog_get (cat, i);
-      WorldValue off = { .type = WORLD_VAL_BOOL, .b = false };
-      bool domain = m->cls == FL_CLASS_RACK || m->cls == FL_CLASS_ROW
-                    || m->cls == FL_CLASS_COOLING;
-      if (!domain)
-        assert_true (world_config_failure_set (cfg, m->name, "enabled", &off, NULL));
-    }
+  g_autoptr (FlFailureCatalog) cat = domain_modes_only (cfg);
   Census c = { .cur = -1 };
   for (int d = 0; d < D_N; d++)
     {
@@ -278,14 +279,7 @@ test_every_domain_is_repaired (void **state)
   double hours = 54 * 24;
   wt_set_num (cfg, "failures.lemon_fraction", 0);
   wt_set_num (cfg, "run.length", hours * 3600);
-  g_autoptr (FlFailureCatalog) cat = fl_failure_catalog_new_default ();
-  for (size_t i = 0; i < fl_failure_catalog_count (cat); i++)
-    {
-      const FlFailureMode *m = fl_failure_catalog_get (cat, i);
-      WorldValue off = { .type = WORLD_VAL_BOOL, .b = false };
-      if (m->cls != FL_CLASS_RACK && m->cls != FL_CLASS_ROW && m->cls != FL_CLASS_COOLING)
-        assert_true (world_config_failure_set (cfg, m->name, "enabled", &off, NULL));
-    }
+  g_autoptr (FlFailureCatalog) cat = domain_modes_only (cfg);
   /* a few events of each class in the run (compare d_scale above) */
   for (int d = 0; d < D_N; d++)
     wt_mode_num (cfg, d_mode[d], "rate_scale", d_scale[d] / 50);

@@ -63,16 +63,8 @@ listener (const WorldEvent *ev, void *ud)
 static WorldConfig *
 cluster (void)
 {
-  WorldConfig *cfg = world_config_new ();
-  wt_set_num (cfg, "cluster.nodes", 8);
-  wt_set_num (cfg, "cluster.gpus_per_node", 2);
-  wt_set_num (cfg, "cluster.rails", 2);
-  wt_set_num (cfg, "cluster.su_size", 4);
-  wt_set_num (cfg, "cluster.radix", 8);
+  WorldConfig *cfg = wt_small_cluster (8, 2, 2, 4, 8, 10);
   wt_set_num (cfg, "cluster.spares", 0);
-  wt_set_num (cfg, "failures.scale", 0);
-  wt_set_num (cfg, "failures.lemon_fraction", 0);
-  wt_set_num (cfg, "run.length", 10 * 3600);
   WorldJobSpec j = { .name = "a", .nodes = 8, .checkpoint_every_s = 3600,
                      .restart_s = 60, .comm_share = 0.2 };
   assert_true (world_config_add_job (cfg, &j, NULL));

@@ -45,16 +45,7 @@ add_job (WorldConfig *cfg, const char *name, uint32_t nodes, double submit_s)
 static WorldConfig *
 base_cluster (void)
 {
-  WorldConfig *cfg = world_config_new ();
-  wt_set_num (cfg, "cluster.nodes", 8);
-  wt_set_num (cfg, "cluster.gpus_per_node", 2);
-  wt_set_num (cfg, "cluster.rails", 2);
-  wt_set_num (cfg, "cluster.su_size", 4);
-  wt_set_num (cfg, "cluster.radix", 8);
-  wt_set_num (cfg, "failures.scale", 0);
-  wt_set_num (cfg, "failures.lemon_fraction", 0);
-  wt_set_num (cfg, "run.length", 10 * 3600);
-  return cfg;
+  return wt_small_cluster (8, 2, 2, 4, 8, 10);
 }
 
 static WorldConfig *

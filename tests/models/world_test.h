@@ -47,6 +47,25 @@ wt_mode_str (WorldConfig *cfg, const char *mode, const char *key,
     fail_msg ("%s.%s: %s", mode, key, e->message);
 }
 
+/* A small hand-checkable cluster: `nodes` nodes of `gpn` GPUs on `rails`
+ * rails, scalable units of `su_size` nodes, switches of `radix` ports, no
+ * random failures (failures.scale 0, no lemons), `hours` long. */
+static inline WorldConfig *
+wt_small_cluster (uint32_t nodes, uint32_t gpn, uint32_t rails,
+                  uint32_t su_size, uint32_t radix, double hours)
+{
+  WorldConfig *cfg = world_config_new ();
+  wt_set_num (cfg, "cluster.nodes", nodes);
+  wt_set_num (cfg, "cluster.gpus_per_node", gpn);
+  wt_set_num (cfg, "cluster.rails", rails);
+  wt_set_num (cfg, "cluster.su_size", su_size);
+  wt_set_num (cfg, "cluster.radix", radix);
+  wt_set_num (cfg, "failures.scale", 0);
+  wt_set_num (cfg, "failures.lemon_fraction", 0);
+  wt_set_num (cfg, "run.length", hours * 3600);
+  return cfg;
+}
+
 /* The metrics row of job `name`; fails the test when there is none. */
 static inline const MetricsJob *
 wt_job_row (const Metrics *m, const char *name)
