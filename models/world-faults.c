@@ -737,8 +737,8 @@ faults_clear_node (World *w, uint32_t node)
 /* Whether a switch at either end of a fabric link is still down: the
  * port does not come back when the switch at its other end is repaired
  * (a link between a repaired spine and a dead leaf stays down). */
-static bool
-link_end_failed (World *w, TopoKind kind, uint32_t idx)
+bool
+faults_link_end_failed (World *w, TopoKind kind, uint32_t idx)
 {
   const TopoLink *tl = topo_link (w->hw.topo, kind, idx);
   if (tl == NULL)
@@ -780,7 +780,7 @@ faults_repair_link (World *w, uint32_t h)
         uint32_t n;
         topo_switch_links (w->hw.topo, sk[e], si[e], &refs, &n);
         for (uint32_t i = 0; i < n; i++)
-          if (!link_end_failed (w, refs[i].kind, refs[i].index))
+          if (!faults_link_end_failed (w, refs[i].kind, refs[i].index))
             faults_restore_link (w, core_health_link_of (w, refs[i].kind, refs[i].index));
         switch_fixed = true;
       }

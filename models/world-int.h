@@ -539,6 +539,9 @@ const char *const *faults_trace_repair_names (void); /* failure_trace.repair: tr
 void faults_rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink,
                        bool down, bool admin);
 void faults_restore_link (World *w, uint32_t h);
+/* Whether a switch at either end of a fabric link is down (its port cannot
+ * come back while it is). */
+bool faults_link_end_failed (World *w, TopoKind kind, uint32_t idx);
 bool faults_fail_instance (World *w, uint32_t mi, uint32_t i);
 bool faults_fail_scripted (World *w, uint32_t mi, uint32_t i);
 int faults_repair_strength (FlRepair r);

@@ -162,7 +162,8 @@ world_repair (World *w, const char *pattern, GError **error)
               uint32_t n;
               topo_switch_links (w->hw.topo, r.kind, r.index, &lr, &n);
               for (uint32_t k = 0; k < n; k++)
-                faults_restore_link (w, core_health_link_of (w, lr[k].kind, lr[k].index));
+                if (!faults_link_end_failed (w, lr[k].kind, lr[k].index))
+                  faults_restore_link (w, core_health_link_of (w, lr[k].kind, lr[k].index));
               jobs_update_all_bandwidth (w);
               count++;
             }

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "fabric.h"
+#include "topo.h"
 #include "world.h"
 #include "world_test.h"
 
@@ -397,6 +398,69 @@ test_every_done_stops_in_kernel (void **state)
   world_config_free (cfg);
 }
 
+/* A scripted repair of a spine does not bring back its uplink to a leaf
+ * that is still down (the port has no far end); its uplinks to live leaves
+ * come back. Leaf 0 and the spine at the far end of leaf 0's first uplink
+ * fail at 1 h, the spine is repaired at 2 h, the uplinks are read at 3 h. */
+typedef struct
+{
+  char leaf[64], spine[64], dead_up[96], live_up[96];
+  const char *dead_state, *live_state;
+} SpineRepair;
+
+static WorldTimerResult
+spine_repair_cb (void *user_data, World *w, uint64_t cb, GError **error)
+{
+  SpineRepair *s = user_data;
+  if (cb == 1)
+    return world_fail (w, s->leaf, NULL, error) > 0 && world_fail (w, s->spine, NULL, error) > 0
+             ? WORLD_TIMER_CONTINUE : WORLD_TIMER_FAILED;
+  if (cb == 2)
+    return world_repair (w, s->spine, error) > 0 ? WORLD_TIMER_CONTINUE : WORLD_TIMER_FAILED;
+  return world_component_state (w, s->dead_up, &s->dead_state, error)
+             && world_component_state (w, s->live_up, &s->live_state, error)
+           ? WORLD_TIMER_CONTINUE : WORLD_TIMER_FAILED;
+}
+
+static void
+test_spine_repair_keeps_dead_leaf_link_down (void **state)
+{
+  WorldConfig *cfg = small_cluster ();
+  world_config_at (cfg, SIM_H (2), 2);
+  world_config_at (cfg, SIM_H (3), 3);
+  g_autoptr (GError) error = NULL;
+  World *w = world_new (cfg, 7, &error);
+  if (w == NULL)
+    fail_msg ("world_new: %s", error->message);
+  const Topo *t = world_topo (w);
+  SpineRepair s = { 0 };
+  /* leaf 0's first uplink gives the spine; another leaf's uplink to the
+   * same spine is the live one */
+  uint32_t spine = G_MAXUINT32, dead = G_MAXUINT32, live = G_MAXUINT32;
+  for (uint32_t i = 0; i < topo_count (t, TOPO_UPLINK); i++)
+    {
+      const TopoLink *l = topo_link (t, TOPO_UPLINK, i);
+      if (spine == G_MAXUINT32 && l->a == 0)
+        spine = l->b, dead = i;
+      else if (spine != G_MAXUINT32 && l->b == spine && l->a != 0 && live == G_MAXUINT32)
+        live = i;
+    }
+  assert_true (dead != G_MAXUINT32 && live != G_MAXUINT32);
+  topo_name (t, TOPO_LEAF, 0, s.leaf, sizeof s.leaf);
+  topo_name (t, TOPO_SPINE, spine, s.spine, sizeof s.spine);
+  topo_name (t, TOPO_UPLINK, dead, s.dead_up, sizeof s.dead_up);
+  topo_name (t, TOPO_UPLINK, live, s.live_up, sizeof s.live_up);
+  WorldHooks hooks = { .timer = spine_repair_cb, .user_data = &s };
+  world_set_hooks (w, &hooks);
+  if (!world_run (w, &error))
+    fail_msg ("world_run: %s", error->message);
+  assert_non_null (s.dead_state);
+  assert_string_equal (s.dead_state, "down");
+  assert_string_equal (s.live_state, "active");
+  world_free (w);
+  world_config_free (cfg);
+}
+
 int
 main (void)
 {
@@ -408,6 +472,7 @@ main (void)
     cmocka_unit_test (test_mode_keys_one_table),
     cmocka_unit_test (test_config_check),
     cmocka_unit_test (test_every_done_stops_in_kernel),
+    cmocka_unit_test (test_spine_repair_keeps_dead_leaf_link_down),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
