@@ -521,7 +521,8 @@ schedule_instance (World *w, uint32_t mi, uint32_t i, uint32_t k)
 {
   ModeRt *mr = &w->faults.modes[mi];
   RngStream s;
-  rng_stream_init_key (&s, rng_key_index (w->core.seed, mi + 16, ((uint64_t) i << 20) | k,
+  rng_stream_init_key (&s, rng_key_index (w->core.seed, RNG_CLASS_MODE_BASE + mi,
+                                          ((uint64_t) i << 20) | k,
                                           mr->fm->name));
   double h = dist_sample (&mr->fm->ttf, &s) / lemon_norm (w, mr);
   if (instance_is_lemon (w, mr, i))

@@ -162,6 +162,19 @@ enum
   EV_N
 };
 
+/* The index classes of the world's keyed streams, rng_key_index (seed,
+ * class, index, purpose): draws made per component without keeping a
+ * stream per component. The values are part of every result: changing one
+ * changes the draws (tests/golden). Named streams (rng_stream_init with a
+ * component and a purpose: "world"/"misc", a mode's name/"ttf", ...) are
+ * named where they are made, in each module's init. */
+enum
+{
+  RNG_CLASS_CHECK_PHASE = 7, /* sensor: node -> its periodic check's phase */
+  RNG_CLASS_CHECK_MISS = 8,  /* sensor: node -> a key, ^ the fault time -> missed checks */
+  RNG_CLASS_MODE_BASE = 16,  /* faults: + mode index; instance << 20 | k -> k-th ttf */
+};
+
 typedef enum
 {
   JOB_PENDING, /* not yet submitted */

@@ -15,10 +15,12 @@ next_catching_check (World *w, uint32_t node, SimTime t)
   SimTime period = (SimTime) w->care.hp->check_period_ms * 1000;
   if (period <= 0)
     return SIM_NEVER;
-  SimTime phase = (SimTime) (rng_key_index (w->core.seed, 7, node, "check-phase") % (uint64_t) period);
+  uint64_t pk = rng_key_index (w->core.seed, RNG_CLASS_CHECK_PHASE, node, "check-phase");
+  SimTime phase = (SimTime) (pk % (uint64_t) period);
   SimTime k = ((t - phase) / period + 1) * period + phase;
   RngStream s;
-  rng_stream_init_key (&s, rng_key_index (w->core.seed, 8, node, "check-miss") ^ (uint64_t) t);
+  rng_stream_init_key (&s, rng_key_index (w->core.seed, RNG_CLASS_CHECK_MISS, node, "check-miss")
+                               ^ (uint64_t) t);
   for (int i = 0; i < 1000 && rng_uniform (&s) < w->care.hp->false_negative_prob; i++)
     k += period;
   return k;
