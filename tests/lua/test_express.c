@@ -37,20 +37,29 @@ typedef struct
   uint32_t interruptions;
 } JobOut;
 
-/* Runs text with seed; fills *out with job `job`'s row. Fails the test
- * when the scenario does not load or run. */
-static void
-run_job (const char *text, uint64_t seed, const char *job, JobOut *out)
+/* Loads scenario text (through a temporary file, as `faultline run` reads
+ * one) with seed; NULL with *e when it does not load. */
+static LbRun *
+load_text (const char *text, uint64_t seed, GError **e)
 {
   g_autofree char *path = NULL;
   int fd = g_file_open_tmp ("fl-express-XXXXXX.lua", &path, NULL);
   assert_true (fd >= 0);
   close (fd);
   assert_true (g_file_set_contents (path, text, -1, NULL));
-  GError *e = NULL;
   LbOptions opt = { .seed = seed };
-  LbRun *run = lb_load (path, &opt, &e);
+  LbRun *run = lb_load (path, &opt, e);
   g_unlink (path);
+  return run;
+}
+
+/* Runs text with seed; fills *out with job `job`'s row. Fails the test
+ * when the scenario does not load or run. */
+static void
+run_job (const char *text, uint64_t seed, const char *job, JobOut *out)
+{
+  GError *e = NULL;
+  LbRun *run = load_text (text, seed, &e);
   if (run == NULL)
     fail_msg ("load: %s", e->message);
   World *w = world_new (lb_config (run), seed, &e);
@@ -198,15 +207,8 @@ count_node_failed (const WorldEvent *ev, void *ud)
 static GError *
 run_text (const char *text, uint64_t seed, WorldListenerFn fn, void *ud)
 {
-  g_autofree char *path = NULL;
-  int fd = g_file_open_tmp ("fl-express-XXXXXX.lua", &path, NULL);
-  assert_true (fd >= 0);
-  close (fd);
-  assert_true (g_file_set_contents (path, text, -1, NULL));
   GError *e = NULL;
-  LbOptions opt = { .seed = seed };
-  LbRun *run = lb_load (path, &opt, &e);
-  g_unlink (path);
+  LbRun *run = load_text (text, seed, &e);
   if (run == NULL)
     return e;
   World *w = world_new (lb_config (run), seed, &e);

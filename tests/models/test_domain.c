@@ -78,15 +78,7 @@ run (const char *target, Watch *s, World **out, WorldConfig **cfg_out)
   assert_true (world_config_add_job (cfg, &j, NULL));
   world_config_at (cfg, SIM_H (1), 1);
   s->target = target;
-  g_autoptr (GError) error = NULL;
-  World *w = world_new (cfg, 7, &error);
-  if (w == NULL)
-    fail_msg ("world_new: %s", error->message);
-  WorldHooks hooks = { .timer = timer_cb, .user_data = s };
-  world_set_hooks (w, &hooks);
-  world_add_listener (w, listener, s);
-  if (!world_run (w, &error))
-    fail_msg ("world_run: %s", error->message);
+  World *w = wt_run (cfg, 7, timer_cb, s, listener, s);
   *out = w;
   *cfg_out = cfg;
   return world_metrics (w);

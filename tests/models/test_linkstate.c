@@ -78,15 +78,7 @@ run (WorldConfig *cfg, const double *times, size_t n, Watch *s, World **out)
 {
   for (size_t i = 0; i < n; i++)
     world_config_at (cfg, simtime_from_s (times[i]), i);
-  g_autoptr (GError) error = NULL;
-  World *w = world_new (cfg, 7, &error);
-  if (w == NULL)
-    fail_msg ("world_new: %s", error->message);
-  WorldHooks hooks = { .timer = timer_cb, .user_data = s };
-  world_set_hooks (w, &hooks);
-  world_add_listener (w, listener, s);
-  if (!world_run (w, &error))
-    fail_msg ("world_run: %s", error->message);
+  World *w = wt_run (cfg, 7, timer_cb, s, listener, s);
   *out = w;
   return world_metrics (w);
 }

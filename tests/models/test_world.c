@@ -67,14 +67,7 @@ small_cluster (void)
 static const Metrics *
 run (WorldConfig *cfg, Script *s, World **out)
 {
-  g_autoptr (GError) error = NULL;
-  World *w = world_new (cfg, 7, &error);
-  if (w == NULL)
-    fail_msg ("world_new: %s", error->message);
-  WorldHooks hooks = { .timer = timer_cb, .user_data = s };
-  world_set_hooks (w, &hooks);
-  if (!world_run (w, &error))
-    fail_msg ("world_run: %s", error->message);
+  World *w = wt_run (cfg, 7, timer_cb, s, NULL, NULL);
   assert_true (s->failed > 0);
   *out = w;
   return world_metrics (w);
@@ -172,15 +165,8 @@ degraded_run (const char *mode)
   add_job (cfg, "all", 8, 0);
   world_config_at (cfg, SIM_H (1), 1);
   world_config_at (cfg, SIM_H (2), 2);
-  g_autoptr (GError) error = NULL;
-  World *w = world_new (cfg, 7, &error);
-  if (w == NULL)
-    fail_msg ("world_new: %s", error->message);
   int hits = 0;
-  WorldHooks hooks = { .timer = degraded_cb, .user_data = &hits };
-  world_set_hooks (w, &hooks);
-  if (!world_run (w, &error))
-    fail_msg ("world_run: %s", error->message);
+  World *w = wt_run (cfg, 7, degraded_cb, &hits, NULL, NULL);
   assert_int_equal (hits, 2);
   MetricsJob row = *wt_job_row (world_metrics (w), "all");
   world_free (w);
@@ -383,15 +369,8 @@ test_every_done_stops_in_kernel (void **state)
   WorldConfig *cfg = base_cluster ();
   world_config_every (cfg, SIM_H (1), SIM_H (1), 0);
   world_config_every (cfg, SIM_H (1), SIM_H (1), 1);
-  g_autoptr (GError) error = NULL;
-  World *w = world_new (cfg, 7, &error);
-  if (w == NULL)
-    fail_msg ("world_new: %s", error->message);
   Ticks t = { { 0, 0 } };
-  WorldHooks hooks = { .timer = tick_cb, .user_data = &t };
-  world_set_hooks (w, &hooks);
-  if (!world_run (w, &error))
-    fail_msg ("world_run: %s", error->message);
+  World *w = wt_run (cfg, 7, tick_cb, &t, NULL, NULL);
   assert_int_equal (t.calls[0], 3);
   assert_int_equal (t.calls[1], 10); /* 1 h, 2 h, ..., 10 h */
   world_free (w);

@@ -66,6 +66,30 @@ wt_small_cluster (uint32_t nodes, uint32_t gpn, uint32_t rails,
   return cfg;
 }
 
+/* Builds the world of cfg with `seed`, installs the timer hook and the
+ * listener (either may be NULL), runs it to the end; fails the test on an
+ * error. Returns the world (the caller frees it). */
+static inline World *
+wt_run (WorldConfig *cfg, uint64_t seed,
+        WorldTimerResult (*timer) (void *, World *, uint64_t, GError **),
+        void *timer_data, WorldListenerFn listener, void *listener_data)
+{
+  g_autoptr (GError) error = NULL;
+  World *w = world_new (cfg, seed, &error);
+  if (w == NULL)
+    fail_msg ("world_new: %s", error->message);
+  if (timer != NULL)
+    {
+      WorldHooks hooks = { .timer = timer, .user_data = timer_data };
+      world_set_hooks (w, &hooks);
+    }
+  if (listener != NULL)
+    world_add_listener (w, listener, listener_data);
+  if (!world_run (w, &error))
+    fail_msg ("world_run: %s", error->message);
+  return w;
+}
+
 /* The metrics row of job `name`; fails the test when there is none. */
 static inline const MetricsJob *
 wt_job_row (const Metrics *m, const char *name)
