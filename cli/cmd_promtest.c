@@ -1,6 +1,6 @@
 /* cli/cmd_promtest.c - `faultline promtest RULES.yml RUN -o TEST.yml`: a
  * promtool unit-test file of the rules on a simulated run's series
- * (lib/promtest.h). No logic of its own. */
+ * (faultline.h fl_promtest). No logic of its own. */
 #include "cli.h"
 
 #include <inttypes.h>
@@ -8,7 +8,6 @@
 #include <stdio.h>
 
 #include "faultline.h"
-#include "promtest.h"
 
 int
 cmd_promtest (int argc, char **argv)

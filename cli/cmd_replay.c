@@ -1,14 +1,13 @@
 /* cli/cmd_replay.c - `faultline replay CAPTURE`: a packet capture of the
- * fabric's subnet management fed to a health policy (lib/replay.h). Prints
- * the counts and the decisions; -o writes decisions.csv and replay.json.
- * No logic of its own. */
+ * fabric's subnet management fed to a health policy (fl_replay_* of
+ * faultline.h). Prints the counts and the decisions; -o writes
+ * decisions.csv and replay.json. No logic of its own. */
 #include "cli.h"
 
 #include <math.h>
 #include <stdio.h>
 
 #include "faultline.h"
-#include "replay.h"
 
 int
 cmd_replay (int argc, char **argv)

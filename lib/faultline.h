@@ -223,4 +223,126 @@ typedef struct
 FL_API bool fl_bench_topo (uint32_t gpus, uint32_t gpus_per_node, uint32_t radix,
                            FlTopoBenchResult *r, GError **error);
 
+/* ---- Replay: what `faultline replay` does (docs/fabric-data.md) ----
+ *
+ * A packet capture of a fabric's subnet-management traffic (ibdump's ERF
+ * pcap, raw InfiniBand pcap, or a run's fabric.pcap) fed to a health
+ * policy in simulated time: each change of a link's state becomes the
+ * observation the simulator would give the policy, traps 129-131 become
+ * IB_TRAP observations, and the policy's timers run in the same time.
+ * What cannot be used is counted, never fatal; nothing usable at all is
+ * FL_ERROR_INPUT. The mapping rules are lib/replay.h's. */
+
+typedef struct
+{
+  const char *capture;        /* the pcap file */
+  const char *fabric;         /* ibnetdiscover file, or NULL */
+  const char *scenario;       /* scenario (its fabric, policy, length), or NULL */
+  const char *const *sets;    /* NAME=VALUE for the scenario, NULL-terminated,
+                                 or NULL */
+  const char *policy;         /* a built-in health policy instead of the
+                                 scenario's, or NULL */
+  const char *compare_policy; /* a second built-in policy, or NULL */
+  double until_s;             /* run the policies' timers until this time
+                                 (s); < 0: the scenario's run length, or the
+                                 last record's time without a scenario */
+} FlReplayOptions;
+
+/* One decision of a policy. */
+typedef struct
+{
+  double time_s;
+  const char *policy;    /* the policy's name (owned by the replay) */
+  const char *action;    /* "disable_port", "open_ticket", ... (static) */
+  const char *component; /* link or node name (owned by the replay) */
+  const char *reason;    /* static */
+} FlReplayDecision;
+
+/* What the capture held and what was done with it. */
+typedef struct
+{
+  uint64_t records;       /* records in the capture */
+  uint64_t traps;         /* traps read (any number) */
+  uint64_t portinfo;      /* PortInfo responses read */
+  uint64_t changes;       /* link state changes fed to the policy */
+  uint64_t repeated;      /* PortInfo repeating its link's state (the
+                             other end, a re-sweep) */
+  uint64_t trap_obs;      /* traps 129-131 fed to the policy */
+  uint64_t unknown_lid;   /* records from a LID the fabric does not have */
+  uint64_t unknown_port;  /* a known switch, a port with no link */
+  uint64_t wrong_type;    /* ERF records that are not InfiniBand */
+  uint64_t corrupt;       /* bad packets (length, CRC) */
+  uint64_t other;         /* other packets (data, other MADs) */
+  uint64_t directed;      /* directed-route responses (no LID) */
+  uint64_t out_of_order;  /* records earlier than the one before (fed at
+                             the later time) */
+  bool truncated;         /* the file ends inside a record */
+  double first_s, last_s; /* time of the first and last record used */
+  double until_s;         /* timers ran until this time */
+  uint32_t links, nodes;  /* of the fabric */
+} FlReplayCounts;
+
+typedef struct FlReplay FlReplay;
+
+/* Reads, maps and replays. Returns: (transfer full), or NULL with error
+ * (FL_ERROR domain, lib/faultline.h): FL_ERROR_INPUT for an unreadable or
+ * foreign file, a bad scenario or fabric, an unknown policy, or a capture
+ * with nothing usable (the message gives the counts). */
+FL_API FlReplay *fl_replay_run (const FlReplayOptions *opt, GError **error);
+FL_API void fl_replay_free (FlReplay *r); /* NULL is a no-op */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlReplay, fl_replay_free)
+
+/* What the capture held. Returns: (transfer none), valid until
+ * fl_replay_free. */
+FL_API const FlReplayCounts *fl_replay_counts (const FlReplay *r);
+/* The policies replayed: [0] the main one, [1] the compared one or NULL. */
+FL_API const char *fl_replay_policy (const FlReplay *r, int which);
+/* Decisions of policy WHICH (0 or 1), in time order. Returns:
+ * (transfer none) an array of FlReplayDecision. */
+FL_API const GArray *fl_replay_decisions (const FlReplay *r, int which);
+
+/* Human-readable report: counts, then the decisions (side by side
+ * differences when two policies ran). Returns: (transfer full). */
+FL_API char *fl_replay_format (const FlReplay *r);
+/* Writes DIR/decisions.csv (policy,time_s,action,component,reason) and
+ * DIR/replay.json (counts, policies, decisions per action), atomically
+ * (the folder appears complete or not at all). */
+FL_API bool fl_replay_write (const FlReplay *r, const char *dir, GError **error);
+
+/* ---- Alert-rule tests: what `faultline promtest` does ----
+ *
+ * A `promtool test rules` file whose input series are a simulated run's
+ * OpenMetrics series and whose expected alerts are what the rules fire on
+ * them, for a person to review and keep (docs/monitoring.md, "Testing
+ * alert rules"). promtool is run (it must be installed); how the file is
+ * made is lib/promtest.h's. */
+
+typedef struct
+{
+  const char *rules;      /* the Prometheus rule file (YAML) */
+  const char *run;        /* an OpenMetrics file, or a run folder holding
+                             metrics.om (and summary.json, for the title) */
+  const char *output;     /* the promtool test file to write */
+  const char *promtool;   /* promtool's path; NULL: "promtool" on PATH */
+  int64_t eval_every_ms;  /* probe step, a whole number of minutes;
+                             0: 1 minute, the
+                             rules' evaluation interval */
+} FlPromtestOptions;
+
+typedef struct
+{
+  uint64_t samples;       /* samples read from the OpenMetrics file */
+  uint32_t series;        /* input series written */
+  uint32_t alerts;        /* alerting rules */
+  uint32_t cases;         /* alert_rule_test cases written */
+  uint32_t firing_cases;  /* of which expect at least one alert */
+  int64_t interval_ms;    /* the scrape interval found */
+  int64_t span_ms;        /* first to last sample */
+} FlPromtestResult;
+
+/* Writes opt->output. FALSE with an FL_ERROR naming the file and line, the
+ * option or the program when it cannot. */
+FL_API bool fl_promtest (const FlPromtestOptions *opt, FlPromtestResult *res,
+                         GError **error);
+
 G_END_DECLS

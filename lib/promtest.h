@@ -34,33 +34,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-typedef struct
-{
-  const char *rules;      /* the Prometheus rule file (YAML) */
-  const char *run;        /* an OpenMetrics file, or a run folder holding
-                             metrics.om (and summary.json, for the title) */
-  const char *output;     /* the promtool test file to write */
-  const char *promtool;   /* promtool's path; NULL: "promtool" on PATH */
-  int64_t eval_every_ms;  /* probe step, a whole number of minutes;
-                             0: 1 minute, the
-                             rules' evaluation interval */
-} FlPromtestOptions;
-
-typedef struct
-{
-  uint64_t samples;       /* samples read from the OpenMetrics file */
-  uint32_t series;        /* input series written */
-  uint32_t alerts;        /* alerting rules */
-  uint32_t cases;         /* alert_rule_test cases written */
-  uint32_t firing_cases;  /* of which expect at least one alert */
-  int64_t interval_ms;    /* the scrape interval found */
-  int64_t span_ms;        /* first to last sample */
-} FlPromtestResult;
-
-/* Writes opt->output. FALSE with an FL_ERROR naming the file and line, the
- * option or the program when it cannot. */
-bool fl_promtest (const FlPromtestOptions *opt, FlPromtestResult *res,
-                  GError **error);
+/* FlPromtestOptions, FlPromtestResult and fl_promtest () are public:
+ * faultline.h. */
+#include "faultline.h"
 
 /* ---- the pieces, exposed for the unit tests and the fuzz harness ---- */
 
