@@ -94,11 +94,6 @@ int cmd_topo (int argc, char **argv);
 int cmd_replay (int argc, char **argv);
 int cmd_promtest (int argc, char **argv);
 int cmd_compare (int argc, char **argv);
-/* cli/cmd_compare_sweep.c: two sweep folders, point by point. */
-typedef struct CompareOptions CompareOptions;
-/* format: a CompareFormat (lib/compare.h) */
-int cmd_compare_sweeps (const char *baseline, const char *candidate,
-                        const CompareOptions *opt, int format);
 int cmd_plot (int argc, char **argv);
 int cmd_report (int argc, char **argv);
 int cmd_bench (int argc, char **argv);

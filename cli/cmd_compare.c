@@ -1,12 +1,12 @@
 /* cli/cmd_compare.c - `faultline compare BASELINE CANDIDATE`: prints the
- * metric table (or JSON) of lib/compare.h and exits 0 (no regression),
- * 1 (a regression beyond tolerance) or 2 (bad input). No logic of its own. */
+ * comparison of two runs or two sweeps (fl_compare of faultline.h) as a
+ * table, JSON, markdown or JUnit, and exits 0 (no regression), 1 (a
+ * regression beyond tolerance) or 2 (bad input). No logic of its own. */
 #include "cli.h"
 
 #include <stdio.h>
 
-#include "compare.h"
-#include "sweep-compare.h"
+#include "faultline.h"
 
 int
 cmd_compare (int argc, char **argv)
@@ -56,7 +56,7 @@ cmd_compare (int argc, char **argv)
       return FL_EXIT_USAGE;
     }
   g_autoptr (GError) error = NULL;
-  CompareFormat fmt = json ? COMPARE_FORMAT_JSON : COMPARE_FORMAT_TABLE;
+  FlCompareFormat fmt = json ? FL_COMPARE_JSON : FL_COMPARE_TABLE;
   if (format != NULL)
     {
       if (json)
@@ -64,42 +64,37 @@ cmd_compare (int argc, char **argv)
           cli_error ("compare", "--json and --format together: use one");
           return FL_EXIT_USAGE;
         }
-      if (!compare_format_parse (format, &fmt, &error))
+      if (!fl_compare_format_parse (format, &fmt, &error))
         {
           cli_error ("compare", "%s", error->message);
           return FL_EXIT_USAGE;
         }
     }
-  CompareOptions *opt = compare_options_new ();
+  FlCompareOptions *opt = fl_compare_options_new ();
   for (size_t i = 0; tolerances != NULL && tolerances[i] != NULL; i++)
-    if (!compare_options_set_tolerance (opt, tolerances[i], &error))
+    if (!fl_compare_options_set_tolerance (opt, tolerances[i], &error))
       {
         cli_error ("compare", "%s", error->message);
-        compare_options_free (opt);
+        fl_compare_options_free (opt);
         return FL_EXIT_USAGE;
       }
-  if (sweep_compare_is_sweep (argv[1]) || sweep_compare_is_sweep (argv[2]))
-    {
-      int st = cmd_compare_sweeps (argv[1], argv[2], opt, (int) fmt);
-      compare_options_free (opt);
-      return st;
-    }
-  Comparison *cmp = compare_files (argv[1], argv[2], opt, &error);
-  compare_options_free (opt);
+  FlComparison *cmp = fl_compare (argv[1], argv[2], opt, &error);
+  fl_compare_options_free (opt);
   if (cmp == NULL)
     {
       cli_error ("compare", "%s", error->message);
       return FL_EXIT_USAGE;
     }
   /* The warnings go to stderr whatever the format (the markdown, JSON and
-   * JUnit outputs carry them too). */
-  if (fmt != COMPARE_FORMAT_TABLE)
-    for (guint i = 0; i < cmp->warnings->len; i++)
+   * JUnit outputs carry them too; the table prints them itself). */
+  if (fmt != FL_COMPARE_TABLE)
+    for (size_t i = 0; i < fl_comparison_n_warnings (cmp); i++)
       fprintf (stderr, "faultline compare: warning: %s\n",
-               (char *) cmp->warnings->pdata[i]);
-  g_autofree char *text = compare_format (cmp, fmt);
+               fl_comparison_warning (cmp, i));
+  g_autofree char *text = fl_comparison_format (cmp, fmt);
   fputs (text, stdout);
-  int status = cmp->regression ? FL_EXIT_REGRESSION : FL_EXIT_OK;
-  compare_free (cmp);
+  int status = fl_comparison_regression (cmp) ? FL_EXIT_REGRESSION
+                                              : FL_EXIT_OK;
+  fl_comparison_free (cmp);
   return status; /* main() checks that stdout was written */
 }

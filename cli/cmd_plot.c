@@ -1,8 +1,8 @@
 /* cli/cmd_plot.c - `faultline plot DIR`: re-renders the plots of a run
- * folder with gnuplot (lib/plots.h). Not the renderer itself; a missing
- * gnuplot is a warning and exit 0, bad input exit 2. */
+ * folder with gnuplot (fl_plot_render of faultline.h). Not the renderer
+ * itself; a missing gnuplot is a warning and exit 0, bad input exit 2. */
 #include "cli.h"
-#include "plots.h"
+#include "faultline.h"
 
 #include <stdio.h>
 
@@ -52,19 +52,17 @@ cmd_plot (int argc, char **argv)
                  "render: drop one");
       return FL_EXIT_USAGE;
     }
-  PlotsOptions opt = { 0 };
-  opt.gnuplot = prog;
-  opt.no_png = no_png;
-  opt.no_svg = no_svg;
+  FlPlotOptions opt = { .gnuplot = prog, .no_png = no_png, .no_svg = no_svg };
+  FlPlotResult res;
   g_autoptr (GError) error = NULL;
-  if (!plots_render (argv[1], &opt, &error))
+  if (!fl_plot_render (argv[1], &opt, &res, &error))
     {
       /* Bad input, an unwritable folder or a failing gnuplot: each is
        * the input or the environment, never a bug of ours (exit 2). */
       cli_error ("plot", "%s", error->message);
       return FL_EXIT_USAGE;
     }
-  if (opt.gnuplot_missing)
+  if (res.gnuplot_missing)
     fprintf (stderr, "faultline: gnuplot not found; wrote data files only\n");
   return FL_EXIT_OK;
 }

@@ -1,73 +1,20 @@
 /* cli/cmd_report.c - `faultline report DIR [-o FILE]` (a run or a sweep)
- * and `faultline report BASELINE CANDIDATE`: renders a run's plots
- * (lib/plots.h) then writes the self-contained HTML page (lib/report.h).
- * A missing gnuplot is a warning (the report says which plots are
- * missing); bad input is exit 2. */
+ * and `faultline report BASELINE CANDIDATE`: the self-contained HTML page
+ * of fl_report_write / fl_report_write_compare (faultline.h), which render
+ * a run's plots first. A missing gnuplot is a warning (the report says
+ * which plots are missing); bad input is exit 2. Option checking only. */
 #include "cli.h"
-#include "plots.h"
-#include "report.h"
+#include "faultline.h"
 
 #include <stdio.h>
-#include <string.h>
 
-/* Whether PATH is absent, or a report this command wrote (its generator
- * line within the first bytes): anything else is not ours to replace. */
-static bool
-cmd_report_replaceable (const char *path)
+/* Prints the warning of each plot rendering that found no gnuplot. */
+static void
+cmd_report_warn (const FlPlotResult *res)
 {
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return true;
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    return false;
-  FILE *f = fopen (path, "rb");
-  if (f == NULL)
-    return false;
-  char head[1024];
-  size_t n = fread (head, 1, sizeof head - 1, f);
-  fclose (f);
-  head[n] = '\0';
-  return strstr (head, "<meta name=\"generator\" content=\"faultline "
-                 "report\">") != NULL;
-}
-
-/* Renders the plots of run folder DIR unless it has no timeseries.csv.
- * Returns false after printing the error (exit 2). */
-static bool
-cmd_report_plots (const char *dir)
-{
-  g_autofree char *ts = g_build_filename (dir, "timeseries.csv", NULL);
-  if (!g_file_test (ts, G_FILE_TEST_EXISTS))
-    return true;
-  PlotsOptions opt = { 0 };
-  opt.no_svg = TRUE; /* the report inlines PNG */
-  g_autoptr (GError) error = NULL;
-  if (!plots_render (dir, &opt, &error))
-    {
-      cli_error ("report", "%s", error->message);
-      return false; /* input or environment, as in plot */
-    }
-  if (opt.gnuplot_missing)
+  for (unsigned i = 0; i < res->gnuplot_missing; i++)
     fprintf (stderr, "faultline: gnuplot not found; wrote data files "
              "only\n");
-  return true;
-}
-
-/* A run named on the command line: a run folder, or (compare only) a
- * summary.json. Prints the error and returns false when it is neither. */
-static bool
-cmd_report_check_run (const char *path, bool file_ok)
-{
-  if (file_ok && g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    return true;
-  g_autofree char *summary = g_build_filename (path, "summary.json", NULL);
-  /* Present but not a regular file: report_write says what it is. */
-  if (!g_file_test (summary, G_FILE_TEST_EXISTS))
-    {
-      cli_error ("report", "%s: not found (is %s a run folder written by "
-                 "`faultline run`, or a sweep folder?)", summary, path);
-      return false;
-    }
-  return true;
 }
 
 int
@@ -141,52 +88,16 @@ cmd_report (int argc, char **argv)
           return FL_EXIT_USAGE;
         }
     }
-  bool compare = argc == 3;
-  const char *dir = argv[1];
-  bool sweep = !compare && report_is_sweep (dir);
-  g_autofree char *target = NULL;
-  if (out != NULL)
-    target = g_strdup (out);
-  else if (compare)
-    {
-      g_autofree char *cdir = g_file_test (argv[2], G_FILE_TEST_IS_DIR)
-          ? g_strdup (argv[2]) : g_path_get_dirname (argv[2]);
-      target = g_build_filename (cdir, "compare.html", NULL);
-    }
-  else
-    target = g_build_filename (dir, "report.html", NULL);
-  if (!cmd_report_replaceable (target))
-    {
-      cli_error ("report", "%s exists and is not a faultline report: not "
-                 "replacing it (choose another -o, or remove it)", target);
-      return FL_EXIT_USAGE;
-    }
+  FlReportOptions opt;
+  fl_report_options_init (&opt);
+  opt.output = out;
+  opt.plots = !no_plots;
+  FlPlotResult res;
   g_autoptr (GError) error = NULL;
-  bool ok;
-  if (compare)
-    {
-      for (int i = 1; i <= 2; i++)
-        {
-          if (report_is_sweep (argv[i]))
-            continue;
-          if (!cmd_report_check_run (argv[i], true))
-            return FL_EXIT_USAGE;
-          if (!no_plots && g_file_test (argv[i], G_FILE_TEST_IS_DIR)
-              && !cmd_report_plots (argv[i]))
-            return FL_EXIT_USAGE;
-        }
-      ok = report_write_compare (argv[1], argv[2], target, &error);
-    }
-  else if (sweep)
-    ok = report_write_sweep (dir, target, &error);
-  else
-    {
-      if (!cmd_report_check_run (dir, false))
-        return FL_EXIT_USAGE;
-      if (!no_plots && !cmd_report_plots (dir))
-        return FL_EXIT_USAGE;
-      ok = report_write (dir, target, &error);
-    }
+  bool ok = argc == 3
+    ? fl_report_write_compare (argv[1], argv[2], &opt, &res, &error)
+    : fl_report_write (argv[1], &opt, &res, &error);
+  cmd_report_warn (&res);
   if (!ok)
     {
       /* A malformed folder or a report that cannot be written (an

@@ -223,6 +223,121 @@ typedef struct
 FL_API bool fl_bench_topo (uint32_t gpus, uint32_t gpus_per_node, uint32_t radix,
                            FlTopoBenchResult *r, GError **error);
 
+/* ---- Comparing runs: what `faultline compare` does (docs/ci.md) ----
+ *
+ * Two runs (summary.json files or run folders) metric by metric, or two
+ * sweep folders point by point, each metric judged against its tolerance
+ * (the metric table's defaults, `faultline help metrics`); with replicas
+ * a regression is a whole 95% Welch interval worse than the tolerance.
+ * Reads files and formats text; prints nothing. Errors are FL_ERROR_INPUT
+ * naming the file or the text at fault. */
+
+typedef enum
+{
+  FL_COMPARE_TABLE,    /* aligned columns, then the regressions named */
+  FL_COMPARE_JSON,     /* every row, machine-readable */
+  FL_COMPARE_MARKDOWN, /* tables to post as a pull-request comment */
+  FL_COMPARE_JUNIT,    /* JUnit XML: one test case per metric */
+} FlCompareFormat;
+
+/* Parses "table", "json", "markdown" (or "md"), "junit"; anything else is
+ * FL_ERROR_INPUT listing them. */
+FL_API bool fl_compare_format_parse (const char *name, FlCompareFormat *out,
+                                     GError **error);
+
+/* The tolerances of a comparison: the metric table's defaults until set. */
+typedef struct FlCompareOptions FlCompareOptions;
+
+/* Returns: (transfer full), never NULL. */
+FL_API FlCompareOptions *fl_compare_options_new (void);
+FL_API void fl_compare_options_free (FlCompareOptions *opt); /* NULL: no-op */
+/* Sets one tolerance from "METRIC=PCT" (PCT a non-negative number, an
+ * optional '%'): the allowed worsening in % of the baseline. A bad text or
+ * an unknown metric (the valid ones listed) is FL_ERROR_INPUT. */
+FL_API bool fl_compare_options_set_tolerance (FlCompareOptions *opt,
+                                              const char *spec,
+                                              GError **error);
+
+typedef struct FlComparison FlComparison;
+
+/* Compares CANDIDATE with BASELINE: two runs, or two sweep folders when
+ * either path holds a sweep.json (docs/sweep.md, "Comparing two sweeps").
+ * OPT NULL: default tolerances. Returns: (transfer full), or NULL with
+ * FL_ERROR_INPUT (a missing or malformed file, a sweep compared with a
+ * run, two sweeps without a point in common). */
+FL_API FlComparison *fl_compare (const char *baseline, const char *candidate,
+                                 const FlCompareOptions *opt, GError **error);
+/* Whether a metric (of a point) got worse than its tolerance: the exit
+ * status 1 of `faultline compare`. */
+FL_API bool fl_comparison_regression (const FlComparison *c);
+/* Warnings about two runs that differ in scenario or params (none for two
+ * sweeps): the count, and the i-th one. Returns: (transfer none), valid
+ * until fl_comparison_free; NULL past the last. Every format carries
+ * them too. */
+FL_API size_t fl_comparison_n_warnings (const FlComparison *c);
+FL_API const char *fl_comparison_warning (const FlComparison *c, size_t i);
+/* The comparison as text in FORMAT (docs/ci.md shows each). Returns:
+ * (transfer full). */
+FL_API char *fl_comparison_format (const FlComparison *c, FlCompareFormat format);
+FL_API void fl_comparison_free (FlComparison *c); /* NULL is a no-op */
+
+/* ---- Plots and reports: `faultline plot` and `faultline report` ----
+ * (docs/plots-and-report.md). gnuplot is run as a program, found at run
+ * time: without it the data files and scripts are still written and the
+ * result says so (a warning, not an error). */
+
+typedef struct
+{
+  const char *gnuplot; /* the program; NULL: $FAULTLINE_GNUPLOT if set,
+                        * else gnuplot on PATH */
+  bool no_png;         /* skip the PNG files */
+  bool no_svg;         /* skip the SVG files */
+} FlPlotOptions;
+
+typedef struct
+{
+  unsigned gnuplot_missing; /* renders that found no gnuplot (data files
+                             * and scripts only) */
+  unsigned rendered;        /* plots rendered */
+} FlPlotResult;
+
+/* Renders the plots of run folder DIR (its CSV files) into DIR/plots/:
+ * NAME.dat, NAME.gp, NAME.png and NAME.svg, each written to a temporary
+ * name and renamed into place. OPT NULL: PNG and SVG with the default
+ * gnuplot. RES (may be NULL) is filled even on failure. A folder without
+ * timeseries.csv, a malformed CSV (named with its line), an unwritable
+ * DIR/plots or a failing gnuplot is FL_ERROR_INPUT. */
+FL_API bool fl_plot_render (const char *dir, const FlPlotOptions *opt,
+                            FlPlotResult *res, GError **error);
+
+typedef struct
+{
+  const char *output;  /* the page to write; NULL: DIR/report.html, or
+                        * compare.html in CANDIDATE's folder */
+  bool plots;          /* render each run folder's plots first (PNG, as
+                        * fl_plot_render); false: inline those already in
+                        * DIR/plots. Default true */
+} FlReportOptions;
+
+/* Fills the defaults above. */
+FL_API void fl_report_options_init (FlReportOptions *opt);
+/* Writes the self-contained HTML page (no external resource of any kind)
+ * of run folder DIR (its headline numbers, changed params, plots and
+ * details) or of sweep folder DIR (every point's metrics with 95% CIs and
+ * the sweep's plots), atomically. An existing output that is not a
+ * faultline report is never replaced. A missing or malformed
+ * summary.json, sweep.json or CSV, a failing gnuplot or an unwritable
+ * output is FL_ERROR_INPUT. RES (may be NULL) is filled even on failure. */
+FL_API bool fl_report_write (const char *dir, const FlReportOptions *opt,
+                             FlPlotResult *res, GError **error);
+/* The page of fl_compare (BASELINE, CANDIDATE) with default tolerances:
+ * the verdicts, the warnings, both sides' plots side by side. Written
+ * whatever the verdict. Errors as fl_report_write. */
+FL_API bool fl_report_write_compare (const char *baseline,
+                                     const char *candidate,
+                                     const FlReportOptions *opt,
+                                     FlPlotResult *res, GError **error);
+
 /* ---- Replay: what `faultline replay` does (docs/fabric-data.md) ----
  *
  * A packet capture of a fabric's subnet-management traffic (ibdump's ERF

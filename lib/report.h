@@ -17,7 +17,7 @@
  *   the two differ in scenario or params, then both runs' plots side by
  *   side.
  *
- * Not a renderer of plots: call plots_render() first (faultline report
+ * Not a renderer of plots: call plots_render() first (fl_report_write
  * does); missing plots are listed as missing. docs/plots-and-report.md. */
 #pragma once
 
