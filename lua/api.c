@@ -660,7 +660,8 @@ api_job_number (lua_State *L, const char *key, double def)
 
 /* job { name=, nodes=, work=, submit=, checkpoint_every=, checkpoint_cost=,
  * checkpoint_write=, restart=, comm_share=, priority=, preemptible=,
- * main=, lose_work= } -> nil. name and nodes
+ * main=, lose_work=, standbys=, standby_swap=, host_selection= } -> nil.
+ * name and nodes
  * are required; durations in seconds. Errors: unknown key, wrong type,
  * out of range, duplicate name (models/). */
 static int
@@ -670,6 +671,7 @@ l_job (lua_State *L)
     "name", "nodes", "work", "submit", "checkpoint_every",
     "checkpoint_cost", "checkpoint_write", "restart", "comm_share",
     "priority", "preemptible", "main", "lose_work",
+    "standbys", "standby_swap", "host_selection",
   };
   ApiState *st = api_state (L);
   WorldJobSpec job = { 0 };
@@ -703,6 +705,9 @@ l_job (lua_State *L)
   job.restart_s = api_job_number (L, "restart", API_JOB_RESTART_S);
   job.comm_share = api_job_number (L, "comm_share", API_JOB_COMM_SHARE);
   job.priority = (int32_t) api_job_number (L, "priority", 0);
+  job.standbys = (uint32_t) api_job_number (L, "standbys", 0);
+  job.standby_swap_s = api_job_number (L, "standby_swap", 0);
+  job.host_selection_s = api_job_number (L, "host_selection", 0);
   int t = lua_getfield (L, 1, "preemptible");
   if (t != LUA_TNIL && t != LUA_TBOOLEAN)
     luaL_error (L, "job{}: key 'preemptible' must be a boolean, got %s",

@@ -193,6 +193,11 @@ static const WorldRange extra_ranges[] = {
   { "job.restart", "s", 0, 1e7, false, false, "restart time after an interruption", false },
   { "job.comm_share", "", 0, 1, false, false, "share of a step spent communicating", false },
   { "job.priority", "", -1e9, 1e9, true, false, "priority (higher first)", false },
+  { "job.standbys", "", 0, 1e7, true, false, "warm standby nodes a job holds", false },
+  { "job.standby_swap", "s", 0, 1e7, false, false,
+    "added to a restart on standbys (bringing a standby in)", false },
+  { "job.host_selection", "s", 0, 1e7, false, false,
+    "added to a restart through the scheduler (choosing new hosts)", false },
   { "failure_mode.mtbf", "s", 1, 1e13, false, false, "mean time between failures of one component", false },
   { "failure_mode.rate_scale", "", 1e-9, 1e6, false, true,
     "multiplies the mode's rate; 0 disables it", false },
@@ -928,7 +933,9 @@ world_config_add_job (WorldConfig *cfg, const WorldJobSpec *job, GError **error)
     { "job.checkpoint_cost", job->checkpoint_cost_s },
     { "job.checkpoint_write", job->checkpoint_write_s },
     { "job.restart", job->restart_s }, { "job.comm_share", job->comm_share },
-    { "job.priority", job->priority },
+    { "job.priority", job->priority }, { "job.standbys", job->standbys },
+    { "job.standby_swap", job->standby_swap_s },
+    { "job.host_selection", job->host_selection_s },
   };
   for (size_t i = 0; i < G_N_ELEMENTS (nums); i++)
     {

@@ -258,9 +258,9 @@ node_kill_job (World *w, uint32_t node, const char *cause)
   core_node_name (w, node, nb, sizeof nb);
   Job *j = g_ptr_array_index (w->jobs.all, n->job);
   if (n->fault_mode != NO_FAULT)
-    jobs_interrupt (w, j, nb, w->faults.modes[n->fault_mode].fm, NULL);
+    jobs_interrupt_node (w, j, node, nb, w->faults.modes[n->fault_mode].fm, NULL);
   else
-    jobs_interrupt (w, j, nb, NULL, cause);
+    jobs_interrupt_node (w, j, node, nb, NULL, cause);
 }
 
 static void

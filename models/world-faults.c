@@ -210,8 +210,8 @@ fail_link (World *w, TopoKind kind, uint32_t idx, uint32_t mode, bool by_switch)
       faults_rail_down (w, node, rail, h, true, false);
       NodeRt *n = &w->hw.nodes[node];
       if (n->job != NO_JOB)
-        jobs_interrupt (w, g_ptr_array_index (w->jobs.all, n->job), lb,
-                       w->faults.modes[mode].fm, NULL);
+        jobs_interrupt_node (w, g_ptr_array_index (w->jobs.all, n->job), node, lb,
+                             w->faults.modes[mode].fm, NULL);
       sensor_link_down (w, h, (int32_t) node, (int32_t) rail,
                         w->faults.link_seen_at[h]);
     }

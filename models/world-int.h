@@ -136,6 +136,7 @@ const char *world_suggest (const char *word, const char *const *candidates);
 
 #define NO_JOB UINT32_MAX   /* NodeRt.job of an idle node; WorldJobs.main_job when none */
 #define NO_FAULT UINT32_MAX /* "no mode / no group / always" in fault fields */
+#define NO_NODE UINT32_MAX  /* jobs_interrupt_node: no node named */
 
 typedef struct Sched Sched; /* policy/sched.h: only world-jobs.c calls it */
 
@@ -216,6 +217,9 @@ typedef struct
   bool from_scenario;   /* a job{} (summary.json job_completion_hours) */
   bool keep_work;       /* lose_work = false: an interruption keeps the work
                          * done; without checkpoint_every it never checkpoints */
+  uint32_t standbys;    /* warm standbys it holds beside its nodes (sched.h) */
+  double swap_h;        /* added to a restart on standbys */
+  double host_select_h; /* added to a restart through the scheduler */
   double est_runtime_h;
   /* run state */
   JobState state;
@@ -233,6 +237,7 @@ typedef struct
   EvqHandle ev;         /* the pending phase-end event */
   EvqHandle ev_write;   /* the write-end event (EVQ_NONE past the run's end) */
   SimTime queued_since;
+  double restart_extra_h; /* added to restart_h in the current restart phase */
   bool restarting;      /* next start is a restart */
   bool waiting_restart; /* stopped by a failure or planned maintenance,
                          * queued for nodes */
@@ -601,6 +606,10 @@ void jobs_account (World *w, Job *j, SimTime t);
 void jobs_update_bandwidth (World *w, Job *j);
 void jobs_interrupt (World *w, Job *j, const char *component,
                      const FlFailureMode *fm, const char *cause_override);
+/* The same, naming the node the job lost (beside the ones the launcher
+ * blamed): a job with standbys swaps it out. */
+void jobs_interrupt_node (World *w, Job *j, uint32_t node, const char *component,
+                          const FlFailureMode *fm, const char *cause_override);
 void jobs_request_sched (World *w);
 Job *jobs_new (World *w, const char *name, uint32_t nodes, double work_h,
                double submit_h);

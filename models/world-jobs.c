@@ -5,7 +5,10 @@
  * its write time while the job computes on, one write in flight at a time;
  * an interruption loses the work since the last durable checkpoint (a job
  * with lose_work = false keeps it, as with in-memory redundancy); a
- * restart pays the restart overhead. Also: scheduling passes, preemption,
+ * restart pays the restart overhead (plus host selection through the
+ * scheduler). A job with warm standbys swaps its failed nodes for them
+ * and restarts where it is, paying the swap instead of the queue. Also:
+ * scheduling passes, preemption,
  * planned-maintenance drains, hot spares, the research workload and SWF
  * traces, and the jobs' reaction to fabric bandwidth. */
 #include "world-int.h"
@@ -102,7 +105,7 @@ job_schedule_phase_end (World *w, Job *j)
   switch (j->phase)
     {
     case PHASE_RESTART:
-      end = j->phase_start + h_to_sim (j->restart_h);
+      end = j->phase_start + h_to_sim (j->restart_h + j->restart_extra_h);
       break;
     case PHASE_CHECKPOINT:
       /* One write in flight: a checkpoint due before the previous one is
@@ -170,27 +173,31 @@ jobs_update_bandwidth (World *w, Job *j)
   job_set_slowdown (w, j, s < 1.0 ? 1.0 : s);
 }
 
+/* Node n stops being one of job j's. */
+static void
+job_release_node (World *w, Job *j, uint32_t n)
+{
+  if (w->hw.nodes[n].job != j->m.id)
+    return;
+  w->hw.nodes[n].job = NO_JOB;
+  if (w->hw.nodes[n].rails_disabled > 0)
+    nodes_update_avail (w, n); /* policy.degraded_nodes may withdraw it */
+  if (care_node_state (w, n) == HEALTH_NODE_DRAINING)
+    {
+      HealthObs o;
+      health_obs_init (&o, HEALTH_OBS_ACTION_DONE, 0);
+      o.node = n;
+      o.action = HEALTH_ACTION_DRAIN;
+      o.ok = true;
+      care_observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
+    }
+}
+
 static void
 job_release_nodes (World *w, Job *j)
 {
   for (uint32_t i = 0; i < j->n_held; i++)
-    {
-      uint32_t n = j->nodes_held[i];
-      if (w->hw.nodes[n].job != j->m.id)
-        continue;
-      w->hw.nodes[n].job = NO_JOB;
-      if (w->hw.nodes[n].rails_disabled > 0)
-        nodes_update_avail (w, n); /* policy.degraded_nodes may withdraw it */
-      if (care_node_state (w, n) == HEALTH_NODE_DRAINING)
-        {
-          HealthObs o;
-          health_obs_init (&o, HEALTH_OBS_ACTION_DONE, 0);
-          o.node = n;
-          o.action = HEALTH_ACTION_DRAIN;
-          o.ok = true;
-          care_observe_at (w, &o, sim_now (w->core.sim), NO_FAULT);
-        }
-    }
+    job_release_node (w, j, j->nodes_held[i]);
   g_clear_pointer (&j->nodes_held, g_free);
   j->n_held = 0;
   if (j->run_idx < w->jobs.running->len && g_ptr_array_index (w->jobs.running, j->run_idx) == j)
@@ -229,11 +236,12 @@ job_write_abandon (World *w, Job *j)
   j->writing_h = 0;
 }
 
-/* A job stops running at now: interrupted by a failure (cause != NULL),
- * preempted (preempt), or completed. Returns the work lost (hours): 0 for
+/* A job stops computing at now: interrupted (completed false) or
+ * completed; its accounts are closed up to now and its pending events
+ * cancelled, and it keeps its nodes. Returns the work lost (hours): 0 for
  * a job with lose_work = false, which keeps it. */
 static double
-job_stop (World *w, Job *j, bool completed)
+job_halt (World *w, Job *j, bool completed)
 {
   SimTime t = sim_now (w->core.sim);
   double lost = 0;
@@ -259,8 +267,83 @@ job_stop (World *w, Job *j, bool completed)
     }
   job_write_abandon (w, j);
   j->draining = false;
-  j->running_h += simtime_to_h (t - j->running_since);
+  return lost;
+}
+
+/* job_halt, and the job leaves its nodes (interrupted, preempted or
+ * completed). */
+static double
+job_stop (World *w, Job *j, bool completed)
+{
+  double lost = job_halt (w, j, completed);
+  j->running_h += simtime_to_h (sim_now (w->core.sim) - j->running_since);
   job_release_nodes (w, j);
+  return lost;
+}
+
+/* What the fabric means for j on its nodes: whether it spans SUs, and its
+ * slowdown. */
+static void
+job_fabric_view (World *w, Job *j)
+{
+  const uint32_t *nodes = j->nodes_held;
+  uint32_t n = j->n_held;
+  /* Spans SUs: stop at the first node outside the first node's SU. */
+  j->multi_su = false;
+  uint32_t su0 = topo_node_su (w->hw.topo, nodes[0]);
+  for (uint32_t i = 1; i < n && !j->multi_su; i++)
+    j->multi_su = topo_node_su (w->hw.topo, nodes[i]) != su0;
+  j->slowdown = 1.0;
+  double b = fabric_job_bandwidth (w->hw.fabric, nodes, n);
+  if (b < 1.0)
+    j->slowdown = MAX (1.0, fabric_slowdown (b, j->comm_share));
+}
+
+/* Warm standbys: job j, interrupted, swaps the nodes it lost (`node`,
+ * those the launcher blamed for a fault, and those taken for an action or
+ * planned maintenance) for its standbys, when it holds
+ * enough, and restarts where it is: it loses the work since its restart
+ * point and pays its restart plus swap_h (when a node was swapped). A
+ * failure that took no node of its (a job crash, a cable) restarts it on
+ * the same nodes. Returns the work lost, or a negative number when the
+ * standbys cannot cover the loss (nothing changed: the job goes through
+ * the queue). */
+static double
+job_restart_on_standbys (World *w, Job *j, uint32_t node)
+{
+  uint32_t have = 0, k = 0;
+  sched_job_standbys (w->jobs.sched, j->m.id, &have);
+  g_autofree uint32_t *lost_nodes = g_new (uint32_t, j->n_held);
+  for (uint32_t i = 0; i < j->n_held; i++)
+    {
+      const NodeRt *n = &w->hw.nodes[j->nodes_held[i]];
+      if (j->nodes_held[i] == node || (n->blamed && n->fault_mode != NO_FAULT)
+          || n->busy_action || n->in_maintenance)
+        lost_nodes[k++] = j->nodes_held[i];
+    }
+  if (k > have)
+    return -1;
+  double lost = job_halt (w, j, false);
+  for (uint32_t i = 0; i < k; i++)
+    {
+      uint32_t in;
+      bool ok = sched_job_swap (w->jobs.sched, j->m.id, lost_nodes[i], &in);
+      g_assert (ok);
+      job_release_node (w, j, lost_nodes[i]);
+      w->hw.nodes[in].job = j->m.id;
+    }
+  if (k > 0)
+    {
+      uint32_t n;
+      const uint32_t *now = sched_job_nodes (w->jobs.sched, j->m.id, &n);
+      g_assert (n == j->n_held);
+      memcpy (j->nodes_held, now, n * sizeof *now);
+      job_fabric_view (w, j);
+    }
+  j->phase = PHASE_RESTART;
+  j->phase_start = sim_now (w->core.sim);
+  j->restart_extra_h = k > 0 ? j->swap_h : 0;
+  job_schedule_phase_end (w, j);
   return lost;
 }
 
@@ -268,18 +351,32 @@ void
 jobs_interrupt (World *w, Job *j, const char *component, const FlFailureMode *fm,
                 const char *cause_override)
 {
+  jobs_interrupt_node (w, j, NO_NODE, component, fm, cause_override);
+}
+
+void
+jobs_interrupt_node (World *w, Job *j, uint32_t node, const char *component,
+                     const FlFailureMode *fm, const char *cause_override)
+{
   if (j->state != JOB_RUNNING)
     return;
-  double lost = job_stop (w, j, false);
+  double lost = j->standbys > 0 ? job_restart_on_standbys (w, j, node) : -1;
+  bool in_place = lost >= 0;
+  if (!in_place)
+    lost = job_stop (w, j, false);
   const char *cause = cause_override ? cause_override : fm ? fm->cause : "Unknown";
-  double lost_gpu_h = (lost + j->restart_h) * jobs_gpus (w, j);
+  double extra = in_place ? j->restart_extra_h : j->host_select_h;
+  double lost_gpu_h = (lost + j->restart_h + extra) * jobs_gpus (w, j);
   j->m.interruptions++;
-  j->state = JOB_QUEUED;
-  j->restarting = true;
-  j->waiting_restart = true;
-  w->jobs.restarts_waiting++;
-  j->queued_since = sim_now (w->core.sim);
-  sched_job_interrupted (w->jobs.sched, j->m.id);
+  if (!in_place)
+    {
+      j->state = JOB_QUEUED;
+      j->restarting = true;
+      j->waiting_restart = true;
+      w->jobs.restarts_waiting++;
+      j->queued_since = sim_now (w->core.sim);
+      sched_job_interrupted (w->jobs.sched, j->m.id);
+    }
   Metrics *m = w->meter.m;
   m->interruptions++;
   metrics_cause_add (m->interruptions_by_cause, cause, 1);
@@ -467,17 +564,10 @@ job_start (World *w, Job *j, const uint32_t *nodes, uint32_t n)
   j->n_held = n;
   for (uint32_t i = 0; i < n; i++)
     w->hw.nodes[nodes[i]].job = j->m.id;
-  /* Spans SUs: stop at the first node outside the first node's SU. */
-  j->multi_su = false;
-  uint32_t su0 = topo_node_su (w->hw.topo, nodes[0]);
-  for (uint32_t i = 1; i < n && !j->multi_su; i++)
-    j->multi_su = topo_node_su (w->hw.topo, nodes[i]) != su0;
-  j->slowdown = 1.0;
-  double b = fabric_job_bandwidth (w->hw.fabric, nodes, n);
-  if (b < 1.0)
-    j->slowdown = MAX (1.0, fabric_slowdown (b, j->comm_share));
+  job_fabric_view (w, j);
   j->phase_start = t;
-  if (j->restarting && j->restart_h > 0)
+  j->restart_extra_h = j->restarting ? j->host_select_h : 0;
+  if (j->restarting && j->restart_h + j->restart_extra_h > 0)
     {
       j->phase = PHASE_RESTART;
       job_schedule_phase_end (w, j);
@@ -547,7 +637,7 @@ jobs_submit (World *w, Job *j)
     .id = j->m.id, .nodes = j->nodes, .priority = j->priority,
     .submit = to_ms (sim_now (w->core.sim)),
     .est_runtime = isfinite (j->est_runtime_h) ? (SchedTimeMs) (j->est_runtime_h * 3.6e6) : 0,
-    .preemptible = j->preemptible,
+    .preemptible = j->preemptible, .standbys = j->standbys,
   };
   w->meter.m->jobs_submitted++;
   if (!sched_submit (w->jobs.sched, &sj))

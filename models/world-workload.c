@@ -149,6 +149,14 @@ workload_jobs_fit (const WorldConfig *cfg, uint32_t n_nodes, GError **error)
                        s->name, s->nodes, n_nodes, (uint32_t) cfg->cluster_spares);
           return false;
         }
+      if ((uint64_t) s->nodes + s->standbys + (uint32_t) cfg->cluster_spares > n_nodes)
+        {
+          g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+                       "job '%s' needs %u nodes and %u standbys but the cluster has %u "
+                       "(with %u hot spares held back)", s->name, s->nodes, s->standbys,
+                       n_nodes, (uint32_t) cfg->cluster_spares);
+          return false;
+        }
     }
   return true;
 }
@@ -174,6 +182,9 @@ build_jobs (World *w, GError **error)
       j->priority = s->priority;
       j->preemptible = s->preemptible;
       j->keep_work = s->keep_work;
+      j->standbys = s->standbys;
+      j->swap_h = s->standby_swap_s / 3600.0;
+      j->host_select_h = s->host_selection_s / 3600.0;
       j->est_runtime_h = s->work_s > 0 ? s->work_s / 3600.0 : NAN;
       j->from_scenario = true;
       if (s->main)

@@ -214,6 +214,13 @@ typedef struct
   bool keep_work;        /* job{ lose_work = false }: an interruption keeps
                             the work done (in-memory redundancy); the
                             job only pays its restart */
+  uint32_t standbys;     /* warm standby nodes held beside the job: it
+                            starts only when nodes + standbys are free, and
+                            a failed node of its own is swapped for one */
+  double standby_swap_s; /* added to the restart when standbys replace
+                            failed nodes (bringing a standby in) */
+  double host_selection_s; /* added to a restart through the scheduler
+                              (choosing new hosts) */
 } WorldJobSpec;
 
 bool world_config_add_job (WorldConfig *cfg, const WorldJobSpec *job,

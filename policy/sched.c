@@ -240,6 +240,8 @@ struct SchedJobRec
   uint32_t n_alloc;  /* nodes held while running (0 when queued) */
   uint32_t n_last;   /* size of `nodes` (kept after release) */
   uint32_t *nodes;   /* ascending */
+  uint32_t *standby; /* its warm standbys while running (ascending; all up) */
+  uint32_t n_standby;
   guint run_index;   /* index in Sched.running while running */
   uint64_t skip_pass; /* preempted in this pass: not restarted in it */
 };
@@ -376,6 +378,7 @@ sched_job_rec_free (gpointer p)
   if (r == NULL)
     return;
   g_free (r->nodes);
+  g_free (r->standby);
   g_free (r);
 }
 
@@ -505,12 +508,112 @@ sched_submit (Sched *s, const SchedJob *j)
   g_return_val_if_fail (s != NULL && j != NULL, false);
   g_return_val_if_fail (j->nodes > 0, false);
   g_return_val_if_fail (sched_lookup (s, j->id) == NULL, false);
-  if (j->nodes > s->n_nodes - s->cfg.spares)
+  if ((uint64_t) j->nodes + j->standbys > s->n_nodes - s->cfg.spares)
     return false;
   SchedJobRec *r = g_new0 (SchedJobRec, 1);
   r->j = *j;
   g_hash_table_insert (s->jobs, GUINT_TO_POINTER (j->id), r);
   sched_queue_insert (s, r);
+  return true;
+}
+
+/* ---- warm standbys ---- */
+
+static void sched_ascending (Sched *s, uint32_t *v, uint32_t n);
+
+/* Nodes a job needs free to start: its gang and its standbys. */
+static inline uint32_t
+sched_need (const SchedJobRec *r)
+{
+  return r->j.nodes + r->j.standbys;
+}
+
+/* Index of node in the ascending v[0..n), or n. */
+static uint32_t
+sched_find (const uint32_t *v, uint32_t n, uint32_t node)
+{
+  if (n == 0)
+    return 0;
+  const uint32_t *hit = bsearch (&node, v, n, sizeof *v, sched_u32_cmp);
+  return hit != NULL ? (uint32_t) (hit - v) : n;
+}
+
+/* r, starting, holds the k free nodes of v as its standbys. */
+static void
+sched_standbys_take (Sched *s, SchedJobRec *r, uint32_t *v, uint32_t k)
+{
+  sched_ascending (s, v, k);
+  r->standby = g_renew (uint32_t, r->standby, k);
+  memcpy (r->standby, v, sizeof (uint32_t) * k);
+  r->n_standby = k;
+  for (uint32_t i = 0; i < k; i++)
+    {
+      g_assert (s->owner[v[i]] == NULL && s->up[v[i]]);
+      s->owner[v[i]] = r;
+      sched_node_sync (s, v[i]);
+    }
+}
+
+/* r's standbys are free again (r stops). */
+static void
+sched_standbys_release (Sched *s, SchedJobRec *r)
+{
+  for (uint32_t i = 0; i < r->n_standby; i++)
+    {
+      g_assert (s->owner[r->standby[i]] == r);
+      s->owner[r->standby[i]] = NULL;
+      sched_node_sync (s, r->standby[i]);
+    }
+  r->n_standby = 0;
+}
+
+/* node, held by r, went down: if it is one of r's standbys it leaves r. */
+static void
+sched_standby_drop (Sched *s, SchedJobRec *r, uint32_t node)
+{
+  uint32_t i = sched_find (r->standby, r->n_standby, node);
+  if (i == r->n_standby)
+    return; /* one of r's gang: r keeps it until interrupted */
+  memmove (r->standby + i, r->standby + i + 1,
+           sizeof (uint32_t) * (r->n_standby - i - 1));
+  r->n_standby--;
+  s->owner[node] = NULL;
+  sched_node_sync (s, node);
+}
+
+bool
+sched_job_swap (Sched *s, uint32_t id, uint32_t node, uint32_t *replacement)
+{
+  g_return_val_if_fail (s != NULL && replacement != NULL, false);
+  SchedJobRec *r = sched_lookup (s, id);
+  if (r == NULL || r->state != SCHED_JOB_RUNNING || r->n_standby == 0
+      || node >= s->n_nodes || s->owner[node] != r)
+    return false;
+  uint32_t at = sched_find (r->nodes, r->n_alloc, node);
+  if (at == r->n_alloc)
+    return false; /* a standby, not one of its gang */
+  uint32_t k = 0;
+  while (k < r->n_standby && s->group[r->standby[k]] != s->group[node])
+    k++;
+  if (k == r->n_standby)
+    k = 0;
+  uint32_t in = r->standby[k];
+  memmove (r->standby + k, r->standby + k + 1,
+           sizeof (uint32_t) * (r->n_standby - k - 1));
+  r->n_standby--;
+  /* r->nodes without `node`, with `in`, ascending. */
+  memmove (r->nodes + at, r->nodes + at + 1,
+           sizeof (uint32_t) * (r->n_alloc - at - 1));
+  uint32_t pos = r->n_alloc - 1;
+  while (pos > 0 && r->nodes[pos - 1] > in)
+    {
+      r->nodes[pos] = r->nodes[pos - 1];
+      pos--;
+    }
+  r->nodes[pos] = in;
+  s->owner[node] = NULL;
+  sched_node_sync (s, node);
+  *replacement = in;
   return true;
 }
 
@@ -523,6 +626,8 @@ sched_node_set_available (Sched *s, uint32_t node, bool up)
   if (s->up[node] == up)
     return;
   s->up[node] = up;
+  if (!up && s->owner[node] != NULL && s->owner[node]->n_standby > 0)
+    sched_standby_drop (s, s->owner[node], node);
   if (up && s->owner[node] == NULL
       && s->cfg.refill == SCHED_REFILL_SPARES_FIRST
       && s->spr.total < s->cfg.spares)
@@ -670,6 +775,7 @@ static void
 sched_release (Sched *s, SchedJobRec *r)
 {
   g_assert (r->state == SCHED_JOB_RUNNING);
+  sched_standbys_release (s, r);
   /* sched_node_sync for a node that stops being held, unrolled: it was in
    * no pool (held) and joins the general one if it is up. */
   for (uint32_t i = 0; i < r->n_alloc; i++)
@@ -704,13 +810,18 @@ sched_avail_for (const Sched *s, const SchedJobRec *r)
 static bool
 sched_try_start (Sched *s, SchedJobRec *r, SchedTimeMs now, GArray *out)
 {
-  uint32_t n = r->j.nodes;
-  if (sched_avail_for (s, r) < n)
+  uint32_t n = r->j.nodes, need = sched_need (r);
+  if (sched_avail_for (s, r) < need)
     return false;
-  uint32_t from_gen = MIN (n, s->gen.total);
-  uint32_t from_spr = n - from_gen;
+  uint32_t from_gen = MIN (need, s->gen.total);
+  uint32_t from_spr = need - from_gen;
   sched_place (s, &s->gen, from_gen, s->scratch);
   sched_place (s, &s->spr, from_spr, s->scratch + from_gen);
+  if (need > n)
+    {
+      sched_standbys_take (s, r, s->scratch + n, need - n);
+      from_spr = n > from_gen ? n - from_gen : 0; /* the gang's share */
+    }
   sched_ascending (s, s->scratch, n);
 
   sched_queue_remove (s, r);
@@ -751,7 +862,7 @@ sched_up_nodes (const Sched *s, const SchedJobRec *r)
   uint32_t k = 0;
   for (uint32_t i = 0; i < r->n_alloc; i++)
     k += s->up[r->nodes[i]];
-  return k;
+  return k + r->n_standby;
 }
 
 /* ---- preemption ---- */
@@ -781,8 +892,8 @@ static bool
 sched_try_preempt (Sched *s, SchedJobRec *h, SchedTimeMs now, GArray *out)
 {
   uint32_t avail = sched_avail_for (s, h);
-  g_assert (avail < h->j.nodes);
-  uint32_t need = h->j.nodes - avail;
+  g_assert (avail < sched_need (h));
+  uint32_t need = sched_need (h) - avail;
   SchedVictim *v = g_new (SchedVictim, s->running->len + 1);
   uint32_t nv = 0;
   uint64_t total = 0;
@@ -887,10 +998,10 @@ sched_reserve (Sched *s, const SchedJobRec *h, SchedTimeMs now,
   for (guint i = 0; i < ne; i++)
     {
       avail += e[i].gain;
-      if (avail >= h->j.nodes)
+      if (avail >= sched_need (h))
         {
           *shadow = e[i].end;
-          *extra = (int64_t) avail - h->j.nodes;
+          *extra = (int64_t) avail - sched_need (h);
           break;
         }
     }
@@ -933,7 +1044,7 @@ sched_schedule (Sched *s, SchedTimeMs now, GArray *decisions_out)
           continue;
         }
       /* Backfill behind the blocked head. */
-      if (sched_avail_for (s, r) < r->j.nodes)
+      if (sched_avail_for (s, r) < sched_need (r))
         {
           i++;
           continue;
@@ -941,7 +1052,7 @@ sched_schedule (Sched *s, SchedTimeMs now, GArray *decisions_out)
       SchedTimeMs end = r->j.est_runtime > 0 ? now + r->j.est_runtime
                                              : SCHED_TIME_NEVER;
       bool before = end != SCHED_TIME_NEVER && end <= shadow;
-      if (!before && (int64_t) r->j.nodes > extra)
+      if (!before && (int64_t) sched_need (r) > extra)
         {
           i++;
           continue;
@@ -949,7 +1060,7 @@ sched_schedule (Sched *s, SchedTimeMs now, GArray *decisions_out)
       if (sched_try_start (s, r, now, decisions_out))
         {
           if (!before)
-            extra -= r->j.nodes;
+            extra -= sched_need (r);
           continue;
         }
       i++;
@@ -1000,6 +1111,17 @@ sched_job_nodes (Sched *s, uint32_t id, uint32_t *n)
   if (n != NULL)
     *n = r->n_alloc;
   return r->nodes;
+}
+
+const uint32_t *
+sched_job_standbys (Sched *s, uint32_t id, uint32_t *n)
+{
+  g_return_val_if_fail (s != NULL, NULL);
+  SchedJobRec *r = sched_lookup (s, id);
+  bool any = r != NULL && r->state == SCHED_JOB_RUNNING && r->n_standby > 0;
+  if (n != NULL)
+    *n = any ? r->n_standby : 0;
+  return any ? r->standby : NULL;
 }
 
 SchedJobState

@@ -119,6 +119,8 @@ typedef struct
   SchedTimeMs submit;      /* submit time; the FIFO order */
   SchedTimeMs est_runtime; /* user estimate for backfill; <= 0 = unknown */
   bool preemptible;
+  uint32_t standbys;       /* warm standbys: idle nodes held beside the gang
+                              (see "Warm standbys" below); 0 = none */
 } SchedJob;
 
 typedef enum
@@ -155,14 +157,16 @@ Sched *sched_new (const SchedConfig *cfg, uint32_t n_nodes,
 void sched_free (Sched *s);
 
 /* Queues a job. Returns false (and queues nothing) if the job can never
- * start: more nodes than the general pool has (n_nodes - spares). A
- * duplicate id or nodes == 0 is a caller bug. */
+ * start: more nodes (with its standbys) than the general pool has
+ * (n_nodes - spares). A duplicate id or nodes == 0 is a caller bug. */
 bool sched_submit (Sched *s, const SchedJob *j);
 
 /* A node going down is no longer placed; if a job runs on it, the job keeps
- * it until the caller reports sched_job_interrupted() or _finished(). A
- * node coming back up (repaired) joins the spare pool first if it is short
- * and cfg->refill is SCHED_REFILL_SPARES_FIRST, else the general pool. */
+ * it until the caller reports sched_job_interrupted() or _finished(); if
+ * it is a job's standby, it leaves the job at once (the job has one
+ * standby fewer). A node coming back up (repaired) joins the spare pool
+ * first if it is short and cfg->refill is SCHED_REFILL_SPARES_FIRST, else
+ * the general pool. */
 void sched_node_set_available (Sched *s, uint32_t node, bool up);
 
 /* A running job completed, or a queued job was cancelled: it is forgotten
@@ -174,6 +178,24 @@ void sched_job_finished (Sched *s, uint32_t id);
  * submit time; its restart may use hot spares. */
 void sched_job_interrupted (Sched *s, uint32_t id);
 
+/* Warm standbys. A job with standbys = N starts (first start or restart)
+ * only when nodes + N free nodes exist (a restart after an interruption
+ * counts the hot-spare pool too, as for its gang); the pass places the
+ * nodes + N together (the same placement rule) and keeps the N it placed
+ * last as the job's standbys: held, idle, not available to other jobs,
+ * not in its decision's nodes. They are released with the job (finished,
+ * interrupted, preempted). When one of the job's nodes fails, the caller
+ * may swap it for a standby instead of interrupting the job through the
+ * queue: */
+
+/* Replaces `node` of running job `id` by one of its standbys (the first,
+ * ascending, in the node's group, else the first): the standby joins the
+ * job's nodes (kept ascending), `node` leaves the job and, if up, joins
+ * the general pool. Returns false (nothing changed) when the job is not
+ * running, `node` is not one of its nodes, or it holds no standby. */
+bool sched_job_swap (Sched *s, uint32_t id, uint32_t node,
+                     uint32_t *replacement);
+
 /* One scheduling pass at `now`: appends SchedDecision's to decisions_out (a
  * GArray of SchedDecision), PREEMPTs before the START they make room for.
  * Started jobs are running when this returns; preempted jobs are queued. */
@@ -184,6 +206,9 @@ void sched_schedule (Sched *s, SchedTimeMs now, GArray *decisions_out);
 /* The nodes of a running job (ascending), or NULL (n = 0) if it is not
  * running. Valid until the next call that changes the job. */
 const uint32_t *sched_job_nodes (Sched *s, uint32_t id, uint32_t *n);
+/* The standbys a running job holds (ascending), or NULL (n = 0). Valid
+ * until the next call that changes the job. */
+const uint32_t *sched_job_standbys (Sched *s, uint32_t id, uint32_t *n);
 SchedJobState sched_job_state (Sched *s, uint32_t id);
 uint32_t sched_spares_free (Sched *s);  /* idle, up nodes in the spare pool */
 uint32_t sched_queue_length (Sched *s);

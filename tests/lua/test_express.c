@@ -10,7 +10,12 @@
  *  - the same with random job crashes (a "job"-class mode of rate r per
  *    node): every replica completes at work + interruptions x restart with
  *    0 lost hours, and the interruptions over the replicas are Poisson with
- *    mean replicas x nodes x r x work (a crash never strikes a restart).
+ *    mean replicas x nodes x r x work (a crash never strikes a restart);
+ *  - warm standbys (job{ standbys = N }): node outages replayed from a
+ *    trace at known times; two failures are swapped for the standbys in
+ *    place (restart + standby_swap each, no queue), the third waits in the
+ *    queue until nodes + N are up again and pays host_selection; a job
+ *    crash restarts a standby job where it is; the costs add exactly.
  *
  * Scenarios are Lua texts run through lb_load/world_run; results are read
  * from world_metrics(). */
@@ -33,7 +38,7 @@
 typedef struct
 {
   double completion_h; /* end - submit; NaN when not completed */
-  double lost_h, restart_h, productive_h;
+  double lost_h, restart_h, productive_h, queue_h;
   uint32_t interruptions;
 } JobOut;
 
@@ -80,6 +85,7 @@ run_job (const char *text, uint64_t seed, const char *job, JobOut *out)
       out->lost_h = r->lost_h;
       out->restart_h = r->restart_h;
       out->productive_h = r->productive_h;
+      out->queue_h = r->queue_h;
       out->interruptions = r->interruptions;
     }
   assert_true (found);
@@ -467,6 +473,152 @@ test_compute_only_errors (void **state)
     }
 }
 
+/* ---- warm standbys ---- */
+
+/* A 12-node cluster whose node outages come from a trace (down exactly
+ * from start to end, the policy sees nothing). Job "a" (8 nodes + 2
+ * standbys, first-fit: nodes 0-7, standbys 8 and 9) loses nothing
+ * (lose_work = false), so its completion is work + the time it does not
+ * compute. Outages (hours): nodes 10, 11 from 5 to 60 (idle: no effect);
+ * node 0 from 10 and node 1 from 20 (swapped for 8 and 9: restart R +
+ * swap S each, in place); node 2 from 30 to 50: no standby left, the job
+ * goes to the queue and needs 8 + 2 = 10 up nodes: 12 - 5 = 7 until 50 h,
+ * 8 at 50 h, 10 at 60 h, so it restarts at 60 h paying R + host
+ * selection H. Completion = W + 2 (R + S) + 30 + R + H, 30 h of it queued.
+ * Without standbys each outage sends the job through the queue (R + H):
+ * the first two restart at once on idle nodes, the third waits from 30 h
+ * for 8 up nodes, which node 2 brings back at 50 h. */
+static const char STANDBY_TRACE[] =
+  "node_id,event_time,event_type,Level,Class,Desc\n"
+  "node0010,0.208333333333333,fault_start,,PSU,\n"
+  "node0011,0.208333333333333,fault_start,,PSU,\n"
+  "node0000,0.416666666666667,fault_start,,PSU,\n"
+  "node0001,0.833333333333333,fault_start,,PSU,\n"
+  "node0002,1.25,fault_start,,PSU,\n"
+  "node0002,2.083333333333333,fault_end,,PSU,\n"
+  "node0010,2.5,fault_end,,PSU,\n"
+  "node0011,2.5,fault_end,,PSU,\n"
+  "node0000,8.333333333333333,fault_end,,PSU,\n"
+  "node0001,8.333333333333333,fault_end,,PSU,\n";
+
+static char *
+standby_scenario (const char *trace, const char *job)
+{
+  return g_strdup_printf (
+    "cluster { nodes = 12 }\n"
+    "failures { source = \"none\" }\n"
+    "health_params = { false_positive_prob = 0 }\n"
+    "failure_trace { file = \"%s\", repair = \"trace\", "
+    "map = { node0000 = \"node0000\", node0001 = \"node0001\", "
+    "node0002 = \"node0002\", node0010 = \"node0010\", "
+    "node0011 = \"node0011\" } }\n"
+    "%s\n"
+    "run { length = days(12) }\n", trace, job);
+}
+
+static void
+test_standbys_trace (void **state)
+{
+  g_autofree char *trace = NULL;
+  int fd = g_file_open_tmp ("fl-standby-XXXXXX.csv", &trace, NULL);
+  assert_true (fd >= 0);
+  close (fd);
+  assert_true (g_file_set_contents (trace, STANDBY_TRACE, -1, NULL));
+  const double W = 100, R = 0.5, S = 0.25, H = 0.1;
+
+  g_autofree char *with = standby_scenario (trace,
+    "job { name = \"a\", nodes = 8, work = hours(100), restart = minutes(30), "
+    "lose_work = false, standbys = 2, standby_swap = minutes(15), "
+    "host_selection = minutes(6) }");
+  JobOut a;
+  run_job (with, 1, "a", &a);
+  assert_int_equal (a.interruptions, 3);
+  assert_true (a.lost_h == 0);
+  double want = W + 2 * (R + S) + 30 + R + H;
+  if (fabs (a.completion_h - want) > 1e-6
+      || fabs (a.restart_h - (3 * R + 2 * S + H)) > 1e-6
+      || fabs (a.queue_h - 30) > 1e-6)
+    fail_msg ("standbys: completion %.9f h (expected %.9f), restart %.9f h "
+              "(expected %.9f), queued %.9f h (expected 30)", a.completion_h,
+              want, a.restart_h, 3 * R + 2 * S + H, a.queue_h);
+
+  /* No standbys: three restarts through the queue, 20 h of waiting. */
+  g_autofree char *without = standby_scenario (trace,
+    "job { name = \"a\", nodes = 8, work = hours(100), restart = minutes(30), "
+    "lose_work = false, host_selection = minutes(6) }");
+  JobOut b;
+  run_job (without, 1, "a", &b);
+  assert_int_equal (b.interruptions, 3);
+  want = W + 3 * (R + H) + 20;
+  if (fabs (b.completion_h - want) > 1e-6 || fabs (b.queue_h - 20) > 1e-6)
+    fail_msg ("no standbys: completion %.9f h (expected %.9f), queued %.9f h",
+              b.completion_h, want, b.queue_h);
+  g_unlink (trace);
+}
+
+/* A job crash (a "job"-class mode) takes no node: a standby job restarts
+ * where it is, paying R only (no swap, no host selection, no queue); the
+ * same job without standbys goes through the queue and pays R + H. Every
+ * replica's completion is W + interruptions x that cost. */
+static void
+test_standbys_crash_in_place (void **state)
+{
+  const double W = 200, R = 1, H = 0.5;
+  for (int with = 0; with <= 1; with++)
+    {
+      g_autofree char *text = g_strdup_printf (
+        "cluster { nodes = 32 }\n"
+        "failures { source = \"none\" }\n"
+        "failure_mode (\"crash\", { class = \"job\", mtbf = hours(400), "
+        "repair = \"none\" })\n"
+        "job { name = \"a\", nodes = 16, work = hours(200), restart = hours(1), "
+        "lose_work = false, host_selection = minutes(30), "
+        "standby_swap = hours(7)%s }\n"
+        "run { length = days(30) }\n", with ? ", standbys = 4" : "");
+      uint32_t total = 0;
+      for (int s = 0; s < 5; s++)
+        {
+          JobOut o;
+          run_job (text, 300 + s, "a", &o);
+          total += o.interruptions;
+          double per = with ? R : R + H;
+          if (fabs (o.completion_h - (W + o.interruptions * per)) > 1e-6
+              || o.queue_h > 1e-9)
+            fail_msg ("standbys %d, seed %d: completion %.9f h with %u "
+                      "interruptions (expected %.9f h), queued %.9f h",
+                      with ? 4 : 0, 300 + s, o.completion_h, o.interruptions,
+                      W + o.interruptions * per, o.queue_h);
+        }
+      assert_true (total > 10); /* the crashes did happen */
+    }
+}
+
+/* Bad standby values are refused naming the key. */
+static void
+test_standbys_errors (void **state)
+{
+  static const struct { const char *job; const char *want; } cases[] = {
+    { "job { name = \"a\", nodes = 8, standbys = 1.5 }", "job.standbys" },
+    { "job { name = \"a\", nodes = 8, standbys = -1 }", "job.standbys" },
+    { "job { name = \"a\", nodes = 8, standby_swap = -5 }", "job.standby_swap" },
+    { "job { name = \"a\", nodes = 8, host_selection = \"x\" }",
+      "key 'host_selection' must be a number" },
+    { "job { name = \"a\", nodes = 10, standbys = 7 }",
+      "job 'a' needs 10 nodes and 7 standbys but the cluster has 16" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strconcat (
+        "cluster { nodes = 16 }\nfailures { source = \"none\" }\n",
+        cases[i].job, "\n", NULL);
+      GError *e = run_text (text, 1, NULL, NULL);
+      if (e == NULL || strstr (e->message, cases[i].want) == NULL)
+        fail_msg ("%s: got '%s', want '%s'", cases[i].job,
+                  e ? e->message : "no error", cases[i].want);
+      g_error_free (e);
+    }
+}
+
 int
 main (void)
 {
@@ -478,6 +630,9 @@ main (void)
     cmocka_unit_test (test_node_rate_errors),
     cmocka_unit_test (test_compute_only),
     cmocka_unit_test (test_compute_only_errors),
+    cmocka_unit_test (test_standbys_trace),
+    cmocka_unit_test (test_standbys_crash_in_place),
+    cmocka_unit_test (test_standbys_errors),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

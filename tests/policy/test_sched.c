@@ -32,7 +32,7 @@ static void
 submit (Sched *s, uint32_t id, uint32_t nodes, int32_t prio,
         SchedTimeMs submit_t, SchedTimeMs est, bool preemptible)
 {
-  SchedJob j = { id, nodes, prio, submit_t, est, preemptible };
+  SchedJob j = { id, nodes, prio, submit_t, est, preemptible, 0 };
   assert_true (sched_submit (s, &j));
 }
 
@@ -90,7 +90,7 @@ test_gang_all_or_nothing (void **state)
     assert_true (nodes[i - 1] < nodes[i]);
   assert_int_equal (sched_free_nodes (s), 4);
   /* A job larger than the cluster is refused at submit. */
-  SchedJob big = { 9, 9, 0, 0, 0, false };
+  SchedJob big = { 9, 9, 0, 0, 0, false, 0 };
   assert_false (sched_submit (s, &big));
   assert_int_equal (sched_job_state (s, 9), SCHED_JOB_UNKNOWN);
   g_array_unref (d);
@@ -309,7 +309,7 @@ test_spares (void **state)
       Sched *s = sched_new (&cfg, 10, NULL, NULL);
       assert_true (sched_node_is_spare (s, 8) && sched_node_is_spare (s, 9));
       assert_int_equal (sched_spares_free (s), 2);
-      SchedJob nine = { 99, 9, 0, 0, 0, false };
+      SchedJob nine = { 99, 9, 0, 0, 0, false, 0 };
       assert_false (sched_submit (s, &nine)); /* only 8 general nodes */
       submit (s, 1, 8, 0, 0, 0, false);
       submit (s, 2, 1, 0, 1, 0, false);
@@ -501,7 +501,7 @@ random_run (const char *preset, uint64_t seed, bool striped, GArray *trace)
         {
           SchedJob j = { next_id, 1 + (uint32_t) (mix (&x) % 24),
                          (int32_t) (mix (&x) % 3), now,
-                         (SchedTimeMs) (mix (&x) % 400), mix (&x) % 2 };
+                         (SchedTimeMs) (mix (&x) % 400), mix (&x) % 2, 0 };
           if (sched_submit (s, &j))
             g_array_append_val (live, next_id);
           next_id++;
