@@ -9,6 +9,7 @@
  * (runtime.c). Reference for users: docs/scenario-api.md. */
 #include "api.h"
 #include "api-query.h"
+#include "api-repair.h"
 #include "params.h"
 #include "suggest.h"
 
@@ -1257,6 +1258,7 @@ api_open (lua_State *L, ApiState *st)
   luaL_setfuncs (L, api_funcs, 1);
   lua_pop (L, 1);
   api_query_open (L, st);
+  api_repair_open (L, st);
 }
 
 void

@@ -217,6 +217,15 @@ static const WorldRange extra_ranges[] = {
     "set_node_rate(): multiplier of a node's GPU and host failure rates", false },
   { "node_rate.reset_probability", "", 0, 1, false, false,
     "set_node_rate(): probability a repair of the node resets its multiplier to 1", false },
+  { "repair_pipeline.mean", "s", 1, 1e9, false, false, "mean duration of a repair stage", false },
+  { "repair_pipeline.sd", "s", 1, 1e10, false, false,
+    "lognormal standard deviation of a repair stage", false },
+  { "repair_pipeline.shape", "", 0.1, 20, false, false,
+    "Weibull shape of a repair stage (the mean kept)", false },
+  { "repair_pipeline.success", "", 0, 1, false, false,
+    "probability a repair stage fixes the fault", false },
+  { "repair_pipeline.misdiagnosis", "", 0, 0.99, false, false,
+    "probability a diagnosis sends a healthy node to repair", false },
 };
 
 /* The ranges of the config keys, built from config_keys on first use. */
@@ -390,6 +399,7 @@ world_config_new (void)
   g_array_set_clear_func (cfg->jobs, job_clear);
   cfg->timers = g_array_new (FALSE, TRUE, sizeof (WorldTimerReg));
   cfg->ons = g_array_new (FALSE, TRUE, sizeof (WorldOnReg));
+  cfg->repair_stages = repair_stages_new ();
   return cfg;
 }
 
@@ -409,6 +419,7 @@ world_config_free (WorldConfig *cfg)
   g_array_unref (cfg->jobs);
   g_array_unref (cfg->timers);
   g_array_unref (cfg->ons);
+  g_array_unref (cfg->repair_stages);
   g_free (cfg);
 }
 
@@ -459,6 +470,7 @@ world_config_copy (const WorldConfig *cfg)
     }
   c->timers = g_array_copy (cfg->timers);
   c->ons = g_array_copy (cfg->ons);
+  c->repair_stages = repair_stages_copy (cfg->repair_stages);
   return c;
 }
 

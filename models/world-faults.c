@@ -68,6 +68,11 @@ fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
     }
   if (by_trace)
     return true;
+  if (repair_pipeline_takes (w, fm, group, by_trace))
+    {
+      repair_pipeline_fault (w, node, fm); /* repair_pipeline{}: not the policy */
+      return true;
+    }
   sensor_node_observations (w, node, fm, gpu);
   if (fm->repair == FL_REPAIR_NONE)
     {

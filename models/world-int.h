@@ -117,6 +117,9 @@ struct WorldConfig
   GArray *jobs;                   /* WorldJobSpec, name owned */
   GArray *timers;                 /* WorldTimerReg */
   GArray *ons;                    /* WorldOnReg */
+  /* a repair pipeline (world-repair.c); empty: the built-in path */
+  GArray *repair_stages;          /* WorldRepairStage, strings owned */
+  double repair_misdiagnosis;     /* probability the wrong node is repaired */
 };
 
 /* The nodes of the generated fat tree: ceil(cluster.gpus / gpus_per_node)
@@ -160,6 +163,9 @@ enum
   EV_TRACE,        /* faults: a fault trace's start (data 0) or end (data 1) of
                     * outage or event `target` */
   EV_NODE_RATE,    /* faults: an excess failure of node `target` (set_node_rate) */
+  EV_REPAIR_DIAGNOSE, /* repair: node `target`'s fault is diagnosed */
+  EV_REPAIR_STAGE, /* repair: a stage on node `target` ends; data = stage |
+                    * wrong << 16 | faulty node << 32 */
   EV_N
 };
 
@@ -397,6 +403,19 @@ typedef struct
   RngStream rng_diag;      /* diagnostics' outcomes ("health", "diag") */
 } WorldCare;
 
+/* repair (world-repair.c): a repair pipeline given as data; all zero
+ * when the scenario gives none (the built-in path of care). */
+typedef struct
+{
+  uint32_t n_stages;       /* 0: no pipeline */
+  Dist *dist;              /* per stage: its duration (hours) */
+  double *success;         /* per stage: probability it repairs the fault */
+  const char **names;      /* per stage: its name (the config's) */
+  double misdiagnosis;     /* probability a diagnosis picks a healthy node */
+  uint64_t misdiagnosed;   /* wrong nodes sent to repair so far */
+  RngStream rng;           /* diagnoses and stage outcomes ("world", "repair-pipeline") */
+} WorldRepair;
+
 /* sensor (world-sensor.c): the checks' false positives. */
 typedef struct
 {
@@ -469,6 +488,7 @@ struct World
   WorldHw hw;
   WorldFaults faults;
   WorldCare care;
+  WorldRepair repair;
   WorldSensor sensor;
   WorldJobs jobs;
   WorldWorkload workload;
@@ -502,6 +522,7 @@ typedef struct
 
 extern const WorldModule world_faults_module;
 extern const WorldModule world_care_module;
+extern const WorldModule world_repair_module;
 extern const WorldModule world_sensor_module;
 extern const WorldModule world_nodes_module;
 extern const WorldModule world_jobs_module;
@@ -565,6 +586,13 @@ bool faults_fail_scripted (World *w, uint32_t mi, uint32_t i);
 int faults_repair_strength (FlRepair r);
 void faults_avert_pending (World *w, uint32_t node, int strength);
 void faults_avert_pending_link (World *w, uint32_t h);
+
+/* repair (world-repair.c) */
+bool repair_pipeline_takes (const World *w, const FlFailureMode *fm, uint32_t group,
+                            bool by_trace);
+void repair_pipeline_fault (World *w, uint32_t node, const FlFailureMode *fm);
+GArray *repair_stages_new (void);
+GArray *repair_stages_copy (const GArray *from);
 void faults_clear_node (World *w, uint32_t node);
 uint32_t faults_node_domain (const World *w, FlClass cls, uint32_t node);
 const char *faults_domain_name (const World *w, FlClass cls, uint32_t d, char *buf,

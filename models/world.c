@@ -138,8 +138,8 @@ world_config_build_topology (const WorldConfig *cfg, GError **error)
  * failure mode is reported before a bad policy), care before nodes and
  * jobs (the policy, then policy.degraded_nodes, then the scheduler). */
 static const WorldModule *const modules[] = {
-  &world_faults_module, &world_care_module, &world_sensor_module,
-  &world_nodes_module, &world_jobs_module, &world_workload_module,
+  &world_faults_module, &world_care_module, &world_repair_module,
+  &world_sensor_module, &world_nodes_module, &world_jobs_module, &world_workload_module,
   &world_meter_module, &world_script_module, &world_bus_module,
 };
 

@@ -226,6 +226,30 @@ typedef struct
 bool world_config_add_job (WorldConfig *cfg, const WorldJobSpec *job,
                            GError **error);
 
+/* One stage of a repair pipeline (repair_pipeline{}, docs/scenario-api.md). */
+typedef struct
+{
+  const char *name;  /* unique in the pipeline */
+  const char *dist;  /* exponential (NULL), constant, lognormal, weibull */
+  double mean_s;     /* mean duration (s) */
+  double sd_s;       /* lognormal: standard deviation (s); 0 = the mean */
+  double shape;      /* weibull: shape k (the mean kept); 0 = 1 */
+  double success;    /* probability the stage repairs the fault, else the
+                        next stage takes over; the last stage's must be 1 */
+} WorldRepairStage;
+
+#define WORLD_REPAIR_MAX_STAGES 16
+
+/* Replaces the built-in hardware repair path (policy actions, tickets,
+ * technicians, RMA) of GPU and host faults by stages[0..n) in order, with
+ * probability `misdiagnosis` of sending a healthy node to repair instead.
+ * The arrays and strings are copied. Errors: no stage or more than
+ * WORLD_REPAIR_MAX_STAGES, a missing or repeated name, an unknown dist, a
+ * number out of its range (repair_pipeline.*), a last stage with success
+ * below 1. */
+bool world_config_set_repair_pipeline (WorldConfig *cfg, const WorldRepairStage *stages,
+                                       guint n, double misdiagnosis, GError **error);
+
 /* Scripted-event registrations made while the scenario is loaded. */
 void world_config_at (WorldConfig *cfg, SimTime when, uint64_t cb);
 void world_config_every (WorldConfig *cfg, SimTime first, SimTime period,

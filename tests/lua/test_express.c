@@ -15,7 +15,13 @@
  *    trace at known times; two failures are swapped for the standbys in
  *    place (restart + standby_swap each, no queue), the third waits in the
  *    queue until nodes + N are up again and pays host_selection; a job
- *    crash restarts a standby job where it is; the costs add exactly.
+ *    crash restarts a standby job where it is; the costs add exactly;
+ *  - a repair pipeline as data (repair_pipeline{}): over ~3,000 node
+ *    faults, the share of repairs reaching each stage (binomial), the
+ *    mean pipeline time (sum over stages of P(reach) x mean), the share
+ *    of misdiagnoses, the faulty node's mean downtime (detection +
+ *    E[T] / (1 - p)) and the healthy nodes' extra downtime per fault
+ *    (p / (1 - p) x E[T]) against theory, each within 4 standard errors.
  *
  * Scenarios are Lua texts run through lb_load/world_run; results are read
  * from world_metrics(). */
@@ -33,6 +39,8 @@
 #include <unistd.h>
 
 #include "runtime.h"
+#include "simtime.h"
+#include "stats.h"
 
 /* A job's row after a run. */
 typedef struct
@@ -619,6 +627,190 @@ test_standbys_errors (void **state)
     }
 }
 
+/* ---- a repair pipeline as data ---- */
+
+/* What the run showed of the pipeline. */
+typedef struct
+{
+  double fail_at[64];      /* per node: when its fault started, or -1 */
+  double start[64];        /* per node: when its current pipeline started, or -1 */
+  bool wrong[64];          /* that pipeline is a misdiagnosed one */
+  StatsOnline faulty_down; /* node_failed -> component_repaired (hours) */
+  StatsOnline pipe;        /* first stage -> return_to_service (hours) */
+  double wrong_down_h;     /* healthy nodes' time in repair */
+  uint64_t faults, stage[3], diagnoses, wrongs;
+} PipeSeen;
+
+static int
+stage_index (const char *name)
+{
+  static const char *const names[] = { "auto", "manual", "vendor" };
+  for (int i = 0; i < 3; i++)
+    if (name != NULL && strcmp (name, names[i]) == 0)
+      return i;
+  return -1;
+}
+
+static void
+pipe_listen (const WorldEvent *ev, void *ud)
+{
+  PipeSeen *p = ud;
+  double t = simtime_to_h (ev->time);
+  if (ev->node < 0 || ev->node >= 64)
+    return;
+  int n = ev->node;
+  if (ev->kind == WEV_NODE_FAILED && ev->mode != NULL && strcmp (ev->mode, "hw") == 0)
+    {
+      p->fail_at[n] = t;
+      p->faults++;
+    }
+  else if (ev->kind == WEV_COMPONENT_REPAIRED && p->fail_at[n] >= 0)
+    {
+      stats_online_add (&p->faulty_down, t - p->fail_at[n]);
+      p->fail_at[n] = -1;
+    }
+  else if (ev->kind == WEV_POLICY_ACTION && ev->reason != NULL
+           && g_str_has_prefix (ev->reason, "repair pipeline"))
+    {
+      bool wrong = strstr (ev->reason, "misdiagnosed") != NULL;
+      int k = stage_index (ev->detail);
+      if (k >= 0)
+        p->stage[k]++;
+      if (k == 0)
+        {
+          assert_true (p->start[n] < 0); /* one pipeline at a time per node */
+          p->start[n] = t;
+          p->wrong[n] = wrong;
+          p->diagnoses++;
+          p->wrongs += wrong;
+        }
+      else if (k < 0)
+        {
+          /* return_to_service: the pipeline is over */
+          assert_true (p->start[n] >= 0 && p->wrong[n] == wrong);
+          stats_online_add (&p->pipe, t - p->start[n]);
+          if (wrong)
+            p->wrong_down_h += t - p->start[n];
+          p->start[n] = -1;
+        }
+    }
+}
+
+static void
+check_within (const char *what, double got, double want, double se)
+{
+  printf ("# %s: %.5g, theory %.5g, 4 standard errors %.3g\n", what, got, want, 4 * se);
+  if (!(fabs (got - want) <= 4 * se))
+    fail_msg ("%s: %.5g, theory %.5g (4 standard errors: %.3g)", what, got, want,
+              4 * se);
+}
+
+/* 64 nodes; one node mode "hw" (MTBF 2,000 h, seen after 30 min); stages
+ * auto (exponential, mean 1 h, fixes 70%), manual (exponential, 6 h,
+ * 50%), vendor (lognormal, mean 24 h, sd 12 h); misdiagnosis 0.2. Twelve
+ * years of cluster time over 6 seeds: ~3,000 faults. E[T] = 1 + 0.3 x 6 +
+ * 0.15 x 24 = 6.4 h. The nodes never fail while being repaired (the check
+ * above would see it); a wrong node's own fault at that time is rare
+ * enough (~0.3%) not to matter at this tolerance. */
+static void
+test_repair_pipeline_theory (void **state)
+{
+  const char *text =
+    "cluster { nodes = 64 }\n"
+    "failures { source = \"none\" }\n"
+    "health_params = { false_positive_prob = 0 }\n"
+    "failure_mode (\"hw\", { class = \"node\", mtbf = hours(2000), "
+    "repair = \"replace\", detect_delay = minutes(30) })\n"
+    "repair_pipeline {\n"
+    "  { name = \"auto\", mean = hours(1), success = 0.7 },\n"
+    "  { name = \"manual\", dist = \"exponential\", mean = hours(6), success = 0.5 },\n"
+    "  { name = \"vendor\", dist = \"lognormal\", mean = hours(24), sd = hours(12) },\n"
+    "  misdiagnosis = 0.2,\n"
+    "}\n"
+    "run { length = days(730) }\n";
+  const double s1 = 0.7, s2 = 0.5, p = 0.2, d = 0.5;
+  const double ET = 1 + (1 - s1) * 6 + (1 - s1) * (1 - s2) * 24;
+  /* Var T: E[T^2] - E[T]^2 with the stages' second moments (exp: 2 m^2;
+   * lognormal: m^2 + sd^2) and the reach of each prefix. */
+  const double m1 = 1, m2 = 6, m3 = 24, v3 = 144;
+  const double r2 = 1 - s1, r3 = (1 - s1) * (1 - s2);
+  const double ET2 = 2 * m1 * m1 + r2 * (2 * m2 * m2 + 2 * m1 * m2)
+                     + r3 * (m3 * m3 + v3 + 2 * (m1 + m2) * m3);
+  PipeSeen seen = { 0 };
+  stats_online_init (&seen.faulty_down);
+  stats_online_init (&seen.pipe);
+  for (int s = 0; s < 6; s++)
+    {
+      for (int i = 0; i < 64; i++)
+        seen.fail_at[i] = seen.start[i] = -1;
+      GError *e = run_text (text, 500 + s, pipe_listen, &seen);
+      if (e != NULL)
+        fail_msg ("run: %s", e->message);
+    }
+  assert_true (seen.faults > 2500);
+  /* Stage mix: of the pipelines, 30% reach manual, 15% vendor. */
+  double n0 = (double) seen.stage[0];
+  check_within ("share reaching manual", seen.stage[1] / n0, r2,
+                sqrt (r2 * (1 - r2) / n0));
+  check_within ("share reaching vendor", seen.stage[2] / n0, r3,
+                sqrt (r3 * (1 - r3) / n0));
+  /* The pipeline's time. */
+  double n = (double) seen.pipe.n;
+  check_within ("mean pipeline time (h)", stats_online_mean (&seen.pipe), ET,
+                sqrt ((ET2 - ET * ET) / n));
+  /* Misdiagnoses: a share p of the diagnoses. */
+  check_within ("share misdiagnosed", (double) seen.wrongs / seen.diagnoses, p,
+                sqrt (p * (1 - p) / seen.diagnoses));
+  /* The faulty node: d + the sum of a Geometric(1 - p) number of T's:
+   * mean E[T] / (1 - p), variance E[G] Var T + Var G E[T]^2. */
+  double nf = (double) seen.faulty_down.n;
+  double EG = 1 / (1 - p), VG = p / ((1 - p) * (1 - p));
+  double vf = EG * (ET2 - ET * ET) + VG * ET * ET;
+  check_within ("faulty node's downtime (h)", stats_online_mean (&seen.faulty_down),
+                d + ET / (1 - p), sqrt (vf / nf));
+  /* Healthy nodes' extra downtime per fault: p / (1 - p) x E[T]; per
+   * fault the sum of G - 1 T's: variance E[G - 1] Var T + Var G E[T]^2. */
+  double vh = p / (1 - p) * (ET2 - ET * ET) + VG * ET * ET;
+  check_within ("healthy downtime per fault (h)", seen.wrong_down_h / nf,
+                p / (1 - p) * ET, sqrt (vh / nf));
+}
+
+/* Bad pipelines are refused at their line, naming the stage and key. */
+static void
+test_repair_pipeline_errors (void **state)
+{
+  static const struct { const char *text; const char *want; } cases[] = {
+    { "repair_pipeline { }", "0 stages" },
+    { "repair_pipeline { { name = \"a\", mean = 60, success = 0.5 } }",
+      "the last stage 'a' has success = 0.5" },
+    { "repair_pipeline { { name = \"a\", mean = 60, sucess = 1 } }",
+      "stage 1: unknown key 'sucess', did you mean 'success'?" },
+    { "repair_pipeline { { name = \"a\" } }", "stage 1: key 'mean'" },
+    { "repair_pipeline { { name = \"a\", mean = 60, dist = \"gamma\" } }",
+      "unknown dist 'gamma'" },
+    { "repair_pipeline { { name = \"a\", mean = 60 }, { name = \"a\", mean = 60 } }",
+      "stage 'a' is given twice" },
+    { "repair_pipeline { { name = \"a\", mean = 60 }, misdiagnosis = 1 }",
+      "repair_pipeline.misdiagnosis" },
+    { "repair_pipeline { { name = \"a\", mean = 60, success = 2 } }",
+      "repair_pipeline.success" },
+    { "repair_pipeline { { name = \"a\", mean = 60 }, extra = 1 }", "unknown key 'extra'" },
+    { "repair_pipeline { 5 }", "stage 1 must be a table" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strconcat (
+        "cluster { nodes = 16 }\nfailures { source = \"none\" }\n",
+        cases[i].text, "\n", NULL);
+      GError *e = run_text (text, 1, NULL, NULL);
+      if (e == NULL || strstr (e->message, cases[i].want) == NULL
+          || strstr (e->message, ".lua:3:") == NULL)
+        fail_msg ("%s: got '%s', want '%s' at line 3", cases[i].text,
+                  e ? e->message : "no error", cases[i].want);
+      g_error_free (e);
+    }
+}
+
 int
 main (void)
 {
@@ -633,6 +825,8 @@ main (void)
     cmocka_unit_test (test_standbys_trace),
     cmocka_unit_test (test_standbys_crash_in_place),
     cmocka_unit_test (test_standbys_errors),
+    cmocka_unit_test (test_repair_pipeline_theory),
+    cmocka_unit_test (test_repair_pipeline_errors),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
