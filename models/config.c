@@ -105,8 +105,9 @@ static const ConfigKey config_keys[] = {
        "technicians working hardware tickets in parallel (0 = unlimited)"),
   INT ("cluster.spare_parts", cluster_spare_parts, "", "0", 0, 1e7,
        "replacement parts in stock for tickets (0 = unlimited); an empty stock waits for restock"),
-  DUR ("cluster.rma_lead_time", cluster_rma_lead_time, "432000", 0, 1e9,
-       "vendor RMA turnaround (default 5 days; field-data.md §12.3)"),
+  DUR ("cluster.rma_lead_time", cluster_rma_lead_time, "345600", 0, 1e9,
+       "mean vendor RMA turnaround, uniform over 0.75-1.25 of it: the rma repair path "
+       "and the policy's RMA action (default 4 days = 3-5 days, field-data.md §12.3)"),
   DUR ("cluster.restock_time", cluster_restock_time, "604800", 0, 1e9,
        "time for a used spare part to be replaced in stock"),
   DUR ("cluster.burnin_time", cluster_burnin_time, "7200", 0, 1e8,

@@ -413,7 +413,12 @@ enact (World *w, const HealthAction *a)
           n->busy_action = true;
         }
       w->meter.m->tickets++;
-      action_later (w, a, w->core.cfg->cluster_rma_lead_time / 3600.0);
+      {
+        /* The rma path's time (uniform 3-5 days), its mean
+         * cluster.rma_lead_time (docs/failure-modes.md). */
+        Dist lead = catalog_repair_dist (w->core.cfg, FL_REPAIR_RMA);
+        action_later (w, a, dist_sample (&lead, &w->faults.rng_misc));
+      }
       break;
     case HEALTH_ACTION_BURNIN:
       if (n != NULL)

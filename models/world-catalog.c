@@ -247,6 +247,7 @@ catalog_repair_dist (const WorldConfig *cfg, FlRepair path)
     case FL_REPAIR_RESET_GPU: mean_s = cfg->cluster_reset_gpu_time; break;
     case FL_REPAIR_REBOOT: mean_s = cfg->cluster_reboot_time; break;
     case FL_REPAIR_REIMAGE: mean_s = cfg->cluster_reimage_time; break;
+    case FL_REPAIR_RMA: mean_s = cfg->cluster_rma_lead_time; break;
     default: return d;
     }
   if (!(mean_s > 0))

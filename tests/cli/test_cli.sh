@@ -31,10 +31,10 @@ check $? "help options lists config, health and scheduler keys"
 long=$(awk 'length($0) > 80' "$tmp/o" | wc -l)
 [ "$long" -eq 0 ] && [ "$(wc -l < "$tmp/o")" -gt 100 ]
 check $? "help options: no line longer than 80 columns ($long longer)"
-grep -q '^  cluster.rma_lead_time  *number, s; default 5d$' "$tmp/o" \
+grep -q '^  cluster.rma_lead_time  *number, s; default 4d$' "$tmp/o" \
   && grep -q '^  cluster.restock_time  *number, s; default 1w$' "$tmp/o" \
   && grep -q '^  cluster.burnin_time  *number, s; default 2h$' "$tmp/o"
-check $? "help options: durations rounded to a unit --set takes (5d, 1w, 2h)"
+check $? "help options: durations rounded to a unit --set takes (4d, 1w, 2h)"
 "$FAULTLINE" run --seed -3 2>/dev/null; [ $? -eq 2 ]; check $? "run --seed -3 -> exit 2"
 "$FAULTLINE" run --set nonsense 2>"$tmp/e"; rc=$?
 [ $rc -eq 2 ] && grep -q "expected NAME=VALUE" "$tmp/e"; check $? "run --set without '=' -> exit 2"

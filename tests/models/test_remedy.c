@@ -3,8 +3,10 @@
  * take the time of their repair path, whose mean is the scenario key
  * cluster.reset_gpu_time / reboot_time / reimage_time (lognormal with the
  * catalogue's spread, docs/failure-modes.md); a mode's own repair_time wins
- * for its faults; BURNIN takes cluster.burnin_time; the keys' defaults are
- * the catalogue's documented means.
+ * for its faults; BURNIN takes cluster.burnin_time; the rma path (a
+ * ticket, or the policy's RMA action) takes cluster.rma_lead_time's
+ * uniform distribution; the keys' defaults are the catalogue's
+ * documented means.
  *
  * 256 one-GPU nodes, random failures off, unlimited technicians; at 1 h
  * every GPU (or node) fails with one mode; the test times each node from
@@ -125,6 +127,7 @@ assert_mean (GArray *d, double mean_h, double cv, guint min_n, const char *what)
   for (guint i = 0; i < d->len; i++)
     sum += g_array_index (d, double, i);
   double m = sum / d->len, se = cv * mean_h / sqrt (d->len);
+
   print_message ("# %s: %u timed, mean %.3f h, expected %.3f h (se %.3f h)\n", what, d->len,
                  m, mean_h, se);
   assert_true (fabs (m - mean_h) < 4 * se + 1e-9);
@@ -189,6 +192,77 @@ test_burnin_time (void **state)
   g_array_unref (d);
 }
 
+/* The policy's RMA action (a node that fails its burn-in goes back to
+ * the vendor) takes the rma path's time, uniform over 0.75-1.25 of
+ * cluster.rma_lead_time (the catalogue's 72-120 h at the default 96 h),
+ * here 2 days. Every node's SSD fails at 1 h (a ticket, then a 12-day
+ * burn-in); at 200 h, during the burn-in, its GPU gets a silent data
+ * corruption the checks do not see (detect_delay 1e7 s), so the burn-in
+ * fails and the policy sends the node back to the vendor. */
+static WorldTimerResult
+refail_cb (void *user_data, World *w, uint64_t cb, GError **error)
+{
+  (void) user_data;
+  for (uint32_t i = 0; i < world_nodes (w); i++)
+    {
+      char nb[64];
+      topo_name (world_topo (w), TOPO_NODE, i, nb, sizeof nb);
+      if (cb == 2)
+        g_strlcat (nb, "/gpu0", sizeof nb);
+      if (world_fail (w, nb, cb == 1 ? "ssd" : "sdc", error) < 0)
+        return WORLD_TIMER_FAILED; /* a node still broken is not failed again: 0 */
+    }
+  return WORLD_TIMER_CONTINUE;
+}
+
+static void
+test_rma_lead_time (void **state)
+{
+  WorldConfig *cfg = world_config_new ();
+  wt_set_num (cfg, "cluster.nodes", N_NODES);
+  wt_set_num (cfg, "cluster.gpus_per_node", 1);
+  wt_set_num (cfg, "cluster.rails", 1);
+  wt_set_num (cfg, "cluster.technicians", 0);
+  wt_set_num (cfg, "cluster.burnin_time", 12 * 86400);
+  wt_set_num (cfg, "cluster.rma_lead_time", 2 * 86400);
+  wt_set_num (cfg, "failures.scale", 0);
+  wt_set_num (cfg, "failures.lemon_fraction", 0);
+  wt_set_num (cfg, "failures.precursor_fraction", 0);
+  wt_set_num (cfg, "run.length", 40 * 24 * 3600);
+  world_config_at (cfg, SIM_H (1), 1);
+  world_config_at (cfg, SIM_H (200), 2);
+  wt_mode_num (cfg, "sdc", "detect_delay", 1e7);
+  Timing t = { .target = "nodes", .mode = "ssd", .action = "rma",
+               .durations_h = g_array_new (FALSE, FALSE, sizeof (double)) };
+  for (int i = 0; i < N_NODES; i++)
+    t.start[i] = -1;
+  g_autoptr (GError) error = NULL;
+  World *w = world_new (cfg, 13, &error);
+  if (w == NULL)
+    fail_msg ("world_new: %s", error->message);
+  WorldHooks hooks = { .timer = refail_cb, .user_data = &t };
+  world_set_hooks (w, &hooks);
+  world_add_listener (w, listener, &t);
+  if (!world_run (w, &error))
+    fail_msg ("world_run: %s", error->message);
+  world_free (w);
+  world_config_free (cfg);
+  double s1 = 0, s2 = 0, n = t.durations_h->len;
+  for (guint i = 0; i < t.durations_h->len; i++)
+    {
+      double h = g_array_index (t.durations_h, double, i);
+      assert_true (h >= 36 - 1e-6 && h <= 60 + 1e-6); /* 0.75-1.25 of 48 h */
+      s1 += h;
+      s2 += h * h;
+    }
+  /* Spread as the uniform's (sd 48 x 0.144 = 6.9 h), not a fixed time. */
+  double sd = sqrt ((s2 - s1 * s1 / n) / (n - 1));
+  print_message ("# rma action: sd %.2f h, uniform's %.2f h\n", sd, 48.0 * path_cv (FL_REPAIR_RMA));
+  assert_true (fabs (sd - 48.0 * path_cv (FL_REPAIR_RMA)) < 1.5);
+  assert_mean (t.durations_h, 48.0, path_cv (FL_REPAIR_RMA), N_NODES / 2,
+               "rma action, cluster.rma_lead_time = 2 d");
+}
+
 /* The keys' defaults are the catalogue's documented means. */
 static void
 test_defaults_are_the_catalogue (void **state)
@@ -202,6 +276,7 @@ test_defaults_are_the_catalogue (void **state)
     { "cluster.reset_gpu_time", FL_REPAIR_RESET_GPU },
     { "cluster.reboot_time", FL_REPAIR_REBOOT },
     { "cluster.reimage_time", FL_REPAIR_REIMAGE },
+    { "cluster.rma_lead_time", FL_REPAIR_RMA },
   };
   for (size_t i = 0; i < G_N_ELEMENTS (k); i++)
     {
@@ -221,6 +296,7 @@ main (void)
     cmocka_unit_test (test_reset_time),
     cmocka_unit_test (test_reimage_time),
     cmocka_unit_test (test_burnin_time),
+    cmocka_unit_test (test_rma_lead_time),
     cmocka_unit_test (test_defaults_are_the_catalogue),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
