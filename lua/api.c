@@ -345,7 +345,9 @@ l_failures (lua_State *L)
 static int
 l_workload (lua_State *L)
 {
-  return api_section (L, "workload", NULL, 0);
+  api_section (L, "workload", NULL, 0);
+  api_check_config (L, api_state (L), "workload{}: ", WORLD_CHECK_WORKLOAD);
+  return 0;
 }
 
 /* [-0, +0, e] Checks that the value at idx is nil or a table of string

@@ -811,9 +811,13 @@ world_config_check (const WorldConfig *cfg, WorldCheck what, GError **error)
           g_propagate_error (error, e);
           return false;
         }
-      if (!file && !workload_jobs_fit (cfg, config_fattree_nodes (cfg), error))
+      if (!file && (!workload_spares_fit ((uint32_t) cfg->cluster_spares,
+                                         config_fattree_nodes (cfg), error)
+                    || !workload_jobs_fit (cfg, config_fattree_nodes (cfg), error)))
         return false;
     }
+  if ((what & WORLD_CHECK_WORKLOAD) && !workload_research_sizes_check (cfg, error))
+    return false;
   if ((what & WORLD_CHECK_FAILURE_MODES)
       && !world_config_check_failure_modes (cfg, error))
     return false;

@@ -660,6 +660,13 @@ const char *const *workload_research_durations (void); /* lognormal, exponential
 /* Checks that every job of cfg, with cluster.spares held back, fits
  * n_nodes nodes (world_config_check, build_jobs). */
 bool workload_jobs_fit (const WorldConfig *cfg, uint32_t n_nodes, GError **error);
+/* Checks that `spares` hot spares (cluster.spares; sched.spares when the
+ * scheduler is built) leave at least one of n_nodes nodes for jobs
+ * (world_config_check, jobs_init). */
+bool workload_spares_fit (uint32_t spares, uint32_t n_nodes, GError **error);
+/* Checks workload.research_sizes' syntax, whatever workload.research_rate
+ * (world_config_check, build_jobs). */
+bool workload_research_sizes_check (const WorldConfig *cfg, GError **error);
 
 /* meter (world-meter.c) */
 void meter_set_detect (World *w, const char *node, double fault_h,

@@ -880,13 +880,8 @@ jobs_init (World *w, GError **error)
       if (!sched_config_set (&sc, kv->key, kv->value, error))
         return false;
     }
-  if (sc.spares >= w->hw.n_nodes)
-    {
-      g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
-                   "cluster.spares = %u leaves no node for jobs (the cluster has %u nodes)",
-                   sc.spares, w->hw.n_nodes);
-      return false;
-    }
+  if (!workload_spares_fit (sc.spares, w->hw.n_nodes, error))
+    return false;
   uint32_t *groups = g_new (uint32_t, w->hw.n_nodes);
   for (uint32_t i = 0; i < w->hw.n_nodes; i++)
     groups[i] = topo_node_su (w->hw.topo, i);

@@ -137,6 +137,26 @@ research_duration (const WorldConfig *cfg, Dist *out, GError **error)
 }
 
 bool
+workload_spares_fit (uint32_t spares, uint32_t n_nodes, GError **error)
+{
+  if (spares < n_nodes)
+    return true;
+  g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID,
+               "cluster.spares = %u leaves no node for jobs (the cluster has %u nodes)",
+               spares, n_nodes);
+  return false;
+}
+
+bool
+workload_research_sizes_check (const WorldConfig *cfg, GError **error)
+{
+  g_autoptr (GArray) sizes = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+  g_autoptr (GArray) weights = g_array_new (FALSE, FALSE, sizeof (double));
+  return research_sizes_parse (cfg->workload_research_sizes, sizes, weights,
+                               error);
+}
+
+bool
 workload_jobs_fit (const WorldConfig *cfg, uint32_t n_nodes, GError **error)
 {
   for (guint i = 0; i < cfg->jobs->len; i++)
@@ -165,7 +185,8 @@ static bool
 build_jobs (World *w, GError **error)
 {
   const WorldConfig *cfg = w->core.cfg;
-  if (!workload_jobs_fit (cfg, w->hw.n_nodes, error))
+  if (!workload_jobs_fit (cfg, w->hw.n_nodes, error)
+      || !workload_research_sizes_check (cfg, error))
     return false;
   uint32_t biggest = 0;
   bool marked = false; /* a job{} with main = true: the main job */

@@ -179,13 +179,18 @@ bool world_config_check_failure_modes (const WorldConfig *cfg, GError **error);
 /* What world_config_check checks. */
 typedef enum
 {
-  /* cluster.ibnet and cluster.inventory are not both given, and every
-   * job fits the generated cluster with cluster.spares held back (nodes
-   * read from a file are counted when world_new reads it) */
+  /* cluster.ibnet and cluster.inventory are not both given, cluster.spares
+   * leaves a node of the generated cluster for jobs, and every job fits it
+   * with cluster.spares held back (nodes read from a file are counted when
+   * world_new reads it) */
   WORLD_CHECK_CLUSTER = 1 << 0,
   /* world_config_check_failure_modes */
   WORLD_CHECK_FAILURE_MODES = 1 << 1,
-  WORLD_CHECK_ALL = WORLD_CHECK_CLUSTER | WORLD_CHECK_FAILURE_MODES,
+  /* workload.research_sizes is "NODES[:WEIGHT],..." (checked whatever
+   * workload.research_rate) */
+  WORLD_CHECK_WORKLOAD = 1 << 2,
+  WORLD_CHECK_ALL = WORLD_CHECK_CLUSTER | WORLD_CHECK_FAILURE_MODES
+                    | WORLD_CHECK_WORKLOAD,
 } WorldCheck;
 /* The checks world_new makes of cfg that need no world and no file read,
  * with world_new's messages (the same code: the modules that own each

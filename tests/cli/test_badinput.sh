@@ -48,6 +48,7 @@ sc () { printf '%s\n' "$2" > "$IN/$1.lua"; } # sc NAME TEXT
 sc nodes_nan 'cluster { nodes = 0/0 }'
 sc nodes_frac 'cluster { nodes = 1.5 }'
 sc spares_all 'cluster { nodes = 64, spares = 64 } failures { source = "none" } run { length = days (1) }'
+printf 'cluster { gpus = 64 }\nfailures { source = "none" }\nworkload { research_rate = 1, research_sizes = "1:x" }\nrun { length = days (1) }\n' > "$IN/research_sizes.lua"
 sc job_big 'cluster { nodes = 64 } job { name = "x", nodes = 1000 } run { length = days (1) }'
 sc job_twice 'cluster { nodes = 64 } job { name = "x", nodes = 8 } job { name = "x", nodes = 8 }'
 sc radix3 'cluster { gpus = 64, radix = 3 }'
@@ -107,7 +108,7 @@ mkdir "$IN/fiforun"; mkfifo "$IN/fiforun/summary.json"
 tw () { s=$1; shift; timeout "$s" "$@"; }
 
 R="run --no-plots --no-pcap -q"
-echo "1..146"
+echo "1..150"
 
 # ---- run: options ----
 expect "run -o '' (empty folder name)" 'output' $F $R "$IN/tiny.lua" -o ''
@@ -171,7 +172,8 @@ expect "--set failures.source=bogus" "bogus" $F $R "$IN/tiny.lua" -o out --set f
 # ---- run: impossible clusters and jobs ----
 expect "cluster { nodes = 0/0 }" "nodes_nan.lua:1: .*nan" $F $R "$IN/nodes_nan.lua" -o out
 expect "cluster { nodes = 1.5 }" "nodes_frac.lua:1: .*whole number" $F $R "$IN/nodes_frac.lua" -o out
-expect "every node a hot spare" "spares_all.lua: .*spares = 64" $F $R "$IN/spares_all.lua" -o out
+expect "every node a hot spare" "spares_all.lua:1: cluster\{\}: cluster.spares = 64 leaves no node for jobs \(the cluster has 64 nodes\)" $F $R "$IN/spares_all.lua" -o out
+expect "--set cluster.spares = every node" "tiny.lua:1: cluster\{\}: cluster.spares = 8 leaves no node for jobs" $F $R "$IN/tiny.lua" -o out --set cluster.spares=8
 expect "a job larger than the cluster" "job_big.lua:1: .*1000 nodes" $F $R "$IN/job_big.lua" -o out
 expect "a job defined twice" "job_twice.lua:1: .*twice" $F $R "$IN/job_twice.lua" -o out
 expect "radix 3" "radix3.lua:1: .*radix" $F $R "$IN/radix3.lua" -o out
@@ -200,6 +202,9 @@ expect "SWF trace with a repeated job number" "dup.swf:2: field 1 .*7 repeats th
 # ---- run: synthetic workload ----
 expect "research_sizes with a bad weight" "research_sizes: '1:x'" $F $R "$IN/tiny.lua" -o out --set workload.research_rate=5 --set workload.research_sizes=1:x
 expect "research_sizes of 0 nodes" "research_sizes: '0'" $F $R "$IN/tiny.lua" -o out --set workload.research_rate=5 --set workload.research_sizes=0,4
+expect "research_sizes bad without a research rate" "workload.research_sizes: '2:-1' is not NODES or NODES:WEIGHT" $F $R "$IN/tiny.lua" -o out --set workload.research_sizes=2:-1
+expect "research_sizes bad in workload{}" "research_sizes.lua:3: workload\{\}: workload.research_sizes: '1:x' is not" $F $R "$IN/research_sizes.lua" -o out
+expect "research_sizes bad by --set, with workload{}" "research_sizes.lua:3: workload\{\}: workload.research_sizes: 'x' is not" $F $R "$IN/research_sizes.lua" -o out --set workload.research_sizes=x
 expect "research_duration unknown" "research_duration=gamma: unknown distribution 'gamma'" $F $R "$IN/tiny.lua" -o out --set workload.research_rate=5 --set workload.research_duration=gamma
 
 # ---- topo ----
@@ -295,5 +300,5 @@ expect "bench topo --radix 3" "radix = 3" $F bench topo --gpus 64 --radix 3
 expect "bench nope" "nope" $F bench nope
 expect "help ''" "unknown command ''" $F help ''
 
-[ "$n" -eq 146 ] || { echo "# ran $n cases, planned 146"; failed=1; }
+[ "$n" -eq 150 ] || { echo "# ran $n cases, planned 150"; failed=1; }
 exit $failed

@@ -325,6 +325,32 @@ test_config_check (void **state)
   assert_true (world_config_check (cfg, WORLD_CHECK_FAILURE_MODES, NULL));
   world_config_free (cfg);
 
+  /* every node a hot spare: refused before any job is looked at */
+  cfg = world_config_new ();
+  assert_true (world_config_set_string (cfg, "cluster.nodes", "8", NULL));
+  assert_true (world_config_set_string (cfg, "cluster.su_size", "4", NULL));
+  assert_true (world_config_set_string (cfg, "run.length", "1h", NULL));
+  assert_true (world_config_set_string (cfg, "cluster.spares", "7", NULL));
+  assert_true (world_config_check (cfg, WORLD_CHECK_ALL, NULL));
+  assert_true (world_config_set_string (cfg, "cluster.spares", "8", NULL));
+  check_both (cfg, WORLD_CHECK_CLUSTER, "cluster.spares = 8 leaves no node "
+              "for jobs (the cluster has 8 nodes)");
+  assert_true (world_config_check (cfg, WORLD_CHECK_WORKLOAD, NULL));
+  assert_true (world_config_set_string (cfg, "cluster.spares", "0", NULL));
+  /* research_sizes: checked whatever the rate (0 here) */
+  assert_true (world_config_set_string (cfg, "workload.research_sizes",
+                                        "1:0.7, 4", NULL));
+  assert_true (world_config_check (cfg, WORLD_CHECK_ALL, NULL));
+  assert_true (world_config_set_string (cfg, "workload.research_sizes",
+                                        "1:0.7,4:x", NULL));
+  assert_true (world_config_check (cfg, WORLD_CHECK_CLUSTER, NULL));
+  check_both (cfg, WORLD_CHECK_WORKLOAD, "workload.research_sizes: '4:x' is "
+              "not NODES or NODES:WEIGHT");
+  assert_true (world_config_set_string (cfg, "workload.research_sizes", "0",
+                                        NULL));
+  check_both (cfg, WORLD_CHECK_ALL, "workload.research_sizes: '0' is not");
+  world_config_free (cfg);
+
   cfg = world_config_new ();
   assert_true (world_config_set_string (cfg, "cluster.ibnet", "x.ibnet", NULL));
   assert_true (world_config_set_string (cfg, "cluster.inventory", "y.json", NULL));
