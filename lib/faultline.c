@@ -366,11 +366,11 @@ pcap_listener (const WorldEvent *ev, void *user_data)
     return;
   if (ev->kind == WEV_POLICY_ACTION)
     {
-      if (kind != TOPO_CABLE || ev->detail == NULL)
+      if (kind != TOPO_CABLE || ev->action.action == NULL)
         return;
-      if (strcmp (ev->detail, "disable_port") == 0)
+      if (strcmp (ev->action.action, "disable_port") == 0)
         g_hash_table_add (s->disabled, GUINT_TO_POINTER (idx));
-      else if (strcmp (ev->detail, "enable_port") == 0)
+      else if (strcmp (ev->action.action, "enable_port") == 0)
         g_hash_table_remove (s->disabled, GUINT_TO_POINTER (idx));
       return;
     }
@@ -381,7 +381,7 @@ pcap_listener (const WorldEvent *ev, void *user_data)
                               ev->kind == WEV_COMPONENT_FAILED);
       return;
     }
-  bool up = ev->new_state == IBPCAP_PORT_ACTIVE
+  bool up = ev->link.to == WORLD_PORT_ACTIVE
             && !(kind == TOPO_CABLE
                  && g_hash_table_contains (s->disabled, GUINT_TO_POINTER (idx)));
   if (ibpcap_link_state (s->pc, s->topo, simtime_to_s (ev->time), kind, idx,

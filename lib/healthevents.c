@@ -176,15 +176,15 @@ remediation_name (HealthActionKind k)
 static void
 classify_fault (HeNode *n, const WorldEvent *ev, bool gpu)
 {
-  const char *mode = ev->mode != NULL ? ev->mode : "";
-  const char *cause = ev->cause != NULL ? ev->cause : "";
+  const char *mode = ev->fault.mode != NULL ? ev->fault.mode : "";
+  const char *cause = ev->fault.cause != NULL ? ev->fault.cause : "";
 
-  n->xid = ev->xid;
+  n->xid = ev->fault.xid;
   n->cclass = gpu ? "GPU" : "NODE";
   n->fatal = true;
-  if (ev->xid > 0)
+  if (ev->fault.xid > 0)
     {
-      n->rec = health_ref_xid_recommended (ev->xid, 0, &n->fatal, NULL);
+      n->rec = health_ref_xid_recommended (ev->fault.xid, 0, &n->fatal, NULL);
       n->check = "SysLogsXIDError";
       n->taint = "nvidia.com/gpu-xid-error:NoSchedule";
       return;
@@ -304,11 +304,12 @@ write_fault (HealthEvents *h, HeNode *n, const WorldEvent *ev)
   g_autofree char *msg = NULL;
   if (n->xid > 0)
     health_ref_xid_recommended (n->xid, 0, NULL, &meaning);
+  const char *cause = ev->fault.cause, *mode = ev->fault.mode;
   msg = n->xid > 0
           ? g_strdup_printf ("Xid %" PRId32 ": %s (%s)", n->xid, meaning,
-                             ev->cause != NULL ? ev->cause : ev->mode)
-          : g_strdup_printf ("%s (%s)", ev->cause != NULL ? ev->cause : "fault",
-                             ev->mode != NULL ? ev->mode : "?");
+                             cause != NULL ? cause : mode)
+          : g_strdup_printf ("%s (%s)", cause != NULL ? cause : "fault",
+                             mode != NULL ? mode : "?");
   begin_event (b, agent, n, n->fatal, false, msg, n->rec);
   end_event (h, b, ev);
 }
@@ -319,8 +320,9 @@ write_action (HealthEvents *h, HeNode *n, HealthActionKind k,
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   bool healthy = k == HEALTH_ACTION_RETURN_TO_SERVICE;
-  const char *reason = ev->reason != NULL ? ev->reason : ev->detail;
-  g_autofree char *msg = g_strdup_printf ("%s: %s", ev->detail, reason);
+  const char *action = ev->action.action;
+  const char *reason = ev->action.reason != NULL ? ev->action.reason : action;
+  g_autofree char *msg = g_strdup_printf ("%s: %s", action, reason);
   const char *rem = remediation_name (k);
 
   begin_event (b, action_agent (h->policy, k), n, healthy ? false : n->fatal,
@@ -328,7 +330,7 @@ write_action (HealthEvents *h, HeNode *n, HealthActionKind k,
   /* the Kubernetes effect (docs/policies.md "Health events") */
   json_builder_set_member_name (b, "kubernetes");
   json_builder_begin_object (b);
-  add_str (b, "action", ev->detail);
+  add_str (b, "action", action);
   if (k == HEALTH_ACTION_CORDON || k == HEALTH_ACTION_DRAIN
       || k == HEALTH_ACTION_RETURN_TO_SERVICE)
     {
@@ -399,7 +401,7 @@ healthevents_listener (const WorldEvent *ev, void *user_data)
     }
   if (ev->kind != WEV_POLICY_ACTION)
     return;
-  HealthActionKind k = action_kind (ev->detail);
+  HealthActionKind k = action_kind (ev->action.action);
   if (!n->open && n->check == NULL)
     {
       /* an action without a fault this stream saw (a false positive, a

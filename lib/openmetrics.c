@@ -93,7 +93,7 @@ struct OpenMetrics
   GHashTable *jobs;   /* running job names */
   char *last_component;
   SimTime last_component_t;
-  int64_t node_counts[HEALTH_NODE_N_STATES];
+  int64_t node_counts[WORLD_NODE_N_STATES];
   bool counts_known;
 };
 
@@ -318,9 +318,9 @@ on_gpu_fault (OpenMetrics *om, const WorldEvent *ev, const char *gpu_name)
   n->gpu_labels = gpu_labels (gpu_name, ev->component);
   const char *l = n->gpu_labels;
   SimTime t = ev->time;
-  if (ev->xid > 0)
-    gauge_set (om, series_get (om, F_XID, l, 0, false), ev->xid, t);
-  switch (ev->xid)
+  if (ev->fault.xid > 0)
+    gauge_set (om, series_get (om, F_XID, l, 0, false), ev->fault.xid, t);
+  switch (ev->fault.xid)
     {
     case 48:
       counter_add (om, series_get (om, F_DBE, l, 0, false), 1, t);
@@ -338,8 +338,8 @@ on_gpu_fault (OpenMetrics *om, const WorldEvent *ev, const char *gpu_name)
     default:
       break;
     }
-  if ((ev->mode != NULL && strcmp (ev->mode, "thermal") == 0)
-      || (ev->cause != NULL && strstr (ev->cause, "Thermal") != NULL))
+  if ((ev->fault.mode != NULL && strcmp (ev->fault.mode, "thermal") == 0)
+      || (ev->fault.cause != NULL && strstr (ev->fault.cause, "Thermal") != NULL))
     {
       /* the simulator's thermal observation reads 95 C (models/) */
       Series *s = series_get (om, F_TEMP, l, 0, false);
@@ -374,15 +374,11 @@ on_node_back (OpenMetrics *om, const char *node, SimTime t)
 static void
 node_counts_init (OpenMetrics *om, uint32_t n_nodes)
 {
-  static const char *const names[HEALTH_NODE_N_STATES] = {
-    "healthy", "suspect", "cordoned", "draining", "remediating", "in_repair",
-    "burn_in", "quarantined",
-  };
   om->counts_known = true;
-  om->node_counts[HEALTH_NODE_HEALTHY] = n_nodes;
-  for (int st = 0; st < HEALTH_NODE_N_STATES; st++)
+  om->node_counts[WORLD_NODE_HEALTHY] = n_nodes;
+  for (int st = 0; st < WORLD_NODE_N_STATES; st++)
     {
-      g_autofree char *l = one_label ("state", names[st]);
+      g_autofree char *l = one_label ("state", world_node_state_name (st));
       Series *s = series_get (om, F_NODES, l, -1, true);
       s->value = (double) om->node_counts[st];
       series_hot (om, s, 0);
@@ -432,24 +428,23 @@ openmetrics_listener (const WorldEvent *ev, void *user_data)
       {
         if (ev->component == NULL)
           break;
-        bool in = ev->new_state == HEALTH_NODE_HEALTHY
-                  || ev->new_state == HEALTH_NODE_SUSPECT;
+        WorldNodeState from = ev->node_state.from, to = ev->node_state.to;
+        bool in = to == WORLD_NODE_HEALTHY || to == WORLD_NODE_SUSPECT;
         g_autofree char *l = one_label ("node", ev->component);
         gauge_set (om, series_get (om, F_UNSCHEDULABLE, l, 0, false),
                    in ? 0 : 1, t);
-        if (om->counts_known && ev->old_state >= 0
-            && ev->old_state < HEALTH_NODE_N_STATES && ev->new_state >= 0
-            && ev->new_state < HEALTH_NODE_N_STATES)
+        if (om->counts_known && (unsigned) from < WORLD_NODE_N_STATES
+            && (unsigned) to < WORLD_NODE_N_STATES)
           {
-            om->node_counts[ev->old_state]--;
-            om->node_counts[ev->new_state]++;
+            om->node_counts[from]--;
+            om->node_counts[to]++;
             GPtrArray *a = om->by_fam[F_NODES];
-            ((Series *) g_ptr_array_index (a, ev->old_state))->value
-              = (double) om->node_counts[ev->old_state];
-            ((Series *) g_ptr_array_index (a, ev->new_state))->value
-              = (double) om->node_counts[ev->new_state];
+            ((Series *) g_ptr_array_index (a, from))->value
+              = (double) om->node_counts[from];
+            ((Series *) g_ptr_array_index (a, to))->value
+              = (double) om->node_counts[to];
           }
-        if (ev->new_state == HEALTH_NODE_HEALTHY)
+        if (to == WORLD_NODE_HEALTHY)
           on_node_back (om, ev->component, t);
         break;
       }
@@ -458,7 +453,7 @@ openmetrics_listener (const WorldEvent *ev, void *user_data)
         if (ev->component == NULL)
           break;
         g_autofree char *l = one_label ("link", ev->component);
-        bool down = ev->new_state != HEALTH_IB_PORT_ACTIVE;
+        bool down = ev->link.to != WORLD_PORT_ACTIVE;
         gauge_set (om, series_get (om, F_LINK_UP, l, 1, false), down ? 0 : 1, t);
         if (down)
           counter_add (om, series_get (om, F_LINK_DOWNED, l, 0, false), 1, t);
@@ -466,25 +461,25 @@ openmetrics_listener (const WorldEvent *ev, void *user_data)
       }
     case WEV_POLICY_ACTION:
       {
-        if (ev->detail == NULL)
+        if (ev->action.action == NULL)
           break;
-        g_autofree char *l = one_label ("action", ev->detail);
+        g_autofree char *l = one_label ("action", ev->action.action);
         Series *s = series_get (om, F_ACTIONS, l, -1, true);
         if (s->value < 0)
           s->value = 0;
         counter_add (om, s, 1, t);
-        if (ev->reason != NULL
-            && g_str_has_prefix (ev->reason, "circuit breaker tripped"))
+        if (ev->action.reason != NULL
+            && g_str_has_prefix (ev->action.reason, "circuit breaker tripped"))
           counter_add (om, series_get (om, F_BREAKER, "", -1, true), 1, t);
-        if (ev->reason != NULL
-            && g_str_has_prefix (ev->reason, "auto repair paused"))
+        if (ev->action.reason != NULL
+            && g_str_has_prefix (ev->action.reason, "auto repair paused"))
           counter_add (om, series_get (om, F_PAUSES, "", -1, true), 1, t);
         break;
       }
     case WEV_JOB_STARTED:
-      if (ev->job != NULL && !g_hash_table_contains (om->jobs, ev->job))
+      if (ev->job.name != NULL && !g_hash_table_contains (om->jobs, ev->job.name))
         {
-          g_hash_table_add (om->jobs, g_strdup (ev->job));
+          g_hash_table_add (om->jobs, g_strdup (ev->job.name));
           gauge_set (om, series_get (om, F_JOBS_RUNNING, "", -1, true),
                      g_hash_table_size (om->jobs), t);
         }
@@ -492,11 +487,15 @@ openmetrics_listener (const WorldEvent *ev, void *user_data)
     case WEV_JOB_INTERRUPTED:
     case WEV_JOB_PREEMPTED:
     case WEV_JOB_COMPLETED:
-      if (ev->kind == WEV_JOB_INTERRUPTED)
-        counter_add (om, series_get (om, F_INTERRUPTIONS, "", -1, true), 1, t);
-      if (ev->job != NULL && g_hash_table_remove (om->jobs, ev->job))
-        gauge_set (om, series_get (om, F_JOBS_RUNNING, "", -1, true),
-                   g_hash_table_size (om->jobs), t);
+      {
+        const char *job = ev->kind == WEV_JOB_INTERRUPTED ? ev->interrupt.job
+                                                         : ev->job.name;
+        if (ev->kind == WEV_JOB_INTERRUPTED)
+          counter_add (om, series_get (om, F_INTERRUPTIONS, "", -1, true), 1, t);
+        if (job != NULL && g_hash_table_remove (om->jobs, job))
+          gauge_set (om, series_get (om, F_JOBS_RUNNING, "", -1, true),
+                     g_hash_table_size (om->jobs), t);
+      }
       break;
     default:
       break;

@@ -581,32 +581,35 @@ results_events_listener (const WorldEvent *ev, void *user_data)
   g_return_if_fail (ev != NULL && e != NULL);
   GString *o = e->line;
   char t[64];
+  WorldEventRecord r; /* the line's fields (docs/results.md) */
+  world_event_record (ev, &r);
   g_string_truncate (o, 0);
   g_string_append (o, "{\"time_s\":");
   results_json_number (o, simtime_to_s (ev->time));
   results_member_str (o, "t", simtime_format (ev->time, t, sizeof t));
   results_member_str (o, "event", results_event_name (ev->kind));
-  results_member_str (o, "component", ev->component);
-  results_member_str (o, "job", ev->job);
-  results_member_str (o, "mode", ev->mode);
-  results_member_str (o, "cause", ev->cause);
-  results_member_str (o, "detail", ev->detail);
-  results_member_str (o, "reason", ev->reason);
-  if (ev->xid != 0)
-    g_string_append_printf (o, ",\"xid\":%" PRId32, ev->xid);
-  if (ev->node >= 0)
-    g_string_append_printf (o, ",\"node\":%" PRId32, ev->node);
-  if (ev->port >= 0)
-    g_string_append_printf (o, ",\"port\":%" PRId32, ev->port);
+  results_member_str (o, "component", r.component);
+  results_member_str (o, "job", r.job);
+  results_member_str (o, "mode", r.mode);
+  results_member_str (o, "cause", r.cause);
+  results_member_str (o, "detail", r.detail);
+  results_member_str (o, "reason", r.reason);
+  if (r.xid != 0)
+    g_string_append_printf (o, ",\"xid\":%" PRId32, r.xid);
+  if (r.node >= 0)
+    g_string_append_printf (o, ",\"node\":%" PRId32, r.node);
+  if (r.port >= 0)
+    g_string_append_printf (o, ",\"port\":%" PRId32, r.port);
   if (ev->kind == WEV_NODE_STATE || ev->kind == WEV_LINK_STATE)
     g_string_append_printf (o, ",\"old_state\":%" PRId32
                             ",\"new_state\":%" PRId32,
-                            ev->old_state, ev->new_state);
-  if (ev->kind == WEV_JOB_INTERRUPTED || ev->lost_gpu_hours != 0)
-    results_member_num (o, "lost_gpu_hours", ev->lost_gpu_hours);
+                            r.old_state, r.new_state);
+  /* null (NAN) when it does not apply; a 0 only where it does */
+  if (ev->kind == WEV_JOB_INTERRUPTED || r.lost_gpu_hours != 0)
+    results_member_num (o, "lost_gpu_hours", r.lost_gpu_hours);
   if (ev->kind == WEV_JOB_STARTED || ev->kind == WEV_FABRIC_DEGRADED
-      || ev->value != 0)
-    results_member_num (o, "value", ev->value);
+      || r.value != 0)
+    results_member_num (o, "value", r.value);
   g_string_append (o, "}\n");
   /* A write error sets the stream's error flag; commit reports it. */
   fwrite (o->str, 1, o->len, atomicfile_stream (e->file));
@@ -794,11 +797,13 @@ results_trace_instant (ResultsTrace *t, const WorldEvent *ev, int pid,
                           "\"tid\":%d,\"ts\":%" PRId64 ",\"args\":{"
                           "\"event\":\"%s\"", scope, pid, tid, ev->time,
                           results_event_name (ev->kind));
-  results_member_str (t->buf, "mode", ev->mode);
-  results_member_str (t->buf, "cause", ev->cause);
-  results_member_str (t->buf, "reason", ev->reason);
-  if (ev->xid != 0)
-    g_string_append_printf (t->buf, ",\"xid\":%" PRId32, ev->xid);
+  WorldEventRecord r;
+  world_event_record (ev, &r);
+  results_member_str (t->buf, "mode", r.mode);
+  results_member_str (t->buf, "cause", r.cause);
+  results_member_str (t->buf, "reason", r.reason);
+  if (r.xid != 0)
+    g_string_append_printf (t->buf, ",\"xid\":%" PRId32, r.xid);
   g_string_append (t->buf, "}}");
   results_trace_emit (t);
 }
@@ -819,10 +824,7 @@ results_trace_listener (const WorldEvent *ev, void *user_data)
     {
     case WEV_NODE_STATE:
       {
-        const char *state = ev->detail;
-        if (state == NULL && ev->new_state >= 0
-            && ev->new_state < METRICS_NODE_STATES)
-          state = metrics_node_state_names[ev->new_state];
+        const char *state = world_node_state_name (ev->node_state.to);
         ResultsTrack *tr = results_trace_track (t, t->nodes, TRACE_NODES,
                                                 node);
         results_trace_close_span (t, tr, TRACE_NODES, ev->time, NULL, NULL);
@@ -839,7 +841,8 @@ results_trace_listener (const WorldEvent *ev, void *user_data)
           ResultsTrack *tr = results_trace_track (t, t->nodes, TRACE_NODES,
                                                   ev->component);
           results_trace_instant (t, ev, TRACE_NODES, tr->tid, "t",
-                                 ev->detail ? ev->detail : "action");
+                                 ev->action.action ? ev->action.action
+                                                   : "action");
         }
       break;
     case WEV_COMPONENT_FAILED:
@@ -847,36 +850,38 @@ results_trace_listener (const WorldEvent *ev, void *user_data)
       results_trace_instant (t, ev, TRACE_FAILURES, 0, "p", node);
       break;
     case WEV_JOB_STARTED:
-      if (ev->job != NULL)
+      if (ev->job.name != NULL)
         {
           ResultsTrack *tr = results_trace_track (t, t->jobs, TRACE_JOBS,
-                                                  ev->job);
+                                                  ev->job.name);
           results_trace_close_span (t, tr, TRACE_JOBS, ev->time, "restarted",
                                     NULL);
-          tr->open = g_strdup (ev->job);
+          tr->open = g_strdup (ev->job.name);
           tr->since = ev->time;
         }
       break;
     case WEV_JOB_INTERRUPTED:
     case WEV_JOB_PREEMPTED:
     case WEV_JOB_COMPLETED:
-      if (ev->job != NULL)
-        {
-          ResultsTrack *tr = results_trace_track (t, t->jobs, TRACE_JOBS,
-                                                  ev->job);
-          const char *why = ev->kind == WEV_JOB_COMPLETED ? "completed"
-                            : ev->kind == WEV_JOB_PREEMPTED ? "preempted"
-                                                            : "interrupted";
-          results_trace_close_span (t, tr, TRACE_JOBS, ev->time, why,
-                                    ev->cause);
-        }
+      {
+        bool cut = ev->kind == WEV_JOB_INTERRUPTED;
+        const char *job = cut ? ev->interrupt.job : ev->job.name;
+        if (job == NULL)
+          break;
+        ResultsTrack *tr = results_trace_track (t, t->jobs, TRACE_JOBS, job);
+        const char *why = ev->kind == WEV_JOB_COMPLETED ? "completed"
+                          : ev->kind == WEV_JOB_PREEMPTED ? "preempted"
+                                                          : "interrupted";
+        results_trace_close_span (t, tr, TRACE_JOBS, ev->time, why,
+                                  cut ? ev->interrupt.cause : NULL);
+      }
       break;
     case WEV_FABRIC_DEGRADED:
       g_string_append_printf (t->buf, "{\"name\":\"fabric_bw_lost\","
                               "\"ph\":\"C\",\"pid\":%d,\"tid\":0,"
                               "\"ts\":%" PRId64 ",\"args\":{\"lost\":",
                               TRACE_FABRIC, ev->time);
-      results_json_number (t->buf, ev->value);
+      results_json_number (t->buf, ev->fabric.lost_fraction);
       g_string_append (t->buf, "}}");
       results_trace_emit (t);
       break;

@@ -214,23 +214,22 @@ sla_listener (const WorldEvent *ev, void *user_data)
       break;
     case WEV_NODE_STATE:
       {
-        bool healthy = ev->detail != NULL
-                       && (strcmp (ev->detail, "healthy") == 0
-                           || strcmp (ev->detail, "suspect") == 0);
+        WorldNodeState to = ev->node_state.to;
+        bool healthy = to == WORLD_NODE_HEALTHY || to == WORLD_NODE_SUSPECT;
         quarantine_set (s, n, !healthy, t);
-        if (ev->detail != NULL && strcmp (ev->detail, "healthy") == 0
-            && n->open && n->detect >= 0)
+        if (to == WORLD_NODE_HEALTHY && n->open && n->detect >= 0)
           close_incident (s, n, t);
         break;
       }
     case WEV_POLICY_ACTION:
       {
-        HealthActionKind k = action_kind (ev->detail);
-        if (k == HEALTH_ACTION_NONE && ev->reason != NULL)
+        HealthActionKind k = action_kind (ev->action.action);
+        const char *reason = ev->action.reason;
+        if (k == HEALTH_ACTION_NONE && reason != NULL)
           {
-            if (g_str_has_prefix (ev->reason, "circuit breaker tripped"))
+            if (g_str_has_prefix (reason, "circuit breaker tripped"))
               s->trips++;
-            else if (g_str_has_prefix (ev->reason, "auto repair paused"))
+            else if (g_str_has_prefix (reason, "auto repair paused"))
               s->pauses++;
           }
         if (n->reboot_start >= 0)

@@ -1267,15 +1267,16 @@ void
 api_push_event (lua_State *L, const WorldEvent *ev)
 {
   g_return_if_fail (L != NULL && ev != NULL);
+  WorldEventRecord r; /* the table's fields (docs/scenario-api.md) */
+  world_event_record (ev, &r);
   lua_createtable (L, 0, 14);
   lua_pushnumber (L, simtime_to_s (ev->time));
   lua_setfield (L, -2, "time");
   lua_pushstring (L, world_event_kind_name (ev->kind));
   lua_setfield (L, -2, "kind");
   const struct { const char *k; const char *v; } strs[] = {
-    { "component", ev->component }, { "job", ev->job }, { "mode", ev->mode },
-    { "cause", ev->cause }, { "detail", ev->detail },
-    { "reason", ev->reason },
+    { "component", r.component }, { "job", r.job }, { "mode", r.mode },
+    { "cause", r.cause }, { "detail", r.detail }, { "reason", r.reason },
   };
   for (guint i = 0; i < G_N_ELEMENTS (strs); i++)
     if (strs[i].v != NULL)
@@ -1283,24 +1284,24 @@ api_push_event (lua_State *L, const WorldEvent *ev)
         lua_pushstring (L, strs[i].v);
         lua_setfield (L, -2, strs[i].k);
       }
-  if (ev->xid != 0)
+  if (r.xid != 0)
     {
-      lua_pushinteger (L, ev->xid);
+      lua_pushinteger (L, r.xid);
       lua_setfield (L, -2, "xid");
     }
-  if (ev->node >= 0)
+  if (r.node >= 0)
     {
-      lua_pushinteger (L, ev->node);
+      lua_pushinteger (L, r.node);
       lua_setfield (L, -2, "node");
     }
-  if (ev->port >= 0)
+  if (r.port >= 0)
     {
-      lua_pushinteger (L, ev->port);
+      lua_pushinteger (L, r.port);
       lua_setfield (L, -2, "port");
     }
-  lua_pushnumber (L, ev->lost_gpu_hours);
+  lua_pushnumber (L, r.lost_gpu_hours);
   lua_setfield (L, -2, "lost_gpu_hours");
-  lua_pushnumber (L, ev->value);
+  lua_pushnumber (L, r.value);
   lua_setfield (L, -2, "value");
 }
 

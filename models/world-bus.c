@@ -7,10 +7,14 @@
 #include <math.h>
 #include <string.h>
 
+/* Interns the component's name for the run (world.h: an event's strings
+ * live until world_free), then tells the listeners and the script. */
 void
 bus_emit (World *w, WorldEvent *ev)
 {
   ev->time = sim_now (w->core.sim);
+  if (ev->component != NULL)
+    ev->component = g_string_chunk_insert_const (w->bus.names, ev->component);
   for (guint i = 0; i < w->bus.listeners->len; i++)
     {
       Listener *l = &g_array_index (w->bus.listeners, Listener, i);
@@ -39,9 +43,72 @@ bus_event_init (WorldEvent *ev, WorldEventKind kind)
   memset (ev, 0, sizeof *ev);
   ev->kind = kind;
   ev->node = -1;
-  ev->port = -1;
-  ev->lost_gpu_hours = NAN;
-  ev->value = NAN;
+  if (kind == WEV_LINK_STATE)
+    {
+      ev->link.rail = -1;
+      ev->link.sw = -1;
+    }
+}
+
+void
+world_event_record (const WorldEvent *ev, WorldEventRecord *r)
+{
+  g_return_if_fail (ev != NULL && r != NULL);
+  *r = (WorldEventRecord) {
+    .component = ev->component, .node = ev->node, .port = -1,
+    .lost_gpu_hours = NAN, .value = NAN,
+  };
+  switch (ev->kind)
+    {
+    case WEV_COMPONENT_FAILED:
+    case WEV_NODE_FAILED:
+      r->mode = ev->fault.mode;
+      r->cause = ev->fault.cause;
+      r->xid = ev->fault.xid;
+      break;
+    case WEV_COMPONENT_REPAIRED:
+      r->mode = ev->repair.mode;
+      break;
+    case WEV_NODE_STATE:
+      r->detail = world_node_state_name (ev->node_state.to);
+      r->old_state = (int32_t) ev->node_state.from;
+      r->new_state = (int32_t) ev->node_state.to;
+      break;
+    case WEV_LINK_STATE:
+      r->port = ev->link.rail;
+      r->old_state = ev->link.sw_port;
+      r->new_state = (int32_t) ev->link.to;
+      r->value = ev->link.sw;
+      break;
+    case WEV_POLICY_ACTION:
+      r->detail = ev->action.action;
+      r->reason = ev->action.reason;
+      break;
+    case WEV_JOB_SUBMITTED:
+    case WEV_JOB_STARTED:
+      r->job = ev->job.name;
+      r->value = ev->job.nodes;
+      break;
+    case WEV_JOB_PREEMPTED:
+    case WEV_JOB_COMPLETED:
+      r->job = ev->job.name;
+      break;
+    case WEV_JOB_INTERRUPTED:
+      r->job = ev->interrupt.job;
+      r->cause = ev->interrupt.cause;
+      r->mode = ev->interrupt.mode;
+      r->lost_gpu_hours = ev->interrupt.lost_gpu_hours;
+      break;
+    case WEV_JOB_CHECKPOINT:
+      r->job = ev->checkpoint.job;
+      r->value = ev->checkpoint.saved_h;
+      break;
+    case WEV_FABRIC_DEGRADED:
+      r->value = ev->fabric.lost_fraction;
+      break;
+    case WEV_COUNT:
+      break;
+    }
 }
 
 void
@@ -92,6 +159,7 @@ bus_init (World *w, GError **error)
 {
   w->bus.listeners = g_array_new (FALSE, FALSE, sizeof (Listener));
   w->bus.notes = g_string_new (NULL);
+  w->bus.names = g_string_chunk_new (4096);
   return true;
 }
 
@@ -118,6 +186,7 @@ bus_fini (World *w)
   g_clear_error (&w->bus.script_error);
   if (w->bus.notes != NULL)
     g_string_free (w->bus.notes, TRUE);
+  g_clear_pointer (&w->bus.names, g_string_chunk_free);
 }
 
 const WorldModule world_bus_module = {

@@ -292,9 +292,9 @@ enact (World *w, const HealthAction *a)
   WorldEvent ev;
   bus_event_init (&ev, WEV_POLICY_ACTION);
   ev.component = name;
-  ev.detail = health_action_name (a->kind);
-  ev.reason = a->reason;
   ev.node = has_node ? (int32_t) node : -1;
+  ev.action.action = health_action_name (a->kind);
+  ev.action.reason = a->reason;
   bus_emit (w, &ev);
   if (n != NULL && n->fault_mode != NO_FAULT && !n->detected)
     {
@@ -542,10 +542,24 @@ on_action_done (Sim *sim, const SimEvent *e, void *ud)
 
 /* The policy's state of a node (what the other modules may know of the
  * policy). */
-HealthNodeState
+/* The two enums list the same states in the same order (events.jsonl's
+ * node_state numbers and metrics' columns depend on it); a state a plugin
+ * makes up passes through, and world_node_state_name() calls it "?", as
+ * health_node_state_name() does. */
+G_STATIC_ASSERT ((int) WORLD_NODE_HEALTHY == (int) HEALTH_NODE_HEALTHY);
+G_STATIC_ASSERT ((int) WORLD_NODE_SUSPECT == (int) HEALTH_NODE_SUSPECT);
+G_STATIC_ASSERT ((int) WORLD_NODE_CORDONED == (int) HEALTH_NODE_CORDONED);
+G_STATIC_ASSERT ((int) WORLD_NODE_DRAINING == (int) HEALTH_NODE_DRAINING);
+G_STATIC_ASSERT ((int) WORLD_NODE_REMEDIATING == (int) HEALTH_NODE_REMEDIATING);
+G_STATIC_ASSERT ((int) WORLD_NODE_IN_REPAIR == (int) HEALTH_NODE_IN_REPAIR);
+G_STATIC_ASSERT ((int) WORLD_NODE_BURN_IN == (int) HEALTH_NODE_BURN_IN);
+G_STATIC_ASSERT ((int) WORLD_NODE_QUARANTINED == (int) HEALTH_NODE_QUARANTINED);
+G_STATIC_ASSERT ((int) WORLD_NODE_N_STATES == (int) HEALTH_NODE_N_STATES);
+
+WorldNodeState
 care_node_state (const World *w, uint32_t node)
 {
-  return health_policy_node_state (w->care.health, node);
+  return (WorldNodeState) health_policy_node_state (w->care.health, node);
 }
 
 /* policy.health's class with its defaults and the health.* keys, without

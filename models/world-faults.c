@@ -51,10 +51,10 @@ fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
   WorldEvent ev;
   bus_event_init (&ev, WEV_NODE_FAILED);
   ev.component = core_node_name (w, node, nb, sizeof nb);
-  ev.mode = fm->name;
-  ev.cause = fm->cause;
-  ev.xid = fm->xid;
   ev.node = (int32_t) node;
+  ev.fault.mode = fm->name;
+  ev.fault.cause = fm->cause;
+  ev.fault.xid = fm->xid;
   bus_emit (w, &ev);
   if (group != NO_FAULT)
     return true;
@@ -179,12 +179,12 @@ faults_rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink,
   bus_event_init (&ev, WEV_LINK_STATE);
   ev.component = core_comp_name (w, k, idx, lb, sizeof lb);
   ev.node = (int32_t) node;
-  ev.port = (int32_t) rail;
-  ev.new_state = down ? HEALTH_IB_PORT_DOWN : HEALTH_IB_PORT_ACTIVE;
+  ev.link.rail = (int32_t) rail;
+  ev.link.to = down ? WORLD_PORT_DOWN : WORLD_PORT_ACTIVE;
   {
     const TopoLink *tl = topo_link (w->hw.topo, TOPO_CABLE, idx);
-    ev.value = tl ? (double) tl->b : -1.0; /* the leaf: the trap's issuer */
-    ev.old_state = tl ? tl->b_port : 0;
+    ev.link.sw = tl ? (int32_t) tl->b : -1; /* the leaf: the trap's issuer */
+    ev.link.sw_port = tl ? tl->b_port : 0;
   }
   bus_emit (w, &ev);
 }
@@ -225,10 +225,10 @@ fail_link (World *w, TopoKind kind, uint32_t idx, uint32_t mode, bool by_switch)
       WorldEvent ev;
       bus_event_init (&ev, WEV_LINK_STATE);
       ev.component = lb;
-      ev.new_state = HEALTH_IB_PORT_DOWN;
+      ev.link.to = WORLD_PORT_DOWN;
       const TopoLink *tl = topo_link (w->hw.topo, kind, idx);
-      ev.value = tl ? (double) tl->a : -1.0;
-      ev.old_state = tl ? tl->a_port : 0;
+      ev.link.sw = tl ? (int32_t) tl->a : -1;
+      ev.link.sw_port = tl ? tl->a_port : 0;
       bus_emit (w, &ev);
       sensor_link_down (w, h, -1, -1, w->faults.link_seen_at[h]);
     }
@@ -273,10 +273,10 @@ faults_restore_link (World *w, uint32_t h)
       WorldEvent ev;
       bus_event_init (&ev, WEV_LINK_STATE);
       ev.component = core_comp_name (w, kind, idx, lb, sizeof lb);
-      ev.new_state = HEALTH_IB_PORT_ACTIVE;
+      ev.link.to = WORLD_PORT_ACTIVE;
       const TopoLink *tl = topo_link (w->hw.topo, kind, idx);
-      ev.value = tl ? (double) tl->a : -1.0;
-      ev.old_state = tl ? tl->a_port : 0;
+      ev.link.sw = tl ? (int32_t) tl->a : -1;
+      ev.link.sw_port = tl ? tl->a_port : 0;
       bus_emit (w, &ev);
     }
 }
@@ -301,9 +301,9 @@ emit_component_failed (World *w, const char *name, const FlFailureMode *fm)
   WorldEvent ev;
   bus_event_init (&ev, WEV_COMPONENT_FAILED);
   ev.component = name;
-  ev.mode = fm->name;
-  ev.cause = fm->cause;
-  ev.xid = fm->xid;
+  ev.fault.mode = fm->name;
+  ev.fault.cause = fm->cause;
+  ev.fault.xid = fm->xid;
   bus_emit (w, &ev);
 }
 
@@ -729,7 +729,7 @@ faults_clear_node (World *w, uint32_t node)
   bus_event_init (&ev, WEV_COMPONENT_REPAIRED);
   ev.component = core_node_name (w, node, nb, sizeof nb);
   ev.node = (int32_t) node;
-  ev.mode = w->faults.modes[mode].fm->name;
+  ev.repair.mode = w->faults.modes[mode].fm->name;
   bus_emit (w, &ev);
   if (group != NO_FAULT)
     for (uint32_t i = 0; i < w->hw.n_nodes; i++)
@@ -778,7 +778,7 @@ faults_repair_link (World *w, uint32_t h)
         bus_event_init (&ev, WEV_COMPONENT_REPAIRED);
         ev.component = core_comp_name (w, sk[e], si[e], sb, sizeof sb);
         if (w->faults.link_fault_mode[h] != NO_FAULT)
-          ev.mode = w->faults.modes[w->faults.link_fault_mode[h]].fm->name;
+          ev.repair.mode = w->faults.modes[w->faults.link_fault_mode[h]].fm->name;
         bus_emit (w, &ev);
         /* The tickets parked on this switch are done too. */
         care_switch_tickets_release (w, (((guint) sk[e] << 28) | si[e]) + 1, G_MAXUINT);
@@ -796,7 +796,7 @@ faults_repair_link (World *w, uint32_t h)
       WorldEvent ev;
       bus_event_init (&ev, WEV_COMPONENT_REPAIRED);
       ev.component = core_comp_name (w, kind, idx, lb, sizeof lb);
-      ev.mode = w->faults.modes[w->faults.link_fault_mode[h]].fm->name;
+      ev.repair.mode = w->faults.modes[w->faults.link_fault_mode[h]].fm->name;
       bus_emit (w, &ev);
     }
   faults_restore_link (w, h);

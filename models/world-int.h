@@ -273,7 +273,7 @@ typedef struct
   bool blamed;          /* a job failure pointed at it: excluded until fixed */
   bool avail;           /* schedulable, as last told to the scheduler */
   bool in_service_ok;   /* counted in healthy GPUs */
-  uint8_t state;        /* MetricsNodeState index: the policy's state last seen */
+  uint8_t state;        /* WorldNodeState: the policy's state last seen */
   uint8_t rails_disabled; /* ports disabled by the policy (not schedulable) */
   EvqHandle pending_fail; /* a degrading part's hard failure (precursors) */
   uint32_t pending_mode;  /* its mode, or NO_FAULT */
@@ -473,6 +473,7 @@ typedef struct
   GArray *ons[WEV_COUNT];  /* per event kind: script callback ids (uint64_t), or NULL */
   GError *script_error;    /* the first script failure: stops the run */
   GString *notes;          /* notes.txt */
+  GStringChunk *names;     /* events' component names, interned for the run */
 } WorldBus;
 
 /* The workload module's record of the trace it read (world-workload.c). */
@@ -623,7 +624,9 @@ void care_observe_at (World *w, const HealthObs *obs, SimTime at,
 void care_reschedule_wakeup (World *w);
 void care_feed (World *w, const HealthObs *obs);
 void care_switch_tickets_release (World *w, guint key, guint except);
-HealthNodeState care_node_state (const World *w, uint32_t node);
+/* The policy's state of the node in the world's own terms (the one place
+ * HealthNodeState becomes WorldNodeState). */
+WorldNodeState care_node_state (const World *w, uint32_t node);
 
 /* jobs (world-jobs.c) */
 const char *const *jobs_sched_names (void); /* policy.sched's names */

@@ -182,7 +182,7 @@ job_release_node (World *w, Job *j, uint32_t n)
   w->hw.nodes[n].job = NO_JOB;
   if (w->hw.nodes[n].rails_disabled > 0)
     nodes_update_avail (w, n); /* policy.degraded_nodes may withdraw it */
-  if (care_node_state (w, n) == HEALTH_NODE_DRAINING)
+  if (care_node_state (w, n) == WORLD_NODE_DRAINING)
     {
       HealthObs o;
       health_obs_init (&o, HEALTH_OBS_ACTION_DONE, 0);
@@ -219,8 +219,8 @@ job_checkpoint_durable (World *w, Job *j, double work_h)
     {
       WorldEvent ev;
       bus_event_init (&ev, WEV_JOB_CHECKPOINT);
-      ev.job = j->name;
-      ev.value = j->saved_h;
+      ev.checkpoint.job = j->name;
+      ev.checkpoint.saved_h = j->saved_h;
       bus_emit (w, &ev);
     }
 }
@@ -390,11 +390,11 @@ jobs_interrupt_node (World *w, Job *j, uint32_t node, const char *component,
   g_array_append_val (m->interruption_rows, row);
   WorldEvent ev;
   bus_event_init (&ev, WEV_JOB_INTERRUPTED);
-  ev.job = j->name;
   ev.component = component;
-  ev.cause = cause;
-  ev.mode = fm ? fm->name : NULL;
-  ev.lost_gpu_hours = lost_gpu_h;
+  ev.interrupt.job = j->name;
+  ev.interrupt.cause = cause;
+  ev.interrupt.mode = fm ? fm->name : NULL;
+  ev.interrupt.lost_gpu_hours = lost_gpu_h;
   bus_emit (w, &ev);
   jobs_request_sched (w);
 }
@@ -412,7 +412,7 @@ job_preempt (World *w, Job *j)
   j->queued_since = sim_now (w->core.sim);
   WorldEvent ev;
   bus_event_init (&ev, WEV_JOB_PREEMPTED);
-  ev.job = j->name;
+  ev.job.name = j->name;
   bus_emit (w, &ev);
 }
 
@@ -442,7 +442,7 @@ job_complete (World *w, Job *j)
   w->meter.m->jobs_completed++;
   WorldEvent ev;
   bus_event_init (&ev, WEV_JOB_COMPLETED);
-  ev.job = j->name;
+  ev.job.name = j->name;
   bus_emit (w, &ev);
   jobs_request_sched (w);
 }
@@ -581,8 +581,8 @@ job_start (World *w, Job *j, const uint32_t *nodes, uint32_t n)
     }
   WorldEvent ev;
   bus_event_init (&ev, WEV_JOB_STARTED);
-  ev.job = j->name;
-  ev.value = n;
+  ev.job.name = j->name;
+  ev.job.nodes = n;
   bus_emit (w, &ev);
 }
 
@@ -650,8 +650,8 @@ jobs_submit (World *w, Job *j)
     }
   WorldEvent ev;
   bus_event_init (&ev, WEV_JOB_SUBMITTED);
-  ev.job = j->name;
-  ev.value = j->nodes;
+  ev.job.name = j->name;
+  ev.job.nodes = j->nodes;
   bus_emit (w, &ev);
   jobs_request_sched (w);
 }
@@ -701,7 +701,7 @@ jobs_update_all_bandwidth (World *w)
     }
   WorldEvent ev;
   bus_event_init (&ev, WEV_FABRIC_DEGRADED);
-  ev.value = fabric_bandwidth_lost_fraction (w->hw.fabric);
+  ev.fabric.lost_fraction = fabric_bandwidth_lost_fraction (w->hw.fabric);
   bus_emit (w, &ev);
 }
 

@@ -33,9 +33,9 @@ meter_sample (World *w, SimTime t)
   s.healthy_gpus = w->meter.healthy_gpus;
   for (uint32_t i = 0; i < w->hw.n_nodes; i++)
     {
-      HealthNodeState st = care_node_state (w, i);
+      WorldNodeState st = care_node_state (w, i);
       int k = (int) st;
-      if (w->hw.nodes[i].fault_mode != NO_FAULT && st == HEALTH_NODE_HEALTHY)
+      if (w->hw.nodes[i].fault_mode != NO_FAULT && st == WORLD_NODE_HEALTHY)
         k = METRICS_NODE_STATES - 1; /* down, not yet noticed */
       if (k >= 0 && k < METRICS_NODE_STATES)
         s.nodes[k]++;

@@ -30,8 +30,16 @@ node_schedulable (World *w, uint32_t node)
       || (n->blamed && n->fault_mode != NO_FAULT)
       || fabric_node_rails_alive (w->hw.fabric, node) == 0)
     return false;
-  HealthNodeState s = care_node_state (w, node);
-  return s == HEALTH_NODE_HEALTHY || s == HEALTH_NODE_SUSPECT;
+  WorldNodeState s = care_node_state (w, node);
+  return s == WORLD_NODE_HEALTHY || s == WORLD_NODE_SUSPECT;
+}
+
+/* metrics' columns begin with the world's node states, in their order */
+const char *
+world_node_state_name (WorldNodeState s)
+{
+  G_STATIC_ASSERT (METRICS_NODE_STATES == WORLD_NODE_N_STATES + 1);
+  return (unsigned) s < WORLD_NODE_N_STATES ? metrics_node_state_names[s] : "?";
 }
 
 /* Emits node_state when the policy's state of the node changed since the
@@ -40,7 +48,7 @@ static void
 node_state_track (World *w, uint32_t node)
 {
   NodeRt *n = &w->hw.nodes[node];
-  HealthNodeState st = care_node_state (w, node);
+  WorldNodeState st = care_node_state (w, node);
   if ((uint8_t) st == n->state)
     return;
   char nb[96];
@@ -48,9 +56,8 @@ node_state_track (World *w, uint32_t node)
   bus_event_init (&ev, WEV_NODE_STATE);
   ev.component = core_node_name (w, node, nb, sizeof nb);
   ev.node = (int32_t) node;
-  ev.old_state = n->state;
-  ev.new_state = (int32_t) st;
-  ev.detail = health_node_state_name (st);
+  ev.node_state.from = (WorldNodeState) n->state;
+  ev.node_state.to = st;
   n->state = (uint8_t) st;
   bus_emit (w, &ev);
 }

@@ -204,9 +204,9 @@ stage_start (World *w, uint32_t node, uint32_t stage, bool wrong, uint32_t fault
   WorldEvent ev;
   bus_event_init (&ev, WEV_POLICY_ACTION);
   ev.component = core_node_name (w, node, nb, sizeof nb);
-  ev.detail = w->repair.names[stage];
-  ev.reason = wrong ? "repair pipeline: misdiagnosed" : "repair pipeline";
   ev.node = (int32_t) node;
+  ev.action.action = w->repair.names[stage];
+  ev.action.reason = wrong ? "repair pipeline: misdiagnosed" : "repair pipeline";
   bus_emit (w, &ev);
   double h = dist_sample (&w->repair.dist[stage], &w->repair.rng);
   uint64_t data = (uint64_t) stage | (wrong ? WRONG_BIT : 0) | ((uint64_t) faulty << 32);
@@ -272,9 +272,9 @@ on_repair_stage (Sim *sim, const SimEvent *e, void *ud)
   WorldEvent ev;
   bus_event_init (&ev, WEV_POLICY_ACTION);
   ev.component = core_node_name (w, node, nb, sizeof nb);
-  ev.detail = health_action_name (HEALTH_ACTION_RETURN_TO_SERVICE);
-  ev.reason = wrong ? "repair pipeline: misdiagnosed" : "repair pipeline";
   ev.node = (int32_t) node;
+  ev.action.action = health_action_name (HEALTH_ACTION_RETURN_TO_SERVICE);
+  ev.action.reason = wrong ? "repair pipeline: misdiagnosed" : "repair pipeline";
   bus_emit (w, &ev);
   if (wrong)
     {

@@ -320,11 +320,11 @@ world_component_state (World *w, const char *name, const char **state, GError **
     case TOPO_GPU:
       {
         uint32_t node = k == TOPO_GPU ? idx / w->hw.gpn : idx;
-        HealthNodeState s = care_node_state (w, node);
-        if (w->hw.nodes[node].fault_mode != NO_FAULT && s == HEALTH_NODE_HEALTHY)
+        WorldNodeState s = care_node_state (w, node);
+        if (w->hw.nodes[node].fault_mode != NO_FAULT && s == WORLD_NODE_HEALTHY)
           *state = "down";
         else
-          *state = health_node_state_name (s);
+          *state = world_node_state_name (s);
         return true;
       }
     case TOPO_NIC:
@@ -387,8 +387,8 @@ history_listen (const WorldEvent *ev, void *ud)
     {
       if (*h == NULL)
         *h = g_array_new (FALSE, FALSE, sizeof (WorldNodeFailure));
-      WorldNodeFailure f = { .time = ev->time, .mode = ev->mode,
-                             .cause = ev->cause, .repaired = -1 };
+      WorldNodeFailure f = { .time = ev->time, .mode = ev->fault.mode,
+                             .cause = ev->fault.cause, .repaired = -1 };
       g_array_append_val (*h, f);
     }
   else if (ev->kind == WEV_COMPONENT_REPAIRED && *h != NULL && (*h)->len > 0)

@@ -33,7 +33,7 @@ on_false_positive (Sim *sim, const SimEvent *e, void *ud)
   uint32_t node = (uint32_t) rng_below (&w->sensor.rng_fp, w->hw.n_nodes);
   NodeRt *n = &w->hw.nodes[node];
   if (n->fault_mode == NO_FAULT && !n->busy_action && !n->in_maintenance
-      && care_node_state (w, node) == HEALTH_NODE_HEALTHY)
+      && care_node_state (w, node) == WORLD_NODE_HEALTHY)
     {
       HealthObs o;
       health_obs_init (&o, HEALTH_OBS_DCGM_PASSIVE, to_ms (sim_now (sim)));

@@ -277,41 +277,144 @@ struct Topo *world_config_build_topology (const WorldConfig *cfg,
 
 /* ---- events (callbacks, events.jsonl, trace, pcap) ---- */
 
+/* A node's state as the world keeps it: the health policy's view of the
+ * node, converted from the policy's own states in one place (world-care.c).
+ * The values are events.jsonl's node_state old_state/new_state and the
+ * indices of metrics_node_state_names (which adds "down" after them). */
 typedef enum
 {
-  WEV_COMPONENT_FAILED,   /* component, mode, cause, xid */
-  WEV_COMPONENT_REPAIRED, /* component */
-  WEV_NODE_FAILED,        /* node, mode, cause: a node went down */
-  WEV_NODE_STATE,         /* node, detail = new state name, old_state/new_state */
-  WEV_LINK_STATE,         /* component = link, port_state (1 down, 4 active) */
-  WEV_POLICY_ACTION,      /* component, detail = action, reason */
-  WEV_JOB_SUBMITTED,      /* job */
-  WEV_JOB_STARTED,        /* job, value = nodes */
-  WEV_JOB_INTERRUPTED,    /* job, component, cause, lost_gpu_hours */
-  WEV_JOB_PREEMPTED,      /* job */
-  WEV_JOB_COMPLETED,      /* job */
-  WEV_JOB_CHECKPOINT,     /* job (only delivered to listeners that ask) */
-  WEV_FABRIC_DEGRADED,    /* value = fraction of uplink bandwidth lost */
+  WORLD_NODE_HEALTHY,     /* in service */
+  WORLD_NODE_SUSPECT,     /* a soft signal; still in service */
+  WORLD_NODE_CORDONED,    /* no new jobs */
+  WORLD_NODE_DRAINING,    /* running jobs may finish */
+  WORLD_NODE_REMEDIATING, /* reset / reboot / reimage in progress */
+  WORLD_NODE_IN_REPAIR,   /* ticket or RMA open */
+  WORLD_NODE_BURN_IN,
+  WORLD_NODE_QUARANTINED, /* lemon: repeated failures */
+  WORLD_NODE_N_STATES
+} WorldNodeState;
+/* "healthy", "suspect", ..., "quarantined" (static) */
+const char *world_node_state_name (WorldNodeState s);
+
+/* A link's state as a link_state event reports it: the InfiniBand
+ * PortState the subnet manager reads (1 Down, 4 Active). */
+typedef enum
+{
+  WORLD_PORT_DOWN = 1,
+  WORLD_PORT_ACTIVE = 4,
+} WorldPortState;
+
+/* Each kind: the payload (WorldEvent's union member) it fills, and the
+ * head's component and node. */
+typedef enum
+{
+  WEV_COMPONENT_FAILED,   /* .fault; component */
+  WEV_COMPONENT_REPAIRED, /* .repair; component, node (a node's own repair) */
+  WEV_NODE_FAILED,        /* .fault; component, node: a node went down */
+  WEV_NODE_STATE,         /* .node_state; component, node */
+  WEV_LINK_STATE,         /* .link; component = the link, node (a node cable) */
+  WEV_POLICY_ACTION,      /* .action; component and node (or -1) acted on */
+  WEV_JOB_SUBMITTED,      /* .job (nodes asked for) */
+  WEV_JOB_STARTED,        /* .job (nodes it got) */
+  WEV_JOB_INTERRUPTED,    /* .interrupt; component that failed, or NULL */
+  WEV_JOB_PREEMPTED,      /* .job (nodes 0) */
+  WEV_JOB_COMPLETED,      /* .job (nodes 0) */
+  WEV_JOB_CHECKPOINT,     /* .checkpoint (only delivered to listeners that ask) */
+  WEV_FABRIC_DEGRADED,    /* .fabric */
   WEV_COUNT
 } WorldEventKind;
 
+/* What happened, as the world's listeners and the script's on() callbacks
+ * see it: a head every kind has, and the payload of its kind (the union
+ * member WorldEventKind names; the other members are not set).
+ *
+ * Lifetime: every string an event points to is owned by the world and
+ * stays valid, unchanged, until world_free(): a listener may keep the
+ * pointers for the run (component names are interned by the bus; job names,
+ * failure modes, causes and repair_pipeline{} stage names belong to the
+ * world; the policy's action names, state names and reasons are static, as
+ * HealthAction.reason must be). The event itself
+ * (the struct) is valid only during the call: copy it to keep it. */
 typedef struct
 {
   WorldEventKind kind;
   SimTime time;
-  const char *component; /* operator name, or NULL */
-  const char *job;       /* job name, or NULL */
-  const char *mode;      /* failure mode, or NULL */
-  const char *cause;     /* field-data cause, or NULL */
-  const char *detail;    /* action or state name, or NULL */
-  const char *reason;    /* why (policy action), or NULL */
-  int32_t xid;           /* 0 when none */
-  int32_t node;          /* node index or -1 */
-  int32_t port;          /* rail / port or -1 */
-  int32_t old_state, new_state;
-  double lost_gpu_hours;
-  double value;
+  const char *component; /* operator name (node0003/gpu1, leaf-0002), or NULL */
+  int32_t node;          /* node index, or -1 */
+  union
+  {
+    struct
+    {
+      const char *mode;  /* failure mode */
+      const char *cause; /* field-data cause, or NULL */
+      int32_t xid;       /* the Xid it logs, 0 when none */
+    } fault;             /* COMPONENT_FAILED, NODE_FAILED */
+    struct
+    {
+      const char *mode; /* the mode of the fault cleared, or NULL */
+    } repair;           /* COMPONENT_REPAIRED */
+    struct
+    {
+      WorldNodeState from, to;
+    } node_state;       /* NODE_STATE */
+    struct
+    {
+      int32_t rail;      /* the node's rail for a node cable, else -1 */
+      WorldPortState to; /* the link's new state */
+      int32_t sw;        /* topology index of the switch at the link's lower
+                            end (the leaf of a node cable), -1 unknown */
+      int32_t sw_port;   /* that switch's port of the link, 0 unknown */
+    } link;              /* LINK_STATE */
+    struct
+    {
+      const char *action; /* health_action_name(), or a repair_pipeline{}
+                             stage's name */
+      const char *reason; /* the policy's, or NULL */
+    } action;             /* POLICY_ACTION */
+    struct
+    {
+      const char *name;
+      uint32_t nodes; /* SUBMITTED: asked for; STARTED: got; else 0 */
+    } job;            /* JOB_SUBMITTED, JOB_STARTED, JOB_PREEMPTED,
+                         JOB_COMPLETED */
+    struct
+    {
+      const char *job;
+      const char *cause; /* what failed, or NULL */
+      const char *mode;  /* its failure mode, or NULL */
+      double lost_gpu_hours;
+    } interrupt;         /* JOB_INTERRUPTED */
+    struct
+    {
+      const char *job;
+      double saved_h; /* the job's checkpointed work, hours */
+    } checkpoint;     /* JOB_CHECKPOINT */
+    struct
+    {
+      double lost_fraction; /* of the fabric's uplink bandwidth, 0..1 */
+    } fabric;               /* FABRIC_DEGRADED */
+  };
 } WorldEvent;
+
+/* The flat record events.jsonl's lines and the script's on() tables show
+ * (docs/results.md, docs/scenario-api.md): their field names, filled from
+ * an event's payload. One owner for that mapping; the strings are the
+ * event's. */
+typedef struct
+{
+  const char *component, *job, *mode, *cause;
+  const char *detail;  /* policy_action: the action; node_state: the state */
+  const char *reason;
+  int32_t xid;         /* 0 when none */
+  int32_t node, port;  /* -1 when none; port: a link_state's rail */
+  int32_t old_state, new_state; /* node_state: WorldNodeState from, to;
+                                   link_state: the switch's port, PortState */
+  double lost_gpu_hours; /* job_interrupted; NAN otherwise */
+  double value;          /* job_submitted/started: nodes; job_checkpoint:
+                            saved_h; fabric_degraded: lost fraction;
+                            link_state: the switch's index; NAN otherwise */
+} WorldEventRecord;
+void world_event_record (const WorldEvent *ev, WorldEventRecord *out);
 
 const char *world_event_kind_name (WorldEventKind k); /* "node_failed", ... */
 

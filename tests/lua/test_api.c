@@ -160,8 +160,8 @@ collect_actions (const WorldEvent *ev, void *user_data)
   if (ev->kind == WEV_POLICY_ACTION)
     g_string_append_printf (o->actions, "%s %s %s\n",
                             ev->component ? ev->component : "-",
-                            ev->detail ? ev->detail : "-",
-                            ev->reason ? ev->reason : "-");
+                            ev->action.action ? ev->action.action : "-",
+                            ev->action.reason ? ev->action.reason : "-");
 }
 
 /* Runs the scenario at path through world_run; fills *o when non-NULL.

@@ -390,8 +390,8 @@ static void
 count_mode (const WorldEvent *ev, void *ud)
 {
   ModeCounts *c = ud;
-  if (ev->kind == WEV_COMPONENT_FAILED && ev->mode != NULL
-      && strcmp (ev->mode, "sdc") == 0)
+  if (ev->kind == WEV_COMPONENT_FAILED && ev->fault.mode != NULL
+      && strcmp (ev->fault.mode, "sdc") == 0)
     c->failed++;
   else if (ev->kind == WEV_NODE_FAILED)
     c->node_failed++;
@@ -659,7 +659,8 @@ pipe_listen (const WorldEvent *ev, void *ud)
   if (ev->node < 0 || ev->node >= 64)
     return;
   int n = ev->node;
-  if (ev->kind == WEV_NODE_FAILED && ev->mode != NULL && strcmp (ev->mode, "hw") == 0)
+  if (ev->kind == WEV_NODE_FAILED && ev->fault.mode != NULL
+      && strcmp (ev->fault.mode, "hw") == 0)
     {
       p->fail_at[n] = t;
       p->faults++;
@@ -669,11 +670,11 @@ pipe_listen (const WorldEvent *ev, void *ud)
       stats_online_add (&p->faulty_down, t - p->fail_at[n]);
       p->fail_at[n] = -1;
     }
-  else if (ev->kind == WEV_POLICY_ACTION && ev->reason != NULL
-           && g_str_has_prefix (ev->reason, "repair pipeline"))
+  else if (ev->kind == WEV_POLICY_ACTION && ev->action.reason != NULL
+           && g_str_has_prefix (ev->action.reason, "repair pipeline"))
     {
-      bool wrong = strstr (ev->reason, "misdiagnosed") != NULL;
-      int k = stage_index (ev->detail);
+      bool wrong = strstr (ev->action.reason, "misdiagnosed") != NULL;
+      int k = stage_index (ev->action.action);
       if (k >= 0)
         p->stage[k]++;
       if (k == 0)

@@ -329,12 +329,12 @@ count_failures (const WorldEvent *ev, void *ud)
     return;
   size_t n = fl_failure_catalog_count (mc->cat);
   for (size_t i = 0; i < n; i++)
-    if (strcmp (fl_failure_catalog_get (mc->cat, i)->name, ev->mode) == 0)
+    if (strcmp (fl_failure_catalog_get (mc->cat, i)->name, ev->fault.mode) == 0)
       {
         mc->failed[i] += 1;
         return;
       }
-  fail_msg ("component_failed with unknown mode '%s'", ev->mode);
+  fail_msg ("component_failed with unknown mode '%s'", ev->fault.mode);
 }
 
 /* Instances of a class that a job on n nodes exposes itself to through

@@ -158,7 +158,7 @@ census_listener (const WorldEvent *ev, void *ud)
     {
       census_close (c);
       for (int d = 0; d < D_N; d++)
-        if (ev->mode != NULL && strcmp (ev->mode, d_mode[d]) == 0)
+        if (ev->fault.mode != NULL && strcmp (ev->fault.mode, d_mode[d]) == 0)
           {
             c->events[d]++;
             g_hash_table_add (c->names[d], g_strdup (ev->component));
@@ -166,8 +166,8 @@ census_listener (const WorldEvent *ev, void *ud)
             c->cur_nodes = 0;
           }
     }
-  else if (ev->kind == WEV_NODE_FAILED && c->cur >= 0 && ev->mode != NULL
-           && strcmp (ev->mode, d_mode[c->cur]) == 0)
+  else if (ev->kind == WEV_NODE_FAILED && c->cur >= 0 && ev->fault.mode != NULL
+           && strcmp (ev->fault.mode, d_mode[c->cur]) == 0)
     c->cur_nodes++;
 }
 
@@ -250,9 +250,10 @@ static void
 down_listener (const WorldEvent *ev, void *ud)
 {
   GHashTable *down = ud;
-  if (ev->kind == WEV_NODE_FAILED && ev->mode != NULL
-      && (strcmp (ev->mode, "rack_pdu") == 0 || strcmp (ev->mode, "row_power") == 0
-          || strcmp (ev->mode, "cooling_loop") == 0))
+  const char *mode = ev->kind == WEV_NODE_FAILED ? ev->fault.mode : NULL;
+  if (mode != NULL
+      && (strcmp (mode, "rack_pdu") == 0 || strcmp (mode, "row_power") == 0
+          || strcmp (mode, "cooling_loop") == 0))
     g_hash_table_insert (down, g_strdup (ev->component), GINT_TO_POINTER ((int) (ev->time / SIM_H (1))));
   else if (ev->kind == WEV_COMPONENT_REPAIRED)
     g_hash_table_remove (down, ev->component);

@@ -135,11 +135,12 @@ static void
 domain_listener (const WorldEvent *ev, void *ud)
 {
   DomainWatch *d = ud;
-  if (ev->kind == WEV_COMPONENT_FAILED && ev->mode != NULL
-      && strcmp (ev->mode, "rack_pdu") == 0)
+  if (ev->kind == WEV_COMPONENT_FAILED && ev->fault.mode != NULL
+      && strcmp (ev->fault.mode, "rack_pdu") == 0)
     d->pending = true;
-  else if (ev->kind == WEV_JOB_INTERRUPTED && d->pending && ev->cause != NULL
-           && strstr (ev->cause, "Rack power") != NULL)
+  else if (ev->kind == WEV_JOB_INTERRUPTED && d->pending
+           && ev->interrupt.cause != NULL
+           && strstr (ev->interrupt.cause, "Rack power") != NULL)
     {
       d->domain_events++;
       d->pending = false;
@@ -248,11 +249,11 @@ static void
 flap_listener (const WorldEvent *ev, void *ud)
 {
   FlapWatch *f = ud;
-  if (ev->kind == WEV_POLICY_ACTION && ev->detail != NULL
-      && strcmp (ev->detail, "disable_port") == 0)
+  if (ev->kind == WEV_POLICY_ACTION && ev->action.action != NULL
+      && strcmp (ev->action.action, "disable_port") == 0)
     f->disabled++;
-  else if (f->flap_s == 0 && ev->kind == WEV_COMPONENT_FAILED && ev->mode != NULL
-           && strcmp (ev->mode, "cable") == 0)
+  else if (f->flap_s == 0 && ev->kind == WEV_COMPONENT_FAILED
+           && ev->fault.mode != NULL && strcmp (ev->fault.mode, "cable") == 0)
     f->flaps++;
 }
 

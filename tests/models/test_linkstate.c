@@ -49,14 +49,14 @@ listener (const WorldEvent *ev, void *ud)
   Watch *s = ud;
   if (ev->kind == WEV_COMPONENT_FAILED && ev->component != NULL)
     g_strlcpy (s->cable, ev->component, sizeof s->cable);
-  if (ev->kind != WEV_POLICY_ACTION || ev->node >= 0 || ev->detail == NULL)
+  if (ev->kind != WEV_POLICY_ACTION || ev->node >= 0 || ev->action.action == NULL)
     return;
-  if (strcmp (ev->detail, "disable_port") == 0)
+  if (strcmp (ev->action.action, "disable_port") == 0)
     {
       s->disables++;
-      g_strlcpy (s->last_reason, ev->reason ? ev->reason : "", sizeof s->last_reason);
+      g_strlcpy (s->last_reason, ev->action.reason ? ev->action.reason : "", sizeof s->last_reason);
     }
-  else if (strcmp (ev->detail, "open_ticket") == 0)
+  else if (strcmp (ev->action.action, "open_ticket") == 0)
     s->tickets++;
 }
 

@@ -63,12 +63,12 @@ listener (const WorldEvent *ev, void *ud)
   Timing *t = ud;
   if (ev->node < 0 || ev->node >= N_NODES)
     return;
-  if (ev->kind == WEV_POLICY_ACTION && ev->detail != NULL
-      && strcmp (ev->detail, t->action) == 0 && t->start[ev->node] < 0)
+  if (ev->kind == WEV_POLICY_ACTION && ev->action.action != NULL
+      && strcmp (ev->action.action, t->action) == 0 && t->start[ev->node] < 0)
     t->start[ev->node] = ev->time;
   bool end = t->to_healthy
-               ? ev->kind == WEV_NODE_STATE && ev->detail != NULL
-                   && strcmp (ev->detail, "healthy") == 0
+               ? ev->kind == WEV_NODE_STATE
+                   && ev->node_state.to == WORLD_NODE_HEALTHY
                : ev->kind == WEV_COMPONENT_REPAIRED;
   if (end && t->start[ev->node] >= 0)
     {

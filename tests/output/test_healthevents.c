@@ -29,7 +29,6 @@ ev_make (WorldEventKind kind, double t_s, const char *component, int node)
   e.time = (SimTime) (t_s * 1e6);
   e.component = component;
   e.node = node;
-  e.port = -1;
   return e;
 }
 
@@ -89,38 +88,38 @@ test_stream (void **state)
   assert_non_null (h);
 
   WorldEvent e = ev_make (WEV_COMPONENT_FAILED, 10, "node0001/gpu3", -1);
-  e.xid = 79;
+  e.fault.xid = 79;
   healthevents_listener (&e, h);
   e = ev_make (WEV_NODE_FAILED, 10, "node0001", 1);
-  e.xid = 79;
-  e.mode = "faulty_gpu";
-  e.cause = "Faulty GPU";
+  e.fault.xid = 79;
+  e.fault.mode = "faulty_gpu";
+  e.fault.cause = "Faulty GPU";
   healthevents_listener (&e, h);
   e = ev_make (WEV_POLICY_ACTION, 10, "node0001", 1);
-  e.detail = "cordon";
-  e.reason = "SysLogsXIDError: fatal Xid, node reboot";
+  e.action.action = "cordon";
+  e.action.reason = "SysLogsXIDError: fatal Xid, node reboot";
   healthevents_listener (&e, h);
-  e.detail = "reboot";
+  e.action.action = "reboot";
   e.time += 600 * 1000000LL;
   healthevents_listener (&e, h);
-  e.detail = "return_to_service";
-  e.reason = "remediation cleared the fault";
+  e.action.action = "return_to_service";
+  e.action.reason = "remediation cleared the fault";
   healthevents_listener (&e, h);
   /* an application Xid and a host fault */
   e = ev_make (WEV_COMPONENT_FAILED, 20, "node0002/gpu0", -1);
   healthevents_listener (&e, h);
   e = ev_make (WEV_NODE_FAILED, 20, "node0002", 2);
-  e.xid = 13;
-  e.mode = "app";
-  e.cause = "Software Bug";
+  e.fault.xid = 13;
+  e.fault.mode = "app";
+  e.fault.cause = "Software Bug";
   healthevents_listener (&e, h);
   e = ev_make (WEV_NODE_FAILED, 30, "node0003", 3);
-  e.mode = "psu";
-  e.cause = "Power Supply";
+  e.fault.mode = "psu";
+  e.fault.cause = "Power Supply";
   healthevents_listener (&e, h);
   /* other events are not health events */
   e = ev_make (WEV_JOB_STARTED, 40, NULL, -1);
-  e.job = "j";
+  e.job.name = "j";
   healthevents_listener (&e, h);
   assert_true (healthevents_close (h, NULL));
 

@@ -486,8 +486,7 @@ test_files_identical_and_csv (void **state)
 static WorldEvent
 event (WorldEventKind k, double t_s)
 {
-  WorldEvent ev = { .kind = k, .time = simtime_from_s (t_s), .node = -1,
-                    .port = -1 };
+  WorldEvent ev = { .kind = k, .time = simtime_from_s (t_s), .node = -1 };
   return ev;
 }
 
@@ -496,34 +495,34 @@ feed (WorldListenerFn fn, void *ud)
 {
   WorldEvent ev = event (WEV_COMPONENT_FAILED, 3600);
   ev.component = "node0003/gpu1";
-  ev.mode = "faulty_gpu";
-  ev.cause = "Faulty GPU";
-  ev.xid = 79;
+  ev.fault.mode = "faulty_gpu";
+  ev.fault.cause = "Faulty GPU";
+  ev.fault.xid = 79;
   fn (&ev, ud);
   ev = event (WEV_JOB_STARTED, 0);
-  ev.job = "pretrain";
-  ev.value = 2;
+  ev.job.name = "pretrain";
+  ev.job.nodes = 2;
   fn (&ev, ud);
   ev = event (WEV_NODE_STATE, 3700);
   ev.component = "node0003";
   ev.node = 3;
-  ev.detail = "cordoned";
-  ev.new_state = 2;
+  ev.node_state.to = WORLD_NODE_CORDONED;
   fn (&ev, ud);
   ev = event (WEV_JOB_INTERRUPTED, 3720);
-  ev.job = "pretrain";
-  ev.cause = "Faulty GPU";
-  ev.lost_gpu_hours = 4.5;
+  ev.interrupt.job = "pretrain";
+  ev.interrupt.cause = "Faulty GPU";
+  ev.interrupt.lost_gpu_hours = 4.5;
   fn (&ev, ud);
   ev = event (WEV_NODE_STATE, 7300);
   ev.component = "node0003";
   ev.node = 3;
-  ev.detail = "healthy";
+  ev.node_state.from = WORLD_NODE_CORDONED;
+  ev.node_state.to = WORLD_NODE_HEALTHY;
   fn (&ev, ud);
   ev = event (WEV_NODE_STATE, 8000);
   ev.component = "node0009";
   ev.node = 9;
-  ev.detail = "in_repair";
+  ev.node_state.to = WORLD_NODE_IN_REPAIR;
   fn (&ev, ud);
 }
 

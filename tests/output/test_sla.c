@@ -29,10 +29,22 @@ emit (WorldEventKind k, double t_s, int node, const char *detail,
   e.kind = k;
   e.time = (SimTime) llround (t_s * 1e6);
   e.node = node;
-  e.port = -1;
   e.component = "n";
-  e.detail = detail;
-  e.reason = reason;
+  if (k == WEV_NODE_STATE)
+    {
+      /* detail: the new state's name */
+      int st = 0;
+      while (st < WORLD_NODE_N_STATES
+             && strcmp (world_node_state_name (st), detail) != 0)
+        st++;
+      assert_true (st < WORLD_NODE_N_STATES);
+      e.node_state.to = st;
+    }
+  else if (k == WEV_POLICY_ACTION)
+    {
+      e.action.action = detail;
+      e.action.reason = reason;
+    }
   sla_listener (&e, s);
 }
 
