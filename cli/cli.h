@@ -5,6 +5,8 @@
 #include <glib.h>
 #include <stdbool.h>
 
+#include "faultline.h"
+
 /* Exit status of every subcommand (docs/cli.md "Exit status"). */
 enum
 {
@@ -51,29 +53,21 @@ bool cli_parse_u64 (const char *cmd, const char *what, const char *s,
  * (cli/cmd_sweep.c). */
 typedef struct
 {
-  char *out, *seeds_spec, *shard_spec, *scenario;
+  char *out, *seeds_spec, *shard_spec;
   char **sets, **grids;
-  gint threads;
-  bool threads_given;
+  gint threads;             /* G_MININT: not given */
   gboolean quiet, plots, pcap, no_wall, fresh;
-  unsigned shard, shards;   /* 0/0: not sharded */
-  GArray *seeds;            /* guint64, after cli_sweep_check */
-  GArray *axes;             /* SweepAxis (lib/sweep.h) */
+  FlSweep *sweep;           /* after cli_sweep_check */
 } CliSweepArgs;
 
 /* Adds the sweep options to ctx (local: also --shard and --fresh, and
  * the defaults of a local run). */
 void cli_sweep_add_entries (GOptionContext *ctx, CliSweepArgs *a,
                             bool local);
-/* After parsing: checks and expands the options (argv[1] the scenario).
- * Returns an exit status, with the message printed. */
+/* After parsing: checks the options (argv[1] the scenario) into a->sweep
+ * (fl_sweep_new). Returns an exit status, with the message printed. */
 int cli_sweep_check (const char *cmd, CliSweepArgs *a, int argc, char **argv,
                      bool local);
-/* Replicas of the whole sweep: seeds x grid points. */
-unsigned long cli_sweep_replicas (const CliSweepArgs *a);
-/* The sweep's own words (scenario, --seeds, --set, --grid, --plots, --pcap,
- * --no-wall-seconds), for a command line. Returns: (transfer full). */
-GPtrArray *cli_sweep_argv (const CliSweepArgs *a);
 void cli_sweep_args_clear (CliSweepArgs *a);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliSweepArgs, cli_sweep_args_clear)
 
@@ -82,7 +76,6 @@ typedef struct
 {
   gint shards;        /* G_MININT: not given */
   char *shards_dir, *name, *faultline;
-  GPtrArray *words;   /* the sweep's words, NULL-terminated */
 } CliClusterArgs;
 void cli_cluster_add_entries (GOptionContext *ctx, CliClusterArgs *c);
 void cli_cluster_args_clear (CliClusterArgs *c);

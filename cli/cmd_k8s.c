@@ -1,13 +1,12 @@
 /* cli/cmd_k8s.c - `faultline k8s SWEEP-ARGS... --image IMAGE`: prints the
  * Kubernetes manifest of a sharded sweep: an Indexed Job of shards and a
- * merge Job (lib/sweep-cluster.h, docs/cluster.md). Nothing is applied or
+ * merge Job (fl_sweep_k8s, docs/cluster.md). Nothing is applied or
  * run here. */
 #include "cli.h"
 
 #include <stdio.h>
 
 #include "faultline.h"
-#include "sweep-cluster.h"
 #include "cmd_cluster.h"
 
 int
@@ -71,19 +70,23 @@ cmd_k8s (int argc, char **argv)
                  "and 1 to 2592000 seconds", parallelism, merge_wait);
       return FL_EXIT_USAGE;
     }
-  if (c.faultline == NULL)
-    c.faultline = g_strdup ("faultline");
-  SweepClusterOptions o = {
-    .workdir = workdir ? workdir : "/results",
-    .parallel = (unsigned) parallelism,
-    .image = image,
-    .claim = claim ? claim : "faultline-results",
-    .merge_wait_s = merge_wait,
-  };
+  FlClusterOptions o;
+  fl_cluster_options_init (&o);
+  o.workdir = workdir; /* NULL: /results */
+  o.parallel = (unsigned) parallelism;
+  o.image = image;
+  o.claim = claim;     /* NULL: faultline-results */
+  o.merge_wait_s = merge_wait;
   status = cli_cluster_prepare ("k8s", &a, &c, &o);
   if (status != FL_EXIT_OK)
     return status;
-  g_autofree char *text = sweep_cluster_k8s (&o);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = fl_sweep_k8s (a.sweep, &o, &error);
+  if (text == NULL)
+    {
+      cli_error ("k8s", "%s", error->message);
+      return FL_EXIT_USAGE;
+    }
   fputs (text, stdout);
   return FL_EXIT_OK; /* main() checks stdout: a write error is exit 2 */
 }

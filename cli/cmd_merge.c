@@ -1,13 +1,12 @@
 /* cli/cmd_merge.c - `faultline merge -o DIR SHARD_DIR...`: the shard folders
  * of one sweep (faultline sweep --shard K/N) into the folder one unsharded
- * sweep writes (lib/sweep.h sweep_merge, docs/sweep.md "Shards"). Option
+ * sweep writes (fl_sweep_merge, docs/sweep.md "Shards"). Option
  * checking only. */
 #include "cli.h"
 
 #include <stdio.h>
 
 #include "faultline.h"
-#include "sweep.h"
 
 int
 cmd_merge (int argc, char **argv)
@@ -60,7 +59,7 @@ cmd_merge (int argc, char **argv)
       return FL_EXIT_USAGE;
     }
   g_autoptr (GError) error = NULL;
-  if (!sweep_merge (out, (const char *const *) argv + 1, (size_t) argc - 1,
+  if (!fl_sweep_merge (out, (const char *const *) argv + 1, (size_t) argc - 1,
                     wait_s, &error))
     {
       cli_error ("merge", "%s", error->message);

@@ -11,24 +11,10 @@
 #include <json-glib/json-glib.h>
 
 #include "faultline.h"
-#include "progress.h"
 
 /* Largest --lua-mem: 1 TiB, far above any machine we run on, and small
  * enough that MiB -> bytes cannot overflow size_t. */
 #define CMD_RUN_LUA_MEM_MAX_MIB (1024 * 1024)
-
-/* The run's progress line on stderr (lib/progress.h): rewritten in place
- * on a terminal, a line every few seconds in a log (--progress). */
-static void
-progress (double sim_s, double total_s, uint64_t events, void *user_data)
-{
-  Progress *p = user_data;
-  double elapsed;
-  if (!progress_due (p, sim_s >= total_s, &elapsed))
-    return;
-  g_autofree char *line = progress_run_line (sim_s, total_s, events, elapsed);
-  progress_print (p, line);
-}
 
 /* The headline metrics of the metric table, rounded, with units. */
 static void
@@ -338,13 +324,15 @@ cmd_run (int argc, char **argv)
   o.lua_mem_limit = (size_t) lua_mem_mib * 1024 * 1024;
   o.lua_budget = (uint64_t) lua_budget;
   o.allow_plugins = allow_plugins;
-  Progress prog;
+  /* The run's progress line on stderr: rewritten in place on a
+   * terminal, a line every few seconds in a log (--progress). */
   bool tty = isatty (STDERR_FILENO);
-  progress_init (&prog, tty);
+  g_autoptr (FlProgress) prog = NULL;
   if (!quiet && (tty || force_progress))
     {
-      o.progress = progress;
-      o.progress_data = &prog;
+      prog = fl_progress_new (tty);
+      o.progress = fl_progress_run;
+      o.progress_data = prog;
     }
 
   g_autoptr (GError) error = NULL;
@@ -365,8 +353,7 @@ cmd_run (int argc, char **argv)
       return FL_EXIT_OK;
     }
   bool ok = fl_run_execute (run, &error);
-  if (o.progress != NULL && tty && prog.printed)
-    fputc ('\n', stderr);
+  fl_progress_end (prog);
   if (!ok)
     {
       fprintf (stderr, "faultline run: %s\n", error->message);

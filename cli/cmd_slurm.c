@@ -1,16 +1,13 @@
 /* cli/cmd_slurm.c - `faultline slurm SWEEP-ARGS... [--shards N]
  * [--array-max N] [--partition P] [--time T]`: prints the Slurm submission
- * script of a sharded sweep (lib/sweep-cluster.h, docs/cluster.md). Also
+ * script of a sharded sweep (fl_sweep_slurm, docs/cluster.md). Also
  * the option handling `faultline k8s` shares (cli_cluster_*). Nothing is
  * submitted or run here. */
 #include "cli.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #include "faultline.h"
-#include "sweep.h"
-#include "sweep-cluster.h"
 #include "cmd_cluster.h"
 
 /* The options both cluster commands add to the sweep's. */
@@ -39,57 +36,24 @@ cli_cluster_args_clear (CliClusterArgs *c)
   g_clear_pointer (&c->shards_dir, g_free);
   g_clear_pointer (&c->name, g_free);
   g_clear_pointer (&c->faultline, g_free);
-  g_clear_pointer (&c->words, g_ptr_array_unref);
 }
 
-/* Fills o from the parsed options; prints the problem and returns an exit
- * status otherwise. */
 int
 cli_cluster_prepare (const char *cmd, CliSweepArgs *a, CliClusterArgs *c,
-                     SweepClusterOptions *o)
+                     FlClusterOptions *o)
 {
-  unsigned long replicas = cli_sweep_replicas (a);
-  if (c->shards == G_MININT)
-    c->shards = (gint) MIN (replicas, 100ul);
-  if (c->shards < 1 || (unsigned long) c->shards > replicas
-      || c->shards > SWEEP_MAX_SHARDS)
+  if (c->shards != G_MININT && c->shards < 1)
     {
+      unsigned long replicas = fl_sweep_replicas (a->sweep);
       cli_error (cmd, "--shards %d: give 1 to %lu (the sweep has %lu "
                  "replicas)", c->shards, MIN (replicas,
-                 (unsigned long) SWEEP_MAX_SHARDS), replicas);
+                 (unsigned long) FL_SWEEP_MAX_SHARDS), replicas);
       return FL_EXIT_USAGE;
     }
-  if (c->shards_dir == NULL)
-    c->shards_dir = g_strconcat (a->out, ".shards", NULL);
-  if (c->name == NULL)
-    {
-      g_autofree char *base = g_path_get_basename (a->scenario);
-      char *dot = strrchr (base, '.');
-      if (dot != NULL)
-        *dot = '\0';
-      GString *n = g_string_new ("faultline-");
-      for (const char *p = base; *p && n->len < 40; p++)
-        g_string_append_c (n, g_ascii_isalnum (*p) ? g_ascii_tolower (*p)
-                                                   : '-');
-      while (n->str[n->len - 1] == '-')
-        g_string_truncate (n, n->len - 1);
-      c->name = g_string_free (n, FALSE);
-    }
-  c->words = cli_sweep_argv (a);
-  g_ptr_array_add (c->words, NULL);
-  o->faultline = c->faultline;
-  o->sweep_argv = (const char *const *) c->words->pdata;
-  o->out = a->out;
+  o->shards = c->shards == G_MININT ? 0 : (unsigned) c->shards;
   o->shards_dir = c->shards_dir;
   o->name = c->name;
-  o->shards = (unsigned) c->shards;
-  o->threads = (unsigned) a->threads;
-  g_autoptr (GError) error = NULL;
-  if (!sweep_cluster_check (o, &error))
-    {
-      cli_error (cmd, "%s", error->message);
-      return FL_EXIT_USAGE;
-    }
+  o->faultline = c->faultline;
   return FL_EXIT_OK;
 }
 
@@ -146,17 +110,21 @@ cmd_slurm (int argc, char **argv)
       if (c.faultline == NULL)
         c.faultline = g_strdup ("faultline");
     }
-  g_autofree char *cwd = g_get_current_dir ();
-  SweepClusterOptions o = {
-    .workdir = cwd,
-    .parallel = (unsigned) array_max,
-    .partition = partition,
-    .time_limit = time_limit,
-  };
+  FlClusterOptions o;
+  fl_cluster_options_init (&o);
+  o.parallel = (unsigned) array_max; /* workdir: the current folder */
+  o.partition = partition;
+  o.time_limit = time_limit;
   status = cli_cluster_prepare ("slurm", &a, &c, &o);
   if (status != FL_EXIT_OK)
     return status;
-  g_autofree char *text = sweep_cluster_slurm (&o);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = fl_sweep_slurm (a.sweep, &o, &error);
+  if (text == NULL)
+    {
+      cli_error ("slurm", "%s", error->message);
+      return FL_EXIT_USAGE;
+    }
   fputs (text, stdout);
   return FL_EXIT_OK; /* main() checks stdout: a write error is exit 2 */
 }

@@ -4,9 +4,6 @@
  * in cli/cmd_*.c and returns an exit status (cli.h). */
 #include "cli.h"
 #include "faultline.h"
-#include "health.h"
-#include "sched.h"
-#include "world.h"
 
 #include <locale.h>
 #include <math.h>
@@ -67,20 +64,6 @@ find_command (const char *name)
     if (strcmp (commands[i].name, name) == 0)
       return &commands[i];
   return NULL;
-}
-
-/* "whole [0, 1e+07] s (or 0); --set takes 90s 30m 2h 54d 1w" for a
- * number (tests/cli/test_hostile.sh reads this form). */
-static char *
-range_text (const WorldRange *r)
-{
-  bool dur = strcmp (r->unit, "s") == 0;
-  return g_strdup_printf ("%s [%g, %g]%s%s%s%s%s", r->whole ? "whole"
-                          : "range", r->min, r->max, *r->unit ? " " : "",
-                          r->unit, r->zero_off ? " (or 0)" : "",
-                          r->is_key ? "; --set takes " : "",
-                          !r->is_key ? "" : dur ? "seconds or 90s 30m 2h 54d 1w"
-                          : "a plain number, no unit");
 }
 
 /* Appends text to s, wrapped at HELP_WIDTH columns, each line indented by
@@ -167,41 +150,47 @@ help_entry (GString *s, const char *key, const char *type, const char *unit,
     help_wrap (s, more, 6);
 }
 
+/* The options of one group (fl_option_info), each as its group is shown. */
 static void
-print_key (const char *key, WorldValType type, const char *unit,
-           const char *def, const char *help, void *user_data)
+help_group (GString *s, FlOptionGroup group)
 {
-  const char *t = type == WORLD_VAL_NUMBER ? "number" : type == WORLD_VAL_STRING ? "string" : "bool";
-  WorldKeyInfo info;
-  g_autofree char *more = NULL;
-  if (world_config_key_info (key, &info))
+  FlOptionInfo o;
+  for (size_t i = 0; fl_option_info (i, &o); i++)
     {
-      if (info.range != NULL)
-        more = range_text (info.range);
-      else if (info.values != NULL)
+      if (o.group != group)
+        continue;
+      switch (group)
         {
-          g_autofree char *all = g_strjoinv (", ", (char **) info.values);
-          more = g_strdup_printf ("one of: %s", all);
+        case FL_OPTION_CONFIG:
+        case FL_OPTION_HEALTH:
+        case FL_OPTION_SCHED:
+          help_entry (s, o.key, o.type, o.unit,
+                      o.default_value ? o.default_value : "", o.help,
+                      o.accepts);
+          break;
+        case FL_OPTION_NUMBER:
+          g_string_append_printf (s, "  %-30s number\n", o.key);
+          help_wrap (s, o.help, 6);
+          if (o.accepts != NULL)
+            help_wrap (s, o.accepts, 6);
+          break;
+        case FL_OPTION_FAILURE_MODE:
+          {
+            g_autoptr (GString) kind = g_string_new (o.type);
+            if (*o.unit)
+              g_string_append_printf (kind, ", %s", o.unit);
+            g_string_append_printf (s, "  %-30s %s\n", o.key, kind->str);
+            help_wrap (s, o.help, 6);
+            if (o.accepts != NULL)
+              help_wrap (s, o.accepts, 6);
+          }
+          break;
         }
     }
-  help_entry (user_data, key, t, unit, def, help, more);
 }
 
-/* The numbers that are not config keys (job{}, failure_mode(), ...). */
-static void
-print_range (const WorldRange *r, void *user_data)
-{
-  if (r->is_key)
-    return;
-  g_autofree char *rt = range_text (r);
-  GString *s = user_data;
-  g_string_append_printf (s, "  %-30s number\n", r->key);
-  help_wrap (s, r->help, 6);
-  help_wrap (s, rt, 6);
-}
-
-/* faultline help options: every key --set and the Lua tables accept,
- * wrapped at 80 columns. */
+/* faultline help options: every key --set and the Lua tables accept
+ * (fl_option_info), wrapped at 80 columns. */
 static void
 help_options (void)
 {
@@ -212,60 +201,29 @@ help_options (void)
              "command line: 90s 30m 2h 54d 1w; defaults are shown rounded "
              "to such a unit):", 0);
   g_string_append_c (s, '\n');
-  world_config_foreach_key (print_key, s);
+  help_group (s, FL_OPTION_CONFIG);
   g_string_append_c (s, '\n');
   help_wrap (s, "Other numbers a scenario gives (job{KEY}, "
              "failure_mode(name, {KEY}), at(t), every(dt, fn, first), "
              "maintenance(p, d), lua_policy{every}, set_node_rate(node, "
              "multiplier, reset_probability)):", 0);
   g_string_append_c (s, '\n');
-  world_range_foreach (print_range, s);
+  help_group (s, FL_OPTION_NUMBER);
   g_string_append_c (s, '\n');
   help_wrap (s, "failure_mode(name, {KEY = VALUE}) keys, applied in this "
              "order (numbers: the ranges above):", 0);
   g_string_append_c (s, '\n');
-  guint nm;
-  const WorldModeKey *mk = world_mode_keys (&nm);
-  for (guint i = 0; i < nm; i++)
-    {
-      const char *t = mk[i].type == WORLD_VAL_NUMBER ? "number"
-                      : mk[i].type == WORLD_VAL_STRING ? "string" : "bool";
-      g_autoptr (GString) kind = g_string_new (t);
-      if (*mk[i].unit)
-        g_string_append_printf (kind, ", %s", mk[i].unit);
-      g_string_append_printf (s, "  %-30s %s\n", mk[i].key, kind->str);
-      help_wrap (s, mk[i].help, 6);
-      if (mk[i].values != NULL)
-        {
-          g_autofree char *all = g_strjoinv (", ", (char **) mk[i].values);
-          g_autofree char *more = g_strdup_printf ("one of: %s", all);
-          help_wrap (s, more, 6);
-        }
-    }
+  help_group (s, FL_OPTION_FAILURE_MODE);
   g_string_append_c (s, '\n');
   help_wrap (s, "Health policy parameters (--set health.KEY=VALUE, or "
              "policy{ health_params = { KEY = VALUE } }):", 0);
   g_string_append_c (s, '\n');
-  for (const HealthParamInfo *k = health_params_keys (); k->key != NULL; k++)
-    {
-      HealthParams hp;
-      health_params_default (&hp, "standard");
-      g_autofree char *def = health_params_get (&hp, k->key);
-      g_autofree char *key = g_strdup_printf ("health.%s", k->key);
-      help_entry (s, key, "", k->unit, def ? def : "", k->help, NULL);
-    }
+  help_group (s, FL_OPTION_HEALTH);
   g_string_append_c (s, '\n');
   help_wrap (s, "Scheduler parameters (--set sched.KEY=VALUE, or "
              "policy{ sched_params = { KEY = VALUE } }):", 0);
   g_string_append_c (s, '\n');
-  size_t n;
-  const SchedConfigKey *sk = sched_config_keys (&n);
-  for (size_t i = 0; i < n; i++)
-    {
-      g_autofree char *key = g_strdup_printf ("sched.%s", sk[i].key);
-      g_autofree char *vals = g_strdup_printf ("Values: %s.", sk[i].values);
-      help_entry (s, key, "", NULL, sk[i].def, sk[i].help, vals);
-    }
+  help_group (s, FL_OPTION_SCHED);
   g_string_append_c (s, '\n');
   help_wrap (s, "A scenario's own param() names are listed by 'faultline "
              "run SCENARIO --params'; 'faultline run SCENARIO --set "

@@ -223,6 +223,168 @@ typedef struct
 FL_API bool fl_bench_topo (uint32_t gpus, uint32_t gpus_per_node, uint32_t radix,
                            FlTopoBenchResult *r, GError **error);
 
+/* ---- Progress lines: what long commands print on stderr ----
+ * (docs/cli.md, "Progress"). On a terminal one line rewritten in place at
+ * most once a second; in a log (not a terminal) a full line at most every
+ * 5 s, and always the last one. The wall clock is read here, never by the
+ * simulation. */
+
+typedef struct FlProgress FlProgress;
+
+/* TTY: stderr is a terminal (isatty). Returns: (transfer full). */
+FL_API FlProgress *fl_progress_new (bool tty);
+FL_API void fl_progress_free (FlProgress *p); /* NULL is a no-op */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlProgress, fl_progress_free)
+/* An FlProgressFn for FlRunOptions.progress (PROGRESS: the FlProgress):
+ * "run: 12.3 / 54.0 simulated days (23%), 412,345 events, elapsed 4 s,
+ * eta 13 s". */
+FL_API void fl_progress_run (double sim_s, double total_s, uint64_t events,
+                             void *progress);
+/* Ends the line rewritten on a terminal (a newline, if a line was
+ * printed); nothing in a log. NULL is a no-op. */
+FL_API void fl_progress_end (FlProgress *p);
+
+/* ---- Sweeps: what `faultline sweep`, `merge`, `slurm` and `k8s` do ----
+ *
+ * Many replicas of one scenario: seeds times a grid of --set values, run
+ * in parallel threads (each an ordinary run writing OUT/<point>/seed-N/),
+ * then aggregated into OUT/sweep.json, sweep.csv, results.sqlite and
+ * <point>/summary.json; byte-identical whatever the threads, shards or
+ * resumes. A sweep run again into the same folder resumes. docs/sweep.md
+ * is the contract of every file; docs/cluster.md the cluster jobs. */
+
+/* The most shards a sweep may be cut into. */
+#define FL_SWEEP_MAX_SHARDS 100000
+
+typedef struct
+{
+  const char *scenario;      /* a file, or a shipped scenario's name
+                              * (fl_scenario_find); NULL: the default */
+  const char *seeds;         /* "N", "A-B" or a list ("1-4,10"); NULL: "1" */
+  const char *const *sets;   /* NULL-terminated NAME=VALUE for every point */
+  const char *const *grid;   /* NULL-terminated axes "NAME=V1,V2,...": the
+                              * points are their product */
+  const char *shard;         /* "K/N": only shard K of N; NULL: all */
+  const char *output_dir;    /* NULL: results/SCENARIO-sweep */
+  unsigned threads;          /* replicas run at once; 0: the CPUs */
+  bool fresh;                /* remove an earlier sweep's replicas first */
+  bool plots;                /* each replica's plots (default off) */
+  bool pcap;                 /* each replica's fabric.pcap (default off) */
+  bool write_wall_seconds;   /* default true; false: byte-identical files */
+} FlSweepOptions;
+
+/* Fills the defaults above. */
+FL_API void fl_sweep_options_init (FlSweepOptions *opt);
+
+typedef struct FlSweep FlSweep;
+
+/* Checks the options: the seed spec, the shard, every NAME=VALUE, every
+ * axis (a key given twice, or both fixed and swept, is refused), and finds
+ * the scenario. Nothing is run or written. Returns: (transfer full), or
+ * NULL with FL_ERROR_INPUT naming the option and the text at fault. */
+FL_API FlSweep *fl_sweep_new (const FlSweepOptions *opt, GError **error);
+FL_API void fl_sweep_free (FlSweep *s); /* NULL is a no-op */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlSweep, fl_sweep_free)
+/* The scenario found and the output folder in effect. Returns: (transfer
+ * none), valid until fl_sweep_free. */
+FL_API const char *fl_sweep_scenario (const FlSweep *s);
+FL_API const char *fl_sweep_output_dir (const FlSweep *s);
+/* Replicas of the whole sweep (all shards): seeds x grid points. */
+FL_API unsigned long fl_sweep_replicas (const FlSweep *s);
+/* The shard this sweep runs: *shard of *shards (1 of 1 unsharded). */
+FL_API void fl_sweep_shard (const FlSweep *s, unsigned *shard,
+                            unsigned *shards);
+/* Runs the replicas of the shard not yet done and (unsharded) aggregates.
+ * Every grid point is loaded first: an unknown key or a bad value is
+ * FL_ERROR_INPUT naming the point. A replica that fails stops the sweep
+ * (the first failed one in (point, seed) order is reported); a folder
+ * this call created is removed, finished replicas in an older one stay
+ * for a resume. PROGRESS: lines on stderr, or NULL. */
+FL_API bool fl_sweep_execute (FlSweep *s, FlProgress *progress,
+                              GError **error);
+/* After fl_sweep_execute: a table of each point's mean ETTR and its 95%
+ * CI, then where the results are. NULL when the sweep has no sweep.json
+ * (a shard). Returns: (transfer full). */
+FL_API char *fl_sweep_format_summary (const FlSweep *s);
+
+/* Merges the folders of shards 1..N of one sweep (each complete) into
+ * OUTPUT_DIR (new or empty), byte-identical to an unsharded sweep's but
+ * for wall times, whole or not at all. Shards of another sweep, missing,
+ * duplicated or unfinished are FL_ERROR_INPUT naming them. WAIT_S > 0:
+ * while a shard is missing or unfinished, poll for up to WAIT_S seconds
+ * before failing. */
+FL_API bool fl_sweep_merge (const char *output_dir,
+                            const char *const *shard_dirs, size_t n_dirs,
+                            double wait_s, GError **error);
+
+/* A sweep as cluster jobs: shards `faultline sweep ... --shard K/N -o
+ * SHARDS/shard-K` and a merge job. Only the text: nothing is submitted. */
+typedef struct
+{
+  unsigned shards;          /* N; 0: min(replicas, 100) */
+  const char *shards_dir;   /* NULL: OUT.shards */
+  const char *name;         /* job name; NULL: faultline-SCENARIO */
+  const char *faultline;    /* the binary the jobs run; NULL: faultline */
+  const char *workdir;      /* the jobs' folder; NULL: the current one
+                             * (Slurm), /results (Kubernetes) */
+  unsigned parallel;        /* shards at once; 0: no limit */
+  const char *partition;    /* Slurm; NULL: the cluster's default */
+  const char *time_limit;   /* Slurm, as sbatch --time; NULL: default */
+  const char *image;        /* Kubernetes: required */
+  const char *claim;        /* Kubernetes; NULL: faultline-results */
+  double merge_wait_s;      /* Kubernetes: merge --wait; default 7 days */
+} FlClusterOptions;
+
+/* Fills the defaults above. */
+FL_API void fl_cluster_options_init (FlClusterOptions *c);
+/* A POSIX sh script that, run on a Slurm login node, submits a job array
+ * of the shards and the merge job (--dependency=afterok). Paths and names
+ * that would go into the script unsafely (blanks, quotes, '$'...), or more
+ * shards than replicas, are FL_ERROR_INPUT. Returns: (transfer full). */
+FL_API char *fl_sweep_slurm (const FlSweep *s, const FlClusterOptions *c,
+                             GError **error);
+/* Two Kubernetes Jobs (YAML): an Indexed Job of the shards and a merge Job
+ * that waits for them, both mounting the claim at workdir. Errors as
+ * fl_sweep_slurm. Returns: (transfer full). */
+FL_API char *fl_sweep_k8s (const FlSweep *s, const FlClusterOptions *c,
+                           GError **error);
+
+/* ---- Options: what `faultline help options` lists ----
+ * Every value a scenario or --set gives, from the one table of each owner
+ * (the world's config, failure_mode(), the health policy, the scheduler).
+ */
+
+typedef enum
+{
+  FL_OPTION_CONFIG,       /* a config key: --set KEY=VALUE, or cluster{},
+                           * failures{}, policy{}, workload{}, run{} */
+  FL_OPTION_NUMBER,       /* another number a scenario gives: job{KEY},
+                           * at(t), every(dt, ...), ... */
+  FL_OPTION_FAILURE_MODE, /* a key of failure_mode(name, {KEY = VALUE}) */
+  FL_OPTION_HEALTH,       /* --set health.KEY=VALUE */
+  FL_OPTION_SCHED,        /* --set sched.KEY=VALUE */
+} FlOptionGroup;
+
+typedef struct
+{
+  FlOptionGroup group;
+  const char *key;           /* "cluster.spares", "mtbf", "health.KEY" */
+  const char *type;          /* "number", "string", "bool"; "" for health
+                              * and sched keys (their unit says) */
+  const char *unit;          /* "s" (a duration), "h", "count"...; "" */
+  const char *default_value; /* as text; NULL: none */
+  const char *help;          /* a paragraph */
+  const char *accepts;       /* what it takes, as a sentence ("whole
+                              * [0, 1e+07] s (or 0); --set takes ...",
+                              * "one of: a, b"); NULL: not stated */
+} FlOptionInfo;
+
+/* The i-th option: config keys (their table's order), the other numbers,
+ * the failure_mode() keys (in the order they are applied), the health
+ * parameters (defaults of the standard policy), the scheduler's. Returns
+ * false past the last. Strings are static. */
+FL_API bool fl_option_info (size_t i, FlOptionInfo *info);
+
 /* ---- Comparing runs: what `faultline compare` does (docs/ci.md) ----
  *
  * Two runs (summary.json files or run folders) metric by metric, or two
@@ -278,8 +440,10 @@ FL_API size_t fl_comparison_n_warnings (const FlComparison *c);
 FL_API const char *fl_comparison_warning (const FlComparison *c, size_t i);
 /* The comparison as text in FORMAT (docs/ci.md shows each). Returns:
  * (transfer full). */
-FL_API char *fl_comparison_format (const FlComparison *c, FlCompareFormat format);
+FL_API char *fl_comparison_format (const FlComparison *c,
+                                   FlCompareFormat format);
 FL_API void fl_comparison_free (FlComparison *c); /* NULL is a no-op */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FlComparison, fl_comparison_free)
 
 /* ---- Plots and reports: `faultline plot` and `faultline report` ----
  * (docs/plots-and-report.md). gnuplot is run as a program, found at run
@@ -422,7 +586,8 @@ FL_API char *fl_replay_format (const FlReplay *r);
 /* Writes DIR/decisions.csv (policy,time_s,action,component,reason) and
  * DIR/replay.json (counts, policies, decisions per action), atomically
  * (the folder appears complete or not at all). */
-FL_API bool fl_replay_write (const FlReplay *r, const char *dir, GError **error);
+FL_API bool fl_replay_write (const FlReplay *r, const char *dir,
+                             GError **error);
 
 /* ---- Alert-rule tests: what `faultline promtest` does ----
  *

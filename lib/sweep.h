@@ -36,6 +36,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "faultline.h"
+
 /* The most seeds one --seeds spec may expand to. */
 #define SWEEP_MAX_SEEDS 100000
 
@@ -118,7 +120,7 @@ char *sweep_point_name (const SweepAxis *axes, size_t n_axes,
 
 /* Parses "K/N" (1 <= K <= N <= SWEEP_MAX_SHARDS) into *shard, *shards.
  * Errors (FL_ERROR_INPUT) name the text. */
-#define SWEEP_MAX_SHARDS 100000
+#define SWEEP_MAX_SHARDS FL_SWEEP_MAX_SHARDS
 bool sweep_parse_shard (const char *spec, unsigned *shard, unsigned *shards,
                         GError **error);
 
