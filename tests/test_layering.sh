@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/test_layering.sh - the dependency direction is the architecture:
 # sim/ and policy/ include nothing of ours from other layers; models/ never
-# includes lua/ or lib/. Fails naming the offending line.
+# includes lua/ or lib/; cli/ is a client of the public API only.
+# Fails naming the offending line.
 root=${1:-.}
 status=0
 check () { # dir, forbidden-regex
@@ -67,6 +68,23 @@ hits=$(grep -nE '#[[:space:]]*include[[:space:]]*<pcap' "$root"/models/*.[ch] 2>
 if [ -n "$hits" ]; then echo "layering violation: libpcap in models/:"; echo "$hits"; status=1; fi
 if grep -n 'pcap_dep' "$root/models/meson.build"; then
   echo "layering violation: models/meson.build links libpcap"; status=1
+fi
+# cli/ is a client of the public API: it includes faultline.h and its own
+# headers (cli.h, cmd_*.h) only, and links libfaultline, none of the
+# internal libraries (the static lib/, models/, sim/, lua/, policy/).
+for f in "$root"/cli/*.[ch]; do
+  grep -nE '#[[:space:]]*include[[:space:]]*"' "$f" | while IFS= read -r line; do
+    hdr=$(echo "$line" | sed -E 's/.*"([^"]*)".*/\1/')
+    case $hdr in
+      faultline.h|cli.h|cmd_*.h) [ "$hdr" = faultline.h ] || [ -f "$root/cli/$hdr" ] ||
+        { echo "cli/ includes a header it does not have: $f:$line"; exit 1; } ;;
+      *) echo "layering violation: cli/ includes more than faultline.h: $f:$line"; exit 1 ;;
+    esac
+  done || status=1
+done
+if sed -n "/^faultline_exe = executable/,/)\$/p" "$root/cli/meson.build" |
+   sed 's/faultline_public_dep//g' | grep -nE '(faultline|sim|models|fllua|policy|policy_plugin)_dep\b'; then
+  echo "layering violation: cli/meson.build links an internal library (link faultline_public_dep)"; status=1
 fi
 if [ $status -eq 0 ]; then echo "1..1"; echo "ok 1 - layering"; fi
 exit $status
