@@ -370,7 +370,7 @@ sweep_words (const FlSweep *s)
   return v;
 }
 
-/* "faultline-" and the scenario's stem, lower case, [a-z0-9-], at most 50
+/* "faultline-" and the scenario's stem, lower case, [a-z0-9-], at most 40
  * bytes, no trailing '-'. Returns: (transfer full). */
 static char *
 job_name (const char *scenario)
