@@ -244,6 +244,9 @@ struct SchedJobRec
   uint32_t n_standby;
   guint run_index;   /* index in Sched.running while running */
   uint64_t skip_pass; /* preempted in this pass: not restarted in it */
+  uint32_t n_kept;   /* interrupted and queued: nodes[0..n_kept) are still
+                        held (owner) for the one-node swap of its restart in
+                        the next pass (sched_try_swap); 0 otherwise */
 };
 
 typedef struct
@@ -279,6 +282,8 @@ struct Sched
   uint32_t *gcount;    /* max_group + 1: sched_place's counting sort */
   SchedGroupFree *gf;  /* n_groups: sched_place's groups in order */
   uint64_t pass;
+  GPtrArray *keeping;  /* queued jobs with n_kept > 0, in interruption order */
+  uint32_t *gkept;     /* n_groups, all zero between calls (sched_swap_ok) */
 };
 
 static inline bool
@@ -468,6 +473,8 @@ sched_new (const SchedConfig *cfg, uint32_t n_nodes,
                                    sched_job_rec_free);
   s->queue = g_ptr_array_new ();
   s->running = g_ptr_array_new ();
+  s->keeping = g_ptr_array_new ();
+  s->gkept = g_new0 (uint32_t, s->n_groups);
   return s;
 }
 
@@ -479,6 +486,8 @@ sched_free (Sched *s)
   g_hash_table_destroy (s->jobs);
   g_ptr_array_free (s->queue, TRUE);
   g_ptr_array_free (s->running, TRUE);
+  g_ptr_array_free (s->keeping, TRUE);
+  g_free (s->gkept);
   g_free (s->group);
   g_free (s->gstart);
   g_free (s->gmembers);
@@ -521,11 +530,12 @@ sched_submit (Sched *s, const SchedJob *j)
 
 static void sched_ascending (Sched *s, uint32_t *v, uint32_t n);
 
-/* Nodes a job needs free to start: its gang and its standbys. */
+/* Nodes a job needs free to start: its gang and its standbys, less the
+ * nodes it kept for a one-node swap (sched_try_swap). */
 static inline uint32_t
 sched_need (const SchedJobRec *r)
 {
-  return r->j.nodes + r->j.standbys;
+  return r->j.nodes + r->j.standbys - r->n_kept;
 }
 
 /* Index of node in the ascending v[0..n), or n. */
@@ -806,10 +816,216 @@ sched_avail_for (const Sched *s, const SchedJobRec *r)
   return s->gen.total + (r->restart ? s->spr.total : 0);
 }
 
+/* Nodes nodes[0..n) leave the pool they are in (general or spare) and
+ * are held by r: sched_node_sync for a free node that becomes held,
+ * unrolled. */
+static void
+sched_hold (Sched *s, SchedJobRec *r, const uint32_t *nodes, uint32_t n)
+{
+  for (uint32_t i = 0; i < n; i++)
+    {
+      uint32_t node = nodes[i];
+      g_assert (s->owner[node] == NULL && s->up[node]);
+      s->owner[node] = r;
+      uint64_t m = (uint64_t) 1 << (node & 63);
+      SchedPool *p = s->spare[node] ? &s->spr : &s->gen;
+      g_assert (p->bits[node >> 6] & m);
+      p->bits[node >> 6] &= ~m;
+      p->gfree[s->group[node]]--;
+      p->total--;
+      s->spare[node] = false;
+    }
+}
+
+/* r, out of the queue and holding r->nodes[0..r->j.nodes), is running. */
+static void
+sched_started (Sched *s, SchedJobRec *r, SchedTimeMs now, uint32_t from_spr,
+               GArray *out)
+{
+  r->n_alloc = r->j.nodes;
+  r->state = SCHED_JOB_RUNNING;
+  r->start = now;
+  r->requeued = false;
+  r->restart = false;
+  r->run_index = s->running->len;
+  g_ptr_array_add (s->running, r);
+
+  SchedDecision d = { SCHED_DECISION_START, r->j.id, r->n_alloc, r->nodes,
+                      from_spr };
+  g_array_append_val (out, d);
+}
+
+/* ---- the one-node swap ---- */
+
+/* An interrupted job's kept nodes go back to the general pool (those that
+ * are up), as if it had released them when it stopped. */
+static void
+sched_unkeep (Sched *s, SchedJobRec *r)
+{
+  for (uint32_t i = 0; i < r->n_kept; i++)
+    {
+      uint32_t node = r->nodes[i];
+      g_assert (s->owner[node] == r && !s->spare[node]);
+      s->owner[node] = NULL;
+      if (s->up[node])
+        {
+          s->gen.bits[node >> 6] |= (uint64_t) 1 << (node & 63);
+          s->gen.gfree[s->group[node]]++;
+          s->gen.total++;
+        }
+    }
+  r->n_kept = 0;
+  g_ptr_array_remove (s->keeping, r);
+}
+
+/* Chooses m free nodes of pool p for a job that keeps nodes[0..k): with
+ * topology placement, the best-fitting group (fewest free nodes that
+ * suffice, then the lowest index) among the groups it already spans, so
+ * the swap adds no group; if none holds m, or with first-fit, the usual
+ * choice (sched_place). Unsorted. */
+static void
+sched_place_near (Sched *s, const SchedPool *p, const uint32_t *nodes,
+                  uint32_t k, uint32_t m, uint32_t *out)
+{
+  if (m == 0)
+    return;
+  if (s->cfg.placement == SCHED_PLACE_TOPOLOGY)
+    {
+      uint32_t best = UINT32_MAX, prev = UINT32_MAX;
+      for (uint32_t i = 0; i < k; i++)
+        {
+          uint32_t g = s->group[nodes[i]];
+          if (g == prev)
+            continue;
+          prev = g;
+          if (p->gfree[g] >= m
+              && (best == UINT32_MAX || p->gfree[g] < p->gfree[best]
+                  || (p->gfree[g] == p->gfree[best] && g < best)))
+            best = g;
+        }
+      if (best != UINT32_MAX)
+        {
+          uint32_t got = sched_take_group (s, p, best, m, out);
+          g_assert (got == m);
+          return;
+        }
+    }
+  sched_place (s, p, m, out);
+}
+
+/* With topology placement, whether the swap keeps the placement rule
+ * "fewest groups": the groups of the kept nodes[0..k) and of the fresh
+ * ones fresh[0..m), against the fewest groups a new placement of the job
+ * could use, counting its kept nodes, the general pool and (a restart)
+ * the spares as free: largest groups first. A job alone in its group
+ * whose group has no free node is then re-placed (in a group that holds
+ * it whole) rather than spread over two. O(k + m + groups). */
+static bool
+sched_swap_ok (Sched *s, const SchedJobRec *r, const uint32_t *fresh,
+               uint32_t m)
+{
+  if (s->cfg.placement != SCHED_PLACE_TOPOLOGY)
+    return true;
+  const uint32_t *kept = r->nodes;
+  uint32_t k = r->n_kept, used = 0;
+  for (uint32_t i = 0; i < k; i++)
+    used += s->gkept[s->group[kept[i]]]++ == 0;
+  for (uint32_t i = 0; i < m; i++)
+    {
+      uint32_t g = s->group[fresh[i]];
+      if (s->gkept[g] == 0)
+        {
+          s->gkept[g] = UINT32_MAX; /* a group the swap adds */
+          used++;
+        }
+    }
+  /* Capacities of a new placement, by count. */
+  uint32_t *pos = s->gcount;
+  memset (pos, 0, sizeof (uint32_t) * (s->max_group + 1));
+  for (uint32_t g = 0; g < s->n_groups; g++)
+    {
+      uint32_t kg = s->gkept[g] == UINT32_MAX ? 0 : s->gkept[g];
+      uint32_t cap = s->gen.gfree[g] + kg + (r->restart ? s->spr.gfree[g] : 0);
+      pos[MIN (cap, s->max_group)]++;
+    }
+  for (uint32_t i = 0; i < k; i++)
+    s->gkept[s->group[kept[i]]] = 0;
+  for (uint32_t i = 0; i < m; i++)
+    s->gkept[s->group[fresh[i]]] = 0;
+  uint32_t fewest = 0;
+  int64_t left = r->j.nodes;
+  for (uint32_t f = s->max_group; f > 0 && left > 0; f--)
+    {
+      int64_t take = MIN ((int64_t) pos[f], (left + f - 1) / f);
+      fewest += (uint32_t) take;
+      left -= take * f;
+    }
+  /* Up to 1/16 more groups than that (none for a job in fewer than 16):
+   * a restart of a 128-SU job may take a 129th SU for its one node; a
+   * job in one SU is never spread over two. Swaps cannot drift further:
+   * past that bound the job is re-placed. */
+  return used <= fewest + fewest / 16;
+}
+
+/* The restart of an interrupted job that kept its nodes: the kept nodes
+ * that went down since (the failed ones, a node taken for maintenance)
+ * are swapped for free ones (general pool first, then spares, as a
+ * restart takes them), chosen by sched_place_near; the others stay.
+ * O(job size + groups), no re-placement. If too few nodes are free, or
+ * the swap would spread the job over more groups than a new topology
+ * placement (sched_swap_ok), the kept nodes are released: false, and
+ * the caller places the job as any other. */
+static bool
+sched_try_swap (Sched *s, SchedJobRec *r, SchedTimeMs now, GArray *out)
+{
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < r->n_kept; i++)
+    {
+      uint32_t node = r->nodes[i];
+      g_assert (s->owner[node] == r);
+      if (s->up[node])
+        r->nodes[k++] = node;
+      else
+        s->owner[node] = NULL; /* down: in no pool until it comes back */
+    }
+  r->n_kept = k;
+  uint32_t n = r->j.nodes, need = n - k;
+  if (sched_avail_for (s, r) < need)
+    {
+      sched_unkeep (s, r);
+      return false;
+    }
+  uint32_t from_gen = MIN (need, s->gen.total);
+  uint32_t from_spr = need - from_gen;
+  uint32_t *fresh = s->scratch;
+  sched_place_near (s, &s->gen, r->nodes, k, from_gen, fresh);
+  sched_place_near (s, &s->spr, r->nodes, k, from_spr, fresh + from_gen);
+  if (!sched_swap_ok (s, r, fresh, need))
+    {
+      sched_unkeep (s, r);
+      return false;
+    }
+  sched_ascending (s, fresh, need);
+  sched_hold (s, r, fresh, need);
+
+  /* Merge the kept and the fresh nodes, both ascending, from the back. */
+  uint32_t a = k, b = need, o = n;
+  while (b > 0)
+    r->nodes[--o] = (a > 0 && r->nodes[a - 1] > fresh[b - 1]) ? r->nodes[--a]
+                                                              : fresh[--b];
+  sched_queue_remove (s, r);
+  r->n_kept = 0;
+  g_ptr_array_remove (s->keeping, r);
+  sched_started (s, r, now, from_spr, out);
+  return true;
+}
+
 /* Starts r if enough nodes are free; the job must be in the queue. */
 static bool
 sched_try_start (Sched *s, SchedJobRec *r, SchedTimeMs now, GArray *out)
 {
+  if (r->n_kept > 0 && sched_try_swap (s, r, now, out))
+    return true;
   uint32_t n = r->j.nodes, need = sched_need (r);
   if (sched_avail_for (s, r) < need)
     return false;
@@ -828,31 +1044,9 @@ sched_try_start (Sched *s, SchedJobRec *r, SchedTimeMs now, GArray *out)
   if (r->n_last != n)
     r->nodes = g_renew (uint32_t, r->nodes, n);
   memcpy (r->nodes, s->scratch, sizeof (uint32_t) * n);
-  r->n_alloc = r->n_last = n;
-  /* sched_node_sync for a free node that becomes held, unrolled: it
-   * leaves the pool it was in (the general or the spare one). */
-  for (uint32_t i = 0; i < n; i++)
-    {
-      uint32_t node = r->nodes[i];
-      g_assert (s->owner[node] == NULL && s->up[node]);
-      s->owner[node] = r;
-      uint64_t m = (uint64_t) 1 << (node & 63);
-      SchedPool *p = s->spare[node] ? &s->spr : &s->gen;
-      g_assert (p->bits[node >> 6] & m);
-      p->bits[node >> 6] &= ~m;
-      p->gfree[s->group[node]]--;
-      p->total--;
-      s->spare[node] = false;
-    }
-  r->state = SCHED_JOB_RUNNING;
-  r->start = now;
-  r->requeued = false;
-  r->restart = false;
-  r->run_index = s->running->len;
-  g_ptr_array_add (s->running, r);
-
-  SchedDecision d = { SCHED_DECISION_START, r->j.id, n, r->nodes, from_spr };
-  g_array_append_val (out, d);
+  r->n_last = n;
+  sched_hold (s, r, r->nodes, n);
+  sched_started (s, r, now, from_spr, out);
   return true;
 }
 
@@ -1044,7 +1238,8 @@ sched_schedule (Sched *s, SchedTimeMs now, GArray *decisions_out)
           continue;
         }
       /* Backfill behind the blocked head. */
-      if (sched_avail_for (s, r) < sched_need (r))
+      uint32_t need = sched_need (r);
+      if (sched_avail_for (s, r) < need)
         {
           i++;
           continue;
@@ -1052,7 +1247,7 @@ sched_schedule (Sched *s, SchedTimeMs now, GArray *decisions_out)
       SchedTimeMs end = r->j.est_runtime > 0 ? now + r->j.est_runtime
                                              : SCHED_TIME_NEVER;
       bool before = end != SCHED_TIME_NEVER && end <= shadow;
-      if (!before && (int64_t) sched_need (r) > extra)
+      if (!before && (int64_t) need > extra)
         {
           i++;
           continue;
@@ -1060,11 +1255,14 @@ sched_schedule (Sched *s, SchedTimeMs now, GArray *decisions_out)
       if (sched_try_start (s, r, now, decisions_out))
         {
           if (!before)
-            extra -= sched_need (r);
+            extra -= need;
           continue;
         }
       i++;
     }
+  /* Kept nodes of a restart not made in this pass go back to the pool. */
+  while (s->keeping->len > 0)
+    sched_unkeep (s, g_ptr_array_index (s->keeping, s->keeping->len - 1));
   sched_spares_top_up (s);
 }
 
@@ -1079,7 +1277,11 @@ sched_job_finished (Sched *s, uint32_t id)
   if (r->state == SCHED_JOB_RUNNING)
     sched_release (s, r);
   else
-    sched_queue_remove (s, r);
+    {
+      if (r->n_kept > 0)
+        sched_unkeep (s, r);
+      sched_queue_remove (s, r);
+    }
   g_hash_table_remove (s->jobs, GUINT_TO_POINTER (id));
 }
 
@@ -1089,9 +1291,28 @@ sched_job_interrupted (Sched *s, uint32_t id)
   g_return_if_fail (s != NULL);
   SchedJobRec *r = sched_lookup (s, id);
   g_return_if_fail (r != NULL && r->state == SCHED_JOB_RUNNING);
-  sched_release (s, r);
   r->requeued = true;
   r->restart = true;
+  if (r->j.standbys > 0)
+    {
+      /* A job with warm standbys swaps in place through sched_job_swap;
+       * one that is requeued all the same starts afresh with new ones. */
+      sched_release (s, r);
+      sched_queue_insert (s, r);
+      return;
+    }
+  /* The one-node swap: the job keeps holding its nodes until the next
+   * pass, which restarts it on those still up plus replacements for the
+   * others (sched_try_swap), or releases them if it cannot. */
+  uint32_t held = r->n_alloc;
+  guint idx = r->run_index;
+  g_assert (g_ptr_array_index (s->running, idx) == r);
+  g_ptr_array_remove_index_fast (s->running, idx);
+  if (idx < s->running->len)
+    ((SchedJobRec *) g_ptr_array_index (s->running, idx))->run_index = idx;
+  r->n_alloc = 0;
+  r->n_kept = held;
+  g_ptr_array_add (s->keeping, r);
   sched_queue_insert (s, r);
 }
 

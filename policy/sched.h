@@ -173,9 +173,13 @@ void sched_node_set_available (Sched *s, uint32_t node, bool up);
  * and its nodes are released. */
 void sched_job_finished (Sched *s, uint32_t id);
 
-/* A running job was interrupted (a failure): its nodes are released and it
- * goes back to the queue at the head of its priority class, keeping its
- * submit time; its restart may use hot spares. */
+/* A running job was interrupted (a failure): it goes back to the queue at
+ * the head of its priority class, keeping its submit time; its restart
+ * may use hot spares. It keeps holding its nodes until the next pass,
+ * which restarts it on those still up plus replacements for the others
+ * (the one-node swap, docs/scheduling.md) or, if it cannot, releases
+ * them and places the job afresh. A job with warm standbys releases
+ * its nodes at once (it swaps in place through sched_job_swap). */
 void sched_job_interrupted (Sched *s, uint32_t id);
 
 /* Warm standbys. A job with standbys = N starts (first start or restart)

@@ -466,11 +466,68 @@ test_spine_repair_keeps_dead_leaf_link_down (void **state)
   world_config_free (cfg);
 }
 
+typedef struct
+{
+  uint32_t before[6], after[6];
+  uint32_t n_before, n_after;
+} SwapSeen;
+
+static WorldTimerResult
+swap_cb (void *user_data, World *w, uint64_t cb, GError **error)
+{
+  SwapSeen *s = user_data;
+  const uint32_t *nodes;
+  uint32_t n;
+  assert_true (world_job_nodes (w, "a", &nodes, &n));
+  assert_true (n <= 6);
+  if (cb == 1)
+    {
+      memcpy (s->before, nodes, n * sizeof *nodes);
+      s->n_before = n;
+      return world_fail (w, "node0004/gpu0", "faulty_gpu", error) > 0
+               ? WORLD_TIMER_CONTINUE : WORLD_TIMER_FAILED;
+    }
+  memcpy (s->after, nodes, n * sizeof *nodes);
+  s->n_after = n;
+  return WORLD_TIMER_CONTINUE;
+}
+
+/* The one-node swap in the world: 16 nodes in SUs of 4, topology
+ * placement; job x takes nodes 0-2, job a (6 nodes) 4-9. A GPU fault on
+ * node 4 interrupts a, which restarts on its 5 other nodes plus node 10,
+ * in an SU it already uses (not node 3, the best fit elsewhere). A full
+ * re-placement would have given it 5-6 and 8-11. */
+static void
+test_interrupted_job_swaps_one_node (void **state)
+{
+  WorldConfig *cfg = wt_small_cluster (16, 2, 2, 4, 8, 10);
+  WorldValue v = { .type = WORLD_VAL_NUMBER, .num = 1e9 };
+  assert_true (world_config_failure_set (cfg, "faulty_gpu", "repair_time", &v, NULL));
+  wt_set_str (cfg, "policy.sched", "topology");
+  add_job (cfg, "x", 3, 0);
+  add_job (cfg, "a", 6, 0);
+  world_config_at (cfg, SIM_H (1), 1);
+  world_config_at (cfg, SIM_H (5), 2);
+  SwapSeen seen = { 0 };
+  World *w = wt_run (cfg, 7, swap_cb, &seen, NULL, NULL);
+  static const uint32_t before[] = { 4, 5, 6, 7, 8, 9 };
+  static const uint32_t after[] = { 5, 6, 7, 8, 9, 10 };
+  assert_int_equal (seen.n_before, 6);
+  assert_memory_equal (seen.before, before, sizeof before);
+  assert_int_equal (seen.n_after, 6);
+  assert_memory_equal (seen.after, after, sizeof after);
+  assert_true (wt_job_row (world_metrics (w), "a")->interruptions >= 1);
+  assert_int_equal (wt_job_row (world_metrics (w), "x")->interruptions, 0);
+  world_free (w);
+  world_config_free (cfg);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_gpu_fault_interrupts_its_node_only),
+    cmocka_unit_test (test_interrupted_job_swaps_one_node),
     cmocka_unit_test (test_leaf_takes_one_rail_of_one_su),
     cmocka_unit_test (test_spine_slows_cross_su_job),
     cmocka_unit_test (test_degraded_nodes),

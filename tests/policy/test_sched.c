@@ -296,6 +296,106 @@ test_topology_placement (void **state)
 }
 
 /* 10 nodes, 2 hot spares (nodes 8 and 9). */
+/* How many of nodes[0..n) are in set[0..m). */
+static uint32_t
+common (const uint32_t *nodes, uint32_t n, const uint32_t *set, uint32_t m)
+{
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < n; i++)
+    for (uint32_t j = 0; j < m; j++)
+      k += nodes[i] == set[j];
+  return k;
+}
+
+/* The one-node swap: a job interrupted by one failed node restarts on its
+ * other nodes plus one replacement; with topology placement the
+ * replacement comes from a group the job already spans even when another
+ * group fits one node better (a full re-placement would instead take the
+ * fullest groups: 4-7 and 1-2 here); with first-fit, the lowest free
+ * node. When no replacement is free, the kept nodes go back to the pool
+ * and the job waits as before. */
+static void
+test_one_node_swap (void **state)
+{
+  uint32_t groups[16];
+  for (uint32_t i = 0; i < 16; i++)
+    groups[i] = i / 4;
+  const char *presets[] = { "topology", "first-fit" };
+  for (int p = 0; p < 2; p++)
+    {
+      Sched *s = new_sched (presets[p], 16, groups, 0);
+      for (uint32_t i = 13; i < 16; i++) /* group 3 keeps one free node */
+        sched_node_set_available (s, i, false);
+      submit (s, 1, 6, 0, 0, 0, false);
+      GArray *d = run (s, 0);
+      assert_true (started (d, 1));
+      g_array_unref (d);
+      uint32_t n;
+      const uint32_t *nodes = sched_job_nodes (s, 1, &n);
+      assert_int_equal (n, 6);
+      uint32_t before[6];
+      memcpy (before, nodes, sizeof before);
+      static const uint32_t first[] = { 0, 1, 2, 3, 4, 5 };
+      assert_memory_equal (before, first, sizeof first);
+
+      sched_node_set_available (s, 0, false);
+      sched_job_interrupted (s, 1);
+      d = run (s, 10);
+      assert_int_equal (d->len, 1);
+      SchedDecision *x = &g_array_index (d, SchedDecision, 0);
+      assert_int_equal (x->kind, SCHED_DECISION_START);
+      assert_int_equal (x->n, 6);
+      assert_int_equal (x->from_spares, 0);
+      assert_int_equal (common (x->nodes, x->n, before, 6), 5);
+      for (uint32_t i = 1; i < x->n; i++)
+        assert_true (x->nodes[i - 1] < x->nodes[i]);
+      /* Topology: group 1 (the job's) over group 3's single free node 12,
+       * the best fit elsewhere; first-fit: the lowest free node. Both 6. */
+      static const uint32_t after[] = { 1, 2, 3, 4, 5, 6 };
+      assert_memory_equal (x->nodes, after, sizeof after);
+      assert_int_equal (sched_free_nodes (s), 16 - 3 - 1 - 6);
+      g_array_unref (d);
+
+      /* A node of a job in a cluster with nothing free: no swap; the kept
+       * nodes are released by the pass and the job waits. */
+      submit (s, 2, sched_free_nodes (s), 0, 20, 0, false);
+      d = run (s, 20);
+      assert_true (started (d, 2));
+      g_array_unref (d);
+      assert_int_equal (sched_free_nodes (s), 0);
+      sched_node_set_available (s, 3, false);
+      sched_job_interrupted (s, 1);
+      d = run (s, 30);
+      assert_int_equal (d->len, 0);
+      assert_int_equal (sched_job_state (s, 1), SCHED_JOB_QUEUED);
+      assert_int_equal (sched_free_nodes (s), 5);
+      g_array_unref (d);
+      /* A node comes back: the job restarts on a fresh placement. */
+      sched_node_set_available (s, 0, true);
+      d = run (s, 40);
+      assert_true (started (d, 1));
+      g_array_unref (d);
+      assert_int_equal (sched_free_nodes (s), 0);
+      sched_free (s);
+    }
+
+  /* Topology, a job alone in its group: a swap would spread it over two
+   * groups while another group holds it whole, so it is re-placed. */
+  Sched *s = new_sched ("topology", 8, groups, 0);
+  submit (s, 1, 4, 0, 0, 0, false);
+  GArray *d = run (s, 0);
+  g_array_unref (d);
+  sched_node_set_available (s, 1, false);
+  sched_job_interrupted (s, 1);
+  d = run (s, 10);
+  assert_int_equal (d->len, 1);
+  static const uint32_t whole[] = { 4, 5, 6, 7 };
+  assert_memory_equal (g_array_index (d, SchedDecision, 0).nodes, whole,
+                       sizeof whole);
+  g_array_unref (d);
+  sched_free (s);
+}
+
 static void
 test_spares (void **state)
 {
@@ -324,7 +424,8 @@ test_spares (void **state)
       sched_node_set_available (s, 3, false);
       sched_job_interrupted (s, 1);
       assert_int_equal (sched_job_state (s, 1), SCHED_JOB_QUEUED);
-      assert_int_equal (sched_free_nodes (s), 7);
+      /* Its 7 nodes still up are kept for its restart (the swap). */
+      assert_int_equal (sched_free_nodes (s), 0);
       d = run (s, 10);
       assert_int_equal (d->len, 1);
       SchedDecision *x = &g_array_index (d, SchedDecision, 0);
@@ -573,6 +674,7 @@ main (void)
     cmocka_unit_test (test_easy_backfill),
     cmocka_unit_test (test_priority_preemption),
     cmocka_unit_test (test_topology_placement),
+    cmocka_unit_test (test_one_node_swap),
     cmocka_unit_test (test_spares),
     cmocka_unit_test (test_config),
     cmocka_unit_test (test_random_invariants_and_determinism),
