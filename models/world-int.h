@@ -247,7 +247,8 @@ typedef struct
   bool restarting;      /* next start is a restart */
   bool waiting_restart; /* stopped by a failure or planned maintenance,
                          * queued for nodes */
-  uint32_t *nodes_held; /* copy of the allocation */
+  uint32_t *nodes_held; /* copy of the allocation: n_held valid; room for
+                         * `nodes` (kept from the first start to the end) */
   uint32_t n_held;
   bool multi_su;        /* spans scalable units: uplink faults slow it */
   guint run_idx;        /* index in WorldJobs.running while running */

@@ -198,8 +198,7 @@ job_release_nodes (World *w, Job *j)
 {
   for (uint32_t i = 0; i < j->n_held; i++)
     job_release_node (w, j, j->nodes_held[i]);
-  g_clear_pointer (&j->nodes_held, g_free);
-  j->n_held = 0;
+  j->n_held = 0; /* nodes_held keeps its j->nodes slots for the restart */
   if (j->run_idx < w->jobs.running->len && g_ptr_array_index (w->jobs.running, j->run_idx) == j)
     {
       g_ptr_array_remove_index_fast (w->jobs.running, j->run_idx);
@@ -560,7 +559,10 @@ job_start (World *w, Job *j, const uint32_t *nodes, uint32_t n)
   j->running_since = t;
   j->run_idx = w->jobs.running->len;
   g_ptr_array_add (w->jobs.running, j);
-  j->nodes_held = g_memdup2 (nodes, n * sizeof *nodes);
+  g_assert (n <= j->nodes);
+  if (j->nodes_held == NULL) /* allocated once: a restart reuses it */
+    j->nodes_held = g_new (uint32_t, j->nodes);
+  memcpy (j->nodes_held, nodes, n * sizeof *nodes);
   j->n_held = n;
   for (uint32_t i = 0; i < n; i++)
     w->hw.nodes[nodes[i]].job = j->m.id;
