@@ -781,14 +781,13 @@ sched_ascending (Sched *s, uint32_t *v, uint32_t n)
 
 /* ---- running and releasing ---- */
 
-static void
-sched_release (Sched *s, SchedJobRec *r)
+/* The first n of r's nodes stop being held: sched_node_sync for each,
+ * unrolled (a held node is in no pool; it joins the general one if it is
+ * up). */
+static inline void
+sched_unhold (Sched *s, SchedJobRec *r, uint32_t n)
 {
-  g_assert (r->state == SCHED_JOB_RUNNING);
-  sched_standbys_release (s, r);
-  /* sched_node_sync for a node that stops being held, unrolled: it was in
-   * no pool (held) and joins the general one if it is up. */
-  for (uint32_t i = 0; i < r->n_alloc; i++)
+  for (uint32_t i = 0; i < n; i++)
     {
       uint32_t node = r->nodes[i];
       g_assert (s->owner[node] == r && !s->spare[node]);
@@ -800,6 +799,14 @@ sched_release (Sched *s, SchedJobRec *r)
           s->gen.total++;
         }
     }
+}
+
+static void
+sched_release (Sched *s, SchedJobRec *r)
+{
+  g_assert (r->state == SCHED_JOB_RUNNING);
+  sched_standbys_release (s, r);
+  sched_unhold (s, r, r->n_alloc);
   r->n_alloc = 0;
   guint idx = r->run_index;
   g_assert (g_ptr_array_index (s->running, idx) == r);
@@ -862,18 +869,7 @@ sched_started (Sched *s, SchedJobRec *r, SchedTimeMs now, uint32_t from_spr,
 static void
 sched_unkeep (Sched *s, SchedJobRec *r)
 {
-  for (uint32_t i = 0; i < r->n_kept; i++)
-    {
-      uint32_t node = r->nodes[i];
-      g_assert (s->owner[node] == r && !s->spare[node]);
-      s->owner[node] = NULL;
-      if (s->up[node])
-        {
-          s->gen.bits[node >> 6] |= (uint64_t) 1 << (node & 63);
-          s->gen.gfree[s->group[node]]++;
-          s->gen.total++;
-        }
-    }
+  sched_unhold (s, r, r->n_kept);
   r->n_kept = 0;
   g_ptr_array_remove (s->keeping, r);
 }

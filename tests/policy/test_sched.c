@@ -19,14 +19,7 @@
 #include <glib.h>
 
 #include "sched.h"
-
-static GArray *
-run (Sched *s, SchedTimeMs now)
-{
-  GArray *d = g_array_new (FALSE, FALSE, sizeof (SchedDecision));
-  sched_schedule (s, now, d);
-  return d;
-}
+#include "sched_test.h"
 
 static void
 submit (Sched *s, uint32_t id, uint32_t nodes, int32_t prio,
@@ -34,31 +27,6 @@ submit (Sched *s, uint32_t id, uint32_t nodes, int32_t prio,
 {
   SchedJob j = { id, nodes, prio, submit_t, est, preemptible, 0 };
   assert_true (sched_submit (s, &j));
-}
-
-static bool
-started (GArray *d, uint32_t id)
-{
-  for (guint i = 0; i < d->len; i++)
-    {
-      SchedDecision *x = &g_array_index (d, SchedDecision, i);
-      if (x->kind == SCHED_DECISION_START && x->job == id)
-        return true;
-    }
-  return false;
-}
-
-static Sched *
-new_sched (const char *preset, uint32_t n, const uint32_t *groups,
-           uint32_t spares)
-{
-  SchedConfig cfg;
-  sched_config_init (&cfg);
-  assert_true (sched_config_named (&cfg, preset, NULL));
-  cfg.spares = spares;
-  Sched *s = sched_new (&cfg, n, groups, NULL);
-  assert_non_null (s);
-  return s;
 }
 
 static void
