@@ -18,9 +18,6 @@
 
 #include "dist.h"
 
-static void degrade_or_fail (World *w, uint32_t mi, uint32_t i);
-static bool rate_thinned (World *w, uint32_t mi, uint32_t i);
-static void rate_on_repair (World *w, uint32_t node);
 
 /* A node-level fault (GPU, host, or one node of a domain: group !=
  * NO_FAULT). BY_TRACE: an outage of a fault trace with repair = "trace"
@@ -28,9 +25,9 @@ static void rate_on_repair (World *w, uint32_t node);
  * pool at once, the policy is shown nothing and the trace's end clears it).
  * Returns false if dropped. A domain's caller (fail_domain) interrupts the
  * jobs and sends the observations once for the domain. */
-static bool
-fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
-           const char *component, bool by_trace)
+bool
+faults_fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t group,
+                  const char *component, bool by_trace)
 {
   NodeRt *n = &w->hw.nodes[node];
   if (n->fault_mode != NO_FAULT)
@@ -133,7 +130,7 @@ fail_domain (World *w, uint32_t mi, uint32_t d, const char *name)
   for (uint32_t node = 0; node < w->hw.n_nodes; node++)
     {
       if (faults_node_domain (w, fm->cls, node) != d
-          || !fail_node (w, node, mi, HEALTH_NO_GPU, d, name, false))
+          || !faults_fail_node (w, node, mi, HEALTH_NO_GPU, d, name, false))
         continue;
       g_array_append_val (down, node);
       uint32_t job = w->hw.nodes[node].job;
@@ -295,8 +292,8 @@ fail_switch (World *w, TopoKind kind, uint32_t sw, uint32_t mode)
   return true;
 }
 
-static void
-emit_component_failed (World *w, const char *name, const FlFailureMode *fm)
+void
+faults_emit_component_failed (World *w, const char *name, const FlFailureMode *fm)
 {
   WorldEvent ev;
   bus_event_init (&ev, WEV_COMPONENT_FAILED);
@@ -322,16 +319,16 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
       core_comp_name (w, TOPO_GPU, i, name, sizeof name);
       if (w->hw.nodes[i / w->hw.gpn].fault_mode != NO_FAULT)
         return false;
-      emit_component_failed (w, name, fm);
-      happened = fail_node (w, i / w->hw.gpn, mi, (int) (i % w->hw.gpn), NO_FAULT, name,
+      faults_emit_component_failed (w, name, fm);
+      happened = faults_fail_node (w, i / w->hw.gpn, mi, (int) (i % w->hw.gpn), NO_FAULT, name,
                              false);
       break;
     case FL_CLASS_NODE:
       core_comp_name (w, TOPO_NODE, i, name, sizeof name);
       if (w->hw.nodes[i].fault_mode != NO_FAULT)
         return false;
-      emit_component_failed (w, name, fm);
-      happened = fail_node (w, i, mi, HEALTH_NO_GPU, NO_FAULT, name, false);
+      faults_emit_component_failed (w, name, fm);
+      happened = faults_fail_node (w, i, mi, HEALTH_NO_GPU, NO_FAULT, name, false);
       break;
     case FL_CLASS_NIC:
     case FL_CLASS_CABLE:
@@ -339,7 +336,7 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
           || w->faults.link_down[i])
         return false;
       core_comp_name (w, fm->cls == FL_CLASS_NIC ? TOPO_NIC : TOPO_CABLE, i, name, sizeof name);
-      emit_component_failed (w, name, fm);
+      faults_emit_component_failed (w, name, fm);
       happened = fail_link (w, TOPO_CABLE, i, mi, false);
       break;
     case FL_CLASS_UPLINK:
@@ -348,7 +345,7 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
         uint32_t idx = i < w->hw.n_uplinks ? i : i - w->hw.n_uplinks;
         if (w->faults.link_down[core_health_link_of (w, k, idx)])
           return false;
-        emit_component_failed (w, core_comp_name (w, k, idx, name, sizeof name), fm);
+        faults_emit_component_failed (w, core_comp_name (w, k, idx, name, sizeof name), fm);
         happened = fail_link (w, k, idx, mi, false);
         if (happened)
           jobs_update_all_bandwidth (w);
@@ -362,7 +359,7 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
                      : fm->cls == FL_CLASS_SPINE ? TOPO_SPINE : TOPO_CORE;
         if (fabric_switch_failed (w->hw.fabric, k, i))
           return false;
-        emit_component_failed (w, core_comp_name (w, k, i, name, sizeof name), fm);
+        faults_emit_component_failed (w, core_comp_name (w, k, i, name, sizeof name), fm);
         happened = fail_switch (w, k, i, mi);
         if (happened)
           jobs_update_all_bandwidth (w);
@@ -371,7 +368,7 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
     case FL_CLASS_RACK:
     case FL_CLASS_ROW:
     case FL_CLASS_COOLING:
-      emit_component_failed (w, faults_domain_name (w, fm->cls, i, name, sizeof name), fm);
+      faults_emit_component_failed (w, faults_domain_name (w, fm->cls, i, name, sizeof name), fm);
       happened = fail_domain (w, mi, i, name);
       break;
     case FL_CLASS_JOB:
@@ -383,7 +380,7 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
         if (j->state != JOB_RUNNING || j->phase == PHASE_RESTART)
           return false;
         core_comp_name (w, TOPO_NODE, i, name, sizeof name);
-        emit_component_failed (w, name, fm);
+        faults_emit_component_failed (w, name, fm);
         jobs_interrupt (w, j, name, fm, NULL);
         if (fm->obs == FL_OBS_JOB_HANG || fm->obs == FL_OBS_JOB_CRASH)
           {
@@ -465,8 +462,8 @@ instance_is_lemon (World *w, const ModeRt *mr, uint32_t i)
 /* Lemon nodes concentrate failures, they do not add them: the rates of a
  * mode that lemons affect are scaled so that the cluster-wide rate stays
  * the catalogue's (docs/models.md). */
-static double
-lemon_norm (World *w, const ModeRt *mr)
+double
+faults_lemon_norm (World *w, const ModeRt *mr)
 {
   if (mr->fm->cls != FL_CLASS_GPU && mr->fm->cls != FL_CLASS_NODE)
     return 1.0;
@@ -483,7 +480,7 @@ schedule_agg (World *w, uint32_t mi, bool lemon)
   bool lemonable = mr->fm->cls == FL_CLASS_GPU || mr->fm->cls == FL_CLASS_NODE;
   double lemon_inst = lemonable ? n_lemon_nodes * per_node_inst : 0;
   double normal_inst = mr->instances - lemon_inst;
-  double norm = lemon_norm (w, mr);
+  double norm = faults_lemon_norm (w, mr);
   double rate = lemon ? lemon_inst * mr->rate_per_h * w->core.cfg->failures_lemon_multiplier * norm
                       : normal_inst * mr->rate_per_h * norm;
   if (!(rate > 0))
@@ -515,7 +512,7 @@ on_fail_agg (Sim *sim, const SimEvent *e, void *ud)
         i = (uint32_t) rng_below (&mr->pick, mr->instances);
       while (instance_is_lemon (w, mr, i));
     }
-  degrade_or_fail (w, e->target, i);
+  faults_degrade_or_fail (w, e->target, i);
   schedule_agg (w, e->target, lemon);
 }
 
@@ -529,7 +526,7 @@ schedule_instance (World *w, uint32_t mi, uint32_t i, uint32_t k)
   rng_stream_init_key (&s, rng_key_index (w->core.seed, RNG_CLASS_MODE_BASE + mi,
                                           ((uint64_t) i << 20) | k,
                                           mr->fm->name));
-  double h = dist_sample (&mr->fm->ttf, &s) / lemon_norm (w, mr);
+  double h = dist_sample (&mr->fm->ttf, &s) / faults_lemon_norm (w, mr);
   if (instance_is_lemon (w, mr, i))
     h /= w->core.cfg->failures_lemon_multiplier;
   SimTime at = sim_now (w->core.sim) + h_to_sim (h);
@@ -542,7 +539,7 @@ on_fail_inst (Sim *sim, const SimEvent *e, void *ud)
 {
   World *w = ud;
   uint32_t i = (uint32_t) (e->data >> 20), k = (uint32_t) (e->data & 0xfffff);
-  degrade_or_fail (w, e->target, i);
+  faults_degrade_or_fail (w, e->target, i);
   /* Renewal: the next failure is drawn from now (repair time is short
    * against lifetimes; docs/models.md). */
   schedule_instance (w, e->target, i, k + 1);
@@ -625,11 +622,11 @@ node_computing (World *w, const FlFailureMode *fm, uint32_t i)
 }
 
 /* Either starts a degradation with precursor signals or fails at once. */
-static void
-degrade_or_fail (World *w, uint32_t mi, uint32_t i)
+void
+faults_degrade_or_fail (World *w, uint32_t mi, uint32_t i)
 {
   FlFailureMode *fm = w->faults.modes[mi].fm;
-  if (rate_thinned (w, mi, i) || (fm->compute_only && !node_computing (w, fm, i)))
+  if (faults_rate_thinned (w, mi, i) || (fm->compute_only && !node_computing (w, fm, i)))
     return;
   Precursor p = mode_precursor (fm);
   if (p == PRECURSOR_NONE || w->core.cfg->failures_precursor_fraction <= 0
@@ -723,7 +720,7 @@ faults_clear_node (World *w, uint32_t node)
   uint32_t mode = n->fault_mode;
   n->fault_mode = NO_FAULT;
   n->fault_group = NO_FAULT;
-  rate_on_repair (w, node);
+  faults_rate_on_repair (w, node);
   char nb[96];
   WorldEvent ev;
   bus_event_init (&ev, WEV_COMPONENT_REPAIRED);
@@ -893,368 +890,6 @@ build_failures (World *w)
     }
 }
 
-/* ---- a published fault trace (failure_trace{}, docs/scenario-api.md) ----
- *
- * Trace node k (in order of first appearance) is cluster node k, or the
- * node failure_trace.map names. A fault's Class picks a failure mode:
- * failure_trace.class.<Class> names one, else the first mode of the class
- * fault_trace_default_class() gives (GPU, node, NIC or cable). repair =
- * "trace": each outage (a node's overlapping faults merged) takes the
- * whole node down from its start to its end, whatever the mode's class;
- * the policy is shown nothing (the trace already holds detection and
- * repair). repair = "policy": each fault_start is a failure of that mode
- * (a GPU or rail of the node drawn from the "world"/"trace" stream), seen,
- * handled and repaired like any other; the ends are not used. A node
- * already down when a trace fault starts is left to the fault it has. */
-
-static bool
-trace_fail (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static bool
-trace_fail (GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error (error, WORLD_ERROR, WORLD_ERROR_INVALID, "failure_trace{}: %s",
-               msg);
-  return false;
-}
-
-/* The mode of a fault of Class CLS: failure_trace.class.<CLS>, else the
- * first mode of class WANT (fault_trace_default_class of its Class and
- * Desc). */
-static bool
-trace_mode_of (World *w, const char *cls, FlClass want, uint32_t *out,
-               GError **error)
-{
-  const GArray *ov = w->core.cfg->failure_trace_classes;
-  const char *name = NULL;
-  for (guint i = 0; i < ov->len && name == NULL; i++)
-    {
-      const WorldKV *kv = &g_array_index (ov, WorldKV, i);
-      if (g_ascii_strcasecmp (kv->key, cls) == 0)
-        name = kv->value;
-    }
-  for (uint32_t mi = 0; mi < w->faults.n_modes; mi++)
-    {
-      const FlFailureMode *fm = w->faults.modes[mi].fm;
-      if (name != NULL ? strcmp (fm->name, name) != 0 : fm->cls != want)
-        continue;
-      if (fm->cls != FL_CLASS_GPU && fm->cls != FL_CLASS_NODE
-          && fm->cls != FL_CLASS_NIC && fm->cls != FL_CLASS_CABLE)
-        return trace_fail (error, "classes: '%s' = '%s' is a %s mode; a "
-                           "node's fault maps to a gpu, node, nic or cable "
-                           "mode", cls, name, fl_class_name (fm->cls));
-      *out = mi;
-      return true;
-    }
-  if (name == NULL)
-    return trace_fail (error, "Class '%s': no failure mode of class %s",
-                       cls, fl_class_name (want));
-  return trace_fail (error, "classes: '%s' = '%s': no such failure mode",
-                     cls, name);
-}
-
-enum { TRACE_REPAIR_TRACE, TRACE_REPAIR_POLICY };
-const char *const *
-faults_trace_repair_names (void)
-{
-  static const char *const names[] = {
-    [TRACE_REPAIR_TRACE] = "trace", [TRACE_REPAIR_POLICY] = "policy", NULL
-  };
-  return names;
-}
-
-static bool
-trace_load (World *w, GError **error)
-{
-  const WorldConfig *cfg = w->core.cfg;
-  guint repair = config_name_index (faults_trace_repair_names (),
-                                    cfg->failure_trace_repair);
-  g_assert (repair != G_MAXUINT); /* world_config_set checked it */
-  w->faults.trace_repair = repair == TRACE_REPAIR_TRACE;
-  GError *e = NULL;
-  w->faults.trace = fault_trace_read_file (cfg->failure_trace_file, &e);
-  if (w->faults.trace == NULL)
-    {
-      trace_fail (error, "%s", e->message);
-      g_error_free (e);
-      return false;
-    }
-  const FaultTrace *t = w->faults.trace;
-  uint32_t nt = t->nodes->len;
-  w->faults.trace_node = g_new (uint32_t, MAX (nt, 1));
-  g_autofree uint32_t *owner = g_new (uint32_t, w->hw.n_nodes);
-  for (uint32_t i = 0; i < w->hw.n_nodes; i++)
-    owner[i] = NO_FAULT;
-  const GArray *map = cfg->failure_trace_map;
-  for (guint i = 0; i < map->len; i++)
-    {
-      const WorldKV *kv = &g_array_index (map, WorldKV, i);
-      bool found = false;
-      for (uint32_t k = 0; k < nt && !found; k++)
-        found = strcmp (g_ptr_array_index (t->nodes, k), kv->key) == 0;
-      if (!found)
-        return trace_fail (error, "map: '%s' is not a node of the trace %s",
-                           kv->key, cfg->failure_trace_file);
-    }
-  for (uint32_t k = 0; k < nt; k++)
-    {
-      const char *id = g_ptr_array_index (t->nodes, k);
-      uint32_t node = k;
-      if (map->len > 0)
-        {
-          const char *name = NULL;
-          for (guint i = 0; i < map->len && name == NULL; i++)
-            if (strcmp (g_array_index (map, WorldKV, i).key, id) == 0)
-              name = g_array_index (map, WorldKV, i).value;
-          TopoKind kind;
-          if (name == NULL)
-            return trace_fail (error, "map: the trace's node '%s' is not "
-                               "mapped (map every node of the trace, or "
-                               "leave map out to take them in order)", id);
-          if (!topo_lookup (w->hw.topo, name, &kind, &node)
-              || kind != TOPO_NODE)
-            return trace_fail (error, "map: '%s' = '%s' is not a node of "
-                               "the cluster", id, name);
-        }
-      else if (k >= w->hw.n_nodes)
-        return trace_fail (error, "the trace %s has %u nodes, the cluster "
-                           "%u: enlarge cluster{} or map the trace's nodes",
-                           cfg->failure_trace_file, nt, w->hw.n_nodes);
-      if (owner[node] != NO_FAULT)
-        return trace_fail (error, "map: the trace's nodes '%s' and '%s' are "
-                           "both mapped to one node",
-                           (char *) g_ptr_array_index (t->nodes, owner[node]),
-                           id);
-      owner[node] = k;
-      w->faults.trace_node[k] = node;
-    }
-  /* each outage's or event's mode, checked before the run starts */
-  guint n = w->faults.trace_repair ? t->outages->len : t->events->len;
-  w->faults.trace_mode = g_new (uint32_t, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    {
-      const char *cls;
-      FlClass want;
-      if (w->faults.trace_repair)
-        {
-          const FaultTraceOutage *o = &g_array_index (t->outages, FaultTraceOutage, i);
-          cls = o->fault_class;
-          want = o->cls;
-        }
-      else
-        {
-          const FaultTraceEvent *ev = &g_array_index (t->events, FaultTraceEvent, i);
-          cls = ev->cls;
-          want = fault_trace_default_class (ev->cls, ev->desc);
-        }
-      if (!trace_mode_of (w, cls, want, &w->faults.trace_mode[i], error))
-        return false;
-    }
-  w->faults.trace_down = g_new0 (uint8_t, w->hw.n_nodes);
-  rng_stream_init (&w->faults.rng_trace, w->core.seed, "world", "trace");
-  return true;
-}
-
-static void
-on_trace (Sim *sim, const SimEvent *e, void *ud)
-{
-  (void) sim;
-  World *w = ud;
-  const FaultTrace *t = w->faults.trace;
-  uint32_t mi = w->faults.trace_mode[e->target];
-  const FlFailureMode *fm = w->faults.modes[mi].fm;
-  if (!w->faults.trace_repair)
-    {
-      const FaultTraceEvent *ev = &g_array_index (t->events, FaultTraceEvent, e->target);
-      uint32_t node = w->faults.trace_node[ev->node];
-      uint32_t inst = node;
-      if (fm->cls == FL_CLASS_GPU)
-        inst = node * w->hw.gpn + (uint32_t) rng_below (&w->faults.rng_trace, w->hw.gpn);
-      else if (fm->cls == FL_CLASS_NIC || fm->cls == FL_CLASS_CABLE)
-        inst = node * w->hw.rails + (uint32_t) rng_below (&w->faults.rng_trace, w->hw.rails);
-      faults_fail_instance (w, mi, inst);
-      return;
-    }
-  const FaultTraceOutage *o = &g_array_index (t->outages, FaultTraceOutage, e->target);
-  uint32_t node = w->faults.trace_node[o->node];
-  if (e->data == 1)
-    {
-      if (w->faults.trace_down[node])
-        {
-          w->faults.trace_down[node] = 0;
-          faults_clear_node (w, node);
-        }
-      return;
-    }
-  if (w->hw.nodes[node].fault_mode != NO_FAULT)
-    return;
-  char name[96];
-  core_node_name (w, node, name, sizeof name);
-  emit_component_failed (w, name, fm);
-  if (fail_node (w, node, mi, HEALTH_NO_GPU, NO_FAULT, name, true))
-    {
-      w->faults.trace_down[node] = 1;
-      w->meter.m->failures++;
-      metrics_cause_add (w->meter.m->failures_by_cause, fm->cause, 1);
-    }
-}
-
-/* Schedules the trace's starts (and with repair = "trace" its ends). */
-static void
-trace_schedule (World *w)
-{
-  const FaultTrace *t = w->faults.trace;
-  uint32_t kind = w->core.kinds[EV_TRACE];
-  if (w->faults.trace_repair)
-    for (guint i = 0; i < t->outages->len; i++)
-      {
-        const FaultTraceOutage *o = &g_array_index (t->outages, FaultTraceOutage, i);
-        sim_at (w->core.sim, simtime_from_s (o->start_s), kind, i, 0);
-        sim_at (w->core.sim, simtime_from_s (o->end_s), kind, i, 1);
-      }
-  else
-    for (guint i = 0; i < t->events->len; i++)
-      if (g_array_index (t->events, FaultTraceEvent, i).start)
-        sim_at (w->core.sim,
-                simtime_from_s (g_array_index (t->events, FaultTraceEvent, i).time_s),
-                kind, i, 0);
-}
-
-/* ---- per-node rate multipliers (set_node_rate, docs/scenario-api.md) ----
- *
- * A script may make a node fail m times as often as its GPU and host modes
- * say (a "bad server"; lemons stay as drawn at build): for m > 1 the
- * excess, (m - 1) times the node's rate, is one more Poisson stream per
- * node whose failures pick a mode in proportion to its rate (and a GPU
- * uniformly); for m < 1 each drawn failure of the node is kept with
- * probability m. Each later repair of the node (a fault of it cleared)
- * resets m to 1 with the probability the script gave. All draws come from
- * one stream ("world", "node-rates"), so a run that never sets a rate
- * draws exactly what it drew before. */
-
-/* Mode mi's failure rate on node (per hour, over its GPUs for a GPU mode);
- * 0 for modes that are not a node's own. */
-static double
-rate_node_mode (World *w, uint32_t node, uint32_t mi)
-{
-  ModeRt *mr = &w->faults.modes[mi];
-  FlClass c = mr->fm->cls;
-  if (!(mr->rate_per_h > 0) || (c != FL_CLASS_GPU && c != FL_CLASS_NODE))
-    return 0;
-  double r = mr->rate_per_h * lemon_norm (w, mr) * (c == FL_CLASS_GPU ? w->hw.gpn : 1);
-  return w->hw.nodes[node].lemon ? r * w->core.cfg->failures_lemon_multiplier : r;
-}
-
-static double
-rate_node_total (World *w, uint32_t node)
-{
-  double total = 0;
-  for (uint32_t mi = 0; mi < w->faults.n_modes; mi++)
-    total += rate_node_mode (w, node, mi);
-  return total;
-}
-
-/* (Re)draws node's next excess failure from now. */
-static void
-rate_schedule (World *w, uint32_t node)
-{
-  EvqHandle *ev = &w->faults.rate_ev[node];
-  if (*ev != EVQ_NONE)
-    sim_cancel (w->core.sim, *ev);
-  *ev = EVQ_NONE;
-  double excess = (w->faults.rate_mult[node] - 1) * rate_node_total (w, node);
-  if (!(excess > 0))
-    return;
-  double dt_h = -log (rng_uniform_pos (&w->faults.rng_rates)) / excess;
-  SimTime at = sim_now (w->core.sim) + h_to_sim (dt_h);
-  if (at <= world_length (w))
-    *ev = sim_at (w->core.sim, at, w->core.kinds[EV_NODE_RATE], node, 0);
-}
-
-static void
-on_node_rate (Sim *sim, const SimEvent *e, void *ud)
-{
-  (void) sim;
-  World *w = ud;
-  uint32_t node = (uint32_t) e->target;
-  w->faults.rate_ev[node] = EVQ_NONE;
-  double u = rng_uniform (&w->faults.rng_rates) * rate_node_total (w, node);
-  uint32_t pick = NO_FAULT;
-  for (uint32_t mi = 0; mi < w->faults.n_modes; mi++)
-    {
-      double r = rate_node_mode (w, node, mi);
-      if (r > 0)
-        pick = mi;
-      if (r > 0 && u < r)
-        break;
-      u -= r;
-    }
-  rate_schedule (w, node);
-  if (pick == NO_FAULT)
-    return;
-  uint32_t inst = node;
-  if (w->faults.modes[pick].fm->cls == FL_CLASS_GPU)
-    inst = node * w->hw.gpn + (uint32_t) rng_below (&w->faults.rng_rates, w->hw.gpn);
-  degrade_or_fail (w, pick, inst);
-}
-
-/* A failure of instance i of mode mi that a multiplier below 1 drops. */
-static bool
-rate_thinned (World *w, uint32_t mi, uint32_t i)
-{
-  if (w->faults.rate_mult == NULL)
-    return false;
-  FlClass c = w->faults.modes[mi].fm->cls;
-  if (c != FL_CLASS_GPU && c != FL_CLASS_NODE)
-    return false;
-  double m = w->faults.rate_mult[c == FL_CLASS_GPU ? i / w->hw.gpn : i];
-  return m < 1 && !(rng_uniform (&w->faults.rng_rates) < m);
-}
-
-static void
-rate_on_repair (World *w, uint32_t node)
-{
-  if (w->faults.rate_mult == NULL || w->faults.rate_mult[node] == 1
-      || !(w->faults.rate_reset_p[node] > 0))
-    return;
-  if (rng_uniform (&w->faults.rng_rates) < w->faults.rate_reset_p[node])
-    {
-      w->faults.rate_mult[node] = 1;
-      rate_schedule (w, node);
-    }
-}
-
-/* From now on node fails multiplier times as often (GPU and host modes);
- * each later repair resets it to 1 with probability reset_p. */
-void
-faults_set_node_rate (World *w, uint32_t node, double multiplier,
-                      double reset_p)
-{
-  g_return_if_fail (node < w->hw.n_nodes && multiplier >= 0
-                    && reset_p >= 0 && reset_p <= 1);
-  if (w->faults.rate_mult == NULL)
-    {
-      w->faults.rate_mult = g_new (double, w->hw.n_nodes);
-      for (uint32_t i = 0; i < w->hw.n_nodes; i++)
-        w->faults.rate_mult[i] = 1;
-      w->faults.rate_reset_p = g_new0 (double, w->hw.n_nodes);
-      w->faults.rate_ev = g_new0 (EvqHandle, w->hw.n_nodes);
-    }
-  w->faults.rate_mult[node] = multiplier;
-  w->faults.rate_reset_p[node] = reset_p;
-  rate_schedule (w, node);
-}
-
-double
-faults_node_rate (const World *w, uint32_t node)
-{
-  return w->faults.rate_mult != NULL ? w->faults.rate_mult[node] : 1.0;
-}
-
 /* ---- the module ---- */
 
 static bool
@@ -1278,8 +913,7 @@ faults_init (World *w, GError **error)
   w->core.kinds[EV_FAIL_AGG] = sim_register (w->core.sim, "fail", on_fail_agg, w);
   w->core.kinds[EV_FAIL_INST] = sim_register (w->core.sim, "fail-instance", on_fail_inst, w);
   w->core.kinds[EV_HARD_FAIL] = sim_register (w->core.sim, "hard-fail", on_hard_fail, w);
-  w->core.kinds[EV_NODE_RATE] = sim_register (w->core.sim, "node-rate", on_node_rate, w);
-  rng_stream_init (&w->faults.rng_rates, w->core.seed, "world", "node-rates");
+  faults_rates_init (w);
   if (w->core.cfg->failure_trace_file[0] != '\0')
     {
       /* the modes first: a trace's classes name them */
@@ -1288,9 +922,8 @@ faults_init (World *w, GError **error)
       for (size_t i = 0; i < n; i++)
         w->faults.modes[i].fm = fl_failure_catalog_get (w->faults.cat, i);
       w->faults.n_modes = (uint32_t) n;
-      if (!trace_load (w, error))
+      if (!faults_trace_init (w, error))
         return false;
-      w->core.kinds[EV_TRACE] = sim_register (w->core.sim, "trace", on_trace, w);
     }
   return true;
 }
@@ -1300,7 +933,7 @@ faults_start (World *w, GError **error)
 {
   build_failures (w);
   if (w->faults.trace != NULL)
-    trace_schedule (w);
+    faults_trace_schedule (w);
   return true;
 }
 

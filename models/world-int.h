@@ -577,6 +577,23 @@ void catalog_add_scripted_modes (World *w);
 
 /* faults (world-faults.c) */
 const char *const *faults_trace_repair_names (void); /* failure_trace.repair: trace, policy */
+/* The lemon normalisation of a mode's rate (world-faults.c) and one
+ * failure draw of instance i of mode mi: a degradation with precursors, or
+ * a failure at once */
+double faults_lemon_norm (World *w, const ModeRt *mr);
+void faults_degrade_or_fail (World *w, uint32_t mi, uint32_t i);
+/* world-rates.c: per-node rate multipliers */
+void faults_rates_init (World *w);
+bool faults_rate_thinned (World *w, uint32_t mi, uint32_t i);
+void faults_rate_on_repair (World *w, uint32_t node);
+/* world-trace.c: the fault trace (the catalogue's modes must be in place) */
+bool faults_trace_init (World *w, GError **error);
+void faults_trace_schedule (World *w);
+/* A node-level fault (world-faults.c): false when dropped */
+bool faults_fail_node (World *w, uint32_t node, uint32_t mode, int gpu,
+                       uint32_t group, const char *component, bool by_trace);
+void faults_emit_component_failed (World *w, const char *name,
+                                   const FlFailureMode *fm);
 void faults_rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink,
                        bool down, bool admin);
 void faults_restore_link (World *w, uint32_t h);
