@@ -248,8 +248,8 @@ on_restock (Sim *sim, const SimEvent *e, void *ud)
   dispatch_tickets (w);
 }
 
-static void
-node_kill_job (World *w, uint32_t node, const char *cause)
+void
+care_kill_job (World *w, uint32_t node, const char *cause)
 {
   NodeRt *n = &w->hw.nodes[node];
   if (n->job == NO_JOB)
@@ -344,7 +344,7 @@ enact (World *w, const HealthAction *a)
       break;
     case HEALTH_ACTION_EVICT:
       if (n != NULL)
-        node_kill_job (w, node, "Policy eviction");
+        care_kill_job (w, node, "Policy eviction");
       break;
     case HEALTH_ACTION_RUN_DIAG:
       if (n != NULL)
@@ -358,7 +358,7 @@ enact (World *w, const HealthAction *a)
     case HEALTH_ACTION_REIMAGE:
       if (n != NULL)
         {
-          node_kill_job (w, node, "Remediation");
+          care_kill_job (w, node, "Remediation");
           n->busy_action = true;
           action_later (w, a, remedy_hours (w, a->kind, n));
         }
@@ -381,7 +381,7 @@ enact (World *w, const HealthAction *a)
     case HEALTH_ACTION_OPEN_TICKET:
       if (n != NULL)
         {
-          node_kill_job (w, node, "Remediation");
+          care_kill_job (w, node, "Remediation");
           n->busy_action = true;
         }
       w->meter.m->tickets++;
@@ -409,7 +409,7 @@ enact (World *w, const HealthAction *a)
     case HEALTH_ACTION_RMA:
       if (n != NULL)
         {
-          node_kill_job (w, node, "Remediation");
+          care_kill_job (w, node, "Remediation");
           n->busy_action = true;
         }
       w->meter.m->tickets++;

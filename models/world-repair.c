@@ -183,16 +183,7 @@ take_out (World *w, uint32_t node, const char *cause)
 {
   NodeRt *n = &w->hw.nodes[node];
   n->busy_action = true;
-  if (n->job != NO_JOB)
-    {
-      char nb[96];
-      core_node_name (w, node, nb, sizeof nb);
-      Job *j = g_ptr_array_index (w->jobs.all, n->job);
-      if (n->fault_mode != NO_FAULT)
-        jobs_interrupt_node (w, j, node, nb, w->faults.modes[n->fault_mode].fm, NULL);
-      else
-        jobs_interrupt_node (w, j, node, nb, NULL, cause);
-    }
+  care_kill_job (w, node, cause);
   nodes_update_avail (w, node);
 }
 
