@@ -604,12 +604,10 @@ results_events_listener (const WorldEvent *ev, void *user_data)
     g_string_append_printf (o, ",\"old_state\":%" PRId32
                             ",\"new_state\":%" PRId32,
                             r.old_state, r.new_state);
-  /* null (NAN) when it does not apply; a 0 only where it does */
-  if (ev->kind == WEV_JOB_INTERRUPTED || r.lost_gpu_hours != 0)
-    results_member_num (o, "lost_gpu_hours", r.lost_gpu_hours);
-  if (ev->kind == WEV_JOB_STARTED || ev->kind == WEV_FABRIC_DEGRADED
-      || r.value != 0)
-    results_member_num (o, "value", r.value);
+  /* Always present: null (NAN) when they do not apply, so a 0 (switch 0
+     of a link_state, a checkpoint that saved nothing) is written as 0. */
+  results_member_num (o, "lost_gpu_hours", r.lost_gpu_hours);
+  results_member_num (o, "value", r.value);
   g_string_append (o, "}\n");
   /* A write error sets the stream's error flag; commit reports it. */
   fwrite (o->str, 1, o->len, atomicfile_stream (e->file));

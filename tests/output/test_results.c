@@ -524,6 +524,13 @@ feed (WorldListenerFn fn, void *ud)
   ev.node = 9;
   ev.node_state.to = WORLD_NODE_IN_REPAIR;
   fn (&ev, ud);
+  ev = event (WEV_LINK_STATE, 8100); /* switch 0: a value that is 0 */
+  ev.component = "node0000/ib0";
+  ev.link.rail = 0;
+  ev.link.to = WORLD_PORT_DOWN;
+  ev.link.sw = 0;
+  ev.link.sw_port = 1;
+  fn (&ev, ud);
 }
 
 static void
@@ -539,7 +546,23 @@ test_events_jsonl (void **state)
   assert_true (results_events_close (e, &error));
   g_autofree char *text = slurp (d, "events.jsonl");
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-  assert_int_equal (g_strv_length (lines), 7); /* 6 lines + "" */
+  assert_int_equal (g_strv_length (lines), 8); /* 7 lines + "" */
+  /* lost_gpu_hours and value are always present (docs/results.md): null
+     where they do not apply, 0 where they are 0. */
+  for (int i = 0; i < 7; i++)
+    {
+      JsonNode *ln = parse (lines[i]);
+      JsonObject *lo = json_node_get_object (ln);
+      assert_true (json_object_has_member (lo, "lost_gpu_hours"));
+      assert_true (json_object_has_member (lo, "value"));
+      json_node_unref (ln);
+    }
+  JsonNode *ls = parse (lines[6]);
+  JsonObject *lso = json_node_get_object (ls);
+  assert_false (json_object_get_null_member (lso, "value"));
+  assert_true (json_object_get_double_member (lso, "value") == 0.0);
+  assert_true (json_object_get_null_member (lso, "lost_gpu_hours"));
+  json_node_unref (ls);
   JsonNode *n = parse (lines[0]);
   JsonObject *o = json_node_get_object (n);
   assert_string_equal (json_object_get_string_member (o, "event"),
