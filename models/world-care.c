@@ -123,6 +123,9 @@ action_strength (HealthActionKind k)
 /* A ticket on a node with nothing wrong: the technician finds nothing
  * (assumption, docs/failure-modes.md). */
 #define NO_FAULT_FOUND_H 1.0
+/* A ticket on a link that is already back up: the technician checks it and
+ * closes the ticket (assumption, docs/failure-modes.md). */
+#define LINK_CHECK_H 0.25
 
 /* How long a RESET_GPU, REBOOT or REIMAGE takes: on a node whose fault is
  * on that very path, the mode's repair time (by default the path's
@@ -192,7 +195,7 @@ start_ticket (World *w, guint slot)
   else if (pa->act.link != HEALTH_NO_LINK
            && pa->act.link < w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks
            && !w->faults.link_down[pa->act.link])
-    hours = 0.25; /* already fixed: a technician checks and closes it */
+    hours = LINK_CHECK_H;
   w->care.techs_busy++;
   sim_after (w->core.sim, h_to_sim (hours), w->core.kinds[EV_ACTION_DONE], slot, 0);
 }
