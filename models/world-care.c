@@ -175,6 +175,30 @@ care_switch_tickets_release (World *w, guint key, guint except)
   g_array_unref (waiting);
 }
 
+/* The first action on a node's fault detects it: its detection latency
+ * (fault to now) goes into the run's quantile and the fault's
+ * interruption rows (the node's, and a domain's by the domain's name).
+ * Later actions on the same fault change nothing. NAME is the node's. */
+void
+care_mark_detected (World *w, uint32_t node, const char *name)
+{
+  NodeRt *n = &w->hw.nodes[node];
+  if (n->fault_mode == NO_FAULT || n->detected)
+    return;
+  n->detected = true;
+  double lat = simtime_to_min (sim_now (w->core.sim) - n->fault_time);
+  stats_quantile_add (w->meter.detect_lat, lat);
+  meter_set_detect (w, name, simtime_to_h (n->fault_time), lat);
+  if (n->fault_group != NO_FAULT)
+    {
+      /* A domain's interruption row is named by the domain. */
+      char db[64];
+      faults_domain_name (w, w->faults.modes[n->fault_mode].fm->cls, n->fault_group,
+                          db, sizeof db);
+      meter_set_detect (w, db, simtime_to_h (n->fault_time), lat);
+    }
+}
+
 static void
 start_ticket (World *w, guint slot)
 {
@@ -299,22 +323,9 @@ enact (World *w, const HealthAction *a)
   ev.action.action = health_action_name (a->kind);
   ev.action.reason = a->reason;
   bus_emit (w, &ev);
-  if (n != NULL && n->fault_mode != NO_FAULT && !n->detected)
-    {
-      n->detected = true;
-      double lat = simtime_to_min (sim_now (w->core.sim) - n->fault_time);
-      stats_quantile_add (w->meter.detect_lat, lat);
-      meter_set_detect (w, name, simtime_to_h (n->fault_time), lat);
-      if (n->fault_group != NO_FAULT)
-        {
-          /* A domain's interruption row is named by the domain. */
-          char db[64];
-          faults_domain_name (w, w->faults.modes[n->fault_mode].fm->cls, n->fault_group,
-                              db, sizeof db);
-          meter_set_detect (w, db, simtime_to_h (n->fault_time), lat);
-        }
-    }
-  else if (n == NULL && has_link)
+  if (n != NULL)
+    care_mark_detected (w, node, name);
+  else if (has_link)
     {
       /* A link fault's detection latency: from the fault to the policy's
        * first action on the link, as for a node. */

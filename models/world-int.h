@@ -643,6 +643,7 @@ void care_reschedule_wakeup (World *w);
 /* Stops the job on node (if any) as interrupted by the node's fault, or
  * by `cause` when the node has none. */
 void care_kill_job (World *w, uint32_t node, const char *cause);
+void care_mark_detected (World *w, uint32_t node, const char *name);
 void care_feed (World *w, const HealthObs *obs);
 void care_switch_tickets_release (World *w, guint key, guint except);
 /* The policy's state of the node in the world's own terms (the one place

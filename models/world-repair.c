@@ -212,6 +212,10 @@ diagnose (World *w, uint32_t faulty)
   NodeRt *f = &w->hw.nodes[faulty];
   if (f->fault_mode == NO_FAULT)
     return; /* repaired meanwhile (a scripted repair) */
+  /* The first diagnosis detects the fault, as a policy's first action
+   * would (detection_latency_minutes_p50, interruptions.csv). */
+  char fb[96];
+  care_mark_detected (w, faulty, core_node_name (w, faulty, fb, sizeof fb));
   if (f->busy_action)
     {
       /* In a repair already (sent to one by mistake for another node's

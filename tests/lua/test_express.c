@@ -776,6 +776,37 @@ test_repair_pipeline_theory (void **state)
                 p / (1 - p) * ET, sqrt (vh / nf));
 }
 
+/* A pipeline's diagnosis detects the fault: the run's detection latency
+ * is the mode's detect_delay (here a constant 30 min), not "none". */
+static void
+test_repair_pipeline_detection (void **state)
+{
+  const char *text =
+    "cluster { nodes = 16 }\n"
+    "failures { source = \"none\" }\n"
+    "failure_mode (\"hw\", { class = \"node\", mtbf = hours(500), "
+    "repair = \"replace\", detect_delay = minutes(30) })\n"
+    "repair_pipeline { { name = \"auto\", mean = hours(1) } }\n"
+    "run { length = days(30) }\n";
+  GError *e = NULL;
+  LbRun *run = load_text (text, 11, &e);
+  if (run == NULL)
+    fail_msg ("load: %s", e->message);
+  World *w = world_new (lb_config (run), 11, &e);
+  if (w == NULL)
+    fail_msg ("world_new: %s", e->message);
+  lb_attach (run, w);
+  if (!world_run (w, &e))
+    fail_msg ("run: %s", e->message);
+  const Metrics *m = world_metrics (w);
+  assert_true (m->failures > 5);
+  printf ("# detection latency p50 %.3f min over %" G_GUINT64_FORMAT " failures\n",
+          m->detection_latency_minutes_p50, (guint64) m->failures);
+  assert_true (fabs (m->detection_latency_minutes_p50 - 30.0) < 0.5);
+  world_free (w);
+  lb_free (run);
+}
+
 /* Bad pipelines are refused at their line, naming the stage and key. */
 static void
 test_repair_pipeline_errors (void **state)
@@ -827,6 +858,7 @@ main (void)
     cmocka_unit_test (test_standbys_crash_in_place),
     cmocka_unit_test (test_standbys_errors),
     cmocka_unit_test (test_repair_pipeline_theory),
+    cmocka_unit_test (test_repair_pipeline_detection),
     cmocka_unit_test (test_repair_pipeline_errors),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
