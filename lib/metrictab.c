@@ -150,7 +150,8 @@ static const MetrictabEntry metrictab[] = {
   { "detection_latency_minutes_p50", N, true, METRICTAB_MINUTES, LO, 10.0,
     0.1, true, false, false, 1, "median detection latency",
     "median failure -> first policy action, minutes",
-    "median time from a failure to the health policy's first action on it "
+    "median time from a failure to the health policy's first action on it, "
+    "or to a `repair_pipeline{}`'s first diagnosis of it "
     "(Xid failures are acted on at once, so 0 is common; a link down is "
     "acted on at the end of the policy's grace period, 10 min)",
     OFF (detection_latency_minutes_p50) },
