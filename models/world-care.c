@@ -54,6 +54,12 @@ run_actions (World *w)
     return;
   HealthAction *copy = g_memdup2 (w->care.actions->data, n * sizeof (HealthAction));
   g_array_set_size (w->care.actions, 0);
+  /* The policy put these nodes in DRAINING when it asked: flag them
+   * before any action runs, as an earlier one may end their job
+   * (job_release_node then tells the policy they are idle). */
+  for (guint i = 0; i < n; i++)
+    if (copy[i].kind == HEALTH_ACTION_DRAIN && copy[i].node < w->hw.n_nodes)
+      w->hw.nodes[copy[i].node].may_drain = true;
   for (guint i = 0; i < n; i++)
     enact (w, &copy[i]);
   g_free (copy);
@@ -347,6 +353,7 @@ enact (World *w, const HealthAction *a)
     case HEALTH_ACTION_QUARANTINE:
       break;
     case HEALTH_ACTION_DRAIN:
+      /* A busy node is answered when its job leaves it (may_drain). */
       if (n != NULL && n->job == NO_JOB)
         {
           health_obs_init (&o, HEALTH_OBS_ACTION_DONE, 0);

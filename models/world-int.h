@@ -276,6 +276,10 @@ typedef struct
   bool in_service_ok;   /* counted in healthy GPUs */
   uint8_t state;        /* WorldNodeState: the policy's state last seen */
   uint8_t rails_disabled; /* ports disabled by the policy (not schedulable) */
+  bool may_drain;       /* the policy asked to drain it (a DRAIN action) and
+                         * was not yet seen out of DRAINING: only such a node
+                         * is asked for its state when its job leaves it
+                         * (health.h: ACTION_DONE(DRAIN) answers a DRAIN) */
   EvqHandle pending_fail; /* a degrading part's hard failure (precursors) */
   uint32_t pending_mode;  /* its mode, or NO_FAULT */
   SimTime down_since;   /* for MTTR; -1 while in service */

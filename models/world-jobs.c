@@ -182,7 +182,14 @@ job_release_node (World *w, Job *j, uint32_t n)
   w->hw.nodes[n].job = NO_JOB;
   if (w->hw.nodes[n].rails_disabled > 0)
     nodes_update_avail (w, n); /* policy.degraded_nodes may withdraw it */
-  if (care_node_state (w, n) == WORLD_NODE_DRAINING)
+  /* A node the policy drains is idle now. Only a node it asked to drain
+   * can be draining (NodeRt.may_drain), so the others cost no question
+   * to the policy. */
+  if (!w->hw.nodes[n].may_drain)
+    return;
+  if (care_node_state (w, n) != WORLD_NODE_DRAINING)
+    w->hw.nodes[n].may_drain = false;
+  else
     {
       HealthObs o;
       health_obs_init (&o, HEALTH_OBS_ACTION_DONE, 0);
