@@ -254,6 +254,10 @@ typedef struct
   uint64_t *bits;  /* free node bitmap */
   uint32_t *gfree; /* free nodes per group */
   uint32_t total;
+  uint32_t *hist;  /* max_group + 1: how many groups have f free nodes */
+  uint64_t *fbits; /* (max_group + 1) x gwords: bit g of row f set when
+                      gfree[g] == f (f > 0); NULL without the index
+                      (sched_new: few groups, or too much memory) */
 } SchedPool;
 
 typedef struct
@@ -281,6 +285,9 @@ struct Sched
   uint32_t max_group;  /* nodes in the largest group */
   uint32_t *gcount;    /* max_group + 1: sched_place's counting sort */
   SchedGroupFree *gf;  /* n_groups: sched_place's groups in order */
+  uint32_t gwords;    /* words of a bitmap over groups */
+  uint32_t *chist;    /* max_group + 1: groups by gen.gfree + spr.gfree
+                         (what a restart may use; sched_swap_ok) */
   uint64_t pass;
   GPtrArray *keeping;  /* queued jobs with n_kept > 0, in interruption order */
   uint32_t *gkept;     /* n_groups, all zero between calls (sched_swap_ok) */
@@ -290,6 +297,39 @@ static inline bool
 sched_bit (const uint64_t *bits, uint32_t i)
 {
   return (bits[i >> 6] >> (i & 63)) & 1;
+}
+
+/* Group g of pool p goes from `from` to `to` free nodes: the counts kept
+ * beside gfree follow (the histograms, the per-count group bitmaps), so a
+ * placement finds its group without a scan of all groups. O(1). */
+static inline void
+sched_gfree_move (Sched *s, SchedPool *p, uint32_t g, uint32_t from,
+                  uint32_t to)
+{
+  uint32_t other = (p == &s->gen ? s->spr.gfree : s->gen.gfree)[g];
+  p->gfree[g] = to;
+  p->hist[from]--;
+  p->hist[to]++;
+  s->chist[from + other]--;
+  s->chist[to + other]++;
+  if (p->fbits != NULL)
+    {
+      uint64_t m = (uint64_t) 1 << (g & 63);
+      p->fbits[(size_t) from * s->gwords + (g >> 6)] &= ~m;
+      p->fbits[(size_t) to * s->gwords + (g >> 6)] |= m;
+    }
+}
+
+static inline void
+sched_gfree_inc (Sched *s, SchedPool *p, uint32_t g)
+{
+  sched_gfree_move (s, p, g, p->gfree[g], p->gfree[g] + 1);
+}
+
+static inline void
+sched_gfree_dec (Sched *s, SchedPool *p, uint32_t g)
+{
+  sched_gfree_move (s, p, g, p->gfree[g], p->gfree[g] - 1);
 }
 
 static void
@@ -302,13 +342,13 @@ sched_pool_put (Sched *s, SchedPool *p, uint32_t node, bool in)
   if (in)
     {
       p->bits[node >> 6] |= m;
-      p->gfree[s->group[node]]++;
+      sched_gfree_inc (s, p, s->group[node]);
       p->total++;
     }
   else
     {
       p->bits[node >> 6] &= ~m;
-      p->gfree[s->group[node]]--;
+      sched_gfree_dec (s, p, s->group[node]);
       p->total--;
     }
 }
@@ -463,6 +503,27 @@ sched_new (const SchedConfig *cfg, uint32_t n_nodes,
     s->max_group = MAX (s->max_group, s->gstart[g + 1] - s->gstart[g]);
   s->gcount = g_new (uint32_t, s->max_group + 1);
   s->gf = g_new (SchedGroupFree, s->n_groups);
+  /* Every group starts with no free node (the loop below frees them). The
+   * per-count bitmaps only pay when there are many groups of few nodes
+   * (SUs of 32 in a fleet of thousands); their memory, (max_group + 1) x
+   * gwords words, is bounded by a few times the node bitmaps, else
+   * placement scans the groups as before. */
+  s->gwords = (s->n_groups + 63) / 64;
+  s->chist = g_new0 (uint32_t, s->max_group + 1);
+  s->chist[0] = s->n_groups;
+  bool index = s->n_groups >= 64 && s->max_group < s->n_groups
+               && (uint64_t) (s->max_group + 1) * s->gwords
+                    <= 4 * (uint64_t) s->n_words + 4096;
+  for (SchedPool *p = &s->gen; p != NULL; p = p == &s->gen ? &s->spr : NULL)
+    {
+      p->hist = g_new0 (uint32_t, s->max_group + 1);
+      p->hist[0] = s->n_groups;
+      if (!index)
+        continue;
+      p->fbits = g_new0 (uint64_t, (size_t) (s->max_group + 1) * s->gwords);
+      for (uint32_t g = 0; g < s->n_groups; g++)
+        p->fbits[g >> 6] |= (uint64_t) 1 << (g & 63);
+    }
   for (uint32_t i = 0; i < n_nodes; i++)
     {
       s->up[i] = true;
@@ -496,8 +557,13 @@ sched_free (Sched *s)
   g_free (s->spare);
   g_free (s->gen.bits);
   g_free (s->gen.gfree);
+  g_free (s->gen.hist);
+  g_free (s->gen.fbits);
   g_free (s->spr.bits);
   g_free (s->spr.gfree);
+  g_free (s->spr.hist);
+  g_free (s->spr.fbits);
+  g_free (s->chist);
   g_free (s->scratch);
   g_free (s->mark);
   g_free (s->gcount);
@@ -673,6 +739,38 @@ sched_take_group (Sched *s, const SchedPool *p, uint32_t g, uint32_t m,
   return k;
 }
 
+/* The group of pool p with the fewest free nodes >= n, the lowest index
+ * among equals; UINT32_MAX if no group holds n. With the per-count index:
+ * the first count >= n that some group has, then the first group in that
+ * count's bitmap, O(max_group + gwords); without it a scan of the groups.
+ * Both give the same group (tests/policy/test_sched.c checks placements
+ * against a model of the rule). */
+static uint32_t
+sched_best_fit (const Sched *s, const SchedPool *p, uint32_t n)
+{
+  if (n > s->max_group)
+    return UINT32_MAX;
+  if (p->fbits != NULL)
+    {
+      for (uint32_t f = MAX (n, 1); f <= s->max_group; f++)
+        {
+          if (p->hist[f] == 0)
+            continue;
+          const uint64_t *row = p->fbits + (size_t) f * s->gwords;
+          for (uint32_t w = 0; w < s->gwords; w++)
+            if (row[w] != 0)
+              return w * 64 + (uint32_t) __builtin_ctzll (row[w]);
+          g_assert_not_reached ();
+        }
+      return UINT32_MAX;
+    }
+  uint32_t best = UINT32_MAX;
+  for (uint32_t g = 0; g < s->n_groups; g++)
+    if (p->gfree[g] >= n && (best == UINT32_MAX || p->gfree[g] < p->gfree[best]))
+      best = g;
+  return best;
+}
+
 /* Chooses n free nodes of pool p into out (unsorted). The pool must hold
  * at least n free nodes. */
 static void
@@ -694,13 +792,11 @@ sched_place (Sched *s, const SchedPool *p, uint32_t n, uint32_t *out)
   /* Topology: one group if any can hold the job (the best fit: fewest free
    * nodes that suffice); else the fullest groups first, and the last part
    * in the best-fitting remaining group. O(G log G). */
-  /* The common case, a job that fits in one group: a linear best-fit scan,
-   * no sort (same choice as the sorted path below). */
+  /* The common case, a job that fits in one group: the best fit, the
+   * lowest group among those with the fewest free nodes that suffice (same
+   * choice as the sorted path below). */
   {
-    uint32_t best = UINT32_MAX;
-    for (uint32_t g = 0; g < s->n_groups; g++)
-      if (p->gfree[g] >= n && (best == UINT32_MAX || p->gfree[g] < p->gfree[best]))
-        best = g;
+    uint32_t best = sched_best_fit (s, p, n);
     if (best != UINT32_MAX)
       {
         uint32_t got = sched_take_group (s, p, best, n, out);
@@ -795,7 +891,7 @@ sched_unhold (Sched *s, SchedJobRec *r, uint32_t n)
       if (s->up[node])
         {
           s->gen.bits[node >> 6] |= (uint64_t) 1 << (node & 63);
-          s->gen.gfree[s->group[node]]++;
+          sched_gfree_inc (s, &s->gen, s->group[node]);
           s->gen.total++;
         }
     }
@@ -838,7 +934,7 @@ sched_hold (Sched *s, SchedJobRec *r, const uint32_t *nodes, uint32_t n)
       SchedPool *p = s->spare[node] ? &s->spr : &s->gen;
       g_assert (p->bits[node >> 6] & m);
       p->bits[node >> 6] &= ~m;
-      p->gfree[s->group[node]]--;
+      sched_gfree_dec (s, p, s->group[node]);
       p->total--;
       s->spare[node] = false;
     }
@@ -935,17 +1031,27 @@ sched_swap_ok (Sched *s, const SchedJobRec *r, const uint32_t *fresh,
           used++;
         }
     }
-  /* Capacities of a new placement, by count. */
+  /* Capacities of a new placement, by count: a group's free nodes (the
+   * general pool, and the spares for a restart) plus the job's kept nodes
+   * in it. The free counts' histogram is kept incrementally (hist, chist);
+   * only the groups of kept nodes move in it, so this is O(k + max_group),
+   * not a walk of every group. A kept node is held, so no capacity passes
+   * the group's size (max_group). */
   uint32_t *pos = s->gcount;
-  memset (pos, 0, sizeof (uint32_t) * (s->max_group + 1));
-  for (uint32_t g = 0; g < s->n_groups; g++)
-    {
-      uint32_t kg = s->gkept[g] == UINT32_MAX ? 0 : s->gkept[g];
-      uint32_t cap = s->gen.gfree[g] + kg + (r->restart ? s->spr.gfree[g] : 0);
-      pos[MIN (cap, s->max_group)]++;
-    }
+  memcpy (pos, r->restart ? s->chist : s->gen.hist,
+          sizeof (uint32_t) * (s->max_group + 1));
   for (uint32_t i = 0; i < k; i++)
-    s->gkept[s->group[kept[i]]] = 0;
+    {
+      uint32_t g = s->group[kept[i]];
+      uint32_t kg = s->gkept[g];
+      if (kg == 0)
+        continue; /* this group was counted already */
+      uint32_t base = s->gen.gfree[g] + (r->restart ? s->spr.gfree[g] : 0);
+      g_assert (base + kg <= s->max_group);
+      pos[base]--;
+      pos[base + kg]++;
+      s->gkept[g] = 0;
+    }
   for (uint32_t i = 0; i < m; i++)
     s->gkept[s->group[fresh[i]]] = 0;
   uint32_t fewest = 0;

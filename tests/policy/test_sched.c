@@ -8,11 +8,13 @@
  * by restarts), spare refill policies, configuration keys; and, on a
  * seeded random event stream, invariants after every step (no node held
  * twice, node accounting balances) and determinism (two runs give the
- * same decisions). */
+ * same decisions); topology's best fit against a model of the rule on
+ * many small groups (the per-count index) and on few (the scan). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -613,6 +615,130 @@ random_run (const char *preset, uint64_t seed, bool striped, GArray *trace)
   sched_free (s);
 }
 
+/* Topology placement of a job that fits in one group, against a model of
+ * the rule kept by the test: the group with the fewest free nodes that
+ * hold the job (the lowest group id among equals), its lowest free nodes.
+ * The scheduler finds that group through per-count group bitmaps when the
+ * cluster has many small groups and by a scan of the groups otherwise:
+ * `n_groups` = 96 uses the bitmaps, 12 the scan, and both must follow the
+ * model on the same random stream of submits, finishes, node failures
+ * and repairs (with preemption under "priority"). Groups have 1 to 8
+ * nodes and interleave in node order, and group ids are sparse. */
+static void
+best_fit_run (const char *preset, uint32_t n_groups, uint64_t seed)
+{
+  uint32_t size[96], n = 0;
+  for (uint32_t g = 0; g < n_groups; g++)
+    {
+      size[g] = 1 + (g * 5) % 8;
+      n += size[g];
+    }
+  uint32_t *groups = g_new (uint32_t, n), *gid = g_new (uint32_t, n);
+  uint32_t k = 0;
+  for (uint32_t round = 0; round < 8; round++)
+    for (uint32_t g = 0; g < n_groups; g++)
+      if (size[g] > round)
+        {
+          gid[k] = g;
+          groups[k++] = 7 + 3 * g; /* sparse ids, same order as g */
+        }
+  assert_int_equal (k, n);
+  Sched *s = new_sched (preset, n, groups, 0);
+  uint32_t *held = g_new0 (uint32_t, n); /* node -> job id, 0 = idle */
+  bool *down = g_new0 (bool, n);
+  GArray *live = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+  uint32_t checked = 0, next_id = 1;
+  uint64_t x = seed;
+  for (int step = 0; step < 3000; step++)
+    {
+      uint64_t what = mix (&x) % 10;
+      if (what < 3)
+        {
+          SchedJob j = { next_id, 1 + (uint32_t) (mix (&x) % 12),
+                         (int32_t) (mix (&x) % 3), step,
+                         (SchedTimeMs) (mix (&x) % 400), mix (&x) % 2, 0 };
+          assert_true (sched_submit (s, &j));
+          g_array_append_val (live, next_id);
+          next_id++;
+        }
+      else if (what < 6 && live->len > 0)
+        {
+          guint i = (guint) (mix (&x) % live->len);
+          uint32_t id = g_array_index (live, uint32_t, i);
+          sched_job_finished (s, id);
+          for (uint32_t v = 0; v < n; v++)
+            if (held[v] == id)
+              held[v] = 0;
+          g_array_remove_index (live, i);
+        }
+      else
+        {
+          /* A failure (1 in 10 steps) or a repair (3 in 10, of a down
+           * node if the draw hits one): about 1 node in 4 is down. */
+          uint32_t v = (uint32_t) (mix (&x) % n);
+          if (what == 6 || down[v])
+            {
+              down[v] = what == 6;
+              sched_node_set_available (s, v, !down[v]);
+            }
+        }
+      GArray *d = run (s, step);
+      for (guint i = 0; i < d->len; i++)
+        {
+          SchedDecision *dd = &g_array_index (d, SchedDecision, i);
+          if (dd->kind == SCHED_DECISION_PREEMPT)
+            {
+              for (uint32_t v = 0; v < dd->n; v++)
+                held[dd->nodes[v]] = 0;
+              continue;
+            }
+          uint32_t gfree[96] = { 0 }, best = UINT32_MAX;
+          for (uint32_t v = 0; v < n; v++)
+            gfree[gid[v]] += !down[v] && held[v] == 0;
+          for (uint32_t g = 0; g < n_groups; g++)
+            if (gfree[g] >= dd->n && (best == UINT32_MAX || gfree[g] < gfree[best]))
+              best = g;
+          if (best != UINT32_MAX)
+            {
+              uint32_t want[12], m = 0;
+              for (uint32_t v = 0; v < n && m < dd->n; v++)
+                if (gid[v] == best && !down[v] && held[v] == 0)
+                  want[m++] = v;
+              assert_int_equal (m, dd->n);
+              assert_memory_equal (dd->nodes, want, m * sizeof (uint32_t));
+              checked++;
+            }
+          for (uint32_t v = 0; v < dd->n; v++)
+            {
+              assert_false (down[dd->nodes[v]]);
+              assert_int_equal (held[dd->nodes[v]], 0);
+              held[dd->nodes[v]] = dd->job;
+            }
+        }
+      g_array_unref (d);
+    }
+  printf ("best fit %s, %u groups: %u one-group placements checked\n",
+          preset, n_groups, checked);
+  assert_true (checked > 200); /* the stream did place one-group jobs */
+  g_array_unref (live);
+  g_free (down);
+  g_free (held);
+  g_free (gid);
+  g_free (groups);
+  sched_free (s);
+}
+
+static void
+test_topology_best_fit (void **state)
+{
+  const char *presets[] = { "topology", "priority" };
+  for (size_t p = 0; p < G_N_ELEMENTS (presets); p++)
+    {
+      best_fit_run (presets[p], 96, 11 + p);
+      best_fit_run (presets[p], 12, 11 + p);
+    }
+}
+
 static void
 test_random_invariants_and_determinism (void **state)
 {
@@ -646,6 +772,7 @@ main (void)
     cmocka_unit_test (test_spares),
     cmocka_unit_test (test_config),
     cmocka_unit_test (test_random_invariants_and_determinism),
+    cmocka_unit_test (test_topology_best_fit),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
