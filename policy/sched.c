@@ -229,6 +229,11 @@ sched_config_describe (const SchedConfig *cfg)
 
 /* ---- state ---- */
 
+typedef struct
+{
+  uint32_t g, n; /* a group and how many of the job's nodes are in it */
+} SchedSpan;
+
 typedef struct SchedJobRec SchedJobRec;
 struct SchedJobRec
 {
@@ -247,6 +252,14 @@ struct SchedJobRec
   uint32_t n_kept;   /* interrupted and queued: nodes[0..n_kept) are still
                         held (owner) for the one-node swap of its restart in
                         the next pass (sched_try_swap); 0 otherwise */
+  /* Kept incrementally, so that a restart (a swap) costs what changed,
+   * not the job's size: */
+  uint32_t *down;    /* its gang nodes (running or kept) that are down,
+                        in the order they went down */
+  uint32_t n_down, cap_down;
+  SchedSpan *span;   /* the groups of its gang nodes that are up, by group
+                        (sched_span_*); room for MIN (nodes, groups) */
+  uint32_t n_span;
 };
 
 typedef struct
@@ -424,6 +437,8 @@ sched_job_rec_free (gpointer p)
     return;
   g_free (r->nodes);
   g_free (r->standby);
+  g_free (r->down);
+  g_free (r->span);
   g_free (r);
 }
 
@@ -592,6 +607,102 @@ sched_submit (Sched *s, const SchedJob *j)
   return true;
 }
 
+/* ---- a job's down nodes and groups, kept incrementally ---- */
+
+static void
+sched_down_add (SchedJobRec *r, uint32_t node)
+{
+  if (r->n_down == r->cap_down)
+    {
+      r->cap_down = MAX (4, 2 * r->cap_down);
+      r->down = g_renew (uint32_t, r->down, r->cap_down);
+    }
+  r->down[r->n_down++] = node;
+}
+
+/* node, one of r's, is no longer down (repaired while held, or it left
+ * the job); nothing if it was not in the list. */
+static void
+sched_down_remove (SchedJobRec *r, uint32_t node)
+{
+  for (uint32_t i = 0; i < r->n_down; i++)
+    if (r->down[i] == node)
+      {
+        memmove (r->down + i, r->down + i + 1,
+                 sizeof (uint32_t) * (r->n_down - i - 1));
+        r->n_down--;
+        return;
+      }
+}
+
+/* r's up nodes in group g change by delta (+1 or -1): its span list
+ * (ascending groups) gains, updates or loses the entry. O(log spans +
+ * the move of the tail on an insert or a removal). */
+static void
+sched_span_add (const Sched *s, SchedJobRec *r, uint32_t g, int delta)
+{
+  uint32_t lo = 0, hi = r->n_span;
+  while (lo < hi)
+    {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (r->span[mid].g < g)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo < r->n_span && r->span[lo].g == g)
+    {
+      g_assert (delta > 0 || r->span[lo].n > 0);
+      r->span[lo].n += (uint32_t) delta;
+      if (r->span[lo].n == 0)
+        {
+          memmove (r->span + lo, r->span + lo + 1,
+                   sizeof (SchedSpan) * (r->n_span - lo - 1));
+          r->n_span--;
+        }
+      return;
+    }
+  g_assert (delta > 0 && r->n_span < MIN (r->j.nodes, s->n_groups));
+  memmove (r->span + lo + 1, r->span + lo,
+           sizeof (SchedSpan) * (r->n_span - lo));
+  r->span[lo] = (SchedSpan) { g, 1 };
+  r->n_span++;
+}
+
+static int
+sched_span_cmp (const void *a, const void *b)
+{
+  uint32_t x = ((const SchedSpan *) a)->g, y = ((const SchedSpan *) b)->g;
+  return (x > y) - (x < y);
+}
+
+/* r's span list from its nodes[0..n) (all up: a fresh start). O(n +
+ * spans log spans); s->gkept is the scratch count (zero again after). */
+static void
+sched_span_build (Sched *s, SchedJobRec *r, uint32_t n)
+{
+  if (r->span == NULL)
+    r->span = g_new (SchedSpan, MIN (r->j.nodes, s->n_groups));
+  r->n_span = 0;
+  for (uint32_t i = 0; i < n; i++)
+    {
+      uint32_t g = s->group[r->nodes[i]];
+      if (s->gkept[g]++ == 0)
+        r->span[r->n_span++] = (SchedSpan) { g, 0 };
+    }
+  /* In group order: nodes are ascending, so groups often already are. */
+  uint32_t i = 1;
+  while (i < r->n_span && r->span[i - 1].g < r->span[i].g)
+    i++;
+  if (i < r->n_span)
+    qsort (r->span, r->n_span, sizeof *r->span, sched_span_cmp);
+  for (i = 0; i < r->n_span; i++)
+    {
+      r->span[i].n = s->gkept[r->span[i].g];
+      s->gkept[r->span[i].g] = 0;
+    }
+}
+
 /* ---- warm standbys ---- */
 
 static void sched_ascending (Sched *s, uint32_t *v, uint32_t n);
@@ -687,6 +798,11 @@ sched_job_swap (Sched *s, uint32_t id, uint32_t node, uint32_t *replacement)
       pos--;
     }
   r->nodes[pos] = in;
+  if (s->up[node])
+    sched_span_add (s, r, s->group[node], -1);
+  else
+    sched_down_remove (r, node);
+  sched_span_add (s, r, s->group[in], +1);
   s->owner[node] = NULL;
   sched_node_sync (s, node);
   *replacement = in;
@@ -704,6 +820,20 @@ sched_node_set_available (Sched *s, uint32_t node, bool up)
   s->up[node] = up;
   if (!up && s->owner[node] != NULL && s->owner[node]->n_standby > 0)
     sched_standby_drop (s, s->owner[node], node);
+  if (s->owner[node] != NULL) /* one of a job's gang (running or kept) */
+    {
+      SchedJobRec *r = s->owner[node];
+      if (!up)
+        {
+          sched_down_add (r, node);
+          sched_span_add (s, r, s->group[node], -1);
+        }
+      else
+        {
+          sched_down_remove (r, node);
+          sched_span_add (s, r, s->group[node], +1);
+        }
+    }
   if (up && s->owner[node] == NULL
       && s->cfg.refill == SCHED_REFILL_SPARES_FIRST
       && s->spr.total < s->cfg.spares)
@@ -904,6 +1034,8 @@ sched_release (Sched *s, SchedJobRec *r)
   sched_standbys_release (s, r);
   sched_unhold (s, r, r->n_alloc);
   r->n_alloc = 0;
+  r->n_down = 0;
+  r->n_span = 0;
   guint idx = r->run_index;
   g_assert (g_ptr_array_index (s->running, idx) == r);
   g_ptr_array_remove_index_fast (s->running, idx);
@@ -967,29 +1099,29 @@ sched_unkeep (Sched *s, SchedJobRec *r)
 {
   sched_unhold (s, r, r->n_kept);
   r->n_kept = 0;
+  r->n_down = 0;
+  r->n_span = 0;
   g_ptr_array_remove (s->keeping, r);
 }
 
-/* Chooses m free nodes of pool p for a job that keeps nodes[0..k): with
+/* Chooses m free nodes of pool p for a job r that keeps nodes: with
  * topology placement, the best-fitting group (fewest free nodes that
- * suffice, then the lowest index) among the groups it already spans, so
+ * suffice, then the lowest index) among the groups it already spans (its
+ * span list: O(spans), not O(nodes)), so
  * the swap adds no group; if none holds m, or with first-fit, the usual
  * choice (sched_place). Unsorted. */
 static void
-sched_place_near (Sched *s, const SchedPool *p, const uint32_t *nodes,
-                  uint32_t k, uint32_t m, uint32_t *out)
+sched_place_near (Sched *s, const SchedPool *p, const SchedJobRec *r,
+                  uint32_t m, uint32_t *out)
 {
   if (m == 0)
     return;
   if (s->cfg.placement == SCHED_PLACE_TOPOLOGY)
     {
-      uint32_t best = UINT32_MAX, prev = UINT32_MAX;
-      for (uint32_t i = 0; i < k; i++)
+      uint32_t best = UINT32_MAX;
+      for (uint32_t i = 0; i < r->n_span; i++)
         {
-          uint32_t g = s->group[nodes[i]];
-          if (g == prev)
-            continue;
-          prev = g;
+          uint32_t g = r->span[i].g;
           if (p->gfree[g] >= m
               && (best == UINT32_MAX || p->gfree[g] < p->gfree[best]
                   || (p->gfree[g] == p->gfree[best] && g < best)))
@@ -1012,48 +1144,59 @@ sched_place_near (Sched *s, const SchedPool *p, const uint32_t *nodes,
  * the spares as free: largest groups first. A job alone in its group
  * whose group has no free node is then re-placed (in a group that holds
  * it whole) rather than spread over two. O(k + m + groups). */
+/* Whether group g is one of r's spans. O(log spans). */
+static bool
+sched_span_has (const SchedJobRec *r, uint32_t g)
+{
+  uint32_t lo = 0, hi = r->n_span;
+  while (lo < hi)
+    {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (r->span[mid].g < g)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < r->n_span && r->span[lo].g == g;
+}
+
 static bool
 sched_swap_ok (Sched *s, const SchedJobRec *r, const uint32_t *fresh,
                uint32_t m)
 {
   if (s->cfg.placement != SCHED_PLACE_TOPOLOGY)
     return true;
-  const uint32_t *kept = r->nodes;
-  uint32_t k = r->n_kept, used = 0;
-  for (uint32_t i = 0; i < k; i++)
-    used += s->gkept[s->group[kept[i]]]++ == 0;
+  /* Groups after the swap: the job's spans (its up kept nodes), plus the
+   * groups of fresh nodes outside them (marked in gkept). */
+  uint32_t used = r->n_span;
   for (uint32_t i = 0; i < m; i++)
     {
       uint32_t g = s->group[fresh[i]];
-      if (s->gkept[g] == 0)
+      if (s->gkept[g] == 0 && !sched_span_has (r, g))
         {
-          s->gkept[g] = UINT32_MAX; /* a group the swap adds */
+          s->gkept[g] = 1;
           used++;
         }
     }
+  for (uint32_t i = 0; i < m; i++)
+    s->gkept[s->group[fresh[i]]] = 0;
   /* Capacities of a new placement, by count: a group's free nodes (the
    * general pool, and the spares for a restart) plus the job's kept nodes
    * in it. The free counts' histogram is kept incrementally (hist, chist);
-   * only the groups of kept nodes move in it, so this is O(k + max_group),
-   * not a walk of every group. A kept node is held, so no capacity passes
-   * the group's size (max_group). */
+   * only the job's groups move in it, so this is O(spans + max_group), not
+   * a walk of every group or node. A kept node is held, so no capacity
+   * passes the group's size (max_group). */
   uint32_t *pos = s->gcount;
   memcpy (pos, r->restart ? s->chist : s->gen.hist,
           sizeof (uint32_t) * (s->max_group + 1));
-  for (uint32_t i = 0; i < k; i++)
+  for (uint32_t i = 0; i < r->n_span; i++)
     {
-      uint32_t g = s->group[kept[i]];
-      uint32_t kg = s->gkept[g];
-      if (kg == 0)
-        continue; /* this group was counted already */
+      uint32_t g = r->span[i].g, kg = r->span[i].n;
       uint32_t base = s->gen.gfree[g] + (r->restart ? s->spr.gfree[g] : 0);
       g_assert (base + kg <= s->max_group);
       pos[base]--;
       pos[base + kg]++;
-      s->gkept[g] = 0;
     }
-  for (uint32_t i = 0; i < m; i++)
-    s->gkept[s->group[fresh[i]]] = 0;
   uint32_t fewest = 0;
   int64_t left = r->j.nodes;
   for (uint32_t f = s->max_group; f > 0 && left > 0; f--)
@@ -1080,16 +1223,21 @@ sched_swap_ok (Sched *s, const SchedJobRec *r, const uint32_t *fresh,
 static bool
 sched_try_swap (Sched *s, SchedJobRec *r, SchedTimeMs now, GArray *out)
 {
-  uint32_t k = 0;
-  for (uint32_t i = 0; i < r->n_kept; i++)
+  /* The kept nodes that went down (r->down) leave the job: in no pool
+   * until they come back. One search and move each, not a walk of the
+   * job's nodes. */
+  uint32_t k = r->n_kept;
+  for (uint32_t d = 0; d < r->n_down; d++)
     {
-      uint32_t node = r->nodes[i];
-      g_assert (s->owner[node] == r);
-      if (s->up[node])
-        r->nodes[k++] = node;
-      else
-        s->owner[node] = NULL; /* down: in no pool until it comes back */
+      uint32_t node = r->down[d];
+      uint32_t at = sched_find (r->nodes, k, node);
+      g_assert (at < k && s->owner[node] == r && !s->up[node]);
+      memmove (r->nodes + at, r->nodes + at + 1,
+               sizeof (uint32_t) * (k - at - 1));
+      k--;
+      s->owner[node] = NULL;
     }
+  r->n_down = 0;
   r->n_kept = k;
   uint32_t n = r->j.nodes, need = n - k;
   if (sched_avail_for (s, r) < need)
@@ -1100,8 +1248,8 @@ sched_try_swap (Sched *s, SchedJobRec *r, SchedTimeMs now, GArray *out)
   uint32_t from_gen = MIN (need, s->gen.total);
   uint32_t from_spr = need - from_gen;
   uint32_t *fresh = s->scratch;
-  sched_place_near (s, &s->gen, r->nodes, k, from_gen, fresh);
-  sched_place_near (s, &s->spr, r->nodes, k, from_spr, fresh + from_gen);
+  sched_place_near (s, &s->gen, r, from_gen, fresh);
+  sched_place_near (s, &s->spr, r, from_spr, fresh + from_gen);
   if (!sched_swap_ok (s, r, fresh, need))
     {
       sched_unkeep (s, r);
@@ -1109,6 +1257,8 @@ sched_try_swap (Sched *s, SchedJobRec *r, SchedTimeMs now, GArray *out)
     }
   sched_ascending (s, fresh, need);
   sched_hold (s, r, fresh, need);
+  for (uint32_t i = 0; i < need; i++)
+    sched_span_add (s, r, s->group[fresh[i]], +1);
 
   /* Merge the kept and the fresh nodes, both ascending, from the back. */
   uint32_t a = k, b = need, o = n;
@@ -1148,6 +1298,7 @@ sched_try_start (Sched *s, SchedJobRec *r, SchedTimeMs now, GArray *out)
   memcpy (r->nodes, s->scratch, sizeof (uint32_t) * n);
   r->n_last = n;
   sched_hold (s, r, r->nodes, n);
+  sched_span_build (s, r, n);
   sched_started (s, r, now, from_spr, out);
   return true;
 }
@@ -1155,10 +1306,7 @@ sched_try_start (Sched *s, SchedJobRec *r, SchedTimeMs now, GArray *out)
 static uint32_t
 sched_up_nodes (const Sched *s, const SchedJobRec *r)
 {
-  uint32_t k = 0;
-  for (uint32_t i = 0; i < r->n_alloc; i++)
-    k += s->up[r->nodes[i]];
-  return k + r->n_standby;
+  return r->n_alloc - r->n_down + r->n_standby; /* standbys are all up */
 }
 
 /* ---- preemption ---- */

@@ -349,6 +349,39 @@ test_one_node_swap (void **state)
       sched_free (s);
     }
 
+  /* The scheduler follows a job's down nodes as they change, not at the
+   * restart: a kept node that went down and came back before the pass
+   * stays in the job; only the one still down is swapped. */
+  for (int p = 0; p < 2; p++)
+    {
+      Sched *s = new_sched (presets[p], 16, groups, 0);
+      submit (s, 1, 6, 0, 0, 0, false);
+      GArray *d = run (s, 0);
+      g_array_unref (d);
+      sched_node_set_available (s, 1, false);
+      sched_node_set_available (s, 4, false);
+      sched_job_interrupted (s, 1);
+      sched_node_set_available (s, 1, true);
+      d = run (s, 10);
+      assert_int_equal (d->len, 1);
+      static const uint32_t kept_back[] = { 0, 1, 2, 3, 5, 6 };
+      assert_memory_equal (g_array_index (d, SchedDecision, 0).nodes,
+                           kept_back, sizeof kept_back);
+      g_array_unref (d);
+      /* Down while running, up again, then a failure elsewhere: the same. */
+      sched_node_set_available (s, 2, false);
+      sched_node_set_available (s, 2, true);
+      sched_node_set_available (s, 6, false);
+      sched_job_interrupted (s, 1);
+      d = run (s, 20);
+      assert_int_equal (d->len, 1);
+      static const uint32_t again[] = { 0, 1, 2, 3, 5, 7 };
+      assert_memory_equal (g_array_index (d, SchedDecision, 0).nodes, again,
+                           sizeof again);
+      g_array_unref (d);
+      sched_free (s);
+    }
+
   /* Topology, a job alone in its group: a swap would spread it over two
    * groups while another group holds it whole, so it is re-placed. */
   Sched *s = new_sched ("topology", 8, groups, 0);
