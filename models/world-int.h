@@ -179,6 +179,7 @@ enum
 {
   RNG_CLASS_CHECK_PHASE = 7, /* sensor: node -> its periodic check's phase */
   RNG_CLASS_CHECK_MISS = 8,  /* sensor: node -> a key, ^ the fault time -> missed checks */
+  RNG_CLASS_DCGM_PHASE = 9,  /* sensor: node -> its DCGM health watch's poll phase */
   RNG_CLASS_MODE_BASE = 16,  /* faults: + mode index; instance << 20 | k -> k-th ttf */
 };
 

@@ -7,6 +7,25 @@
 
 #include <math.h>
 
+/* The first poll of node's DCGM health watch at or after `at` (field-data
+ * §8.5: the watch's fields are polled every 10 s): a thermal or PCIe
+ * signal the watch reports reaches the policy only then, so detection
+ * latency grows with health.dcgm_watch_period_s. Each node polls at its own
+ * phase, fixed from the seed. A period of 0 (no watch, as the reactive
+ * policy has) delivers the signal at once. */
+static SimTime
+dcgm_poll_at (World *w, uint32_t node, SimTime at)
+{
+  SimTime period = (SimTime) w->care.hp->dcgm_watch_period_ms * 1000;
+  if (period <= 0 || at == SIM_NEVER)
+    return at;
+  uint64_t pk = rng_key_index (w->core.seed, RNG_CLASS_DCGM_PHASE, node, "dcgm-phase");
+  SimTime phase = (SimTime) (pk % (uint64_t) period);
+  if (at <= phase)
+    return phase;
+  return phase + (at - phase + period - 1) / period * period;
+}
+
 /* The first periodic check at or after t that catches a fault on node,
  * given the check's false-negative probability. */
 static SimTime
@@ -70,11 +89,13 @@ signal_time (World *w, const FlFailureMode *fm)
   return t + delay;
 }
 
-/* The fault's own signal (an Xid, a missed heartbeat, ...) at `at`.
- * Returns false when the mode has none the policy could act on alone. */
+/* The fault's own signal (an Xid, a missed heartbeat, ...) at `at`, or
+ * for a signal of the DCGM health watch (thermal, PCIe) at `dcgm_at`, the
+ * watch's next poll. Returns false when the mode has none the policy could
+ * act on alone. */
 static bool
 node_signal (World *w, uint32_t node, const FlFailureMode *fm, int gpu,
-             SimTime at)
+             SimTime at, SimTime dcgm_at)
 {
   HealthObs o;
   switch (fm->obs)
@@ -104,12 +125,14 @@ node_signal (World *w, uint32_t node, const FlFailureMode *fm, int gpu,
       o.node = node;
       o.gpu = gpu;
       o.counter_value = 95;
+      at = dcgm_at;
       break;
     case FL_OBS_PCIE_AER:
       health_obs_init (&o, HEALTH_OBS_DCGM_PASSIVE, 0);
       o.node = node;
       o.check = HEALTH_CHECK_PCIE;
       o.passed = false;
+      at = dcgm_at;
       break;
     case FL_OBS_IB_LINK_DOWN:
     case FL_OBS_IB_SYMBOL_ERRORS:
@@ -126,7 +149,8 @@ sensor_node_observations (World *w, uint32_t node, const FlFailureMode *fm,
                           int gpu)
 {
   SimTime t = sim_now (w->core.sim);
-  if (node_signal (w, node, fm, gpu, signal_time (w, fm)))
+  SimTime at = signal_time (w, fm);
+  if (node_signal (w, node, fm, gpu, at, dcgm_poll_at (w, node, at)))
     return;
   /* Periodic health checks catch what the signal above may not. */
   SimTime k = next_catching_check (w, node, t);
@@ -156,13 +180,18 @@ sensor_domain_observations (World *w, const uint32_t *nodes, uint32_t n,
                             const FlFailureMode *fm)
 {
   SimTime at = signal_time (w, fm);
+  /* A DCGM signal (a loop's temperature alarm) goes out at the first poll
+   * of any of the domain's nodes: the alarm is the domain's, one instant. */
+  SimTime dcgm_at = SIM_NEVER;
+  for (uint32_t i = 0; i < n; i++)
+    dcgm_at = MIN (dcgm_at, dcgm_poll_at (w, nodes[i], at));
   SimTime dark = SIM_NEVER;
   SimTime hb = (SimTime) w->care.hp->heartbeat_period_ms * 1000;
   if (n > 0 && fm->obs != FL_OBS_HEARTBEAT_LOSS && at != SIM_NEVER && hb > 0)
     dark = at + hb * MAX (1u, w->care.hp->heartbeat_misses)
            + (SimTime) rng_below (&w->faults.rng_misc, (uint64_t) hb);
   for (uint32_t i = 0; i < n; i++)
-    if (!node_signal (w, nodes[i], fm, HEALTH_NO_GPU, at) && dark != SIM_NEVER)
+    if (!node_signal (w, nodes[i], fm, HEALTH_NO_GPU, at, dcgm_at) && dark != SIM_NEVER)
       {
         HealthObs o;
         health_obs_init (&o, HEALTH_OBS_HEARTBEAT_MISSED, 0);

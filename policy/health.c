@@ -118,7 +118,8 @@ static const ParamDef param_defs[] = {
   P ("heartbeat_misses", "count", PT_U32, heartbeat_misses,
      "missed heartbeats before the node is declared unreachable"),
   P_MS ("dcgm_watch_period_s", "s", HEALTH_MS_PER_S, dcgm_watch_period_ms,
-        "DCGM passive health-watch poll period"),
+        "DCGM passive health-watch poll period: thermal and PCIe signals "
+        "reach the policy at the next poll; 0 = at once"),
   P_MS ("check_period_s", "s", HEALTH_MS_PER_S, check_period_ms,
         "periodic node health check; 0 = none"),
   P_MS ("diag_duration_s", "s", HEALTH_MS_PER_S, diag_duration_ms,
