@@ -565,9 +565,9 @@ faults_repair_strength (FlRepair r)
 /* ---- precursors: parts that degrade before they fail ----
  *
  * Some failures announce themselves (docs/models.md, "Precursors"): HBM and
- * SRAM faults with correctable-ECC / row-remap events (Xid 63), thermal
- * faults with a rising temperature, cables and NICs with a climbing
- * SymbolErrorCounter. A fraction failures.precursor_fraction of such
+ * SRAM faults with corrected ECC errors and row-remap events (Xid 63),
+ * thermal faults with a rising temperature, cables and NICs with a climbing
+ * SymbolErrorCounter (the signals and their levels: world-sensor.c). A fraction failures.precursor_fraction of such
  * failures start as a degradation: the precursor signals go out now and
  * the hard failure follows after a lead time ~ Exp(failures.precursor_lead).
  * Each failure is only delayed, so long-run rates are unchanged. A repair
@@ -638,23 +638,13 @@ faults_degrade_or_fail (World *w, uint32_t mi, uint32_t i)
   SimTime t = sim_now (w->core.sim);
   double lead_s = -log (rng_uniform_pos (&w->faults.rng_precursor)) * w->core.cfg->failures_precursor_lead;
   SimTime at = t + simtime_from_s (lead_s);
-  HealthObs o;
   if (p == PRECURSOR_SYMBOL)
     {
       if (i >= w->hw.n_cables || w->faults.link_down[i] || w->faults.link_pending[i] != EVQ_NONE)
         return;
       if (at <= world_length (w))
         w->faults.link_pending[i] = sim_at (w->core.sim, at, w->core.kinds[EV_HARD_FAIL], mi, i);
-      for (int k = 0; k < 2; k++)
-        {
-          health_obs_init (&o, HEALTH_OBS_IB_COUNTERS, 0);
-          o.link = i;
-          o.node = i / w->hw.rails;
-          o.port = (int32_t) (i % w->hw.rails);
-          o.check = HEALTH_IB_SYMBOL_ERROR;
-          o.counter_value = k == 0 ? 0 : 5000; /* 5,000 symbol errors in an hour */
-          care_observe_at (w, &o, t + SIM_H (k), NO_FAULT);
-        }
+      sensor_symbol_precursor (w, i);
       return;
     }
   uint32_t node = i / w->hw.gpn;
@@ -666,22 +656,10 @@ faults_degrade_or_fail (World *w, uint32_t mi, uint32_t i)
       n->pending_fail = sim_at (w->core.sim, at, w->core.kinds[EV_HARD_FAIL], mi, i);
       n->pending_mode = mi;
     }
-  for (int k = 0; k < 3; k++)
-    {
-      if (p == PRECURSOR_ECC)
-        {
-          health_obs_init (&o, HEALTH_OBS_XID, 0);
-          o.xid = 63; /* row remapping recorded (field-data §8.2) */
-        }
-      else
-        {
-          health_obs_init (&o, HEALTH_OBS_THERMAL, 0);
-          o.counter_value = 88 + k; /* above the 87 C drain threshold */
-        }
-      o.node = node;
-      o.gpu = (int32_t) (i % w->hw.gpn);
-      care_observe_at (w, &o, t + SIM_MIN (10 * k), NO_FAULT);
-    }
+  if (p == PRECURSOR_ECC)
+    sensor_ecc_precursor (w, node, (int32_t) (i % w->hw.gpn), at);
+  else
+    sensor_thermal_precursor (w, node, (int32_t) (i % w->hw.gpn));
 }
 
 /* A repair of strength `strength` on a node (or its cable h) averts a

@@ -422,10 +422,12 @@ typedef struct
   RngStream rng;           /* diagnoses and stage outcomes ("world", "repair-pipeline") */
 } WorldRepair;
 
-/* sensor (world-sensor.c): the checks' false positives. */
+/* sensor (world-sensor.c): the checks' false positives, the precursors'
+ * signal levels. */
 typedef struct
 {
   RngStream rng_fp;        /* false-positive checks ("health", "false-positive") */
+  RngStream rng_precursor; /* precursor rates and temperatures ("sensor", "precursor-signal") */
   double fp_rate_per_h;    /* cluster-wide false-positive check rate (per hour) */
 } WorldSensor;
 
@@ -635,6 +637,9 @@ void sensor_domain_observations (World *w, const uint32_t *nodes, uint32_t n,
                                  const FlFailureMode *fm);
 void sensor_link_down (World *w, uint32_t hlink, int32_t node, int32_t port,
                        SimTime at);
+void sensor_ecc_precursor (World *w, uint32_t node, int32_t gpu, SimTime fail_at);
+void sensor_thermal_precursor (World *w, uint32_t node, int32_t gpu);
+void sensor_symbol_precursor (World *w, uint32_t hlink);
 void sensor_link_up (World *w, uint32_t hlink, int32_t node, int32_t port,
                      SimTime at);
 

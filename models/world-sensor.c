@@ -7,6 +7,8 @@
 
 #include <math.h>
 
+#include "dist.h"
+
 /* The first poll of node's DCGM health watch at or after `at` (field-data
  * §8.5: the watch's fields are polled every 10 s): a thermal or PCIe
  * signal the watch reports reaches the policy only then, so detection
@@ -200,6 +202,111 @@ sensor_domain_observations (World *w, const uint32_t *nodes, uint32_t n,
       }
 }
 
+/* ---- precursor signals (world-faults.c decides which failures degrade
+ * first and when they fail; these are what the policy sees meanwhile) ----
+ *
+ * Each degrading part draws its own level, so every precursor threshold of
+ * the health policy matters across its range, not only as on/off. No
+ * field data gives these levels: the distributions are assumptions,
+ * centred on the policies' defaults (docs/models.md, "Precursors"). */
+
+/* Precursor rates: lognormal, median `median` per hour, one decade per
+ * standard deviation (assumption). */
+#define PRECURSOR_RATE_SIGMA 2.302585092994046 /* ln 10 */
+
+static double
+precursor_rate (World *w, double median)
+{
+  Dist d = dist_lognormal (log (median), PRECURSOR_RATE_SIGMA);
+  return dist_sample (&d, &w->sensor.rng_precursor);
+}
+
+/* A failing HBM/SRAM part: corrected ECC errors at a rate drawn from a
+ * lognormal with median 100/h, and row remaps (Xid 63, field-data §8.2,
+ * from the kernel log, so at once) as a Poisson process at 1/100 of that
+ * rate (assumption: one remap per hundred corrected errors), until the
+ * hard failure, at most 8 of them within a day. The DCGM watch reports
+ * the volatile corrected-error count (DCGM_FI_DEV_ECC_SBE_VOL_TOTAL) at its
+ * first poll and an hour later, so health.ecc_ce_per_h decides which
+ * parts are drained then, health.ecc_xid_count which are drained by their
+ * remaps, and health.dcgm_watch_period_s when the counts are seen. */
+void
+sensor_ecc_precursor (World *w, uint32_t node, int32_t gpu, SimTime fail_at)
+{
+  SimTime t = sim_now (w->core.sim);
+  double ce_per_h = precursor_rate (w, 100.0);
+  HealthObs o;
+  for (int k = 0; k < 2; k++)
+    {
+      SimTime at = dcgm_poll_at (w, node, t + SIM_H (k));
+      if (at > world_length (w))
+        break;
+      health_obs_init (&o, HEALTH_OBS_DCGM_PASSIVE, 0);
+      o.node = node;
+      o.gpu = gpu;
+      o.check = HEALTH_CHECK_ECC_CORRECTABLE;
+      o.passed = true;
+      o.counter_value = (int64_t) llround (ce_per_h * (double) (at - t) / (double) SIM_H (1));
+      care_observe_at (w, &o, at, NO_FAULT);
+    }
+  double remap_per_h = ce_per_h / 100.0;
+  SimTime end = MIN (MIN (fail_at, t + SIM_H (24)), world_length (w));
+  SimTime at = t;
+  for (int k = 0; k < 8; k++)
+    {
+      at += h_to_sim (-log (rng_uniform_pos (&w->sensor.rng_precursor)) / remap_per_h);
+      if (at > end)
+        break;
+      health_obs_init (&o, HEALTH_OBS_XID, 0);
+      o.xid = 63; /* row remapping recorded (field-data §8.2) */
+      o.node = node;
+      o.gpu = gpu;
+      care_observe_at (w, &o, at, NO_FAULT);
+    }
+}
+
+/* A failing thermal interface: three DCGM temperature readings 10 minutes
+ * apart, rising by 1 C to a peak drawn uniformly from 80-95 C (assumption:
+ * the H100's slowdown near 87-90 C is unconfirmed, docs/policies.md), so
+ * health.thermal_limit_c decides which degrading parts are drained. */
+void
+sensor_thermal_precursor (World *w, uint32_t node, int32_t gpu)
+{
+  SimTime t = sim_now (w->core.sim);
+  int64_t peak = 80 + (int64_t) rng_below (&w->sensor.rng_precursor, 16);
+  for (int k = 0; k < 3; k++)
+    {
+      HealthObs o;
+      health_obs_init (&o, HEALTH_OBS_THERMAL, 0);
+      o.counter_value = peak - 2 + k;
+      o.node = node;
+      o.gpu = gpu;
+      care_observe_at (w, &o, dcgm_poll_at (w, node, t + SIM_MIN (10 * k)), NO_FAULT);
+    }
+}
+
+/* A degrading cable or NIC port: SymbolErrorCounter read now and an hour
+ * later, climbing at a rate drawn from a lognormal with median 1,000/h
+ * (assumption), saturating at 65,535 (a 16-bit counter, field-data §9.2),
+ * so health.symbol_errors_per_h decides which links are disabled. */
+void
+sensor_symbol_precursor (World *w, uint32_t hlink)
+{
+  SimTime t = sim_now (w->core.sim);
+  double per_h = precursor_rate (w, 1000.0);
+  for (int k = 0; k < 2; k++)
+    {
+      HealthObs o;
+      health_obs_init (&o, HEALTH_OBS_IB_COUNTERS, 0);
+      o.link = hlink;
+      o.node = hlink / w->hw.rails;
+      o.port = (int32_t) (hlink % w->hw.rails);
+      o.check = HEALTH_IB_SYMBOL_ERROR;
+      o.counter_value = k == 0 ? 0 : (int64_t) MIN (65535.0, round (per_h));
+      care_observe_at (w, &o, t + SIM_H (k), NO_FAULT);
+    }
+}
+
 /* A port state change as the fabric reports it: the PortState the SM reads
  * and the trap 128 the leaf sends (field-data §9.3), both at `at`. */
 static void
@@ -247,6 +354,7 @@ static bool
 sensor_init (World *w, GError **error)
 {
   rng_stream_init (&w->sensor.rng_fp, w->core.seed, "health", "false-positive");
+  rng_stream_init (&w->sensor.rng_precursor, w->core.seed, "sensor", "precursor-signal");
   w->core.kinds[EV_FALSE_POS] = sim_register (w->core.sim, "false-positive",
                                               on_false_positive, w);
   return true;
