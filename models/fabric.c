@@ -4,6 +4,7 @@
 #include "fabric.h"
 
 #include <math.h>
+#include <string.h>
 
 struct FabricState
 {
@@ -20,7 +21,56 @@ struct FabricState
   uint32_t *node_su, *su_pod; /* topo_node_su, topo_su_pod as arrays for
                                  fabric_job_bandwidth's loop */
   uint64_t alive_links, total_links;
+  /* tenants (fabric.h) */
+  FabricTenant **owner;     /* per node: its tenant, or NULL */
+  GPtrArray **su_tenants;   /* per SU: the tenants with nodes in it (lazy) */
+  GPtrArray **pod_tenants;  /* per pod: the same */
+  uint32_t round;           /* the touch round (fabric_tenants_touched), from 1 */
+  GArray *touched;          /* ids noted in this round */
 };
+
+/* A key (SU or pod) and how many of a tenant's nodes (SUs) are in it. */
+typedef struct
+{
+  uint32_t key, count;
+} FabricCount;
+
+struct FabricTenant
+{
+  uint32_t id;
+  uint32_t n;           /* nodes */
+  uint32_t stolen;      /* nodes other tenants took since the last set */
+  uint32_t seen;        /* the round it was last noted in */
+  gboolean asc;         /* the list last given to fabric_tenant_set is
+                         * ascending (add and remove forget it) */
+  FabricCount *sus, *pods; /* ascending by key */
+  uint32_t n_sus, cap_sus, n_pods, cap_pods;
+  uint32_t hist[];      /* [r]: nodes with r alive rails, r = 0..rails */
+};
+
+static void
+tenant_touch (FabricState *f, FabricTenant *t)
+{
+  if (t->seen == f->round)
+    return;
+  t->seen = f->round;
+  g_array_append_val (f->touched, t->id);
+}
+
+/* The tenants over a changed SU's uplinks or pod's core links that span
+ * more than one of them (the others do not use those links). */
+static void
+tenants_touch_spanning (FabricState *f, GPtrArray *list, gboolean pods)
+{
+  if (list == NULL)
+    return;
+  for (guint k = 0; k < list->len; k++)
+    {
+      FabricTenant *t = g_ptr_array_index (list, k);
+      if ((pods ? t->n_pods : t->n_sus) > 1)
+        tenant_touch (f, t);
+    }
+}
 
 static int
 link_layer (TopoKind k)
@@ -43,17 +93,35 @@ on_change (FabricState *f, int layer, uint32_t i, int delta)
   switch (layer)
     {
     case 0:
-      f->node_rails[i / f->rails] += delta;
-      break;
+      {
+        uint32_t node = i / f->rails;
+        FabricTenant *t = f->owner[node];
+        if (t != NULL)
+          {
+            t->hist[f->node_rails[node]]--;
+            t->hist[f->node_rails[node] + delta]++;
+            tenant_touch (f, t);
+          }
+        f->node_rails[node] += delta;
+        break;
+      }
     case 1:
-      l = topo_link (f->topo, TOPO_UPLINK, i);
-      f->leaf_up[l->a] += delta;
-      f->su_up[topo_leaf_su (f->topo, l->a)] += delta;
-      break;
+      {
+        l = topo_link (f->topo, TOPO_UPLINK, i);
+        uint32_t su = topo_leaf_su (f->topo, l->a);
+        f->leaf_up[l->a] += delta;
+        f->su_up[su] += delta;
+        tenants_touch_spanning (f, f->su_tenants[su], FALSE);
+        break;
+      }
     default:
-      l = topo_link (f->topo, TOPO_CORELINK, i);
-      f->pod_core[topo_spine_pod (f->topo, l->a)] += delta;
-      break;
+      {
+        l = topo_link (f->topo, TOPO_CORELINK, i);
+        uint32_t pod = topo_spine_pod (f->topo, l->a);
+        f->pod_core[pod] += delta;
+        tenants_touch_spanning (f, f->pod_tenants[pod], TRUE);
+        break;
+      }
     }
 }
 
@@ -123,6 +191,11 @@ fabric_new (const Topo *topo)
     f->su_pod[su] = topo_su_pod (topo, su);
   f->total_links = topo_n_links (topo);
   f->alive_links = f->total_links;
+  f->owner = g_new0 (FabricTenant *, nn + 1);
+  f->su_tenants = g_new0 (GPtrArray *, topo_n_sus (topo) + 1);
+  f->pod_tenants = g_new0 (GPtrArray *, topo_n_pods (topo) + 1);
+  f->round = 1;
+  f->touched = g_array_new (FALSE, FALSE, sizeof (uint32_t));
   return f;
 }
 
@@ -145,6 +218,16 @@ fabric_free (FabricState *f)
   g_free (f->pod_core_total);
   g_free (f->node_su);
   g_free (f->su_pod);
+  for (uint32_t i = 0; i < topo_n_sus (f->topo); i++)
+    if (f->su_tenants[i] != NULL)
+      g_ptr_array_unref (f->su_tenants[i]);
+  for (uint32_t i = 0; i < topo_n_pods (f->topo); i++)
+    if (f->pod_tenants[i] != NULL)
+      g_ptr_array_unref (f->pod_tenants[i]);
+  g_free (f->su_tenants);
+  g_free (f->pod_tenants);
+  g_free (f->owner);
+  g_array_unref (f->touched);
   g_free (f);
 }
 
@@ -161,6 +244,8 @@ fabric_bytes (const FabricState *f)
   b += sizeof (uint16_t) * (topo_count (t, TOPO_LEAF) + 1);
   b += 2 * sizeof (uint32_t) * (topo_n_sus (t) + topo_n_pods (t) + 2);
   b += sizeof (uint32_t) * (topo_count (t, TOPO_NODE) + topo_n_sus (t) + 2);
+  b += sizeof (FabricTenant *) * (topo_count (t, TOPO_NODE) + 1);
+  b += sizeof (GPtrArray *) * (topo_n_sus (t) + topo_n_pods (t) + 2);
   return b;
 }
 
@@ -354,4 +439,348 @@ fabric_bandwidth_lost_fraction (const FabricState *f)
   if (f->total_links == 0)
     return 0.0;
   return 1.0 - (double) f->alive_links / (double) f->total_links;
+}
+
+/* ---- tenants ---- */
+
+/* The index of key in a[0..n) (ascending), or where it would go. */
+static uint32_t
+count_find (const FabricCount *a, uint32_t n, uint32_t key)
+{
+  uint32_t lo = 0, hi = n;
+  while (lo < hi)
+    {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (a[mid].key < key)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* One more for key; TRUE if key is new. */
+static gboolean
+count_inc (FabricCount **a, uint32_t *n, uint32_t *cap, uint32_t key)
+{
+  /* Nodes come mostly in order: try the last key first. */
+  uint32_t i = *n > 0 && (*a)[*n - 1].key <= key ? *n - 1 : count_find (*a, *n, key);
+  if (i < *n && (*a)[i].key == key)
+    {
+      (*a)[i].count++;
+      return FALSE;
+    }
+  if (i < *n && (*a)[i].key < key)
+    i++;
+  if (*n == *cap)
+    {
+      *cap = MAX (4, *cap * 2);
+      *a = g_renew (FabricCount, *a, *cap);
+    }
+  memmove (*a + i + 1, *a + i, (*n - i) * sizeof **a);
+  (*a)[i] = (FabricCount) { key, 1 };
+  (*n)++;
+  return TRUE;
+}
+
+/* One fewer for key (present); TRUE if it is gone. */
+static gboolean
+count_dec (FabricCount *a, uint32_t *n, uint32_t key)
+{
+  uint32_t i = count_find (a, *n, key);
+  g_assert (i < *n && a[i].key == key && a[i].count > 0);
+  if (--a[i].count > 0)
+    return FALSE;
+  memmove (a + i, a + i + 1, (*n - i - 1) * sizeof *a);
+  (*n)--;
+  return TRUE;
+}
+
+static void
+list_add (GPtrArray **list, FabricTenant *t)
+{
+  if (*list == NULL)
+    *list = g_ptr_array_new ();
+  g_ptr_array_add (*list, t);
+}
+
+static void
+list_remove (GPtrArray *list, FabricTenant *t)
+{
+  gboolean found = g_ptr_array_remove_fast (list, t);
+  g_assert (found);
+}
+
+/* Node x (no tenant's) joins t. */
+static void
+tenant_take (FabricState *f, FabricTenant *t, uint32_t x)
+{
+  f->owner[x] = t;
+  t->n++;
+  t->hist[f->node_rails[x]]++;
+  uint32_t su = f->node_su[x];
+  if (count_inc (&t->sus, &t->n_sus, &t->cap_sus, su))
+    {
+      list_add (&f->su_tenants[su], t);
+      uint32_t pod = f->su_pod[su];
+      if (count_inc (&t->pods, &t->n_pods, &t->cap_pods, pod))
+        list_add (&f->pod_tenants[pod], t);
+    }
+}
+
+/* Node x (t's) leaves t. */
+static void
+tenant_drop (FabricState *f, FabricTenant *t, uint32_t x)
+{
+  f->owner[x] = NULL;
+  t->n--;
+  t->hist[f->node_rails[x]]--;
+  uint32_t su = f->node_su[x];
+  if (count_dec (t->sus, &t->n_sus, su))
+    {
+      list_remove (f->su_tenants[su], t);
+      uint32_t pod = f->su_pod[su];
+      if (count_dec (t->pods, &t->n_pods, pod))
+        list_remove (f->pod_tenants[pod], t);
+    }
+}
+
+FabricTenant *
+fabric_tenant_new (FabricState *f, uint32_t id)
+{
+  g_return_val_if_fail (f != NULL, NULL);
+  FabricTenant *t = g_malloc0 (sizeof *t + sizeof (uint32_t) * (f->rails + 1));
+  t->id = id;
+  return t;
+}
+
+void
+fabric_tenant_free (FabricState *f, FabricTenant *t)
+{
+  g_return_if_fail (f != NULL);
+  if (t == NULL)
+    return;
+  /* Emptied by the caller (fabric_tenant_set to no nodes) this is O(1). */
+  uint32_t nn = topo_count (f->topo, TOPO_NODE);
+  for (uint32_t x = 0; x < nn && t->n > 0; x++)
+    if (f->owner[x] == t)
+      tenant_drop (f, t, x);
+  g_free (t->sus);
+  g_free (t->pods);
+  g_free (t);
+}
+
+static void
+tenant_add (FabricState *f, FabricTenant *t, uint32_t node)
+{
+  g_return_if_fail (node < topo_count (f->topo, TOPO_NODE));
+  FabricTenant *o = f->owner[node];
+  if (o == t)
+    return;
+  if (o != NULL)
+    {
+      tenant_drop (f, o, node);
+      o->stolen++;
+    }
+  tenant_take (f, t, node);
+}
+
+static void
+tenant_remove (FabricState *f, FabricTenant *t, uint32_t node)
+{
+  if (node < topo_count (f->topo, TOPO_NODE) && f->owner[node] == t)
+    tenant_drop (f, t, node);
+}
+
+void
+fabric_tenant_add (FabricState *f, FabricTenant *t, uint32_t node)
+{
+  g_return_if_fail (f != NULL && t != NULL);
+  tenant_add (f, t, node);
+  t->asc = FALSE; /* the caller's list changed without fabric_tenant_set */
+}
+
+void
+fabric_tenant_remove (FabricState *f, FabricTenant *t, uint32_t node)
+{
+  g_return_if_fail (f != NULL && t != NULL);
+  g_return_if_fail (node < topo_count (f->topo, TOPO_NODE));
+  tenant_remove (f, t, node);
+  t->asc = FALSE;
+}
+
+static gboolean
+ascending (const uint32_t *a, size_t n)
+{
+  for (size_t i = 1; i < n; i++)
+    if (a[i] <= a[i - 1])
+      return FALSE;
+  return TRUE;
+}
+
+/* t leaves all its nodes (old, the list it was last given, holds them):
+ * O(old + SUs + pods). */
+static void
+tenant_clear (FabricState *f, FabricTenant *t, const uint32_t *old, size_t n_old)
+{
+  uint32_t cleared = 0;
+  for (size_t i = 0; i < n_old; i++)
+    if (old[i] < topo_count (f->topo, TOPO_NODE) && f->owner[old[i]] == t)
+      {
+        f->owner[old[i]] = NULL;
+        cleared++;
+      }
+  if (cleared != t->n) /* old did not hold them all: look everywhere */
+    for (uint32_t x = 0; x < topo_count (f->topo, TOPO_NODE); x++)
+      if (f->owner[x] == t)
+        f->owner[x] = NULL;
+  for (uint32_t i = 0; i < t->n_sus; i++)
+    list_remove (f->su_tenants[t->sus[i].key], t);
+  for (uint32_t i = 0; i < t->n_pods; i++)
+    list_remove (f->pod_tenants[t->pods[i].key], t);
+  t->n = t->n_sus = t->n_pods = 0;
+  memset (t->hist, 0, sizeof (uint32_t) * (f->rails + 1));
+}
+
+/* How many of a[0..lim) and b[0..lim) are equal from the start, both
+ * known equal at 0: compared by blocks (a restart keeps long runs). */
+static size_t
+equal_run (const uint32_t *a, const uint32_t *b, size_t lim)
+{
+  size_t k = 1;
+  while (k < lim)
+    {
+      size_t blk = MIN ((size_t) 16, lim - k);
+      if (memcmp (a + k, b + k, blk * sizeof *a) != 0)
+        {
+          while (a[k] == b[k])
+            k++;
+          return k;
+        }
+      k += blk;
+    }
+  return lim;
+}
+
+/* The merge of fabric_tenant_set, old ascending: FALSE (part done) when
+ * nodes turns out not to be ascending. */
+static gboolean
+tenant_merge (FabricState *f, FabricTenant *t, const uint32_t *old,
+              size_t n_old, const uint32_t *nodes, size_t n)
+{
+  /* A node in both lists is t's already, unless another tenant took it
+   * meanwhile (then every such node is checked). */
+  gboolean check = t->stolen > 0;
+  size_t i = 0, j = 0;
+  while (j < n)
+    {
+      uint32_t y = nodes[j];
+      if (j > 0 && y <= nodes[j - 1])
+        return FALSE;
+      if (i < n_old && old[i] < y)
+        tenant_remove (f, t, old[i++]);
+      else if (i < n_old && old[i] == y)
+        {
+          /* a run of both: old is ascending, so is this part of nodes */
+          size_t k = equal_run (old + i, nodes + j, MIN (n_old - i, n - j));
+          if (check)
+            for (size_t q = 0; q < k; q++)
+              tenant_add (f, t, nodes[j + q]);
+          i += k;
+          j += k;
+        }
+      else
+        {
+          tenant_add (f, t, y);
+          j++;
+        }
+    }
+  while (i < n_old)
+    tenant_remove (f, t, old[i++]);
+  return TRUE;
+}
+
+void
+fabric_tenant_set (FabricState *f, FabricTenant *t, const uint32_t *old,
+                   size_t n_old, const uint32_t *nodes, size_t n)
+{
+  g_return_if_fail (f != NULL && t != NULL);
+  g_return_if_fail ((old != NULL || n_old == 0) && (nodes != NULL || n == 0));
+  if (n == 0)
+    tenant_clear (f, t, old, n_old);
+  else if (!((n_old == 0 || t->asc) && tenant_merge (f, t, old, n_old, nodes, n)))
+    {
+      /* a list out of order: every node */
+      for (size_t i = 0; i < n_old; i++)
+        tenant_remove (f, t, old[i]);
+      for (size_t i = 0; i < n; i++)
+        tenant_add (f, t, nodes[i]);
+      t->asc = ascending (nodes, n);
+      t->stolen = 0;
+      return;
+    }
+  t->asc = TRUE; /* the merge checked nodes */
+  t->stolen = 0;
+}
+
+uint32_t
+fabric_tenant_size (const FabricTenant *t)
+{
+  g_return_val_if_fail (t != NULL, 0);
+  return t->n;
+}
+
+gboolean
+fabric_tenant_multi_su (const FabricTenant *t)
+{
+  g_return_val_if_fail (t != NULL, FALSE);
+  return t->n_sus > 1;
+}
+
+double
+fabric_tenant_bandwidth (const FabricState *f, const FabricTenant *t)
+{
+  g_return_val_if_fail (f != NULL && t != NULL, 0.0);
+  /* The terms of fabric_job_bandwidth, from the counts. */
+  uint32_t rails_min = f->rails;
+  for (uint32_t r = 0; r < f->rails; r++)
+    if (t->hist[r] > 0)
+      {
+        rails_min = r;
+        break;
+      }
+  double b = MIN (1.0, (double) rails_min / f->rails);
+  if (t->n_sus > 1)
+    {
+      double b_su = 1.0;
+      for (uint32_t i = 0; i < t->n_sus; i++)
+        {
+          uint32_t su = t->sus[i].key;
+          if (f->su_up_total[su] > 0)
+            b_su = MIN (b_su, (double) f->su_up[su] / f->su_up_total[su]);
+        }
+      b = MIN (b, b_su);
+    }
+  if (t->n_pods > 1)
+    {
+      double b_pod = 1.0;
+      for (uint32_t i = 0; i < t->n_pods; i++)
+        {
+          uint32_t pod = t->pods[i].key;
+          if (f->pod_core_total[pod] > 0)
+            b_pod = MIN (b_pod, (double) f->pod_core[pod] / f->pod_core_total[pod]);
+        }
+      b = MIN (b, b_pod);
+    }
+  return b;
+}
+
+void
+fabric_tenants_touched (FabricState *f, GArray *out)
+{
+  g_return_if_fail (f != NULL && out != NULL);
+  g_return_if_fail (g_array_get_element_size (out) == sizeof (uint32_t));
+  g_array_append_vals (out, f->touched->data, f->touched->len);
+  g_array_set_size (f->touched, 0);
+  f->round++;
 }

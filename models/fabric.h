@@ -52,6 +52,47 @@ uint32_t fabric_node_rails_alive (const FabricState *f, uint32_t node);
  * node is cut off. O(n). */
 double fabric_job_bandwidth (const FabricState *f, const uint32_t *nodes,
                              size_t n);
+/* ---- tenants: a job's bandwidth kept as the fabric changes ----
+ *
+ * A tenant is a set of nodes (a job's). The fabric keeps, per tenant, how
+ * many of its nodes have each number of alive rails and the SUs and pods
+ * it spans (with counts), so fabric_tenant_bandwidth costs O(SUs + pods
+ * it spans) instead of O(nodes) and is the same double as
+ * fabric_job_bandwidth over its nodes; and every failure or repair
+ * notes the tenants whose bandwidth it may have changed: the tenant of a
+ * node whose rails changed, the tenants spanning several SUs over an SU
+ * whose uplinks changed, the tenants spanning several pods over a pod
+ * whose core links changed (fabric_tenants_touched). A tenant's own
+ * membership changes are not noted (the caller made them). A node belongs
+ * to at most one tenant: adding it to another moves it. */
+typedef struct FabricTenant FabricTenant;
+
+/* A tenant with no nodes; id is the caller's (fabric_tenants_touched
+ * reports it). Returns: (transfer full), freed by fabric_tenant_free
+ * (which releases its nodes) before fabric_free. */
+FabricTenant *fabric_tenant_new (FabricState *f, uint32_t id);
+void fabric_tenant_free (FabricState *f, FabricTenant *t);
+void fabric_tenant_add (FabricState *f, FabricTenant *t, uint32_t node);
+/* A node not in t (any more) is left alone. */
+void fabric_tenant_remove (FabricState *f, FabricTenant *t, uint32_t node);
+/* Makes t's nodes nodes[0..n), where old[0..n_old) holds every node t
+ * has (the list it was last given: the nodes other tenants took since
+ * are fine). When old came from fabric_tenant_set and both lists are
+ * ascending only their differences cost per-node work (their common runs
+ * are compared by blocks); otherwise (an add or remove since, a list out
+ * of order) every node of both. n = 0 empties t in O(old + SUs + pods). */
+void fabric_tenant_set (FabricState *f, FabricTenant *t, const uint32_t *old,
+                        size_t n_old, const uint32_t *nodes, size_t n);
+uint32_t fabric_tenant_size (const FabricTenant *t);
+/* TRUE if t's nodes are in more than one SU. */
+gboolean fabric_tenant_multi_su (const FabricTenant *t);
+/* fabric_job_bandwidth of t's nodes (the same value), O(SUs + pods). */
+double fabric_tenant_bandwidth (const FabricState *f, const FabricTenant *t);
+/* Appends to out (a GArray of uint32_t) the ids of the tenants a failure
+ * or repair since the last call may have slowed or sped up, each once,
+ * in no particular order; a tenant freed meanwhile may still be listed. */
+void fabric_tenants_touched (FabricState *f, GArray *out);
+
 /* Step-time multiplier of a job whose step spends comm_share (0..1) of its
  * time communicating, when bandwidth_fraction survives:
  * (1 - c) + c / b; +infinity when b = 0 and c > 0. */

@@ -252,6 +252,12 @@ typedef struct
                          * `nodes` (kept from the first start to the end) */
   uint32_t n_held;
   bool multi_su;        /* spans scalable units: uplink faults slow it */
+  FabricTenant *fab;    /* its nodes as the fabric keeps them (fabric.h):
+                         * kept across a restart, which changes only the
+                         * swapped nodes; NULL before the first start */
+  uint32_t n_fab;       /* fab was last given nodes_held[0..n_fab) */
+  bool bw_stale;        /* a fabric change may have changed its bandwidth
+                         * since it was last computed (WorldJobs.bw_stale) */
   guint run_idx;        /* index in WorldJobs.running while running */
   /* metrics */
   MetricsJob m;
@@ -442,6 +448,9 @@ typedef struct
   bool sched_pending;      /* a scheduling pass is queued */
   GArray *decisions;       /* SchedDecision scratch */
   uint32_t restarts_waiting; /* jobs with waiting_restart */
+  GPtrArray *bw_stale;     /* Job* marked bw_stale (and some that no longer are) */
+  GPtrArray *bw_apply;     /* scratch of jobs_update_all_bandwidth */
+  GArray *bw_touched;      /* scratch: fabric_tenants_touched's ids */
 } WorldJobs;
 
 /* nodes (world-nodes.c): the pool the scheduler may use. */

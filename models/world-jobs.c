@@ -168,7 +168,8 @@ jobs_update_bandwidth (World *w, Job *j)
 {
   if (j->state != JOB_RUNNING || j->n_held == 0)
     return;
-  double b = fabric_job_bandwidth (w->hw.fabric, j->nodes_held, j->n_held);
+  j->bw_stale = false;
+  double b = fabric_tenant_bandwidth (w->hw.fabric, j->fab);
   double s = b >= 1.0 ? 1.0 : fabric_slowdown (b, j->comm_share);
   job_set_slowdown (w, j, s < 1.0 ? 1.0 : s);
 }
@@ -287,20 +288,16 @@ job_stop (World *w, Job *j, bool completed)
   return lost;
 }
 
-/* What the fabric means for j on its nodes: whether it spans SUs, and its
- * slowdown. */
+/* What the fabric means for j on its nodes (j->fab holds them): whether
+ * it spans SUs, and its slowdown. */
 static void
 job_fabric_view (World *w, Job *j)
 {
-  const uint32_t *nodes = j->nodes_held;
-  uint32_t n = j->n_held;
-  /* Spans SUs: stop at the first node outside the first node's SU. */
-  j->multi_su = false;
-  uint32_t su0 = topo_node_su (w->hw.topo, nodes[0]);
-  for (uint32_t i = 1; i < n && !j->multi_su; i++)
-    j->multi_su = topo_node_su (w->hw.topo, nodes[i]) != su0;
+  g_assert (fabric_tenant_size (j->fab) == j->n_held);
+  j->multi_su = fabric_tenant_multi_su (j->fab);
   j->slowdown = 1.0;
-  double b = fabric_job_bandwidth (w->hw.fabric, nodes, n);
+  j->bw_stale = false;
+  double b = fabric_tenant_bandwidth (w->hw.fabric, j->fab);
   if (b < 1.0)
     j->slowdown = MAX (1.0, fabric_slowdown (b, j->comm_share));
 }
@@ -337,6 +334,8 @@ job_restart_on_standbys (World *w, Job *j, uint32_t node)
       g_assert (ok);
       job_release_node (w, j, lost_nodes[i]);
       w->hw.nodes[in].job = j->m.id;
+      fabric_tenant_remove (w->hw.fabric, j->fab, lost_nodes[i]);
+      fabric_tenant_add (w->hw.fabric, j->fab, in);
     }
   if (k > 0)
     {
@@ -436,10 +435,23 @@ job_stop_planned (World *w, Job *j)
   jobs_request_sched (w);
 }
 
+/* The fabric forgets job j's nodes (it will not run again). */
+static void
+job_fabric_forget (World *w, Job *j)
+{
+  if (j->fab == NULL)
+    return;
+  fabric_tenant_set (w->hw.fabric, j->fab, j->nodes_held, j->n_fab, NULL, 0);
+  fabric_tenant_free (w->hw.fabric, j->fab);
+  j->fab = NULL;
+  j->n_fab = 0;
+}
+
 static void
 job_complete (World *w, Job *j)
 {
   job_stop (w, j, true);
+  job_fabric_forget (w, j);
   j->state = JOB_DONE;
   j->m.completed = true;
   j->m.end_h = now_h (w);
@@ -569,6 +581,12 @@ job_start (World *w, Job *j, const uint32_t *nodes, uint32_t n)
   g_assert (n <= j->nodes);
   if (j->nodes_held == NULL) /* allocated once: a restart reuses it */
     j->nodes_held = g_new (uint32_t, j->nodes);
+  /* A restart on (mostly) the same nodes changes only the swapped ones in
+   * the fabric's view of the job. */
+  if (j->fab == NULL)
+    j->fab = fabric_tenant_new (w->hw.fabric, j->m.id);
+  fabric_tenant_set (w->hw.fabric, j->fab, j->nodes_held, j->n_fab, nodes, n);
+  j->n_fab = n;
   memcpy (j->nodes_held, nodes, n * sizeof *nodes);
   j->n_held = n;
   for (uint32_t i = 0; i < n; i++)
@@ -697,17 +715,58 @@ job_free (gpointer p)
   g_free (j);
 }
 
+static int
+job_run_idx_cmp (const void *a, const void *b)
+{
+  const Job *x = *(Job *const *) a, *y = *(Job *const *) b;
+  return (x->run_idx > y->run_idx) - (x->run_idx < y->run_idx);
+}
+
+/* After a fabric failure or repair: the running jobs that cross SUs (an
+ * uplink, spine or core fault only touches those: a job inside one SU
+ * keeps its traffic on its leaves) or are slowed already take their
+ * bandwidth anew. Only the jobs whose nodes sit under a link or switch
+ * that changed since can have a new one (fabric_tenants_touched: they are
+ * marked bw_stale), so only those are computed again, in the order of the
+ * running list, as a pass over every running job would; a stale job left
+ * out keeps its mark for the next time. */
 void
 jobs_update_all_bandwidth (World *w)
 {
-  for (guint i = 0; i < w->jobs.running->len; i++)
+  WorldJobs *js = &w->jobs;
+  g_array_set_size (js->bw_touched, 0);
+  fabric_tenants_touched (w->hw.fabric, js->bw_touched);
+  for (guint i = 0; i < js->bw_touched->len; i++)
     {
-      Job *j = g_ptr_array_index (w->jobs.running, i);
-      /* Uplink, spine and core faults only touch jobs that cross SUs (a
-       * job inside one SU keeps its traffic on its leaves). */
-      if (j->state == JOB_RUNNING && (j->multi_su || j->slowdown > 1.0))
-        jobs_update_bandwidth (w, j);
+      Job *j = g_ptr_array_index (js->all, g_array_index (js->bw_touched, uint32_t, i));
+      if (j->state == JOB_RUNNING && !j->bw_stale)
+        {
+          j->bw_stale = true;
+          g_ptr_array_add (js->bw_stale, j);
+        }
     }
+  g_ptr_array_set_size (js->bw_apply, 0);
+  guint keep = 0;
+  for (guint i = 0; i < js->bw_stale->len; i++)
+    {
+      Job *j = g_ptr_array_index (js->bw_stale, i);
+      if (!j->bw_stale)
+        continue; /* computed since, or listed twice */
+      if (j->state != JOB_RUNNING)
+        j->bw_stale = false; /* a (re)start computes it */
+      else if (j->multi_su || j->slowdown > 1.0)
+        {
+          j->bw_stale = false;
+          g_ptr_array_add (js->bw_apply, j);
+        }
+      else
+        g_ptr_array_index (js->bw_stale, keep++) = j;
+    }
+  g_ptr_array_set_size (js->bw_stale, keep);
+  if (js->bw_apply->len > 1)
+    qsort (js->bw_apply->pdata, js->bw_apply->len, sizeof (gpointer), job_run_idx_cmp);
+  for (guint i = 0; i < js->bw_apply->len; i++)
+    jobs_update_bandwidth (w, g_ptr_array_index (js->bw_apply, i));
   WorldEvent ev;
   bus_event_init (&ev, WEV_FABRIC_DEGRADED);
   ev.fabric.lost_fraction = fabric_bandwidth_lost_fraction (w->hw.fabric);
@@ -874,6 +933,9 @@ jobs_init (World *w, GError **error)
   w->jobs.all = g_ptr_array_new_with_free_func (job_free);
   w->jobs.running = g_ptr_array_new ();
   w->jobs.decisions = g_array_new (FALSE, FALSE, sizeof (SchedDecision));
+  w->jobs.bw_stale = g_ptr_array_new ();
+  w->jobs.bw_apply = g_ptr_array_new ();
+  w->jobs.bw_touched = g_array_new (FALSE, FALSE, sizeof (uint32_t));
   w->core.kinds[EV_SCHED] = sim_register (w->core.sim, "schedule", on_sched, w);
   w->core.kinds[EV_JOB_PHASE] = sim_register (w->core.sim, "job-phase", on_job_phase, w);
   w->core.kinds[EV_JOB_WRITTEN] = sim_register (w->core.sim, "job-written", on_job_written, w);
@@ -927,6 +989,11 @@ jobs_fini (World *w)
 {
   sched_free (w->jobs.sched);
   workload_free (w->jobs.research);
+  for (guint i = 0; w->jobs.all != NULL && i < w->jobs.all->len; i++)
+    job_fabric_forget (w, g_ptr_array_index (w->jobs.all, i));
+  g_clear_pointer (&w->jobs.bw_stale, g_ptr_array_unref);
+  g_clear_pointer (&w->jobs.bw_apply, g_ptr_array_unref);
+  g_clear_pointer (&w->jobs.bw_touched, g_array_unref);
   g_clear_pointer (&w->jobs.running, g_ptr_array_unref);
   g_clear_pointer (&w->jobs.all, g_ptr_array_unref);
   g_clear_pointer (&w->jobs.decisions, g_array_unref);

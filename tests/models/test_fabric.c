@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <math.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "fabric.h"
@@ -251,6 +252,277 @@ test_cut_off (void **state)
   fabric_free (NULL);
 }
 
+/* The 3-tier fabric of test_core: 64 nodes, 16 SUs of 4, 4 pods. */
+static Topo *
+pods (void)
+{
+  TopoParams p;
+  topo_params_init (&p);
+  p.nodes = 64;
+  p.su_size = 4;
+  p.rails = 2;
+  p.radix = 16;
+  p.tiers = 3;
+  Topo *t = topo_new_fattree (&p, NULL);
+  assert_non_null (t);
+  assert_int_equal (topo_n_pods (t), 4);
+  return t;
+}
+
+static gboolean
+touched_has (GArray *ids, uint32_t id)
+{
+  for (guint i = 0; i < ids->len; i++)
+    if (g_array_index (ids, uint32_t, i) == id)
+      return TRUE;
+  return FALSE;
+}
+
+/* An uplink under job X's SU slows X (it crosses SUs) and touches it
+ * alone: a job over other SUs and a job inside X's SU (its traffic stays
+ * on its leaves) keep their bandwidth and are not reported; the repair
+ * brings X back. */
+static void
+test_tenant_touched_under_change (void **state)
+{
+  (void) state;
+  g_autoptr (Topo) t = pods ();
+  g_autoptr (FabricState) f = fabric_new (t);
+  uint32_t x_nodes[] = { 0, 1, 4, 5 };   /* SU 0 and SU 1 (pod 0) */
+  uint32_t y_nodes[] = { 2, 3 };         /* SU 0 only */
+  uint32_t z_nodes[] = { 32, 36, 48 };   /* SUs 8, 9 (pod 2), 12 (pod 3) */
+  assert_int_equal (topo_node_su (t, 36), 9);
+  assert_true (topo_su_pod (t, 8) != topo_su_pod (t, 12));
+  FabricTenant *x = fabric_tenant_new (f, 10), *y = fabric_tenant_new (f, 11),
+               *z = fabric_tenant_new (f, 12);
+  fabric_tenant_set (f, x, NULL, 0, x_nodes, 4);
+  fabric_tenant_set (f, y, NULL, 0, y_nodes, 2);
+  fabric_tenant_set (f, z, NULL, 0, z_nodes, 3);
+  assert_int_equal (fabric_tenant_size (x), 4);
+  assert_true (fabric_tenant_multi_su (x));
+  assert_false (fabric_tenant_multi_su (y));
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+  fabric_tenants_touched (f, ids);
+  assert_int_equal (ids->len, 0); /* joining is not a fabric change */
+
+  /* the first uplink of SU 0's rail-0 leaf */
+  uint32_t first, n;
+  topo_leaf_uplinks (t, topo_su_leaf (t, 0, 0), &first, &n);
+  uint32_t total = 0;
+  for (uint32_t r = 0; r < 2; r++)
+    {
+      uint32_t f0, nn;
+      topo_leaf_uplinks (t, topo_su_leaf (t, 0, r), &f0, &nn);
+      total += nn;
+    }
+  assert_true (fabric_fail_link (f, TOPO_UPLINK, first));
+  fabric_tenants_touched (f, ids);
+  assert_int_equal (ids->len, 1);
+  assert_true (touched_has (ids, 10));
+  double want = (double) (total - 1) / total;
+  assert_float_equal (fabric_tenant_bandwidth (f, x), want, 1e-12);
+  assert_float_equal (fabric_tenant_bandwidth (f, y), 1.0, 1e-12);
+  assert_float_equal (fabric_tenant_bandwidth (f, z), 1.0, 1e-12);
+
+  g_array_set_size (ids, 0);
+  assert_true (fabric_restore_link (f, TOPO_UPLINK, first));
+  fabric_tenants_touched (f, ids);
+  assert_int_equal (ids->len, 1);
+  assert_true (touched_has (ids, 10));
+  assert_float_equal (fabric_tenant_bandwidth (f, x), 1.0, 1e-12);
+
+  /* a cable of node 2 touches y, the node's tenant, alone */
+  g_array_set_size (ids, 0);
+  assert_true (fabric_fail_link (f, TOPO_CABLE, topo_node_link (t, 2, 1)));
+  fabric_tenants_touched (f, ids);
+  assert_int_equal (ids->len, 1);
+  assert_true (touched_has (ids, 11));
+  assert_float_equal (fabric_tenant_bandwidth (f, y), 0.5, 1e-12);
+
+  for (FabricTenant **p = (FabricTenant *[]) { x, y, z, NULL }; *p; p++)
+    fabric_tenant_free (f, *p);
+}
+
+/* A small deterministic generator (xorshift64*) for the random test. */
+static uint64_t
+rnd (uint64_t *s)
+{
+  *s ^= *s >> 12;
+  *s ^= *s << 25;
+  *s ^= *s >> 27;
+  return *s * 2685821657736338717ULL;
+}
+
+#define NT 6
+
+typedef struct
+{
+  FabricTenant *t;
+  gboolean member[64];  /* the nodes the tenant holds now */
+  uint32_t given[64];   /* the list it was last given (a superset) */
+  uint32_t n_given;
+} Model;
+
+static size_t
+model_nodes (const Model *m, uint32_t *out)
+{
+  size_t n = 0;
+  for (uint32_t x = 0; x < 64; x++)
+    if (m->member[x])
+      out[n++] = x;
+  return n;
+}
+
+/* Random joins, leaves, moves (a node taken by another tenant), restarts
+ * on overlapping lists (ascending or not) and random failures and repairs
+ * of cables, uplinks, core links and switches of every tier: after each
+ * step every tenant's incremental bandwidth is exactly (==)
+ * fabric_job_bandwidth over its nodes from scratch, and after each fabric
+ * step every tenant whose bandwidth changed was reported touched. */
+static void
+test_tenant_equals_full (void **state)
+{
+  (void) state;
+  g_autoptr (Topo) t = pods ();
+  g_autoptr (FabricState) f = fabric_new (t);
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+  Model m[NT];
+  memset (m, 0, sizeof m);
+  for (uint32_t i = 0; i < NT; i++)
+    m[i].t = fabric_tenant_new (f, i);
+  static const TopoKind links[] = { TOPO_CABLE, TOPO_UPLINK, TOPO_CORELINK };
+  static const TopoKind sws[] = { TOPO_LEAF, TOPO_SPINE, TOPO_CORE };
+  uint64_t s = 0x9e3779b97f4a7c15ULL;
+  uint32_t nodes[64];
+  double before[NT];
+  unsigned changed = 0, steps_fabric = 0, moved = 0;
+  for (int step = 0; step < 8000; step++)
+    {
+      uint32_t op = rnd (&s) % 10;
+      for (uint32_t i = 0; i < NT; i++)
+        before[i] = fabric_tenant_bandwidth (f, m[i].t);
+      g_array_set_size (ids, 0);
+      fabric_tenants_touched (f, ids); /* forget the membership steps */
+      g_array_set_size (ids, 0);
+      if (op < 5)
+        {
+          /* a fabric change */
+          steps_fabric++;
+          gboolean up = rnd (&s) % 5 != 0; /* mostly up: a fabric mostly at 0 changes little */
+          if (rnd (&s) % 3 == 0)
+            {
+              TopoKind k = sws[rnd (&s) % 3];
+              uint32_t i = rnd (&s) % topo_count (t, k);
+              if (up)
+                fabric_restore_switch (f, k, i);
+              else
+                fabric_fail_switch (f, k, i);
+            }
+          else
+            {
+              TopoKind k = links[rnd (&s) % 3];
+              uint32_t i = rnd (&s) % topo_index_limit (t, k);
+              if (topo_link (t, k, i) == NULL)
+                continue;
+              if (up)
+                fabric_restore_link (f, k, i);
+              else
+                fabric_fail_link (f, k, i);
+            }
+          fabric_tenants_touched (f, ids);
+          for (uint32_t i = 0; i < NT; i++)
+            if (fabric_tenant_bandwidth (f, m[i].t) != before[i])
+              {
+                changed++;
+                assert_true (touched_has (ids, i));
+              }
+        }
+      else
+        {
+          /* a membership change of tenant a */
+          uint32_t a = rnd (&s) % NT;
+          Model *ma = &m[a];
+          uint32_t n = 0;
+          if (op == 5)
+            {
+              uint32_t x = rnd (&s) % 64;
+              fabric_tenant_add (f, ma->t, x);
+              for (uint32_t b = 0; b < NT; b++)
+                if (b != a && m[b].member[x])
+                  {
+                    m[b].member[x] = FALSE;
+                    moved++;
+                  }
+              ma->member[x] = TRUE;
+              /* keep `given` a superset of the members */
+              gboolean in = FALSE;
+              for (uint32_t i = 0; i < ma->n_given; i++)
+                in |= ma->given[i] == x;
+              if (!in)
+                {
+                  ma->n_given = model_nodes (ma, ma->given);
+                }
+            }
+          else if (op == 6)
+            {
+              uint32_t x = rnd (&s) % 64;
+              fabric_tenant_remove (f, ma->t, x);
+              ma->member[x] = FALSE;
+            }
+          else
+            {
+              /* a restart: keep most nodes, swap some, in a window of
+               * SUs, ascending or (1 in 4) not */
+              uint32_t lo = rnd (&s) % 48, len = 1 + rnd (&s) % 16;
+              for (uint32_t x = 0; x < 64; x++)
+                {
+                  gboolean keep = ma->member[x] && rnd (&s) % 8 != 0;
+                  gboolean fresh = x >= lo && x < lo + len && rnd (&s) % 3 == 0;
+                  if (keep || fresh)
+                    nodes[n++] = x;
+                }
+              gboolean shuffled = rnd (&s) % 4 == 0 && n > 1;
+              if (shuffled)
+                for (uint32_t i = n - 1; i > 0; i--)
+                  {
+                    uint32_t k = rnd (&s) % (i + 1), tmp = nodes[i];
+                    nodes[i] = nodes[k];
+                    nodes[k] = tmp;
+                  }
+              fabric_tenant_set (f, ma->t, ma->given, ma->n_given, nodes, n);
+              memset (ma->member, 0, sizeof ma->member);
+              for (uint32_t i = 0; i < n; i++)
+                {
+                  for (uint32_t b = 0; b < NT; b++)
+                    if (b != a && m[b].member[nodes[i]])
+                      {
+                        m[b].member[nodes[i]] = FALSE;
+                        moved++;
+                      }
+                  ma->member[nodes[i]] = TRUE;
+                }
+              memcpy (ma->given, nodes, n * sizeof *nodes);
+              ma->n_given = n;
+            }
+        }
+      for (uint32_t i = 0; i < NT; i++)
+        {
+          size_t n = model_nodes (&m[i], nodes);
+          assert_int_equal (fabric_tenant_size (m[i].t), n);
+          double full = fabric_job_bandwidth (f, nodes, n);
+          double inc = fabric_tenant_bandwidth (f, m[i].t);
+          if (inc != full)
+            fail_msg ("step %d: tenant %u: incremental %.17g, from scratch %.17g",
+                      step, i, inc, full);
+        }
+    }
+  print_message ("fabric steps %u, bandwidth changes %u, nodes moved %u\n", steps_fabric, changed, moved);
+  /* the walk did what it claims to test */
+  assert_true (steps_fabric > 2000 && changed > 200 && moved > 100);
+  for (uint32_t i = 0; i < NT; i++)
+    fabric_tenant_free (f, m[i].t);
+}
+
 int
 main (void)
 {
@@ -259,6 +531,8 @@ main (void)
     cmocka_unit_test (test_uplinks),   cmocka_unit_test (test_core),
     cmocka_unit_test (test_slowdown),  cmocka_unit_test (test_cut_off),
     cmocka_unit_test (test_planes),
+    cmocka_unit_test (test_tenant_touched_under_change),
+    cmocka_unit_test (test_tenant_equals_full),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
