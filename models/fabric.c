@@ -724,6 +724,14 @@ fabric_tenant_set (FabricState *f, FabricTenant *t, const uint32_t *old,
 }
 
 uint32_t
+fabric_node_tenant (const FabricState *f, uint32_t node)
+{
+  g_return_val_if_fail (f != NULL, FABRIC_NO_TENANT);
+  g_return_val_if_fail (node < topo_count (f->topo, TOPO_NODE), FABRIC_NO_TENANT);
+  return f->owner[node] != NULL ? f->owner[node]->id : FABRIC_NO_TENANT;
+}
+
+uint32_t
 fabric_tenant_size (const FabricTenant *t)
 {
   g_return_val_if_fail (t != NULL, 0);

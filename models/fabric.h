@@ -73,6 +73,9 @@ typedef struct FabricTenant FabricTenant;
 FabricTenant *fabric_tenant_new (FabricState *f, uint32_t id);
 void fabric_tenant_free (FabricState *f, FabricTenant *t);
 void fabric_tenant_add (FabricState *f, FabricTenant *t, uint32_t node);
+/* The id of node's tenant, or FABRIC_NO_TENANT. O(1). */
+#define FABRIC_NO_TENANT UINT32_MAX
+uint32_t fabric_node_tenant (const FabricState *f, uint32_t node);
 /* A node not in t (any more) is left alone. */
 void fabric_tenant_remove (FabricState *f, FabricTenant *t, uint32_t node);
 /* Makes t's nodes nodes[0..n), where old[0..n_old) holds every node t

@@ -59,7 +59,10 @@ run_actions (World *w)
    * (job_release_node then tells the policy they are idle). */
   for (guint i = 0; i < n; i++)
     if (copy[i].kind == HEALTH_ACTION_DRAIN && copy[i].node < w->hw.n_nodes)
-      w->hw.nodes[copy[i].node].may_drain = true;
+      {
+        w->hw.nodes[copy[i].node].may_drain = true;
+        jobs_node_attn (w, copy[i].node);
+      }
   for (guint i = 0; i < n; i++)
     enact (w, &copy[i]);
   g_free (copy);
@@ -86,13 +89,14 @@ on_observe (Sim *sim, const SimEvent *e, void *ud)
       NodeRt *n = &w->hw.nodes[p.fault_check_node];
       if (n->fault_mode == NO_FAULT || n->fault_time != p.fault_time)
         return; /* repaired in the meantime */
-      if (p.obs.kind == HEALTH_OBS_JOB_FAILED && n->job != NO_JOB)
+      uint32_t job = jobs_on_node (w, p.fault_check_node);
+      if (p.obs.kind == HEALTH_OBS_JOB_FAILED && job != NO_JOB)
         {
           /* silent data corruption noticed by the job: it stops now, and
            * the node it points at is excluded from the restart. */
           n->blamed = true;
           char nb[96];
-          jobs_interrupt (w, g_ptr_array_index (w->jobs.all, n->job),
+          jobs_interrupt (w, g_ptr_array_index (w->jobs.all, job),
                          core_node_name (w, p.fault_check_node, nb, sizeof nb),
                          w->faults.modes[n->fault_mode].fm, NULL);
         }
@@ -285,11 +289,12 @@ void
 care_kill_job (World *w, uint32_t node, const char *cause)
 {
   NodeRt *n = &w->hw.nodes[node];
-  if (n->job == NO_JOB)
+  uint32_t job = jobs_on_node (w, node);
+  if (job == NO_JOB)
     return;
   char nb[96];
   core_node_name (w, node, nb, sizeof nb);
-  Job *j = g_ptr_array_index (w->jobs.all, n->job);
+  Job *j = g_ptr_array_index (w->jobs.all, job);
   if (n->fault_mode != NO_FAULT)
     jobs_interrupt_node (w, j, node, nb, w->faults.modes[n->fault_mode].fm, NULL);
   else
@@ -354,7 +359,7 @@ enact (World *w, const HealthAction *a)
       break;
     case HEALTH_ACTION_DRAIN:
       /* A busy node is answered when its job leaves it (may_drain). */
-      if (n != NULL && n->job == NO_JOB)
+      if (n != NULL && jobs_on_node (w, node) == NO_JOB)
         {
           health_obs_init (&o, HEALTH_OBS_ACTION_DONE, 0);
           o.node = node;

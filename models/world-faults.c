@@ -34,6 +34,7 @@ faults_fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t grou
     return false;
   FlFailureMode *fm = w->faults.modes[mode].fm;
   n->fault_mode = mode;
+  jobs_node_attn (w, node);
   n->fault_gpu = gpu;
   n->fault_group = group;
   n->fault_time = sim_now (w->core.sim);
@@ -55,12 +56,13 @@ faults_fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t grou
   bus_emit (w, &ev);
   if (group != NO_FAULT)
     return true;
-  if (n->job != NO_JOB && (fm->obs != FL_OBS_SILENT || by_trace))
+  uint32_t job = jobs_on_node (w, node);
+  if (job != NO_JOB && (fm->obs != FL_OBS_SILENT || by_trace))
     {
       /* The job's launcher blames the node it lost and the scheduler
        * excludes it from the restart (docs/models.md). */
       n->blamed = true;
-      jobs_interrupt (w, g_ptr_array_index (w->jobs.all, n->job), component, fm, NULL);
+      jobs_interrupt (w, g_ptr_array_index (w->jobs.all, job), component, fm, NULL);
       nodes_update_avail (w, node);
     }
   if (by_trace)
@@ -133,7 +135,7 @@ fail_domain (World *w, uint32_t mi, uint32_t d, const char *name)
           || !faults_fail_node (w, node, mi, HEALTH_NO_GPU, d, name, false))
         continue;
       g_array_append_val (down, node);
-      uint32_t job = w->hw.nodes[node].job;
+      uint32_t job = jobs_on_node (w, node);
       bool seen = job == NO_JOB;
       for (guint j = 0; j < jobs->len && !seen; j++)
         seen = g_array_index (jobs, uint32_t, j) == job;
@@ -165,10 +167,13 @@ faults_rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink,
     n->rails_disabled++;
   else if (admin && n->rails_disabled > 0)
     n->rails_disabled--;
+  if (admin)
+    jobs_node_attn (w, node);
   nodes_update_avail (w, node);
   /* A job running on a degraded node speeds up when the rail comes back. */
-  if (!down && !admin && n->job != NO_JOB)
-    jobs_update_bandwidth (w, g_ptr_array_index (w->jobs.all, n->job));
+  uint32_t job = jobs_on_node (w, node);
+  if (!down && !admin && job != NO_JOB)
+    jobs_update_bandwidth (w, g_ptr_array_index (w->jobs.all, job));
   char lb[128];
   uint32_t idx;
   TopoKind k = core_topo_link_of (w, hlink, &idx);
@@ -210,9 +215,9 @@ fail_link (World *w, TopoKind kind, uint32_t idx, uint32_t mode, bool by_switch)
     {
       uint32_t node = idx / w->hw.rails, rail = idx % w->hw.rails;
       faults_rail_down (w, node, rail, h, true, false);
-      NodeRt *n = &w->hw.nodes[node];
-      if (n->job != NO_JOB)
-        jobs_interrupt_node (w, g_ptr_array_index (w->jobs.all, n->job), node, lb,
+      uint32_t job = jobs_on_node (w, node);
+      if (job != NO_JOB)
+        jobs_interrupt_node (w, g_ptr_array_index (w->jobs.all, job), node, lb,
                              w->faults.modes[mode].fm, NULL);
       sensor_link_down (w, h, (int32_t) node, (int32_t) rail,
                         w->faults.link_seen_at[h]);
@@ -373,10 +378,10 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
       break;
     case FL_CLASS_JOB:
       {
-        NodeRt *n = &w->hw.nodes[i];
-        if (n->job == NO_JOB)
+        uint32_t job = jobs_on_node (w, i);
+        if (job == NO_JOB)
           return false;
-        Job *j = g_ptr_array_index (w->jobs.all, n->job);
+        Job *j = g_ptr_array_index (w->jobs.all, job);
         if (j->state != JOB_RUNNING || j->phase == PHASE_RESTART)
           return false;
         core_comp_name (w, TOPO_NODE, i, name, sizeof name);
@@ -614,9 +619,9 @@ static bool
 node_computing (World *w, const FlFailureMode *fm, uint32_t i)
 {
   uint32_t node = fm->cls == FL_CLASS_GPU ? i / w->hw.gpn : i;
-  if (node >= w->hw.n_nodes || w->hw.nodes[node].job == NO_JOB)
+  if (node >= w->hw.n_nodes || jobs_on_node (w, node) == NO_JOB)
     return false;
-  const Job *j = g_ptr_array_index (w->jobs.all, w->hw.nodes[node].job);
+  const Job *j = g_ptr_array_index (w->jobs.all, jobs_on_node (w, node));
   return j->state == JOB_RUNNING && j->phase == PHASE_COMPUTE
          && isfinite (j->slowdown);
 }
@@ -698,6 +703,7 @@ faults_clear_node (World *w, uint32_t node)
   uint32_t mode = n->fault_mode;
   n->fault_mode = NO_FAULT;
   n->fault_group = NO_FAULT;
+  jobs_node_attn (w, node);
   faults_rate_on_repair (w, node);
   char nb[96];
   WorldEvent ev;

@@ -137,7 +137,7 @@ const char *world_suggest (const char *word, const char *const *candidates);
 
 /* ==== the run's state ==== */
 
-#define NO_JOB UINT32_MAX   /* NodeRt.job of an idle node; WorldJobs.main_job when none */
+#define NO_JOB UINT32_MAX   /* jobs_on_node of an idle node; WorldJobs.main_job when none */
 #define NO_FAULT UINT32_MAX /* "no mode / no group / always" in fault fields */
 #define NO_NODE UINT32_MAX  /* jobs_interrupt_node: no node named */
 
@@ -274,7 +274,6 @@ typedef struct
   uint32_t fault_group; /* domain instance for correlated faults, or NO_FAULT */
   SimTime fault_time;   /* when the fault happened */
   bool detected;        /* the policy acted on it */
-  uint32_t job;         /* running job, NO_JOB when idle */
   bool busy_action;     /* a remediation/diag/burn-in in progress */
   bool in_maintenance;  /* planned maintenance (world_maintenance) */
   bool lemon;           /* drawn once at build: fails failures.lemon_multiplier times as often */
@@ -451,6 +450,9 @@ typedef struct
   GPtrArray *bw_stale;     /* Job* marked bw_stale (and some that no longer are) */
   GPtrArray *bw_apply;     /* scratch of jobs_update_all_bandwidth */
   GArray *bw_touched;      /* scratch: fabric_tenants_touched's ids */
+  uint8_t *attn;           /* per node: JOB_ATTN_* bits (jobs_node_attn), so
+                            * a job starting or leaving looks at NodeRt only
+                            * for the nodes that need it */
 } WorldJobs;
 
 /* nodes (world-nodes.c): the pool the scheduler may use. */
@@ -676,6 +678,14 @@ bool jobs_param_check (const char *key, const char *value, GError **error);
 double jobs_gpus (const World *w, const Job *j);
 void jobs_account (World *w, Job *j, SimTime t);
 void jobs_update_bandwidth (World *w, Job *j);
+/* WorldJobs.attn: a job leaving the node has work to do (rails disabled,
+ * may_drain); the node has a fault (a job coming up on it crashes). */
+#define JOB_ATTN_LEAVE 1
+#define JOB_ATTN_FAULT 2
+/* The job running on node, or NO_JOB. */
+uint32_t jobs_on_node (const World *w, uint32_t node);
+/* Node's rails_disabled, may_drain or fault_mode changed. */
+void jobs_node_attn (World *w, uint32_t node);
 void jobs_interrupt (World *w, Job *j, const char *component,
                      const FlFailureMode *fm, const char *cause_override);
 /* The same, naming the node the job lost (beside the ones the launcher

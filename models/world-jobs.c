@@ -174,13 +174,34 @@ jobs_update_bandwidth (World *w, Job *j)
   job_set_slowdown (w, j, s < 1.0 ? 1.0 : s);
 }
 
-/* Node n stops being one of job j's. */
-static void
-job_release_node (World *w, Job *j, uint32_t n)
+/* The job running on node, or NO_JOB: the owner of the node in the
+ * fabric's view of the jobs (fabric_node_tenant), while it holds its
+ * nodes. A job waiting to restart keeps its nodes there, so a restart on
+ * mostly the same nodes marks only the swapped ones. */
+uint32_t
+jobs_on_node (const World *w, uint32_t node)
 {
-  if (w->hw.nodes[n].job != j->m.id)
-    return;
-  w->hw.nodes[n].job = NO_JOB;
+  uint32_t id = fabric_node_tenant (w->hw.fabric, node);
+  if (id == FABRIC_NO_TENANT)
+    return NO_JOB;
+  const Job *j = g_ptr_array_index (w->jobs.all, id);
+  return j->n_held > 0 ? id : NO_JOB;
+}
+
+void
+jobs_node_attn (World *w, uint32_t node)
+{
+  const NodeRt *n = &w->hw.nodes[node];
+  w->jobs.attn[node] = (n->rails_disabled > 0 || n->may_drain ? JOB_ATTN_LEAVE : 0)
+                       | (n->fault_mode != NO_FAULT ? JOB_ATTN_FAULT : 0);
+}
+
+/* Node n stopped being one of a job's: what a node with disabled ports or
+ * one the policy may drain needs then (the others need nothing: jobs.attn
+ * says which). */
+static void
+job_left_node (World *w, uint32_t n)
+{
   if (w->hw.nodes[n].rails_disabled > 0)
     nodes_update_avail (w, n); /* policy.degraded_nodes may withdraw it */
   /* A node the policy drains is idle now. Only a node it asked to drain
@@ -189,7 +210,10 @@ job_release_node (World *w, Job *j, uint32_t n)
   if (!w->hw.nodes[n].may_drain)
     return;
   if (care_node_state (w, n) != WORLD_NODE_DRAINING)
-    w->hw.nodes[n].may_drain = false;
+    {
+      w->hw.nodes[n].may_drain = false;
+      jobs_node_attn (w, n);
+    }
   else
     {
       HealthObs o;
@@ -201,11 +225,16 @@ job_release_node (World *w, Job *j, uint32_t n)
     }
 }
 
+/* Job j leaves its nodes: they stay its in the fabric's view (j->fab)
+ * for its restart, but jobs_on_node no longer names it (n_held = 0). */
 static void
 job_release_nodes (World *w, Job *j)
 {
+  const uint8_t *attn = w->jobs.attn;
   for (uint32_t i = 0; i < j->n_held; i++)
-    job_release_node (w, j, j->nodes_held[i]);
+    if ((attn[j->nodes_held[i]] & JOB_ATTN_LEAVE)
+        && fabric_node_tenant (w->hw.fabric, j->nodes_held[i]) == j->m.id)
+      job_left_node (w, j->nodes_held[i]);
   j->n_held = 0; /* nodes_held keeps its j->nodes slots for the restart */
   if (j->run_idx < w->jobs.running->len && g_ptr_array_index (w->jobs.running, j->run_idx) == j)
     {
@@ -332,9 +361,8 @@ job_restart_on_standbys (World *w, Job *j, uint32_t node)
       uint32_t in;
       bool ok = sched_job_swap (w->jobs.sched, j->m.id, lost_nodes[i], &in);
       g_assert (ok);
-      job_release_node (w, j, lost_nodes[i]);
-      w->hw.nodes[in].job = j->m.id;
       fabric_tenant_remove (w->hw.fabric, j->fab, lost_nodes[i]);
+      job_left_node (w, lost_nodes[i]);
       fabric_tenant_add (w->hw.fabric, j->fab, in);
     }
   if (k > 0)
@@ -484,6 +512,8 @@ on_job_phase (Sim *sim, const SimEvent *e, void *ud)
         /* The job comes up: a node with an undetected fault crashes it. */
         for (uint32_t i = 0; i < j->n_held; i++)
           {
+            if (!(w->jobs.attn[j->nodes_held[i]] & JOB_ATTN_FAULT))
+              continue; /* no fault: nothing to read in its NodeRt */
             NodeRt *n = &w->hw.nodes[j->nodes_held[i]];
             if (n->fault_mode != NO_FAULT)
               {
@@ -588,9 +618,7 @@ job_start (World *w, Job *j, const uint32_t *nodes, uint32_t n)
   fabric_tenant_set (w->hw.fabric, j->fab, j->nodes_held, j->n_fab, nodes, n);
   j->n_fab = n;
   memcpy (j->nodes_held, nodes, n * sizeof *nodes);
-  j->n_held = n;
-  for (uint32_t i = 0; i < n; i++)
-    w->hw.nodes[nodes[i]].job = j->m.id;
+  j->n_held = n; /* jobs_on_node names it on them from now */
   job_fabric_view (w, j);
   j->phase_start = t;
   j->restart_extra_h = j->restarting ? j->host_select_h : 0;
@@ -936,6 +964,7 @@ jobs_init (World *w, GError **error)
   w->jobs.bw_stale = g_ptr_array_new ();
   w->jobs.bw_apply = g_ptr_array_new ();
   w->jobs.bw_touched = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+  w->jobs.attn = g_new0 (uint8_t, MAX (w->hw.n_nodes, 1));
   w->core.kinds[EV_SCHED] = sim_register (w->core.sim, "schedule", on_sched, w);
   w->core.kinds[EV_JOB_PHASE] = sim_register (w->core.sim, "job-phase", on_job_phase, w);
   w->core.kinds[EV_JOB_WRITTEN] = sim_register (w->core.sim, "job-written", on_job_written, w);
@@ -994,6 +1023,7 @@ jobs_fini (World *w)
   g_clear_pointer (&w->jobs.bw_stale, g_ptr_array_unref);
   g_clear_pointer (&w->jobs.bw_apply, g_ptr_array_unref);
   g_clear_pointer (&w->jobs.bw_touched, g_array_unref);
+  g_clear_pointer (&w->jobs.attn, g_free);
   g_clear_pointer (&w->jobs.running, g_ptr_array_unref);
   g_clear_pointer (&w->jobs.all, g_ptr_array_unref);
   g_clear_pointer (&w->jobs.decisions, g_array_unref);

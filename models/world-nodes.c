@@ -15,7 +15,7 @@ nodes_degraded_update (World *w)
     return;
   w->pool.degraded_released = want;
   for (uint32_t i = 0; i < w->hw.n_nodes; i++)
-    if (w->hw.nodes[i].rails_disabled > 0 && w->hw.nodes[i].job == NO_JOB)
+    if (w->hw.nodes[i].rails_disabled > 0 && jobs_on_node (w, i) == NO_JOB)
       nodes_update_avail (w, i);
 }
 

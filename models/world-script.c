@@ -270,8 +270,9 @@ world_maintenance (World *w, const char *pattern, SimTime duration, GError **err
       if (n->busy_action || n->in_maintenance)
         continue;
       SimTime starts = sim_now (w->core.sim); /* when the node is free */
-      if (n->job != NO_JOB)
-        starts = jobs_drain (w, g_ptr_array_index (w->jobs.all, n->job));
+      uint32_t job = jobs_on_node (w, r.index);
+      if (job != NO_JOB)
+        starts = jobs_drain (w, g_ptr_array_index (w->jobs.all, job));
       n->in_maintenance = true;
       nodes_update_avail (w, r.index);
       HealthAction a = { .kind = HEALTH_ACTION_RETURN_TO_SERVICE, .node = r.index,

@@ -170,7 +170,6 @@ hw_init (World *w, GError **error)
     {
       w->hw.nodes[i].fault_mode = NO_FAULT;
       w->hw.nodes[i].fault_group = NO_FAULT;
-      w->hw.nodes[i].job = NO_JOB;
       w->hw.nodes[i].avail = true;
       w->hw.nodes[i].in_service_ok = true;
       w->hw.nodes[i].down_since = -1;
