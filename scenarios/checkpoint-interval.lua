@@ -11,16 +11,17 @@
 --  * failure rates: Llama 3 Table 5 (§1.1, §12.2); restart 5 min,
 --    checkpoint cost 30 s (§12.3); 128 spares (§7.1).
 --
--- Sweeps (54 days, seeds 1-8, mean ETTR +- 95% CI half-width), 2026-11-29:
+-- Sweeps (54 days, seeds 1-8, mean ETTR +- 95% CI half-width; checked by
+-- tests/scenario_figures.py):
 --   faultline sweep scenarios/checkpoint-interval.lua --seeds 1-8 \
 --     --grid checkpoint_every=5,7.8,13.3,30,60,120
---    5 min 0.863+-0.013   7.8 min 0.885+-0.014   13.3 min 0.894+-0.013
---   30 min 0.872+-0.014    60 min 0.808+-0.015    120 min 0.683+-0.019
+--    5 min 0.867+-0.004   7.8 min 0.889+-0.005   13.3 min 0.898+-0.005
+--   30 min 0.876+-0.007    60 min 0.812+-0.010    120 min 0.687+-0.016
 -- The optimum is near Daly's 13.3 min, as theory says (§10). With
 -- asynchronous saves (10 s blocking, 33 s background write, as in
 -- llama3-16k.lua; add --set checkpoint_cost=10 --set checkpoint_write=33):
---    2 min 0.881+-0.013   4 min 0.912+-0.014   7.8 min 0.920+-0.014
---   13.3 min 0.914+-0.014  30 min 0.880+-0.014
+--    2 min 0.885+-0.004   4 min 0.916+-0.004   7.8 min 0.924+-0.005
+--   13.3 min 0.918+-0.005  30 min 0.884+-0.006
 -- The optimum moves to Daly's interval for the blocking part alone
 -- (7.8 min): the write only costs e^(-W/M) (docs/validation.md §1b).
 --

@@ -13,19 +13,18 @@
 --    large ones (Kokolis et al., §2.1); the research arrival rate and size
 --    cap are assumptions (§13).
 --
--- Measured on this 2-core machine (seed 1, 2026-11-29): the full year takes
--- 3.8 s wall (1.38 M events, 174,695 jobs), so no reduction was needed;
--- days and research_rate are params to shorten it further. Results
--- re-measured 2026-12-04 (seed 1; a rack, row or cooling failure is one
--- incident, rows of 64 nodes): with 8 technicians (the config default,
+-- A year of seed 1 is 1,469,321 events and 174,695 jobs, a few seconds of
+-- CPU (docs/performance.md), so no reduction was needed; days and
+-- research_rate are params to shorten it further. Results (seed 1; checked
+-- by tests/scenario_figures.py): with 8 technicians (the config default,
 -- sized for a 16k cluster; --set technicians=8) the repair queue is the
--- bottleneck: GPU availability 0.710 and a queue-wait p99 of 478 h. With
+-- bottleneck: GPU availability 0.736 and a queue-wait p99 of 416 h. With
 -- 40 (one per ~300 nodes, an assumption; the field data gives no staffing
--- figure) availability is 0.992 and research jobs do not wait (p99 0 h).
+-- figure) availability is 0.993 and research jobs do not wait (p99 0 h).
 -- The fleet's ETTR, 0.995, is GPU-weighted over 174,695 mostly small
--- jobs; the main job (frontier, the largest) sits at 0.847 with 5,640
+-- jobs; the main job (frontier, the largest) sits at 0.848 with 5,590
 -- interruptions (summary.json main_job_ettr, main_job_interruptions);
--- finetune completes in 498.5 h (job_completion_hours).
+-- finetune completes in 503.2 h (job_completion_hours).
 
 local presets = require "faultline.presets"
 

@@ -20,9 +20,9 @@
 --    Daly's optimum for the blocking part, 7.8 min (docs/scheduling.md §3).
 --    Theory then expects ETTR = 0.929 before planned interruptions, fabric
 --    slowdown and queueing, 0.919 after them (docs/validation.md §4); over
---    seeds 1-20 the run gives 0.920 +- 0.011.
+--    seeds 1-20 the run gives 0.921 +- 0.005.
 --    For the synchronous save of field-data §12.3-12.4 (which expects
---    0.904 before those losses; 0.894 here): --set checkpoint_cost=30
+--    0.904 before those losses; 0.895 here): --set checkpoint_cost=30
 --    --set checkpoint_write=0 --set checkpoint_every=798;
 --  * planned interruptions: Llama 3's 47 (see the end of this file);
 --  * hot spares ~5% over-provisioning is the Delta study's figure (§7.1);

@@ -13,12 +13,12 @@
 --  * background: Llama 3 rates (§1.1, §12.2); restart 5 min, checkpoint 30 s
 --    every 13.3 min (§12.3-12.4); 128 spares (Delta ~5%, §7.1).
 --
--- Measured 2026-12-04 (seed 1; remediation times of docs/failure-modes.md):
+-- Measured at seed 1 (checked by tests/scenario_figures.py):
 -- at day 2 the row goes down as one incident: its 64 nodes at once, the
 -- job interrupted once (3,392 GPU-h) and restarted at once on spares (the
 -- row's dark nodes are no restart target); the policy sees all 64
 -- heartbeats lost 5 min later. All 64 nodes are healthy again after 199 h.
--- ETTR 0.9029 with 391 interruptions, against 0.9019 and 401 with --set
+-- ETTR 0.9026 with 395 interruptions, against 0.9019 and 401 with --set
 -- power_day=0: the outage itself costs
 -- one interruption, less than the run-to-run difference it makes by
 -- moving the job to other nodes.

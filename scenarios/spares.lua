@@ -15,15 +15,16 @@
 --  * spare counts worth trying: ~5% over-provisioning in the NCSA Delta
 --    study (§7.1), 5-20% in its abstract: 128 nodes is 6.25%.
 --
--- By hand (54 days, seeds 1/2/3, ETTR; mean in brackets), re-measured
--- 2026-11-29 (faultline run scenarios/spares.lua --seed S --set spares=N):
---    spares   0: 0.025 0.016 0.042 [0.028]  (the job cannot restart until
+-- Seeds 1/2/3, ETTR, mean in brackets (faultline sweep scenarios/spares.lua
+-- --seeds 1-3 --grid spares=0,16,64,128,256; tests/scenario_figures.py
+-- checks these figures):
+--    spares   0: 0.048 0.022 0.032 [0.034]  (the job cannot restart until
 --                the failed node is repaired: it waits most of the run)
---    spares  16: 0.657 0.547 0.686 [0.630]
---    spares  64: 0.864 0.714 0.852 [0.810]  (out of spares 53 h, 284 h and
---                60 h: spares_exhausted_hours)
---    spares 128: 0.902 0.856 0.892 [0.883]  (seed 2: 62 h, four leaves down)
---    spares 256: 0.901 0.899 0.895 [0.898]  (flat: §12.4 expects ~0.90)
+--    spares  16: 0.667 0.579 0.622 [0.623]
+--    spares  64: 0.778 0.754 0.893 [0.808]  (out of spares 178 h, 213 h and
+--                0 h: spares_exhausted_hours)
+--    spares 128: 0.902 0.887 0.893 [0.894]  (seed 2: 17 h)
+--    spares 256: 0.900 0.900 0.894 [0.898]  (flat: §12.4 expects ~0.90)
 -- ETTR rises steeply to 64 spares and flattens past 128 (~6% of the job).
 --
 -- Runs in well under a second: the full 54-day window is kept.

@@ -16,9 +16,9 @@
 --
 -- The switch name comes from `faultline topo --gpus 16384 --inventory`
 -- (spines are spine-000 .. spine-511). Runs the full 54 days (< 1 s).
--- Measured 2026-11-29 (seed 1): with the failure ETTR 0.9017, 402
--- interruptions, 92,350 GPU-h of fabric slowdown; with --set spine_day=0
--- ETTR 0.9015, 402, 84,216: one spine of 512 costs about 8,000 GPU-h of
+-- Measured at seed 1 (checked by tests/scenario_figures.py): with the failure ETTR 0.9010, 399
+-- interruptions, 97,142 GPU-h of fabric slowdown; with --set spine_day=0
+-- ETTR 0.9019, 401, 95,531: one spine of 512 costs 1,611 GPU-h of
 -- slower steps and no interruption names it, lost in the noise of the
 -- background spine/core/uplink failures, as a non-blocking 3-tier fabric
 -- should be.
