@@ -352,7 +352,12 @@ def main():
 
         cache = args.cache or tempfile.mkdtemp(prefix='scenario-figures.')
         os.makedirs(cache, exist_ok=True)
-        binary_id = file_digest(args.faultline)
+        # The binary and the library it loads (build/lib/libfaultline.so
+        # beside build/cli/faultline), so that a rebuilt library is not
+        # mistaken for the cached one.
+        lib = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(args.faultline))),
+                           'lib', 'libfaultline.so')
+        binary_id = ':'.join(file_digest(p) for p in (args.faultline, lib) if os.path.exists(p))
         cmds = list(dict.fromkeys(c for g in groups for c in group_commands(g)))
         runs = [c for c in cmds if shlex.split(c)[0] == 'run']
         sweeps = [c for c in cmds if shlex.split(c)[0] == 'sweep']
