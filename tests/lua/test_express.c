@@ -237,6 +237,34 @@ run_text (const char *text, uint64_t seed, WorldListenerFn fn, void *ud)
   return e;
 }
 
+/* Each case's text, appended to `prelude` (whole lines), fails to run
+ * with an error that contains `want`; with at_line, at the case's line of
+ * the scenario (the line after the prelude). */
+typedef struct
+{
+  const char *text, *want;
+} BadCase;
+
+static void
+expect_errors (const char *prelude, const BadCase *cases, size_t n, bool at_line)
+{
+  int line = 1;
+  for (const char *c = prelude; *c != '\0'; c++)
+    line += *c == '\n';
+  g_autofree char *where = g_strdup_printf (".lua:%d:", line);
+  for (size_t i = 0; i < n; i++)
+    {
+      g_autofree char *text = g_strconcat (prelude, cases[i].text, "\n", NULL);
+      GError *e = run_text (text, 1, NULL, NULL);
+      if (e == NULL || strstr (e->message, cases[i].want) == NULL
+          || (at_line && strstr (e->message, where) == NULL))
+        fail_msg ("%s: got '%s', want '%s'%s%s", cases[i].text,
+                  e ? e->message : "no error", cases[i].want,
+                  at_line ? " at " : "", at_line ? where : "");
+      g_error_free (e);
+    }
+}
+
 /* |observed - expected| within z standard deviations of a Poisson count. */
 static void
 check_poisson (const char *what, uint64_t observed, double expected, double z)
@@ -352,7 +380,7 @@ test_node_rate_reset (void **state)
 static void
 test_node_rate_errors (void **state)
 {
-  static const struct { const char *call; const char *want; } cases[] = {
+  static const BadCase cases[] = {
     { "set_node_rate (\"node0001\", 2)", "set_node_rate() changes the running cluster" },
     { "node_rate (\"node0001\")", "node_rate() reads the running cluster" },
     { "at (1, function () set_node_rate (\"spine-000\", 2) end)",
@@ -366,17 +394,8 @@ test_node_rate_errors (void **state)
     { "at (1, function () node_rate (\"node9999\") end)",
       "node_rate(): 'node9999' is not a node" },
   };
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *text = g_strconcat (
-        "cluster { nodes = 16 }\nfailures { source = \"none\" }\n"
-        "run { length = hours(1) }\n", cases[i].call, "\n", NULL);
-      GError *e = run_text (text, 1, NULL, NULL);
-      if (e == NULL || strstr (e->message, cases[i].want) == NULL)
-        fail_msg ("%s: got '%s', want '%s'", cases[i].call,
-                  e ? e->message : "no error", cases[i].want);
-      g_error_free (e);
-    }
+  expect_errors ("cluster { nodes = 16 }\nfailures { source = \"none\" }\n"
+                 "run { length = hours(1) }\n", cases, G_N_ELEMENTS (cases), false);
 }
 
 /* ---- failure modes that strike only while a job computes ---- */
@@ -459,7 +478,7 @@ test_compute_only (void **state)
 static void
 test_compute_only_errors (void **state)
 {
-  static const struct { const char *mode; const char *want; } cases[] = {
+  static const BadCase cases[] = {
     { "failure_mode (\"x\", { class = \"leaf\", mtbf = hours(10), when = \"computing\" })",
       "when = \"computing\" needs a gpu, node or job mode" },
     { "failure_mode (\"x\", { class = \"gpu\", mtbf = hours(10), when = \"idle\" })",
@@ -467,18 +486,8 @@ test_compute_only_errors (void **state)
     { "failure_mode (\"x\", { class = \"gpu\", when = true })",
       "key 'when' must be" },
   };
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *text = g_strconcat (
-        "cluster { nodes = 16 }\nfailures { source = \"none\" }\n",
-        cases[i].mode, "\n", NULL);
-      GError *e = run_text (text, 1, NULL, NULL);
-      if (e == NULL || strstr (e->message, cases[i].want) == NULL
-          || strstr (e->message, ".lua:3:") == NULL)
-        fail_msg ("%s: got '%s', want '%s' at line 3", cases[i].mode,
-                  e ? e->message : "no error", cases[i].want);
-      g_error_free (e);
-    }
+  expect_errors ("cluster { nodes = 16 }\nfailures { source = \"none\" }\n", cases,
+                 G_N_ELEMENTS (cases), true);
 }
 
 /* ---- warm standbys ---- */
@@ -605,7 +614,7 @@ test_standbys_crash_in_place (void **state)
 static void
 test_standbys_errors (void **state)
 {
-  static const struct { const char *job; const char *want; } cases[] = {
+  static const BadCase cases[] = {
     { "job { name = \"a\", nodes = 8, standbys = 1.5 }", "job.standbys" },
     { "job { name = \"a\", nodes = 8, standbys = -1 }", "job.standbys" },
     { "job { name = \"a\", nodes = 8, standby_swap = -5 }", "job.standby_swap" },
@@ -614,17 +623,8 @@ test_standbys_errors (void **state)
     { "job { name = \"a\", nodes = 10, standbys = 7 }",
       "job 'a' needs 10 nodes and 7 standbys but the cluster has 16" },
   };
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *text = g_strconcat (
-        "cluster { nodes = 16 }\nfailures { source = \"none\" }\n",
-        cases[i].job, "\n", NULL);
-      GError *e = run_text (text, 1, NULL, NULL);
-      if (e == NULL || strstr (e->message, cases[i].want) == NULL)
-        fail_msg ("%s: got '%s', want '%s'", cases[i].job,
-                  e ? e->message : "no error", cases[i].want);
-      g_error_free (e);
-    }
+  expect_errors ("cluster { nodes = 16 }\nfailures { source = \"none\" }\n", cases,
+                 G_N_ELEMENTS (cases), false);
 }
 
 /* ---- a repair pipeline as data ---- */
@@ -811,7 +811,7 @@ test_repair_pipeline_detection (void **state)
 static void
 test_repair_pipeline_errors (void **state)
 {
-  static const struct { const char *text; const char *want; } cases[] = {
+  static const BadCase cases[] = {
     { "repair_pipeline { }", "0 stages" },
     { "repair_pipeline { { name = \"a\", mean = 60, success = 0.5 } }",
       "the last stage 'a' has success = 0.5" },
@@ -829,18 +829,8 @@ test_repair_pipeline_errors (void **state)
     { "repair_pipeline { { name = \"a\", mean = 60 }, extra = 1 }", "unknown key 'extra'" },
     { "repair_pipeline { 5 }", "stage 1 must be a table" },
   };
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *text = g_strconcat (
-        "cluster { nodes = 16 }\nfailures { source = \"none\" }\n",
-        cases[i].text, "\n", NULL);
-      GError *e = run_text (text, 1, NULL, NULL);
-      if (e == NULL || strstr (e->message, cases[i].want) == NULL
-          || strstr (e->message, ".lua:3:") == NULL)
-        fail_msg ("%s: got '%s', want '%s' at line 3", cases[i].text,
-                  e ? e->message : "no error", cases[i].want);
-      g_error_free (e);
-    }
+  expect_errors ("cluster { nodes = 16 }\nfailures { source = \"none\" }\n", cases,
+                 G_N_ELEMENTS (cases), true);
 }
 
 int

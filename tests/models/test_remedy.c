@@ -78,12 +78,11 @@ listener (const WorldEvent *ev, void *ud)
     }
 }
 
-/* Runs N_NODES failures of `mode` on `target` with the keys of `set`
- * (key, seconds; NULL-terminated) and returns the durations of `action`. */
-static GArray *
-time_action (const char *target, const char *mode, const char *action, bool to_healthy,
-             const char *const *keys, const double *values, const char *mode_key,
-             double mode_value)
+/* A cluster of N_NODES one-GPU nodes with no random failures, no
+ * technicians and no lemons or precursors, running `days` days: the
+ * failures are the ones a test's timer injects. */
+static WorldConfig *
+quiet_config (int days)
 {
   WorldConfig *cfg = world_config_new ();
   wt_set_num (cfg, "cluster.nodes", N_NODES);
@@ -93,27 +92,47 @@ time_action (const char *target, const char *mode, const char *action, bool to_h
   wt_set_num (cfg, "failures.scale", 0);
   wt_set_num (cfg, "failures.lemon_fraction", 0);
   wt_set_num (cfg, "failures.precursor_fraction", 0);
-  wt_set_num (cfg, "run.length", 30 * 24 * 3600);
+  wt_set_num (cfg, "run.length", days * 24 * 3600);
+  return cfg;
+}
+
+/* Runs cfg (freed) with seed, the timer `timer` and the listener filling
+ * t, whose durations_h it creates. */
+static void
+run_timed (WorldConfig *cfg, uint64_t seed,
+           WorldTimerResult (*timer) (void *, World *, uint64_t, GError **), Timing *t)
+{
+  t->durations_h = g_array_new (FALSE, FALSE, sizeof (double));
+  for (int i = 0; i < N_NODES; i++)
+    t->start[i] = -1;
+  g_autoptr (GError) error = NULL;
+  World *w = world_new (cfg, seed, &error);
+  if (w == NULL)
+    fail_msg ("world_new: %s", error->message);
+  WorldHooks hooks = { .timer = timer, .user_data = t };
+  world_set_hooks (w, &hooks);
+  world_add_listener (w, listener, t);
+  if (!world_run (w, &error))
+    fail_msg ("world_run: %s", error->message);
+  world_free (w);
+  world_config_free (cfg);
+}
+
+/* Runs N_NODES failures of `mode` on `target` with the keys of `set`
+ * (key, seconds; NULL-terminated) and returns the durations of `action`. */
+static GArray *
+time_action (const char *target, const char *mode, const char *action, bool to_healthy,
+             const char *const *keys, const double *values, const char *mode_key,
+             double mode_value)
+{
+  WorldConfig *cfg = quiet_config (30);
   for (int i = 0; keys != NULL && keys[i] != NULL; i++)
     wt_set_num (cfg, keys[i], values[i]);
   if (mode_key != NULL)
     wt_mode_num (cfg, mode, mode_key, mode_value);
   world_config_at (cfg, SIM_H (1), 1);
-  Timing t = { .target = target, .mode = mode, .action = action, .to_healthy = to_healthy,
-               .durations_h = g_array_new (FALSE, FALSE, sizeof (double)) };
-  for (int i = 0; i < N_NODES; i++)
-    t.start[i] = -1;
-  g_autoptr (GError) error = NULL;
-  World *w = world_new (cfg, 11, &error);
-  if (w == NULL)
-    fail_msg ("world_new: %s", error->message);
-  WorldHooks hooks = { .timer = timer_cb, .user_data = &t };
-  world_set_hooks (w, &hooks);
-  world_add_listener (w, listener, &t);
-  if (!world_run (w, &error))
-    fail_msg ("world_run: %s", error->message);
-  world_free (w);
-  world_config_free (cfg);
+  Timing t = { .target = target, .mode = mode, .action = action, .to_healthy = to_healthy };
+  run_timed (cfg, 11, timer_cb, &t);
   return t.durations_h;
 }
 
@@ -218,35 +237,14 @@ refail_cb (void *user_data, World *w, uint64_t cb, GError **error)
 static void
 test_rma_lead_time (void **state)
 {
-  WorldConfig *cfg = world_config_new ();
-  wt_set_num (cfg, "cluster.nodes", N_NODES);
-  wt_set_num (cfg, "cluster.gpus_per_node", 1);
-  wt_set_num (cfg, "cluster.rails", 1);
-  wt_set_num (cfg, "cluster.technicians", 0);
+  WorldConfig *cfg = quiet_config (40);
   wt_set_num (cfg, "cluster.burnin_time", 12 * 86400);
   wt_set_num (cfg, "cluster.rma_lead_time", 2 * 86400);
-  wt_set_num (cfg, "failures.scale", 0);
-  wt_set_num (cfg, "failures.lemon_fraction", 0);
-  wt_set_num (cfg, "failures.precursor_fraction", 0);
-  wt_set_num (cfg, "run.length", 40 * 24 * 3600);
   world_config_at (cfg, SIM_H (1), 1);
   world_config_at (cfg, SIM_H (200), 2);
   wt_mode_num (cfg, "sdc", "detect_delay", 1e7);
-  Timing t = { .target = "nodes", .mode = "ssd", .action = "rma",
-               .durations_h = g_array_new (FALSE, FALSE, sizeof (double)) };
-  for (int i = 0; i < N_NODES; i++)
-    t.start[i] = -1;
-  g_autoptr (GError) error = NULL;
-  World *w = world_new (cfg, 13, &error);
-  if (w == NULL)
-    fail_msg ("world_new: %s", error->message);
-  WorldHooks hooks = { .timer = refail_cb, .user_data = &t };
-  world_set_hooks (w, &hooks);
-  world_add_listener (w, listener, &t);
-  if (!world_run (w, &error))
-    fail_msg ("world_run: %s", error->message);
-  world_free (w);
-  world_config_free (cfg);
+  Timing t = { .target = "nodes", .mode = "ssd", .action = "rma" };
+  run_timed (cfg, 13, refail_cb, &t);
   double s1 = 0, s2 = 0, n = t.durations_h->len;
   for (guint i = 0; i < t.durations_h->len; i++)
     {
