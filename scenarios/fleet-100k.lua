@@ -13,7 +13,7 @@
 --    large ones (Kokolis et al., §2.1); the research arrival rate and size
 --    cap are assumptions (§13).
 --
--- A year of seed 1 is 1,469,321 events and 174,695 jobs, a few seconds of
+-- A year of seed 1 is 1,477,235 events and 174,695 jobs, a few seconds of
 -- CPU (docs/performance.md), so no reduction was needed; days and
 -- research_rate are params to shorten it further. Results (seed 1; checked
 -- by tests/scenario_figures.py): with 8 technicians (the config default,
