@@ -745,6 +745,20 @@ fabric_tenant_multi_su (const FabricTenant *t)
   return t->n_sus > 1;
 }
 
+/* The smallest up / total over the keys of a tenant's list (its SUs with
+ * their uplinks, or its pods with their core links); 1 when none has a
+ * total. */
+static double
+tenant_min_share (const FabricCount *keys, uint32_t n, const uint32_t *up,
+                  const uint32_t *total)
+{
+  double m = 1.0;
+  for (uint32_t i = 0; i < n; i++)
+    if (total[keys[i].key] > 0)
+      m = MIN (m, (double) up[keys[i].key] / total[keys[i].key]);
+  return m;
+}
+
 double
 fabric_tenant_bandwidth (const FabricState *f, const FabricTenant *t)
 {
@@ -759,27 +773,9 @@ fabric_tenant_bandwidth (const FabricState *f, const FabricTenant *t)
       }
   double b = MIN (1.0, (double) rails_min / f->rails);
   if (t->n_sus > 1)
-    {
-      double b_su = 1.0;
-      for (uint32_t i = 0; i < t->n_sus; i++)
-        {
-          uint32_t su = t->sus[i].key;
-          if (f->su_up_total[su] > 0)
-            b_su = MIN (b_su, (double) f->su_up[su] / f->su_up_total[su]);
-        }
-      b = MIN (b, b_su);
-    }
+    b = MIN (b, tenant_min_share (t->sus, t->n_sus, f->su_up, f->su_up_total));
   if (t->n_pods > 1)
-    {
-      double b_pod = 1.0;
-      for (uint32_t i = 0; i < t->n_pods; i++)
-        {
-          uint32_t pod = t->pods[i].key;
-          if (f->pod_core_total[pod] > 0)
-            b_pod = MIN (b_pod, (double) f->pod_core[pod] / f->pod_core_total[pod]);
-        }
-      b = MIN (b, b_pod);
-    }
+    b = MIN (b, tenant_min_share (t->pods, t->n_pods, f->pod_core, f->pod_core_total));
   return b;
 }
 

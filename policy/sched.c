@@ -635,11 +635,10 @@ sched_down_remove (SchedJobRec *r, uint32_t node)
       }
 }
 
-/* r's up nodes in group g change by delta (+1 or -1): its span list
- * (ascending groups) gains, updates or loses the entry. O(log spans +
- * the move of the tail on an insert or a removal). */
-static void
-sched_span_add (const Sched *s, SchedJobRec *r, uint32_t g, int delta)
+/* The index of the first of r's spans (ascending groups) whose group is
+ * not below g: g's own entry if r spans g. O(log spans). */
+static uint32_t
+sched_span_lower (const SchedJobRec *r, uint32_t g)
 {
   uint32_t lo = 0, hi = r->n_span;
   while (lo < hi)
@@ -650,6 +649,16 @@ sched_span_add (const Sched *s, SchedJobRec *r, uint32_t g, int delta)
       else
         hi = mid;
     }
+  return lo;
+}
+
+/* r's up nodes in group g change by delta (+1 or -1): its span list
+ * (ascending groups) gains, updates or loses the entry. O(log spans +
+ * the move of the tail on an insert or a removal). */
+static void
+sched_span_add (const Sched *s, SchedJobRec *r, uint32_t g, int delta)
+{
+  uint32_t lo = sched_span_lower (r, g);
   if (lo < r->n_span && r->span[lo].g == g)
     {
       g_assert (delta > 0 || r->span[lo].n > 0);
@@ -1148,15 +1157,7 @@ sched_place_near (Sched *s, const SchedPool *p, const SchedJobRec *r,
 static bool
 sched_span_has (const SchedJobRec *r, uint32_t g)
 {
-  uint32_t lo = 0, hi = r->n_span;
-  while (lo < hi)
-    {
-      uint32_t mid = lo + (hi - lo) / 2;
-      if (r->span[mid].g < g)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
+  uint32_t lo = sched_span_lower (r, g);
   return lo < r->n_span && r->span[lo].g == g;
 }
 
