@@ -66,21 +66,35 @@ load_text (const char *text, uint64_t seed, GError **e)
   return run;
 }
 
+/* Loads text with seed into a world, adds listener fn (if any) and runs
+ * it; fails the test when the scenario does not load or run. The caller
+ * reads world_metrics() and frees the world, then *run. */
+static World *
+run_world (const char *text, uint64_t seed, WorldListenerFn fn, void *ud,
+           LbRun **run)
+{
+  GError *e = NULL;
+  *run = load_text (text, seed, &e);
+  if (*run == NULL)
+    fail_msg ("load: %s", e->message);
+  World *w = world_new (lb_config (*run), seed, &e);
+  if (w == NULL)
+    fail_msg ("world_new: %s", e->message);
+  lb_attach (*run, w);
+  if (fn != NULL)
+    world_add_listener (w, fn, ud);
+  if (!world_run (w, &e))
+    fail_msg ("run: %s", e->message);
+  return w;
+}
+
 /* Runs text with seed; fills *out with job `job`'s row. Fails the test
  * when the scenario does not load or run. */
 static void
 run_job (const char *text, uint64_t seed, const char *job, JobOut *out)
 {
-  GError *e = NULL;
-  LbRun *run = load_text (text, seed, &e);
-  if (run == NULL)
-    fail_msg ("load: %s", e->message);
-  World *w = world_new (lb_config (run), seed, &e);
-  if (w == NULL)
-    fail_msg ("world_new: %s", e->message);
-  lb_attach (run, w);
-  if (!world_run (w, &e))
-    fail_msg ("run: %s", e->message);
+  LbRun *run;
+  World *w = run_world (text, seed, NULL, NULL, &run);
   const Metrics *m = world_metrics (w);
   bool found = false;
   for (guint i = 0; i < m->job_rows->len; i++)
@@ -440,24 +454,8 @@ test_compute_only (void **state)
     "checkpoint_cost = minutes(15), restart = minutes(30) }\n"
     "run { length = hours(2400) }\n";
   ModeCounts c = { 0 };
-  g_autofree char *path = NULL;
-  int fd = g_file_open_tmp ("fl-express-XXXXXX.lua", &path, NULL);
-  assert_true (fd >= 0);
-  close (fd);
-  assert_true (g_file_set_contents (path, text, -1, NULL));
-  GError *e = NULL;
-  LbOptions opt = { .seed = 21 };
-  LbRun *run = lb_load (path, &opt, &e);
-  g_unlink (path);
-  if (run == NULL)
-    fail_msg ("load: %s", e->message);
-  World *w = world_new (lb_config (run), 21, &e);
-  if (w == NULL)
-    fail_msg ("world_new: %s", e->message);
-  lb_attach (run, w);
-  world_add_listener (w, count_mode, &c);
-  if (!world_run (w, &e))
-    fail_msg ("run: %s", e->message);
+  LbRun *run;
+  World *w = run_world (text, 21, count_mode, &c, &run);
   const Metrics *m = world_metrics (w);
   const MetricsJob *j = &g_array_index (m->job_rows, MetricsJob, 0);
   double compute_h = 2400 - j->queue_h - j->restart_h - j->checkpoint_h;
@@ -788,16 +786,8 @@ test_repair_pipeline_detection (void **state)
     "repair = \"replace\", detect_delay = minutes(30) })\n"
     "repair_pipeline { { name = \"auto\", mean = hours(1) } }\n"
     "run { length = days(30) }\n";
-  GError *e = NULL;
-  LbRun *run = load_text (text, 11, &e);
-  if (run == NULL)
-    fail_msg ("load: %s", e->message);
-  World *w = world_new (lb_config (run), 11, &e);
-  if (w == NULL)
-    fail_msg ("world_new: %s", e->message);
-  lb_attach (run, w);
-  if (!world_run (w, &e))
-    fail_msg ("run: %s", e->message);
+  LbRun *run;
+  World *w = run_world (text, 11, NULL, NULL, &run);
   const Metrics *m = world_metrics (w);
   assert_true (m->failures > 5);
   printf ("# detection latency p50 %.3f min over %" G_GUINT64_FORMAT " failures\n",
