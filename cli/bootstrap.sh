@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 
 build_pkgs="meson ninja-build pkg-config gcc libglib2.0-dev liblua5.4-dev libcmocka-dev libpcap-dev zlib1g-dev libjson-glib-dev libsqlite3-dev libyaml-dev gnuplot-nox"
-test_pkgs="tshark chromium valgrind sqlite3 slurm-wlm munge python3-yaml prometheus"
+test_pkgs="tshark chromium valgrind strace sqlite3 slurm-wlm munge python3-yaml prometheus"
 # JSON Schema validation of summaries (test_schema.sh), JUnit XML of
 # compare (test_compare.sh)
 test_pkgs="$test_pkgs python3-jsonschema libxml2-utils"
