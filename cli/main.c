@@ -305,7 +305,12 @@ cmd_help (int argc, char **argv)
  * its CPU time. glibc >= 2.35 backs its heap with huge pages
  * (madvise(MADV_HUGEPAGE)) when the tunable glibc.malloc.hugetlb=1 is
  * set, and reads tunables only when a process starts: so the binary
- * starts itself again, once, with the tunable added to GLIBC_TUNABLES.
+ * starts itself again, once, with the tunable added to GLIBC_TUNABLES;
+ * with glibc.malloc.top_pad=64 MiB too (unless set already), so that the
+ * heap grows by whole huge pages rather than by the few KiB each call
+ * asks for (a top grown in small steps is faulted in 4 KiB at a time
+ * after all: fleet-100k 41,700 minor faults, 8,700 with hugetlb alone,
+ * 1,100 with both). Address space only: a page is resident once touched.
  * Nothing else changes (same arguments, descriptors, environment):
  * results are identical, only faster (docs/performance.md). Skipped when
  * GLIBC_TUNABLES already names the tunable (the user's choice, and the
@@ -333,9 +338,11 @@ reexec_with_huge_pages (char **argv)
   fclose (f);
   if (!ok)
     return;
-  char *val = tun != NULL && *tun != '\0'
-                ? g_strconcat (tun, ":glibc.malloc.hugetlb=1", NULL)
-                : g_strdup ("glibc.malloc.hugetlb=1");
+  const char *add = tun != NULL && strstr (tun, "glibc.malloc.top_pad") != NULL
+                      ? "glibc.malloc.hugetlb=1"
+                      : "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864";
+  char *val = tun != NULL && *tun != '\0' ? g_strconcat (tun, ":", add, NULL)
+                                          : g_strdup (add);
   if (setenv ("GLIBC_TUNABLES", val, 1) == 0)
     execv ("/proc/self/exe", argv);
   /* Still here: run as we are, with the environment as it was. */

@@ -46,12 +46,16 @@ execs "$FAULTLINE" --version
 check "--version exits 0 and prints the version" test "$rc" -eq 0 -a -n "$(grep '^faultline ' "$tmp/out")"
 if [ "$expect" = 1 ]; then
   check "one re-exec through /proc/self/exe (2 execve, got $k)" test "$k" -eq 2
-  check "the re-exec adds glibc.malloc.hugetlb=1" \
-    grep -q 'execve("/proc/self/exe".*GLIBC_TUNABLES=glibc.malloc.hugetlb=1"' "$tmp/trace"
+  check "the re-exec adds glibc.malloc.hugetlb=1 and top_pad" \
+    grep -q 'execve("/proc/self/exe".*GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864"' "$tmp/trace"
   GLIBC_TUNABLES=glibc.malloc.check=0 execs "$FAULTLINE" --version
   unset GLIBC_TUNABLES # dash keeps an assignment made before a function
-  check "a user's tunables are kept and the new one appended" \
-    grep -q 'GLIBC_TUNABLES=glibc.malloc.check=0:glibc.malloc.hugetlb=1"' "$tmp/trace"
+  check "a user's tunables are kept and the new ones appended" \
+    grep -q 'GLIBC_TUNABLES=glibc.malloc.check=0:glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864"' "$tmp/trace"
+  GLIBC_TUNABLES=glibc.malloc.top_pad=4096 execs "$FAULTLINE" --version
+  unset GLIBC_TUNABLES
+  check "a user's top_pad is not overridden" \
+    grep -q 'GLIBC_TUNABLES=glibc.malloc.top_pad=4096:glibc.malloc.hugetlb=1"' "$tmp/trace"
 else
   check "no re-exec without glibc >= 2.35 and THP (1 execve, got $k)" test "$k" -eq 1
 fi
