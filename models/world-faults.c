@@ -105,6 +105,22 @@ faults_node_domain (const World *w, FlClass cls, uint32_t node)
   return cls == FL_CLASS_COOLING ? row / rows_per_loop (w) : row;
 }
 
+/* The nodes of domain d of a domain class: [*lo, *hi). Node numbers run
+ * rack by rack and row by row (topo_node_rack, topo_node_row), so a rack,
+ * a row and a cooling loop are each one range: a domain's nodes are found
+ * without a pass over the cluster. */
+void
+faults_domain_range (const World *w, FlClass cls, uint32_t d, uint32_t *lo, uint32_t *hi)
+{
+  const TopoParams *p = topo_params (w->hw.topo);
+  uint64_t per = p->nodes_per_rack;
+  if (cls != FL_CLASS_RACK)
+    per *= (uint64_t) p->racks_per_row * (cls == FL_CLASS_COOLING ? rows_per_loop (w) : 1);
+  uint64_t a = per * d, b = a + per;
+  *lo = (uint32_t) MIN (a, (uint64_t) w->hw.n_nodes);
+  *hi = (uint32_t) MIN (b, (uint64_t) w->hw.n_nodes);
+}
+
 /* A domain's name: rack-051 and row-03 as the topology names them, a
  * cooling loop cooling-01. */
 const char *
@@ -129,10 +145,11 @@ fail_domain (World *w, uint32_t mi, uint32_t d, const char *name)
   FlFailureMode *fm = w->faults.modes[mi].fm;
   GArray *down = g_array_new (FALSE, FALSE, sizeof (uint32_t));
   GArray *jobs = g_array_new (FALSE, FALSE, sizeof (uint32_t));
-  for (uint32_t node = 0; node < w->hw.n_nodes; node++)
+  uint32_t lo, hi;
+  faults_domain_range (w, fm->cls, d, &lo, &hi);
+  for (uint32_t node = lo; node < hi; node++)
     {
-      if (faults_node_domain (w, fm->cls, node) != d
-          || !faults_fail_node (w, node, mi, HEALTH_NO_GPU, d, name, false))
+      if (!faults_fail_node (w, node, mi, HEALTH_NO_GPU, d, name, false))
         continue;
       g_array_append_val (down, node);
       uint32_t job = jobs_on_node (w, node);
@@ -724,11 +741,13 @@ faults_clear_node (World *w, uint32_t node)
   clear_one (w, node);
   if (group != NO_FAULT)
     {
-      /* The rest of the domain, in one pass (was one pass per node: a
-       * row's repair walked the cluster 64 times). Repaired in ascending
-       * order, then made available in the reverse order, as before. */
+      /* The rest of the domain (fault_group is the domain: fail_domain),
+       * one pass over its range. Repaired in ascending order, then made
+       * available in the reverse order, as before. */
       GArray *rest = g_array_new (FALSE, FALSE, sizeof (uint32_t));
-      for (uint32_t i = 0; i < w->hw.n_nodes; i++)
+      uint32_t lo, hi;
+      faults_domain_range (w, w->faults.modes[mode].fm->cls, group, &lo, &hi);
+      for (uint32_t i = lo; i < hi; i++)
         if (w->hw.nodes[i].fault_group == group && w->hw.nodes[i].fault_mode == mode)
           {
             clear_one (w, i);

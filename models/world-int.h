@@ -632,6 +632,8 @@ GArray *repair_stages_new (void);
 GArray *repair_stages_copy (const GArray *from);
 void faults_clear_node (World *w, uint32_t node);
 uint32_t faults_node_domain (const World *w, FlClass cls, uint32_t node);
+void faults_domain_range (const World *w, FlClass cls, uint32_t d, uint32_t *lo,
+                          uint32_t *hi);
 const char *faults_domain_name (const World *w, FlClass cls, uint32_t d, char *buf,
                                 size_t len);
 void faults_repair_link (World *w, uint32_t h);
