@@ -14,6 +14,8 @@
  *    a link, with the switch's ibnetdiscover LID and port, none from a
  *    failed switch; the CRCs are also checked against an independent
  *    implementation by tests/cli/test_pcap.sh (Python's zlib);
+ *  - the table-driven VCRC (slicing-by-8) equals the bitwise CRC-16
+ *    definition on every length 0..600 and every start alignment;
  *  - an independent decoder, tshark (Wireshark 4.0 on Debian 12), decodes
  *    the trap number, issuer LID and the PortInfo state we wrote. A missing
  *    tshark fails the test (it is installed by cli/bootstrap.sh): a check
@@ -144,6 +146,48 @@ test_encoding (void **state)
   assert_int_equal (ibpcap_icrc (b, n - 6), icrc);
   b[40] ^= 1;
   assert_int_not_equal (ibpcap_icrc (b, n - 6), icrc);
+}
+
+/* The VCRC by its bitwise definition: x^16 + x^12 + x^3 + x + 1
+ * reflected (0xD008), preset ones, inverted. */
+static uint16_t
+vcrc_bitwise (const uint8_t *p, size_t len)
+{
+  uint16_t c = 0xffff;
+  for (size_t i = 0; i < len; i++)
+    {
+      c ^= p[i];
+      for (int k = 0; k < 8; k++)
+        c = (c & 1) ? (uint16_t) ((c >> 1) ^ 0xd008) : (uint16_t) (c >> 1);
+    }
+  return (uint16_t) (c ^ 0xffff);
+}
+
+static void
+test_vcrc_table (void **state)
+{
+  uint8_t buf[608];
+  uint32_t x = 2463534242u;
+  for (size_t i = 0; i < sizeof buf; i++)
+    {
+      x ^= x << 13;
+      x ^= x >> 17;
+      x ^= x << 5;
+      buf[i] = (uint8_t) x;
+    }
+  for (size_t off = 0; off < 8; off++)
+    for (size_t len = 0; len <= 600; len++)
+      assert_int_equal (ibpcap_vcrc (buf + off, len),
+                        vcrc_bitwise (buf + off, len));
+  /* Zeros and ones, and a real packet's trailer. */
+  memset (buf, 0, sizeof buf);
+  assert_int_equal (ibpcap_vcrc (buf, 290), vcrc_bitwise (buf, 290));
+  memset (buf, 0xff, sizeof buf);
+  assert_int_equal (ibpcap_vcrc (buf, 290), vcrc_bitwise (buf, 290));
+  uint8_t b[IBPCAP_IB_PACKET_LEN];
+  ibpcap_encode_trap (b, 0x0abc, 129, 7, 99);
+  size_t n = IBPCAP_IB_PACKET_LEN;
+  assert_int_equal (b[n - 2] | b[n - 1] << 8, vcrc_bitwise (b, n - 2));
 }
 
 static void
@@ -436,6 +480,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_encoding),
+    cmocka_unit_test (test_vcrc_table),
     cmocka_unit_test (test_roundtrip_atomic),
     cmocka_unit_test (test_corrupt),
     cmocka_unit_test (test_link_state),
