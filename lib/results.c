@@ -17,6 +17,29 @@ G_DEFINE_QUARK (faultline-results-error-quark, results_error)
 
 /* ---- numbers and JSON text ---- */
 
+/* Room for n more bytes at the end of out: returns where they start. The
+ * writers format numbers straight into a GString's spare capacity (no
+ * printf, no intermediate string) and close with results_room_done(). */
+static inline char *
+results_room (GString *out, size_t n)
+{
+  if (out->allocated_len - out->len <= n)
+    {
+      gsize len = out->len;
+      g_string_set_size (out, len + n); /* grows the allocation */
+      g_string_truncate (out, len);
+    }
+  return out->str + out->len;
+}
+
+/* Ends a write begun with results_room() at end. */
+static inline void
+results_room_done (GString *out, char *end)
+{
+  out->len = (gsize) (end - out->str);
+  *end = '\0';
+}
+
 static void
 results_json_escape (GString *out, const char *s)
 {
@@ -41,11 +64,12 @@ results_json_escape (GString *out, const char *s)
 static void
 results_json_number (GString *out, double v)
 {
-  char buf[40];
   if (!isfinite (v))
-    g_string_append (out, "null");
+    g_string_append_len (out, "null", 4);
   else
-    g_string_append (out, results_format_double (v, buf, sizeof buf));
+    results_room_done (out, results_num_put (results_room (out,
+                                                           RESULTS_NUM_ROOM),
+                                             v));
 }
 
 static void
@@ -322,22 +346,15 @@ results_csv_str (GString *out, const char *s)
 static void
 results_csv_num (GString *out, double v)
 {
-  char buf[40];
-  g_string_append (out, results_format_double (v, buf, sizeof buf));
+  results_room_done (out, results_num_put (results_room (out,
+                                                         RESULTS_NUM_ROOM),
+                                           v));
 }
 
 static void
 results_csv_u (GString *out, uint64_t v)
 {
-  char tmp[20];
-  size_t n = sizeof tmp;
-  do
-    {
-      tmp[--n] = (char) ('0' + v % 10);
-      v /= 10;
-    }
-  while (v != 0);
-  g_string_append_len (out, tmp + n, (gssize) (sizeof tmp - n));
+  results_room_done (out, results_num_put_u64 (results_room (out, 24), v));
 }
 
 static bool
@@ -440,11 +457,15 @@ results_jobs_csv_write (const char *dir, const Metrics *m, GError **error)
     {
       const MetricsJob *j = &g_array_index (m->job_rows, MetricsJob, i);
       results_csv_str (o, j->name);
+      /* The rest of the row, numbers only, straight into the buffer: 5
+       * integers (<= 11 bytes each with the comma), 11 doubles (<= 25),
+       * and RESULTS_NUM_ROOM for the scratch of the last. */
+      char *p = results_room (o, 5 * 11 + 11 * 25 + 4 + RESULTS_NUM_ROOM);
       const uint32_t ids[] = { j->id, j->nodes, j->gpus };
       for (size_t k = 0; k < G_N_ELEMENTS (ids); k++)
         {
-          g_string_append_c (o, ',');
-          results_csv_u (o, ids[k]);
+          *p++ = ',';
+          p = results_num_put_u64 (p, ids[k]);
         }
       const double h[] = { j->submit_h, j->first_start_h, j->end_h,
                            j->work_h, j->productive_h, j->lost_h,
@@ -452,16 +473,17 @@ results_jobs_csv_write (const char *dir, const Metrics *m, GError **error)
                            j->slowdown_h };
       for (size_t k = 0; k < G_N_ELEMENTS (h); k++)
         {
-          g_string_append_c (o, ',');
-          results_csv_num (o, h[k]);
+          *p++ = ',';
+          p = results_num_put (p, h[k]);
         }
-      g_string_append_c (o, ',');
-      results_csv_u (o, j->interruptions);
-      g_string_append_c (o, ',');
-      results_csv_u (o, j->preemptions);
-      g_string_append (o, j->completed ? ",1," : ",0,");
-      results_csv_num (o, j->ettr);
-      g_string_append_c (o, '\n');
+      *p++ = ',';
+      p = results_num_put_u64 (p, j->interruptions);
+      *p++ = ',';
+      p = results_num_put_u64 (p, j->preemptions);
+      memcpy (p, j->completed ? ",1," : ",0,", 3);
+      p = results_num_put (p + 3, j->ettr);
+      *p++ = '\n';
+      results_room_done (o, p);
       if (o->len >= (1 << 16) - 512)
         {
           ok = atomicfile_append (af, o->str, o->len, &local);
@@ -558,20 +580,40 @@ results_events_open (const char *dir, GError **error)
   return e;
 }
 
+/* ,"key": (keys are ours: nothing to escape) */
+static void
+results_member_key (GString *o, const char *key)
+{
+  g_string_append_len (o, ",\"", 2);
+  g_string_append (o, key);
+  g_string_append_len (o, "\":", 2);
+}
+
 static void
 results_member_str (GString *o, const char *key, const char *v)
 {
   if (v == NULL)
     return;
-  g_string_append_printf (o, ",\"%s\":", key);
+  results_member_key (o, key);
   results_json_escape (o, v);
 }
 
 static void
 results_member_num (GString *o, const char *key, double v)
 {
-  g_string_append_printf (o, ",\"%s\":", key);
+  results_member_key (o, key);
   results_json_number (o, v);
+}
+
+static void
+results_member_int (GString *o, const char *key, int64_t v)
+{
+  results_member_key (o, key);
+  char *p = results_room (o, 24);
+  if (v < 0)
+    *p++ = '-';
+  results_room_done (o, results_num_put_u64 (p, v < 0 ? -(uint64_t) v
+                                                      : (uint64_t) v));
 }
 
 void
@@ -584,7 +626,7 @@ results_events_listener (const WorldEvent *ev, void *user_data)
   WorldEventRecord r; /* the line's fields (docs/results.md) */
   world_event_record (ev, &r);
   g_string_truncate (o, 0);
-  g_string_append (o, "{\"time_s\":");
+  g_string_append_len (o, "{\"time_s\":", 10);
   results_json_number (o, simtime_to_s (ev->time));
   results_member_str (o, "t", simtime_format (ev->time, t, sizeof t));
   results_member_str (o, "event", results_event_name (ev->kind));
@@ -595,15 +637,16 @@ results_events_listener (const WorldEvent *ev, void *user_data)
   results_member_str (o, "detail", r.detail);
   results_member_str (o, "reason", r.reason);
   if (r.xid != 0)
-    g_string_append_printf (o, ",\"xid\":%" PRId32, r.xid);
+    results_member_int (o, "xid", r.xid);
   if (r.node >= 0)
-    g_string_append_printf (o, ",\"node\":%" PRId32, r.node);
+    results_member_int (o, "node", r.node);
   if (r.port >= 0)
-    g_string_append_printf (o, ",\"port\":%" PRId32, r.port);
+    results_member_int (o, "port", r.port);
   if (ev->kind == WEV_NODE_STATE || ev->kind == WEV_LINK_STATE)
-    g_string_append_printf (o, ",\"old_state\":%" PRId32
-                            ",\"new_state\":%" PRId32,
-                            r.old_state, r.new_state);
+    {
+      results_member_int (o, "old_state", r.old_state);
+      results_member_int (o, "new_state", r.new_state);
+    }
   /* Always present: null (NAN) when they do not apply, so a 0 (switch 0
      of a link_state, a checkpoint that saved nothing) is written as 0. */
   results_member_num (o, "lost_gpu_hours", r.lost_gpu_hours);

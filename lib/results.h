@@ -83,6 +83,15 @@ void results_json_add_number (JsonBuilder *b, const char *name, double v);
 /* Formats a double as results_json_to_string does, into buf (>= 32 bytes);
  * non-finite values give "" (the CSV convention: empty = not measured). */
 const char *results_format_double (double v, char *buf, size_t len);
+/* Room results_num_put() needs at p: it touches at most this many bytes
+ * (the text itself is at most 24). */
+#define RESULTS_NUM_ROOM 40
+/* Writes the text results_format_double() gives for v at p, with no
+ * final NUL, and returns its end (p itself for a non-finite v): the row
+ * writers format straight into their output buffer. */
+char *results_num_put (char *p, double v);
+/* Writes the decimal digits of v at p (at most 20) and returns the end. */
+char *results_num_put_u64 (char *p, uint64_t v);
 /* The same text by printf and strtod (up to three of each): the definition
  * results_format_double computes faster (lib/results-num.c), kept as the
  * reference its test compares against. */

@@ -7,8 +7,13 @@
  * exactly, CSV headers are the documented ones and fields are quoted as
  * RFC 4180 says, events.jsonl and trace.json are valid and discarded on
  * abort; results_format_double gives the same text as its printf + strtod
- * definition (results_format_double_slow) on edge cases and on millions
- * of doubles drawn to cover every digit count and exponent. */
+ * definition (results_format_double_slow) on edge cases (subnormals,
+ * every power of ten and two and their neighbours, 2^53's neighbours, the
+ * 1e15 and 1e16 boundaries of the integer and fast paths, NaN and
+ * infinities) and on 2.5 million doubles drawn to cover every digit count
+ * and exponent; results_num_put writes the same text into a buffer,
+ * touching no byte beyond RESULTS_NUM_ROOM; results_num_put_u64 is
+ * printf's %llu. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -674,6 +679,19 @@ fmt_check (double v)
     assert_true (g_ascii_strtod (fast, NULL) == v);
   else
     assert_string_equal (fast, "");
+  /* The same text straight into a buffer, no byte touched beyond the
+   * room it claims. */
+  char room[2 * RESULTS_NUM_ROOM];
+  memset (room, 0x5a, sizeof room);
+  char *end = results_num_put (room + 1, v);
+  assert_true (end >= room + 1 && end - (room + 1) <= 24);
+  if ((size_t) (end - (room + 1)) != strlen (slow)
+      || memcmp (room + 1, slow, strlen (slow)) != 0)
+    fail_msg ("%.17g: results_num_put '%.*s', printf + strtod '%s'", v,
+              (int) (end - (room + 1)), room + 1, slow);
+  assert_int_equal (room[0], 0x5a);
+  for (size_t i = 1 + RESULTS_NUM_ROOM; i < sizeof room; i++)
+    assert_int_equal (room[i], 0x5a);
   fmt_checked++;
 }
 
@@ -709,6 +727,46 @@ test_format_double (void **state)
       fmt_check (nextafter (p, 0));
       fmt_check (nextafter (p, INFINITY));
     }
+  /* Every power of ten a double holds, and its neighbours. */
+  for (int e = -323; e <= 308; e++)
+    {
+      char text[16];
+      g_snprintf (text, sizeof text, "1e%d", e);
+      double p = g_ascii_strtod (text, NULL);
+      fmt_check (p);
+      fmt_check (nextafter (p, 0));
+      fmt_check (nextafter (p, INFINITY));
+    }
+  /* 2^53's neighbours (the last integers doubles hold), the 1e15 edge of
+   * the integer path and the 1e16 / 1e-16 edges of the fast path. */
+  for (int k = -600; k <= 600; k++)
+    {
+      fmt_check (9007199254740992.0 + 2 * k);
+      fmt_check (4503599627370496.0 + k * 0.5);
+      fmt_check (1e15 + k * 0.125);
+      fmt_check (1e16 + 2 * k);
+    }
+  double b15 = 1e15, w = 1e15, y = 1e16, z = 1e-16, u = 1e-16;
+  for (int i = 0; i < 2000; i++, b15 = nextafter (b15, 0),
+       w = nextafter (w, INFINITY), y = nextafter (y, 0),
+       z = nextafter (z, 0), u = nextafter (u, 1))
+    {
+      fmt_check (b15);
+      fmt_check (w);
+      fmt_check (y);
+      fmt_check (z);
+      fmt_check (u);
+    }
+  /* Subnormals: the smallest, the largest, random ones. */
+  fmt_check (5e-324);
+  fmt_check (2.225073858507201e-308);
+  for (int i = 0; i < 2000; i++)
+    {
+      uint64_t bits = fmt_next () & ((UINT64_C (1) << 52) - 1);
+      double sub;
+      memcpy (&sub, &bits, sizeof sub);
+      fmt_check (sub);
+    }
   for (int e = -20; e <= 20; e++)
     for (int k = 1; k < 1000; k += 7)
       {
@@ -739,9 +797,66 @@ test_format_double (void **state)
   assert_true (fmt_checked > 500000);
 }
 
-int
-main (void)
+/* 2.5 million more doubles (the "few million" of issue 14): raw bit
+ * patterns, every magnitude log-uniformly, and the hours (microseconds /
+ * 3.6e9) most output cells hold. */
+static void
+test_format_double_bulk (void **state)
 {
+  fmt_checked = 0;
+  for (int i = 0; i < 500000; i++)
+    {
+      uint64_t bits = fmt_next ();
+      double v;
+      memcpy (&v, &bits, sizeof v);
+      fmt_check (v);
+      fmt_check (exp (fmt_u01 () * 1400 - 700));
+      fmt_check ((double) (fmt_next () % 31536000000000ull) / 3.6e9);
+      fmt_check ((double) (fmt_next () % 1000000000ull) / 1e6);
+      fmt_check (fmt_u01 () * pow (10, (double) (fmt_next () % 36) - 18));
+    }
+  assert_int_equal (fmt_checked, 2500000);
+}
+
+static void
+num_u64_check (uint64_t v)
+{
+  char want[32], got[32];
+  g_snprintf (want, sizeof want, "%" G_GUINT64_FORMAT, v);
+  *results_num_put_u64 (got, v) = '\0';
+  assert_string_equal (got, want);
+}
+
+static void
+test_num_put_u64 (void **state)
+{
+  num_u64_check (0);
+  num_u64_check (UINT64_MAX);
+  num_u64_check (UINT64_MAX - 1);
+  for (uint64_t p = 10; p <= UINT64_MAX / 10; p *= 10)
+    {
+      num_u64_check (p - 1);
+      num_u64_check (p);
+      num_u64_check (p + 1);
+      num_u64_check (p * 10 - 1);
+    }
+  for (int i = 0; i < 300000; i++)
+    num_u64_check (fmt_next () >> (fmt_next () % 64));
+}
+
+/* `test-results bulk` runs the 2.5 million doubles alone (meson test
+ * results-bulk, suite slow: seconds of CPU, a minute under ASan); without
+ * an argument, everything else. */
+int
+main (int argc, char **argv)
+{
+  if (argc > 1 && strcmp (argv[1], "bulk") == 0)
+    {
+      const struct CMUnitTest bulk[] = {
+        cmocka_unit_test (test_format_double_bulk),
+      };
+      return cmocka_run_group_tests (bulk, NULL, NULL);
+    }
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_summary_matches_schema),
     cmocka_unit_test (test_summary_values),
@@ -751,6 +866,7 @@ main (void)
     cmocka_unit_test (test_events_jsonl),
     cmocka_unit_test (test_trace),
     cmocka_unit_test (test_format_double),
+    cmocka_unit_test (test_num_put_u64),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
