@@ -52,7 +52,7 @@ atomicfile_staging_register (const char *staging, bool add)
   g_mutex_unlock (&atomicfile_staging_lock);
 }
 
-static bool
+bool
 atomicfile_is_staged (const char *path)
 {
   bool hit = false;
@@ -546,10 +546,16 @@ atomicfile_dir_commit (AtomicDir *d, GError **error)
 #else
   sync ();
 #endif
+  /* Then one fsync, of the directory whose entries the step changed: the
+   * parent after renaming the folder into it; <dir> after the merge (the
+   * parent's entries do not change: the staging folder it still holds is
+   * removed below, and a stale one is removed by the next begin()). */
   if (!g_file_test (d->dir, G_FILE_TEST_EXISTS))
     {
       ok = rename (d->staging, d->dir) == 0;
-      if (!ok)
+      if (ok)
+        atomicfile_sync_parent (d->dir);
+      else
         atomicfile_fail (error, errno, "cannot rename into place", d->dir);
     }
   else
@@ -558,8 +564,6 @@ atomicfile_dir_commit (AtomicDir *d, GError **error)
       if (ok)
         atomicfile_sync_dir (d->dir);
     }
-  if (ok)
-    atomicfile_sync_parent (d->dir);
   atomicfile_remove_tree (d->staging); /* no-op after a whole rename */
   if (!ok)
     {

@@ -21,6 +21,9 @@
  *    run killed during this loop leaves a mix of complete old and complete
  *    new files (never a half file), and a summary.json that is still the old
  *    one, so summary.json marks a finished run.
+ * and fsyncs the one directory whose entries changed (the parent of <dir>
+ * after the whole rename, <dir> itself after the merge): one syncfs and
+ * one fsync per run folder.
  * A killed run leaves its "<dir>.partial-<pid>" behind; the next
  * atomicfile_dir_begin() for the same <dir> removes stale ones whose process
  * is gone.
@@ -82,6 +85,11 @@ typedef struct AtomicDir AtomicDir;
 AtomicDir *atomicfile_dir_begin (const char *dir, GError **error);
 /* The staging directory to write into. Returns: (transfer none). */
 const char *atomicfile_dir_staging (const AtomicDir *d);
+/* Whether path lies inside the staging folder of a live AtomicDir of this
+ * process: such a file needs no fsync of its own (the commit syncs the
+ * whole folder), which writers that manage their own file (fabric.pcap)
+ * ask here. */
+bool atomicfile_is_staged (const char *path);
 /* Moves the staged files into <dir> (see the top of this file) and frees d
  * in every case. */
 bool atomicfile_dir_commit (AtomicDir *d, GError **error);

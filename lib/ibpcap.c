@@ -11,6 +11,7 @@
  *   ICRC, VCRC    6 bytes: IBA CRC-32 and CRC-16 (ibpcap.h says which bytes)
  * Not a general pcap library: only what ibpcap.h promises. */
 #include "ibpcap.h"
+#include "atomicfile.h"
 #include "fl-config.h"
 #include "ibnet.h"
 
@@ -284,6 +285,7 @@ struct _IbPcap
   uint64_t tid;
   int64_t last_us;
   int saved_errno; /* first write error, 0 if none */
+  bool staged;     /* in a run's staging folder: its commit syncs the file */
   /* ibpcap_link_state: (lid << 8 | port) -> state, for ports not Active */
   GHashTable *port_state;
   /* LIDs of failed switches */
@@ -327,6 +329,7 @@ ibpcap_open (const char *path, GError **error)
   pc->dead = dead;
   pc->dumper = d;
   pc->last_us = INT64_MIN;
+  pc->staged = atomicfile_is_staged (path);
   pc->port_state = g_hash_table_new (g_direct_hash, g_direct_equal);
   pc->failed = g_hash_table_new (g_direct_hash, g_direct_equal);
   return pc;
@@ -475,7 +478,8 @@ ibpcap_close (IbPcap *pc, GError **error)
     return true;
   FILE *f = pcap_dump_file (pc->dumper);
   int e = pc->saved_errno;
-  if (e == 0 && (fflush (f) != 0 || fsync (fileno (f)) != 0))
+  /* fsync unless the run folder's commit (one syncfs) will */
+  if (e == 0 && (fflush (f) != 0 || (!pc->staged && fsync (fileno (f)) != 0)))
     e = errno;
   pcap_dump_close (pc->dumper); /* closes f */
   if (e == 0 && g_rename (pc->tmp_path, pc->path) != 0)

@@ -332,9 +332,10 @@ test_dir_abort_removes_created_parents (void **state)
 }
 
 /* A file inside a live staging folder is written under its own name (the
- * folder as a whole is what appears atomically); abort removes it; once
- * the folder is committed, files are written through a temporary name
- * again. */
+ * folder as a whole is what appears atomically) and atomicfile_is_staged()
+ * says so, for that path only while the folder is live; abort removes it;
+ * once the folder is committed, files are written through a temporary
+ * name again. */
 static void
 test_staged_files (void **state)
 {
@@ -346,6 +347,17 @@ test_staged_files (void **state)
   const char *st = atomicfile_dir_staging (ad);
   g_autofree char *a = g_build_filename (st, "a.csv", NULL);
   g_autofree char *b = g_build_filename (st, "b.csv", NULL);
+  /* What writers of their own files (fabric.pcap) ask to skip fsync:
+   * inside the live staging folder only, not the folder itself, not a
+   * sibling whose name merely starts the same, not <dir>. */
+  assert_true (atomicfile_is_staged (a));
+  g_autofree char *sub = g_build_filename (st, "plots", "x.png", NULL);
+  assert_true (atomicfile_is_staged (sub));
+  assert_false (atomicfile_is_staged (st));
+  g_autofree char *sibling = g_strconcat (st, "x/a.csv", NULL);
+  assert_false (atomicfile_is_staged (sibling));
+  g_autofree char *in_run = g_build_filename (run, "a.csv", NULL);
+  assert_false (atomicfile_is_staged (in_run));
   AtomicFile *af = atomicfile_open (a, &error);
   assert_non_null (af);
   assert_true (atomicfile_append (af, "a\n", 2, &error));
@@ -358,6 +370,7 @@ test_staged_files (void **state)
   assert_false (g_file_test (b, G_FILE_TEST_EXISTS));
   assert_false (g_file_test (run, G_FILE_TEST_EXISTS));
   assert_true (atomicfile_dir_commit (ad, &error));
+  assert_false (atomicfile_is_staged (a)); /* the commit ended staging */
   g_autofree char *fa = g_build_filename (run, "a.csv", NULL);
   g_autofree char *sa = slurp (fa);
   assert_string_equal (sa, "a\n");
