@@ -7,14 +7,14 @@
 #include <math.h>
 #include <string.h>
 
-/* Interns the component's name for the run (world.h: an event's strings
- * live until world_free), then tells the listeners and the script. */
+/* Stamps the event with the time, then tells the listeners and the
+ * script. ev->component must already live until world_free (world.h): a
+ * name from core_comp_name or core_node_name, text from core_intern, or a
+ * static string; the bus copies nothing. */
 void
 bus_emit (World *w, WorldEvent *ev)
 {
   ev->time = sim_now (w->core.sim);
-  if (ev->component != NULL)
-    ev->component = g_string_chunk_insert_const (w->bus.names, ev->component);
   for (guint i = 0; i < w->bus.listeners->len; i++)
     {
       Listener *l = &g_array_index (w->bus.listeners, Listener, i);
@@ -159,7 +159,6 @@ bus_init (World *w, GError **error)
 {
   w->bus.listeners = g_array_new (FALSE, FALSE, sizeof (Listener));
   w->bus.notes = g_string_new (NULL);
-  w->bus.names = g_string_chunk_new (4096);
   return true;
 }
 
@@ -186,7 +185,6 @@ bus_fini (World *w)
   g_clear_error (&w->bus.script_error);
   if (w->bus.notes != NULL)
     g_string_free (w->bus.notes, TRUE);
-  g_clear_pointer (&w->bus.names, g_string_chunk_free);
 }
 
 const WorldModule world_bus_module = {

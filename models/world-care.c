@@ -95,9 +95,8 @@ on_observe (Sim *sim, const SimEvent *e, void *ud)
           /* silent data corruption noticed by the job: it stops now, and
            * the node it points at is excluded from the restart. */
           n->blamed = true;
-          char nb[96];
           jobs_interrupt (w, g_ptr_array_index (w->jobs.all, job),
-                         core_node_name (w, p.fault_check_node, nb, sizeof nb),
+                         core_node_name (w, p.fault_check_node),
                          w->faults.modes[n->fault_mode].fm, NULL);
         }
     }
@@ -202,9 +201,8 @@ care_mark_detected (World *w, uint32_t node, const char *name)
   if (n->fault_group != NO_FAULT)
     {
       /* A domain's interruption row is named by the domain. */
-      char db[64];
-      faults_domain_name (w, w->faults.modes[n->fault_mode].fm->cls, n->fault_group,
-                          db, sizeof db);
+      const char *db = faults_domain_name (w, w->faults.modes[n->fault_mode].fm->cls,
+                                           n->fault_group);
       meter_set_detect (w, db, simtime_to_h (n->fault_time), lat);
     }
 }
@@ -292,8 +290,7 @@ care_kill_job (World *w, uint32_t node, const char *cause)
   uint32_t job = jobs_on_node (w, node);
   if (job == NO_JOB)
     return;
-  char nb[96];
-  core_node_name (w, node, nb, sizeof nb);
+  const char *nb = core_node_name (w, node);
   Job *j = g_ptr_array_index (w->jobs.all, job);
   if (n->fault_mode != NO_FAULT)
     jobs_interrupt_node (w, j, node, nb, w->faults.modes[n->fault_mode].fm, NULL);
@@ -318,14 +315,14 @@ enact (World *w, const HealthAction *a)
                   && a->link < w->hw.n_cables + w->hw.n_uplinks + w->hw.n_corelinks;
   NodeRt *n = has_node ? &w->hw.nodes[node] : NULL;
   w->meter.m->policy_actions++;
-  char name[128] = "";
+  const char *name = "";
   if (has_node)
-    core_node_name (w, node, name, sizeof name);
+    name = core_node_name (w, node);
   else if (has_link)
     {
       uint32_t idx;
       TopoKind k = core_topo_link_of (w, a->link, &idx);
-      core_comp_name (w, k, idx, name, sizeof name);
+      name = core_comp_name (w, k, idx);
     }
   WorldEvent ev;
   bus_event_init (&ev, WEV_POLICY_ACTION);

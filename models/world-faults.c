@@ -45,10 +45,9 @@ faults_fail_node (World *w, uint32_t node, uint32_t mode, int gpu, uint32_t grou
   if (n->down_since < 0)
     n->down_since = sim_now (w->core.sim);
   nodes_update_avail (w, node);
-  char nb[96];
   WorldEvent ev;
   bus_event_init (&ev, WEV_NODE_FAILED);
-  ev.component = core_node_name (w, node, nb, sizeof nb);
+  ev.component = core_node_name (w, node);
   ev.node = (int32_t) node;
   ev.fault.mode = fm->name;
   ev.fault.cause = fm->cause;
@@ -124,14 +123,15 @@ faults_domain_range (const World *w, FlClass cls, uint32_t d, uint32_t *lo, uint
 /* A domain's name: rack-051 and row-03 as the topology names them, a
  * cooling loop cooling-01. */
 const char *
-faults_domain_name (const World *w, FlClass cls, uint32_t d, char *buf, size_t len)
+faults_domain_name (const World *w, FlClass cls, uint32_t d)
 {
   if (cls == FL_CLASS_COOLING)
     {
-      snprintf (buf, len, "cooling-%02u", d);
-      return buf;
+      char buf[32];
+      snprintf (buf, sizeof buf, "cooling-%02u", d);
+      return core_intern (w, buf);
     }
-  return core_comp_name (w, cls == FL_CLASS_RACK ? TOPO_RACK : TOPO_ROW, d, buf, len);
+  return core_comp_name (w, cls == FL_CLASS_RACK ? TOPO_RACK : TOPO_ROW, d);
 }
 
 /* A rack, row or cooling loop fails: one incident. Every node of the
@@ -191,12 +191,11 @@ faults_rail_down (World *w, uint32_t node, uint32_t rail, uint32_t hlink,
   uint32_t job = jobs_on_node (w, node);
   if (!down && !admin && job != NO_JOB)
     jobs_update_bandwidth (w, g_ptr_array_index (w->jobs.all, job));
-  char lb[128];
   uint32_t idx;
   TopoKind k = core_topo_link_of (w, hlink, &idx);
   WorldEvent ev;
   bus_event_init (&ev, WEV_LINK_STATE);
-  ev.component = core_comp_name (w, k, idx, lb, sizeof lb);
+  ev.component = core_comp_name (w, k, idx);
   ev.node = (int32_t) node;
   ev.link.rail = (int32_t) rail;
   ev.link.to = down ? WORLD_PORT_DOWN : WORLD_PORT_ACTIVE;
@@ -226,8 +225,7 @@ fail_link (World *w, TopoKind kind, uint32_t idx, uint32_t mode, bool by_switch)
   w->faults.link_seen_at[h] = t + simtime_from_s (fm->detect_delay_s);
   if (!by_switch)
     fabric_fail_link (w->hw.fabric, kind, idx);
-  char lb[128];
-  core_comp_name (w, kind, idx, lb, sizeof lb);
+  const char *lb = core_comp_name (w, kind, idx);
   if (kind == TOPO_CABLE)
     {
       uint32_t node = idx / w->hw.rails, rail = idx % w->hw.rails;
@@ -288,10 +286,9 @@ faults_restore_link (World *w, uint32_t h)
   else
     {
       sensor_link_up (w, h, -1, -1, seen);
-      char lb[128];
       WorldEvent ev;
       bus_event_init (&ev, WEV_LINK_STATE);
-      ev.component = core_comp_name (w, kind, idx, lb, sizeof lb);
+      ev.component = core_comp_name (w, kind, idx);
       ev.link.to = WORLD_PORT_ACTIVE;
       const TopoLink *tl = topo_link (w->hw.topo, kind, idx);
       ev.link.sw = tl ? (int32_t) tl->a : -1;
@@ -333,22 +330,22 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
 {
   ModeRt *mr = &w->faults.modes[mi];
   FlFailureMode *fm = mr->fm;
-  char name[128];
+  const char *name;
   bool happened = false;
   switch (fm->cls)
     {
     case FL_CLASS_GPU:
-      core_comp_name (w, TOPO_GPU, i, name, sizeof name);
       if (w->hw.nodes[i / w->hw.gpn].fault_mode != NO_FAULT)
         return false;
+      name = core_comp_name (w, TOPO_GPU, i);
       faults_emit_component_failed (w, name, fm);
       happened = faults_fail_node (w, i / w->hw.gpn, mi, (int) (i % w->hw.gpn), NO_FAULT, name,
                              false);
       break;
     case FL_CLASS_NODE:
-      core_comp_name (w, TOPO_NODE, i, name, sizeof name);
       if (w->hw.nodes[i].fault_mode != NO_FAULT)
         return false;
+      name = core_comp_name (w, TOPO_NODE, i);
       faults_emit_component_failed (w, name, fm);
       happened = faults_fail_node (w, i, mi, HEALTH_NO_GPU, NO_FAULT, name, false);
       break;
@@ -357,7 +354,7 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
       if (topo_node_link (w->hw.topo, i / w->hw.rails, i % w->hw.rails) == TOPO_NONE
           || w->faults.link_down[i])
         return false;
-      core_comp_name (w, fm->cls == FL_CLASS_NIC ? TOPO_NIC : TOPO_CABLE, i, name, sizeof name);
+      name = core_comp_name (w, fm->cls == FL_CLASS_NIC ? TOPO_NIC : TOPO_CABLE, i);
       faults_emit_component_failed (w, name, fm);
       happened = fail_link (w, TOPO_CABLE, i, mi, false);
       break;
@@ -367,7 +364,7 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
         uint32_t idx = i < w->hw.n_uplinks ? i : i - w->hw.n_uplinks;
         if (w->faults.link_down[core_health_link_of (w, k, idx)])
           return false;
-        faults_emit_component_failed (w, core_comp_name (w, k, idx, name, sizeof name), fm);
+        faults_emit_component_failed (w, core_comp_name (w, k, idx), fm);
         happened = fail_link (w, k, idx, mi, false);
         if (happened)
           jobs_update_all_bandwidth (w);
@@ -381,7 +378,7 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
                      : fm->cls == FL_CLASS_SPINE ? TOPO_SPINE : TOPO_CORE;
         if (fabric_switch_failed (w->hw.fabric, k, i))
           return false;
-        faults_emit_component_failed (w, core_comp_name (w, k, i, name, sizeof name), fm);
+        faults_emit_component_failed (w, core_comp_name (w, k, i), fm);
         happened = fail_switch (w, k, i, mi);
         if (happened)
           jobs_update_all_bandwidth (w);
@@ -390,7 +387,8 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
     case FL_CLASS_RACK:
     case FL_CLASS_ROW:
     case FL_CLASS_COOLING:
-      faults_emit_component_failed (w, faults_domain_name (w, fm->cls, i, name, sizeof name), fm);
+      name = faults_domain_name (w, fm->cls, i);
+      faults_emit_component_failed (w, name, fm);
       happened = fail_domain (w, mi, i, name);
       break;
     case FL_CLASS_JOB:
@@ -401,7 +399,7 @@ fail_instance (World *w, uint32_t mi, uint32_t i)
         Job *j = g_ptr_array_index (w->jobs.all, job);
         if (j->state != JOB_RUNNING || j->phase == PHASE_RESTART)
           return false;
-        core_comp_name (w, TOPO_NODE, i, name, sizeof name);
+        name = core_comp_name (w, TOPO_NODE, i);
         faults_emit_component_failed (w, name, fm);
         jobs_interrupt (w, j, name, fm, NULL);
         if (fm->obs == FL_OBS_JOB_HANG || fm->obs == FL_OBS_JOB_CRASH)
@@ -721,10 +719,9 @@ clear_one (World *w, uint32_t node)
   n->fault_group = NO_FAULT;
   jobs_node_attn (w, node);
   faults_rate_on_repair (w, node);
-  char nb[96];
   WorldEvent ev;
   bus_event_init (&ev, WEV_COMPONENT_REPAIRED);
-  ev.component = core_node_name (w, node, nb, sizeof nb);
+  ev.component = core_node_name (w, node);
   ev.node = (int32_t) node;
   ev.repair.mode = w->faults.modes[mode].fm->name;
   bus_emit (w, &ev);
@@ -795,10 +792,9 @@ faults_repair_link (World *w, uint32_t h)
     if (sk[e] != TOPO_N_KINDS && tl && fabric_switch_failed (w->hw.fabric, sk[e], si[e]))
       {
         fabric_restore_switch (w->hw.fabric, sk[e], si[e]);
-        char sb[96];
         WorldEvent ev;
         bus_event_init (&ev, WEV_COMPONENT_REPAIRED);
-        ev.component = core_comp_name (w, sk[e], si[e], sb, sizeof sb);
+        ev.component = core_comp_name (w, sk[e], si[e]);
         if (w->faults.link_fault_mode[h] != NO_FAULT)
           ev.repair.mode = w->faults.modes[w->faults.link_fault_mode[h]].fm->name;
         bus_emit (w, &ev);
@@ -814,10 +810,9 @@ faults_repair_link (World *w, uint32_t h)
       }
   if (!switch_fixed && w->faults.link_down[h] && w->faults.link_fault_mode[h] != NO_FAULT)
     {
-      char lb[128];
       WorldEvent ev;
       bus_event_init (&ev, WEV_COMPONENT_REPAIRED);
-      ev.component = core_comp_name (w, kind, idx, lb, sizeof lb);
+      ev.component = core_comp_name (w, kind, idx);
       ev.repair.mode = w->faults.modes[w->faults.link_fault_mode[h]].fm->name;
       bus_emit (w, &ev);
     }

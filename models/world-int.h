@@ -34,6 +34,7 @@
 #include "failure.h"
 #include "faulttrace.h"
 #include "metrics.h"
+#include "names.h"
 #include "rng.h"
 #include "sim.h"
 #include "stats.h"
@@ -350,6 +351,7 @@ typedef struct
 typedef struct
 {
   Topo *topo;           /* names, adjacency */
+  Names *names;         /* the names made so far (core_comp_name) */
   FabricState *fabric;  /* which links and switches are up; bandwidth */
   NodeRt *nodes;        /* n_nodes */
   uint32_t n_nodes;     /* nodes in the cluster */
@@ -492,7 +494,6 @@ typedef struct
   GArray *ons[WEV_COUNT];  /* per event kind: script callback ids (uint64_t), or NULL */
   GError *script_error;    /* the first script failure: stops the run */
   GString *notes;          /* notes.txt */
-  GStringChunk *names;     /* events' component names, interned for the run */
 } WorldBus;
 
 /* The workload module's record of the trace it read (world-workload.c). */
@@ -575,10 +576,9 @@ h_to_sim (double h)
 /* ==== the modules' internal API (generated list; see each .c for the contract) ==== */
 
 /* core (world.c) */
-const char *core_comp_name (const World *w, TopoKind kind, uint32_t index,
-                             char *buf, size_t len);
-const char *core_node_name (const World *w, uint32_t node, char *buf,
-                             size_t len);
+const char *core_comp_name (const World *w, TopoKind kind, uint32_t index);
+const char *core_node_name (const World *w, uint32_t node);
+const char *core_intern (const World *w, const char *text);
 uint32_t core_health_link_of (const World *w, TopoKind kind, uint32_t index);
 TopoKind core_topo_link_of (const World *w, uint32_t hlink, uint32_t *index);
 guint core_slab_take (GArray *slab, GArray *free_list, const void *item);
@@ -634,8 +634,7 @@ void faults_clear_node (World *w, uint32_t node);
 uint32_t faults_node_domain (const World *w, FlClass cls, uint32_t node);
 void faults_domain_range (const World *w, FlClass cls, uint32_t d, uint32_t *lo,
                           uint32_t *hi);
-const char *faults_domain_name (const World *w, FlClass cls, uint32_t d, char *buf,
-                                size_t len);
+const char *faults_domain_name (const World *w, FlClass cls, uint32_t d);
 void faults_repair_link (World *w, uint32_t h);
 guint faults_link_failed_switch (World *w, uint32_t h);
 bool faults_link_detected (World *w, uint32_t h, SimTime *fault_time);

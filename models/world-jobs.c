@@ -517,12 +517,10 @@ on_job_phase (Sim *sim, const SimEvent *e, void *ud)
             NodeRt *n = &w->hw.nodes[j->nodes_held[i]];
             if (n->fault_mode != NO_FAULT)
               {
-                char nb[96];
                 uint32_t node = j->nodes_held[i];
                 FlFailureMode *fm = w->faults.modes[n->fault_mode].fm;
-                core_node_name (w, node, nb, sizeof nb);
                 n->blamed = true; /* the launcher saw this node fail to come up */
-                jobs_interrupt (w, j, nb, fm, NULL);
+                jobs_interrupt (w, j, core_node_name (w, node), fm, NULL);
                 nodes_update_avail (w, node);
                 HealthObs o;
                 health_obs_init (&o, HEALTH_OBS_JOB_FAILED, to_ms (t));

@@ -51,10 +51,9 @@ node_state_track (World *w, uint32_t node)
   WorldNodeState st = care_node_state (w, node);
   if ((uint8_t) st == n->state)
     return;
-  char nb[96];
   WorldEvent ev;
   bus_event_init (&ev, WEV_NODE_STATE);
-  ev.component = core_node_name (w, node, nb, sizeof nb);
+  ev.component = core_node_name (w, node);
   ev.node = (int32_t) node;
   ev.node_state.from = (WorldNodeState) n->state;
   ev.node_state.to = st;

@@ -191,10 +191,9 @@ take_out (World *w, uint32_t node, const char *cause)
 static void
 stage_start (World *w, uint32_t node, uint32_t stage, bool wrong, uint32_t faulty)
 {
-  char nb[96];
   WorldEvent ev;
   bus_event_init (&ev, WEV_POLICY_ACTION);
-  ev.component = core_node_name (w, node, nb, sizeof nb);
+  ev.component = core_node_name (w, node);
   ev.node = (int32_t) node;
   ev.action.action = w->repair.names[stage];
   ev.action.reason = wrong ? "repair pipeline: misdiagnosed" : "repair pipeline";
@@ -214,8 +213,7 @@ diagnose (World *w, uint32_t faulty)
     return; /* repaired meanwhile (a scripted repair) */
   /* The first diagnosis detects the fault, as a policy's first action
    * would (detection_latency_minutes_p50, interruptions.csv). */
-  char fb[96];
-  care_mark_detected (w, faulty, core_node_name (w, faulty, fb, sizeof fb));
+  care_mark_detected (w, faulty, core_node_name (w, faulty));
   if (f->busy_action)
     {
       /* In a repair already (sent to one by mistake for another node's
@@ -263,10 +261,9 @@ on_repair_stage (Sim *sim, const SimEvent *e, void *ud)
     }
   NodeRt *n = &w->hw.nodes[node];
   n->busy_action = false;
-  char nb[96];
   WorldEvent ev;
   bus_event_init (&ev, WEV_POLICY_ACTION);
-  ev.component = core_node_name (w, node, nb, sizeof nb);
+  ev.component = core_node_name (w, node);
   ev.node = (int32_t) node;
   ev.action.action = health_action_name (HEALTH_ACTION_RETURN_TO_SERVICE);
   ev.action.reason = wrong ? "repair pipeline: misdiagnosed" : "repair pipeline";

@@ -443,7 +443,8 @@ const char *
 world_node_name (const World *w, uint32_t node, char *buf, size_t len)
 {
   g_return_val_if_fail (w != NULL && buf != NULL && node < w->hw.n_nodes, NULL);
-  return core_node_name (w, node, buf, len);
+  g_strlcpy (buf, core_node_name (w, node), len);
+  return buf;
 }
 
 const WorldNodeFailure *

@@ -207,8 +207,7 @@ on_trace (Sim *sim, const SimEvent *e, void *ud)
     }
   if (w->hw.nodes[node].fault_mode != NO_FAULT)
     return;
-  char name[96];
-  core_node_name (w, node, name, sizeof name);
+  const char *name = core_node_name (w, node);
   faults_emit_component_failed (w, name, fm);
   if (faults_fail_node (w, node, mi, HEALTH_NO_GPU, NO_FAULT, name, true))
     {

@@ -26,19 +26,27 @@
 #include "sim.h"
 #include "topo.h"
 
+/* Made once per run and kept (models/names.h): a component named again
+ * costs one probe of an integer-keyed table. The cache changes behind a
+ * const World; a component's name never does. */
 const char *
-core_comp_name (const World *w, TopoKind kind, uint32_t index, char *buf,
-                size_t len)
+core_comp_name (const World *w, TopoKind kind, uint32_t index)
 {
-  if (topo_name (w->hw.topo, kind, index, buf, len) == 0)
-    snprintf (buf, len, "%s#%u", topo_kind_name (kind), index);
-  return buf;
+  return names_get (w->hw.names, kind, index);
 }
 
 const char *
-core_node_name (const World *w, uint32_t node, char *buf, size_t len)
+core_node_name (const World *w, uint32_t node)
 {
-  return core_comp_name (w, TOPO_NODE, node, buf, len);
+  return names_get (w->hw.names, TOPO_NODE, node);
+}
+
+/* Text that is not a topology component's name (a cooling loop's), kept
+ * for the run like core_comp_name's names. */
+const char *
+core_intern (const World *w, const char *text)
+{
+  return names_intern (w->hw.names, text);
 }
 
 /* The health policy's link index of a topology link, and back. */
@@ -158,6 +166,7 @@ hw_init (World *w, GError **error)
   if (w->hw.topo == NULL)
     return false;
   w->hw.fabric = fabric_new (w->hw.topo);
+  w->hw.names = names_new (w->hw.topo);
   w->hw.n_nodes = topo_count (w->hw.topo, TOPO_NODE);
   w->hw.gpn = topo_gpus_per_node (w->hw.topo);
   w->hw.rails = topo_rails (w->hw.topo);
@@ -227,6 +236,7 @@ world_free (World *w)
     if (modules[i]->fini != NULL)
       modules[i]->fini (w);
   fabric_free (w->hw.fabric);
+  names_free (w->hw.names);
   topo_free (w->hw.topo);
   g_free (w->hw.nodes);
   g_free (w->hw.link_admin);

@@ -330,10 +330,10 @@ typedef enum
  *
  * Lifetime: every string an event points to is owned by the world and
  * stays valid, unchanged, until world_free(): a listener may keep the
- * pointers for the run (component names are interned by the bus; job names,
- * failure modes, causes and repair_pipeline{} stage names belong to the
- * world; the policy's action names, state names and reasons are static, as
- * HealthAction.reason must be). The event itself
+ * pointers for the run (component names are the world's, each made once
+ * per run; job names, failure modes, causes and repair_pipeline{} stage
+ * names belong to the world; the policy's action names, state names and
+ * reasons are static, as HealthAction.reason must be). The event itself
  * (the struct) is valid only during the call: copy it to keep it. */
 typedef struct
 {
