@@ -22,17 +22,22 @@ struct FabricState
                                  fabric_job_bandwidth's loop */
   uint64_t alive_links, total_links;
   /* tenants (fabric.h) */
+  uint32_t n_nodes;
   FabricTenant **owner;     /* per node: its tenant, or NULL */
   GPtrArray **su_tenants;   /* per SU: the tenants with nodes in it (lazy) */
   GPtrArray **pod_tenants;  /* per pod: the same */
   uint32_t round;           /* the touch round (fabric_tenants_touched), from 1 */
   GArray *touched;          /* ids noted in this round */
+  GPtrArray *spare;         /* freed tenants, emptied, their storage kept
+                             * for the next fabric_tenant_new */
 };
 
-/* A key (SU or pod) and how many of a tenant's nodes (SUs) are in it. */
+/* A key (SU or pod), how many of a tenant's nodes (SUs) are in it, and
+ * where the tenant sits in that key's list (su_tenants / pod_tenants), so
+ * that leaving it is O(1) whatever the number of tenants there. */
 typedef struct
 {
-  uint32_t key, count;
+  uint32_t key, count, pos;
 } FabricCount;
 
 struct FabricTenant
@@ -47,6 +52,8 @@ struct FabricTenant
   uint32_t n_sus, cap_sus, n_pods, cap_pods;
   uint32_t hist[];      /* [r]: nodes with r alive rails, r = 0..rails */
 };
+
+static void tenant_release (FabricTenant *t);
 
 static void
 tenant_touch (FabricState *f, FabricTenant *t)
@@ -191,11 +198,13 @@ fabric_new (const Topo *topo)
     f->su_pod[su] = topo_su_pod (topo, su);
   f->total_links = topo_n_links (topo);
   f->alive_links = f->total_links;
+  f->n_nodes = nn;
   f->owner = g_new0 (FabricTenant *, nn + 1);
   f->su_tenants = g_new0 (GPtrArray *, topo_n_sus (topo) + 1);
   f->pod_tenants = g_new0 (GPtrArray *, topo_n_pods (topo) + 1);
   f->round = 1;
   f->touched = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+  f->spare = g_ptr_array_new_with_free_func ((GDestroyNotify) tenant_release);
   return f;
 }
 
@@ -228,6 +237,7 @@ fabric_free (FabricState *f)
   g_free (f->pod_tenants);
   g_free (f->owner);
   g_array_unref (f->touched);
+  g_ptr_array_unref (f->spare);
   g_free (f);
 }
 
@@ -459,8 +469,9 @@ count_find (const FabricCount *a, uint32_t n, uint32_t key)
   return lo;
 }
 
-/* One more for key; TRUE if key is new. */
-static gboolean
+/* One more for key; the new entry if key is new (its pos for the caller
+ * to fill), else NULL. */
+static FabricCount *
 count_inc (FabricCount **a, uint32_t *n, uint32_t *cap, uint32_t key)
 {
   /* Nodes come mostly in order: try the last key first. */
@@ -468,7 +479,7 @@ count_inc (FabricCount **a, uint32_t *n, uint32_t *cap, uint32_t key)
   if (i < *n && (*a)[i].key == key)
     {
       (*a)[i].count++;
-      return FALSE;
+      return NULL;
     }
   if (i < *n && (*a)[i].key < key)
     i++;
@@ -478,37 +489,54 @@ count_inc (FabricCount **a, uint32_t *n, uint32_t *cap, uint32_t key)
       *a = g_renew (FabricCount, *a, *cap);
     }
   memmove (*a + i + 1, *a + i, (*n - i) * sizeof **a);
-  (*a)[i] = (FabricCount) { key, 1 };
+  (*a)[i] = (FabricCount) { key, 1, 0 };
   (*n)++;
-  return TRUE;
+  return *a + i;
 }
 
-/* One fewer for key (present); TRUE if it is gone. */
+/* One fewer for key (present); TRUE if it is gone, with its list
+ * position in *pos. */
 static gboolean
-count_dec (FabricCount *a, uint32_t *n, uint32_t key)
+count_dec (FabricCount *a, uint32_t *n, uint32_t key, uint32_t *pos)
 {
   uint32_t i = count_find (a, *n, key);
   g_assert (i < *n && a[i].key == key && a[i].count > 0);
   if (--a[i].count > 0)
     return FALSE;
+  *pos = a[i].pos;
   memmove (a + i, a + i + 1, (*n - i - 1) * sizeof *a);
   (*n)--;
   return TRUE;
 }
 
-static void
+/* t joins key's list; returns its position there. */
+static uint32_t
 list_add (GPtrArray **list, FabricTenant *t)
 {
   if (*list == NULL)
     *list = g_ptr_array_new ();
   g_ptr_array_add (*list, t);
+  return (*list)->len - 1;
 }
 
+/* The tenant at pos leaves key's list (of pods if pods): the last one
+ * takes its place, as g_ptr_array_remove_fast would do after a search
+ * (the same order), and learns its new position. O(log keys of the moved
+ * tenant). */
 static void
-list_remove (GPtrArray *list, FabricTenant *t)
+list_remove (GPtrArray *list, FabricTenant *t, uint32_t pos, uint32_t key,
+             gboolean pods)
 {
-  gboolean found = g_ptr_array_remove_fast (list, t);
-  g_assert (found);
+  g_assert (pos < list->len && g_ptr_array_index (list, pos) == t);
+  g_ptr_array_remove_index_fast (list, pos);
+  if (pos == list->len)
+    return;
+  FabricTenant *m = g_ptr_array_index (list, pos);
+  FabricCount *a = pods ? m->pods : m->sus;
+  uint32_t n = pods ? m->n_pods : m->n_sus;
+  uint32_t i = count_find (a, n, key);
+  g_assert (i < n && a[i].key == key);
+  a[i].pos = pos;
 }
 
 /* Node x (no tenant's) joins t. */
@@ -519,12 +547,14 @@ tenant_take (FabricState *f, FabricTenant *t, uint32_t x)
   t->n++;
   t->hist[f->node_rails[x]]++;
   uint32_t su = f->node_su[x];
-  if (count_inc (&t->sus, &t->n_sus, &t->cap_sus, su))
+  FabricCount *c = count_inc (&t->sus, &t->n_sus, &t->cap_sus, su);
+  if (c != NULL)
     {
-      list_add (&f->su_tenants[su], t);
+      c->pos = list_add (&f->su_tenants[su], t);
       uint32_t pod = f->su_pod[su];
-      if (count_inc (&t->pods, &t->n_pods, &t->cap_pods, pod))
-        list_add (&f->pod_tenants[pod], t);
+      c = count_inc (&t->pods, &t->n_pods, &t->cap_pods, pod);
+      if (c != NULL)
+        c->pos = list_add (&f->pod_tenants[pod], t);
     }
 }
 
@@ -535,23 +565,44 @@ tenant_drop (FabricState *f, FabricTenant *t, uint32_t x)
   f->owner[x] = NULL;
   t->n--;
   t->hist[f->node_rails[x]]--;
-  uint32_t su = f->node_su[x];
-  if (count_dec (t->sus, &t->n_sus, su))
+  uint32_t su = f->node_su[x], pos;
+  if (count_dec (t->sus, &t->n_sus, su, &pos))
     {
-      list_remove (f->su_tenants[su], t);
+      list_remove (f->su_tenants[su], t, pos, su, FALSE);
       uint32_t pod = f->su_pod[su];
-      if (count_dec (t->pods, &t->n_pods, pod))
-        list_remove (f->pod_tenants[pod], t);
+      if (count_dec (t->pods, &t->n_pods, pod, &pos))
+        list_remove (f->pod_tenants[pod], t, pos, pod, TRUE);
     }
 }
 
+/* A freed tenant's record and its SU and pod arrays are kept for the next
+ * one (a job's start and end allocate nothing once the run is warm). */
 FabricTenant *
 fabric_tenant_new (FabricState *f, uint32_t id)
 {
   g_return_val_if_fail (f != NULL, NULL);
-  FabricTenant *t = g_malloc0 (sizeof *t + sizeof (uint32_t) * (f->rails + 1));
+  FabricTenant *t;
+  if (f->spare->len > 0)
+    {
+      t = g_ptr_array_steal_index (f->spare, f->spare->len - 1);
+      g_assert (t->n == 0 && t->n_sus == 0 && t->n_pods == 0);
+      t->stolen = 0;
+      t->seen = 0; /* not noted in this round under its new id */
+      t->asc = FALSE;
+      memset (t->hist, 0, sizeof (uint32_t) * (f->rails + 1));
+    }
+  else
+    t = g_malloc0 (sizeof *t + sizeof (uint32_t) * (f->rails + 1));
   t->id = id;
   return t;
+}
+
+static void
+tenant_release (FabricTenant *t)
+{
+  g_free (t->sus);
+  g_free (t->pods);
+  g_free (t);
 }
 
 void
@@ -561,19 +612,16 @@ fabric_tenant_free (FabricState *f, FabricTenant *t)
   if (t == NULL)
     return;
   /* Emptied by the caller (fabric_tenant_set to no nodes) this is O(1). */
-  uint32_t nn = topo_count (f->topo, TOPO_NODE);
-  for (uint32_t x = 0; x < nn && t->n > 0; x++)
+  for (uint32_t x = 0; x < f->n_nodes && t->n > 0; x++)
     if (f->owner[x] == t)
       tenant_drop (f, t, x);
-  g_free (t->sus);
-  g_free (t->pods);
-  g_free (t);
+  g_ptr_array_add (f->spare, t);
 }
 
 static void
 tenant_add (FabricState *f, FabricTenant *t, uint32_t node)
 {
-  g_return_if_fail (node < topo_count (f->topo, TOPO_NODE));
+  g_return_if_fail (node < f->n_nodes);
   FabricTenant *o = f->owner[node];
   if (o == t)
     return;
@@ -588,7 +636,7 @@ tenant_add (FabricState *f, FabricTenant *t, uint32_t node)
 static void
 tenant_remove (FabricState *f, FabricTenant *t, uint32_t node)
 {
-  if (node < topo_count (f->topo, TOPO_NODE) && f->owner[node] == t)
+  if (node < f->n_nodes && f->owner[node] == t)
     tenant_drop (f, t, node);
 }
 
@@ -604,7 +652,7 @@ void
 fabric_tenant_remove (FabricState *f, FabricTenant *t, uint32_t node)
 {
   g_return_if_fail (f != NULL && t != NULL);
-  g_return_if_fail (node < topo_count (f->topo, TOPO_NODE));
+  g_return_if_fail (node < f->n_nodes);
   tenant_remove (f, t, node);
   t->asc = FALSE;
 }
@@ -619,25 +667,25 @@ ascending (const uint32_t *a, size_t n)
 }
 
 /* t leaves all its nodes (old, the list it was last given, holds them):
- * O(old + SUs + pods). */
+ * O(old + SUs + pods), nothing per tenant sharing them. */
 static void
 tenant_clear (FabricState *f, FabricTenant *t, const uint32_t *old, size_t n_old)
 {
   uint32_t cleared = 0;
   for (size_t i = 0; i < n_old; i++)
-    if (old[i] < topo_count (f->topo, TOPO_NODE) && f->owner[old[i]] == t)
+    if (old[i] < f->n_nodes && f->owner[old[i]] == t)
       {
         f->owner[old[i]] = NULL;
         cleared++;
       }
-  if (cleared != t->n) /* old did not hold them all: look everywhere */
-    for (uint32_t x = 0; x < topo_count (f->topo, TOPO_NODE); x++)
+  if (cleared != t->n) /* old did not hold them all (a caller's bug): look everywhere */
+    for (uint32_t x = 0; x < f->n_nodes; x++)
       if (f->owner[x] == t)
         f->owner[x] = NULL;
   for (uint32_t i = 0; i < t->n_sus; i++)
-    list_remove (f->su_tenants[t->sus[i].key], t);
+    list_remove (f->su_tenants[t->sus[i].key], t, t->sus[i].pos, t->sus[i].key, FALSE);
   for (uint32_t i = 0; i < t->n_pods; i++)
-    list_remove (f->pod_tenants[t->pods[i].key], t);
+    list_remove (f->pod_tenants[t->pods[i].key], t, t->pods[i].pos, t->pods[i].key, TRUE);
   t->n = t->n_sus = t->n_pods = 0;
   memset (t->hist, 0, sizeof (uint32_t) * (f->rails + 1));
 }
@@ -727,7 +775,7 @@ uint32_t
 fabric_node_tenant (const FabricState *f, uint32_t node)
 {
   g_return_val_if_fail (f != NULL, FABRIC_NO_TENANT);
-  g_return_val_if_fail (node < topo_count (f->topo, TOPO_NODE), FABRIC_NO_TENANT);
+  g_return_val_if_fail (node < f->n_nodes, FABRIC_NO_TENANT);
   return f->owner[node] != NULL ? f->owner[node]->id : FABRIC_NO_TENANT;
 }
 

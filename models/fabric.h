@@ -69,7 +69,8 @@ typedef struct FabricTenant FabricTenant;
 
 /* A tenant with no nodes; id is the caller's (fabric_tenants_touched
  * reports it). Returns: (transfer full), freed by fabric_tenant_free
- * (which releases its nodes) before fabric_free. */
+ * (which releases its nodes) before fabric_free. A freed tenant's memory
+ * is kept by the fabric for the next new one (no allocation per job). */
 FabricTenant *fabric_tenant_new (FabricState *f, uint32_t id);
 void fabric_tenant_free (FabricState *f, FabricTenant *t);
 void fabric_tenant_add (FabricState *f, FabricTenant *t, uint32_t node);

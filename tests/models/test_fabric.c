@@ -523,6 +523,109 @@ test_tenant_equals_full (void **state)
     fabric_tenant_free (f, m[i].t);
 }
 
+/* Tenants come and go as jobs do (a freed tenant's memory serves the next
+ * one): 24 slots, each step ends one tenant and starts another over 1-6
+ * random nodes (taking them from their tenants) between two uplink
+ * failures under a random SU. The touched ids are exactly the live
+ * tenants over that SU spanning more than one SU before or after the
+ * change (a model of who owns which node says which), each once; a tenant reborn in the same round under a new id is
+ * reported under it; every bandwidth equals fabric_job_bandwidth. */
+#define NR 24
+static void
+test_tenant_reuse (void **state)
+{
+  (void) state;
+  g_autoptr (Topo) t = pods ();
+  g_autoptr (FabricState) f = fabric_new (t);
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+  FabricTenant *slot[NR];
+  uint32_t id[NR], given[NR][64], n_given[NR];
+  int owner[64]; /* slot, or -1 */
+  for (uint32_t x = 0; x < 64; x++)
+    owner[x] = -1;
+  for (uint32_t i = 0; i < NR; i++)
+    {
+      slot[i] = fabric_tenant_new (f, i);
+      id[i] = i;
+      n_given[i] = 0;
+    }
+  uint64_t s = 0x2545f4914f6cdd1dULL;
+  uint32_t next_id = NR, checked = 0, reborn_seen = 0;
+  for (int step = 0; step < 3000; step++)
+    {
+      uint32_t a = rnd (&s) % NR;
+      /* the round's first change: an uplink under SU su0 */
+      uint32_t su0 = rnd (&s) % topo_n_sus (t), first, nup;
+      topo_leaf_uplinks (t, topo_su_leaf (t, su0, 0), &first, &nup);
+      assert_true (nup >= 2);
+      g_array_set_size (ids, 0);
+      fabric_tenants_touched (f, ids);
+      fabric_fail_link (f, TOPO_UPLINK, first);
+      /* who the first change touched (they stay listed in this round) */
+      gboolean was[NR];
+      for (uint32_t i = 0; i < NR; i++)
+        {
+          was[i] = FALSE;
+          for (uint32_t x = 0; x < 64; x++)
+            was[i] |= owner[x] == (int) i && topo_node_su (t, x) == su0
+                      && fabric_tenant_multi_su (slot[i]);
+        }
+      gboolean a_touched = was[a];
+      was[a] = FALSE; /* its id is gone */
+      /* tenant a ends; a new one takes its slot (its memory) */
+      fabric_tenant_set (f, slot[a], given[a], n_given[a], NULL, 0);
+      fabric_tenant_free (f, slot[a]);
+      for (uint32_t x = 0; x < 64; x++)
+        if (owner[x] == (int) a)
+          owner[x] = -1;
+      slot[a] = fabric_tenant_new (f, next_id);
+      id[a] = next_id++;
+      uint32_t k = 1 + rnd (&s) % 6, n = 0, lo = rnd (&s) % 64;
+      uint32_t nodes[64];
+      for (uint32_t x = lo; x < 64 && n < k; x += 1 + rnd (&s) % 9)
+        nodes[n++] = x;
+      fabric_tenant_set (f, slot[a], NULL, 0, nodes, n);
+      for (uint32_t i = 0; i < n; i++)
+        owner[nodes[i]] = (int) a;
+      memcpy (given[a], nodes, n * sizeof *nodes);
+      n_given[a] = n;
+      /* the round's second change: an uplink of the same leaf */
+      fabric_fail_link (f, TOPO_UPLINK, first + 1);
+      g_array_set_size (ids, 0);
+      fabric_tenants_touched (f, ids);
+      for (uint32_t i = 0; i < NR; i++)
+        {
+          gboolean over = FALSE;
+          uint32_t mine[64], m = 0;
+          for (uint32_t x = 0; x < 64; x++)
+            if (owner[x] == (int) i)
+              {
+                over |= topo_node_su (t, x) == su0;
+                mine[m++] = x;
+              }
+          gboolean want = over && fabric_tenant_multi_su (slot[i]);
+          uint32_t hits = 0;
+          for (guint q = 0; q < ids->len; q++)
+            hits += g_array_index (ids, uint32_t, q) == id[i];
+          assert_int_equal (hits, want || was[i] ? 1 : 0);
+          checked += want;
+          reborn_seen += want && i == a && a_touched;
+          assert_int_equal (fabric_tenant_size (slot[i]), m);
+          assert_true (fabric_tenant_bandwidth (f, slot[i])
+                       == fabric_job_bandwidth (f, mine, m));
+        }
+      fabric_restore_link (f, TOPO_UPLINK, first);
+      fabric_restore_link (f, TOPO_UPLINK, first + 1);
+    }
+  /* the walk did what it claims to test */
+  assert_true (checked > 1000 && reborn_seen > 10);
+  for (uint32_t i = 0; i < NR; i++)
+    {
+      fabric_tenant_set (f, slot[i], given[i], n_given[i], NULL, 0);
+      fabric_tenant_free (f, slot[i]);
+    }
+}
+
 int
 main (void)
 {
@@ -533,6 +636,7 @@ main (void)
     cmocka_unit_test (test_planes),
     cmocka_unit_test (test_tenant_touched_under_change),
     cmocka_unit_test (test_tenant_equals_full),
+    cmocka_unit_test (test_tenant_reuse),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
