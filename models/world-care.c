@@ -585,6 +585,12 @@ care_node_state (const World *w, uint32_t node)
   return (WorldNodeState) health_policy_node_state (w->care.health, node);
 }
 
+bool
+care_node_state_counts (const World *w, uint32_t counts[WORLD_NODE_N_STATES])
+{
+  return health_policy_node_state_counts (w->care.health, counts);
+}
+
 /* policy.health's class with its defaults and the health.* keys, without
  * a world (faultline replay); world.h states the contract. Lives here
  * because this module is the only user of the health policy. */

@@ -282,6 +282,8 @@ typedef struct
   bool avail;           /* schedulable, as last told to the scheduler */
   bool in_service_ok;   /* counted in healthy GPUs */
   uint8_t state;        /* WorldNodeState: the policy's state last seen */
+  bool unnoticed;       /* counted in WorldMeter.unnoticed: a fault while
+                         * the state last seen is HEALTHY */
   uint8_t rails_disabled; /* ports disabled by the policy (not schedulable) */
   bool may_drain;       /* the policy asked to drain it (a DRAIN action) and
                          * was not yet seen out of DRAINING: only such a node
@@ -470,6 +472,8 @@ typedef struct
   Metrics *m;              /* the run's metrics (owned) */
   StatsTimeAvg avail;      /* healthy GPU fraction over time (hours) */
   uint32_t healthy_gpus;   /* GPUs on nodes in service without a fault */
+  uint32_t unnoticed;      /* nodes down (fault_mode) that the policy still
+                            * calls healthy (NodeRt.unnoticed) */
   StatsQuantile *queue_wait; /* queue waits (hours) */
   StatsQuantile *detect_lat; /* fault-to-first-action latency (minutes) */
   StatsOnline mttr;        /* node down times (hours) */
@@ -671,6 +675,9 @@ void care_switch_tickets_release (World *w, guint key, guint except);
 /* The policy's state of the node in the world's own terms (the one place
  * HealthNodeState becomes WorldNodeState). */
 WorldNodeState care_node_state (const World *w, uint32_t node);
+/* The number of nodes in each WorldNodeState, O(states), when the policy
+ * keeps them (health_policy_node_state_counts); false otherwise. */
+bool care_node_state_counts (const World *w, uint32_t counts[WORLD_NODE_N_STATES]);
 
 /* jobs (world-jobs.c) */
 const char *const *jobs_sched_names (void); /* policy.sched's names */
@@ -727,4 +734,9 @@ bool workload_research_sizes_check (const WorldConfig *cfg, GError **error);
 void meter_set_detect (World *w, const char *node, double fault_h,
                        double minutes);
 void meter_sample (World *w, SimTime t);
+/* A sample's node columns (metrics_node_state_names): the policy's
+ * per-state counts and WorldMeter.unnoticed when the policy keeps counts
+ * (O(states)), else one look at every node (meter_node_counts_scan). */
+void meter_node_counts (const World *w, uint32_t nodes[METRICS_NODE_STATES]);
+void meter_node_counts_scan (const World *w, uint32_t nodes[METRICS_NODE_STATES]);
 

@@ -27,10 +27,9 @@ meter_set_detect (World *w, const char *node, double fault_h, double minutes)
 }
 
 void
-meter_sample (World *w, SimTime t)
+meter_node_counts_scan (const World *w, uint32_t nodes[METRICS_NODE_STATES])
 {
-  MetricsSample s = { .t_h = simtime_to_h (t) };
-  s.healthy_gpus = w->meter.healthy_gpus;
+  memset (nodes, 0, METRICS_NODE_STATES * sizeof *nodes);
   for (uint32_t i = 0; i < w->hw.n_nodes; i++)
     {
       WorldNodeState st = care_node_state (w, i);
@@ -38,8 +37,37 @@ meter_sample (World *w, SimTime t)
       if (w->hw.nodes[i].fault_mode != NO_FAULT && st == WORLD_NODE_HEALTHY)
         k = METRICS_NODE_STATES - 1; /* down, not yet noticed */
       if (k >= 0 && k < METRICS_NODE_STATES)
-        s.nodes[k]++;
+        nodes[k]++;
     }
+}
+
+/* The policy's counts are its live states; WorldMeter.unnoticed uses the
+ * states the world last saw (nodes_update_avail), the same ones for a
+ * policy that changes a node's state only on an observation about it or
+ * with an action on it, as the counting classes do (the world looks at
+ * such a node after each). */
+void
+meter_node_counts (const World *w, uint32_t nodes[METRICS_NODE_STATES])
+{
+  uint32_t counts[WORLD_NODE_N_STATES];
+  if (!care_node_state_counts (w, counts))
+    {
+      meter_node_counts_scan (w, nodes);
+      return;
+    }
+  for (int k = 0; k < WORLD_NODE_N_STATES; k++)
+    nodes[k] = counts[k];
+  g_assert (nodes[WORLD_NODE_HEALTHY] >= w->meter.unnoticed);
+  nodes[WORLD_NODE_HEALTHY] -= w->meter.unnoticed;
+  nodes[METRICS_NODE_STATES - 1] = w->meter.unnoticed; /* down, not yet noticed */
+}
+
+void
+meter_sample (World *w, SimTime t)
+{
+  MetricsSample s = { .t_h = simtime_to_h (t) };
+  s.healthy_gpus = w->meter.healthy_gpus;
+  meter_node_counts (w, s.nodes);
   s.running_jobs = jobs_running_count (w);
   s.queued_jobs = jobs_queue_length (w);
   s.spares_free = jobs_spares_free (w);

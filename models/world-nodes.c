@@ -66,6 +66,16 @@ nodes_update_avail (World *w, uint32_t node)
 {
   NodeRt *n = &w->hw.nodes[node];
   node_state_track (w, node);
+  /* The meter's "down" column: a fault the policy has not noticed. */
+  bool unnoticed = n->fault_mode != NO_FAULT && n->state == WORLD_NODE_HEALTHY;
+  if (unnoticed != n->unnoticed)
+    {
+      n->unnoticed = unnoticed;
+      if (unnoticed)
+        w->meter.unnoticed++;
+      else
+        w->meter.unnoticed--;
+    }
   bool avail = node_schedulable (w, node);
   if (avail != n->avail)
     {

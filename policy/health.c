@@ -3,6 +3,7 @@
  * The state machines themselves live in health_policies.c; plugins in
  * plugin.c. GLib only. */
 #include "health.h"
+#include "health_kit.h"
 #include "params.h"
 #include "suggest.h"
 
@@ -642,6 +643,13 @@ health_policy_node_state (HealthPolicy *policy, uint32_t node)
   g_return_val_if_fail (policy != NULL, HEALTH_NODE_HEALTHY);
   g_return_val_if_fail (node < policy->n_nodes, HEALTH_NODE_HEALTHY);
   return policy->cls->node_state (policy->self, node);
+}
+
+gboolean
+health_policy_node_state_counts (HealthPolicy *policy, uint32_t *counts)
+{
+  g_return_val_if_fail (policy != NULL && counts != NULL, FALSE);
+  return health_policy_builtin_state_counts (policy->cls, policy->self, counts);
 }
 
 HealthLinkState

@@ -338,6 +338,12 @@ void health_policy_observe (HealthPolicy *policy, const HealthObs *obs,
                             GArray *actions_out);
 HealthNodeState health_policy_node_state (HealthPolicy *policy, uint32_t node);
 HealthLinkState health_policy_link_state (HealthPolicy *policy, uint32_t link);
+/* The number of nodes in each state, counts[HEALTH_NODE_N_STATES], in
+ * O(states): TRUE for the classes that keep them (reactive, standard,
+ * proactive); FALSE, counts untouched, for the others (reference
+ * policies, plugins, Lua): ask health_policy_node_state per node. */
+gboolean health_policy_node_state_counts (HealthPolicy *policy,
+                                          uint32_t *counts);
 /* The class's next_wakeup(), guarded: after 1000 wakeup() calls at one
  * millisecond, a time at or before it becomes 1 s later (a policy that
  * never moves time forward cannot hold a run for ever); a time beyond

@@ -56,6 +56,14 @@ HealthTimeMs health_kit_timers_next (GArray *heap, HealthKitLiveFn live,
 /* Removes and returns the top timer (call after _next). */
 HealthKitTimer health_kit_timers_pop (GArray *heap);
 
+/* When cls is one of health_policies.c's classes (reactive, standard,
+ * proactive) and self its state: copies its count of nodes per state into
+ * counts[HEALTH_NODE_N_STATES] (kept as states change, O(states)) and
+ * returns TRUE; FALSE otherwise (the reference policies and plugins keep
+ * none). Defined in health_policies.c. */
+bool health_policy_builtin_state_counts (const HealthPolicyClass *cls,
+                                         void *self, uint32_t *counts);
+
 /* Emits a node's action (no link) or a link's action (no node, no GPU). */
 void health_kit_emit_node (HealthActionSink *sink, HealthActionKind kind,
                            HealthTimeMs now, uint32_t node, int32_t gpu,

@@ -76,9 +76,19 @@ typedef struct
   GArray *heap; /* HealthKitTimer, min-heap on time */
   GPtrArray *rings; /* the rings' storage, freed with the engine (so
                        destroy does not walk every record) */
+  uint32_t state_count[HEALTH_NODE_N_STATES]; /* nodes per state */
 } Engine;
 
 /* ---- small helpers ---- */
+
+/* Every change of a node's state goes through here (the counts). */
+static void
+node_set_state (Engine *e, Node *n, HealthNodeState state)
+{
+  e->state_count[n->state]--;
+  e->state_count[state]++;
+  n->state = state;
+}
 
 static HealthTimeMs
 node_deadline (const Node *n)
@@ -144,20 +154,20 @@ node_start_step (Engine *e, uint32_t id, HealthTimeMs now, Step step,
   switch (step)
     {
     case STEP_RESET:
-      n->state = HEALTH_NODE_REMEDIATING;
+      node_set_state (e, n, HEALTH_NODE_REMEDIATING);
       health_kit_emit_node (sink, HEALTH_ACTION_RESET_GPU, now, id, n->gpu, n->reason);
       break;
     case STEP_REBOOT:
-      n->state = HEALTH_NODE_REMEDIATING;
+      node_set_state (e, n, HEALTH_NODE_REMEDIATING);
       health_kit_emit_node (sink, HEALTH_ACTION_REBOOT, now, id, n->gpu, n->reason);
       break;
     case STEP_REIMAGE:
-      n->state = HEALTH_NODE_REMEDIATING;
+      node_set_state (e, n, HEALTH_NODE_REMEDIATING);
       health_kit_emit_node (sink, HEALTH_ACTION_REIMAGE, now, id, n->gpu, n->reason);
       break;
     case STEP_TICKET:
     default:
-      n->state = HEALTH_NODE_IN_REPAIR;
+      node_set_state (e, n, HEALTH_NODE_IN_REPAIR);
       health_kit_emit_node (sink, HEALTH_ACTION_OPEN_TICKET, now, id, n->gpu, n->reason);
       break;
     }
@@ -179,7 +189,7 @@ node_fault (Engine *e, uint32_t id, HealthTimeMs now, int32_t gpu, Step step,
   if (ring_push_hits (e, &n->failures, e->p->lemon_failures, now,
                                  e->p->lemon_window_ms))
     {
-      n->state = HEALTH_NODE_QUARANTINED;
+      node_set_state (e, n, HEALTH_NODE_QUARANTINED);
       node_set_deadline (n, HEALTH_TIME_NEVER);
       n->reason = "lemon: repeated failures within the lemon window";
       health_kit_emit_node (sink, HEALTH_ACTION_QUARANTINE, now, id, HEALTH_NO_GPU,
@@ -201,7 +211,7 @@ node_drain (Engine *e, uint32_t id, HealthTimeMs now, int32_t gpu, Step step,
   if (n->state != HEALTH_NODE_HEALTHY && n->state != HEALTH_NODE_SUSPECT
       && n->state != HEALTH_NODE_CORDONED)
     return;
-  n->state = HEALTH_NODE_DRAINING;
+  node_set_state (e, n, HEALTH_NODE_DRAINING);
   n->gpu = gpu;
   n->step = step;
   n->reason = reason;
@@ -229,17 +239,17 @@ node_suspect (Engine *e, uint32_t id, HealthTimeMs now, int32_t gpu,
       n->reason = reason;
       if (cordon)
         {
-          n->state = HEALTH_NODE_CORDONED;
+          node_set_state (e, n, HEALTH_NODE_CORDONED);
           health_kit_emit_node (sink, HEALTH_ACTION_CORDON, now, id, gpu, reason);
         }
       else
-        n->state = HEALTH_NODE_SUSPECT;
+        node_set_state (e, n, HEALTH_NODE_SUSPECT);
       health_kit_emit_node (sink, HEALTH_ACTION_RUN_DIAG, now, id, gpu, reason);
     }
   else if (n->state == HEALTH_NODE_SUSPECT)
     {
       /* a second signal before the diag answered: stop scheduling on it */
-      n->state = HEALTH_NODE_CORDONED;
+      node_set_state (e, n, HEALTH_NODE_CORDONED);
       health_kit_emit_node (sink, HEALTH_ACTION_CORDON, now, id, gpu, reason);
     }
 }
@@ -384,7 +394,7 @@ on_action_done (Engine *e, const HealthObs *o, HealthActionSink *sink)
     return;
   if (o->ok)
     {
-      n->state = HEALTH_NODE_HEALTHY;
+      node_set_state (e, n, HEALTH_NODE_HEALTHY);
       n->gpu = HEALTH_NO_GPU;
       health_kit_ring_clear (&n->ecc_xids);
       n->ce_seen = false;
@@ -465,7 +475,7 @@ on_node_obs (Engine *e, const HealthObs *o, HealthActionSink *sink)
           if (n->state == HEALTH_NODE_CORDONED)
             health_kit_emit_node (sink, HEALTH_ACTION_RETURN_TO_SERVICE, o->time,
                                   o->node, HEALTH_NO_GPU, "active diag passed");
-          n->state = HEALTH_NODE_HEALTHY;
+          node_set_state (e, n, HEALTH_NODE_HEALTHY);
           n->gpu = HEALTH_NO_GPU;
         }
       else
@@ -489,7 +499,7 @@ on_node_obs (Engine *e, const HealthObs *o, HealthActionSink *sink)
         break;
       if (o->passed)
         {
-          n->state = HEALTH_NODE_HEALTHY;
+          node_set_state (e, n, HEALTH_NODE_HEALTHY);
           n->burnin_failed = false;
           n->gpu = HEALTH_NO_GPU;
           health_kit_emit_node (sink, HEALTH_ACTION_RETURN_TO_SERVICE, o->time, o->node,
@@ -497,7 +507,7 @@ on_node_obs (Engine *e, const HealthObs *o, HealthActionSink *sink)
         }
       else
         {
-          n->state = HEALTH_NODE_IN_REPAIR;
+          node_set_state (e, n, HEALTH_NODE_IN_REPAIR);
           n->burnin_failed = true;
           n->reason = "burn-in failed after repair: vendor return";
           health_kit_emit_node (sink, HEALTH_ACTION_RMA, o->time, o->node, n->gpu,
@@ -509,7 +519,7 @@ on_node_obs (Engine *e, const HealthObs *o, HealthActionSink *sink)
       if (n->state != HEALTH_NODE_IN_REPAIR
           && n->state != HEALTH_NODE_QUARANTINED)
         break;
-      n->state = HEALTH_NODE_BURN_IN;
+      node_set_state (e, n, HEALTH_NODE_BURN_IN);
       health_kit_ring_clear (&n->failures);
       health_kit_ring_clear (&n->ecc_xids);
       n->ce_seen = false;
@@ -665,6 +675,7 @@ engine_create (Flavor flavor, const HealthParams *params, uint32_t n_nodes,
   e->links = g_new0 (Link, MAX (n_links, 1));
   e->heap = health_kit_timers_new ();
   e->rings = g_ptr_array_new_with_free_func (g_free);
+  e->state_count[HEALTH_NODE_HEALTHY] = n_nodes;
   return e;
 }
 
@@ -801,6 +812,20 @@ static const HealthPolicyClass builtin_classes[] = {
   ENGINE_CLASS ("standard", standard_create),
   ENGINE_CLASS ("proactive", proactive_create),
 };
+
+bool
+health_policy_builtin_state_counts (const HealthPolicyClass *cls, void *self,
+                                    uint32_t *counts)
+{
+  for (size_t i = 0; i < G_N_ELEMENTS (builtin_classes); i++)
+    if (cls == &builtin_classes[i])
+      {
+        const Engine *e = self;
+        memcpy (counts, e->state_count, sizeof e->state_count);
+        return true;
+      }
+  return false;
+}
 
 const HealthPolicyClass *
 health_policy_class_lookup (const char *name)
