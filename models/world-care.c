@@ -48,24 +48,36 @@ static void
 run_actions (World *w)
 {
   /* enact() may feed the policy again (immediate ACTION_DONE), which
-   * appends to w->care.actions: take a private copy first. */
+   * appends to w->care.actions and runs those at once: this call's actions
+   * move onto the running stack first (no allocation once it has grown),
+   * and each is copied out before it runs (a nested call may move the
+   * stack). */
   guint n = w->care.actions->len;
   if (n == 0)
     return;
-  HealthAction *copy = g_memdup2 (w->care.actions->data, n * sizeof (HealthAction));
+  GArray *st = w->care.running;
+  guint base = st->len;
+  g_array_append_vals (st, w->care.actions->data, n);
   g_array_set_size (w->care.actions, 0);
   /* The policy put these nodes in DRAINING when it asked: flag them
    * before any action runs, as an earlier one may end their job
    * (job_release_node then tells the policy they are idle). */
   for (guint i = 0; i < n; i++)
-    if (copy[i].kind == HEALTH_ACTION_DRAIN && copy[i].node < w->hw.n_nodes)
-      {
-        w->hw.nodes[copy[i].node].may_drain = true;
-        jobs_node_attn (w, copy[i].node);
-      }
+    {
+      const HealthAction *a = &g_array_index (st, HealthAction, base + i);
+      if (a->kind == HEALTH_ACTION_DRAIN && a->node < w->hw.n_nodes)
+        {
+          w->hw.nodes[a->node].may_drain = true;
+          jobs_node_attn (w, a->node);
+        }
+    }
   for (guint i = 0; i < n; i++)
-    enact (w, &copy[i]);
-  g_free (copy);
+    {
+      HealthAction a = g_array_index (st, HealthAction, base + i);
+      enact (w, &a);
+    }
+  g_assert (st->len == base + n); /* nested calls gave back their part */
+  g_array_set_size (st, base);
 }
 
 void
@@ -669,6 +681,7 @@ static bool
 care_init (World *w, GError **error)
 {
   w->care.actions = g_array_new (FALSE, FALSE, sizeof (HealthAction));
+  w->care.running = g_array_new (FALSE, FALSE, sizeof (HealthAction));
   w->care.pobs = g_array_new (FALSE, FALSE, sizeof (PendingObs));
   w->care.pobs_free = g_array_new (FALSE, FALSE, sizeof (guint));
   w->care.pact = g_array_new (FALSE, FALSE, sizeof (PendingAction));
@@ -752,6 +765,7 @@ care_fini (World *w)
 {
   health_policy_free (w->care.health);
   g_clear_pointer (&w->care.actions, g_array_unref);
+  g_clear_pointer (&w->care.running, g_array_unref);
   g_clear_pointer (&w->care.pobs, g_array_unref);
   g_clear_pointer (&w->care.pobs_free, g_array_unref);
   g_clear_pointer (&w->care.pact, g_array_unref);

@@ -413,6 +413,8 @@ typedef struct
   GHashTable *switch_tickets; /* switch key -> GArray of waiting action slots */
   double parts_stock;      /* spare parts in stock; INFINITY when unlimited */
   GArray *actions;         /* HealthAction scratch for the policy's answers */
+  GArray *running;         /* HealthAction: the answers being carried out,
+                            * a nested call's above its caller's */
   EvqHandle wakeup_ev;     /* the pending policy wakeup */
   SimTime wakeup_at;       /* its time, SIM_NEVER when none */
   RngStream rng_diag;      /* diagnostics' outcomes ("health", "diag") */
