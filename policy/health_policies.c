@@ -42,28 +42,30 @@ typedef struct
   bool burnin_failed;
   bool has_deadline;      /* deadline holds a time (else NEVER): a zeroed
                              record is a node in service, no timer */
+  bool ce_seen;           /* (the flags together: 80 bytes a node) */
   HealthTimeMs deadline;  /* DRAINING: evict at (node_deadline) */
   const char *reason;
   HealthKitRing failures;          /* lemon */
   HealthKitRing ecc_xids;          /* Xid 63/92 precursors */
   uint64_t ce_last;
   HealthTimeMs ce_time;
-  bool ce_seen;
 } Node;
 
 typedef struct
 {
   HealthLinkState state;
   bool down;
+  bool has_timer;         /* timer holds a time (else NEVER) */
+  bool sym_seen;          /* (the flags together: 64 bytes a link) */
   HealthTimeMs down_since;
   HealthTimeMs last_change;
-  bool has_timer;         /* timer holds a time (else NEVER) */
   HealthTimeMs timer;     /* link_timer */
   HealthKitRing changes;           /* flaps */
   uint64_t sym_last;
   HealthTimeMs sym_time;
-  bool sym_seen;
 } Link;
+
+G_STATIC_ASSERT (sizeof (Link) <= 64 && sizeof (Node) <= 80);
 
 typedef struct
 {
