@@ -343,8 +343,12 @@ reexec_with_huge_pages (char **argv)
                       : "glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864";
   char *val = tun != NULL && *tun != '\0' ? g_strconcat (tun, ":", add, NULL)
                                           : g_strdup (add);
-  if (setenv ("GLIBC_TUNABLES", val, 1) == 0)
-    execv ("/proc/self/exe", argv);
+  /* The binary's own path, not /proc/self/exe: the process keeps its name
+   * (comm "faultline", not "exe") for ps, perf and the like. */
+  char *self = g_file_read_link ("/proc/self/exe", NULL);
+  if (self != NULL && setenv ("GLIBC_TUNABLES", val, 1) == 0)
+    execv (self, argv);
+  g_free (self);
   /* Still here: run as we are, with the environment as it was. */
   if (tun != NULL)
     setenv ("GLIBC_TUNABLES", tun, 1);
