@@ -444,7 +444,7 @@ plots_write_timeseries (const char *dir, const char *out, PlotsData *pd,
 
 /* The main job: summary.json's "main_job" (the scenario's choice, or its
  * largest job{}); when it names none (no job{}, or an older folder), the
- * job with the most GPUs in jobs.csv (the first on a tie). NULL when
+ * job with the most GPUs in jobs.csv (the lowest id on a tie). NULL when
  * neither has one. */
 static bool
 plots_find_main_job (const char *dir, char **main_job, GError **error)
@@ -480,15 +480,20 @@ plots_find_main_job (const char *dir, char **main_job, GError **error)
                    "%s:1: no column '%s'", path, cn < 0 ? "name" : "gpus");
       return false;
     }
-  double best = -1.0;
+  /* jobs.csv lists jobs as they ended: the first on a tie is the lowest
+   * id (row order in a folder without the column) */
+  int ci = plots_table_column (t, "id");
+  double best = -1.0, best_id = INFINITY;
   for (size_t r = 0; r < t->rows->len; r++)
     {
-      double g;
-      if (!plots_table_number (t, r, (size_t) cg, &g, error))
+      double g, id = (double) r;
+      if (!plots_table_number (t, r, (size_t) cg, &g, error)
+          || (ci >= 0 && !plots_table_number (t, r, (size_t) ci, &id, error)))
         return false;
-      if (isfinite (g) && g > best)
+      if (isfinite (g) && (g > best || (g == best && id < best_id)))
         {
           best = g;
+          best_id = id;
           g_free (*main_job);
           *main_job = g_strdup (plots_table_get (t, r, (size_t) cn));
         }

@@ -447,7 +447,7 @@ report_changed_params (GString *s, JsonObject *o)
   g_string_append (s, "</ul></div>\n");
 }
 
-/* The main job of jobs.csv (most GPUs, the first on a tie), as plots.c
+/* The main job of jobs.csv (most GPUs, the lowest id on a tie), as plots.c
  * picks it: its row, or -1 (no jobs.csv, no rows). */
 typedef struct
 {
@@ -471,20 +471,22 @@ report_main_job (const char *dir, ReportJobs *j, GError **error)
                    local->message);
       return false;
     }
-  int cg = plots_table_column (j->t, "gpus");
-  double best = -1;
+  int cg = plots_table_column (j->t, "gpus"), ci = plots_table_column (j->t, "id");
+  double best = -1, best_id = INFINITY;
   for (size_t r = 0; cg >= 0 && r < j->t->rows->len; r++)
     {
-      double g;
-      if (!plots_table_number (j->t, r, (size_t) cg, &g, &local))
+      double g, id = (double) r;
+      if (!plots_table_number (j->t, r, (size_t) cg, &g, &local)
+          || (ci >= 0 && !plots_table_number (j->t, r, (size_t) ci, &id, &local)))
         {
           g_set_error (error, REPORT_ERROR, REPORT_ERROR_INPUT, "%s",
                        local->message);
           return false;
         }
-      if (isfinite (g) && g > best)
+      if (isfinite (g) && (g > best || (g == best && id < best_id)))
         {
           best = g;
+          best_id = id;
           j->row = (gssize) r;
         }
     }

@@ -208,10 +208,15 @@ typedef enum
   DEGRADED_WHEN_SHORT, /* scheduled only while a failed job waits for nodes */
 } DegradedMode;
 
-/* A job as the world runs it (owned by the jobs module). */
+/* A job as the world runs it (owned by the jobs module). Its record lives
+ * from its creation (PENDING) until it ends (JOB_DONE: completed, or
+ * dropped at submission): then its final row goes to the meter
+ * (meter_job_row), what the run still needs of it stays in WorldJobs
+ * (tally, ended) and the record is freed (jobs.all's slot becomes NULL),
+ * except the main job's, which the meter reads to the end. */
 typedef struct
 {
-  char *name;
+  const char *name;     /* in WorldJobs.names: outlives the record */
   uint32_t nodes;
   double work_h;        /* INFINITY: until the run ends */
   double submit_h;
@@ -442,18 +447,57 @@ typedef struct
   double fp_rate_per_h;    /* cluster-wide false-positive check rate (per hour) */
 } WorldSensor;
 
+/* What the run keeps of a job that ended (WorldJobs.tally): its shares of
+ * summary.json's GPU-weighted sums. finalize adds them up in job-id order,
+ * as it always did, so the floating-point sums keep their bits. */
+typedef struct
+{
+  double productive_gpu_h; /* saved_h x GPUs */
+  double ettr_gpu;         /* ETTR x GPUs; NaN when it never started */
+  double slowdown_gpu_h;   /* slowdown_h x GPUs */
+} JobTally;
+
+/* WorldJobs.ended: per job id, 0 while it has not ended, else what
+ * world_job_progress answers for it (a job ends with all its work kept,
+ * or dropped with none). */
+enum
+{
+  JOB_ENDED_NOT = 0,
+  JOB_ENDED_ONE,           /* progress 1 (completed) */
+  JOB_ENDED_ZERO,          /* progress 0 (dropped: nothing done) */
+  JOB_ENDED_NAN,           /* progress NaN (no finite work) */
+};
+
+/* The names of every job made so far, in id order, each '\0'-terminated,
+ * in blocks that never move (Job.name points into them), so a name
+ * outlives its job's record (lookups by name scan them in id order). */
+typedef struct
+{
+  size_t used, size;
+  char data[];
+} JobNameBlock;
+
 /* jobs (world-jobs.c): the scheduler and the jobs. */
 typedef struct
 {
   Sched *sched;            /* the scheduler (owned) */
   Workload *research;      /* the research-job generator, or NULL */
-  GPtrArray *all;          /* Job* by id (owned) */
+  GPtrArray *all;          /* Job* by id (owned); NULL once the job ended
+                            * (Job), except the main job */
+  GArray *tally;           /* JobTally by id: set when the job ends (ended) */
+  GArray *ended;           /* uint8_t by id: JOB_ENDED_*; shorter than all
+                            * when the last jobs have not ended */
+  double ended_ettr_gpus;  /* the GPUs of the ended jobs with an ETTR: a sum
+                            * of whole numbers, exact in any order */
+  GPtrArray *names;        /* JobNameBlock*: every job's name, by id */
+  uint32_t live;           /* job records allocated now (jobs.all's non-NULL) */
   GPtrArray *running;      /* Job* running now (unordered; for fabric updates) */
   uint32_t main_job;       /* the job{} marked main, else the largest; or NO_JOB */
   bool sched_pending;      /* a scheduling pass is queued */
   GArray *decisions;       /* SchedDecision scratch */
   uint32_t restarts_waiting; /* jobs with waiting_restart */
-  GPtrArray *bw_stale;     /* Job* marked bw_stale (and some that no longer are) */
+  GArray *bw_stale;        /* ids (uint32_t) of jobs marked bw_stale (and
+                            * some no longer marked, or ended) */
   GPtrArray *bw_apply;     /* scratch of jobs_update_all_bandwidth */
   GArray *bw_touched;      /* scratch: fabric_tenants_touched's ids */
   uint8_t *attn;           /* per node: JOB_ATTN_* bits (jobs_node_attn), so
@@ -741,4 +785,7 @@ void meter_sample (World *w, SimTime t);
  * (O(states)), else one look at every node (meter_node_counts_scan). */
 void meter_node_counts (const World *w, uint32_t nodes[METRICS_NODE_STATES]);
 void meter_node_counts_scan (const World *w, uint32_t nodes[METRICS_NODE_STATES]);
+/* A job's final row, handed off once: when it ends, or at the end of the
+ * run for a job still queued or running (row->name borrowed). */
+void meter_job_row (World *w, const MetricsJob *row);
 

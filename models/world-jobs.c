@@ -475,6 +475,120 @@ job_fabric_forget (World *w, Job *j)
   j->n_fab = 0;
 }
 
+/* ---- the end of a job's record ---- */
+
+/* JobNameBlock's room: names are short ("research-000123"); a longer one
+ * gets a block of its own. */
+#define JOB_NAME_BLOCK 65536
+
+/* Copies name into WorldJobs.names, after the name of the last job made.
+ * Returns: (transfer none) the copy, valid until jobs_fini. */
+static const char *
+job_name_keep (World *w, const char *name)
+{
+  GPtrArray *blocks = w->jobs.names;
+  size_t len = strlen (name) + 1;
+  JobNameBlock *b = blocks->len > 0 ? g_ptr_array_index (blocks, blocks->len - 1) : NULL;
+  if (b == NULL || b->size - b->used < len)
+    {
+      size_t size = MAX (len, JOB_NAME_BLOCK);
+      b = g_malloc (sizeof *b + size);
+      b->used = 0;
+      b->size = size;
+      g_ptr_array_add (blocks, b);
+    }
+  char *copy = b->data + b->used;
+  memcpy (copy, name, len);
+  b->used += len;
+  return copy;
+}
+
+/* The id of the first job named `name` (as the scan of every job by id
+ * always answered), or NO_JOB. O(all the names' bytes): for the scripts'
+ * occasional questions, not for the run's own use. */
+static uint32_t
+job_find (const World *w, const char *name)
+{
+  uint32_t id = 0;
+  for (guint i = 0; i < w->jobs.names->len; i++)
+    {
+      const JobNameBlock *b = g_ptr_array_index (w->jobs.names, i);
+      for (const char *p = b->data; p < b->data + b->used; p += strlen (p) + 1, id++)
+        if (strcmp (p, name) == 0)
+          return id;
+    }
+  return NO_JOB;
+}
+
+/* JOB_ENDED_* of job id. */
+static uint8_t
+job_ended (const World *w, uint32_t id)
+{
+  return id < w->jobs.ended->len ? g_array_index (w->jobs.ended, uint8_t, id)
+                                 : JOB_ENDED_NOT;
+}
+
+static void
+job_free (gpointer p)
+{
+  Job *j = p;
+  if (j == NULL)
+    return;
+  g_free (j->nodes_held);
+  g_free (j);
+}
+
+/* Job j ended (JOB_DONE: completed, or dropped at submission) at now: its
+ * final row goes to the meter at once, and its record is freed. What
+ * finalize needs of it stays in WorldJobs.tally (its shares of the sums,
+ * added in id order at the end), summary.json's job_completion_hours gets
+ * its entry, and world_job_progress's answer stays in WorldJobs.ended.
+ * The main job keeps its record: the meter reads it at every sample and
+ * at the end. Nothing may hold j after this (its events were cancelled,
+ * its fabric tenant freed, the scheduler forgot it). */
+static void
+job_retire (World *w, Job *j)
+{
+  SimTime now = sim_now (w->core.sim);
+  uint32_t id = j->m.id;
+  double gpus = jobs_gpus (w, j);
+  g_assert (j->state == JOB_DONE && j->fab == NULL && j->ev == EVQ_NONE
+            && j->ev_write == EVQ_NONE);
+  j->m.productive_h = j->saved_h;
+  j->m.ettr = jobs_ettr_at (w, j, now); /* the same at the end: end_h is set */
+  MetricsJob row = j->m;
+  row.name = (char *) j->name;
+  meter_job_row (w, &row);
+  if (w->jobs.tally->len <= id)
+    g_array_set_size (w->jobs.tally, id + 1);
+  JobTally *t = &g_array_index (w->jobs.tally, JobTally, id);
+  t->productive_gpu_h = j->saved_h * gpus;
+  t->ettr_gpu = j->m.ettr * gpus;
+  t->slowdown_gpu_h = j->m.slowdown_h * gpus;
+  if (!isnan (j->m.ettr))
+    w->jobs.ended_ettr_gpus += gpus;
+  if (j->from_scenario)
+    {
+      /* build_jobs made the scenario's jobs first: id = its entry */
+      GArray *times = w->meter.m->job_completion_hours;
+      g_assert (id < times->len);
+      MetricsJobTime *jt = &g_array_index (times, MetricsJobTime, id);
+      jt->hours = j->m.completed ? j->m.end_h - j->submit_h : NAN;
+    }
+  double p = isfinite (j->work_h) && j->work_h > 0
+               ? job_kept_work (w, j, now) / j->work_h : NAN;
+  g_assert (isnan (p) || p == 1.0 || p == 0.0);
+  if (w->jobs.ended->len <= id)
+    g_array_set_size (w->jobs.ended, id + 1);
+  g_array_index (w->jobs.ended, uint8_t, id)
+    = isnan (p) ? JOB_ENDED_NAN : p == 1.0 ? JOB_ENDED_ONE : JOB_ENDED_ZERO;
+  if (id == w->jobs.main_job)
+    return;
+  g_ptr_array_index (w->jobs.all, id) = NULL;
+  job_free (j);
+  w->jobs.live--;
+}
+
 static void
 job_complete (World *w, Job *j)
 {
@@ -491,6 +605,7 @@ job_complete (World *w, Job *j)
   ev.job.name = j->name;
   bus_emit (w, &ev);
   jobs_request_sched (w);
+  job_retire (w, j);
 }
 
 /* The end of a job's phase. */
@@ -500,6 +615,7 @@ on_job_phase (Sim *sim, const SimEvent *e, void *ud)
   World *w = ud;
   Job *j = g_ptr_array_index (w->jobs.all, e->target);
   SimTime t = sim_now (sim);
+  g_assert (j != NULL); /* an ended job's events were cancelled (job_halt) */
   j->ev = EVQ_NONE;
   if (j->state != JOB_RUNNING)
     return;
@@ -580,7 +696,7 @@ on_job_written (Sim *sim, const SimEvent *e, void *ud)
   World *w = ud;
   Job *j = g_ptr_array_index (w->jobs.all, e->target);
   (void) sim;
-  g_assert (j->state == JOB_RUNNING);
+  g_assert (j != NULL && j->state == JOB_RUNNING);
   j->ev_write = EVQ_NONE;
   double work = j->writing_h;
   j->writing = false;
@@ -699,6 +815,7 @@ jobs_submit (World *w, Job *j)
       j->state = JOB_DONE;
       g_warning ("job %s needs %u nodes, more than the cluster can give it",
                  j->name, j->nodes);
+      job_retire (w, j);
       return;
     }
   WorldEvent ev;
@@ -714,7 +831,7 @@ jobs_new (World *w, const char *name, uint32_t nodes, double work_h,
           double submit_h)
 {
   Job *j = g_new0 (Job, 1);
-  j->name = g_strdup (name);
+  j->name = job_name_keep (w, name);
   j->nodes = nodes;
   j->work_h = work_h;
   j->submit_h = submit_h;
@@ -729,16 +846,8 @@ jobs_new (World *w, const char *name, uint32_t nodes, double work_h,
   j->m.work_h = work_h;
   j->m.ettr = NAN;
   g_ptr_array_add (w->jobs.all, j);
+  w->jobs.live++;
   return j;
-}
-
-static void
-job_free (gpointer p)
-{
-  Job *j = p;
-  g_free (j->name);
-  g_free (j->nodes_held);
-  g_free (j);
 }
 
 static int
@@ -764,20 +873,22 @@ jobs_update_all_bandwidth (World *w)
   fabric_tenants_touched (w->hw.fabric, js->bw_touched);
   for (guint i = 0; i < js->bw_touched->len; i++)
     {
-      Job *j = g_ptr_array_index (js->all, g_array_index (js->bw_touched, uint32_t, i));
-      if (j->state == JOB_RUNNING && !j->bw_stale)
+      uint32_t id = g_array_index (js->bw_touched, uint32_t, i);
+      Job *j = g_ptr_array_index (js->all, id);
+      if (j != NULL && j->state == JOB_RUNNING && !j->bw_stale)
         {
           j->bw_stale = true;
-          g_ptr_array_add (js->bw_stale, j);
+          g_array_append_val (js->bw_stale, id);
         }
     }
   g_ptr_array_set_size (js->bw_apply, 0);
   guint keep = 0;
   for (guint i = 0; i < js->bw_stale->len; i++)
     {
-      Job *j = g_ptr_array_index (js->bw_stale, i);
-      if (!j->bw_stale)
-        continue; /* computed since, or listed twice */
+      uint32_t id = g_array_index (js->bw_stale, uint32_t, i);
+      Job *j = g_ptr_array_index (js->all, id);
+      if (j == NULL || !j->bw_stale)
+        continue; /* ended, computed since, or listed twice */
       if (j->state != JOB_RUNNING)
         j->bw_stale = false; /* a (re)start computes it */
       else if (j->multi_su || j->slowdown > 1.0)
@@ -786,9 +897,9 @@ jobs_update_all_bandwidth (World *w)
           g_ptr_array_add (js->bw_apply, j);
         }
       else
-        g_ptr_array_index (js->bw_stale, keep++) = j;
+        g_array_index (js->bw_stale, uint32_t, keep++) = id;
     }
-  g_ptr_array_set_size (js->bw_stale, keep);
+  g_array_set_size (js->bw_stale, keep);
   if (js->bw_apply->len > 1)
     qsort (js->bw_apply->pdata, js->bw_apply->len, sizeof (gpointer), job_run_idx_cmp);
   for (guint i = 0; i < js->bw_apply->len; i++)
@@ -859,14 +970,19 @@ world_running_jobs (const World *w)
 double
 world_job_progress (const World *w, const char *job)
 {
-  for (guint i = 0; i < w->jobs.all->len; i++)
-    {
-      Job *j = g_ptr_array_index (w->jobs.all, i);
-      if (strcmp (j->name, job) == 0)
-        return isfinite (j->work_h) && j->work_h > 0
-                 ? job_kept_work (w, j, sim_now (w->core.sim)) / j->work_h : NAN;
-    }
-  return NAN;
+  uint32_t id = job_find (w, job);
+  if (id == NO_JOB)
+    return NAN;
+  const Job *j = g_ptr_array_index (w->jobs.all, id);
+  if (j == NULL)
+    switch (job_ended (w, id))
+      {
+      case JOB_ENDED_ONE: return 1.0;
+      case JOB_ENDED_ZERO: return 0.0;
+      default: return NAN;
+      }
+  return isfinite (j->work_h) && j->work_h > 0
+           ? job_kept_work (w, j, sim_now (w->core.sim)) / j->work_h : NAN;
 }
 
 bool
@@ -877,19 +993,16 @@ world_job_nodes (const World *w, const char *job, const uint32_t **nodes,
                         false);
   *nodes = NULL;
   *n = 0;
-  for (guint i = 0; i < w->jobs.all->len; i++)
+  uint32_t id = job_find (w, job);
+  if (id == NO_JOB)
+    return false;
+  const Job *j = g_ptr_array_index (w->jobs.all, id);
+  if (j != NULL && j->state == JOB_RUNNING) /* an ended job holds none */
     {
-      const Job *j = g_ptr_array_index (w->jobs.all, i);
-      if (strcmp (j->name, job) != 0)
-        continue;
-      if (j->state == JOB_RUNNING)
-        {
-          *nodes = j->nodes_held;
-          *n = j->n_held;
-        }
-      return true;
+      *nodes = j->nodes_held;
+      *n = j->n_held;
     }
-  return false;
+  return true;
 }
 
 /* What the other modules may ask of the scheduler. */
@@ -957,9 +1070,12 @@ jobs_init (World *w, GError **error)
   const WorldConfig *cfg = w->core.cfg;
   w->jobs.main_job = NO_JOB;
   w->jobs.all = g_ptr_array_new_with_free_func (job_free);
+  w->jobs.tally = g_array_new (FALSE, TRUE, sizeof (JobTally));
+  w->jobs.ended = g_array_new (FALSE, TRUE, sizeof (uint8_t));
+  w->jobs.names = g_ptr_array_new_with_free_func (g_free);
   w->jobs.running = g_ptr_array_new ();
   w->jobs.decisions = g_array_new (FALSE, FALSE, sizeof (SchedDecision));
-  w->jobs.bw_stale = g_ptr_array_new ();
+  w->jobs.bw_stale = g_array_new (FALSE, FALSE, sizeof (uint32_t));
   w->jobs.bw_apply = g_ptr_array_new ();
   w->jobs.bw_touched = g_array_new (FALSE, FALSE, sizeof (uint32_t));
   w->jobs.attn = g_new0 (uint8_t, MAX (w->hw.n_nodes, 1));
@@ -998,7 +1114,7 @@ jobs_finish (World *w)
   for (guint i = 0; i < w->jobs.all->len; i++)
     {
       Job *j = g_ptr_array_index (w->jobs.all, i);
-      if (!j->keep_work || j->state != JOB_RUNNING)
+      if (j == NULL || !j->keep_work || j->state != JOB_RUNNING)
         continue;
       double kept = job_kept_work (w, j, end);
       jobs_account (w, j, end);
@@ -1017,8 +1133,12 @@ jobs_fini (World *w)
   sched_free (w->jobs.sched);
   workload_free (w->jobs.research);
   for (guint i = 0; w->jobs.all != NULL && i < w->jobs.all->len; i++)
-    job_fabric_forget (w, g_ptr_array_index (w->jobs.all, i));
-  g_clear_pointer (&w->jobs.bw_stale, g_ptr_array_unref);
+    if (g_ptr_array_index (w->jobs.all, i) != NULL)
+      job_fabric_forget (w, g_ptr_array_index (w->jobs.all, i));
+  g_clear_pointer (&w->jobs.bw_stale, g_array_unref);
+  g_clear_pointer (&w->jobs.tally, g_array_unref);
+  g_clear_pointer (&w->jobs.ended, g_array_unref);
+  g_clear_pointer (&w->jobs.names, g_ptr_array_unref);
   g_clear_pointer (&w->jobs.bw_apply, g_ptr_array_unref);
   g_clear_pointer (&w->jobs.bw_touched, g_array_unref);
   g_clear_pointer (&w->jobs.attn, g_free);

@@ -118,6 +118,20 @@ world_metrics (const World *w)
   return w->meter.m;
 }
 
+/* A job's final row (row->name borrowed): kept, with a copy of its name,
+ * in Metrics.job_rows, in the order the jobs end. */
+void
+meter_job_row (World *w, const MetricsJob *row)
+{
+  MetricsJob r = *row;
+  r.name = g_strdup (row->name);
+  g_array_append_val (w->meter.m->job_rows, r);
+}
+
+/* The summary's figures at the end of the run. The GPU-weighted sums go
+ * over the jobs in id order, as they always did (floating-point sums: the
+ * order is part of the bits): an ended job's shares from jobs.tally, a
+ * job still queued or running from its record, whose row goes out now. */
 static void
 finalize (World *w)
 {
@@ -127,9 +141,19 @@ finalize (World *w)
   m->sim_hours = end_h;
   m->events = sim_events_handled (w->core.sim);
   double ettr_num = 0, ettr_den = 0, productive_gpu_h = 0;
-  for (guint i = 0; i < w->jobs.all->len; i++)
+  const WorldJobs *js = &w->jobs;
+  for (guint i = 0; i < js->all->len; i++)
     {
-      Job *j = g_ptr_array_index (w->jobs.all, i);
+      if (i < js->ended->len && g_array_index (js->ended, uint8_t, i) != JOB_ENDED_NOT)
+        {
+          const JobTally *t = &g_array_index (js->tally, JobTally, i);
+          productive_gpu_h += t->productive_gpu_h;
+          if (!isnan (t->ettr_gpu))
+            ettr_num += t->ettr_gpu;
+          m->fabric_slowdown_gpu_hours += t->slowdown_gpu_h;
+          continue;
+        }
+      Job *j = g_ptr_array_index (js->all, i);
       if (j->state == JOB_RUNNING)
         {
           jobs_account (w, j, end);
@@ -145,14 +169,7 @@ finalize (World *w)
           stats_quantile_add (w->meter.queue_wait, simtime_to_h (end - j->queued_since));
         }
       if (j->state == JOB_PENDING)
-        {
-          if (j->from_scenario) /* submitted after the end: not completed */
-            {
-              MetricsJobTime jt = { g_strdup (j->name), NAN };
-              g_array_append_val (m->job_completion_hours, jt);
-            }
-          continue;
-        }
+        continue; /* submitted after the end: no row */
       j->m.productive_h = j->saved_h;
       j->m.ettr = jobs_ettr_at (w, j, end);
       productive_gpu_h += j->saved_h * jobs_gpus (w, j);
@@ -162,16 +179,11 @@ finalize (World *w)
           ettr_den += jobs_gpus (w, j);
         }
       MetricsJob row = j->m;
-      row.name = g_strdup (j->name);
-      g_array_append_val (m->job_rows, row);
-      if (j->from_scenario)
-        {
-          MetricsJobTime jt = { g_strdup (j->name),
-                                j->m.completed ? j->m.end_h - j->submit_h : NAN };
-          g_array_append_val (m->job_completion_hours, jt);
-        }
+      row.name = (char *) j->name;
+      meter_job_row (w, &row);
       m->fabric_slowdown_gpu_hours += j->m.slowdown_h * jobs_gpus (w, j);
     }
+  ettr_den += js->ended_ettr_gpus; /* whole numbers below 2^53: exact */
   m->ettr = ettr_den > 0 ? ettr_num / ettr_den : NAN;
   m->goodput = end_h > 0 ? productive_gpu_h / (world_gpus (w) * end_h) : NAN;
   m->gpu_availability = stats_timeavg_get (&w->meter.avail, end_h);

@@ -22,10 +22,11 @@ on_arrival (Sim *sim, const SimEvent *e, void *ud)
     schedule_next_research (w);
 }
 
+/* A job of the research workload or the SWF trace, named `name`. */
 static Job *
-job_from_workload (World *w, const WorkloadJob *wj)
+job_from_workload (World *w, const WorkloadJob *wj, const char *name)
 {
-  Job *j = jobs_new (w, wj->name, wj->nodes, wj->work_h, wj->submit_s / 3600.0);
+  Job *j = jobs_new (w, name, wj->nodes, wj->work_h, wj->submit_s / 3600.0);
   j->tau_h = wj->checkpoint_every_s / 3600.0;
   if (j->tau_h <= 0)
     j->tau_h = INFINITY; /* research jobs without checkpoints */
@@ -49,11 +50,9 @@ schedule_next_research (World *w)
     return;
   if (wj.nodes > w->hw.n_nodes)
     wj.nodes = w->hw.n_nodes;
-  Job *j = job_from_workload (w, &wj);
   char name[64];
-  snprintf (name, sizeof name, "research-%06u", j->m.id);
-  g_free (j->name);
-  j->name = g_strdup (name);
+  snprintf (name, sizeof name, "research-%06u", w->jobs.all->len); /* its id */
+  Job *j = job_from_workload (w, &wj, name);
   sim_at (w->core.sim, MAX (at, sim_now (w->core.sim)), w->core.kinds[EV_ARRIVAL], j->m.id, 1);
 }
 
@@ -208,6 +207,11 @@ build_jobs (World *w, GError **error)
       j->host_select_h = s->host_selection_s / 3600.0;
       j->est_runtime_h = s->work_s > 0 ? s->work_s / 3600.0 : NAN;
       j->from_scenario = true;
+      /* its summary.json job_completion_hours entry, in scenario order:
+       * not completed until it does (job_retire) */
+      MetricsJobTime jt = { g_strdup (s->name), NAN };
+      g_assert (j->m.id == w->meter.m->job_completion_hours->len);
+      g_array_append_val (w->meter.m->job_completion_hours, jt);
       if (s->main)
         {
           marked = true;
@@ -250,9 +254,9 @@ build_jobs (World *w, GError **error)
               continue;
             }
           ts->jobs++;
-          Job *j = job_from_workload (w, wj);
-          g_free (j->name);
-          j->name = g_strdup_printf ("swf-%u", wj->id);
+          char name[32];
+          snprintf (name, sizeof name, "swf-%u", wj->id);
+          Job *j = job_from_workload (w, wj, name);
           sim_at (w->core.sim, simtime_from_s (wj->submit_s), w->core.kinds[EV_ARRIVAL], j->m.id, 0);
         }
       g_array_unref (tj);
