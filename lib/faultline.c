@@ -482,6 +482,7 @@ fl_run_execute (FlRun *run, GError **error)
   GError *err = NULL;
   AtomicDir *dir = NULL;
   ResultsEvents *events = NULL;
+  ResultsJobs *jobs = NULL;
   HealthEvents *hevents = NULL;
   g_autoptr (JsonNode) remediation = NULL;
   g_autoptr (JsonNode) trace_node = NULL;
@@ -502,6 +503,11 @@ fl_run_execute (FlRun *run, GError **error)
       if (dir == NULL)
         goto fail_input;
       staging = atomicfile_dir_staging (dir);
+      /* jobs.csv takes each job's row as it ends: no finished job stays */
+      jobs = results_jobs_open (staging, &err);
+      if (jobs == NULL)
+        goto fail_input;
+      world_set_job_rows (run->world, results_jobs_row, jobs);
       if (run->opt.events)
         {
           events = results_events_open (staging, &err);
@@ -582,6 +588,7 @@ fl_run_execute (FlRun *run, GError **error)
     .workload_trace = trace_node,
     .write_wall_seconds = run->opt.write_wall_seconds,
     .remediation = remediation,
+    .jobs_streamed = jobs != NULL,
   };
   const Metrics *m = world_metrics (run->world);
   run->summary = results_summary_json (&info, m, &err);
@@ -612,6 +619,10 @@ fl_run_execute (FlRun *run, GError **error)
   if (dir != NULL)
     {
       if (!results_write (staging, &info, m, &err))
+        goto fail_input;
+      ResultsJobs *rj = jobs;
+      jobs = NULL;
+      if (!results_jobs_close (rj, &err))
         goto fail_input;
       if (!write_notes (staging, world_notes (run->world), &err))
         goto fail_input;
@@ -666,6 +677,7 @@ fl_run_execute (FlRun *run, GError **error)
 fail_internal:
   sla_free (sla);
   openmetrics_free (om);
+  results_jobs_abort (jobs);
   results_events_abort (events);
   healthevents_abort (hevents);
   results_trace_abort (trace);
@@ -676,6 +688,7 @@ fail_internal:
 fail_input:
   sla_free (sla);
   openmetrics_free (om);
+  results_jobs_abort (jobs);
   results_events_abort (events);
   healthevents_abort (hevents);
   results_trace_abort (trace);

@@ -439,70 +439,140 @@ results_interruptions_csv (const Metrics *m)
   return o;
 }
 
-/* jobs.csv, streamed: one row per job (175,000 on fleet-100k, 27 MB) goes
- * through a 64 KiB buffer into the file instead of one string. */
-static bool
-results_jobs_csv_write (const char *dir, const Metrics *m, GError **error)
+/* ---- jobs.csv: a row per job, written as the jobs end ----
+ *
+ * The world hands each job's row over when the job ends (world_set_job_rows),
+ * so a run keeps no finished job: rows go through a 64 KiB buffer into the
+ * temporary file (atomicfile), which takes its name only at
+ * results_jobs_close. results_write writes the file the same way from
+ * Metrics.job_rows when the rows were kept instead. */
+
+static bool results_commit (AtomicFile *af, GError **error);
+
+struct ResultsJobs
 {
+  AtomicFile *file;
+  GString *buf;
+  GError *error;   /* the first write error, for results_jobs_close */
+};
+
+#define RESULTS_JOBS_BUF (1 << 16)
+
+ResultsJobs *
+results_jobs_open (const char *dir, GError **error)
+{
+  g_return_val_if_fail (dir != NULL, NULL);
   g_autofree char *path = g_build_filename (dir, "jobs.csv", NULL);
   GError *local = NULL;
   AtomicFile *af = atomicfile_open (path, &local);
-  GString *o = g_string_sized_new (1 << 16);
-  g_string_append (o, "name,id,nodes,gpus,submit_h,first_start_h,"
-                      "end_h,work_h,productive_h,lost_h,restart_h,"
-                      "checkpoint_h,queue_h,slowdown_h,interruptions,"
-                      "preemptions,completed,ettr\n");
-  bool ok = af != NULL;
-  for (guint i = 0; ok && m->job_rows != NULL && i < m->job_rows->len; i++)
+  if (af == NULL)
     {
-      const MetricsJob *j = &g_array_index (m->job_rows, MetricsJob, i);
-      results_csv_str (o, j->name);
-      /* The rest of the row, numbers only, straight into the buffer: 5
-       * integers (<= 11 bytes each with the comma), 11 doubles (<= 25),
-       * and RESULTS_NUM_ROOM for the scratch of the last. */
-      char *p = results_room (o, 5 * 11 + 11 * 25 + 4 + RESULTS_NUM_ROOM);
-      const uint32_t ids[] = { j->id, j->nodes, j->gpus };
-      for (size_t k = 0; k < G_N_ELEMENTS (ids); k++)
-        {
-          *p++ = ',';
-          p = results_num_put_u64 (p, ids[k]);
-        }
-      const double h[] = { j->submit_h, j->first_start_h, j->end_h,
-                           j->work_h, j->productive_h, j->lost_h,
-                           j->restart_h, j->checkpoint_h, j->queue_h,
-                           j->slowdown_h };
-      for (size_t k = 0; k < G_N_ELEMENTS (h); k++)
-        {
-          *p++ = ',';
-          p = results_num_put (p, h[k]);
-        }
-      *p++ = ',';
-      p = results_num_put_u64 (p, j->interruptions);
-      *p++ = ',';
-      p = results_num_put_u64 (p, j->preemptions);
-      memcpy (p, j->completed ? ",1," : ",0,", 3);
-      p = results_num_put (p + 3, j->ettr);
-      *p++ = '\n';
-      results_room_done (o, p);
-      if (o->len >= (1 << 16) - 512)
-        {
-          ok = atomicfile_append (af, o->str, o->len, &local);
-          g_string_truncate (o, 0);
-        }
-    }
-  ok = ok && atomicfile_append (af, o->str, o->len, &local);
-  g_string_free (o, TRUE);
-  if (ok)
-    ok = atomicfile_commit (g_steal_pointer (&af), &local);
-  else
-    atomicfile_abort (g_steal_pointer (&af));
-  if (!ok)
-    {
-      g_set_error (error, RESULTS_ERROR, RESULTS_ERROR_IO, "%s",
-                   local->message);
+      g_set_error (error, RESULTS_ERROR, RESULTS_ERROR_IO, "%s", local->message);
       g_error_free (local);
+      return NULL;
     }
+  ResultsJobs *j = g_new0 (ResultsJobs, 1);
+  j->file = af;
+  j->buf = g_string_sized_new (RESULTS_JOBS_BUF);
+  g_string_append (j->buf, "name,id,nodes,gpus,submit_h,first_start_h,"
+                           "end_h,work_h,productive_h,lost_h,restart_h,"
+                           "checkpoint_h,queue_h,slowdown_h,interruptions,"
+                           "preemptions,completed,ettr\n");
+  return j;
+}
+
+/* Writes out the buffer (keeping the first error). */
+static void
+results_jobs_flush (ResultsJobs *rj)
+{
+  if (rj->error == NULL)
+    atomicfile_append (rj->file, rj->buf->str, rj->buf->len, &rj->error);
+  g_string_truncate (rj->buf, 0);
+}
+
+void
+results_jobs_row (const MetricsJob *j, void *user_data)
+{
+  ResultsJobs *rj = user_data;
+  g_return_if_fail (j != NULL && rj != NULL);
+  GString *o = rj->buf;
+  results_csv_str (o, j->name);
+  /* The rest of the row, numbers only, straight into the buffer: 5
+   * integers (<= 11 bytes each with the comma), 11 doubles (<= 25),
+   * and RESULTS_NUM_ROOM for the scratch of the last. */
+  char *p = results_room (o, 5 * 11 + 11 * 25 + 4 + RESULTS_NUM_ROOM);
+  const uint32_t ids[] = { j->id, j->nodes, j->gpus };
+  for (size_t k = 0; k < G_N_ELEMENTS (ids); k++)
+    {
+      *p++ = ',';
+      p = results_num_put_u64 (p, ids[k]);
+    }
+  const double h[] = { j->submit_h, j->first_start_h, j->end_h,
+                       j->work_h, j->productive_h, j->lost_h,
+                       j->restart_h, j->checkpoint_h, j->queue_h,
+                       j->slowdown_h };
+  for (size_t k = 0; k < G_N_ELEMENTS (h); k++)
+    {
+      *p++ = ',';
+      p = results_num_put (p, h[k]);
+    }
+  *p++ = ',';
+  p = results_num_put_u64 (p, j->interruptions);
+  *p++ = ',';
+  p = results_num_put_u64 (p, j->preemptions);
+  memcpy (p, j->completed ? ",1," : ",0,", 3);
+  p = results_num_put (p + 3, j->ettr);
+  *p++ = '\n';
+  results_room_done (o, p);
+  if (o->len >= RESULTS_JOBS_BUF - 512)
+    results_jobs_flush (rj);
+}
+
+static void
+results_jobs_destroy (ResultsJobs *rj)
+{
+  g_string_free (rj->buf, TRUE);
+  g_clear_error (&rj->error);
+  g_free (rj);
+}
+
+bool
+results_jobs_close (ResultsJobs *rj, GError **error)
+{
+  g_return_val_if_fail (rj != NULL, false);
+  results_jobs_flush (rj);
+  bool ok = rj->error == NULL;
+  if (ok)
+    ok = results_commit (g_steal_pointer (&rj->file), error);
+  else
+    {
+      atomicfile_abort (g_steal_pointer (&rj->file));
+      g_set_error (error, RESULTS_ERROR, RESULTS_ERROR_IO, "%s", rj->error->message);
+    }
+  results_jobs_destroy (rj);
   return ok;
+}
+
+void
+results_jobs_abort (ResultsJobs *rj)
+{
+  if (rj == NULL)
+    return;
+  atomicfile_abort (g_steal_pointer (&rj->file));
+  results_jobs_destroy (rj);
+}
+
+/* jobs.csv from Metrics.job_rows (the rows a run kept: no
+ * world_set_job_rows). */
+static bool
+results_jobs_csv_write (const char *dir, const Metrics *m, GError **error)
+{
+  ResultsJobs *rj = results_jobs_open (dir, error);
+  if (rj == NULL)
+    return false;
+  for (guint i = 0; m->job_rows != NULL && i < m->job_rows->len; i++)
+    results_jobs_row (&g_array_index (m->job_rows, MetricsJob, i), rj);
+  return results_jobs_close (rj, error);
 }
 
 static GString *
@@ -543,7 +613,7 @@ results_write (const char *dir, const ResultsRunInfo *info, const Metrics *m,
                        error)
          && results_save (dir, "interruptions.csv",
                           results_interruptions_csv (m), error)
-         && results_jobs_csv_write (dir, m, error)
+         && (info->jobs_streamed || results_jobs_csv_write (dir, m, error))
          && results_save (dir, "interruptions_by_cause.csv",
                           results_causes_csv (m), error)
          && results_save (dir, "summary.json", g_string_new (summary),

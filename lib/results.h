@@ -56,11 +56,15 @@ typedef struct
   /* summary.json "workload_trace" (what an SWF trace gave: jobs, skipped
    * records), written last; NULL: not written (no trace). (transfer none) */
   JsonNode *workload_trace;
+  /* jobs.csv was written as the run went (results_jobs_open with
+   * world_set_job_rows): results_write leaves it alone. */
+  bool jobs_streamed;
 } ResultsRunInfo;
 
-/* Writes summary.json, timeseries.csv, interruptions.csv, jobs.csv and
- * interruptions_by_cause.csv into dir (created if needed), each atomically.
- * Same info + Metrics -> byte-identical files. */
+/* Writes summary.json, timeseries.csv, interruptions.csv, jobs.csv (from
+ * m->job_rows, unless info->jobs_streamed) and interruptions_by_cause.csv
+ * into dir (created if needed), each atomically. Same info + Metrics ->
+ * byte-identical files. */
 bool results_write (const char *dir, const ResultsRunInfo *info,
                     const Metrics *m, GError **error);
 
@@ -96,6 +100,22 @@ char *results_num_put_u64 (char *p, uint64_t v);
  * results_format_double computes faster (lib/results-num.c), kept as the
  * reference its test compares against. */
 const char *results_format_double_slow (double v, char *buf, size_t len);
+
+/* ---- jobs.csv, a row per job as the jobs end ---- */
+
+typedef struct ResultsJobs ResultsJobs;
+
+/* Starts dir/jobs.csv (written to a temporary name: nothing appears at
+ * that name before results_jobs_close) with its header. Returns:
+ * (transfer full) or NULL with error. */
+ResultsJobs *results_jobs_open (const char *dir, GError **error);
+/* A WorldJobRowFn (world_set_job_rows); user_data is the ResultsJobs. A
+ * write error is kept and reported by results_jobs_close(). */
+void results_jobs_row (const MetricsJob *row, void *user_data);
+/* Commits the file into place and frees j (in every case). */
+bool results_jobs_close (ResultsJobs *j, GError **error);
+/* Discards the file and frees j. NULL is a no-op. */
+void results_jobs_abort (ResultsJobs *j);
 
 /* ---- events.jsonl: one JSON object per world event ---- */
 

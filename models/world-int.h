@@ -526,6 +526,9 @@ typedef struct
   StatsTimeAvg spares_empty; /* 1 while the hot spares are exhausted (hours) */
   WorldProgressFn progress; /* called at every sample tick, or NULL */
   void *progress_ud;
+  WorldJobRowFn job_row;   /* where a job's final row goes, or NULL: kept
+                            * in m->job_rows (world_set_job_rows) */
+  void *job_row_ud;
 } WorldMeter;
 
 /* script (world-script.c): scripted timers. */

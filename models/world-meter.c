@@ -112,17 +112,31 @@ world_set_progress (World *w, WorldProgressFn fn, void *user_data)
   w->meter.progress_ud = user_data;
 }
 
+void
+world_set_job_rows (World *w, WorldJobRowFn fn, void *user_data)
+{
+  g_return_if_fail (w != NULL);
+  w->meter.job_row = fn;
+  w->meter.job_row_ud = user_data;
+}
+
 const Metrics *
 world_metrics (const World *w)
 {
   return w->meter.m;
 }
 
-/* A job's final row (row->name borrowed): kept, with a copy of its name,
- * in Metrics.job_rows, in the order the jobs end. */
+/* A job's final row (row->name borrowed): to the caller's sink
+ * (world_set_job_rows), else kept with a copy of its name in
+ * Metrics.job_rows, in the order the jobs end. */
 void
 meter_job_row (World *w, const MetricsJob *row)
 {
+  if (w->meter.job_row != NULL)
+    {
+      w->meter.job_row (row, w->meter.job_row_ud);
+      return;
+    }
   MetricsJob r = *row;
   r.name = g_strdup (row->name);
   g_array_append_val (w->meter.m->job_rows, r);

@@ -514,6 +514,14 @@ typedef void (*WorldProgressFn) (World *w, SimTime now, SimTime end,
                                  void *user_data);
 void world_set_progress (World *w, WorldProgressFn fn, void *user_data);
 
+/* Where the jobs' final rows (jobs.csv) go: fn is called once per job,
+ * when it ends (completed, or dropped at submission), and at the end of
+ * the run for each job still queued or running, in id order; row->name is
+ * borrowed for the call. Without it (fn NULL) the rows are kept in
+ * world_metrics()'s job_rows, in the same order. Set before world_run. */
+typedef void (*WorldJobRowFn) (const MetricsJob *row, void *user_data);
+void world_set_job_rows (World *w, WorldJobRowFn fn, void *user_data);
+
 /* Runs to the configured length. Returns false with *error when a script
  * callback failed or the policy misbehaved. */
 bool world_run (World *w, GError **error);

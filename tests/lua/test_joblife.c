@@ -17,6 +17,8 @@
  *    bit for bit, the same sums over the rows taken in job-id order (what
  *    finalize always computed), and job_completion_hours is the scenario
  *    job's row's end - submit;
+ *  - a sink (world_set_job_rows, as lib/ streams jobs.csv) gets the same
+ *    rows in the same order, and none is kept;
  *  - the Lua API: a script asks job_progress and job_nodes of every job
  *    when it completes and again a day later (its record gone by then):
  *    the answers must be equal (1, and no nodes); an unknown name still
@@ -91,10 +93,21 @@ row_id_cmp (const void *a, const void *b)
   return (x->id > y->id) - (x->id < y->id);
 }
 
+/* world_set_job_rows' sink: copies of the rows, in the order given. */
 static void
-test_job_records_released (void **state)
+collect_row (const MetricsJob *row, void *ud)
 {
-  (void) state;
+  MetricsJob r = *row;
+  r.name = g_strdup (row->name);
+  g_array_append_val ((GArray *) ud, r);
+}
+
+/* Runs the scenario (seed 3) with the listener and, when sink is not
+ * NULL, its rows handed to collect_row; fails the test when it does not
+ * load or run (the script's checks raise). */
+static World *
+run_scenario (Seen *seen, GArray *sink, LbRun **run)
+{
   g_autofree char *path = NULL;
   int fd = g_file_open_tmp ("fl-joblife-XXXXXX.lua", &path, NULL);
   assert_true (fd >= 0);
@@ -102,18 +115,29 @@ test_job_records_released (void **state)
   assert_true (g_file_set_contents (path, scenario, -1, NULL));
   LbOptions opt = { .seed = 3 };
   GError *e = NULL;
-  LbRun *run = lb_load (path, &opt, &e);
+  *run = lb_load (path, &opt, &e);
   g_unlink (path);
-  if (run == NULL)
+  if (*run == NULL)
     fail_msg ("load: %s", e->message);
-  World *w = world_new (lb_config (run), 3, &e);
+  World *w = world_new (lb_config (*run), 3, &e);
   if (w == NULL)
     fail_msg ("world_new: %s", e->message);
-  lb_attach (run, w);
-  Seen seen = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free), 0 };
-  world_add_listener (w, listen, &seen);
+  lb_attach (*run, w);
+  world_add_listener (w, listen, seen);
+  if (sink != NULL)
+    world_set_job_rows (w, collect_row, sink);
   if (!world_run (w, &e))
-    fail_msg ("run: %s", e->message); /* the script's checks raise here */
+    fail_msg ("run: %s", e->message);
+  return w;
+}
+
+static void
+test_job_records_released (void **state)
+{
+  (void) state;
+  LbRun *run;
+  Seen seen = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free), 0 };
+  World *w = run_scenario (&seen, NULL, &run);
 
   /* records */
   const WorldJobs *js = &w->jobs;
@@ -215,6 +239,29 @@ test_job_records_released (void **state)
   assert_true (world_job_nodes (w, "short", &nodes, &n));
   assert_int_equal (n, 0);
   assert_false (world_job_nodes (w, "no-such-job", &nodes, &n));
+
+  /* The same run with its rows handed to a sink: the same rows, in the
+   * same order, and none kept. */
+  g_autoptr (GArray) sunk = g_array_new (FALSE, TRUE, sizeof (MetricsJob));
+  Seen seen2 = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free), 0 };
+  LbRun *run2;
+  World *w2 = run_scenario (&seen2, sunk, &run2);
+  assert_int_equal (world_metrics (w2)->job_rows->len, 0);
+  assert_int_equal (sunk->len, rows->len);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      MetricsJob *a = &g_array_index (rows, MetricsJob, i);
+      MetricsJob *b = &g_array_index (sunk, MetricsJob, i);
+      assert_string_equal (a->name, b->name);
+      char *name = b->name;
+      b->name = a->name;
+      assert_memory_equal (a, b, sizeof *a); /* every field, NaNs too */
+      g_free (name);
+    }
+  assert_true (world_metrics (w2)->ettr == m->ettr);
+  g_hash_table_unref (seen2.done_h);
+  world_free (w2);
+  lb_free (run2);
 
   g_hash_table_unref (seen.done_h);
   world_free (w);

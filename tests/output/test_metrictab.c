@@ -120,7 +120,7 @@ test_summary_follows_table (void **state)
   m->main_job_ettr = 0.25;
   m->main_job_lost_hours = 1.5;
   m->main_job_completion_hours = 30;
-  ResultsRunInfo info = { "0.1.0", "s.lua", NULL, 1, NULL, 0, false, 0, NULL, NULL, 0, NULL };
+  ResultsRunInfo info = { "0.1.0", "s.lua", NULL, 1, NULL, 0, false, 0, NULL, NULL, 0, NULL, false };
   g_autofree char *text = results_summary_json (&info, m, NULL);
   assert_non_null (text);
   JsonNode *root = json_from_string (text, NULL);
@@ -189,7 +189,7 @@ test_compare_follows_table (void **state)
   m->main_job_ettr = 0.5;
   m->main_job_interruptions = 1000;
   m->main_job_lost_hours = m->main_job_completion_hours = 100;
-  ResultsRunInfo info = { "0.1.0", "s.lua", NULL, 1, NULL, 0, false, 0, NULL, NULL, 0, NULL };
+  ResultsRunInfo info = { "0.1.0", "s.lua", NULL, 1, NULL, 0, false, 0, NULL, NULL, 0, NULL, false };
   g_autofree char *base = results_summary_json (&info, m, NULL);
   for (size_t i = 0; i < n; i++)
     {

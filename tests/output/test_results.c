@@ -228,7 +228,7 @@ static ResultsRunInfo
 sample_info (void)
 {
   ResultsRunInfo info = { "0.1.0", "scenarios/x.lua", "x", 7, params,
-                          G_N_ELEMENTS (params), false, 3.25, NULL, NULL, 0, NULL };
+                          G_N_ELEMENTS (params), false, 3.25, NULL, NULL, 0, NULL, false };
   return info;
 }
 
@@ -424,7 +424,7 @@ test_bad_info (void **state)
 {
   Metrics *m = metrics_new ();
   ResultsParam bad[] = { { "spares", "sixty-four" } };
-  ResultsRunInfo info = { "0.1.0", "s.lua", NULL, 1, bad, 1, false, 0, NULL, NULL, 0, NULL };
+  ResultsRunInfo info = { "0.1.0", "s.lua", NULL, 1, bad, 1, false, 0, NULL, NULL, 0, NULL, false };
   GError *error = NULL;
   assert_null (results_summary_json (&info, m, &error));
   assert_non_null (strstr (error->message, "spares"));
@@ -485,6 +485,57 @@ test_files_identical_and_csv (void **state)
   assert_string_equal (bc, "cause,count\nFaulty GPU,2\nGPU HBM3 Memory,1\n");
   rm_dir (d1);
   rm_dir (d2);
+  metrics_free (m);
+}
+
+/* jobs.csv written row by row as a run's jobs end (results_jobs_*) is the
+ * file results_write makes from the kept rows; nothing is at its name
+ * before results_jobs_close; results_write leaves a streamed file alone;
+ * results_jobs_abort leaves nothing behind. */
+static void
+test_jobs_streamed (void **state)
+{
+  Metrics *m = sample_metrics ();
+  MetricsJob j2 = { .name = g_strdup ("second"), .id = 0, .nodes = 1, .gpus = 8,
+                    .submit_h = 0.5, .first_start_h = 1, .end_h = 3.25,
+                    .completed = true, .ettr = 0.75 };
+  g_array_append_val (m->job_rows, j2);
+  ResultsRunInfo info = sample_info ();
+  g_autofree char *d1 = g_dir_make_tmp ("fl-res-XXXXXX", NULL);
+  g_autofree char *d2 = g_dir_make_tmp ("fl-res-XXXXXX", NULL);
+  g_autofree char *d3 = g_dir_make_tmp ("fl-res-XXXXXX", NULL);
+  GError *error = NULL;
+  assert_true (results_write (d1, &info, m, &error));
+  g_autofree char *kept = slurp (d1, "jobs.csv");
+
+  ResultsJobs *rj = results_jobs_open (d2, &error);
+  assert_non_null (rj);
+  for (guint i = 0; i < m->job_rows->len; i++)
+    results_jobs_row (&g_array_index (m->job_rows, MetricsJob, i), rj);
+  g_autofree char *p2 = g_build_filename (d2, "jobs.csv", NULL);
+  assert_false (g_file_test (p2, G_FILE_TEST_EXISTS));
+  assert_true (results_jobs_close (rj, &error));
+  g_autofree char *streamed = slurp (d2, "jobs.csv");
+  assert_string_equal (streamed, kept);
+  assert_non_null (strstr (streamed, "\nsecond,0,1,8,0.5,1,3.25,"));
+  /* the run's other files, with the rows no longer in the Metrics */
+  g_array_set_size (m->job_rows, 0);
+  info.jobs_streamed = true;
+  assert_true (results_write (d2, &info, m, &error));
+  g_autofree char *after = slurp (d2, "jobs.csv");
+  assert_string_equal (after, kept);
+
+  rj = results_jobs_open (d3, &error);
+  assert_non_null (rj);
+  MetricsJob j3 = { .name = (char *) "third", .id = 2, .nodes = 1, .gpus = 8 };
+  results_jobs_row (&j3, rj);
+  results_jobs_abort (rj);
+  GDir *dir = g_dir_open (d3, 0, NULL);
+  assert_null (g_dir_read_name (dir));
+  g_dir_close (dir);
+  rm_dir (d1);
+  rm_dir (d2);
+  rm_dir (d3);
   metrics_free (m);
 }
 
@@ -863,6 +914,7 @@ main (int argc, char **argv)
     cmocka_unit_test (test_summary_main_job),
     cmocka_unit_test (test_bad_info),
     cmocka_unit_test (test_files_identical_and_csv),
+    cmocka_unit_test (test_jobs_streamed),
     cmocka_unit_test (test_events_jsonl),
     cmocka_unit_test (test_trace),
     cmocka_unit_test (test_format_double),
