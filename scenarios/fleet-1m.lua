@@ -18,8 +18,8 @@
 --  * failure rates: Llama 3 Table 5 (§1.1, §12.2), restart 5 min,
 --    checkpoint 30 s (§12.3).
 --
--- Cost: this is the largest shipped scenario; a year takes about half a
--- minute of CPU and 1.6 GiB (docs/performance.md, "A whole run", has the
+-- Cost: this is the largest shipped scenario; a year takes about ten
+-- seconds of CPU and 0.6 GiB (docs/performance.md, "A whole run", has the
 -- measured figures). `days` shortens it (tests run it for 10 days).
 
 local presets = require "faultline.presets"
